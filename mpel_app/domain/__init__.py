@@ -1,0 +1,1 @@
+"""Pure rules of the MP Enquiry Line: no Qt, no SQLAlchemy."""

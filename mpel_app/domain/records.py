@@ -1,0 +1,199 @@
+"""Plain immutable records that cross the service boundary.
+
+Services return these, never live ORM objects, so the UI, reports and
+scripts can hold them freely on any thread.  All instants are timezone-aware
+UTC datetimes; the UI converts to Europe/London for display.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    TELEPHONE = "telephone"
+    FAX = "fax"
+    EMAIL = "email"
+
+
+class EnquiryStatus(StrEnum):
+    """Where an enquiry is in its life.
+
+    open            -> being logged by the call agent
+    refused         -> closed at the passcode gate; no personal data recorded
+    answered        -> answered at first contact (by the agent or the MPEL team leader)
+    further_action  -> waiting in the MPEL team leader's filter queue
+    with_region     -> sent to a regional team, response due
+    completed       -> the region's response is written up
+    """
+
+    OPEN = "open"
+    REFUSED = "refused"
+    ANSWERED = "answered"
+    FURTHER_ACTION = "further_action"
+    WITH_REGION = "with_region"
+    COMPLETED = "completed"
+
+
+class CallerKind(StrEnum):
+    MEMBER = "member"
+    CASEWORKER = "caseworker"
+
+
+class Role(StrEnum):
+    CALL_AGENT = "call_agent"
+    MPEL_TEAM_LEADER = "mpel_team_leader"
+    ACCOUNT_MANAGER = "account_manager"
+    SUPPORT_ACCOUNT_MANAGER = "support_account_manager"
+    DUTY_MANAGER = "duty_manager"
+    MPCS_ALLOCATOR = "mpcs_allocator"
+    WORKFLOW_MANAGER = "workflow_manager"
+    CASE_OWNER = "case_owner"
+    SENIOR_CASEWORKER = "senior_caseworker"
+    UNIT_TEAM_LEADER = "unit_team_leader"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("mpel", "MPEL").replace("mpcs", "MPCS").capitalize()
+
+
+class QueueStatus(StrEnum):
+    """Traffic-light status of an item against its due date."""
+
+    ON_TIME = "on time"
+    DUE_SOON = "due soon"
+    OVERDUE = "overdue"
+    URGENT = "urgent"
+
+
+@dataclass(frozen=True)
+class RegionRecord:
+    code: str
+    name: str
+    inbox_name: str
+    inbox_address: str
+    fax_number: str
+    phone_number: str
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    id: int
+    name: str
+    kind: str  # "MP", "Peer", "MEP", "MDL", "PPC"
+    constituency: str
+    region_code: str
+    privy_counsellor: bool
+    office_phone: str  # formatted for display
+    office_fax: str  # formatted for display
+    office_email: str
+
+    @property
+    def display_name(self) -> str:
+        prefix = "Rt Hon " if self.privy_counsellor else ""
+        suffix = " MP" if self.kind == "MP" else ""
+        return f"{prefix}{self.name}{suffix}"
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    full_name: str
+    roles: frozenset[Role]
+    region_code: str | None
+    grade: str | None
+    active: bool
+
+    def has(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The disclosure checks the agent recorded (domain-rules §5)."""
+
+    constituency_mp: bool = False
+    authorised_representative: bool = False
+    third_party: bool = False
+    identity_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class SubjectDetails:
+    """Personal data about the person the enquiry is about."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    nationality: str = ""
+    ho_reference: str = ""
+    cts_reference: str = ""
+
+
+@dataclass(frozen=True)
+class EnquiryRecord:
+    id: int
+    reference: str
+    channel: Channel
+    status: EnquiryStatus
+    received_at: datetime
+    created_by: str
+    member: MemberRecord | None
+    caller_kind: CallerKind | None
+    caller_name: str
+    passcode_verified: bool
+    passcode_failures: int
+    disclosure: Disclosure
+    # Personal data and case content: None when the passcode is not verified.
+    subject: SubjectDetails | None
+    question: str | None
+    answer: str | None
+    written_confirmation: bool
+    region_code: str | None
+    file_needed: bool
+    due_date: date | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    response: str | None
+    completed_at: datetime | None
+    deleted: bool
+    version: int
+    urgent: bool = False
+
+    @property
+    def locked(self) -> bool:
+        return not self.passcode_verified
+
+
+@dataclass(frozen=True)
+class EnquirySummary:
+    """One row of a search result or queue."""
+
+    id: int
+    reference: str
+    channel: Channel
+    status: EnquiryStatus
+    received_at: datetime
+    member_name: str
+    subject_name: str
+    nationality: str
+    ho_reference: str
+    cts_reference: str
+    region_code: str | None
+    due_date: date | None
+    acknowledged: bool
+    file_needed: bool
+    urgent: bool = False
+    queue_status: QueueStatus | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    username: str
+    action: str
+    entity: str
+    entity_id: int | None
+    changes: dict = field(default_factory=dict)

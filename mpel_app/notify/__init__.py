@@ -1,0 +1,1 @@
+"""Outbound email: transactional outbox and SMTP delivery."""

@@ -1,0 +1,1 @@
+"""Printed output built with reportlab."""

@@ -1,0 +1,1 @@
+"""CTI adapters turning PBX events into domain call events."""
