@@ -197,3 +197,13 @@ class AuditEntry:
     entity: str
     entity_id: int | None
     changes: dict = field(default_factory=dict)
+
+
+class SearchKey(StrEnum):
+    """The five ways to find a call record (the Access database's 'find call record')."""
+
+    REFERENCE = "hotline reference"
+    HO_REFERENCE = "Home Office reference"
+    CTS_REFERENCE = "CTS reference"
+    SUBJECT_NAME = "subject name"
+    NATIONALITY = "nationality"

@@ -1,0 +1,150 @@
+"""SQLAlchemy 2 models of MPEL Desk's tables."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import UTCDateTime, search_key
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    inbox_name: Mapped[str] = mapped_column(String(120))
+    inbox_address: Mapped[str] = mapped_column(String(254))
+    fax_number: Mapped[str] = mapped_column(String(32))
+    phone_number: Mapped[str] = mapped_column(String(32))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_folded: Mapped[str] = mapped_column(search_key(120), index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="MP")
+    constituency: Mapped[str] = mapped_column(String(120), default="")
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    privy_counsellor: Mapped[bool] = mapped_column(Boolean, default=False)
+    office_phone: Mapped[str] = mapped_column(String(32), default="")  # E.164
+    office_fax: Mapped[str] = mapped_column(String(32), default="")  # E.164
+    office_email: Mapped[str] = mapped_column(String(254), default="")
+    passcode_hash: Mapped[str | None] = mapped_column(String(200))
+    passcode_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(400))  # comma-separated Role values
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    grade: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReferenceCounter(Base):
+    """The last number issued per prefix; updated in the logging transaction."""
+
+    __tablename__ = "reference_counters"
+    prefix: Mapped[str] = mapped_column(String(3), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClosureDay(Base):
+    """A one-off day the office is closed, on top of the bank holidays."""
+
+    __tablename__ = "closure_days"
+    __table_args__ = (UniqueConstraint("day", "nation"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    nation: Mapped[str] = mapped_column(String(3))  # ENG, SCT, NIR or ALL
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class Enquiry(Base):
+    __tablename__ = "enquiries"
+    __table_args__ = (
+        Index("ix_enquiries_queue", "region_code", "status", "due_date"),
+        Index("ix_enquiries_status_received", "status", "received_at"),
+        Index("ix_enquiries_nationality", "nationality_folded", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    caller_kind: Mapped[str | None] = mapped_column(String(12))
+    caller_name: Mapped[str] = mapped_column(String(120), default="")
+    passcode_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    passcode_failures: Mapped[int] = mapped_column(Integer, default=0)
+    constituency_mp: Mapped[bool] = mapped_column(Boolean, default=False)
+    authorised_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+    third_party: Mapped[bool] = mapped_column(Boolean, default=False)
+    identity_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject_name: Mapped[str] = mapped_column(String(200), default="")
+    subject_dob: Mapped[date | None] = mapped_column(Date)
+    nationality: Mapped[str] = mapped_column(String(80), default="")
+    nationality_folded: Mapped[str] = mapped_column(search_key(80), default="")
+    ho_reference: Mapped[str] = mapped_column(String(40), default="", index=True)
+    cts_reference: Mapped[str] = mapped_column(String(20), default="", index=True)
+    question: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    written_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    file_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    sent_to_region_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    response: Mapped[str] = mapped_column(Text, default="")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deletion_reason: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    member: Mapped[Member | None] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SubjectNameToken(Base):
+    """One folded word of a subject's name, for word-prefix search on both databases."""
+
+    __tablename__ = "subject_name_tokens"
+    __table_args__ = (Index("ix_subject_name_tokens_token", "token", "enquiry_id"),)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(search_key(80), primary_key=True)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(80))
+    changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON

@@ -1,0 +1,186 @@
+"""Working-day calendars for the Enquiry Line's targets (domain-rules §3).
+
+Targets are counted in working days: Monday to Friday, less the bank
+holidays of the nation whose calendar applies, less any one-off closures an
+administrator has added.  ``SNI`` (Scotland & Northern Ireland) uses
+Scotland's bank holidays; every other region, and the hotline itself, uses
+England & Wales'.  All clock rules are UK local time (Europe/London).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+
+NATIONS = ("ENG", "SCT", "NIR")
+REGION_CODES = ("LSE", "MEE", "NEY", "WSW", "NWE", "SNI")
+HOTLINE_PREFIX = "MPH"
+
+REGION_NAMES: Mapping[str, str] = MappingProxyType({
+    "LSE": "London & South East",
+    "MEE": "Midlands & East of England",
+    "NEY": "North East, Yorkshire & Humber",
+    "WSW": "Wales & South West",
+    "NWE": "North West",
+    "SNI": "Scotland & Northern Ireland",
+})
+
+# Decision (domain-rules §3): SNI follows Scotland; the hotline sits with the
+# England & Wales regions.
+REGION_NATION: Mapping[str, str] = MappingProxyType({
+    HOTLINE_PREFIX: "ENG",
+    "LSE": "ENG",
+    "MEE": "ENG",
+    "NEY": "ENG",
+    "WSW": "ENG",
+    "NWE": "ENG",
+    "SNI": "SCT",
+})
+
+# Domain-rules §3: received after this local time counts as the next working day.
+CUT_OFF = time(18, 0)
+START_OF_DAY = time(9, 0)
+END_OF_DAY = time(23, 59, 59)
+
+
+@lru_cache(maxsize=None)
+def _weekday_holidays(nation: str, year: int) -> Mapping[date, str]:
+    # Cached per (nation, year) across all calendar objects, because services
+    # build a calendar per call and the holidays package is slow to compute.
+    # The package also lists the weekend date beside its "(observed)"
+    # substitute; drop it so a display never shows a Saturday as the holiday.
+    found = holidays.UK(subdiv=nation, years=year)
+    return MappingProxyType({
+        day: name.replace("(observed)", "(substitute day)")  # gov.uk's wording
+        for day, name in sorted(found.items())
+        if day.weekday() < 5
+    })
+
+
+class WorkingCalendar:
+    """Working days of one nation, plus one-off closures."""
+
+    __slots__ = ("_nation", "_closures")
+
+    def __init__(self, nation: str, closures: Iterable[date] = frozenset()) -> None:
+        code = nation.strip().upper()
+        if code not in NATIONS:
+            raise ValueError(f"unknown nation {nation!r}; expected one of {', '.join(NATIONS)}")
+        self._nation = code
+        self._closures = frozenset(closures)
+
+    @property
+    def nation(self) -> str:
+        return self._nation
+
+    @property
+    def closures(self) -> frozenset[date]:
+        return self._closures
+
+    def __repr__(self) -> str:
+        return f"WorkingCalendar({self._nation!r}, closures={sorted(self._closures)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WorkingCalendar):
+            return NotImplemented
+        return (self._nation, self._closures) == (other._nation, other._closures)
+
+    def __hash__(self) -> int:
+        return hash((self._nation, self._closures))
+
+    def with_closures(self, extra: Iterable[date]) -> WorkingCalendar:
+        """A new calendar with ``extra`` added to this one's closures."""
+        return WorkingCalendar(self._nation, self._closures | frozenset(extra))
+
+    def bank_holidays(self, year: int) -> dict[date, str]:
+        """Bank holidays falling on weekdays in ``year``, in date order."""
+        return dict(_weekday_holidays(self._nation, year))
+
+    def is_working_day(self, day: date) -> bool:
+        return (
+            day.weekday() < 5
+            and day not in self._closures
+            and day not in _weekday_holidays(self._nation, day.year)
+        )
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before ``day``."""
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """Step ``n`` working days from ``day``; negative ``n`` steps back.
+
+        ``n == 0`` returns ``day`` itself, even if it is not a working day.
+        """
+        step = self.next_working_day if n >= 0 else self.previous_working_day
+        for _ in range(abs(n)):
+            day = step(day)
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
+        count = 0
+        day = start + timedelta(days=1)
+        while day <= end:
+            count += self.is_working_day(day)
+            day += timedelta(days=1)
+        return count
+
+    def effective_receipt(self, received_at: datetime) -> datetime:
+        """When ``received_at`` counts as received, in Europe/London time.
+
+        Received on a non-working day, or at/after 18:00 local, counts as
+        09:00 on the next working day.  An early-morning receipt on a working
+        day keeps its own day: the rules only move late or closed-day receipts.
+        """
+        if received_at.tzinfo is None or received_at.utcoffset() is None:
+            raise ValueError(
+                "received_at must be timezone-aware (store instants in UTC); got a naive datetime"
+            )
+        local = received_at.astimezone(LONDON)
+        day = local.date()
+        if self.is_working_day(day) and local.time() < CUT_OFF:
+            return local
+        return datetime.combine(self.next_working_day(day), START_OF_DAY, tzinfo=LONDON)
+
+    def due_date(self, received_at: datetime, working_days: int) -> date:
+        """The day by the end of which something due in ``working_days`` is due.
+
+        The day of effective receipt is day 0; the result is the N-th working
+        day after it.
+        """
+        if working_days < 0:
+            raise ValueError(f"working_days must be 0 or more, got {working_days}")
+        day0 = self.effective_receipt(received_at).date()
+        return self.add_working_days(day0, working_days)
+
+    def due_deadline(self, received_at: datetime, working_days: int) -> datetime:
+        """23:59:59 Europe/London on the due date."""
+        return datetime.combine(self.due_date(received_at, working_days), END_OF_DAY, tzinfo=LONDON)
+
+
+def region_calendar(region_code: str, closures: Iterable[date] = ()) -> WorkingCalendar:
+    """The calendar for a region code, ``MPH``, or a nation code (case-insensitive)."""
+    code = region_code.strip().upper()
+    if code in NATIONS:
+        return WorkingCalendar(code, closures)
+    if code in REGION_NATION:
+        return WorkingCalendar(REGION_NATION[code], closures)
+    valid = ", ".join((*REGION_NATION, *NATIONS))
+    raise ValueError(f"unknown region code {region_code!r}; expected one of {valid}")

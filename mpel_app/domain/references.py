@@ -1,0 +1,129 @@
+"""Parsing and formatting of the references agents type and read out.
+
+Hotline references (domain-rules §2) are a region code or ``MPH`` followed by
+six digits, e.g. ``MPH123456``.  CTS references (domain-rules §6) are ``M``
+(Ministerial) or ``B`` (Official), five digits, a slash and a two-digit
+year, e.g. ``M12345/10``.  Both are accepted in any case with surrounding
+whitespace, and always shown in canonical upper case.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mpel_app.domain.calendar import HOTLINE_PREFIX, REGION_CODES
+
+HOTLINE_PREFIXES = (HOTLINE_PREFIX, *REGION_CODES)
+HOTLINE_DIGITS = 6
+HOTLINE_MAX = 10**HOTLINE_DIGITS - 1
+
+CTS_KINDS = {"M": "ministerial", "B": "official"}
+CTS_DIGITS = 5
+
+# str.isdigit() accepts superscripts and non-Latin digits; references are ASCII.
+_DIGITS = frozenset("0123456789")
+
+
+def _all_digits(text: str) -> bool:
+    return bool(text) and all(c in _DIGITS for c in text)
+
+
+def _first_non_digit(text: str) -> str:
+    return next(c for c in text if c not in _DIGITS)
+
+
+@dataclass(frozen=True)
+class HotlineReference:
+    prefix: str
+    number: int
+
+    def __post_init__(self) -> None:
+        # Validate here, not only in make(), so no invalid reference can exist.
+        if self.prefix not in HOTLINE_PREFIXES:
+            raise ValueError(
+                f"unknown hotline prefix {self.prefix!r}; expected one of {', '.join(HOTLINE_PREFIXES)}"
+            )
+        if not 1 <= self.number <= HOTLINE_MAX:
+            raise ValueError(f"hotline number must be between 1 and {HOTLINE_MAX}, got {self.number}")
+
+    @classmethod
+    def make(cls, prefix: str, number: int) -> HotlineReference:
+        return cls(prefix.strip().upper(), number)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.number:0{HOTLINE_DIGITS}d}"
+
+
+def parse_hotline_reference(text: str) -> HotlineReference:
+    """Parse e.g. ``" mph000123 "``; ValueError says exactly what is wrong."""
+    ref = text.strip().upper()
+    if not ref:
+        raise ValueError("hotline reference is empty")
+    prefix, digits = ref[:3], ref[3:]
+    if prefix not in HOTLINE_PREFIXES:
+        raise ValueError(
+            f"{ref!r} does not start with a valid prefix; expected one of {', '.join(HOTLINE_PREFIXES)}"
+        )
+    if digits and not _all_digits(digits):
+        raise ValueError(
+            f"{ref!r}: only digits may follow the prefix, found {_first_non_digit(digits)!r}"
+        )
+    if len(digits) != HOTLINE_DIGITS:
+        raise ValueError(
+            f"{ref!r}: expected {HOTLINE_DIGITS} digits after {prefix}, got {len(digits)}"
+        )
+    number = int(digits)
+    if number == 0:
+        raise ValueError(f"{ref!r}: {prefix}000000 is not a valid reference")
+    return HotlineReference(prefix, number)
+
+
+def is_hotline_reference(text: str) -> bool:
+    try:
+        parse_hotline_reference(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CtsReference:
+    kind: str  # "ministerial" or "official"
+    sequence: int
+    year: int  # two-digit year, as written on the reference
+
+    @property
+    def letter(self) -> str:
+        return "M" if self.kind == "ministerial" else "B"
+
+    def __str__(self) -> str:
+        return f"{self.letter}{self.sequence:0{CTS_DIGITS}d}/{self.year:02d}"
+
+
+def parse_cts_reference(text: str) -> CtsReference:
+    """Parse e.g. ``"m12345/10"``; ValueError says exactly what is wrong."""
+    ref = text.strip().upper()
+    if not ref:
+        raise ValueError("CTS reference is empty")
+    letter, rest = ref[0], ref[1:]
+    if letter not in CTS_KINDS:
+        raise ValueError(
+            f"{ref!r}: a CTS reference starts with M (Ministerial) or B (Official), e.g. M12345/10"
+        )
+    sequence, slash, year = rest.partition("/")
+    if not slash:
+        raise ValueError(f"{ref!r}: expected a '/' before the two-digit year, e.g. M12345/10")
+    if not _all_digits(sequence) or len(sequence) != CTS_DIGITS:
+        raise ValueError(
+            f"{ref!r}: expected {CTS_DIGITS} digits between {letter} and '/', got {sequence!r}"
+        )
+    if not _all_digits(year) or len(year) != 2:
+        raise ValueError(f"{ref!r}: expected a two-digit year after '/', got {year!r}")
+    return CtsReference(CTS_KINDS[letter], int(sequence), int(year))
+
+
+def is_cts_reference(text: str) -> bool:
+    try:
+        parse_cts_reference(text)
+    except ValueError:
+        return False
+    return True

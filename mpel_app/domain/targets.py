@@ -1,0 +1,62 @@
+"""Regional response targets and the traffic-light status of queued work.
+
+The numbers come from domain-rules §3 ([MPEL]): phone and fax enquiries sent
+to a region are answered in 5 working days, or 10 if the file is needed;
+email enquiries 90 % within 10 working days and 100 % within 20.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from mpel_app.domain.calendar import WorkingCalendar, region_calendar
+from mpel_app.domain.records import QueueStatus
+
+REGIONAL_DAYS = 5
+REGIONAL_DAYS_FILE_NEEDED = 10
+
+EMAIL_DAYS_90 = 10  # 90 % of email enquiries within this many working days
+EMAIL_DAYS_100 = 20  # and all of them within this many
+
+
+def regional_response_due(
+    received_at: datetime,
+    region_code: str,
+    file_needed: bool,
+    closures: Iterable[date] = (),
+) -> date:
+    """Due date of a region's response, counted on that region's calendar."""
+    days = REGIONAL_DAYS_FILE_NEEDED if file_needed else REGIONAL_DAYS
+    return region_calendar(region_code, closures).due_date(received_at, days)
+
+
+def queue_status(
+    due: date,
+    today: date,
+    calendar: WorkingCalendar,
+    *,
+    urgent: bool = False,
+    done: bool = False,
+) -> QueueStatus:
+    """Traffic light for an item due by the end of ``due``, seen on ``today``.
+
+    In order:
+    - urgent and not done -> URGENT, whatever the date: it needs action now;
+    - done -> ON_TIME: nothing is left to chase (lateness of finished work is
+      a reporting question, answered from the completion time, not here);
+    - today after due -> OVERDUE;
+    - due today, or by the next working day -> DUE_SOON (so on a Friday or
+      at a weekend, Monday's items are already flagged);
+    - otherwise ON_TIME.
+    """
+    if urgent and not done:
+        return QueueStatus.URGENT
+    if done:
+        return QueueStatus.ON_TIME
+    if today > due:
+        return QueueStatus.OVERDUE
+    # A range rather than equality, so a due date that is itself a closed
+    # day (possible for hand-entered dates) still turns amber in time.
+    if due <= calendar.next_working_day(today):
+        return QueueStatus.DUE_SOON
+    return QueueStatus.ON_TIME
