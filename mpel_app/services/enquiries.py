@@ -1,0 +1,465 @@
+"""Use cases of the enquiry log: log a call behind the passcode gate, filter, send to region, respond, find, delete.
+
+Every method takes the acting user first, checks permissions here (not only
+in the UI), writes the audit trail in the same transaction as the change and
+returns immutable records.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any, Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import repositories as repo
+from ..db.mappers import enquiry_record
+from ..db.models import Enquiry, Member, Region
+from ..db.uow import UnitOfWork
+from ..domain import permissions as perm
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.clock import Clock
+from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step, next_status
+from ..domain.errors import (InvalidTransition, NotFound, PasscodeRequired, PermissionDenied,
+                             StaleRecord, ValidationError)
+from ..domain.permissions import Action
+from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord,
+                              EnquiryStatus, EnquirySummary, Role, SearchKey, SubjectDetails,
+                              UserRecord)
+from ..domain.references import parse_cts_reference
+from ..domain.targets import queue_status, regional_response_due
+from ..domain.text import clean_text, fold, normalise_reference
+from . import audit
+from .security import verify_secret
+
+ENTITY = "enquiry"
+MAX_TEXT = 10_000
+MIN_DELETION_REASON = 5
+_HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
+
+
+class EnquiryService:
+    def __init__(self, uow: UnitOfWork, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    # ----------------------------------------------------------------- logging
+
+    def start(self, actor: UserRecord, channel: Channel | str, *, prefix: str | None = None) -> EnquiryRecord:
+        """Open a new enquiry; its reference is issued at once."""
+        perm.require(actor, Action.LOG_ENQUIRY)
+        channel = _channel(channel)
+        prefix = self._prefix_for(actor, prefix)
+        with self._uow() as s:
+            number = repo.next_reference_number(s, prefix)
+            enquiry = Enquiry(reference=f"{prefix}{number:06d}", channel=channel.value,
+                              status=EnquiryStatus.OPEN.value, received_at=self._clock.now(),
+                              created_by_id=actor.id, passcode_failures=0)
+            s.add(enquiry)
+            s.flush()
+            self._audit(s, actor, enquiry, "logged", {"reference": enquiry.reference, "channel": channel.value})
+            return self._record(s, enquiry)
+
+    def set_caller(self, actor: UserRecord, enquiry_id: int, *, member_id: int, caller_kind: CallerKind | str,
+                   caller_name: str = "") -> EnquiryRecord:
+        perm.require(actor, Action.LOG_ENQUIRY)
+        kind = CallerKind(caller_kind)
+        name = clean_text(caller_name, field="Caller name", max_length=120)
+        if kind is CallerKind.CASEWORKER and not name:
+            raise ValidationError("give the caseworker's name")
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_status(e, {EnquiryStatus.OPEN}, "change the caller")
+            member = s.get(Member, member_id)
+            if member is None or not member.active:
+                raise ValidationError("choose a member from the list")
+            before = {"member_id": e.member_id, "caller_kind": e.caller_kind, "caller_name": e.caller_name}
+            if e.member_id not in (None, member_id) and e.passcode_verified_at is not None:
+                # The passcode belongs to one office: another member means checking again.
+                e.passcode_verified_at = None
+                before["passcode_verified"] = True
+            e.member_id, e.caller_kind, e.caller_name = member_id, kind.value, name
+            e.member = member
+            after = {"member_id": member_id, "caller_kind": kind.value, "caller_name": name}
+            if "passcode_verified" in before:
+                after["passcode_verified"] = False
+            self._audit(s, actor, e, "caller set", audit.diff(before, after))
+
+        return self._change(actor, enquiry_id, change)
+
+    def verify_passcode(self, actor: UserRecord, enquiry_id: int, passcode: str) -> EnquiryRecord:
+        """Check the passcode the caller gave against their member's office; count failures."""
+        perm.require(actor, Action.LOG_ENQUIRY)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_status(e, {EnquiryStatus.OPEN}, "check a passcode")
+            if e.member is None:
+                raise ValidationError("choose the member before checking the passcode")
+            if e.passcode_verified_at is not None:
+                return
+            if e.passcode_failures >= MAX_PASSCODE_ATTEMPTS:
+                raise InvalidTransition(
+                    f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
+            if verify_secret(e.member.passcode_hash, (passcode or "").strip()):
+                e.passcode_verified_at = self._clock.now()
+                self._audit(s, actor, e, "passcode verified", {"member_id": e.member_id})
+            else:
+                e.passcode_failures += 1
+                self._audit(s, actor, e, "passcode failed",
+                            {"member_id": e.member_id, "failures": e.passcode_failures})
+
+        return self._change(actor, enquiry_id, change)
+
+    def record_disclosure(self, actor: UserRecord, enquiry_id: int, checks: Disclosure) -> EnquiryRecord:
+        perm.require(actor, Action.LOG_ENQUIRY)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_unlocked(e)
+            self._require_status(e, EDITABLE, "record the disclosure checks")
+            before = _disclosure(e)
+            e.constituency_mp = checks.constituency_mp
+            e.authorised_representative = checks.authorised_representative
+            e.third_party = checks.third_party
+            e.identity_confirmed = checks.identity_confirmed
+            changes = audit.diff(before, _disclosure(e))
+            if changes:
+                self._audit(s, actor, e, "disclosure checks recorded", changes)
+
+        return self._change(actor, enquiry_id, change)
+
+    def update_details(self, actor: UserRecord, enquiry_id: int, *, subject: SubjectDetails, question: str,
+                       answer: str, written_confirmation: bool, expected_version: int | None = None) -> EnquiryRecord:
+        """Record the subject, the question and the answer given (only once the passcode is verified)."""
+        perm.require(actor, Action.LOG_ENQUIRY)
+        values = _validated_details(subject, question, answer, self._today())
+        values["written_confirmation"] = bool(written_confirmation)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_unlocked(e)
+            self._require_status(e, EDITABLE, "edit the details")
+            before = _details(e)
+            for key, value in values.items():
+                setattr(e, key, value)
+            e.nationality_folded = fold(e.nationality)
+            changes = audit.diff(before, _details(e))
+            if "subject_name" in changes:
+                s.flush()
+                repo.replace_name_tokens(s, e)
+            if changes:
+                self._audit(s, actor, e, "details updated", changes)
+
+        return self._change(actor, enquiry_id, change, expected_version)
+
+    def complete_first_contact(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        perm.require(actor, Action.LOG_ENQUIRY)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_unlocked(e)
+            if not e.question.strip() or not e.answer.strip():
+                raise ValidationError("write up the question and the answer given before completing")
+            self._move(s, actor, e, Step.COMPLETE_FIRST_CONTACT)
+            e.completed_at, e.completed_by_id = self._clock.now(), actor.id
+
+        return self._change(actor, enquiry_id, change)
+
+    def mark_further_action(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        perm.require(actor, Action.LOG_ENQUIRY)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_unlocked(e)
+            if not e.question.strip():
+                raise ValidationError("write up the question before passing the case on")
+            self._move(s, actor, e, Step.FURTHER_ACTION)
+
+        return self._change(actor, enquiry_id, change)
+
+    def refuse(self, actor: UserRecord, enquiry_id: int, reason: str) -> EnquiryRecord:
+        """Close a call at the passcode gate: nothing was disclosed and nothing personal recorded."""
+        perm.require(actor, Action.LOG_ENQUIRY)
+        reason = clean_text(reason, field="Reason", max_length=500)
+        if not reason:
+            raise ValidationError("give a reason for closing the call")
+
+        def change(s: Session, e: Enquiry) -> None:
+            if e.passcode_verified_at is not None:
+                raise InvalidTransition("the passcode was verified: complete the call or pass it on instead")
+            self._move(s, actor, e, Step.REFUSE, {"reason": reason})
+            e.answer = reason
+            e.completed_at, e.completed_by_id = self._clock.now(), actor.id
+
+        return self._change(actor, enquiry_id, change)
+
+    # --------------------------------------------------- MPEL team leader filter
+
+    def leader_answer(self, actor: UserRecord, enquiry_id: int, answer: str) -> EnquiryRecord:
+        perm.require(actor, Action.FILTER_FURTHER_ACTION)
+        answer = clean_text(answer, field="Answer", max_length=MAX_TEXT, multiline=True)
+        if not answer:
+            raise ValidationError("write the answer given")
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._move(s, actor, e, Step.ANSWER_BY_LEADER, {"answer": [e.answer, answer]})
+            e.answer = answer
+            e.completed_at, e.completed_by_id = self._clock.now(), actor.id
+
+        return self._change(actor, enquiry_id, change)
+
+    def send_to_region(self, actor: UserRecord, enquiry_id: int, region_code: str | None = None) -> EnquiryRecord:
+        """Send a Further Action Case to a region; the member's constituency decides the default."""
+        perm.require(actor, Action.FILTER_FURTHER_ACTION)
+
+        def change(s: Session, e: Enquiry) -> None:
+            code = _region_code(region_code or (e.member.region_code if e.member else None))
+            self._move(s, actor, e, Step.SEND_TO_REGION, {"region_code": code})
+            e.region_code = code
+            e.sent_to_region_at = self._clock.now()
+            self._set_due(s, e)
+
+        return self._change(actor, enquiry_id, change)
+
+    def change_region(self, actor: UserRecord, enquiry_id: int, region_code: str) -> EnquiryRecord:
+        perm.require(actor, Action.FILTER_FURTHER_ACTION)
+        code = _region_code(region_code)
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._move(s, actor, e, Step.CHANGE_REGION, {"region_code": [e.region_code, code]})
+            e.region_code = code
+            e.acknowledged_at = e.acknowledged_by_id = None
+            self._set_due(s, e)
+
+        return self._change(actor, enquiry_id, change)
+
+    # ------------------------------------------------------------ regional team
+
+    def acknowledge(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_region(actor, e)
+            self._require_status(e, {EnquiryStatus.WITH_REGION}, "acknowledge")
+            if e.acknowledged_at is None:
+                e.acknowledged_at, e.acknowledged_by_id = self._clock.now(), actor.id
+                self._audit(s, actor, e, "acknowledged", {"acknowledged_at": e.acknowledged_at})
+
+        return self._change(actor, enquiry_id, change)
+
+    def set_file_needed(self, actor: UserRecord, enquiry_id: int, needed: bool) -> EnquiryRecord:
+        """Recording that the file is needed moves the target from 5 to 10 working days."""
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_region(actor, e)
+            self._require_status(e, {EnquiryStatus.WITH_REGION}, "change whether the file is needed")
+            if e.file_needed != needed:
+                before = {"file_needed": e.file_needed, "due_date": e.due_date}
+                e.file_needed = needed
+                self._set_due(s, e)
+                self._audit(s, actor, e, "file needed changed",
+                            audit.diff(before, {"file_needed": needed, "due_date": e.due_date}))
+
+        return self._change(actor, enquiry_id, change)
+
+    def complete_with_response(self, actor: UserRecord, enquiry_id: int, response: str) -> EnquiryRecord:
+        response = clean_text(response, field="Response", max_length=MAX_TEXT, multiline=True)
+        if not response:
+            raise ValidationError("write up the response given to the MP's office")
+
+        def change(s: Session, e: Enquiry) -> None:
+            self._require_region(actor, e)
+            self._move(s, actor, e, Step.RECORD_RESPONSE, {"response": response})
+            e.response = response
+            e.completed_at, e.completed_by_id = self._clock.now(), actor.id
+            if e.acknowledged_at is None:
+                e.acknowledged_at, e.acknowledged_by_id = e.completed_at, actor.id
+
+        return self._change(actor, enquiry_id, change)
+
+    # ------------------------------------------------------------- find & view
+
+    def get(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        perm.require(actor, Action.FIND_ENQUIRY)
+        with self._uow.read() as s:
+            return self._record(s, self._load(s, enquiry_id))
+
+    def get_by_reference(self, actor: UserRecord, reference: str) -> EnquiryRecord:
+        perm.require(actor, Action.FIND_ENQUIRY)
+        ref = normalise_reference(reference)
+        with self._uow.read() as s:
+            e = s.scalar(select(Enquiry).where(Enquiry.reference == ref, Enquiry.deleted_at.is_(None)))
+            if e is None:
+                raise NotFound(f"no enquiry {ref}")
+            return self._record(s, e)
+
+    def find(self, actor: UserRecord, key: SearchKey | str, text: str,
+             limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
+        """Find records by one of the five keys; deleted records never show."""
+        perm.require(actor, Action.FIND_ENQUIRY)
+        key = SearchKey(key)
+        text = clean_text(text, field="Search text", max_length=200)
+        stmt = repo.search_statement(key, text, limit)
+        if stmt is None:
+            return []
+        with self._uow.read() as s:
+            return repo.summaries(s, stmt)
+
+    def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
+        perm.require(actor, Action.FILTER_FURTHER_ACTION)
+        with self._uow.read() as s:
+            return repo.summaries(s, repo.further_action_statement())
+
+    def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
+        """A region's open items, urgent first, then by due date, each with its status today."""
+        code = _region_code(region_code)
+        if not perm.may_work_region(actor, code):
+            raise PermissionDenied(f"{actor.full_name} may not work the {code} queue")
+        with self._uow.read() as s:
+            items = repo.summaries(s, repo.region_queue_statement(code))
+            calendar = region_calendar(code, repo.closures_for(s, REGION_NATION[code]))
+        today = self._today()
+        items = [_with_status(i, queue_status(i.due_date, today, calendar, urgent=i.urgent and not i.acknowledged))
+                 if i.due_date else i for i in items]
+        return sorted(items, key=lambda i: (not (i.urgent and not i.acknowledged), i.due_date or date.max, i.id))
+
+    def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
+        perm.require(actor, Action.VIEW_AUDIT)
+        with self._uow.read() as s:
+            self._load(s, enquiry_id, include_deleted=perm.allowed(actor, Action.DELETE_ENQUIRY))
+            return audit.trail(s, ENTITY, enquiry_id)
+
+    def regions(self) -> list[str]:
+        with self._uow.read() as s:
+            return list(s.scalars(select(Region.code).order_by(Region.code)))
+
+    # ------------------------------------------------------------------ delete
+
+    def delete(self, actor: UserRecord, enquiry_id: int, reason: str) -> EnquiryRecord:
+        """Soft delete: hidden from search and queues, kept with its audit trail."""
+        perm.require(actor, Action.DELETE_ENQUIRY)
+        reason = clean_text(reason, field="Reason for deletion", max_length=500)
+        if len(reason) < MIN_DELETION_REASON:
+            raise ValidationError("give a reason for deleting the record")
+
+        def change(s: Session, e: Enquiry) -> None:
+            e.deleted_at, e.deleted_by_id, e.deletion_reason = self._clock.now(), actor.id, reason
+            self._audit(s, actor, e, "deleted", {"reason": reason})
+
+        return self._change(actor, enquiry_id, change)
+
+    # ----------------------------------------------------------------- helpers
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(LONDON).date()
+
+    def _prefix_for(self, actor: UserRecord, prefix: str | None) -> str:
+        if prefix is None:
+            prefix = actor.region_code if (actor.region_code and not perm.allowed(
+                actor, Action.FILTER_FURTHER_ACTION) and not actor.has(Role.CALL_AGENT)) else HOTLINE_PREFIX
+        prefix = prefix.strip().upper()
+        if prefix == HOTLINE_PREFIX:
+            return prefix
+        if prefix not in REGION_CODES:
+            raise ValidationError(f"unknown reference prefix {prefix!r}")
+        if not perm.may_work_region(actor, prefix):
+            raise PermissionDenied(f"{actor.full_name} may not log enquiries for {prefix}")
+        return prefix
+
+    def _change(self, actor: UserRecord, enquiry_id: int, change: Callable[[Session, Enquiry], Any],
+                expected_version: int | None = None) -> EnquiryRecord:
+        with self._uow() as s:
+            e = self._load(s, enquiry_id)
+            if expected_version is not None and e.version != expected_version:
+                raise StaleRecord(f"{e.reference} was changed by someone else since you opened it; "
+                                  "reopen it to see their change")
+            change(s, e)
+            s.flush()
+            return self._record(s, e)
+
+    def _load(self, s: Session, enquiry_id: int, *, include_deleted: bool = False) -> Enquiry:
+        e = s.get(Enquiry, enquiry_id)
+        if e is None or (e.deleted_at is not None and not include_deleted):
+            raise NotFound(f"no enquiry with id {enquiry_id}")
+        return e
+
+    def _record(self, s: Session, e: Enquiry) -> EnquiryRecord:
+        s.flush()
+        s.refresh(e)
+        return enquiry_record(e)
+
+    def _audit(self, s: Session, actor: UserRecord, e: Enquiry, action: str, changes: dict | None = None) -> None:
+        audit.record(s, actor, self._clock.now(), ENTITY, e.id, action, changes)
+
+    def _move(self, s: Session, actor: UserRecord, e: Enquiry, step: Step, changes: dict | None = None) -> None:
+        target = next_status(EnquiryStatus(e.status), step)
+        before = e.status
+        e.status = target.value
+        self._audit(s, actor, e, step.value, {"status": [before, target.value], **(changes or {})})
+
+    @staticmethod
+    def _require_status(e: Enquiry, allowed: set[EnquiryStatus] | frozenset[EnquiryStatus], doing: str) -> None:
+        if EnquiryStatus(e.status) not in allowed:
+            raise InvalidTransition(f"cannot {doing}: {e.reference} is {e.status.replace('_', ' ')}")
+
+    @staticmethod
+    def _require_unlocked(e: Enquiry) -> None:
+        if e.passcode_verified_at is None:
+            raise PasscodeRequired("verify the MP office's passcode before taking the enquiry")
+
+    @staticmethod
+    def _require_region(actor: UserRecord, e: Enquiry) -> None:
+        if not perm.may_work_region(actor, e.region_code):
+            raise PermissionDenied(f"{actor.full_name} may not work {e.reference} ({e.region_code or 'no region'})")
+
+    def _set_due(self, s: Session, e: Enquiry) -> None:
+        closures = repo.closures_for(s, REGION_NATION[e.region_code])
+        e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures)
+
+
+def _channel(value: Channel | str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise ValidationError(f"channel must be one of {', '.join(c.value for c in Channel)}") from None
+
+
+def _region_code(value: str | None) -> str:
+    code = (value or "").strip().upper()
+    if code not in REGION_CODES:
+        raise ValidationError(f"choose a region: one of {', '.join(REGION_CODES)}")
+    return code
+
+
+def _with_status(item: EnquirySummary, status) -> EnquirySummary:
+    return EnquirySummary(**{**asdict(item), "queue_status": status})
+
+
+def _disclosure(e: Enquiry) -> dict[str, bool]:
+    return {"constituency_mp": e.constituency_mp, "authorised_representative": e.authorised_representative,
+            "third_party": e.third_party, "identity_confirmed": e.identity_confirmed}
+
+
+def _details(e: Enquiry) -> dict[str, Any]:
+    return {"subject_name": e.subject_name, "subject_dob": e.subject_dob, "nationality": e.nationality,
+            "ho_reference": e.ho_reference, "cts_reference": e.cts_reference, "question": e.question,
+            "answer": e.answer, "written_confirmation": e.written_confirmation}
+
+
+def _validated_details(subject: SubjectDetails, question: str, answer: str, today: date) -> dict[str, Any]:
+    dob = subject.date_of_birth
+    if dob is not None and not (date(1900, 1, 1) <= dob <= today):
+        raise ValidationError("date of birth must be between 1 January 1900 and today")
+    ho_ref = normalise_reference(clean_text(subject.ho_reference, field="Home Office reference", max_length=40))
+    if ho_ref and not set(ho_ref) <= _HO_REF_CHARS:
+        raise ValidationError("a Home Office reference has only letters, digits, '/' and '-'")
+    cts_text = clean_text(subject.cts_reference, field="CTS reference", max_length=20)
+    cts_ref = ""
+    if cts_text:
+        try:
+            cts_ref = str(parse_cts_reference(cts_text))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+    return {
+        "subject_name": clean_text(subject.name, field="Subject name", max_length=200),
+        "subject_dob": dob,
+        "nationality": clean_text(subject.nationality, field="Nationality", max_length=80),
+        "ho_reference": ho_ref,
+        "cts_reference": cts_ref,
+        "question": clean_text(question, field="Question", max_length=MAX_TEXT, multiline=True),
+        "answer": clean_text(answer, field="Answer", max_length=MAX_TEXT, multiline=True),
+    }

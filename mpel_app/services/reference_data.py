@@ -1,0 +1,64 @@
+"""Reference data every database needs: the six regions, loaded from resources/ once."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from ..db.mappers import region_record
+from ..db.models import ClosureDay, Region
+from ..db.uow import UnitOfWork
+from ..domain import permissions as perm
+from ..domain.calendar import NATIONS
+from ..domain.clock import Clock
+from ..domain.errors import ValidationError
+from ..domain.permissions import Action
+from ..domain.phones import normalise_phone
+from ..domain.records import RegionRecord, UserRecord
+from ..domain.text import clean_text
+from ..paths import resources_dir
+from . import audit
+
+
+def load_regions(uow: UnitOfWork) -> None:
+    """Add any region missing from the database (never overwrites an administrator's edits)."""
+    data = json.loads((resources_dir() / "regions.json").read_text(encoding="utf-8"))
+    with uow() as s:
+        have = set(s.scalars(select(Region.code)))
+        for r in data:
+            if r["code"] not in have:
+                s.add(Region(code=r["code"], name=r["name"], inbox_name=r["inbox_name"],
+                             inbox_address=r["inbox_address"], fax_number=normalise_phone(r["fax_number"]),
+                             phone_number=normalise_phone(r["phone_number"])))
+
+
+class ReferenceDataService:
+    def __init__(self, uow: UnitOfWork, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    def regions(self) -> list[RegionRecord]:
+        with self._uow.read() as s:
+            return [region_record(r) for r in s.scalars(select(Region).order_by(Region.code))]
+
+    def add_closure(self, actor: UserRecord, day, nation: str, reason: str) -> None:
+        """A one-off closure day on top of the bank holidays ("ALL" closes every nation)."""
+        perm.require(actor, Action.MANAGE_CLOSURES)
+        nation = nation.upper()
+        if nation not in (*NATIONS, "ALL"):
+            raise ValidationError(f"nation must be one of {', '.join((*NATIONS, 'ALL'))}")
+        reason = clean_text(reason, field="Reason", max_length=200)
+        if not reason:
+            raise ValidationError("give the reason for the closure")
+        with self._uow() as s:
+            if s.scalar(select(ClosureDay.id).where(ClosureDay.day == day, ClosureDay.nation == nation)):
+                raise ValidationError(f"{day:%d %B %Y} is already a closure day for {nation}")
+            closure = ClosureDay(day=day, nation=nation, reason=reason)
+            s.add(closure)
+            s.flush()
+            audit.record(s, actor, self._clock.now(), "closure_day", closure.id, "closure day added",
+                         {"day": day, "nation": nation, "reason": reason})
+
+    def closures(self) -> list[tuple]:
+        with self._uow.read() as s:
+            return [(c.day, c.nation, c.reason) for c in s.scalars(select(ClosureDay).order_by(ClosureDay.day))]

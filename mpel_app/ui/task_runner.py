@@ -1,0 +1,73 @@
+"""Runs blocking work (database, PDF, mail) off the UI thread and hands the result back on it.
+
+Architecture rule 5: the window never freezes on I/O. A task's callbacks run
+on the main thread, once, with either the result or the exception.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _Signals):
+        super().__init__()
+        self._fn = fn
+        self.signals = signals
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self._fn()
+        except Exception as exc:  # handed to the UI, which shows it
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Submit a callable; on_done(result) or on_error(exc) is called later on the UI thread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._pending: set[_Signals] = set()
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[Exception], None] | None = None) -> None:
+        signals = _Signals()  # lives on the UI thread, so its slots run there
+        self._pending.add(signals)
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+
+        def finish(value: Any, callback: Callable | None, failed: bool) -> None:
+            self._pending.discard(signals)
+            if not self._pending:
+                self.busy_changed.emit(False)
+            if callback is not None:
+                callback(value)
+            elif failed:
+                log.error("background task failed", exc_info=value)
+
+        signals.done.connect(lambda v: finish(v, on_done, False))
+        signals.failed.connect(lambda e: finish(e, on_error, True))
+        self._pool.start(_Task(fn, signals))
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """For shutdown and tests: block until the workers are idle."""
+        return self._pool.waitForDone(msecs)
