@@ -1,6 +1,8 @@
 """Every step from every status: allowed exactly where the flow says, refused with a clear message elsewhere."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mpel_app.domain.enquiry_flow import Step, next_status, steps_from
@@ -24,7 +26,7 @@ def test_every_step_from_every_status(status, step):
     if (status, step) in EXPECTED:
         assert next_status(status, step) is EXPECTED[(status, step)]
     else:
-        with pytest.raises(InvalidTransition, match=f"cannot {step.value}"):
+        with pytest.raises(InvalidTransition, match=re.escape(f"cannot {step.value}: the enquiry is")):
             next_status(status, step)
 
 
