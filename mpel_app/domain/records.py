@@ -56,7 +56,8 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace("mpel", "MPEL").replace("mpcs", "MPCS").capitalize()
+        text = self.value.replace("_", " ").replace("mpel", "MPEL").replace("mpcs", "MPCS")
+        return text[:1].upper() + text[1:]
 
 
 class QueueStatus(StrEnum):
