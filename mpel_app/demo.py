@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from .app import Services
 from .db import repositories as repo
-from .db.models import Enquiry, Member, ReferenceCounter, Region, SubjectNameToken
+from .db.models import Enquiry, Member, Region, SubjectNameToken
 from .domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from .domain.errors import ValidationError
 from .domain.phones import normalise_phone
@@ -619,21 +619,9 @@ def _one_urgent_per_queue(rng: random.Random, drafts: list[_Draft]) -> None:
 
 
 def _issue_references(s, needed: Counter) -> dict[str, object]:
-    """Take a block of numbers per prefix from the reference counters (one UPDATE each).
-
-    The same counters as repositories.next_reference_number, moved on by the
-    block size, so the next enquiry logged continues the sequence.
-    """
-    numbers = {}
-    for prefix in sorted(needed):
-        n = needed[prefix]
-        last = s.execute(
-            update(ReferenceCounter).where(ReferenceCounter.prefix == prefix)
-            .values(last_number=ReferenceCounter.last_number + n)
-            .returning(ReferenceCounter.last_number)
-        ).scalar_one()
-        numbers[prefix] = iter(range(last - n + 1, last + 1))
-    return numbers
+    """A block of numbers per prefix, so the next enquiry logged continues the sequence."""
+    return {prefix: iter(repo.reserve_reference_numbers(s, prefix, needed[prefix]))
+            for prefix in sorted(needed)}
 
 
 def _window(now: datetime, calendar) -> tuple[list[date], bool]:

@@ -13,22 +13,25 @@ from .models import ClosureDay, Enquiry, Member, ReferenceCounter, SubjectNameTo
 SEARCH_LIMIT = 200
 
 
-def next_reference_number(session: Session, prefix: str) -> int:
-    """Take the next number for a prefix inside the caller's transaction.
+def reserve_reference_numbers(session: Session, prefix: str, count: int = 1) -> range:
+    """Take the next `count` numbers for a prefix inside the caller's transaction.
 
     The UPDATE locks the counter row until commit (PostgreSQL) or holds the
     database write lock (SQLite), so two desks can never get the same number;
-    a rolled-back transaction gives its number back, so there are no gaps
-    from failures either.
+    a rolled-back transaction gives its numbers back, so failures leave no gaps.
     """
-    number = session.execute(
+    last = session.execute(
         update(ReferenceCounter).where(ReferenceCounter.prefix == prefix)
-        .values(last_number=ReferenceCounter.last_number + 1)
+        .values(last_number=ReferenceCounter.last_number + count)
         .returning(ReferenceCounter.last_number)
     ).scalar_one_or_none()
-    if number is None:
+    if last is None:
         raise ValueError(f"no reference counter for prefix {prefix}")
-    return number
+    return range(last - count + 1, last + 1)
+
+
+def next_reference_number(session: Session, prefix: str) -> int:
+    return reserve_reference_numbers(session, prefix)[0]
 
 
 def replace_name_tokens(session: Session, enquiry: Enquiry) -> None:
