@@ -6,7 +6,7 @@ returns immutable records.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any, Callable
 
@@ -34,6 +34,9 @@ from . import audit
 from .security import verify_secret
 
 ENTITY = "enquiry"
+WITHHELD = "withheld: passcode not verified"
+PERSONAL_FIELDS = frozenset({"subject_name", "subject_dob", "nationality", "ho_reference", "cts_reference",
+                             "question", "answer", "response"})
 MAX_TEXT = 10_000
 MIN_DELETION_REASON = 5
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
@@ -318,10 +321,24 @@ class EnquiryService:
         return sorted(items, key=lambda i: (not (i.urgent and not i.acknowledged), i.due_date or date.max, i.id))
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
+        """The record's history; personal values are withheld while the passcode is not verified."""
         perm.require(actor, Action.VIEW_AUDIT)
         with self._uow.read() as s:
-            self._load(s, enquiry_id, include_deleted=perm.allowed(actor, Action.DELETE_ENQUIRY))
-            return audit.trail(s, ENTITY, enquiry_id)
+            e = self._load(s, enquiry_id, include_deleted=perm.allowed(actor, Action.DELETE_ENQUIRY))
+            trail = audit.trail(s, ENTITY, enquiry_id)
+            locked = e.passcode_verified_at is None
+        if locked:
+            # A record can lock again (another member chosen after the details were typed):
+            # its history must not give away what the record itself now withholds.
+            trail = [replace(t, changes={k: (WITHHELD if k in PERSONAL_FIELDS else v) for k, v in t.changes.items()})
+                     for t in trail]
+        return trail
+
+    def record_printed(self, actor: UserRecord, enquiry_id: int) -> None:
+        """Printing takes personal data off the screen: the audit trail says who printed what, when."""
+        perm.require(actor, Action.FIND_ENQUIRY)
+        with self._uow() as s:
+            self._audit(s, actor, self._load(s, enquiry_id), "printed")
 
     def regions(self) -> list[str]:
         with self._uow.read() as s:

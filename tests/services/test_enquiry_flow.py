@@ -236,3 +236,21 @@ def test_bad_details_refused_and_nothing_changed(world, subject, message):
         e.update_details(world.agent, rec.id, subject=subject, question="q", answer="", written_confirmation=False)
     after = e.get(world.agent, rec.id)
     assert after.subject == rec.subject and after.question == rec.question and after.version == rec.version
+
+
+def test_relocked_record_withholds_personal_values_in_its_history(world):
+    e = world.services.enquiries
+    rec = detailed_call(world)
+    e.set_caller(world.agent, rec.id, member_id=world.mp_scot.id, caller_kind=CallerKind.MEMBER)
+    trail = e.audit_trail(world.agent, rec.id)
+    details = next(t for t in trail if t.action == "details updated")
+    assert "Zoë" not in str(details.changes) and "Colombian" not in str(details.changes)
+    assert details.changes["subject_name"] == "withheld: passcode not verified"
+
+
+def test_printing_is_audited(world):
+    e = world.services.enquiries
+    rec = detailed_call(world)
+    e.record_printed(world.case_owner, rec.id)
+    last = e.audit_trail(world.agent, rec.id)[-1]
+    assert (last.action, last.username) == ("printed", "owner")

@@ -1,0 +1,933 @@
+"""The call agent's screen: log one call from the first ring to completion, keyboard only.
+
+The steps follow the MPEL telephone guidance (domain-rules §2 and §5):
+
+1. New call: pick the channel, press Alt+N; the hotline reference is issued at
+   once and shown large, so the agent can read it out.
+2. Caller: type a few letters of the member's name or constituency; matching
+   members appear below the field (Up/Down, Enter picks); then say whether the
+   member or a named caseworker is calling.
+3. Passcode before anything else: the subject and case fields stay disabled
+   until the office's passcode is verified; after three wrong passcodes the
+   only way on is to close the call as refused.
+4. Subject, disclosure checks, question and answer.
+5. Finish: Ctrl+Enter completes it as answered at first contact,
+   Ctrl+Shift+Enter passes it to the MPEL team leader as a Further Action
+   Case.  The form then resets for the next call.
+
+Every service call goes through the TaskRunner; this module only reads
+widgets on the UI thread and hands plain values to the worker.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (QAbstractButton, QButtonGroup, QCheckBox, QFormLayout, QFrame,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
+                               QRadioButton, QSizePolicy, QVBoxLayout, QWidget)
+
+from ..domain.enquiry_flow import MAX_PASSCODE_ATTEMPTS
+from ..domain.errors import MpelError
+from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
+                              MemberRecord, SubjectDetails)
+from .context import DeskContext
+from .models import STATUS_LABELS, format_received, format_time
+
+SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
+MAX_SUGGESTIONS = 8
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+INFO_STYLE = "color: #333333;"
+GROUP_STYLE = "QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }"
+NO_CALL_TEXT = "No call open: choose the channel, then press Enter (or Alt+N) to start one."
+
+
+# --------------------------------------------------------------------------
+# Small form helpers, shared with the queue views.
+
+
+def plain(text: str) -> str:
+    """The text a person reads on a label or button: no mnemonic '&', no trailing ':' or '…'."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":").rstrip("…").strip()
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A label with a mnemonic that moves focus to ``widget``, which is named after it."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(plain(text))
+    return label
+
+
+def add_row(form: QFormLayout, text: str, widget: QWidget, field: QWidget | None = None) -> QWidget:
+    """A form row; ``field`` is the focusable widget when ``widget`` is a container around it."""
+    form.addRow(buddy_label(text, field or widget), widget)
+    return field or widget
+
+
+def named(widget: QAbstractButton) -> QAbstractButton:
+    """Buttons, checkboxes and radios: accessible name = visible text."""
+    widget.setAccessibleName(plain(widget.text()))
+    return widget
+
+
+def push_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    # Enter on a focused button presses it, as Space does: agents keep their hands on the keys.
+    button.setAutoDefault(True)
+    return named(button)
+
+
+def message_label(name: str = "Message") -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+def show_message(label: QLabel, text: str, *, error: bool = False, ok: bool = False) -> None:
+    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else INFO_STYLE)
+    label.setText(text)
+    # Screen readers announce the new text through the accessible description too.
+    label.setAccessibleDescription(text)
+
+
+def error_text(exc: BaseException) -> str:
+    """MpelError messages are written for people; anything else is a fault to report."""
+    if isinstance(exc, MpelError):
+        text = str(exc)
+        return text[:1].upper() + text[1:]
+    return f"Something went wrong ({type(exc).__name__}: {exc}). The change was not saved."
+
+
+def text_box(lines: int = 3, max_lines: int | None = None) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    # Tab must move to the next field, not type a tab character.
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    if max_lines:
+        box.setMaximumHeight(box.fontMetrics().lineSpacing() * max_lines + 12)
+    return box
+
+
+def member_line(member: MemberRecord) -> str:
+    """How a member is read out: 'Rt Hon Jane Smith MP — Holborn and St Pancras'."""
+    return f"{member.display_name} — {member.constituency}" if member.constituency else member.display_name
+
+
+_DOB = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def parse_dob(text: str) -> date | None:
+    """dd/mm/yyyy (also with '.' or '-'); blank means not known.  ValueError says what is wrong."""
+    if not text.strip():
+        return None
+    match = _DOB.match(text)
+    if not match:
+        raise ValueError("Date of birth: type it as dd/mm/yyyy, for example 07/03/1985, or leave it blank")
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Date of birth: {text.strip()} is not a real date") from None
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+class _StepFailed(Exception):
+    """A batch of service calls stopped part-way: carries the last record saved before the failure."""
+
+    def __init__(self, record: EnquiryRecord | None, error: Exception):
+        super().__init__(str(error))
+        self.record = record
+        self.error = error
+
+
+# --------------------------------------------------------------------------
+
+
+class CallView(QWidget):
+    """One call at a time, from 'New call' to 'Complete' or 'Further Action Case'."""
+
+    title = "New call"
+    open_record = Signal(int)
+    call_changed = Signal(object)  # the current EnquiryRecord, or None after a reset
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._record: EnquiryRecord | None = None
+        self._last_finished: EnquiryRecord | None = None
+        self._member: MemberRecord | None = None
+        self._suggestions: list[MemberRecord] = []
+        self._search_seq = 0
+        self._search_in_flight = False
+        self._pick_when_ready = False
+        self._busy = False
+        self._regions: dict[str, str] = {}
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_members)
+
+        self._build_header()
+        self._build_caller()
+        self._build_passcode()
+        self._build_case()
+        self._build_footer()
+        self._layout()
+        self.setStyleSheet(GROUP_STYLE)
+        self._build_shortcuts()
+        self._set_tab_order()
+        self._apply_state()
+        self._load_regions()
+
+    # ------------------------------------------------------------------ build
+
+    def _build_header(self) -> None:
+        self.header = QFrame()
+        self.header.setObjectName("callHeader")
+        self.header.setStyleSheet("#callHeader { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; }")
+        self.channel_group = QButtonGroup(self)
+        self.channel_buttons: dict[Channel, QRadioButton] = {}
+        for channel, text in ((Channel.TELEPHONE, "&Telephone"), (Channel.FAX, "Fa&x"), (Channel.EMAIL, "&Email")):
+            radio = named(QRadioButton(text))
+            radio.installEventFilter(self)  # Enter on a channel starts the call
+            self.channel_group.addButton(radio)
+            self.channel_buttons[channel] = radio
+        self.channel_buttons[Channel.TELEPHONE].setChecked(True)
+        self.new_call_button = push_button("&New call")
+        self.new_call_button.setToolTip("Start a new call and issue its reference (Alt+N)")
+        self.new_call_button.clicked.connect(self.new_call)
+
+        self.reference_label = QLabel()
+        self.reference_label.setAccessibleName("Call reference")
+        font = QFont(self.font())
+        font.setPointSize(max(22, font.pointSize() * 2))
+        font.setBold(True)
+        font.setLetterSpacing(QFont.AbsoluteSpacing, 1.5)
+        self.reference_label.setFont(font)
+        self.reference_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.reference_label.setVisible(False)
+        self.call_info_label = QLabel(NO_CALL_TEXT)
+        self.call_info_label.setAccessibleName("Call details")
+        self.call_info_label.setWordWrap(True)
+
+    def _build_caller(self) -> None:
+        self.caller_group = QGroupBox("1  Caller")
+        self.member_edit = QLineEdit()
+        self.member_edit.setPlaceholderText("Type the member's name or constituency")
+        self.member_edit.setClearButtonEnabled(True)
+        self.member_edit.textEdited.connect(self._member_text_edited)
+        self.member_edit.installEventFilter(self)  # Up/Down/Enter drive the suggestion list
+        self.suggestions = QListWidget()
+        self.suggestions.setAccessibleName("Matching members")
+        # The list follows the member field's arrow keys; it never takes focus itself.
+        self.suggestions.setFocusPolicy(Qt.NoFocus)
+        self.suggestions.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.suggestions.setTextElideMode(Qt.ElideMiddle)
+        self.suggestions.itemClicked.connect(lambda item: self._pick_member(self.suggestions.row(item)))
+        self.suggestions.setVisible(False)
+        self.member_info = QLabel("No member chosen")
+        self.member_info.setAccessibleName("Member's office")
+        self.member_info.setWordWrap(True)
+        self.member_info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.member_info.setStyleSheet("color: #444;")
+        self.member_info.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+
+        self.caller_member = named(QRadioButton("the mem&ber"))
+        self.caller_caseworker = named(QRadioButton("a &caseworker"))
+        self.caller_member.setChecked(True)
+        self.caller_kind_group = QButtonGroup(self)
+        self.caller_kind_group.addButton(self.caller_member)
+        self.caller_kind_group.addButton(self.caller_caseworker)
+        self.caller_caseworker.toggled.connect(self._caller_kind_changed)
+        self.caseworker_name = QLineEdit()
+        self.caseworker_name.setPlaceholderText("Name of the caseworker on the line")
+
+        form = QFormLayout(self.caller_group)
+        member_box = QWidget()
+        box = QVBoxLayout(member_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.member_edit)
+        box.addWidget(self.suggestions)
+        box.addWidget(self.member_info)
+        add_row(form, "&Member:", member_box, self.member_edit)
+        kinds = QWidget()
+        row = QHBoxLayout(kinds)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.caller_member)
+        row.addWidget(self.caller_caseworker)
+        row.addStretch()
+        caller_label = QLabel("Calling:")
+        form.addRow(caller_label, kinds)
+        add_row(form, "Caseworker's n&ame:", self.caseworker_name)
+
+    def _build_passcode(self) -> None:
+        self.passcode_group = QGroupBox("2  Passcode — ask for it before taking the enquiry")
+        self.passcode_edit = QLineEdit()
+        self.passcode_edit.setEchoMode(QLineEdit.Password)
+        self.passcode_edit.setMaxLength(40)
+        self.passcode_edit.returnPressed.connect(self.verify_passcode)
+        self.verify_button = push_button("&Verify")
+        self.verify_button.clicked.connect(self.verify_passcode)
+        self.passcode_status = message_label("Passcode status")
+        self.refuse_reason = QLineEdit()
+        self.refuse_reason.setPlaceholderText("e.g. caller did not know it")
+        self.refuse_reason.returnPressed.connect(self.refuse_call)
+        self.refuse_button = push_button("C&lose call as refused")
+        self.refuse_button.clicked.connect(self.refuse_call)
+
+        form = QFormLayout(self.passcode_group)
+        row_widget = QWidget()
+        row = QHBoxLayout(row_widget)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.passcode_edit, 1)
+        row.addWidget(self.verify_button)
+        add_row(form, "&Passcode:", row_widget, self.passcode_edit)
+        form.addRow(self.passcode_status)
+        self.refuse_note = QLabel("If the caller cannot give the passcode, nothing may be disclosed:")
+        self.refuse_note.setWordWrap(True)
+        self.refuse_note.setStyleSheet("color: #444; margin-top: 6px;")
+        form.addRow(self.refuse_note)
+        refuse_widget = QWidget()
+        refuse_row = QHBoxLayout(refuse_widget)
+        refuse_row.setContentsMargins(0, 0, 0, 0)
+        refuse_row.addWidget(self.refuse_reason, 1)
+        refuse_row.addWidget(self.refuse_button)
+        add_row(form, "Reason for refusing:", refuse_widget, self.refuse_reason)
+        self._passcode_form = form
+        self._refuse_row = refuse_widget
+
+    def _build_case(self) -> None:
+        self.case_group = QGroupBox("3  Subject and case")
+        self.lock_banner = QLabel()
+        self.lock_banner.setAccessibleName("Lock status")
+        self.lock_banner.setWordWrap(True)
+
+        self.subject_name = QLineEdit()
+        self.dob_edit = QLineEdit()
+        self.dob_edit.setPlaceholderText("dd/mm/yyyy (blank if not known)")
+        self.dob_edit.setMaxLength(14)
+        self.dob_edit.textChanged.connect(self._dob_changed)
+        self.dob_hint = QLabel()
+        self.dob_hint.setAccessibleName("Date of birth check")
+        self.nationality = QLineEdit()
+        self.ho_reference = QLineEdit()
+        self.ho_reference.setPlaceholderText("e.g. S1234567")
+        self.cts_reference = QLineEdit()
+        self.cts_reference.setPlaceholderText("e.g. M12345/26")
+        self.check_constituency = named(QCheckBox("C&onstituency MP of the applicant"))
+        self.check_representative = named(
+            QCheckBox("A&uthorised representative (MP writing on the applicant's behalf)"))
+        self.check_third_party = named(QCheckBox("Thi&rd party (not the applicant or a representative)"))
+        self.check_identity = named(QCheckBox("&Identity confirmed beyond reasonable doubt"))
+        self.question = text_box(3)
+        self.answer = text_box(3)
+        self.written_confirmation = named(QCheckBox("&Written confirmation requested"))
+
+        outer = QVBoxLayout(self.case_group)
+        outer.addWidget(self.lock_banner)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        add_row(form, "&Subject name:", self.subject_name)
+        dob_widget = QWidget()
+        dob_row = QHBoxLayout(dob_widget)
+        dob_row.setContentsMargins(0, 0, 0, 0)
+        hint_width = self.dob_edit.fontMetrics().horizontalAdvance(self.dob_edit.placeholderText())
+        self.dob_edit.setFixedWidth(hint_width + 24)
+        dob_row.addWidget(self.dob_edit)
+        dob_row.addWidget(self.dob_hint, 1)
+        add_row(form, "&Date of birth:", dob_widget, self.dob_edit)
+        add_row(form, "Nationalit&y:", self.nationality)
+        add_row(form, "&Home Office reference:", self.ho_reference)
+        add_row(form, "CTS re&ference:", self.cts_reference)
+        outer.addLayout(form)
+
+        checks = QGroupBox("Disclosure checks — before giving any personal information")
+        checks_layout = QVBoxLayout(checks)
+        for box in (self.check_constituency, self.check_representative, self.check_third_party,
+                    self.check_identity):
+            checks_layout.addWidget(box)
+        outer.addWidget(checks)
+
+        text_form = QFormLayout()
+        text_form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        add_row(text_form, "&Question:", self.question)
+        add_row(text_form, "Answer &given:", self.answer)
+        text_form.addRow("", self.written_confirmation)
+        outer.addLayout(text_form)
+
+    def _build_footer(self) -> None:
+        self.save_button = push_button("Save details")
+        self.save_button.setToolTip("Save the details without finishing the call (Ctrl+S)")
+        self.save_button.clicked.connect(self.save_details)
+        self.complete_button = push_button("Complete — answered at first contact")
+        self.complete_button.setToolTip("Ctrl+Enter")
+        self.complete_button.clicked.connect(self.complete_call)
+        self.further_action_button = push_button("Further Action Case")
+        self.further_action_button.setToolTip("Pass to the MPEL team leader (Ctrl+Shift+Enter)")
+        self.further_action_button.clicked.connect(self.further_action)
+        self.open_last_button = push_button("Open the last call")
+        self.open_last_button.clicked.connect(self._open_last)
+        self.open_last_button.setVisible(False)
+        self.message = message_label()
+        self.keys_hint = QLabel("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  "
+                                "Ctrl+Shift+Enter Further Action Case")
+        self.keys_hint.setAccessibleName("Keyboard shortcuts")
+        self.keys_hint.setStyleSheet("color: #555;")
+
+    def _layout(self) -> None:
+        header = QHBoxLayout(self.header)
+        header.setContentsMargins(12, 8, 12, 8)
+        channel_box = QVBoxLayout()
+        channel_title = QLabel("Channel")
+        channel_title.setStyleSheet("color: #444;")
+        channel_box.addWidget(channel_title)
+        radios = QHBoxLayout()
+        for radio in self.channel_buttons.values():
+            radios.addWidget(radio)
+        radios.addWidget(self.new_call_button)
+        channel_box.addLayout(radios)
+        header.addLayout(channel_box)
+        header.addSpacing(24)
+        header.addWidget(self.reference_label)
+        header.addSpacing(16)
+        header.addWidget(self.call_info_label, 1)
+
+        left = QVBoxLayout()
+        left.addWidget(self.caller_group)
+        left.addWidget(self.passcode_group)
+        left.addStretch(1)
+        columns = QHBoxLayout()
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left.setContentsMargins(0, 0, 0, 0)
+        left_widget.setMinimumWidth(420)
+        left_widget.setMaximumWidth(520)
+        columns.addWidget(left_widget, 4)
+        columns.addWidget(self.case_group, 6)
+
+        footer = QHBoxLayout()
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.open_last_button)
+        footer.addWidget(self.save_button)
+        footer.addWidget(self.complete_button)
+        footer.addWidget(self.further_action_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(columns, 1)
+        layout.addLayout(footer)
+        layout.addWidget(self.keys_hint, alignment=Qt.AlignRight)
+        self.message.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+
+    def _build_shortcuts(self) -> None:
+        def action(keys: list[str], slot) -> QAction:
+            act = QAction(self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            # Only while this screen (or a child) has focus: other views have their own keys.
+            act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.complete_action = action(["Ctrl+Return", "Ctrl+Enter"], self.complete_call)
+        self.further_action_action = action(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.further_action)
+        self.save_action = action(["Ctrl+S"], self.save_details)
+
+    def _set_tab_order(self) -> None:
+        chain = [*self.channel_buttons.values(), self.new_call_button, self.member_edit, self.caller_member,
+                 self.caller_caseworker, self.caseworker_name, self.passcode_edit, self.verify_button,
+                 self.refuse_reason, self.refuse_button, self.subject_name, self.dob_edit, self.nationality,
+                 self.ho_reference, self.cts_reference, self.check_constituency, self.check_representative,
+                 self.check_third_party, self.check_identity, self.question, self.answer,
+                 self.written_confirmation, self.open_last_button, self.save_button, self.complete_button,
+                 self.further_action_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ------------------------------------------------------------- public API
+
+    @property
+    def record(self) -> EnquiryRecord | None:
+        """The call being logged, as last returned by the service."""
+        return self._record
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def refresh(self) -> None:
+        """Re-read the open call's status (never the fields being typed, nor the version being edited)."""
+        if self._record is None:
+            return
+        record_id = self._record.id
+
+        def done(rec: EnquiryRecord) -> None:
+            if self._record is not None and self._record.id == rec.id:
+                self._show_header(rec)
+
+        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.get(self._ctx.user, record_id), done,
+                                lambda exc: show_message(self.message, error_text(exc), error=True))
+
+    def new_call(self) -> None:
+        """Start a new enquiry on the chosen channel; asks first if a call is still open."""
+        if self._busy:
+            return
+        if self._record is not None and self._record.status is EnquiryStatus.OPEN:
+            if not self.confirm_abandon(self._record.reference):
+                self.member_edit.setFocus() if self.member_edit.isEnabled() else None
+                return
+        channel = self.channel()
+        self._reset_form()
+
+        def done(rec: EnquiryRecord) -> None:
+            self._set_record(rec)
+            show_message(self.message, f"{rec.reference} started: ask who is calling.")
+            self.member_edit.setFocus()
+
+        self._submit(lambda: self._ctx.services.enquiries.start(self._ctx.user, channel), done, self.message)
+
+    def channel(self) -> Channel:
+        return next(c for c, radio in self.channel_buttons.items() if radio.isChecked())
+
+    def confirm_abandon(self, reference: str) -> bool:
+        """Ask before leaving an unfinished call; the safe answer (keep it) is the default."""
+        box = QMessageBox(QMessageBox.Question, "Start a new call?",
+                          f"{reference} is still open: it has not been completed, passed on or refused.\n\n"
+                          "Start a new call anyway? The open call stays in the log as open.", parent=self)
+        start = box.addButton("Start a new call", QMessageBox.AcceptRole)
+        keep = box.addButton("Keep this call", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is start
+
+    def verify_passcode(self) -> None:
+        if self._busy:
+            return
+        if self._record is None:
+            show_message(self.passcode_status, "Start a new call first (Alt+N).", error=True)
+            return
+        if self._member is None:
+            show_message(self.passcode_status, "Choose the member first: type their name and press Enter.",
+                         error=True)
+            self.member_edit.setFocus()
+            return
+        passcode = self.passcode_edit.text()
+        if not passcode.strip():
+            show_message(self.passcode_status, "Type the passcode the caller gives, then press Enter.", error=True)
+            self.passcode_edit.setFocus()
+            return
+        rec_id, caller = self._record.id, self._caller_values()
+        needs_caller = self._caller_changed()
+        svc, user = self._ctx.services.enquiries, self._ctx.user
+
+        def work() -> EnquiryRecord:
+            latest = None
+            try:
+                if needs_caller:
+                    latest = svc.set_caller(user, rec_id, **caller)
+                return svc.verify_passcode(user, rec_id, passcode)
+            except Exception as exc:
+                raise _StepFailed(latest, exc) from exc
+
+        self._submit(work, self._passcode_checked, self.passcode_status)
+
+    def save_details(self) -> None:
+        self._save_then(None)
+
+    def complete_call(self) -> None:
+        self._save_then("complete")
+
+    def further_action(self) -> None:
+        self._save_then("further_action")
+
+    def refuse_call(self) -> None:
+        if self._busy or self._record is None:
+            return
+        if self._record.passcode_verified:
+            show_message(self.message, "The passcode was verified: complete the call or pass it on instead.",
+                         error=True)
+            return
+        reason = self.refuse_reason.text().strip()
+        if not reason:
+            show_message(self.passcode_status, "Give a reason for closing the call as refused.", error=True)
+            self.refuse_reason.setFocus()
+            return
+        rec_id = self._record.id
+        self._submit(lambda: self._ctx.services.enquiries.refuse(self._ctx.user, rec_id, reason),
+                     lambda rec: self._finished(rec, f"{rec.reference} closed as refused: nothing was disclosed."),
+                     self.passcode_status)
+
+    # --------------------------------------------------------------- the gate
+
+    def _passcode_checked(self, rec: EnquiryRecord) -> None:
+        # Cleared only once checked: a refused caller name, say, should not cost a retype.
+        self.passcode_edit.clear()
+        self._set_record(rec)
+        if rec.passcode_verified:
+            who = rec.member.display_name if rec.member else "the member"
+            show_message(self.passcode_status,
+                         f"Passcode verified for {who}'s office at {format_time(self._ctx.services.clock.now())}.",
+                         ok=True)
+            show_message(self.message, "Unlocked: take the enquiry.")
+            self.subject_name.setFocus()
+            return
+        used = rec.passcode_failures
+        self.message.clear()  # the "started" line no longer describes where the call is
+        if used >= MAX_PASSCODE_ATTEMPTS:
+            show_message(self.passcode_status,
+                         f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used. No information may "
+                         "be given on this call: close it as refused.", error=True)
+            self.refuse_reason.setText(f"Passcode wrong {MAX_PASSCODE_ATTEMPTS} times")
+            self.refuse_reason.selectAll()
+            self.refuse_reason.setFocus()
+        else:
+            show_message(self.passcode_status,
+                         f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used.", error=True)
+            self.passcode_edit.setFocus()
+
+    # ------------------------------------------------------------ save/finish
+
+    def _save_then(self, finish: str | None) -> None:
+        if self._busy or self._record is None:
+            return
+        rec = self._record
+        if not rec.passcode_verified:
+            show_message(self.message, "Locked until the passcode is verified.", error=True)
+            (self.passcode_edit if self.passcode_edit.isEnabled() else self.refuse_reason).setFocus()
+            return
+        try:
+            dob = parse_dob(self.dob_edit.text())
+        except ValueError as exc:
+            show_message(self.message, str(exc), error=True)
+            self.dob_edit.setFocus()
+            return
+        subject = SubjectDetails(name=self.subject_name.text(), date_of_birth=dob,
+                                 nationality=self.nationality.text(), ho_reference=self.ho_reference.text(),
+                                 cts_reference=self.cts_reference.text())
+        question, answer = self.question.toPlainText(), self.answer.toPlainText()
+        written = self.written_confirmation.isChecked()
+        checks = Disclosure(constituency_mp=self.check_constituency.isChecked(),
+                            authorised_representative=self.check_representative.isChecked(),
+                            third_party=self.check_third_party.isChecked(),
+                            identity_confirmed=self.check_identity.isChecked())
+        caller, needs_caller = self._caller_values(), self._caller_changed()
+        svc, user, rec_id, version = self._ctx.services.enquiries, self._ctx.user, rec.id, rec.version
+
+        def work() -> EnquiryRecord:
+            latest = None
+            try:
+                # Details first, with the version the agent has been editing: a change by
+                # anyone else since then stops everything here (StaleRecord).
+                latest = svc.update_details(user, rec_id, subject=subject, question=question, answer=answer,
+                                            written_confirmation=written, expected_version=version)
+                if needs_caller:
+                    latest = svc.set_caller(user, rec_id, **caller)
+                latest = svc.record_disclosure(user, rec_id, checks)
+                if finish == "complete":
+                    latest = svc.complete_first_contact(user, rec_id)
+                elif finish == "further_action":
+                    latest = svc.mark_further_action(user, rec_id)
+                return latest
+            except Exception as exc:
+                raise _StepFailed(latest, exc) from exc
+
+        def done(saved: EnquiryRecord) -> None:
+            if finish == "complete":
+                self._finished(saved, f"{saved.reference} completed: answered at first contact.")
+            elif finish == "further_action":
+                self._finished(saved, f"{saved.reference} passed to the MPEL team leader as a Further Action Case.")
+            else:
+                self._set_record(saved)
+                show_message(self.message, f"{saved.reference} saved at {format_time(self._ctx.services.clock.now())}.",
+                             ok=True)
+
+        self._submit(work, done, self.message)
+
+    def _finished(self, rec: EnquiryRecord, text: str) -> None:
+        self._last_finished = rec
+        self._reset_form()
+        self._record = None
+        self._apply_state()
+        self.call_changed.emit(None)
+        self._show_no_call()
+        show_message(self.message, text, ok=True)
+        self.open_last_button.setText(f"Open {rec.reference}")
+        self.open_last_button.setAccessibleName(f"Open {rec.reference}")
+        self.open_last_button.setVisible(True)
+        self._focus_channel()
+
+    def _open_last(self) -> None:
+        if self._last_finished is not None:
+            self.open_record.emit(self._last_finished.id)
+
+    # ----------------------------------------------------------------- member
+
+    def _member_text_edited(self, text: str) -> None:
+        if self._member is not None:
+            self._member = None
+            self.member_info.setText("No member chosen")
+        self._pick_when_ready = False
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self._show_suggestions([])
+
+    def _search_members(self) -> None:
+        text = self.member_edit.text()
+        self._search_seq += 1
+        seq = self._search_seq
+        self._search_in_flight = True
+
+        def done(members: list[MemberRecord]) -> None:
+            if seq != self._search_seq:
+                return  # a later keystroke has its own search on the way
+            self._search_in_flight = False
+            self._show_suggestions(members)
+            if self._pick_when_ready:
+                self._pick_when_ready = False
+                self._pick_member(max(self.suggestions.currentRow(), 0))
+
+        def failed(exc: Exception) -> None:
+            if seq == self._search_seq:
+                self._search_in_flight = False
+                self._pick_when_ready = False
+                show_message(self.message, error_text(exc), error=True)
+
+        self._ctx.runner.submit(lambda: self._ctx.services.members.search(text, limit=MAX_SUGGESTIONS), done, failed)
+
+    def _show_suggestions(self, members: list[MemberRecord]) -> None:
+        self._suggestions = members
+        self.suggestions.clear()
+        for m in members:
+            item = QListWidgetItem(member_line(m))
+            item.setToolTip(f"{member_line(m)}\nOffice telephone {m.office_phone or 'not recorded'}")
+            self.suggestions.addItem(item)
+        if members:
+            self.suggestions.setCurrentRow(0)
+            # Measured from the font: the list has no row geometry until it is shown.
+            row_height = self.suggestions.fontMetrics().height() + 6
+            self.suggestions.setFixedHeight(row_height * min(len(members), 6) + 6)
+        elif self.member_edit.text().strip():
+            self.member_info.setText("No member matches: try part of the name or the constituency.")
+        self.suggestions.setVisible(bool(members))
+
+    def _pick_member(self, row: int) -> None:
+        if not 0 <= row < len(self._suggestions):
+            if self.member_edit.text().strip():
+                show_message(self.message, "No member matches what you typed.", error=True)
+            return
+        member = self._suggestions[row]
+        self._member = member
+        self.member_edit.setText(member_line(member))
+        self.suggestions.setVisible(False)
+        self._show_member_info(member)
+        # The next question is who is on the line.
+        (self.caller_caseworker if self.caller_caseworker.isChecked() else self.caller_member).setFocus()
+
+    def _show_member_info(self, member: MemberRecord | None) -> None:
+        if member is None:
+            self.member_info.setText("No member chosen")
+            return
+        region = self._regions.get(member.region_code, member.region_code)
+        phone = member.office_phone or "not recorded"
+        fax = member.office_fax or "not recorded"
+        self.member_info.setText(f"Office telephone: {phone}\nOffice fax: {fax}\nRegion: {region}")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.KeyPress:
+            key = event.key()
+            if obj is self.member_edit:
+                return self._member_key(key, event.modifiers())
+            if obj in self.channel_buttons.values() and key in (Qt.Key_Return, Qt.Key_Enter) \
+                    and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
+                # Alt+letter "clicks" a radio only after a short animation; Enter straight
+                # after it must still mean the channel that has the focus.
+                obj.setChecked(True)
+                self.new_call()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _member_key(self, key: int, modifiers) -> bool:
+        if modifiers & (Qt.ControlModifier | Qt.AltModifier):
+            return False  # leave Ctrl+Enter etc. to the shortcuts
+        count = self.suggestions.count()
+        if key in (Qt.Key_Down, Qt.Key_Up) and count:
+            self.suggestions.setVisible(True)
+            step = 1 if key == Qt.Key_Down else -1
+            self.suggestions.setCurrentRow((self.suggestions.currentRow() + step) % count)
+            return True
+        if key in (Qt.Key_Return, Qt.Key_Enter):
+            if self._search_timer.isActive() or self._search_in_flight:
+                # A fast typist pressed Enter before the list caught up: pick when it arrives.
+                self._pick_when_ready = True
+            elif self._member is None:
+                self._pick_member(self.suggestions.currentRow() if count else -1)
+            else:
+                self.focusNextChild()
+            return True
+        if key == Qt.Key_Escape and self.suggestions.isVisible():
+            self.suggestions.setVisible(False)
+            return True
+        return False
+
+    def _caller_kind_changed(self, caseworker: bool) -> None:
+        # Focus stays on the radio (arrow keys may go back); Tab reaches the name next.
+        self.caseworker_name.setEnabled(caseworker and self._record is not None)
+
+    def _caller_values(self) -> dict:
+        kind = CallerKind.CASEWORKER if self.caller_caseworker.isChecked() else CallerKind.MEMBER
+        name = self.caseworker_name.text().strip() if kind is CallerKind.CASEWORKER else ""
+        return {"member_id": self._member.id if self._member else None, "caller_kind": kind, "caller_name": name}
+
+    def _caller_changed(self) -> bool:
+        rec, values = self._record, self._caller_values()
+        if rec is None or values["member_id"] is None:
+            return False
+        current = (rec.member.id if rec.member else None, rec.caller_kind, rec.caller_name)
+        return current != (values["member_id"], values["caller_kind"], values["caller_name"])
+
+    # ------------------------------------------------------------------ state
+
+    def _submit(self, work, on_done, message: QLabel) -> None:
+        self._busy = True
+
+        def done(value) -> None:
+            self._busy = False
+            on_done(value)
+
+        def failed(exc: Exception) -> None:
+            self._busy = False
+            if isinstance(exc, _StepFailed):
+                if exc.record is not None:
+                    self._set_record(exc.record)
+                exc = exc.error
+            show_message(message, error_text(exc), error=True)
+
+        self._ctx.runner.submit(work, done, failed)
+
+    def _set_record(self, rec: EnquiryRecord) -> None:
+        self._record = rec
+        if rec.member is not None and self._member is None:
+            self._member = rec.member
+        self._show_header(rec)
+        self._apply_state()
+        self.call_changed.emit(rec)
+
+    def _show_header(self, rec: EnquiryRecord) -> None:
+        self.reference_label.setText(rec.reference)
+        self.reference_label.setVisible(True)
+        status = STATUS_LABELS.get(rec.status, rec.status.value)
+        self.call_info_label.setText(f"Received {format_received(rec.received_at)}\n"
+                                     f"{rec.channel.value.capitalize()}  ·  {status}  ·  logged by {rec.created_by}")
+
+    def _apply_state(self) -> None:
+        rec = self._record
+        open_call = rec is not None and rec.status is EnquiryStatus.OPEN
+        verified = open_call and rec.passcode_verified
+        refused_only = open_call and not verified and rec.passcode_failures >= MAX_PASSCODE_ATTEMPTS
+
+        self.caller_group.setEnabled(open_call and not refused_only)
+        # The passcode belongs to one office: once verified, another member means another call.
+        self.member_edit.setReadOnly(verified)
+        self.member_edit.setClearButtonEnabled(not verified)
+        self.member_edit.setToolTip("The passcode was checked for this member's office: another member means "
+                                    "another call" if verified else "")
+        self.caseworker_name.setEnabled(open_call and self.caller_caseworker.isChecked())
+        self.passcode_edit.setEnabled(open_call and not verified and not refused_only)
+        self.verify_button.setEnabled(open_call and not verified and not refused_only)
+        self.refuse_reason.setEnabled(open_call and not verified)
+        self.refuse_button.setEnabled(open_call and not verified)
+        self.passcode_group.setEnabled(open_call)
+        # Once verified, refusing is no longer possible: hide it rather than show a dead control.
+        self._passcode_form.setRowVisible(self.refuse_note, not verified)
+        self._passcode_form.setRowVisible(self._refuse_row, not verified)
+        self.case_group.setEnabled(verified)
+        for button in (self.save_button, self.complete_button, self.further_action_button):
+            button.setEnabled(verified)
+
+        if not open_call:
+            self._banner("Start a call first: its subject and case details are entered here once the passcode "
+                         "is verified.", "#f1f1f1", "#555")
+        elif verified:
+            self._banner("Unlocked: passcode verified.", "#e3f4e5", "#1b5e20")
+        elif refused_only:
+            self._banner(f"Locked: {MAX_PASSCODE_ATTEMPTS} wrong passcodes. Close the call as refused.",
+                         "#fde2e2", "#9b0000")
+        else:
+            self._banner("Locked until the passcode is verified", "#fff1c9", "#5c3b00")
+
+    def _banner(self, text: str, background: str, colour: str) -> None:
+        self.lock_banner.setText(text)
+        self.lock_banner.setStyleSheet(f"background: {background}; color: {colour}; font-weight: bold; "
+                                       "padding: 6px; border-radius: 3px;")
+
+    def _reset_form(self) -> None:
+        self._member = None
+        self._suggestions = []
+        self._search_timer.stop()
+        self._search_seq += 1
+        self._search_in_flight = False
+        self._pick_when_ready = False
+        for edit in (self.member_edit, self.caseworker_name, self.passcode_edit, self.refuse_reason,
+                     self.subject_name, self.dob_edit, self.nationality, self.ho_reference, self.cts_reference):
+            edit.clear()
+        self.member_edit.setReadOnly(False)
+        self.suggestions.clear()
+        self.suggestions.setVisible(False)
+        self.member_info.setText("No member chosen")
+        self.caller_member.setChecked(True)
+        for box in (self.check_constituency, self.check_representative, self.check_third_party,
+                    self.check_identity, self.written_confirmation):
+            box.setChecked(False)
+        self.question.clear()
+        self.answer.clear()
+        self.passcode_status.clear()
+        self.dob_hint.clear()
+        self.open_last_button.setVisible(False)
+
+    def _show_no_call(self) -> None:
+        self.reference_label.clear()
+        self.reference_label.setVisible(False)
+        self.call_info_label.setText(NO_CALL_TEXT)
+
+    def _focus_channel(self) -> None:
+        self.channel_buttons[self.channel()].setFocus()
+
+    def _dob_changed(self, text: str) -> None:
+        try:
+            dob = parse_dob(text)
+        except ValueError:
+            # Say so only once the text could be a whole date, not while typing it.
+            self.dob_hint.setText("not a date yet: dd/mm/yyyy" if len(text.strip()) >= 8 else "")
+            self.dob_hint.setStyleSheet(ERROR_STYLE)
+            return
+        self.dob_hint.setText(long_date(dob) if dob else "")
+        self.dob_hint.setStyleSheet("color: #1b5e20;")
+
+    def _load_regions(self) -> None:
+        def done(regions) -> None:
+            self._regions = {r.code: r.name for r in regions}
+            self._show_member_info(self._member)
+
+        self._ctx.runner.submit(self._ctx.services.reference.regions, done, lambda exc: None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._record is None and self.focusWidget() is None:
+            self._focus_channel()

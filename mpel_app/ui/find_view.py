@@ -1,0 +1,240 @@
+"""Find a call record by any of the five keys and open it.
+
+Keyboard flow, for speed: Ctrl+F lands in the search box; type and press
+Enter; the results take the focus with the first row selected, so a second
+Enter opens the record. Anything that parses as a hotline reference is
+searched as one whatever key is chosen, because that is what an agent
+reading out "MPH0…" means.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QRadioButton, QTableView, QVBoxLayout, QWidget)
+
+from ..domain.errors import ValidationError
+from ..domain.records import EnquirySummary, SearchKey
+from ..domain.references import is_hotline_reference
+from .context import DeskContext
+from .login import AlertLabel, button, error_text, plain_label
+from .models import SEARCH_COLUMNS, Column, SummaryTableModel
+
+# Label with its Alt+ mnemonic, and what to type, per key. The letters differ
+# from the search box's (T) and the record window's.
+KEY_LABELS: dict[SearchKey, tuple[str, str]] = {
+    SearchKey.REFERENCE: ("Hotline &reference", "e.g. MPH000123"),
+    SearchKey.HO_REFERENCE: ("H&ome Office reference", "e.g. B1234567"),
+    SearchKey.CTS_REFERENCE: ("&CTS reference", "e.g. M12345/26"),
+    SearchKey.SUBJECT_NAME: ("&Subject name", "whole or start of any names, e.g. zoe nun"),
+    SearchKey.NATIONALITY: ("&Nationality", "e.g. Nigerian"),
+}
+
+
+# Enough to scan by eye; beyond this the search is too broad to be useful.
+FIND_LIMIT = 200
+
+
+class _SearchBox(QLineEdit):
+    """Down arrow goes to the results, as in a browser's address bar."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() == Qt.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class FindView(QWidget):
+    """The Find tab: key, search box, results; emits ``open_record(enquiry_id)``."""
+
+    title = "Find"
+    open_record = Signal(int)
+    results_shown = Signal(int)  # number of rows, after every completed search
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._last: tuple[SearchKey, str] | None = None
+        self._generation = 0  # only the latest search may fill the table
+
+        key_row = QHBoxLayout()
+        key_caption = QLabel("Find by:")
+        key_row.addWidget(key_caption)
+        self.key_group = QButtonGroup(self)
+        self.key_buttons: dict[SearchKey, QRadioButton] = {}
+        for key, (label, _example) in KEY_LABELS.items():
+            radio = QRadioButton(label)
+            radio.setAccessibleName(plain_label(label))
+            radio.setAccessibleDescription("Find by")
+            self.key_group.addButton(radio)
+            self.key_buttons[key] = radio
+            radio.toggled.connect(self._key_changed)
+            key_row.addWidget(radio)
+        key_row.addStretch()
+
+        search_row = QHBoxLayout()
+        search_label = QLabel("Search &text:")
+        self.search_box = _SearchBox()
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaxLength(200)
+        search_label.setBuddy(self.search_box)
+        self.search_box.setAccessibleName("Search text")
+        self.search_box.returnPressed.connect(self.search)
+        self.find_button = button("Find", "Find records (Enter)")
+        self.find_button.setAutoDefault(False)
+        self.find_button.clicked.connect(self.search)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.find_button)
+
+        self.count_label = QLabel("Choose what to find by, type, and press Enter.")
+        self.count_label.setAccessibleName("Search result")
+        self.message = AlertLabel()
+
+        self.model = SummaryTableModel(SEARCH_COLUMNS, self, headers={Column.RECEIVED: "Received (London)"})
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Records found")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        # The subject's name is what people scan for; it takes the spare width.
+        header.setSectionResizeMode(self.model.column_of(Column.SUBJECT), QHeaderView.Stretch)
+        header.setMinimumSectionSize(60)
+        # Enter (activated) and double-click both open; activated covers both.
+        self.table.activated.connect(self._open_index)
+        self.search_box.down_pressed.connect(self._focus_results)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(key_row)
+        layout.addLayout(search_row)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        hint = QLabel("Enter or double-click opens the selected record.")
+        hint.setStyleSheet("color: #555;")
+        layout.addWidget(hint)
+
+        self.setTabOrder(self.search_box, self.find_button)
+        self.setTabOrder(self.find_button, self.table)
+        self.key_buttons[SearchKey.REFERENCE].setChecked(True)
+        self.setFocusProxy(self.search_box)
+
+    # ------------------------------------------------------------- public API
+
+    @property
+    def key(self) -> SearchKey:
+        for key, radio in self.key_buttons.items():
+            if radio.isChecked():
+                return key
+        return SearchKey.REFERENCE
+
+    def set_key(self, key: SearchKey | str) -> None:
+        self.key_buttons[SearchKey(key)].setChecked(True)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search box, its text selected so typing replaces it."""
+        self.search_box.setFocus(Qt.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def search(self, key: SearchKey | str | None = None, text: str | None = None) -> None:
+        """Run a find in the background; with no arguments, what the form says."""
+        if key is not None:
+            self.set_key(key)
+        if text is not None:
+            self.search_box.setText(text)
+        key, text = self.key, self.search_box.text().strip()
+        if not text:
+            self.message.show_error(f"Type a {plain_label(KEY_LABELS[key][0]).lower()} to find.")
+            self.focus_search()
+            return
+        if key is not SearchKey.REFERENCE and is_hotline_reference(text):
+            self.set_key(SearchKey.REFERENCE)
+            key = SearchKey.REFERENCE
+        self._run(key, text)
+
+    def refresh(self) -> None:
+        """F5, and after a record is deleted: run the last search again."""
+        if self._last is not None:
+            self._run(*self._last)
+
+    def summaries(self) -> list[EnquirySummary]:
+        return self.model.items()
+
+    # --------------------------------------------------------------- internals
+
+    def _run(self, key: SearchKey, text: str) -> None:
+        self._last = (key, text)
+        self._generation += 1
+        generation = self._generation
+        self.message.clear()
+        self.count_label.setText("Searching…")
+        services, user = self._ctx.services, self._ctx.user
+        self._ctx.runner.submit(lambda: services.enquiries.find(user, key, text, limit=FIND_LIMIT),
+                                lambda rows: self._show(generation, key, text, rows),
+                                lambda exc: self._failed(generation, exc))
+
+    def _show(self, generation: int, key: SearchKey, text: str, rows: list[EnquirySummary]) -> None:
+        if generation != self._generation:
+            return  # a newer search is on its way; do not flash stale rows
+        had_focus = self.search_box.hasFocus() or self.find_button.hasFocus()
+        self.model.set_items(rows)
+        self._fit_columns()
+        what = plain_label(KEY_LABELS[key][0]).lower()
+        if not rows:
+            self.count_label.setText(f"No records found for {what} “{text}”.")
+            self.focus_search()
+        else:
+            count = "1 record found" if len(rows) == 1 else f"{len(rows)} records found"
+            if len(rows) >= FIND_LIMIT:
+                count = f"{len(rows)} or more records found"
+            suffix = f" Showing the newest {len(rows)}." if len(rows) >= FIND_LIMIT else ""
+            self.count_label.setText(f"{count} for {what} “{text}”.{suffix}")
+            self.table.selectRow(0)
+            if had_focus:
+                self._focus_results()
+        self.count_label.setAccessibleName(self.count_label.text())
+        self.results_shown.emit(len(rows))
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            if header.sectionResizeMode(column) == QHeaderView.Interactive:
+                header.resizeSection(column, header.sectionSize(column) + 18)  # room to breathe
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.count_label.setText("")
+        self.message.show_error(error_text(exc))
+        if isinstance(exc, ValidationError):
+            self.focus_search()
+
+    def _focus_results(self) -> None:
+        if self.model.rowCount():
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+            self.table.setFocus(Qt.OtherFocusReason)
+
+    def _open_index(self, index) -> None:
+        item = self.model.item(index.row())
+        if item is not None:
+            self.open_record.emit(item.id)
+
+    def _key_changed(self, checked: bool) -> None:
+        if checked:
+            self.search_box.setPlaceholderText(KEY_LABELS[self.key][1])
+
+    def open_selected(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._open_index(index)

@@ -1,0 +1,355 @@
+"""The desk's main window: the views a user's roles allow, keyboard shortcuts, and a status bar.
+
+Views are tabs in a fixed order (New call, Further Action, Region queue, Find,
+Administration) so Ctrl+1… always means the same view for the same person.
+Each view emits ``open_record(enquiry_id)``; the window opens a RecordDialog
+for it. The window also locks itself after a spell without keyboard or mouse
+use, because a desk left open shows personal data to whoever walks past.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+
+from ..domain import permissions as perm
+from ..domain.permissions import Action
+from ..domain.records import Role
+from .context import DeskContext
+from .find_view import FindView
+from .login import LoginDialog
+from .record_dialog import Opener, RecordDialog
+
+log = logging.getLogger(__name__)
+
+SHORTCUTS_HELP = (
+    ("Ctrl+N", "Start a new call"),
+    ("Ctrl+F", "Find a record"),
+    ("Ctrl+1 … Ctrl+9", "Switch to the first, second, … view"),
+    ("F5", "Refresh the current view"),
+    ("Enter", "Open the selected record"),
+    ("Ctrl+P", "Print the open record"),
+    ("Esc", "Close the open record"),
+    ("Ctrl+L", "Lock the desk"),
+    ("F10", "Open the menus"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+def _view_class(module: str, name: str) -> type | None:
+    """A view class written elsewhere, or None (with the reason logged) when it cannot be loaded."""
+    try:
+        return getattr(importlib.import_module(f"mpel_app.ui.{module}"), name)
+    except (ImportError, AttributeError):
+        log.warning("view %s.%s not available", module, name, exc_info=True)
+        return None
+
+
+class PlaceholderView(QWidget):
+    """Stands in for a view this build does not have, so the shell still starts."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = title
+        label = QLabel(f"The {title} screen is not available in this version of MPEL Desk.")
+        label.setAlignment(Qt.AlignCenter)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+
+    def refresh(self) -> None:
+        pass
+
+
+class _IdleWatch(QObject):
+    """Restarts a timer on every key press or mouse use anywhere in the application."""
+
+    _EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel}
+
+    def __init__(self, timer: QTimer, parent: QObject | None = None):
+        super().__init__(parent)
+        self._timer = timer
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in self._EVENTS and self._timer.isActive():
+            self._timer.start()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, database_label: str = "",
+                 opener: Opener | None = None, print_dir: Path | None = None,
+                 idle_lock_minutes: int | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.opener = opener
+        self.print_dir = print_dir
+        self.record_dialogs: dict[int, RecordDialog] = {}
+        self.lock_dialog: LoginDialog | None = None
+        user = ctx.user
+        self.setWindowTitle(f"MPEL Desk — {user.full_name}")
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Views")
+        self.tabs.setDocumentMode(True)
+        self.views: list[QWidget] = []
+        self.call_view = self.further_action_view = self.region_queue_view = None
+        if perm.allowed(user, Action.LOG_ENQUIRY):
+            self.call_view = self._add_view("call_view", "CallView", "New call")
+        if perm.allowed(user, Action.FILTER_FURTHER_ACTION):
+            self.further_action_view = self._add_view("queues", "FurtherActionView", "Further Action")
+        if perm.allowed(user, Action.WORK_REGION_QUEUE):
+            self.region_queue_view = self._add_view("queues", "RegionQueueView", "Region queue")
+        self.find_view = FindView(ctx)
+        self._register(self.find_view, "Find")
+        self.admin_view = None
+        admin_class = _view_class("admin_view", "AdminView")
+        if admin_class is not None and admin_class.wanted_by(ctx):
+            self.admin_view = admin_class(ctx)
+            self._register(self.admin_view, "Administration")
+        # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
+        self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
+        self.lock_notice.setAlignment(Qt.AlignCenter)
+        self.lock_notice.setStyleSheet("color: #555; font-size: 14pt;")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.lock_notice)
+        self.setCentralWidget(self.pages)
+
+        self._build_menus()
+        self._build_status_bar(database_label)
+        self.tabs.currentChanged.connect(self._view_changed)
+        self.tabs.setCurrentWidget(self._home_view())
+        self.resize(1280, 800)
+
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self.lock)
+        self._idle_watch = _IdleWatch(self._idle_timer, self)
+        self.idle_lock_minutes = idle_lock_minutes
+        if idle_lock_minutes:
+            self._idle_timer.setInterval(int(idle_lock_minutes * 60_000))
+            QApplication.instance().installEventFilter(self._idle_watch)
+            self._idle_timer.start()
+
+    # --------------------------------------------------------------- views
+
+    def _add_view(self, module: str, class_name: str, title: str) -> QWidget:
+        view_class = _view_class(module, class_name)
+        view = view_class(self.ctx) if view_class is not None else PlaceholderView(title)
+        self._register(view, getattr(view, "title", title) or title)
+        return view
+
+    def _register(self, view: QWidget, title: str) -> None:
+        index = self.tabs.addTab(view, title)
+        if index < 9:
+            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
+        self.views.append(view)
+        signal = getattr(view, "open_record", None)
+        if signal is not None:
+            signal.connect(self.open_record)
+
+    def _home_view(self) -> QWidget:
+        """Where each person starts: their own work first."""
+        user = self.ctx.user
+        if self.further_action_view is not None and user.has(Role.MPEL_TEAM_LEADER):
+            return self.further_action_view
+        if self.region_queue_view is not None and user.has(Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER,
+                                                           Role.DUTY_MANAGER):
+            return self.region_queue_view
+        return self.views[0]
+
+    def show_view(self, view: QWidget) -> None:
+        self.tabs.setCurrentWidget(view)
+        view.setFocus(Qt.ShortcutFocusReason)
+
+    def show_view_number(self, number: int) -> None:
+        if 1 <= number <= len(self.views):
+            self.show_view(self.views[number - 1])
+
+    def current_view(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def refresh_current(self) -> None:
+        refresh = getattr(self.current_view(), "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def _view_changed(self, _index: int) -> None:
+        # Queues change as colleagues work: show them fresh. Not the call
+        # screen, where a refresh could throw away a call being logged.
+        view = self.current_view()
+        if view is not self.call_view and view is not self.find_view:
+            self.refresh_current()
+
+    def new_call(self) -> None:
+        if self.call_view is None:
+            self.statusBar().showMessage("Your roles do not include logging calls.", 8000)
+            return
+        self.show_view(self.call_view)
+        start = getattr(self.call_view, "new_call", None)
+        if start is not None:
+            start()
+
+    def find(self) -> None:
+        self.tabs.setCurrentWidget(self.find_view)
+        self.find_view.focus_search()
+
+    # -------------------------------------------------------------- records
+
+    def open_record(self, enquiry_id: int) -> RecordDialog:
+        """Open (or bring forward) the record; several may be open side by side."""
+        dialog = self.record_dialogs.get(enquiry_id)
+        if dialog is not None:
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = RecordDialog(self.ctx, enquiry_id, self, opener=self.opener, print_dir=self.print_dir)
+        dialog.deleted.connect(self._record_deleted)
+        dialog.finished.connect(lambda _result, i=enquiry_id: self._record_closed(i))
+        self.record_dialogs[enquiry_id] = dialog
+        dialog.show()
+        return dialog
+
+    def _record_closed(self, enquiry_id: int) -> None:
+        dialog = self.record_dialogs.pop(enquiry_id, None)
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _record_deleted(self, enquiry_id: int) -> None:
+        dialog = self.record_dialogs.get(enquiry_id)
+        reference = dialog.record.reference if dialog and dialog.record else f"#{enquiry_id}"
+        self.statusBar().showMessage(f"Record {reference} deleted.", 15000)
+        for view in self.views:
+            if view is not self.call_view and hasattr(view, "refresh"):
+                view.refresh()
+
+    # ------------------------------------------------------- menus, status
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # the shortcut works whether or not the menu is open
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        # No Alt+letter on the menu titles: the views need those letters (Alt+F file
+        # needed, Alt+V verify, Alt+H Home Office reference). Alt alone or F10 still
+        # opens the menus, and every command has its own shortcut.
+        desk = bar.addMenu("File")
+        self.new_call_action = self._action("&New call", "Ctrl+N", self.new_call, "Start logging a new call")
+        self.new_call_action.setEnabled(self.call_view is not None)
+        self.find_action = self._action("&Find…", "Ctrl+F", self.find, "Find a record")
+        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock, "Lock the desk until you sign in again")
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        for action in (self.new_call_action, self.find_action):
+            desk.addAction(action)
+        desk.addSeparator()
+        desk.addAction(self.lock_action)
+        desk.addAction(self.quit_action)
+
+        view_menu = bar.addMenu("View")
+        self.view_actions: list[QAction] = []
+        for number, view in enumerate(self.views[:9], start=1):
+            title = self.tabs.tabText(number - 1)
+            action = self._action(f"&{number} {title}", f"Ctrl+{number}",
+                                  lambda _=False, n=number: self.show_view_number(n))
+            view_menu.addAction(action)
+            self.view_actions.append(action)
+        view_menu.addSeparator()
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh_current, "Refresh the current view")
+        view_menu.addAction(self.refresh_action)
+
+        help_menu = bar.addMenu("Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
+        self.menu_action = self._action("Menus", "F10", lambda: bar.setActiveAction(desk.menuAction()))
+
+    def _build_status_bar(self, database_label: str) -> None:
+        user = self.ctx.user
+        roles = ", ".join(sorted(r.label for r in user.roles))
+        region = f" · {user.region_code}" if user.region_code else ""
+        self.user_label = QLabel(f"Signed in as {user.full_name} ({user.username}) · {roles}{region}")
+        self.user_label.setAccessibleName(self.user_label.text())
+        self.database_label = QLabel(database_label)
+        self.database_label.setAccessibleName(f"Database: {database_label}" if database_label else "Database")
+        self.busy_label = QLabel("Working…")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # moving bar: something is happening, length unknown
+        self.busy_bar.setMaximumWidth(100)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Working")
+        status = self.statusBar()
+        status.addWidget(self.user_label)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.busy_bar)
+        status.addPermanentWidget(self.database_label)
+        self._set_busy(self.ctx.runner.busy)
+        self.ctx.runner.busy_changed.connect(self._set_busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS_HELP)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    # ----------------------------------------------------------------- lock
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_dialog is not None
+
+    def lock(self) -> None:
+        """Hide everything and ask for the signed-in user's password again."""
+        if self.locked:
+            return
+        self._idle_timer.stop()
+        self.pages.setCurrentWidget(self.lock_notice)
+        self.menuBar().setEnabled(False)
+        for action in self.actions():
+            action.setEnabled(False)
+        hidden = [d for d in self.record_dialogs.values() if d.isVisible()]
+        for d in hidden:
+            d.hide()
+        dialog = LoginDialog(self.ctx.services, self.ctx.runner, parent=self, locked_user=self.ctx.user)
+        self.lock_dialog = dialog
+
+        def finished(result: int) -> None:
+            self.lock_dialog = None
+            dialog.deleteLater()
+            if result != QDialog.Accepted:
+                self.close()
+                return
+            self.pages.setCurrentWidget(self.tabs)
+            self.menuBar().setEnabled(True)
+            for action in self.actions():
+                action.setEnabled(True)
+            self.new_call_action.setEnabled(self.call_view is not None)
+            for d in hidden:
+                d.show()
+            if self.idle_lock_minutes:
+                self._idle_timer.start()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        for dialog in list(self.record_dialogs.values()):
+            dialog.close()
+        QApplication.instance().removeEventFilter(self._idle_watch)
+        # Let a save in flight finish rather than cutting it off mid-transaction.
+        self.ctx.runner.wait(10_000)
+        super().closeEvent(event)

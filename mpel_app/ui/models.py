@@ -1,0 +1,254 @@
+"""Qt item models over the immutable records the services return.
+
+``SummaryTableModel`` shows a list of ``EnquirySummary`` rows (search results,
+queues) in a ``QTableView``.  The views choose which columns to show; the
+model only formats, it never asks the services for anything.
+
+Usage::
+
+    model = SummaryTableModel([Column.REFERENCE, Column.RECEIVED, Column.DUE, Column.QUEUE_STATUS])
+    table.setModel(model)
+    model.set_items(service_result)        # replaces every row
+    summary = model.item(table.currentIndex().row())   # the EnquirySummary, or None
+
+Roles:
+
+* ``Qt.DisplayRole``: the text a person reads (times in Europe/London).
+* ``SORT_ROLE``: a raw, comparable value (datetime, date, str, ...) for a
+  ``QSortFilterProxyModel`` with ``setSortRole(SORT_ROLE)``.
+* ``ITEM_ROLE``: the whole ``EnquirySummary`` of the row.
+* ``Qt.ForegroundRole`` / ``Qt.BackgroundRole`` / ``Qt.FontRole``: the queue
+  status colours.  Colour is never the only signal (WCAG 1.4.1): the status
+  is always spelt out in the Queue status column as well.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..domain.calendar import LONDON
+from ..domain.records import EnquiryStatus, EnquirySummary, QueueStatus
+
+SORT_ROLE = Qt.UserRole
+ITEM_ROLE = Qt.UserRole + 1
+
+# English names on purpose: QApplication sets the C library locale from the
+# environment, and strftime's %a/%b would then follow the desktop's language.
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_received(at: datetime | None) -> str:
+    """A stored UTC instant as London local time: ``23 Nov 2026 14:05``."""
+    if at is None:
+        return ""
+    local = at.astimezone(LONDON)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+
+
+def format_time(at: datetime | None) -> str:
+    """Just the London time of day: ``14:05``."""
+    return "" if at is None else f"{at.astimezone(LONDON):%H:%M}"
+
+
+def format_due(day: date | None) -> str:
+    """A due date, short, as agents read it out: ``Mon 30 Nov``."""
+    if day is None:
+        return ""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+def format_date(day: date | None) -> str:
+    """A full date: ``Mon 30 Nov 2026``."""
+    if day is None:
+        return ""
+    return f"{format_due(day)} {day.year}"
+
+
+STATUS_LABELS: dict[EnquiryStatus, str] = {
+    EnquiryStatus.OPEN: "Open",
+    EnquiryStatus.REFUSED: "Refused (passcode)",
+    EnquiryStatus.ANSWERED: "Answered",
+    EnquiryStatus.FURTHER_ACTION: "Further Action Case",
+    EnquiryStatus.WITH_REGION: "With region",
+    EnquiryStatus.COMPLETED: "Completed",
+}
+
+QUEUE_LABELS: dict[QueueStatus, str] = {
+    QueueStatus.ON_TIME: "On time",
+    QueueStatus.DUE_SOON: "Due soon",
+    QueueStatus.OVERDUE: "Overdue",
+    QueueStatus.URGENT: "URGENT",
+}
+
+# Dark text on a pale tint: both pass 4.5:1 contrast against their background.
+_QUEUE_COLOURS: dict[QueueStatus, tuple[str, str]] = {
+    QueueStatus.OVERDUE: ("#9b0000", "#fde2e2"),
+    QueueStatus.DUE_SOON: ("#7a4a00", "#fff1c9"),
+    QueueStatus.URGENT: ("#b00000", "#fde2e2"),
+}
+
+
+class Column(StrEnum):
+    """The columns a view may ask for; the value is the default header."""
+
+    REFERENCE = "Reference"
+    RECEIVED = "Received"
+    MEMBER = "Member"
+    SUBJECT = "Subject"
+    NATIONALITY = "Nationality"
+    HO_REFERENCE = "HO ref"
+    CTS_REFERENCE = "CTS ref"
+    STATUS = "Status"
+    REGION = "Region"
+    DUE = "Due"
+    QUEUE_STATUS = "Queue status"
+    ACKNOWLEDGED = "Acknowledged"
+    FILE_NEEDED = "File needed"
+
+
+ALL_COLUMNS: tuple[Column, ...] = tuple(Column)
+SEARCH_COLUMNS: tuple[Column, ...] = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT,
+                                      Column.NATIONALITY, Column.HO_REFERENCE, Column.CTS_REFERENCE,
+                                      Column.STATUS, Column.REGION)
+
+
+def _display(item: EnquirySummary, column: Column) -> str:
+    match column:
+        case Column.REFERENCE:
+            return item.reference
+        case Column.RECEIVED:
+            return format_received(item.received_at)
+        case Column.MEMBER:
+            return item.member_name
+        case Column.SUBJECT:
+            return item.subject_name
+        case Column.NATIONALITY:
+            return item.nationality
+        case Column.HO_REFERENCE:
+            return item.ho_reference
+        case Column.CTS_REFERENCE:
+            return item.cts_reference
+        case Column.STATUS:
+            return STATUS_LABELS.get(item.status, str(item.status))
+        case Column.REGION:
+            return item.region_code or ""
+        case Column.DUE:
+            return format_due(item.due_date)
+        case Column.QUEUE_STATUS:
+            return QUEUE_LABELS[item.queue_status] if item.queue_status else ""
+        case Column.ACKNOWLEDGED:
+            return "Yes" if item.acknowledged else "Not yet"
+        case Column.FILE_NEEDED:
+            return "Yes" if item.file_needed else "No"
+    return ""
+
+
+def _sort_value(item: EnquirySummary, column: Column):
+    match column:
+        case Column.RECEIVED:
+            return item.received_at
+        case Column.DUE:
+            return item.due_date or date.max
+        case Column.QUEUE_STATUS:
+            # Worst first when sorted ascending.
+            order = [QueueStatus.URGENT, QueueStatus.OVERDUE, QueueStatus.DUE_SOON, QueueStatus.ON_TIME]
+            return order.index(item.queue_status) if item.queue_status in order else len(order)
+        case Column.ACKNOWLEDGED | Column.FILE_NEEDED:
+            return int(item.acknowledged if column is Column.ACKNOWLEDGED else item.file_needed)
+    return _display(item, column).casefold()
+
+
+class SummaryTableModel(QAbstractTableModel):
+    """A read-only table of ``EnquirySummary`` rows with chosen columns.
+
+    ``columns``: which columns, in order (default: all of ``Column``).
+    ``headers``: optional header text per column, overriding ``Column``'s value.
+    """
+
+    def __init__(self, columns: Sequence[Column] = ALL_COLUMNS, parent=None, *,
+                 headers: Mapping[Column, str] | None = None):
+        super().__init__(parent)
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self._headers = {c: (headers or {}).get(c, c.value) for c in self._columns}
+        self._items: list[EnquirySummary] = []
+
+    # ------------------------------------------------------------- public API
+
+    def set_items(self, items: Sequence[EnquirySummary]) -> None:
+        """Replace every row (a reset keeps views simple; the lists are short)."""
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> EnquirySummary | None:
+        """The summary shown in ``row``, or None when out of range."""
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def items(self) -> list[EnquirySummary]:
+        return list(self._items)
+
+    def row_of(self, enquiry_id: int) -> int:
+        """Row of the enquiry with this id, or -1 (to keep a selection across refreshes)."""
+        return next((r for r, i in enumerate(self._items) if i.id == enquiry_id), -1)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def column_of(self, column: Column) -> int:
+        """Index of a column in this model, or -1 when it is not shown."""
+        return self._columns.index(column) if column in self._columns else -1
+
+    # ------------------------------------------------------------ Qt plumbing
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self._columns):
+            return self._headers[self._columns[section]]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.item(index.row())
+        if item is None or not 0 <= index.column() < len(self._columns):
+            return None
+        column = self._columns[index.column()]
+        if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
+            return _display(item, column)
+        if role == SORT_ROLE:
+            return _sort_value(item, column)
+        if role == ITEM_ROLE:
+            return item
+        if role == Qt.ToolTipRole:
+            return self._tooltip(item, column)
+        # Colour the cells that carry the deadline: the status and the due date.
+        if column in (Column.QUEUE_STATUS, Column.DUE) and item.queue_status in _QUEUE_COLOURS:
+            fg, bg = _QUEUE_COLOURS[item.queue_status]
+            if role == Qt.ForegroundRole:
+                return QBrush(QColor(fg))
+            if role == Qt.BackgroundRole:
+                return QBrush(QColor(bg))
+            if role == Qt.FontRole and item.queue_status in (QueueStatus.URGENT, QueueStatus.OVERDUE):
+                font = QFont()
+                font.setBold(True)
+                return font
+        return None
+
+    @staticmethod
+    def _tooltip(item: EnquirySummary, column: Column) -> str | None:
+        if column is Column.DUE and item.due_date:
+            return f"Response due by the end of {format_date(item.due_date)}"
+        if column is Column.RECEIVED:
+            return "Received (UK time)"
+        return None

@@ -1,0 +1,520 @@
+"""One call record, read-only: every field in plain groups, its audit trail, Print and Delete.
+
+The record and its trail load in the background; so does printing. Nothing
+here decides what may be seen: a record whose passcode was never verified
+arrives from the service without personal data (``subject is None``), and
+this dialog only says so. Delete is offered to those the permission table
+allows, and the service checks again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from .. import paths
+from ..domain import permissions as perm
+from ..domain.permissions import Action
+from ..domain.records import AuditEntry, CallerKind, EnquiryRecord, EnquiryStatus
+from ..reports.call_record import WITHHELD_TEXT, format_date as format_long_date, save_call_record
+from ..services.enquiries import MIN_DELETION_REASON
+from .context import DeskContext
+from .login import ERROR_STYLE, AlertLabel, button, error_text, labelled
+from .models import STATUS_LABELS, format_date, format_received
+
+log = logging.getLogger(__name__)
+
+Opener = Callable[[Path], object]
+
+# Read-only values look like text, not like boxes to type in, but still take
+# the keyboard focus (so screen-reader users can tab through them) and show
+# clearly where it is (WCAG 2.4.7).
+_STYLE = """
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
+    background: palette(base); border: 1px solid #d0d4d9; border-radius: 3px; padding: 2px 4px;
+}
+QLineEdit[readOnly="true"]:focus, QPlainTextEdit[readOnly="true"]:focus { border: 2px solid #1d3f6e; }
+QGroupBox { font-weight: bold; margin-top: 10px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #1d3f6e; }
+"""
+
+# Long free text is cut short in the trail's table; the record shows it whole.
+_AUDIT_TEXT = 80
+# Fields of the trail that carry personal data or case content (domain-rules §5).
+_PERSONAL_FIELDS = frozenset({"subject_name", "subject_dob", "nationality", "ho_reference", "cts_reference",
+                              "question", "answer", "response", "reason"})
+
+_FIELD_NAMES = {
+    "subject_name": "Subject name", "subject_dob": "Date of birth", "ho_reference": "Home Office reference",
+    "cts_reference": "CTS reference", "region_code": "Region", "member_id": "Member",
+    "caller_kind": "Caller kind", "caller_name": "Caller name", "constituency_mp": "Constituency MP",
+    "authorised_representative": "Authorised representative", "third_party": "Third party",
+    "identity_confirmed": "Identity confirmed", "written_confirmation": "Written confirmation requested",
+    "acknowledged_at": "Acknowledged", "due_date": "Response due", "file_needed": "File needed",
+    "answer": "Answer given",
+}
+
+
+# Printouts carry personal data; a day is long enough for the viewer to have printed them.
+PRINTOUT_LIFETIME_SECONDS = 24 * 3600
+
+
+def _remove_old_printouts(folder: Path) -> None:
+    # File ages are wall-clock facts about this machine, not a business rule,
+    # so the real time is right here rather than the injected clock.
+    cutoff = time.time() - PRINTOUT_LIFETIME_SECONDS
+    for old in folder.glob("*.pdf"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            log.warning("could not remove old printout %s", old, exc_info=True)
+
+
+def default_opener(path: Path) -> bool:
+    """Open a PDF in the desktop's viewer."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _dash(text: str | None) -> str:
+    return text if text and str(text).strip() else "—"
+
+
+def _audit_value(key: str, value: object, members: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if key == "member_id" and isinstance(value, int):
+        return members.get(value, f"member no. {value}")
+    if key == "status":
+        try:
+            return STATUS_LABELS[EnquiryStatus(value)]
+        except ValueError:
+            return str(value)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        # Dates and instants are stored as ISO text in the trail.
+        try:
+            if len(value) == 10:
+                return format_long_date(date.fromisoformat(value))
+            return format_received(datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= _AUDIT_TEXT else text[:_AUDIT_TEXT - 1] + "…"
+
+
+def describe_changes(changes: dict, *, members: dict[int, str] | None = None, withhold: bool = False) -> str:
+    """'Status: Open → Answered; Region: LSE' from an audit entry's changes.
+
+    ``withhold`` names the fields that changed but not their values: for a
+    record whose passcode is not verified, the trail must not show what the
+    record itself withholds.
+    """
+    members = members or {}
+    parts = []
+    for key, value in changes.items():
+        name = _FIELD_NAMES.get(key, key.replace("_", " ").capitalize())
+        if withhold and key in _PERSONAL_FIELDS:
+            parts.append(f"{name} (withheld)")
+        elif isinstance(value, list) and len(value) == 2:
+            parts.append(f"{name}: {_audit_value(key, value[0], members)} → {_audit_value(key, value[1], members)}")
+        else:
+            parts.append(f"{name}: {_audit_value(key, value, members)}")
+    return "; ".join(parts)
+
+
+class DeleteDialog(QDialog):
+    """Are you sure, and why? Yes stays disabled until a reason is given."""
+
+    confirmed = Signal(str)
+
+    def __init__(self, reference: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Delete record")
+        question = QLabel(f"Delete record {reference}?")
+        font = QFont(question.font())
+        font.setPointSize(font.pointSize() + 3)
+        font.setBold(True)
+        question.setFont(font)
+        explain = QLabel("The record will no longer show in searches or queues. It is kept, with this "
+                         "reason, in the audit trail.")
+        explain.setWordWrap(True)
+        form = QFormLayout()
+        self.reason = labelled(form, "&Reason for deleting:", QLineEdit())
+        self.reason.setMaxLength(500)
+        self.reason.setPlaceholderText("e.g. logged twice; duplicate of MPH000122")
+        self.message = AlertLabel()
+        self.yes_button = button("&Yes, delete")
+        self.no_button = button("&No, keep it")
+        self.no_button.setAutoDefault(False)
+        self.yes_button.setDefault(True)
+        self.yes_button.setEnabled(False)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.yes_button, QDialogButtonBox.AcceptRole)
+        buttons.addButton(self.no_button, QDialogButtonBox.RejectRole)
+        self.yes_button.clicked.connect(self._confirm)
+        self.no_button.clicked.connect(self.reject)
+        self.reason.textChanged.connect(
+            lambda text: self.yes_button.setEnabled(len(text.strip()) >= MIN_DELETION_REASON))
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(explain)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+        self.reason.setFocus()
+
+    def _confirm(self) -> None:
+        reason = self.reason.text().strip()
+        if len(reason) < MIN_DELETION_REASON:
+            self.message.show_error("Give the reason for deleting this record.")
+            return
+        self.yes_button.setEnabled(False)
+        self.message.show_info("Deleting…")
+        self.confirmed.emit(reason)
+
+    def failed(self, exc: Exception) -> None:
+        self.message.show_error(error_text(exc))
+        self.yes_button.setEnabled(True)
+        self.reason.setFocus()
+
+
+class RecordDialog(QDialog):
+    """Shows one enquiry. ``opener`` opens a printed PDF (injectable so tests launch no viewer)."""
+
+    loaded = Signal()
+    printed = Signal(str)  # path of the PDF
+    deleted = Signal(int)  # enquiry id
+
+    def __init__(self, ctx: DeskContext, enquiry_id: int, parent: QWidget | None = None, *,
+                 opener: Opener | None = None, print_dir: Path | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.enquiry_id = enquiry_id
+        self._opener = opener or default_opener
+        self._print_dir = print_dir
+        self.record: EnquiryRecord | None = None
+        self.trail: list[AuditEntry] = []
+        self._region_name: str | None = None
+        self.fields: dict[str, QWidget] = {}
+        self.delete_dialog: DeleteDialog | None = None
+        self.setWindowTitle("Call record — MPEL Desk")
+        self.setStyleSheet(_STYLE)
+        self.resize(980, 760)
+
+        self.reference = QLabel("Loading…")
+        font = QFont(self.reference.font())
+        font.setPointSize(font.pointSize() + 8)
+        font.setBold(True)
+        self.reference.setFont(font)
+        self.reference.setStyleSheet("color: #1d3f6e;")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setStyleSheet("background: #fbe9e7; color: #b3261e; font-weight: bold; padding: 6px;")
+        self.banner.hide()
+        self.message = AlertLabel()
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Record and audit trail")
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.NoFrame)
+        self.tabs.addTab(self._scroll, "Re&cord")
+        self.audit_table = QTableWidget(0, 4)
+        self.audit_table.setHorizontalHeaderLabels(["Time (London)", "User", "Action", "Changes"])
+        self.audit_table.setAccessibleName("Audit trail")
+        self.audit_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.audit_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.audit_table.setWordWrap(True)
+        self.audit_table.setTabKeyNavigation(False)
+        self.audit_table.verticalHeader().setVisible(False)
+        self.audit_table.horizontalHeader().setStretchLastSection(True)
+        self.audit_table.setAlternatingRowColors(True)
+        self.tabs.addTab(self.audit_table, "&Audit trail")
+
+        self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_record)
+        self.delete_button: QPushButton | None = None
+        self.close_button = button("Close", "Close this record (Esc)")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.print_button)
+        if perm.allowed(ctx.user, Action.DELETE_ENQUIRY):
+            self.delete_button = button("&Delete…", "Delete this record, giving a reason")
+            self.delete_button.setAutoDefault(False)
+            self.delete_button.clicked.connect(self.ask_delete)
+            row.addWidget(self.delete_button)
+        row.addStretch()
+        row.addWidget(self.close_button)
+        QShortcut(QKeySequence.Print, self, self.print_record)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.reference)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(row)
+        self._set_actions_enabled(False)
+        self.load()
+
+    # ------------------------------------------------------------------ load
+
+    def load(self) -> None:
+        services, user, enquiry_id = self._ctx.services, self._ctx.user, self.enquiry_id
+
+        def work():
+            record = services.enquiries.get(user, enquiry_id)
+            trail = services.enquiries.audit_trail(user, enquiry_id)
+            names = {r.code: r.name for r in services.reference.regions()}
+            return record, trail, names.get(record.region_code or "")
+
+        self._ctx.runner.submit(work, self._show, self._load_failed)
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.reference.setText("Record not available")
+        self.message.show_error(error_text(exc))
+
+    def _show(self, result: tuple[EnquiryRecord, list[AuditEntry], str | None]) -> None:
+        record, trail, region_name = result
+        self.record, self.trail, self._region_name = record, trail, region_name
+        self.setWindowTitle(f"{record.reference} — Call record — MPEL Desk")
+        self.reference.setText(record.reference)
+        self.reference.setAccessibleName(f"Record {record.reference}")
+        self.summary.setText(
+            f"<b>{STATUS_LABELS.get(record.status, record.status)}</b> · {record.channel.value.capitalize()} · "
+            f"received {format_received(record.received_at)} · logged by {record.created_by}"
+            + (f" · completed {format_received(record.completed_at)}" if record.completed_at else ""))
+        banners = []
+        if record.urgent:
+            banners.append("URGENT")
+        if record.deleted:
+            banners.append("This record has been deleted")
+        self.banner.setText(" · ".join(banners))
+        self.banner.setVisible(bool(banners))
+        self._build_fields(record, region_name)
+        self._fill_audit(trail, record)
+        self._set_actions_enabled(True)
+        self.loaded.emit()
+
+    def _build_fields(self, record: EnquiryRecord, region_name: str | None) -> None:
+        page = QWidget()
+        grid = QGridLayout(page)
+        self.fields = {}
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        m = record.member
+        member = self._group("Member and caller", [
+            ("Member", m.display_name if m else "—"),
+            ("Constituency", _dash(m.constituency) if m else "—"),
+            ("Office telephone", _dash(m.office_phone) if m else "—"),
+            ("Caller", self._caller(record)),
+        ])
+        d = record.disclosure
+        disclosure = self._group("Disclosure checks", [
+            ("Passcode verified", _yes_no(record.passcode_verified)),
+            ("Failed passcode attempts", str(record.passcode_failures)),
+            ("Constituency MP", _yes_no(d.constituency_mp)),
+            ("Authorised representative", _yes_no(d.authorised_representative)),
+            ("Third party", _yes_no(d.third_party)),
+            ("Identity confirmed", _yes_no(d.identity_confirmed)),
+        ])
+        withheld = record.subject is None or record.locked
+        if withheld:
+            subject = self._withheld_group("Subject")
+            enquiry = self._withheld_group("Enquiry")
+        else:
+            s = record.subject
+            subject = self._group("Subject", [
+                ("Name", _dash(s.name)),
+                ("Date of birth", format_long_date(s.date_of_birth)),
+                ("Nationality", _dash(s.nationality)),
+                ("Home Office reference", _dash(s.ho_reference)),
+                ("CTS reference", _dash(s.cts_reference)),
+            ])
+            enquiry = self._group("Enquiry", [
+                ("Question", record.question or ""),
+                ("Answer given", record.answer or ""),
+                ("Written confirmation requested", _yes_no(record.written_confirmation)),
+            ], long=("Question", "Answer given"))
+        if record.region_code is None:
+            regional = self._note_group("Regional action", "Not sent to a region.")
+        else:
+            acknowledged = format_received(record.acknowledged_at) or "Not yet"
+            if record.acknowledged_by:
+                acknowledged += f" by {record.acknowledged_by}"
+            regional_rows = [
+                ("Region", f"{region_name} ({record.region_code})" if region_name else record.region_code),
+                ("File needed", _yes_no(record.file_needed)),
+                ("Response due", format_date(record.due_date) or "—"),
+                ("Acknowledged", acknowledged),
+            ]
+            if not withheld:
+                regional_rows.append(("Response", record.response or ""))
+            regional = self._group("Regional action", regional_rows, long=("Response",))
+        grid.addWidget(member, 0, 0)
+        grid.addWidget(subject, 0, 1)
+        grid.addWidget(disclosure, 1, 0)
+        grid.addWidget(regional, 1, 1)
+        grid.addWidget(enquiry, 2, 0, 1, 2)
+        grid.setRowStretch(3, 1)
+        self._scroll.setWidget(page)
+        # Tab order follows reading order: left column, right column, then the enquiry.
+        order = [w for g in (member, disclosure, subject, regional, enquiry)
+                 for w in g.findChildren(QWidget) if w.focusPolicy() != Qt.NoFocus]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        if order:
+            QWidget.setTabOrder(order[-1], self.print_button)
+
+    @staticmethod
+    def _caller(record: EnquiryRecord) -> str:
+        if record.caller_kind is CallerKind.MEMBER:
+            return "The member"
+        if record.caller_kind is CallerKind.CASEWORKER:
+            return f"{_dash(record.caller_name)} (caseworker)"
+        return "—"
+
+    def _group(self, title: str, rows: list[tuple[str, str]], long: tuple[str, ...] = ()) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignRight)
+        form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+        for label, value in rows:
+            if label in long:
+                widget = QPlainTextEdit(value or "—")
+                widget.setTabChangesFocus(True)
+                widget.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+                widget.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+                # Tall enough for most write-ups without scrolling; longer ones scroll.
+                text = value or ""
+                lines = max(2, min(10, sum(1 + len(line) // 80 for line in text.splitlines() or [""])))
+                widget.setFixedHeight(widget.fontMetrics().lineSpacing() * (lines + 1) + 12)
+            else:
+                widget = QLineEdit(value)
+                widget.setCursorPosition(0)
+            widget.setReadOnly(True)
+            labelled(form, f"{label}:", widget)
+            self.fields[label] = widget
+        return box
+
+    def _withheld_group(self, title: str) -> QGroupBox:
+        return self._note_group(title, WITHHELD_TEXT, ERROR_STYLE + " padding: 4px;")
+
+    @staticmethod
+    def _note_group(title: str, text: str, style: str = "color: #555; padding: 4px;") -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        label = QLabel(text)
+        label.setStyleSheet(style)
+        label.setAccessibleName(f"{title}: {text}")
+        layout.addWidget(label)
+        layout.addStretch()
+        return box
+
+    def _fill_audit(self, trail: list[AuditEntry], record: EnquiryRecord) -> None:
+        members = {record.member.id: record.member.display_name} if record.member else {}
+        withhold = record.subject is None or record.locked
+        self.audit_table.setRowCount(len(trail))
+        for row, entry in enumerate(trail):
+            changes = describe_changes(entry.changes, members=members, withhold=withhold)
+            for col, text in enumerate((format_received(entry.at), entry.username, entry.action, changes)):
+                self.audit_table.setItem(row, col, QTableWidgetItem(text))
+        self.audit_table.resizeColumnsToContents()
+        self.audit_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.audit_table.resizeRowsToContents()
+
+    # ------------------------------------------------------------- accessors
+
+    def value(self, label: str) -> str:
+        """The text shown for a field (tests and screen grabs)."""
+        widget = self.fields[label]
+        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        self.print_button.setEnabled(enabled)
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(enabled and not (self.record and self.record.deleted))
+
+    # ------------------------------------------------------------------ print
+
+    def print_record(self) -> None:
+        record = self.record
+        if record is None or not self.print_button.isEnabled():
+            return
+        trail, region_name = list(self.trail), self._region_name
+        user, services = self._ctx.user, self._ctx.services
+        clock = services.clock
+        folder = self._print_dir or paths.user_data() / "printouts"
+
+        def work() -> Path:
+            folder.mkdir(parents=True, exist_ok=True)
+            _remove_old_printouts(folder)
+            now = clock.now()
+            target = folder / f"{record.reference}-{now:%Y%m%d-%H%M%S}.pdf"
+            services.enquiries.record_printed(user, record.id)
+            return save_call_record(target, record, audit=trail, printed_by=user.full_name,
+                                    printed_at=now, region_name=region_name)
+
+        self.print_button.setEnabled(False)
+        self.message.show_info(f"Preparing {record.reference} for printing…")
+        self._ctx.runner.submit(work, self._printed, self._print_failed)
+
+    def _printed(self, path: Path) -> None:
+        self.print_button.setEnabled(True)
+        try:
+            opened = self._opener(path)
+        except Exception as exc:  # a broken viewer must not lose the file's location
+            log.warning("could not open %s", path, exc_info=exc)
+            opened = False
+        if opened is False:
+            self.message.show_error(f"Saved as {path}, but no PDF viewer could open it. Open the file to print it.")
+        else:
+            self.message.show_info(f"Opened in your PDF viewer to print. Saved as {path}.")
+        self.printed.emit(str(path))
+
+    def _print_failed(self, exc: Exception) -> None:
+        self.print_button.setEnabled(True)
+        self.message.show_error(f"Could not print: {error_text(exc)}")
+
+    # ----------------------------------------------------------------- delete
+
+    def ask_delete(self) -> None:
+        record = self.record
+        if record is None or self.delete_button is None:
+            return
+        dialog = DeleteDialog(record.reference, self)
+        dialog.confirmed.connect(self._delete)
+        self.delete_dialog = dialog
+        dialog.open()
+
+    def _delete(self, reason: str) -> None:
+        services, user, enquiry_id = self._ctx.services, self._ctx.user, self.enquiry_id
+        self._ctx.runner.submit(lambda: services.enquiries.delete(user, enquiry_id, reason),
+                                self._deleted, self.delete_dialog.failed if self.delete_dialog else None)
+
+    def _deleted(self, record: EnquiryRecord) -> None:
+        if self.delete_dialog is not None:
+            self.delete_dialog.accept()
+        self.deleted.emit(record.id)
+        self.accept()
