@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -148,3 +148,49 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(80))
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+# -- outbox (notify/) ----------------------------------------------------------
+# Imported here rather than at the top so this appended block stays self-contained.
+
+
+class OutboxMessage(Base):
+    """An email to another team, saved in the same transaction as the change that caused it.
+
+    The background sender delivers it later (notify/sender.py).  ``message_id``
+    is fixed when the row is written, so a retry re-sends the same Message-ID
+    and the recipient's mail system can recognise a duplicate.  ``claimed_by``
+    and ``claimed_at`` record which sender took the row and when: a claim
+    older than a few minutes belongs to a sender that died and is taken over.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_entity", "entity", "entity_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))  # e.g. "call_note"
+    entity: Mapped[str] = mapped_column(String(32))  # what caused it, as in the audit trail
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(400))
+    body_text: Mapped[str] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_mime: Mapped[str | None] = mapped_column(String(100))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    # pending, sending, sent, failed, sent_by_hand
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # None: no automatic attempt (the server refused the message for good); a person must retry.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
