@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime, search_key
@@ -22,6 +22,8 @@ class Region(Base):
     inbox_address: Mapped[str] = mapped_column(String(254))
     fax_number: Mapped[str] = mapped_column(String(32))
     phone_number: Mapped[str] = mapped_column(String(32))
+    # Where an urgent item nobody acknowledged is escalated to (the region's team leader).
+    team_leader_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
 
 class Member(Base):
@@ -107,6 +109,13 @@ class Enquiry(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     written_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    compassionate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    removal_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    imminent_removal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An MP's intervention defers an imminent removal until the MP has a reply [CORR 2.2].
+    barrier_to_removal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    urgent_destination: Mapped[str | None] = mapped_column(String(12))  # region / duty_region / oscu
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
     file_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     due_date: Mapped[date | None] = mapped_column(Date)
@@ -151,7 +160,6 @@ class AuditLog(Base):
 
 
 # -- outbox (notify/) ----------------------------------------------------------
-# Imported here rather than at the top so this appended block stays self-contained.
 
 
 class OutboxMessage(Base):
@@ -194,3 +202,32 @@ class OutboxMessage(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# -- urgent cases (issue 3) ------------------------------------------------------
+
+
+class UrgentContact(Base):
+    """A telephone call MPEL made about an urgent enquiry: the regional team, the duty AM, or OSCU."""
+
+    __tablename__ = "urgent_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(16))  # region / duty_region / oscu
+    spoken_to: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class DutyRota(Base):
+    """Tonight's duty region and its account manager, one row an evening."""
+
+    __tablename__ = "duty_rota"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    manager_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32))  # E.164
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

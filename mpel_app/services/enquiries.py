@@ -8,32 +8,28 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
-from ..db.mappers import enquiry_record
 from ..db.models import Enquiry, Member, Region
-from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
-from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
-from ..domain.clock import Clock
-from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step, next_status
-from ..domain.errors import (InvalidTransition, NotFound, PasscodeRequired, PermissionDenied,
-                             StaleRecord, ValidationError)
+from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
+from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord,
                               EnquiryStatus, EnquirySummary, Role, SearchKey, SubjectDetails,
                               UserRecord)
 from ..domain.references import parse_cts_reference
-from ..domain.targets import queue_status, regional_response_due
+from ..domain.targets import queue_status
 from ..domain.text import clean_text, fold, normalise_reference
 from . import audit
+from .enquiry_base import ENTITY, EnquiryUseCases, region_code_of, region_code_or_default
 from .security import verify_secret
 
-ENTITY = "enquiry"
 WITHHELD = "withheld: passcode not verified"
 PERSONAL_FIELDS = frozenset({"subject_name", "subject_dob", "nationality", "ho_reference", "cts_reference",
                              "question", "answer", "response"})
@@ -42,10 +38,7 @@ MIN_DELETION_REASON = 5
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 
 
-class EnquiryService:
-    def __init__(self, uow: UnitOfWork, clock: Clock):
-        self._uow = uow
-        self._clock = clock
+class EnquiryService(EnquiryUseCases):
 
     # ----------------------------------------------------------------- logging
 
@@ -213,17 +206,15 @@ class EnquiryService:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
 
         def change(s: Session, e: Enquiry) -> None:
-            code = _region_code(region_code or (e.member.region_code if e.member else None))
+            code = region_code_or_default(region_code, e)
             self._move(s, actor, e, Step.SEND_TO_REGION, {"region_code": code})
-            e.region_code = code
-            e.sent_to_region_at = self._clock.now()
-            self._set_due(s, e)
+            self._dispatch(s, actor, e, code)
 
         return self._change(actor, enquiry_id, change)
 
     def change_region(self, actor: UserRecord, enquiry_id: int, region_code: str) -> EnquiryRecord:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
-        code = _region_code(region_code)
+        code = region_code_of(region_code)
 
         def change(s: Session, e: Enquiry) -> None:
             self._move(s, actor, e, Step.CHANGE_REGION, {"region_code": [e.region_code, code]})
@@ -309,7 +300,7 @@ class EnquiryService:
 
     def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
         """A region's open items, urgent first, then by due date, each with its status today."""
-        code = _region_code(region_code)
+        code = region_code_of(region_code)
         if not perm.may_work_region(actor, code):
             raise PermissionDenied(f"{actor.full_name} may not work the {code} queue")
         with self._uow.read() as s:
@@ -361,9 +352,6 @@ class EnquiryService:
 
     # ----------------------------------------------------------------- helpers
 
-    def _today(self) -> date:
-        return self._clock.now().astimezone(LONDON).date()
-
     def _prefix_for(self, actor: UserRecord, prefix: str | None) -> str:
         if prefix is None:
             prefix = actor.region_code if (actor.region_code and not perm.allowed(
@@ -377,69 +365,12 @@ class EnquiryService:
             raise PermissionDenied(f"{actor.full_name} may not log enquiries for {prefix}")
         return prefix
 
-    def _change(self, actor: UserRecord, enquiry_id: int, change: Callable[[Session, Enquiry], Any],
-                expected_version: int | None = None) -> EnquiryRecord:
-        with self._uow() as s:
-            e = self._load(s, enquiry_id)
-            if expected_version is not None and e.version != expected_version:
-                raise StaleRecord(f"{e.reference} was changed by someone else since you opened it; "
-                                  "reopen it to see their change")
-            change(s, e)
-            s.flush()
-            return self._record(s, e)
-
-    def _load(self, s: Session, enquiry_id: int, *, include_deleted: bool = False) -> Enquiry:
-        e = s.get(Enquiry, enquiry_id)
-        if e is None or (e.deleted_at is not None and not include_deleted):
-            raise NotFound(f"no enquiry with id {enquiry_id}")
-        return e
-
-    def _record(self, s: Session, e: Enquiry) -> EnquiryRecord:
-        s.flush()
-        s.refresh(e)
-        return enquiry_record(e)
-
-    def _audit(self, s: Session, actor: UserRecord, e: Enquiry, action: str, changes: dict | None = None) -> None:
-        audit.record(s, actor, self._clock.now(), ENTITY, e.id, action, changes)
-
-    def _move(self, s: Session, actor: UserRecord, e: Enquiry, step: Step, changes: dict | None = None) -> None:
-        target = next_status(EnquiryStatus(e.status), step)
-        before = e.status
-        e.status = target.value
-        self._audit(s, actor, e, step.value, {"status": [before, target.value], **(changes or {})})
-
-    @staticmethod
-    def _require_status(e: Enquiry, allowed: set[EnquiryStatus] | frozenset[EnquiryStatus], doing: str) -> None:
-        if EnquiryStatus(e.status) not in allowed:
-            raise InvalidTransition(f"cannot {doing}: {e.reference} is {e.status.replace('_', ' ')}")
-
-    @staticmethod
-    def _require_unlocked(e: Enquiry) -> None:
-        if e.passcode_verified_at is None:
-            raise PasscodeRequired("verify the MP office's passcode before taking the enquiry")
-
-    @staticmethod
-    def _require_region(actor: UserRecord, e: Enquiry) -> None:
-        if not perm.may_work_region(actor, e.region_code):
-            raise PermissionDenied(f"{actor.full_name} may not work {e.reference} ({e.region_code or 'no region'})")
-
-    def _set_due(self, s: Session, e: Enquiry) -> None:
-        closures = repo.closures_for(s, REGION_NATION[e.region_code])
-        e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures)
-
 
 def _channel(value: Channel | str) -> Channel:
     try:
         return Channel(value)
     except ValueError:
         raise ValidationError(f"channel must be one of {', '.join(c.value for c in Channel)}") from None
-
-
-def _region_code(value: str | None) -> str:
-    code = (value or "").strip().upper()
-    if code not in REGION_CODES:
-        raise ValidationError(f"choose a region: one of {', '.join(REGION_CODES)}")
-    return code
 
 
 def _with_status(item: EnquirySummary, status) -> EnquirySummary:

@@ -29,7 +29,8 @@ def load_regions(uow: UnitOfWork) -> None:
             if r["code"] not in have:
                 s.add(Region(code=r["code"], name=r["name"], inbox_name=r["inbox_name"],
                              inbox_address=r["inbox_address"], fax_number=normalise_phone(r["fax_number"]),
-                             phone_number=normalise_phone(r["phone_number"])))
+                             phone_number=normalise_phone(r["phone_number"]),
+                             team_leader_email=r.get("team_leader_email", "")))
 
 
 class ReferenceDataService:

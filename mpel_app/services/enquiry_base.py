@@ -1,0 +1,122 @@
+"""What every enquiry use case shares: load under a version check, audit, move through the flow,
+and dispatch to a region with the call note in the outbox, all in one transaction.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from ..db import repositories as repo
+from ..db.mappers import enquiry_record
+from ..db.models import Enquiry, Region
+from ..db.uow import UnitOfWork
+from ..domain import permissions as perm
+from ..domain.calendar import LONDON, REGION_CODES, REGION_NATION
+from ..domain.call_note import call_note_body, call_note_subject
+from ..domain.clock import Clock
+from ..domain.enquiry_flow import Step, next_status
+from ..domain.errors import (InvalidTransition, NotFound, PasscodeRequired, PermissionDenied,
+                             StaleRecord, ValidationError)
+from ..domain.records import EnquiryRecord, EnquiryStatus, UserRecord
+from ..domain.targets import regional_response_due
+from ..notify.outbox import Attachment, enqueue
+from ..reports.call_record import render_call_record
+from . import audit
+
+ENTITY = "enquiry"
+
+
+class EnquiryUseCases:
+    def __init__(self, uow: UnitOfWork, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(LONDON).date()
+
+    def _change(self, actor: UserRecord, enquiry_id: int, change: Callable[[Session, Enquiry], Any],
+                expected_version: int | None = None) -> EnquiryRecord:
+        with self._uow() as s:
+            e = self._load(s, enquiry_id)
+            if expected_version is not None and e.version != expected_version:
+                raise StaleRecord(f"{e.reference} was changed by someone else since you opened it; "
+                                  "reopen it to see their change")
+            change(s, e)
+            s.flush()
+            return self._record(s, e)
+
+    def _load(self, s: Session, enquiry_id: int, *, include_deleted: bool = False) -> Enquiry:
+        e = s.get(Enquiry, enquiry_id)
+        if e is None or (e.deleted_at is not None and not include_deleted):
+            raise NotFound(f"no enquiry with id {enquiry_id}")
+        return e
+
+    def _record(self, s: Session, e: Enquiry) -> EnquiryRecord:
+        s.flush()
+        s.refresh(e)
+        return enquiry_record(e)
+
+    def _audit(self, s: Session, actor: UserRecord, e: Enquiry, action: str, changes: dict | None = None) -> None:
+        audit.record(s, actor, self._clock.now(), ENTITY, e.id, action, changes)
+
+    def _move(self, s: Session, actor: UserRecord, e: Enquiry, step: Step, changes: dict | None = None) -> None:
+        target = next_status(EnquiryStatus(e.status), step)
+        before = e.status
+        e.status = target.value
+        self._audit(s, actor, e, step.value, {"status": [before, target.value], **(changes or {})})
+
+    @staticmethod
+    def _require_status(e: Enquiry, allowed: set[EnquiryStatus] | frozenset[EnquiryStatus], doing: str) -> None:
+        if EnquiryStatus(e.status) not in allowed:
+            raise InvalidTransition(f"cannot {doing}: {e.reference} is {e.status.replace('_', ' ')}")
+
+    @staticmethod
+    def _require_unlocked(e: Enquiry) -> None:
+        if e.passcode_verified_at is None:
+            raise PasscodeRequired("verify the MP office's passcode before taking the enquiry")
+
+    @staticmethod
+    def _require_region(actor: UserRecord, e: Enquiry) -> None:
+        if not perm.may_work_region(actor, e.region_code):
+            raise PermissionDenied(f"{actor.full_name} may not work {e.reference} ({e.region_code or 'no region'})")
+
+    def _set_due(self, s: Session, e: Enquiry) -> None:
+        closures = repo.closures_for(s, REGION_NATION[e.region_code])
+        e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures)
+
+    def _dispatch(self, s: Session, actor: UserRecord, e: Enquiry, region_code: str) -> None:
+        """Hand the enquiry to a region: due date from receipt at MPEL, call note to the regional inbox."""
+        region = s.get(Region, region_code)
+        e.region_code = region_code
+        e.sent_to_region_at = self._clock.now()
+        e.acknowledged_at = e.acknowledged_by_id = None
+        self._set_due(s, e)
+        s.flush()
+        record = enquiry_record(e)
+        trail = audit.trail(s, ENTITY, e.id)
+        pdf = render_call_record(record, audit=trail, printed_by=actor.full_name, printed_at=self._clock.now(),
+                                 region_name=region.name)
+        message = enqueue(
+            s, clock=self._clock, kind="call_note", entity=ENTITY, entity_id=e.id,
+            to_address=region.inbox_address, to_name=region.inbox_name,
+            subject=call_note_subject(e.reference, imminent_removal=e.imminent_removal,
+                                      compassionate=e.compassionate, removal_at=e.removal_at),
+            body_text=call_note_body(record, region_name=region.name, removal_at=e.removal_at,
+                                     imminent_removal=e.imminent_removal, compassionate=e.compassionate),
+            attachment=Attachment(f"{e.reference}-call-record.pdf", "application/pdf", pdf),
+        )
+        self._audit(s, actor, e, "call note queued", {"to": region.inbox_name, "message_id": message.message_id})
+
+
+def region_code_of(value: str | None) -> str:
+    code = (value or "").strip().upper()
+    if code not in REGION_CODES:
+        raise ValidationError(f"choose a region: one of {', '.join(REGION_CODES)}")
+    return code
+
+
+def region_code_or_default(value: str | None, e: Enquiry) -> str:
+    """The region chosen, or by default the member's constituency region."""
+    return region_code_of(value or (e.member.region_code if e.member else None))
