@@ -283,9 +283,10 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from .ui.context import DeskContext
-    from .ui.login import FirstAdminDialog, LoginDialog, error_text
+    from .ui.login import FirstAdminDialog, LoginDialog
     from .ui.main_window import MainWindow
     from .ui.task_runner import TaskRunner
+    from .ui.widgets import error_text
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)

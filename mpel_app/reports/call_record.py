@@ -3,7 +3,9 @@
 ``render_call_record`` turns an :class:`EnquiryRecord` (plus, optionally, its
 audit trail) into PDF bytes; ``save_call_record`` writes them to a file.
 
-Rules the layout follows:
+What each section says (labels, values, dates, the withheld rule) comes from
+``record_sections``, which the record window uses too; this module only sets
+it on the page.  Rules the layout follows:
 
 * Every instant is shown in UK local time (Europe/London, so BST in summer),
   e.g. ``23 Nov 2026 14:05``; calendar dates read ``4 March 1981``.
@@ -24,10 +26,9 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -47,24 +48,19 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from mpel_app.domain.records import (
-    AuditEntry,
-    CallerKind,
-    EnquiryRecord,
-    EnquiryStatus,
+from mpel_app.domain.records import AuditEntry, EnquiryRecord, EnquiryStatus
+from mpel_app.reports.record_sections import (
+    WITHHELD_TEXT,
+    Section,
+    format_datetime,
+    or_dash,
+    record_sections,
+    to_london,
 )
 
 __all__ = ["render_call_record", "save_call_record", "MARKING", "WITHHELD_TEXT"]
 
-LONDON = ZoneInfo("Europe/London")
 MARKING = "OFFICIAL-SENSITIVE: PERSONAL"
-WITHHELD_TEXT = "Withheld: passcode not verified"
-NOT_RECORDED = "—"
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 _STATUS_LABELS = {
     EnquiryStatus.OPEN: "Open",
@@ -167,42 +163,8 @@ def _safe(text: object) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
 
 
-def _or_dash(text: str | None) -> str:
-    return text if text and text.strip() else NOT_RECORDED
-
-
-def _yes_no(flag: bool) -> str:
-    return "Yes" if flag else "No"
-
-
-def _local(moment: datetime) -> datetime:
-    """Europe/London wall-clock time; a naive datetime is taken to be UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LONDON)
-
-
-def format_datetime(moment: datetime | None) -> str:
-    """``23 Nov 2026 14:05`` in Europe/London, or a dash."""
-    if moment is None:
-        return NOT_RECORDED
-    local = _local(moment)
-    return f"{local.day} {_MONTHS[local.month - 1][:3]} {local.year} {local:%H:%M}"
-
-
-def format_date(day: date | None) -> str:
-    """``4 March 1981``, or a dash."""
-    if day is None:
-        return NOT_RECORDED
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def _status_label(status: EnquiryStatus) -> str:
     return _STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
-
-
-def _caller_kind_label(kind: CallerKind | None) -> str:
-    return str(kind).capitalize() if kind else NOT_RECORDED
 
 
 # Flowable builders ----------------------------------------------------------
@@ -229,18 +191,17 @@ def _fields(rows: Sequence[tuple[str, str]], st: dict[str, ParagraphStyle]) -> T
     return table
 
 
-def _long_text(label: str, text: str | None, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _long_text(label: str, text: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """A labelled block of free text that wraps and may run over pages.
 
     The label starts a new page only when too little room is left for it and
     a few lines of text; the text itself splits freely rather than being
     pushed whole on to the next page.
     """
-    body = _or_dash(text)
     return [
         CondPageBreak(_LABEL_AND_LINES),
         Paragraph(escape(label), st["text_label"]),
-        Paragraph(_safe(body), st["text"]),
+        Paragraph(_safe(text), st["text"]),
     ]
 
 
@@ -253,7 +214,7 @@ def _header(record: EnquiryRecord, st: dict[str, ParagraphStyle]) -> list[Flowab
         ("Status", _status_label(record.status)),
         ("Channel", str(record.channel).capitalize()),
         ("Received", format_datetime(record.received_at)),
-        ("Logged by", _or_dash(record.created_by)),
+        ("Logged by", or_dash(record.created_by)),
     ]
     data = [[Paragraph(escape(label), st["meta_label"]) for label, _ in cells],
             [Paragraph(_safe(value), st["meta_value"]) for _, value in cells]]
@@ -278,76 +239,21 @@ def _header(record: EnquiryRecord, st: dict[str, ParagraphStyle]) -> list[Flowab
     return flow
 
 
-def _member_and_caller(record: EnquiryRecord, st) -> list[Flowable]:
-    member = record.member
-    rows = [
-        ("Member", member.display_name if member else NOT_RECORDED),
-        ("Constituency", _or_dash(member.constituency) if member else NOT_RECORDED),
-        ("Office phone", _or_dash(member.office_phone) if member else NOT_RECORDED),
-        ("Caller", _or_dash(record.caller_name)),
-        ("Caller kind", _caller_kind_label(record.caller_kind)),
-    ]
-    return [_section("Member and caller", st), _fields(rows, st)]
-
-
-def _disclosure(record: EnquiryRecord, st) -> list[Flowable]:
-    d = record.disclosure
-    rows = [
-        ("Passcode verified", _yes_no(record.passcode_verified)),
-        ("Failed passcode attempts", str(record.passcode_failures)),
-        ("Constituency MP", _yes_no(d.constituency_mp)),
-        ("Authorised representative", _yes_no(d.authorised_representative)),
-        ("Third party", _yes_no(d.third_party)),
-        ("Identity confirmed", _yes_no(d.identity_confirmed)),
-    ]
-    return [_section("Disclosure checks", st), _fields(rows, st)]
-
-
-def _subject_and_enquiry(record: EnquiryRecord, withheld: bool, st) -> list[Flowable]:
-    if withheld:
-        return [
-            _section("Subject", st), Paragraph(WITHHELD_TEXT, st["withheld"]),
-            _section("Enquiry", st), Paragraph(WITHHELD_TEXT, st["withheld"]),
-        ]
-    subject = record.subject
-    assert subject is not None
-    rows = [
-        ("Name", _or_dash(subject.name)),
-        ("Date of birth", format_date(subject.date_of_birth)),
-        ("Nationality", _or_dash(subject.nationality)),
-        ("Home Office reference", _or_dash(subject.ho_reference)),
-        ("CTS reference", _or_dash(subject.cts_reference)),
-    ]
-    return [
-        _section("Subject", st), _fields(rows, st),
-        _section("Enquiry", st),
-        _fields([("Written confirmation requested", _yes_no(record.written_confirmation))], st),
-        *_long_text("Question", record.question, st),
-        *_long_text("Answer given", record.answer, st),
-    ]
-
-
-def _regional_action(record: EnquiryRecord, region_name: str | None, withheld: bool,
-                     st) -> list[Flowable]:
-    if record.region_code and region_name:
-        region = f"{region_name} ({record.region_code})"
-    else:
-        region = record.region_code or region_name or NOT_RECORDED
-    acknowledged = format_datetime(record.acknowledged_at)
-    if record.acknowledged_by:
-        acknowledged += f" by {record.acknowledged_by}"
-    rows = [
-        ("Region", region),
-        ("File needed", _yes_no(record.file_needed)),
-        ("Response due", format_date(record.due_date)),
-        ("Acknowledged", acknowledged),
-        ("Completed", format_datetime(record.completed_at)),
-    ]
-    flow: list[Flowable] = [_section("Regional action", st), _fields(rows, st)]
-    if withheld:
-        flow += [Paragraph("Response", st["text_label"]), Paragraph(WITHHELD_TEXT, st["withheld"])]
-    else:
-        flow += _long_text("Response", record.response, st)
+def _render_section(section: Section, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A section's title, then its short rows as a label/value table, then each long text as a block."""
+    flow: list[Flowable] = [_section(section.title, st)]
+    if section.note:
+        return flow + [Paragraph(escape(section.note), st["withheld" if section.withheld else "value"])]
+    short = [(row.label, row.value) for row in section.rows if not row.long]
+    if short:
+        flow.append(_fields(short, st))
+    for row in section.rows:
+        if not row.long:
+            continue
+        if row.withheld:
+            flow += [Paragraph(escape(row.label), st["text_label"]), Paragraph(escape(row.value), st["withheld"])]
+        else:
+            flow += _long_text(row.label, row.value, st)
     return flow
 
 
@@ -359,7 +265,7 @@ def _history(audit: Sequence[AuditEntry], st) -> list[Flowable]:
     rows = [[Paragraph(_safe(format_datetime(e.at)), st["history"]),
              Paragraph(_safe(e.username), st["history"]),
              Paragraph(_safe(e.action), st["history"])]
-            for e in sorted(audit, key=lambda e: _local(e.at))]
+            for e in sorted(audit, key=lambda e: to_london(e.at))]
     widths = [38 * mm, 42 * mm, _CONTENT_W - 80 * mm]
     table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -427,15 +333,10 @@ def render_call_record(
     ``printed_at`` should be timezone-aware; a naive value is taken as UTC.
     """
     st = _styles()
-    withheld = record.subject is None or record.locked
-    story: list[Flowable] = [
-        *_header(record, st),
-        *_member_and_caller(record, st),
-        *_disclosure(record, st),
-        *_subject_and_enquiry(record, withheld, st),
-        *_regional_action(record, region_name, withheld, st),
-        *_history(audit, st),
-    ]
+    story: list[Flowable] = _header(record, st)
+    for section in record_sections(record, region_name, printed=True):
+        story += _render_section(section, st)
+    story += _history(audit, st)
     footer = f"Printed by {printed_by} on {format_datetime(printed_at)} — {MARKING}"
 
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QTableWidget,
+                               QListWidget, QListWidgetItem, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
@@ -20,32 +20,7 @@ from ..domain.records import Role
 from ..services.members import MEMBER_KINDS
 from ..services.users import GRADES
 from .context import DeskContext
-
-
-def _labelled(form: QFormLayout, text: str, widget: QWidget) -> QWidget:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    form.addRow(label, widget)
-    return widget
-
-
-def _button(text: str, name: str | None = None) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(name or text.replace("&", "").rstrip("…"))
-    return button
-
-
-def _message_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName("Message")
-    return label
-
-
-def _show(label: QLabel, text: str, error: bool = False) -> None:
-    label.setStyleSheet("color: #b00020; font-weight: bold;" if error else "color: #1b5e20;")
-    label.setText(text)
+from .widgets import MessageLabel, button, labelled
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -75,29 +50,26 @@ class NewUserDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New user")
         form = QFormLayout()
-        self.username = _labelled(form, "&Username:", QLineEdit())
-        self.full_name = _labelled(form, "&Full name:", QLineEdit())
-        self.password = _labelled(form, "&Password:", QLineEdit())
+        self.username = labelled(form, "&Username:", QLineEdit())
+        self.full_name = labelled(form, "&Full name:", QLineEdit())
+        self.password = labelled(form, "&Password:", QLineEdit())
         self.password.setEchoMode(QLineEdit.Password)
-        self.region = _labelled(form, "&Region:", QComboBox())
+        self.region = labelled(form, "&Region:", QComboBox())
         self.region.addItem("None (not regional)", None)
         for code in REGION_CODES:
             self.region.addItem(code, code)
-        self.grade = _labelled(form, "&Grade:", QComboBox())
+        self.grade = labelled(form, "&Grade:", QComboBox())
         self.grade.addItem("None", None)
         for grade in GRADES:
             self.grade.addItem(grade, grade)
         self.roles = QListWidget()
-        self.roles.setAccessibleName("Roles")
         for role in Role:
             item = QListWidgetItem(role.label)
             item.setData(Qt.UserRole, role)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.roles.addItem(item)
-        roles_label = QLabel("R&oles (space ticks):")
-        roles_label.setBuddy(self.roles)
-        form.addRow(roles_label, self.roles)
+        labelled(form, "R&oles (space ticks):", self.roles)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Create user")
         buttons.button(QDialogButtonBox.Ok).setAccessibleName("Create user")
@@ -121,9 +93,9 @@ class UsersTab(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self.table = _table(["Username", "Full name", "Roles", "Region", "Grade"], "Users")
-        self.add_button = _button("&New user…", "New user")
+        self.add_button = button("&New user…")
         self.add_button.clicked.connect(self.new_user)
-        self.message = _message_label()
+        self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         row = QHBoxLayout()
@@ -135,7 +107,7 @@ class UsersTab(QWidget):
 
     def refresh(self) -> None:
         self._ctx.runner.submit(lambda: self._ctx.services.users.list_users(self._ctx.user), self._show_users,
-                                lambda exc: _show(self.message, str(exc), True))
+                                lambda exc: self.message.show_error(str(exc)))
 
     def _show_users(self, users) -> None:
         self._users = users
@@ -151,11 +123,11 @@ class UsersTab(QWidget):
 
     def create(self, **values) -> None:
         def done(user) -> None:
-            _show(self.message, f"User {user.username} created.")
+            self.message.show_ok(f"User {user.username} created.")
             self.refresh()
 
         self._ctx.runner.submit(lambda: self._ctx.services.users.create_user(self._ctx.user, **values), done,
-                                lambda exc: _show(self.message, str(exc), True))
+                                lambda exc: self.message.show_error(str(exc)))
 
 
 class MembersTab(QWidget):
@@ -166,29 +138,29 @@ class MembersTab(QWidget):
         self._ctx = ctx
         self._members = []
         search_form = QFormLayout()
-        self.search = _labelled(search_form, "&Find member:", QLineEdit())
+        self.search = labelled(search_form, "&Find member:", QLineEdit())
         self.search.setPlaceholderText("Name or constituency")
         self.search.returnPressed.connect(self.refresh)
         self.table = _table(["Member", "Constituency", "Region", "Office telephone", "Office fax"], "Members")
         passcode_form = QFormLayout()
-        self.passcode = _labelled(passcode_form, "New &passcode for the selected member:", QLineEdit())
+        self.passcode = labelled(passcode_form, "New &passcode for the selected member:", QLineEdit())
         self.passcode.setEchoMode(QLineEdit.Password)
-        self.set_passcode_button = _button("&Set passcode")
+        self.set_passcode_button = button("&Set passcode")
         self.set_passcode_button.clicked.connect(self.set_passcode)
         add_form = QFormLayout()
-        self.new_name = _labelled(add_form, "&Name:", QLineEdit())
-        self.new_kind = _labelled(add_form, "&Kind:", QComboBox())
+        self.new_name = labelled(add_form, "&Name:", QLineEdit())
+        self.new_kind = labelled(add_form, "&Kind:", QComboBox())
         self.new_kind.addItems(list(MEMBER_KINDS))
-        self.new_constituency = _labelled(add_form, "&Constituency:", QLineEdit())
-        self.new_region = _labelled(add_form, "&Region:", QComboBox())
+        self.new_constituency = labelled(add_form, "&Constituency:", QLineEdit())
+        self.new_region = labelled(add_form, "&Region:", QComboBox())
         self.new_region.addItems(list(REGION_CODES))
-        self.new_phone = _labelled(add_form, "Office &telephone:", QLineEdit())
-        self.new_passcode = _labelled(add_form, "Pa&sscode:", QLineEdit())
+        self.new_phone = labelled(add_form, "Office &telephone:", QLineEdit())
+        self.new_passcode = labelled(add_form, "Pa&sscode:", QLineEdit())
         self.new_passcode.setEchoMode(QLineEdit.Password)
-        self.new_pc = _labelled(add_form, "Privy &Counsellor (Rt Hon):", QCheckBox())
-        self.add_button = _button("&Add member")
+        self.new_pc = labelled(add_form, "Privy &Counsellor (Rt Hon):", QCheckBox())
+        self.add_button = button("&Add member")
         self.add_button.clicked.connect(self.add_member)
-        self.message = _message_label()
+        self.message = MessageLabel()
 
         layout = QVBoxLayout(self)
         layout.addLayout(search_form)
@@ -204,7 +176,7 @@ class MembersTab(QWidget):
     def refresh(self) -> None:
         text = self.search.text()
         self._ctx.runner.submit(lambda: self._ctx.services.members.search(text, limit=200), self._show_members,
-                                lambda exc: _show(self.message, str(exc), True))
+                                lambda exc: self.message.show_error(str(exc)))
 
     def _show_members(self, members) -> None:
         self._members = members
@@ -214,16 +186,16 @@ class MembersTab(QWidget):
     def set_passcode(self) -> None:
         row = self.table.currentRow()
         if row < 0 or row >= len(self._members):
-            _show(self.message, "Select a member first.", True)
+            self.message.show_error("Select a member first.")
             return
         member, passcode = self._members[row], self.passcode.text()
 
         def done(_):
             self.passcode.clear()
-            _show(self.message, f"Passcode changed for {member.display_name}.")
+            self.message.show_ok(f"Passcode changed for {member.display_name}.")
 
         self._ctx.runner.submit(lambda: self._ctx.services.members.set_passcode(self._ctx.user, member.id, passcode),
-                                done, lambda exc: _show(self.message, str(exc), True))
+                                done, lambda exc: self.message.show_error(str(exc)))
 
     def add_member(self) -> None:
         values = dict(name=self.new_name.text(), kind=self.new_kind.currentText(),
@@ -234,12 +206,12 @@ class MembersTab(QWidget):
         def done(member):
             for field in (self.new_name, self.new_constituency, self.new_phone, self.new_passcode):
                 field.clear()
-            _show(self.message, f"{member.display_name} added.")
+            self.message.show_ok(f"{member.display_name} added.")
             self.search.setText(member.name)
             self.refresh()
 
         self._ctx.runner.submit(lambda: self._ctx.services.members.add(self._ctx.user, **values), done,
-                                lambda exc: _show(self.message, str(exc), True))
+                                lambda exc: self.message.show_error(str(exc)))
 
 
 class ClosuresTab(QWidget):
@@ -250,19 +222,19 @@ class ClosuresTab(QWidget):
         self._ctx = ctx
         self.table = _table(["Date", "Nation", "Reason"], "Closure days")
         form = QFormLayout()
-        self.day = _labelled(form, "&Date:", QDateEdit())
+        self.day = labelled(form, "&Date:", QDateEdit())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
         today = ctx.services.clock.now().astimezone(LONDON).date()
         self.day.setDate(QDate(today.year, today.month, today.day))
-        self.nation = _labelled(form, "&Nation:", QComboBox())
+        self.nation = labelled(form, "&Nation:", QComboBox())
         self.nation.addItem("All nations", "ALL")
         for nation, name in zip(NATIONS, ("England & Wales", "Scotland", "Northern Ireland")):
             self.nation.addItem(name, nation)
-        self.reason = _labelled(form, "&Reason:", QLineEdit())
-        self.add_button = _button("&Add closure day")
+        self.reason = labelled(form, "&Reason:", QLineEdit())
+        self.add_button = button("&Add closure day")
         self.add_button.clicked.connect(self.add_closure)
-        self.message = _message_label()
+        self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(form)
@@ -271,7 +243,7 @@ class ClosuresTab(QWidget):
 
     def refresh(self) -> None:
         self._ctx.runner.submit(self._ctx.services.reference.closures, self._show_closures,
-                                lambda exc: _show(self.message, str(exc), True))
+                                lambda exc: self.message.show_error(str(exc)))
 
     def _show_closures(self, closures) -> None:
         _fill(self.table, [[f"{day:%a %d %b %Y}", nation, reason] for day, nation, reason in closures])
@@ -282,11 +254,11 @@ class ClosuresTab(QWidget):
 
         def done(_):
             self.reason.clear()
-            _show(self.message, f"{day:%A %d %B %Y} added as a closure day.")
+            self.message.show_ok(f"{day:%A %d %B %Y} added as a closure day.")
             self.refresh()
 
         self._ctx.runner.submit(lambda: self._ctx.services.reference.add_closure(self._ctx.user, day, nation, reason),
-                                done, lambda exc: _show(self.message, str(exc), True))
+                                done, lambda exc: self.message.show_error(str(exc)))
 
 
 class AdminView(QWidget):

@@ -25,105 +25,27 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QButtonGroup, QCheckBox, QFormLayout, QFrame,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
-                               QRadioButton, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QRadioButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from ..domain.enquiry_flow import MAX_PASSCODE_ATTEMPTS
-from ..domain.errors import MpelError
 from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
                               MemberRecord, SubjectDetails)
+from ..reports.record_sections import format_date
 from .context import DeskContext
-from .models import STATUS_LABELS, format_received, format_time
+from .models import STATUS_LABELS, format_received, format_time, member_line
+from .widgets import ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named, text_box
 
 SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
 MAX_SUGGESTIONS = 8
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
-OK_STYLE = "color: #1b5e20; font-weight: bold;"
-INFO_STYLE = "color: #333333;"
-GROUP_STYLE = "QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }"
 NO_CALL_TEXT = "No call open: choose the channel, then press Enter (or Alt+N) to start one."
 
 
 # --------------------------------------------------------------------------
-# Small form helpers, shared with the queue views.
-
-
-def plain(text: str) -> str:
-    """The text a person reads on a label or button: no mnemonic '&', no trailing ':' or '…'."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":").rstrip("…").strip()
-
-
-def buddy_label(text: str, widget: QWidget) -> QLabel:
-    """A label with a mnemonic that moves focus to ``widget``, which is named after it."""
-    label = QLabel(text)
-    label.setBuddy(widget)
-    widget.setAccessibleName(plain(text))
-    return label
-
-
-def add_row(form: QFormLayout, text: str, widget: QWidget, field: QWidget | None = None) -> QWidget:
-    """A form row; ``field`` is the focusable widget when ``widget`` is a container around it."""
-    form.addRow(buddy_label(text, field or widget), widget)
-    return field or widget
-
-
-def named(widget: QAbstractButton) -> QAbstractButton:
-    """Buttons, checkboxes and radios: accessible name = visible text."""
-    widget.setAccessibleName(plain(widget.text()))
-    return widget
-
-
-def push_button(text: str) -> QPushButton:
-    button = QPushButton(text)
-    # Enter on a focused button presses it, as Space does: agents keep their hands on the keys.
-    button.setAutoDefault(True)
-    return named(button)
-
-
-def message_label(name: str = "Message") -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    return label
-
-
-def show_message(label: QLabel, text: str, *, error: bool = False, ok: bool = False) -> None:
-    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE if ok else INFO_STYLE)
-    label.setText(text)
-    # Screen readers announce the new text through the accessible description too.
-    label.setAccessibleDescription(text)
-
-
-def error_text(exc: BaseException) -> str:
-    """MpelError messages are written for people; anything else is a fault to report."""
-    if isinstance(exc, MpelError):
-        text = str(exc)
-        return text[:1].upper() + text[1:]
-    return f"Something went wrong ({type(exc).__name__}: {exc}). The change was not saved."
-
-
-def text_box(lines: int = 3, max_lines: int | None = None) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    # Tab must move to the next field, not type a tab character.
-    box.setTabChangesFocus(True)
-    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
-    if max_lines:
-        box.setMaximumHeight(box.fontMetrics().lineSpacing() * max_lines + 12)
-    return box
-
-
-def member_line(member: MemberRecord) -> str:
-    """How a member is read out: 'Rt Hon Jane Smith MP — Holborn and St Pancras'."""
-    return f"{member.display_name} — {member.constituency}" if member.constituency else member.display_name
-
 
 _DOB = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
 
 
 def parse_dob(text: str) -> date | None:
@@ -138,10 +60,6 @@ def parse_dob(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"Date of birth: {text.strip()} is not a real date") from None
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 class _StepFailed(Exception):
@@ -206,8 +124,8 @@ class CallView(QWidget):
             self.channel_group.addButton(radio)
             self.channel_buttons[channel] = radio
         self.channel_buttons[Channel.TELEPHONE].setChecked(True)
-        self.new_call_button = push_button("&New call")
-        self.new_call_button.setToolTip("Start a new call and issue its reference (Alt+N)")
+        self.new_call_button = button("&New call", "Start a new call and issue its reference (Alt+N)",
+                                      auto_default=True)
         self.new_call_button.clicked.connect(self.new_call)
 
         self.reference_label = QLabel()
@@ -263,16 +181,9 @@ class CallView(QWidget):
         box.addWidget(self.member_edit)
         box.addWidget(self.suggestions)
         box.addWidget(self.member_info)
-        add_row(form, "&Member:", member_box, self.member_edit)
-        kinds = QWidget()
-        row = QHBoxLayout(kinds)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.caller_member)
-        row.addWidget(self.caller_caseworker)
-        row.addStretch()
-        caller_label = QLabel("Calling:")
-        form.addRow(caller_label, kinds)
-        add_row(form, "Caseworker's n&ame:", self.caseworker_name)
+        labelled(form, "&Member:", member_box, self.member_edit)
+        form.addRow(QLabel("Calling:"), in_row(self.caller_member, self.caller_caseworker, stretch=None))
+        labelled(form, "Caseworker's n&ame:", self.caseworker_name)
 
     def _build_passcode(self) -> None:
         self.passcode_group = QGroupBox("2  Passcode — ask for it before taking the enquiry")
@@ -280,33 +191,24 @@ class CallView(QWidget):
         self.passcode_edit.setEchoMode(QLineEdit.Password)
         self.passcode_edit.setMaxLength(40)
         self.passcode_edit.returnPressed.connect(self.verify_passcode)
-        self.verify_button = push_button("&Verify")
+        self.verify_button = button("&Verify", auto_default=True)
         self.verify_button.clicked.connect(self.verify_passcode)
-        self.passcode_status = message_label("Passcode status")
+        self.passcode_status = MessageLabel("Passcode status", keep_space=True)
         self.refuse_reason = QLineEdit()
         self.refuse_reason.setPlaceholderText("e.g. caller did not know it")
         self.refuse_reason.returnPressed.connect(self.refuse_call)
-        self.refuse_button = push_button("C&lose call as refused")
+        self.refuse_button = button("C&lose call as refused", auto_default=True)
         self.refuse_button.clicked.connect(self.refuse_call)
 
         form = QFormLayout(self.passcode_group)
-        row_widget = QWidget()
-        row = QHBoxLayout(row_widget)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.passcode_edit, 1)
-        row.addWidget(self.verify_button)
-        add_row(form, "&Passcode:", row_widget, self.passcode_edit)
+        labelled(form, "&Passcode:", in_row(self.passcode_edit, self.verify_button), self.passcode_edit)
         form.addRow(self.passcode_status)
         self.refuse_note = QLabel("If the caller cannot give the passcode, nothing may be disclosed:")
         self.refuse_note.setWordWrap(True)
         self.refuse_note.setStyleSheet("color: #444; margin-top: 6px;")
         form.addRow(self.refuse_note)
-        refuse_widget = QWidget()
-        refuse_row = QHBoxLayout(refuse_widget)
-        refuse_row.setContentsMargins(0, 0, 0, 0)
-        refuse_row.addWidget(self.refuse_reason, 1)
-        refuse_row.addWidget(self.refuse_button)
-        add_row(form, "Reason for refusing:", refuse_widget, self.refuse_reason)
+        refuse_widget = in_row(self.refuse_reason, self.refuse_button)
+        labelled(form, "Reason for refusing:", refuse_widget, self.refuse_reason)
         self._passcode_form = form
         self._refuse_row = refuse_widget
 
@@ -341,18 +243,13 @@ class CallView(QWidget):
         outer.addWidget(self.lock_banner)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        add_row(form, "&Subject name:", self.subject_name)
-        dob_widget = QWidget()
-        dob_row = QHBoxLayout(dob_widget)
-        dob_row.setContentsMargins(0, 0, 0, 0)
+        labelled(form, "&Subject name:", self.subject_name)
         hint_width = self.dob_edit.fontMetrics().horizontalAdvance(self.dob_edit.placeholderText())
         self.dob_edit.setFixedWidth(hint_width + 24)
-        dob_row.addWidget(self.dob_edit)
-        dob_row.addWidget(self.dob_hint, 1)
-        add_row(form, "&Date of birth:", dob_widget, self.dob_edit)
-        add_row(form, "Nationalit&y:", self.nationality)
-        add_row(form, "&Home Office reference:", self.ho_reference)
-        add_row(form, "CTS re&ference:", self.cts_reference)
+        labelled(form, "&Date of birth:", in_row(self.dob_edit, self.dob_hint, stretch=1), self.dob_edit)
+        labelled(form, "Nationalit&y:", self.nationality)
+        labelled(form, "&Home Office reference:", self.ho_reference)
+        labelled(form, "CTS re&ference:", self.cts_reference)
         outer.addLayout(form)
 
         checks = QGroupBox("Disclosure checks — before giving any personal information")
@@ -364,25 +261,24 @@ class CallView(QWidget):
 
         text_form = QFormLayout()
         text_form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        add_row(text_form, "&Question:", self.question)
-        add_row(text_form, "Answer &given:", self.answer)
+        labelled(text_form, "&Question:", self.question)
+        labelled(text_form, "Answer &given:", self.answer)
         text_form.addRow("", self.written_confirmation)
         outer.addLayout(text_form)
 
     def _build_footer(self) -> None:
-        self.save_button = push_button("Save details")
-        self.save_button.setToolTip("Save the details without finishing the call (Ctrl+S)")
+        self.save_button = button("Save details", "Save the details without finishing the call (Ctrl+S)",
+                                  auto_default=True)
         self.save_button.clicked.connect(self.save_details)
-        self.complete_button = push_button("Complete — answered at first contact")
-        self.complete_button.setToolTip("Ctrl+Enter")
+        self.complete_button = button("Complete — answered at first contact", "Ctrl+Enter", auto_default=True)
         self.complete_button.clicked.connect(self.complete_call)
-        self.further_action_button = push_button("Further Action Case")
-        self.further_action_button.setToolTip("Pass to the MPEL team leader (Ctrl+Shift+Enter)")
+        self.further_action_button = button("Further Action Case", "Pass to the MPEL team leader (Ctrl+Shift+Enter)",
+                                            auto_default=True)
         self.further_action_button.clicked.connect(self.further_action)
-        self.open_last_button = push_button("Open the last call")
+        self.open_last_button = button("Open the last call", auto_default=True)
         self.open_last_button.clicked.connect(self._open_last)
         self.open_last_button.setVisible(False)
-        self.message = message_label()
+        self.message = MessageLabel(keep_space=True)
         self.keys_hint = QLabel("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  "
                                 "Ctrl+Shift+Enter Further Action Case")
         self.keys_hint.setAccessibleName("Keyboard shortcuts")
@@ -480,7 +376,7 @@ class CallView(QWidget):
                 self._show_header(rec)
 
         self._ctx.runner.submit(lambda: self._ctx.services.enquiries.get(self._ctx.user, record_id), done,
-                                lambda exc: show_message(self.message, error_text(exc), error=True))
+                                lambda exc: self.message.show_error(error_text(exc, full_stop=False)))
 
     def new_call(self) -> None:
         """Start a new enquiry on the chosen channel; asks first if a call is still open."""
@@ -495,7 +391,7 @@ class CallView(QWidget):
 
         def done(rec: EnquiryRecord) -> None:
             self._set_record(rec)
-            show_message(self.message, f"{rec.reference} started: ask who is calling.")
+            self.message.show_info(f"{rec.reference} started: ask who is calling.")
             self.member_edit.setFocus()
 
         self._submit(lambda: self._ctx.services.enquiries.start(self._ctx.user, channel), done, self.message)
@@ -519,16 +415,15 @@ class CallView(QWidget):
         if self._busy:
             return
         if self._record is None:
-            show_message(self.passcode_status, "Start a new call first (Alt+N).", error=True)
+            self.passcode_status.show_error("Start a new call first (Alt+N).")
             return
         if self._member is None:
-            show_message(self.passcode_status, "Choose the member first: type their name and press Enter.",
-                         error=True)
+            self.passcode_status.show_error("Choose the member first: type their name and press Enter.")
             self.member_edit.setFocus()
             return
         passcode = self.passcode_edit.text()
         if not passcode.strip():
-            show_message(self.passcode_status, "Type the passcode the caller gives, then press Enter.", error=True)
+            self.passcode_status.show_error("Type the passcode the caller gives, then press Enter.")
             self.passcode_edit.setFocus()
             return
         rec_id, caller = self._record.id, self._caller_values()
@@ -559,12 +454,11 @@ class CallView(QWidget):
         if self._busy or self._record is None:
             return
         if self._record.passcode_verified:
-            show_message(self.message, "The passcode was verified: complete the call or pass it on instead.",
-                         error=True)
+            self.message.show_error("The passcode was verified: complete the call or pass it on instead.")
             return
         reason = self.refuse_reason.text().strip()
         if not reason:
-            show_message(self.passcode_status, "Give a reason for closing the call as refused.", error=True)
+            self.passcode_status.show_error("Give a reason for closing the call as refused.")
             self.refuse_reason.setFocus()
             return
         rec_id = self._record.id
@@ -580,24 +474,22 @@ class CallView(QWidget):
         self._set_record(rec)
         if rec.passcode_verified:
             who = rec.member.display_name if rec.member else "the member"
-            show_message(self.passcode_status,
-                         f"Passcode verified for {who}'s office at {format_time(self._ctx.services.clock.now())}.",
-                         ok=True)
-            show_message(self.message, "Unlocked: take the enquiry.")
+            self.passcode_status.show_ok(
+                f"Passcode verified for {who}'s office at {format_time(self._ctx.services.clock.now())}.")
+            self.message.show_info("Unlocked: take the enquiry.")
             self.subject_name.setFocus()
             return
         used = rec.passcode_failures
         self.message.clear()  # the "started" line no longer describes where the call is
         if used >= MAX_PASSCODE_ATTEMPTS:
-            show_message(self.passcode_status,
-                         f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used. No information may "
-                         "be given on this call: close it as refused.", error=True)
+            self.passcode_status.show_error(
+                f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used. No information may "
+                "be given on this call: close it as refused.")
             self.refuse_reason.setText(f"Passcode wrong {MAX_PASSCODE_ATTEMPTS} times")
             self.refuse_reason.selectAll()
             self.refuse_reason.setFocus()
         else:
-            show_message(self.passcode_status,
-                         f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used.", error=True)
+            self.passcode_status.show_error(f"Wrong passcode — {used} of {MAX_PASSCODE_ATTEMPTS} attempts used.")
             self.passcode_edit.setFocus()
 
     # ------------------------------------------------------------ save/finish
@@ -607,13 +499,13 @@ class CallView(QWidget):
             return
         rec = self._record
         if not rec.passcode_verified:
-            show_message(self.message, "Locked until the passcode is verified.", error=True)
+            self.message.show_error("Locked until the passcode is verified.")
             (self.passcode_edit if self.passcode_edit.isEnabled() else self.refuse_reason).setFocus()
             return
         try:
             dob = parse_dob(self.dob_edit.text())
         except ValueError as exc:
-            show_message(self.message, str(exc), error=True)
+            self.message.show_error(str(exc))
             self.dob_edit.setFocus()
             return
         subject = SubjectDetails(name=self.subject_name.text(), date_of_birth=dob,
@@ -653,8 +545,7 @@ class CallView(QWidget):
                 self._finished(saved, f"{saved.reference} passed to the MPEL team leader as a Further Action Case.")
             else:
                 self._set_record(saved)
-                show_message(self.message, f"{saved.reference} saved at {format_time(self._ctx.services.clock.now())}.",
-                             ok=True)
+                self.message.show_ok(f"{saved.reference} saved at {format_time(self._ctx.services.clock.now())}.")
 
         self._submit(work, done, self.message)
 
@@ -665,7 +556,7 @@ class CallView(QWidget):
         self._apply_state()
         self.call_changed.emit(None)
         self._show_no_call()
-        show_message(self.message, text, ok=True)
+        self.message.show_ok(text)
         self.open_last_button.setText(f"Open {rec.reference}")
         self.open_last_button.setAccessibleName(f"Open {rec.reference}")
         self.open_last_button.setVisible(True)
@@ -707,7 +598,7 @@ class CallView(QWidget):
             if seq == self._search_seq:
                 self._search_in_flight = False
                 self._pick_when_ready = False
-                show_message(self.message, error_text(exc), error=True)
+                self.message.show_error(error_text(exc, full_stop=False))
 
         self._ctx.runner.submit(lambda: self._ctx.services.members.search(text, limit=MAX_SUGGESTIONS), done, failed)
 
@@ -730,7 +621,7 @@ class CallView(QWidget):
     def _pick_member(self, row: int) -> None:
         if not 0 <= row < len(self._suggestions):
             if self.member_edit.text().strip():
-                show_message(self.message, "No member matches what you typed.", error=True)
+                self.message.show_error("No member matches what you typed.")
             return
         member = self._suggestions[row]
         self._member = member
@@ -804,7 +695,7 @@ class CallView(QWidget):
 
     # ------------------------------------------------------------------ state
 
-    def _submit(self, work, on_done, message: QLabel) -> None:
+    def _submit(self, work, on_done, message: MessageLabel) -> None:
         self._busy = True
 
         def done(value) -> None:
@@ -817,7 +708,7 @@ class CallView(QWidget):
                 if exc.record is not None:
                     self._set_record(exc.record)
                 exc = exc.error
-            show_message(message, error_text(exc), error=True)
+            message.show_error(error_text(exc, full_stop=False))
 
         self._ctx.runner.submit(work, done, failed)
 
@@ -917,7 +808,7 @@ class CallView(QWidget):
             self.dob_hint.setText("not a date yet: dd/mm/yyyy" if len(text.strip()) >= 8 else "")
             self.dob_hint.setStyleSheet(ERROR_STYLE)
             return
-        self.dob_hint.setText(long_date(dob) if dob else "")
+        self.dob_hint.setText(format_date(dob) if dob else "")
         self.dob_hint.setStyleSheet("color: #1b5e20;")
 
     def _load_regions(self) -> None:

@@ -17,8 +17,8 @@ from ..domain.errors import ValidationError
 from ..domain.records import EnquirySummary, SearchKey
 from ..domain.references import is_hotline_reference
 from .context import DeskContext
-from .login import AlertLabel, button, error_text, plain_label
 from .models import SEARCH_COLUMNS, Column, SummaryTableModel
+from .widgets import MessageLabel, buddy_label, button, error_text, named, plain_label
 
 # Label with its Alt+ mnemonic, and what to type, per key. The letters differ
 # from the search box's (T) and the record window's.
@@ -66,8 +66,7 @@ class FindView(QWidget):
         self.key_group = QButtonGroup(self)
         self.key_buttons: dict[SearchKey, QRadioButton] = {}
         for key, (label, _example) in KEY_LABELS.items():
-            radio = QRadioButton(label)
-            radio.setAccessibleName(plain_label(label))
+            radio = named(QRadioButton(label))
             radio.setAccessibleDescription("Find by")
             self.key_group.addButton(radio)
             self.key_buttons[key] = radio
@@ -76,15 +75,12 @@ class FindView(QWidget):
         key_row.addStretch()
 
         search_row = QHBoxLayout()
-        search_label = QLabel("Search &text:")
         self.search_box = _SearchBox()
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMaxLength(200)
-        search_label.setBuddy(self.search_box)
-        self.search_box.setAccessibleName("Search text")
+        search_label = buddy_label("Search &text:", self.search_box)
         self.search_box.returnPressed.connect(self.search)
-        self.find_button = button("Find", "Find records (Enter)")
-        self.find_button.setAutoDefault(False)
+        self.find_button = button("Find", "Find records (Enter)", auto_default=False)
         self.find_button.clicked.connect(self.search)
         search_row.addWidget(search_label)
         search_row.addWidget(self.search_box, 1)
@@ -92,7 +88,7 @@ class FindView(QWidget):
 
         self.count_label = QLabel("Choose what to find by, type, and press Enter.")
         self.count_label.setAccessibleName("Search result")
-        self.message = AlertLabel()
+        self.message = MessageLabel()
 
         self.model = SummaryTableModel(SEARCH_COLUMNS, self, headers={Column.RECEIVED: "Received (London)"})
         self.table = QTableView()

@@ -30,43 +30,38 @@ from enum import StrEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..domain.calendar import LONDON
-from ..domain.records import EnquiryStatus, EnquirySummary, QueueStatus
+from ..domain.records import EnquiryStatus, EnquirySummary, MemberRecord, QueueStatus
+from ..reports.record_sections import format_datetime, format_weekday_date, to_london
 
 SORT_ROLE = Qt.UserRole
 ITEM_ROLE = Qt.UserRole + 1
 
-# English names on purpose: QApplication sets the C library locale from the
-# environment, and strftime's %a/%b would then follow the desktop's language.
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+# London time, English names whatever the desktop's language: the wording is record_sections', as on the record.
 
 def format_received(at: datetime | None) -> str:
     """A stored UTC instant as London local time: ``23 Nov 2026 14:05``."""
-    if at is None:
-        return ""
-    local = at.astimezone(LONDON)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    return "" if at is None else format_datetime(at)
 
 
 def format_time(at: datetime | None) -> str:
     """Just the London time of day: ``14:05``."""
-    return "" if at is None else f"{at.astimezone(LONDON):%H:%M}"
+    return "" if at is None else f"{to_london(at):%H:%M}"
 
 
 def format_due(day: date | None) -> str:
     """A due date, short, as agents read it out: ``Mon 30 Nov``."""
-    if day is None:
-        return ""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return "" if day is None else format_weekday_date(day, year=False)
 
 
 def format_date(day: date | None) -> str:
     """A full date: ``Mon 30 Nov 2026``."""
-    if day is None:
-        return ""
-    return f"{format_due(day)} {day.year}"
+    return "" if day is None else format_weekday_date(day)
+
+
+def member_line(member: MemberRecord) -> str:
+    """How a member is read out: 'Rt Hon Jane Smith MP — Holborn and St Pancras'."""
+    return f"{member.display_name} — {member.constituency}" if member.constituency else member.display_name
 
 
 STATUS_LABELS: dict[EnquiryStatus, str] = {

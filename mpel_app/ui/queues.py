@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import EnquiryRecord, EnquirySummary, QueueStatus, RegionRecord
-from .call_view import (GROUP_STYLE, add_row, buddy_label, error_text, long_date, member_line, message_label,
-                        named, push_button, show_message, text_box)
+from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
-from .models import Column, SummaryTableModel, format_date, format_received
+from .models import Column, SummaryTableModel, format_date, format_received, member_line
+from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled, named,
+                      text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
@@ -51,16 +52,6 @@ def _table(model: SummaryTableModel, name: str) -> QTableView:
     table.horizontalHeader().setHighlightSections(False)
     table.setAlternatingRowColors(True)
     return table
-
-
-def _left(widget: QWidget) -> QWidget:
-    """A button at its natural width, not stretched across a form's field column."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(widget)
-    row.addStretch(1)
-    return box
 
 
 class CaseDetail(QTextBrowser):
@@ -94,7 +85,7 @@ class CaseDetail(QTextBrowser):
         rows.append(("Caller", f"{caller}  ·  {rec.channel.value}  ·  received {format_received(rec.received_at)}"
                                f"  ·  logged by {rec.created_by}"))
         s = rec.subject
-        if s is None:
+        if s is None or is_withheld(rec):  # the record window's rule: passcode not verified, nothing personal
             rows.append(("Subject", "Locked: the passcode was never verified"))
         else:
             dob = f", born {long_date(s.date_of_birth)}" if s.date_of_birth else ""
@@ -144,7 +135,7 @@ class _QueueBase(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
         self.detail = CaseDetail()
-        self.message = message_label()
+        self.message = MessageLabel(keep_space=True)
         self.setStyleSheet(GROUP_STYLE)
 
     # ------------------------------------------------------------- public API
@@ -165,6 +156,22 @@ class _QueueBase(QWidget):
         return row >= 0
 
     # ---------------------------------------------------------------- helpers
+
+    def _split(self, *actions: QWidget, stretch: tuple[int, int]) -> QSplitter:
+        """The table on the left; on the right the selected case, with ``actions`` below it."""
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        for widget in actions:
+            right_layout.addWidget(widget)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+        splitter.setChildrenCollapsible(False)
+        return splitter
 
     def _load_regions(self, then=None) -> None:
         def done(regions: list[RegionRecord]) -> None:
@@ -226,7 +233,7 @@ class _QueueBase(QWidget):
             self.open_record.emit(item.id)
 
     def _error(self, exc: Exception) -> None:
-        show_message(self.message, error_text(exc), error=True)
+        self.message.show_error(error_text(exc, full_stop=False))
 
     def _region_name(self, code: str | None) -> str:
         return f"{self._regions.get(code, code)} ({code})" if code else "no region"
@@ -236,8 +243,8 @@ class _QueueBase(QWidget):
 
     def _after_change(self, text: str):
         def done(rec: EnquiryRecord) -> None:
-            show_message(self.message, text.format(rec=rec, region=self._region_name(rec.region_code),
-                                                   due=format_date(rec.due_date)), ok=True)
+            self.message.show_ok(text.format(rec=rec, region=self._region_name(rec.region_code),
+                                             due=format_date(rec.due_date)))
             self.refresh()
         return done
 
@@ -258,40 +265,24 @@ class FurtherActionView(_QueueBase):
 
         self.answer_edit = text_box(4, 8)
         self.answer_edit.setPlaceholderText("The answer given to the MP's office; this closes the case")
-        self.answer_button = push_button("Record answer and c&lose case")
+        self.answer_button = button("Record answer and c&lose case", auto_default=True)
         self.answer_button.clicked.connect(self.answer)
         self.region_combo = QComboBox()
-        self.send_button = push_button("&Send to region")
+        self.send_button = button("&Send to region", auto_default=True)
         self.send_button.clicked.connect(self.send_to_region)
 
         answer_group = QGroupBox("Answer it")
         answer_form = QFormLayout(answer_group)
-        add_row(answer_form, "&Answer:", self.answer_edit)
-        answer_form.addRow("", _left(self.answer_button))
+        labelled(answer_form, "&Answer:", self.answer_edit)
+        answer_form.addRow("", in_row(self.answer_button, stretch=None))
         send_group = QGroupBox("Or send it to the regional team")
         send_form = QFormLayout(send_group)
-        send_row = QWidget()
-        row = QHBoxLayout(send_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.region_combo, 1)
-        row.addWidget(self.send_button)
-        add_row(send_form, "Re&gion:", send_row, self.region_combo)
+        labelled(send_form, "Re&gion:", in_row(self.region_combo, self.send_button), self.region_combo)
         hint = QLabel("The region defaults to the member's constituency.")
         hint.setStyleSheet("color: #555;")
         send_form.addRow("", hint)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 0, 0, 0)
-        right_layout.addWidget(self.detail, 1)
-        right_layout.addWidget(answer_group)
-        right_layout.addWidget(send_group)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
-        splitter.setChildrenCollapsible(False)
+        splitter = self._split(answer_group, send_group, stretch=(5, 4))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.count_label)
@@ -340,7 +331,7 @@ class FurtherActionView(_QueueBase):
     def answer(self) -> None:
         rec = self._record
         if rec is None:
-            show_message(self.message, "Select a case first.", error=True)
+            self.message.show_error("Select a case first.")
             return
         text = self.answer_edit.toPlainText()
         self._ctx.runner.submit(lambda: self._ctx.services.enquiries.leader_answer(self._ctx.user, rec.id, text),
@@ -349,7 +340,7 @@ class FurtherActionView(_QueueBase):
     def send_to_region(self) -> None:
         rec = self._record
         if rec is None:
-            show_message(self.message, "Select a case first.", error=True)
+            self.message.show_error("Select a case first.")
             return
         code = self.region_combo.currentData()
         self._ctx.runner.submit(
@@ -376,15 +367,15 @@ class RegionQueueView(_QueueBase):
         self.summary_label.setAccessibleName("Queue summary")
         self.summary_label.setStyleSheet("font-weight: bold;")
 
-        self.acknowledge_button = push_button("Ac&knowledge receipt")
-        self.acknowledge_button.setToolTip("Record that the region has acknowledged receipt (Ctrl+K)")
+        self.acknowledge_button = button("Ac&knowledge receipt",
+                                         "Record that the region has acknowledged receipt (Ctrl+K)", auto_default=True)
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.file_needed = named(QCheckBox("&File needed (target 10 working days, not 5)"))
         # clicked, not toggled: only a person's change is sent, never the one made when loading a case.
         self.file_needed.clicked.connect(self.set_file_needed)
         self.response_edit = text_box(4, 8)
         self.response_edit.setPlaceholderText("The response given to the MP's office")
-        self.complete_button = push_button("Record response and &complete")
+        self.complete_button = button("Record response and &complete", auto_default=True)
         self.complete_button.clicked.connect(self.complete)
 
         top = QHBoxLayout()
@@ -395,26 +386,16 @@ class RegionQueueView(_QueueBase):
 
         actions = QGroupBox("Work the selected item")
         actions_layout = QVBoxLayout(actions)
-        actions_layout.addWidget(_left(self.acknowledge_button))
+        actions_layout.addWidget(in_row(self.acknowledge_button, stretch=None))
         actions_layout.addWidget(self.file_needed)
         form = QFormLayout()
-        add_row(form, "&Response:", self.response_edit)
-        form.addRow("", _left(self.complete_button))
+        labelled(form, "&Response:", self.response_edit)
+        form.addRow("", in_row(self.complete_button, stretch=None))
         actions_layout.addLayout(form)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 0, 0, 0)
-        right_layout.addWidget(self.detail, 1)
-        right_layout.addWidget(actions)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(right)
         # The table needs its eight columns visible; the detail wraps.
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 1)
+        splitter = self._split(actions, stretch=(2, 1))
         self._splitter = splitter
-        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -466,8 +447,7 @@ class RegionQueueView(_QueueBase):
         code = self.region_code()
         if code is None:
             if self.region_combo.count() == 0 and self._region_records:
-                show_message(self.message, "You have no region to work: ask an administrator to set yours.",
-                             error=True)
+                self.message.show_error("You have no region to work: ask an administrator to set yours.")
             return
         self._load_queue(code)
 
@@ -476,8 +456,8 @@ class RegionQueueView(_QueueBase):
         if rec is None:
             return
         if rec.acknowledged_at is not None:
-            show_message(self.message, f"{rec.reference} was already acknowledged "
-                                       f"{format_received(rec.acknowledged_at)} by {rec.acknowledged_by}.")
+            self.message.show_info(f"{rec.reference} was already acknowledged "
+                                   f"{format_received(rec.acknowledged_at)} by {rec.acknowledged_by}.")
             return
         self._ctx.runner.submit(lambda: self._ctx.services.enquiries.acknowledge(self._ctx.user, rec.id),
                                 self._after_change("{rec.reference}: receipt acknowledged."), self._error)
@@ -557,7 +537,7 @@ class RegionQueueView(_QueueBase):
             self.file_needed.setChecked(rec.file_needed)
             self.acknowledge_button.setText("Ac&knowledge receipt" if rec.acknowledged_at is None
                                             else "Ac&knowledged")
-            self.acknowledge_button.setAccessibleName(self.acknowledge_button.text().replace("&", ""))
+            named(self.acknowledge_button)
             self.acknowledge_button.setEnabled(rec.acknowledged_at is None)
             self.response_edit.clear()
 
@@ -567,6 +547,6 @@ class RegionQueueView(_QueueBase):
 
     def _require_selected(self) -> EnquiryRecord | None:
         if self._record is None or self.selected() is None or self.selected().id != self._record.id:
-            show_message(self.message, "Select an item in the queue first.", error=True)
+            self.message.show_error("Select an item in the queue first.")
             return None
         return self._record

@@ -4,7 +4,8 @@ The record and its trail load in the background; so does printing. Nothing
 here decides what may be seen: a record whose passcode was never verified
 arrives from the service without personal data (``subject is None``), and
 this dialog only says so. Delete is offered to those the permission table
-allows, and the service checks again.
+allows, and the service checks again. What each group says (labels, values,
+the withheld rule) comes from ``reports.record_sections``, as on the printout.
 """
 from __future__ import annotations
 
@@ -15,21 +16,21 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Qt, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import paths
 from ..domain import permissions as perm
 from ..domain.permissions import Action
-from ..domain.records import AuditEntry, CallerKind, EnquiryRecord, EnquiryStatus
-from ..reports.call_record import WITHHELD_TEXT, format_date as format_long_date, save_call_record
+from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus
+from ..reports.call_record import save_call_record
+from ..reports.record_sections import Section, format_date, is_withheld, record_sections, yes_no
 from ..services.enquiries import MIN_DELETION_REASON
 from .context import DeskContext
-from .login import ERROR_STYLE, AlertLabel, button, error_text, labelled
-from .models import STATUS_LABELS, format_date, format_received
+from .models import STATUS_LABELS, format_received
+from .widgets import ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,11 @@ QLineEdit[readOnly="true"]:focus, QPlainTextEdit[readOnly="true"]:focus { border
 QGroupBox { font-weight: bold; margin-top: 10px; }
 QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #1d3f6e; }
 """
+
+# Where each of record_sections' groups goes in the window's grid: (row, column, columns spanned).
+_PLACES = {"Member and caller": (0, 0, 1), "Subject": (0, 1, 1), "Disclosure checks": (1, 0, 1),
+           "Regional action": (1, 1, 1), "Enquiry": (2, 0, 2)}
+_READING_ORDER = ("Member and caller", "Disclosure checks", "Subject", "Regional action", "Enquiry")
 
 # Long free text is cut short in the trail's table; the record shows it whole.
 _AUDIT_TEXT = 80
@@ -85,19 +91,11 @@ def default_opener(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _yes_no(flag: bool) -> str:
-    return "Yes" if flag else "No"
-
-
-def _dash(text: str | None) -> str:
-    return text if text and str(text).strip() else "—"
-
-
 def _audit_value(key: str, value: object, members: dict[int, str]) -> str:
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, bool):
-        return _yes_no(value)
+        return yes_no(value)
     if key == "member_id" and isinstance(value, int):
         return members.get(value, f"member no. {value}")
     if key == "status":
@@ -109,7 +107,7 @@ def _audit_value(key: str, value: object, members: dict[int, str]) -> str:
         # Dates and instants are stored as ISO text in the trail.
         try:
             if len(value) == 10:
-                return format_long_date(date.fromisoformat(value))
+                return format_date(date.fromisoformat(value))
             return format_received(datetime.fromisoformat(value))
         except ValueError:
             pass
@@ -147,11 +145,7 @@ class DeleteDialog(QDialog):
     def __init__(self, reference: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Delete record")
-        question = QLabel(f"Delete record {reference}?")
-        font = QFont(question.font())
-        font.setPointSize(font.pointSize() + 3)
-        font.setBold(True)
-        question.setFont(font)
+        question = heading(f"Delete record {reference}?", 3)
         explain = QLabel("The record will no longer show in searches or queues. It is kept, with this "
                          "reason, in the audit trail.")
         explain.setWordWrap(True)
@@ -159,17 +153,12 @@ class DeleteDialog(QDialog):
         self.reason = labelled(form, "&Reason for deleting:", QLineEdit())
         self.reason.setMaxLength(500)
         self.reason.setPlaceholderText("e.g. logged twice; duplicate of MPH000122")
-        self.message = AlertLabel()
+        self.message = MessageLabel()
         self.yes_button = button("&Yes, delete")
         self.no_button = button("&No, keep it")
-        self.no_button.setAutoDefault(False)
-        self.yes_button.setDefault(True)
         self.yes_button.setEnabled(False)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.yes_button, QDialogButtonBox.AcceptRole)
-        buttons.addButton(self.no_button, QDialogButtonBox.RejectRole)
+        buttons = dialog_buttons(self, self.yes_button, self.no_button)
         self.yes_button.clicked.connect(self._confirm)
-        self.no_button.clicked.connect(self.reject)
         self.reason.textChanged.connect(
             lambda text: self.yes_button.setEnabled(len(text.strip()) >= MIN_DELETION_REASON))
         layout = QVBoxLayout(self)
@@ -219,18 +208,14 @@ class RecordDialog(QDialog):
         self.setStyleSheet(_STYLE)
         self.resize(980, 760)
 
-        self.reference = QLabel("Loading…")
-        font = QFont(self.reference.font())
-        font.setPointSize(font.pointSize() + 8)
-        font.setBold(True)
-        self.reference.setFont(font)
+        self.reference = heading("Loading…", 8)
         self.reference.setStyleSheet("color: #1d3f6e;")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.banner = QLabel()
         self.banner.setStyleSheet("background: #fbe9e7; color: #b3261e; font-weight: bold; padding: 6px;")
         self.banner.hide()
-        self.message = AlertLabel()
+        self.message = MessageLabel()
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Record and audit trail")
@@ -250,18 +235,15 @@ class RecordDialog(QDialog):
         self.audit_table.setAlternatingRowColors(True)
         self.tabs.addTab(self.audit_table, "&Audit trail")
 
-        self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)")
-        self.print_button.setAutoDefault(False)
+        self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)", auto_default=False)
         self.print_button.clicked.connect(self.print_record)
         self.delete_button: QPushButton | None = None
-        self.close_button = button("Close", "Close this record (Esc)")
-        self.close_button.setAutoDefault(False)
+        self.close_button = button("Close", "Close this record (Esc)", auto_default=False)
         self.close_button.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.print_button)
         if perm.allowed(ctx.user, Action.DELETE_ENQUIRY):
-            self.delete_button = button("&Delete…", "Delete this record, giving a reason")
-            self.delete_button.setAutoDefault(False)
+            self.delete_button = button("&Delete…", "Delete this record, giving a reason", auto_default=False)
             self.delete_button.clicked.connect(self.ask_delete)
             row.addWidget(self.delete_button)
         row.addStretch()
@@ -323,118 +305,53 @@ class RecordDialog(QDialog):
         self.fields = {}
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        m = record.member
-        member = self._group("Member and caller", [
-            ("Member", m.display_name if m else "—"),
-            ("Constituency", _dash(m.constituency) if m else "—"),
-            ("Office telephone", _dash(m.office_phone) if m else "—"),
-            ("Caller", self._caller(record)),
-        ])
-        d = record.disclosure
-        disclosure = self._group("Disclosure checks", [
-            ("Passcode verified", _yes_no(record.passcode_verified)),
-            ("Failed passcode attempts", str(record.passcode_failures)),
-            ("Constituency MP", _yes_no(d.constituency_mp)),
-            ("Authorised representative", _yes_no(d.authorised_representative)),
-            ("Third party", _yes_no(d.third_party)),
-            ("Identity confirmed", _yes_no(d.identity_confirmed)),
-        ])
-        withheld = record.subject is None or record.locked
-        if withheld:
-            subject = self._withheld_group("Subject")
-            enquiry = self._withheld_group("Enquiry")
-        else:
-            s = record.subject
-            subject = self._group("Subject", [
-                ("Name", _dash(s.name)),
-                ("Date of birth", format_long_date(s.date_of_birth)),
-                ("Nationality", _dash(s.nationality)),
-                ("Home Office reference", _dash(s.ho_reference)),
-                ("CTS reference", _dash(s.cts_reference)),
-            ])
-            enquiry = self._group("Enquiry", [
-                ("Question", record.question or ""),
-                ("Answer given", record.answer or ""),
-                ("Written confirmation requested", _yes_no(record.written_confirmation)),
-            ], long=("Question", "Answer given"))
-        if record.region_code is None:
-            regional = self._note_group("Regional action", "Not sent to a region.")
-        else:
-            acknowledged = format_received(record.acknowledged_at) or "Not yet"
-            if record.acknowledged_by:
-                acknowledged += f" by {record.acknowledged_by}"
-            regional_rows = [
-                ("Region", f"{region_name} ({record.region_code})" if region_name else record.region_code),
-                ("File needed", _yes_no(record.file_needed)),
-                ("Response due", format_date(record.due_date) or "—"),
-                ("Acknowledged", acknowledged),
-            ]
-            if not withheld:
-                regional_rows.append(("Response", record.response or ""))
-            regional = self._group("Regional action", regional_rows, long=("Response",))
-        grid.addWidget(member, 0, 0)
-        grid.addWidget(subject, 0, 1)
-        grid.addWidget(disclosure, 1, 0)
-        grid.addWidget(regional, 1, 1)
-        grid.addWidget(enquiry, 2, 0, 1, 2)
+        groups = {section.title: self._group(section)
+                  for section in record_sections(record, region_name, printed=False)}
+        for title, (row, column, columns) in _PLACES.items():
+            grid.addWidget(groups[title], row, column, 1, columns)
         grid.setRowStretch(3, 1)
         self._scroll.setWidget(page)
         # Tab order follows reading order: left column, right column, then the enquiry.
-        order = [w for g in (member, disclosure, subject, regional, enquiry)
-                 for w in g.findChildren(QWidget) if w.focusPolicy() != Qt.NoFocus]
+        order = [w for title in _READING_ORDER for w in groups[title].findChildren(QWidget)
+                 if w.focusPolicy() != Qt.NoFocus]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         if order:
             QWidget.setTabOrder(order[-1], self.print_button)
 
-    @staticmethod
-    def _caller(record: EnquiryRecord) -> str:
-        if record.caller_kind is CallerKind.MEMBER:
-            return "The member"
-        if record.caller_kind is CallerKind.CASEWORKER:
-            return f"{_dash(record.caller_name)} (caseworker)"
-        return "—"
-
-    def _group(self, title: str, rows: list[tuple[str, str]], long: tuple[str, ...] = ()) -> QGroupBox:
-        box = QGroupBox(title)
+    def _group(self, section: Section) -> QGroupBox:
+        box = QGroupBox(section.title)
+        if section.note:
+            layout = QVBoxLayout(box)
+            label = QLabel(section.note)
+            label.setStyleSheet(ERROR_STYLE + " padding: 4px;" if section.withheld else "color: #555; padding: 4px;")
+            label.setAccessibleName(f"{section.title}: {section.note}")
+            layout.addWidget(label)
+            layout.addStretch()
+            return box
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignRight)
         form.setRowWrapPolicy(QFormLayout.DontWrapRows)
-        for label, value in rows:
-            if label in long:
-                widget = QPlainTextEdit(value or "—")
+        for row in section.rows:
+            if row.long:
+                widget = QPlainTextEdit(row.value)
                 widget.setTabChangesFocus(True)
                 widget.setLineWrapMode(QPlainTextEdit.WidgetWidth)
                 widget.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
                 # Tall enough for most write-ups without scrolling; longer ones scroll.
-                text = value or ""
-                lines = max(2, min(10, sum(1 + len(line) // 80 for line in text.splitlines() or [""])))
+                lines = max(2, min(10, sum(1 + len(line) // 80 for line in row.value.splitlines() or [""])))
                 widget.setFixedHeight(widget.fontMetrics().lineSpacing() * (lines + 1) + 12)
             else:
-                widget = QLineEdit(value)
+                widget = QLineEdit(row.value)
                 widget.setCursorPosition(0)
             widget.setReadOnly(True)
-            labelled(form, f"{label}:", widget)
-            self.fields[label] = widget
-        return box
-
-    def _withheld_group(self, title: str) -> QGroupBox:
-        return self._note_group(title, WITHHELD_TEXT, ERROR_STYLE + " padding: 4px;")
-
-    @staticmethod
-    def _note_group(title: str, text: str, style: str = "color: #555; padding: 4px;") -> QGroupBox:
-        box = QGroupBox(title)
-        layout = QVBoxLayout(box)
-        label = QLabel(text)
-        label.setStyleSheet(style)
-        label.setAccessibleName(f"{title}: {text}")
-        layout.addWidget(label)
-        layout.addStretch()
+            labelled(form, f"{row.label}:", widget)
+            self.fields[row.label] = widget
         return box
 
     def _fill_audit(self, trail: list[AuditEntry], record: EnquiryRecord) -> None:
         members = {record.member.id: record.member.display_name} if record.member else {}
-        withhold = record.subject is None or record.locked
+        withhold = is_withheld(record)
         self.audit_table.setRowCount(len(trail))
         for row, entry in enumerate(trail):
             changes = describe_changes(entry.changes, members=members, withhold=withhold)
@@ -490,7 +407,7 @@ class RecordDialog(QDialog):
         if opened is False:
             self.message.show_error(f"Saved as {path}, but no PDF viewer could open it. Open the file to print it.")
         else:
-            self.message.show_info(f"Opened in your PDF viewer to print. Saved as {path}.")
+            self.message.show_ok(f"Opened in your PDF viewer to print. Saved as {path}.")
         self.printed.emit(str(path))
 
     def _print_failed(self, exc: Exception) -> None:

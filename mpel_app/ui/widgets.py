@@ -1,0 +1,215 @@
+"""Small building blocks every screen of the desk shares: labelled fields, buttons, inline messages.
+
+* ``labelled(form, "&Name:", edit)`` adds a form row whose label is the
+  field's buddy (Alt+N moves there) and whose text, as a screen reader should
+  say it, is the field's accessible name (WCAG 2.5.3, label in name);
+  ``buddy_label`` does the same for a label outside a form.
+* ``button``, ``named``: buttons, check boxes and radios named after their text.
+* ``MessageLabel``: an inline message in a label screen readers announce
+  (accessible role: alert), rather than a pop-up to dismiss.
+* ``error_text``: the sentence a person reads for a failure.
+* ``text_box``, ``in_row``: a free-text box Tab leaves, and widgets side by
+  side as one form field.
+* ``heading``, ``dialog_buttons``: a dialog's title line, and its default
+  button beside the one that closes it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont
+from PySide6.QtWidgets import (QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget)
+
+from ..domain.errors import MpelError
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+INFO_STYLE = "color: #333333;"
+GROUP_STYLE = "QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }"
+
+
+# ----------------------------------------------------------------- labels
+
+def plain_label(text: str) -> str:
+    """A label's visible text as a screen reader should say it: no '&' mnemonic, colon or ellipsis."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip().rstrip(":").rstrip("…").strip()
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A label whose mnemonic moves the focus to ``widget``, which is named after it."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(plain_label(text))
+    return label
+
+
+def labelled(form: QFormLayout, text: str, widget: QWidget, field: QWidget | None = None) -> QWidget:
+    """Add a labelled form row and return the field the label names.
+
+    ``field`` is the focusable widget when ``widget`` is a container around it
+    (say, a line edit with a button beside it); by default it is ``widget``.
+    """
+    field = field or widget
+    form.addRow(buddy_label(text, field), widget)
+    return field
+
+
+def in_row(*widgets: QWidget, stretch: int | None = 0) -> QWidget:
+    """Widgets side by side, without margins, as one widget (a form field, say).
+
+    The widget at index ``stretch`` takes the spare width; with ``stretch=None``
+    they keep their natural widths, to the left.
+    """
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for index, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if index == stretch else 0)
+    if stretch is None:
+        row.addStretch(1)
+    return box
+
+
+# ---------------------------------------------------------------- controls
+
+def named(widget: QAbstractButton) -> QAbstractButton:
+    """A check box, radio or button whose accessible name is its visible text."""
+    widget.setAccessibleName(plain_label(widget.text()))
+    return widget
+
+
+def button(text: str, tooltip: str = "", *, auto_default: bool | None = None) -> QPushButton:
+    """A push button named after its text.
+
+    ``auto_default=True``: Enter on the focused button presses it, as Space
+    does (in views, where Qt leaves it off; dialogs have it on already).
+    ``False``: Enter goes to the dialog's default button even from this one.
+    """
+    b = named(QPushButton(text))
+    if tooltip:
+        b.setToolTip(tooltip)
+    if auto_default is not None:
+        b.setAutoDefault(auto_default)
+    return b
+
+
+def text_box(lines: int = 3, max_lines: int | None = None) -> QPlainTextEdit:
+    """Free text, ``lines`` high (at most ``max_lines``); Tab moves on rather than typing a tab."""
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    if max_lines:
+        box.setMaximumHeight(box.fontMetrics().lineSpacing() * max_lines + 12)
+    return box
+
+
+# ---------------------------------------------------------------- messages
+
+def error_text(exc: BaseException, *, full_stop: bool = True) -> str:
+    """A sentence for a person: MpelError messages are written for people; anything else is a fault, logged.
+
+    ``full_stop=False`` leaves a service's message without the full stop the
+    sentence would otherwise get (the call and queue screens show them so).
+    """
+    if isinstance(exc, MpelError):
+        text = str(exc).strip() or exc.__class__.__name__
+    else:
+        log.error("unexpected error", exc_info=exc)
+        text = f"something went wrong ({exc.__class__.__name__}: {exc}); the details are in the log."
+    text = text[0].upper() + text[1:]
+    return text if not full_stop or text.endswith((".", "!", "?")) else text + "."
+
+
+class MessageLabel(QLabel):
+    """An inline message that screen readers announce (accessible role: alert).
+
+    Its accessible name is the message itself, so a screen reader reads the
+    message rather than "label"; empty, it is named ``name``. Empty, it also
+    takes no room, unless ``keep_space`` (for a form row or a row of buttons
+    that should not move when a message comes and goes).
+    """
+
+    def __init__(self, name: str = "Message", parent: QWidget | None = None, *, keep_space: bool = False):
+        super().__init__(parent)
+        _install_alert_role()
+        self._name = name
+        self._keep_space = keep_space
+        self.setAccessibleName(name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.PlainText)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        if not keep_space:
+            self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show(text, ERROR_STYLE)
+
+    def show_ok(self, text: str) -> None:
+        """Something the person asked for has been done."""
+        self._show(text, OK_STYLE)
+
+    def show_info(self, text: str) -> None:
+        """Where things are: "Checking your password…", "MPH000123 started: …"."""
+        self._show(text, INFO_STYLE)
+
+    def clear(self) -> None:  # noqa: D102 (QLabel.clear, plus hiding)
+        super().clear()
+        self.setAccessibleName(self._name)
+        if not self._keep_space:
+            self.hide()
+
+    def _show(self, text: str, style: str) -> None:
+        self.setStyleSheet(style)
+        self.setText(text)
+        self.setAccessibleName(text)
+        if not self._keep_space:
+            self.show()
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+
+
+_alert_role_installed = False
+
+
+def _alert_factory(_key: str, obj: Any) -> QAccessibleWidget | None:
+    if isinstance(obj, MessageLabel):
+        return QAccessibleWidget(obj, QAccessible.Role.AlertMessage)
+    return None
+
+
+def _install_alert_role() -> None:
+    global _alert_role_installed
+    if not _alert_role_installed:
+        QAccessible.installFactory(_alert_factory)
+        _alert_role_installed = True
+
+
+# ----------------------------------------------------------------- dialogs
+
+def heading(text: str, size_delta: int = 4) -> QLabel:
+    """A bold label ``size_delta`` points larger than the body text."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSize(font.pointSize() + size_delta)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def dialog_buttons(dialog: QDialog, default: QPushButton, reject: QPushButton) -> QDialogButtonBox:
+    """``default`` (Enter, from any field) and ``reject`` (closes, as Esc does) in the platform's order.
+
+    The caller connects ``default`` to its action; ``reject`` is never pressed
+    by an Enter meant for the default.
+    """
+    default.setDefault(True)
+    reject.setAutoDefault(False)
+    reject.clicked.connect(dialog.reject)
+    box = QDialogButtonBox()
+    box.addButton(default, QDialogButtonBox.AcceptRole)
+    box.addButton(reject, QDialogButtonBox.RejectRole)
+    return box
