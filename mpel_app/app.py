@@ -11,7 +11,10 @@ from .db.uow import UnitOfWork
 from .domain.clock import Clock, SystemClock
 from .services.enquiries import EnquiryService
 from .services.members import MemberService
+from .notify.outbox import OutboxService
 from .services.reference_data import ReferenceDataService, load_regions
+from .services.rota import RotaService
+from .services.urgent import UrgentService
 from .services.users import UserService
 
 
@@ -24,6 +27,9 @@ class Services:
     members: MemberService
     users: UserService
     reference: ReferenceDataService
+    urgent: UrgentService
+    rota: RotaService
+    outbox: OutboxService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -41,4 +47,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool = True)
     load_regions(uow)
     return Services(engine=engine, uow=uow, clock=clock,
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
-                    users=UserService(uow, clock), reference=ReferenceDataService(uow, clock))
+                    users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
+                    urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock))

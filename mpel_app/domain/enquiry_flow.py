@@ -21,6 +21,7 @@ class Step(StrEnum):
     REFUSE = "close as refused"
     ANSWER_BY_LEADER = "answer (team leader)"
     SEND_TO_REGION = "send to region"
+    SEND_URGENT = "send the urgent call note"
     RECORD_RESPONSE = "record the response and complete"
     CHANGE_REGION = "change region"
 
@@ -31,6 +32,8 @@ TRANSITIONS: dict[Step, tuple[frozenset[S], S]] = {
     Step.REFUSE: (frozenset({S.OPEN}), S.REFUSED),
     Step.ANSWER_BY_LEADER: (frozenset({S.FURTHER_ACTION}), S.ANSWERED),
     Step.SEND_TO_REGION: (frozenset({S.FURTHER_ACTION}), S.WITH_REGION),
+    # Urgent calls skip the team leader's filter: the call note goes to the region at once (§4).
+    Step.SEND_URGENT: (frozenset({S.OPEN, S.FURTHER_ACTION}), S.WITH_REGION),
     Step.RECORD_RESPONSE: (frozenset({S.WITH_REGION}), S.COMPLETED),
     Step.CHANGE_REGION: (frozenset({S.WITH_REGION}), S.WITH_REGION),
 }

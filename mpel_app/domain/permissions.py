@@ -18,6 +18,8 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage members and passcodes"
     MANAGE_CLOSURES = "manage closure days"
     VIEW_AUDIT = "view the audit trail"
+    MANAGE_ROTA = "maintain the duty rota"
+    DUTY_BOARD = "watch and reassign urgent items"
 
 
 _R = Role
@@ -38,6 +40,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_MEMBERS: frozenset({_R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.MANAGE_CLOSURES: frozenset({_R.ADMINISTRATOR}),
     Action.VIEW_AUDIT: _EVERYONE,
+    Action.MANAGE_ROTA: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.ADMINISTRATOR}),
+    Action.DUTY_BOARD: frozenset({_R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
 }
 
 

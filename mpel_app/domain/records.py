@@ -208,3 +208,68 @@ class SearchKey(StrEnum):
     CTS_REFERENCE = "CTS reference"
     SUBJECT_NAME = "subject name"
     NATIONALITY = "nationality"
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """A telephone number from the directory; some may be given to MPs' offices, some must not."""
+
+    key: str
+    name: str
+    phone: str  # formatted
+    may_give_to_mps: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RotaRecord:
+    day: date
+    region_code: str
+    region_name: str
+    manager_name: str
+    phone: str  # formatted
+
+
+@dataclass(frozen=True)
+class UrgentContactRecord:
+    at: datetime
+    kind: str  # region / duty_region / oscu
+    spoken_to: str
+    phone: str
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class UrgentPlan:
+    """What the agent must do next with an urgent call, worked out from the local time of the call."""
+
+    reference: str
+    destination: str  # region / duty_region / oscu
+    imminent_removal: bool
+    compassionate: bool
+    removal_at: datetime | None
+    region_code: str
+    region_name: str
+    call_name: str  # whom to telephone
+    call_phone: str  # formatted
+    instruction: str
+    rota_missing: bool = False
+
+
+@dataclass(frozen=True)
+class UrgentItem:
+    """A line of the duty manager's board: an urgent item not yet acknowledged."""
+
+    id: int
+    reference: str
+    received_at: datetime
+    member_name: str
+    subject_name: str
+    region_code: str | None
+    destination: str | None
+    imminent_removal: bool
+    compassionate: bool
+    removal_at: datetime | None
+    escalated_at: datetime | None
+    contacts: tuple[UrgentContactRecord, ...]

@@ -15,6 +15,8 @@ from ..domain.records import AuditEntry, UserRecord
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from sqlalchemy import select
 
@@ -13,8 +14,8 @@ from ..domain.calendar import NATIONS
 from ..domain.clock import Clock
 from ..domain.errors import ValidationError
 from ..domain.permissions import Action
-from ..domain.phones import normalise_phone
-from ..domain.records import RegionRecord, UserRecord
+from ..domain.phones import format_phone, normalise_phone
+from ..domain.records import ContactRecord, RegionRecord, UserRecord
 from ..domain.text import clean_text
 from ..paths import resources_dir
 from . import audit
@@ -31,6 +32,19 @@ def load_regions(uow: UnitOfWork) -> None:
                              inbox_address=r["inbox_address"], fax_number=normalise_phone(r["fax_number"]),
                              phone_number=normalise_phone(r["phone_number"]),
                              team_leader_email=r.get("team_leader_email", "")))
+
+
+@cache
+def contacts() -> dict[str, ContactRecord]:
+    """The telephone directory shipped in resources/contacts.json, by key."""
+    data = json.loads((resources_dir() / "contacts.json").read_text(encoding="utf-8"))
+    return {c["key"]: ContactRecord(key=c["key"], name=c["name"], phone=format_phone(normalise_phone(c["phone"])),
+                                    may_give_to_mps=bool(c["may_give_to_mps"]), note=c.get("note", ""))
+            for c in data}
+
+
+def contact(key: str) -> ContactRecord:
+    return contacts()[key]
 
 
 class ReferenceDataService:
