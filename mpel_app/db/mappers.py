@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..domain.phones import format_phone
 from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
-                              EnquirySummary, MemberRecord, RegionRecord, Role, SubjectDetails,
+                              MemberRecord, RegionRecord, Role, SubjectDetails,
                               UserRecord)
 from .models import Enquiry, Member, Region, User
 
