@@ -52,6 +52,7 @@ class Role(StrEnum):
     CASE_OWNER = "case_owner"
     SENIOR_CASEWORKER = "senior_caseworker"
     UNIT_TEAM_LEADER = "unit_team_leader"
+    PRIVATE_OFFICE = "private_office"
     ADMINISTRATOR = "administrator"
 
     @property

@@ -8,6 +8,7 @@ from ..db.models import Region, User
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.clock import Clock
+from ..domain.correspondence import GRADES
 from ..domain.errors import AuthenticationFailed, NotFound, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import Role, UserRecord
@@ -15,7 +16,6 @@ from ..domain.text import clean_text
 from . import audit
 from .security import check_password_strength, hash_secret, verify_secret
 
-GRADES = ("AO", "EO", "HEO", "SEO", "G7", "G6", "SCS")
 MAX_FAILED_LOGINS = 5
 ENTITY = "user"
 
