@@ -9,7 +9,9 @@
 Start-up order (architecture): logging → QApplication → open the database
 (migrate, and in demo mode seed) in a worker thread behind a progress dialog
 → the first-administrator walk-through when there are no users → sign in →
-main window.
+main window → mail delivery (the SMTP password asked for if the keyring has
+none; with no ``MPEL_SMTP_HOST`` or stored host, mail is not set up and the
+window's banner says so).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .config import APPLICATION, ORGANISATION, Settings, describe_database
+from .config import APPLICATION, ORGANISATION, Settings, describe_database, smtp_settings
 
 log = logging.getLogger("mpel_app")
 
@@ -327,6 +329,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(ctx, database_label=label,
                             idle_lock_minutes=settings.idle_lock_minutes)
         window.show()
+        # After sign-in and with the window up: the mail password prompt (if the keyring has
+        # none) has a parent, and the sender starts only once it has been answered.
+        window.start_mail_delivery(smtp_settings(settings))
         return app.exec()
     finally:
         runner.wait()

@@ -85,7 +85,14 @@ _USERS: tuple[tuple[str, str, str, frozenset[Role], str | None, str | None], ...
     ("case owner", "caseowner", "Owen Lloyd", frozenset({Role.CASE_OWNER}), None, "EO"),
     ("senior caseworker", "senior", "Ruth Okafor", frozenset({Role.SENIOR_CASEWORKER}), None, "HEO"),
     ("unit team leader", "unittl", "David Chen", frozenset({Role.UNIT_TEAM_LEADER}), None, "SEO"),
+    ("Private Office", "po", "Imogen Fairfax", frozenset({Role.PRIVATE_OFFICE}), None, "G7"),
 )
+
+# Tonight's and the coming evenings' duty account managers (Ofcom drama numbers).
+_ROTA = (("LSE", "Lena Marsh", "020 7946 0871"), ("MEE", "Harjit Sandhu", "0121 496 0872"),
+         ("NEY", "Joanne Pickering", "0113 496 0873"), ("WSW", "Rhodri Evans", "029 2018 0874"),
+         ("NWE", "Siobhan Kelly", "0161 496 0875"), ("SNI", "Hamish Munro", "0141 496 0876"))
+ROTA_DAYS = 21
 
 # ----------------------------------------------------------------- members
 
@@ -354,6 +361,7 @@ def seed_demo(services: Services, *, members: int = 400, enquiries: int = 3000, 
         report(done, total, "logging demo enquiries")
         status_counts = _add_enquiries(s, rng, enquiries, member_rows, users, now,
                                        lambda n: report(done + n, total, "logging demo enquiries"))
+    _add_rota(services, users["administrator"], now)
     report(total, total, "demo data ready")
     return DemoInfo(
         password=DEMO_PASSWORD,
@@ -361,6 +369,21 @@ def seed_demo(services: Services, *, members: int = 400, enquiries: int = 3000, 
         counts={"users": len(users), "members": members, "enquiries": enquiries},
         status_counts=status_counts,
     )
+
+
+# ================================================================== rota
+
+
+def _add_rota(services: Services, admin: UserRecord, now: datetime) -> None:
+    """Cover every working evening of the next three weeks, but one, so the gap warning shows too."""
+    calendar = region_calendar("MPH")
+    day = now.astimezone(LONDON).date()
+    working = [d for d in (day + timedelta(n) for n in range(ROTA_DAYS)) if calendar.is_working_day(d)]
+    for i, evening in enumerate(working):
+        if i == 5:  # one uncovered evening next week, inside the 14-day warning window
+            continue
+        region, name, phone = _ROTA[i % len(_ROTA)]
+        services.rota.set_entry(admin, evening, region, name, phone)
 
 
 # ================================================================= users

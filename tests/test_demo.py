@@ -36,7 +36,7 @@ def _admin(services, info: DemoInfo):
 def test_counts_and_progress(services):
     calls = []
     info = seed_demo(services, members=MEMBERS, enquiries=ENQUIRIES, progress=lambda *a: calls.append(a))
-    assert info.counts == {"users": 18, "members": MEMBERS, "enquiries": ENQUIRIES}
+    assert info.counts == {"users": 19, "members": MEMBERS, "enquiries": ENQUIRIES}
     assert sum(info.status_counts.values()) == ENQUIRIES
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
@@ -239,3 +239,9 @@ def test_weekend_clock_puts_nothing_in_the_future(tmp_path):
         assert latest.astimezone(LONDON).date() == date(2026, 11, 20)  # the Friday before
     finally:
         svc.close()
+
+
+def test_rota_covers_tonight_with_one_gap_to_show(services, demo):
+    tonight = services.rota.tonight()
+    assert tonight is not None and tonight.manager_name and tonight.phone
+    assert len(services.rota.uncovered()) == 1

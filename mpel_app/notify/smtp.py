@@ -108,7 +108,7 @@ class SmtpTransport:
                             f"turn on STARTTLS for {s.where}")
         if s.username and not self._password:
             raise MailError(f"the password for the mail account {s.username} is not known in this session: "
-                            "enter it in the mail settings")
+                            "enter it from the Outbox window (Mail password…)")
         step = "connect"
         try:
             # gethostname() rather than smtplib's default getfqdn(): a reverse DNS

@@ -1,26 +1,46 @@
-"""Administration: user accounts, members and their passcodes, and one-off closure days.
+"""Administration: user accounts, members and their passcodes, one-off closure days and the duty rota.
 
-Shown to administrators (users, closures) and MPEL team leaders (members and
-passcodes); the services check the same permissions again.
+Shown to administrators (users, closures), MPEL team leaders (members and
+passcodes) and team leaders (the evening duty rota); the services check the
+same permissions again.
+
+The "Duty rota" tab lists the next 30 evenings with the working evenings that
+have nobody on duty highlighted, sets one evening by hand, and imports the
+rota from the old spreadsheet's CSV: all or nothing, every problem listed by
+line.  The file chooser is a parameter so tests can hand it a file.
 """
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog,
-                               QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON, NATIONS, REGION_CODES
+from ..domain.errors import ValidationError
 from ..domain.permissions import Action
-from ..domain.records import Role
+from ..domain.records import RegionRecord, Role, RotaRecord
+from ..reports.record_sections import format_weekday_date
 from ..services.members import MEMBER_KINDS
+from ..services.rota import RotaImport
 from ..services.users import GRADES
 from .context import DeskContext
-from .widgets import MessageLabel, button, labelled
+from .widgets import MessageLabel, button, error_text, in_row, labelled
+
+# How far ahead the rota tab lists evenings.
+ROTA_DAYS = 30
+# Largest rota file read: the spreadsheet is a few hundred rows, not megabytes.
+MAX_CSV_BYTES = 2_000_000
+
+RotaFileChooser = Callable[[QWidget], "Path | None"]
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -261,10 +281,226 @@ class ClosuresTab(QWidget):
                                 done, lambda exc: self.message.show_error(str(exc)))
 
 
+def choose_rota_file(parent: QWidget) -> Path | None:
+    """Ask for the rota CSV (the spreadsheet saved as CSV)."""
+    name, _filter = QFileDialog.getOpenFileName(parent, "Import the duty rota", str(Path.home()),
+                                                "CSV files (*.csv);;All files (*)")
+    return Path(name) if name else None
+
+
+def read_rota_file(path: Path) -> str:
+    """The file's text: UTF-8 (with or without Excel's BOM), else Windows-1252, as Excel on Windows saves it."""
+    data = path.read_bytes()[: MAX_CSV_BYTES + 1]
+    if len(data) > MAX_CSV_BYTES:
+        raise ValueError(f"{path.name} is larger than {MAX_CSV_BYTES // 1_000_000} MB: is it the rota?")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+@dataclass(frozen=True)
+class RotaPage:
+    first: date
+    entries: list[RotaRecord]
+    gaps: list[date]  # working evenings without cover in the listed period
+    gaps_soon: list[date]  # the same for the next 14 days: the warning
+
+
+class RotaTab(QWidget):
+    """The evening duty rota: the next 30 evenings, one evening set by hand, or a CSV import."""
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
+                 file_chooser: RotaFileChooser | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._choose_file = file_chooser or choose_rota_file
+        self._entries: dict[date, RotaRecord] = {}
+        self._days: list[date] = []
+        self.page: RotaPage | None = None
+        self._load_seq = 0
+        self.gaps_label = QLabel()
+        self.gaps_label.setAccessibleName("Evenings without cover")
+        self.gaps_label.setWordWrap(True)
+        self.table = _table(["Evening", "Duty region", "Duty account manager", "Telephone"],
+                            "Duty rota, next 30 evenings")
+        self.table.itemSelectionChanged.connect(self._row_selected)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+
+        form = QFormLayout()
+        self.day = labelled(form, "&Date:", QDateEdit())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("ddd d MMM yyyy")
+        today = self._today()
+        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.region = labelled(form, "Duty re&gion:", QComboBox())
+        self.manager = labelled(form, "&Name of the duty account manager:", QLineEdit())
+        self.phone = labelled(form, "&Telephone:", QLineEdit())
+        self.phone.setPlaceholderText("e.g. 0161 496 0123")
+        self.phone.returnPressed.connect(self.set_evening)
+        self.set_button = button("&Set evening", "Save this evening's duty region and account manager")
+        self.set_button.clicked.connect(self.set_evening)
+        self.import_button = button("&Import CSV…", "Import the rota from a CSV file: date, region, duty account "
+                                    "manager, telephone")
+        self.import_button.clicked.connect(self.import_csv)
+        self.problems = QListWidget()
+        self.problems.setAccessibleName("Problems in the file")
+        self.problems.setVisible(False)
+        self.problems.setMaximumHeight(140)
+        self.message = MessageLabel()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.gaps_label)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(QLabel("<b>Set one evening</b> (select a row to start from it)"))
+        layout.addLayout(form)
+        layout.addWidget(in_row(self.set_button, self.import_button, stretch=None))
+        layout.addWidget(self.message)
+        layout.addWidget(self.problems)
+        self._load_regions()
+
+    def _today(self) -> date:
+        return self._ctx.services.clock.now().astimezone(LONDON).date()
+
+    def _load_regions(self) -> None:
+        def done(regions: list[RegionRecord]) -> None:
+            self.region.clear()
+            for r in regions:
+                self.region.addItem(f"{r.name} ({r.code})", r.code)
+
+        self._ctx.runner.submit(self._ctx.services.reference.regions, done,
+                                lambda exc: self.message.show_error(error_text(exc)))
+
+    def refresh(self) -> None:
+        rota, first = self._ctx.services.rota, self._today()
+        self._load_seq += 1
+        seq = self._load_seq
+
+        def work() -> RotaPage:
+            return RotaPage(first=first, entries=rota.entries(first, first + timedelta(days=ROTA_DAYS - 1)),
+                            gaps=rota.uncovered(ROTA_DAYS), gaps_soon=rota.uncovered())
+
+        def done(page: RotaPage) -> None:
+            if seq == self._load_seq:  # overlapping loads: the last asked for read last
+                self._show_page(page)
+
+        self._ctx.runner.submit(work, done, lambda exc: self.message.show_error(error_text(exc)))
+
+    def _show_page(self, page: RotaPage) -> None:
+        self.page = page
+        self._entries = {e.day: e for e in page.entries}
+        self._days = [page.first + timedelta(days=n) for n in range(ROTA_DAYS)]
+        gaps = set(page.gaps)
+        self.table.setRowCount(len(self._days))
+        bold = QFont()
+        bold.setBold(True)
+        for row, day in enumerate(self._days):
+            entry = self._entries.get(day)
+            if entry is not None:
+                values = [format_weekday_date(day), f"{entry.region_name} ({entry.region_code})",
+                          entry.manager_name, entry.phone]
+            elif day in gaps:
+                values = [format_weekday_date(day), "NO COVER", "nobody on duty", ""]
+            else:
+                values = [format_weekday_date(day), "not a working day", "", ""]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if entry is None and day in gaps:
+                    # Dark red on pale red, bold, and the words "NO COVER": not colour alone.
+                    item.setForeground(QBrush(QColor("#9b0000")))
+                    item.setBackground(QBrush(QColor("#fde2e2")))
+                    item.setFont(bold)
+                elif entry is None:
+                    item.setForeground(QBrush(QColor("#555555")))
+                self.table.setItem(row, column, item)
+        # Not the last column: sizing it to its contents would stop it stretching to the edge.
+        for column in range(self.table.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+        if page.gaps_soon:
+            days = ", ".join(format_weekday_date(d, year=False) for d in page.gaps_soon)
+            n = len(page.gaps_soon)
+            self.gaps_label.setText(f"No cover for {n} working evening{'s' if n != 1 else ''} in the next 14 days: "
+                                    f"{days}")
+            self.gaps_label.setStyleSheet("color: #9b0000; font-weight: bold;")
+        else:
+            self.gaps_label.setText("Every working evening in the next 14 days has a duty region.")
+            self.gaps_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.gaps_label.setAccessibleName(self.gaps_label.text())
+
+    def _row_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._days):
+            return
+        day = self._days[row]
+        self.day.setDate(QDate(day.year, day.month, day.day))
+        entry = self._entries.get(day)
+        if entry is not None:
+            index = self.region.findData(entry.region_code)
+            if index >= 0:
+                self.region.setCurrentIndex(index)
+            self.manager.setText(entry.manager_name)
+            self.phone.setText(entry.phone)
+
+    def set_evening(self) -> None:
+        qd = self.day.date()
+        day = date(qd.year(), qd.month(), qd.day())
+        region, name, phone = self.region.currentData() or "", self.manager.text(), self.phone.text()
+        user = self._ctx.user
+
+        def done(entry: RotaRecord) -> None:
+            self.problems.setVisible(False)
+            self.message.show_ok(f"{format_weekday_date(entry.day)}: {entry.region_name}, {entry.manager_name} "
+                                 f"on {entry.phone}.")
+            self.refresh()
+
+        self._ctx.runner.submit(lambda: self._ctx.services.rota.set_entry(user, day, region, name, phone), done,
+                                lambda exc: self.message.show_error(error_text(exc)))
+
+    def import_csv(self) -> None:
+        path = self._choose_file(self)
+        if path is None:
+            return
+        user, rota = self._ctx.user, self._ctx.services.rota
+
+        def work() -> RotaImport:
+            try:
+                text = read_rota_file(Path(path))
+            except OSError as exc:
+                raise ValidationError(f"cannot read {Path(path).name}: {exc.strerror or exc}") from exc
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+            return rota.import_csv(user, text)
+
+        def done(result: RotaImport) -> None:
+            self.problems.clear()
+            if result.problems:
+                n = len(result.problems)
+                self.message.show_error(f"Nothing imported: {Path(path).name} has {n} problem{'s' if n != 1 else ''}."
+                                        " Correct the file and import it again.")
+                for problem in result.problems:
+                    text = str(problem)
+                    self.problems.addItem(text[:1].upper() + text[1:])
+                self.problems.setVisible(True)
+                self.problems.setCurrentRow(0)
+                self.problems.setFocus()
+                return
+            self.problems.setVisible(False)
+            n = result.imported
+            self.message.show_ok(f"{n} evening{'s' if n != 1 else ''} imported from {Path(path).name}.")
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            self.problems.setVisible(False)
+            self.message.show_error(error_text(exc))
+
+        self._ctx.runner.submit(work, done, failed)
+
+
 class AdminView(QWidget):
     title = "Administration"
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
+                 rota_file_chooser: RotaFileChooser | None = None):
         super().__init__(parent)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
@@ -278,6 +514,9 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_CLOSURES):
             self.closures = ClosuresTab(ctx)
             self._add(self.closures, "&Closure days")
+        if perm.allowed(ctx.user, Action.MANAGE_ROTA):
+            self.rota = RotaTab(ctx, file_chooser=rota_file_chooser)
+            self._add(self.rota, "Duty &rota")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -289,7 +528,7 @@ class AdminView(QWidget):
     @staticmethod
     def wanted_by(ctx: DeskContext) -> bool:
         return any(perm.allowed(ctx.user, a) for a in (Action.MANAGE_USERS, Action.MANAGE_MEMBERS,
-                                                        Action.MANAGE_CLOSURES))
+                                                        Action.MANAGE_CLOSURES, Action.MANAGE_ROTA))
 
     def refresh(self) -> None:
         for tab in self._tabs:

@@ -11,9 +11,18 @@ The steps follow the MPEL telephone guidance (domain-rules §2 and §5):
    until the office's passcode is verified; after three wrong passcodes the
    only way on is to close the call as refused.
 4. Subject, disclosure checks, question and answer.
-5. Finish: Ctrl+Enter completes it as answered at first contact,
+5. Urgent? Tick "Imminent removal" (Alt+V) and type the removal date and
+   time, or tick "Compelling / compassionate" (Alt+L).  A live countdown
+   says whether the removal is within 72 hours of the call, and where the
+   call note will go at this time of day (the routing rule itself is
+   ``domain.urgency``'s; the service decides when the note is sent).
+6. Finish: Ctrl+Enter completes it as answered at first contact,
    Ctrl+Shift+Enter passes it to the MPEL team leader as a Further Action
-   Case.  The form then resets for the next call.
+   Case, and Ctrl+U sends an urgent call note at once.  After an urgent send
+   the screen shows whom to telephone and the number, in large type, and a
+   small form to record the call (Alt+K); Ctrl+Enter (or "Finish the call")
+   then clears the form for the next call.  The form resets for the next
+   call after every finish; a failed save or send keeps everything typed.
 
 Every service call goes through the TaskRunner; this module only reads
 widgets on the UI thread and hands plain values to the worker.
@@ -21,25 +30,32 @@ widgets on the UI thread and hands plain values to the worker.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QRadioButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
+from ..domain.calendar import LONDON
 from ..domain.enquiry_flow import MAX_PASSCODE_ATTEMPTS
+from ..domain.errors import ValidationError
 from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
-                              MemberRecord, SubjectDetails)
-from ..reports.record_sections import format_date
+                              MemberRecord, SubjectDetails, UrgentContactRecord, UrgentPlan)
+from ..domain.urgency import IMMINENT_WINDOW, UrgentRouting, route_urgent_call
+from ..reports.record_sections import format_date, format_weekday_date
 from .context import DeskContext
-from .models import STATUS_LABELS, format_received, format_time, member_line
+from .models import STATUS_LABELS, format_received, format_span, format_time, member_line
 from .widgets import ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named, text_box
 
+COUNTDOWN_INTERVAL_MS = 30_000  # the removal countdown ticks twice a minute
 SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
 MAX_SUGGESTIONS = 8
 
+KEYS_HINT = ("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  Ctrl+Shift+Enter Further Action Case  ·  "
+             "Ctrl+U send urgent call note")
+PLAN_KEYS_HINT = "Alt+K spoken to  ·  Enter records the call  ·  Ctrl+Enter finish the call  ·  Alt+N new call"
 NO_CALL_TEXT = "No call open: choose the channel, then press Enter (or Alt+N) to start one."
 
 
@@ -62,6 +78,69 @@ def parse_dob(text: str) -> date | None:
         raise ValueError(f"Date of birth: {text.strip()} is not a real date") from None
 
 
+_DAY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:.h]?\s*(\d{2})\s*$")
+
+
+def parse_day(text: str, field: str) -> date | None:
+    """dd/mm/yyyy for ``field``; blank is None.  ValueError says what is wrong."""
+    if not text.strip():
+        return None
+    match = _DAY.match(text)
+    if not match:
+        raise ValueError(f"{field}: type it as dd/mm/yyyy, for example 24/11/2026")
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{field}: {text.strip()} is not a real date") from None
+
+
+def parse_clock(text: str, field: str) -> time | None:
+    """A time of day, 24-hour: ``22:30``, ``22.30``, ``2230`` or ``9:05``; blank is None."""
+    if not text.strip():
+        return None
+    match = _CLOCK.match(text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError(f"{field}: type it as hh:mm on the 24-hour clock, for example 22:30")
+
+
+def london(day: date, at: time) -> datetime:
+    """A UK wall-clock date and time as an aware instant (the first of the two in the autumn's repeated hour)."""
+    return datetime.combine(day, at, tzinfo=LONDON)
+
+
+def countdown_text(removal_at: datetime, now: datetime, route: UrgentRouting) -> str:
+    """The live countdown: ``Removal in 29 h 45 min — imminent (within 72 hours)``.
+
+    The time left is counted from now; whether the removal is imminent comes
+    from the routing rule, which counts from the time of the call.
+    """
+    left = removal_at - now
+    if left < timedelta(0):
+        return f"Removal time passed {format_span(-left)} ago: check the date and time"
+    hours = int(IMMINENT_WINDOW.total_seconds() // 3600)
+    if route.imminent_removal:
+        return f"Removal in {format_span(left)} — imminent (within {hours} hours)"
+    return f"Removal in {format_span(left)} — more than {hours} hours away — not imminent"
+
+
+_ROUTE_TEXT = {
+    "region": "Urgent: on sending, the call note goes to the region's inbox at once; then telephone the "
+              "regional team.",
+    "duty_region": "Urgent, received 16:00–17:00: on sending, the call note goes to tonight's duty region; then "
+                   "telephone the duty account manager.",
+    "oscu": "Urgent, out of hours: on sending, the call note goes to the region for the morning; refer the "
+            "case to OSCU's out-of-hours service by telephone.",
+}
+
+DESTINATION_LABELS = {"region": "Regional team", "duty_region": "Tonight's duty region",
+                      "oscu": "OSCU out-of-hours service"}
+
+
 class _StepFailed(Exception):
     """A batch of service calls stopped part-way: carries the last record saved before the failure."""
 
@@ -80,6 +159,7 @@ class CallView(QWidget):
     title = "New call"
     open_record = Signal(int)
     call_changed = Signal(object)  # the current EnquiryRecord, or None after a reset
+    outbox_changed = Signal()  # a call note was queued: the window wakes the mail sender
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,6 +173,13 @@ class CallView(QWidget):
         self._pick_when_ready = False
         self._busy = False
         self._regions: dict[str, str] = {}
+        # Urgent calls: whether the record carries flags from this call, the live preview of the
+        # routing, the plan after sending, and the calls recorded against it.
+        self._flagged = False
+        self._route: UrgentRouting | None = None
+        self._plan: UrgentPlan | None = None
+        self._contacts: list[UrgentContactRecord] = []
+        self._finish_warned = False
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -102,13 +189,19 @@ class CallView(QWidget):
         self._build_caller()
         self._build_passcode()
         self._build_case()
+        self._build_urgent()
         self._build_footer()
+        self._build_plan()
         self._layout()
         self.setStyleSheet(GROUP_STYLE)
         self._build_shortcuts()
         self._set_tab_order()
         self._apply_state()
         self._load_regions()
+        self._countdown_timer = QTimer(self)
+        self._countdown_timer.setInterval(COUNTDOWN_INTERVAL_MS)
+        self._countdown_timer.timeout.connect(self.update_urgent_preview)
+        self._countdown_timer.start()
 
     # ------------------------------------------------------------------ build
 
@@ -266,6 +359,143 @@ class CallView(QWidget):
         text_form.addRow("", self.written_confirmation)
         outer.addLayout(text_form)
 
+    def _build_urgent(self) -> None:
+        self.urgent_group = QGroupBox("4  Urgent? Imminent removal or compassionate case")
+        # Alt+V and Alt+L are free here: Verify is disabled and "Close call as refused" hidden once the
+        # passcode is verified, which is the only time these boxes are enabled.
+        self.imminent_check = named(QCheckBox("Imminent remo&val"))
+        self.imminent_check.toggled.connect(self._imminent_toggled)
+        self.removal_date = QLineEdit()
+        self.removal_date.setPlaceholderText("dd/mm/yyyy")
+        self.removal_date.setMaxLength(14)
+        self.removal_time = QLineEdit()
+        self.removal_time.setPlaceholderText("hh:mm, 24-hour")
+        self.removal_time.setMaxLength(8)
+        for edit in (self.removal_date, self.removal_time):
+            width = edit.fontMetrics().horizontalAdvance("hh:mm, 24-hour") + 24
+            edit.setFixedWidth(width)
+            edit.textChanged.connect(self.update_urgent_preview)
+        self.removal_date_hint = QLabel()
+        self.removal_date_hint.setAccessibleName("Removal date check")
+        self.compassionate_check = named(QCheckBox("Compe&lling / compassionate"))
+        self.compassionate_check.toggled.connect(self.update_urgent_preview)
+        self.countdown_label = QLabel()
+        self.countdown_label.setAccessibleName("Removal countdown")
+        self.countdown_label.setWordWrap(True)
+        self.countdown_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.route_label = QLabel()
+        self.route_label.setAccessibleName("Where the call note goes")
+        self.route_label.setWordWrap(True)
+        self.route_label.setStyleSheet("color: #333;")
+        # Room kept for the longest text, so the form does not jump as the agent types.
+        lines = self.countdown_label.fontMetrics().lineSpacing()
+        self.countdown_label.setMinimumHeight(lines * 2 + 4)
+        self.route_label.setMinimumHeight(lines * 3 + 4)
+
+        outer = QVBoxLayout(self.urgent_group)
+        form = QFormLayout()
+        form.addRow(self.imminent_check)
+        labelled(form, "Removal date:", in_row(self.removal_date, self.removal_date_hint, stretch=1),
+                 self.removal_date)
+        labelled(form, "Removal time (UK):", in_row(self.removal_time, stretch=None), self.removal_time)
+        form.addRow(self.compassionate_check)
+        outer.addLayout(form)
+        # Outside the form: a form row does not grow for a wrapped label, and these wrap.
+        outer.addWidget(self.countdown_label)
+        outer.addWidget(self.route_label)
+
+    def _build_plan(self) -> None:
+        """After an urgent send: whom to telephone, the number, and a small form to record the call."""
+        self.plan_frame = QFrame()
+        self.plan_frame.setObjectName("urgentPlan")
+        self.plan_frame.setStyleSheet("#urgentPlan { background: #fff4f4; border: 2px solid #b00020; "
+                                      "border-radius: 4px; }")
+        self.plan_title = QLabel()
+        self.plan_title.setAccessibleName("Urgent call note")
+        self.plan_title.setWordWrap(True)
+        self.plan_title.setStyleSheet("color: #9b0000; font-weight: bold;")
+        self.plan_summary = QLabel()
+        self.plan_summary.setAccessibleName("The call")
+        self.plan_summary.setWordWrap(True)
+        self.plan_summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.plan_destination = QLabel()
+        self.plan_destination.setAccessibleName("Destination")
+        self.plan_destination.setWordWrap(True)
+        self.plan_destination.setStyleSheet("font-weight: bold;")
+        telephone_now = QLabel("Telephone now:")
+        telephone_now.setStyleSheet("color: #444;")
+        self.plan_call_name = QLabel()
+        self.plan_call_name.setAccessibleName("Whom to telephone")
+        self.plan_call_name.setWordWrap(True)
+        self.plan_call_phone = QLabel()
+        self.plan_call_phone.setAccessibleName("Number to telephone")
+        for label, scale in ((self.plan_call_name, 1.4), (self.plan_call_phone, 2.2)):
+            font = QFont(self.font())
+            font.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
+            font.setBold(True)
+            label.setFont(font)
+            # Selectable, and reachable with Tab, so the number can be copied into a softphone.
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+            label.setFocusPolicy(Qt.StrongFocus)
+        self.plan_call_phone.setStyleSheet("color: #7a0000; letter-spacing: 1px;")
+        self.plan_instruction = QLabel()
+        self.plan_instruction.setAccessibleName("What to do")
+        self.plan_instruction.setWordWrap(True)
+        self.plan_instruction.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        # The call-record form.  Its letters (K, C, I, R, L) belong to controls of the call form, which
+        # is hidden while the plan shows, so nothing else on the screen answers to them then.
+        self.record_group = QGroupBox("Record the call")
+        self.spoken_to = QLineEdit()
+        self.spoken_to.setPlaceholderText("Name of the person you spoke to")
+        self.spoken_to.returnPressed.connect(self.record_call)
+        self.called_number = QLineEdit()
+        self.called_number.returnPressed.connect(self.record_call)
+        self.call_time = QLineEdit()
+        self.call_time.setPlaceholderText("hh:mm")
+        self.call_time.setMaxLength(8)
+        self.call_time.returnPressed.connect(self.record_call)
+        self.record_button = button("&Record the call", "Write down whom you spoke to, on which number, when",
+                                    auto_default=True)
+        self.record_button.clicked.connect(self.record_call)
+        self.contacts_label = QLabel("No call recorded yet.")
+        self.contacts_label.setAccessibleName("Calls recorded")
+        self.contacts_label.setWordWrap(True)
+        self.contacts_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.record_message = MessageLabel("Record the call message")
+        self.finish_button = button("Finish the ca&ll", "Clear the form for the next call (Ctrl+Enter)",
+                                    auto_default=True)
+        self.finish_button.clicked.connect(self.finish_urgent)
+        record_form = QFormLayout(self.record_group)
+        labelled(record_form, "Spo&ken to:", self.spoken_to)
+        labelled(record_form, "Number &called:", self.called_number)
+        labelled(record_form, "T&ime of call (UK):", in_row(self.call_time, self.record_button, stretch=None),
+                 self.call_time)
+        record_form.addRow(self.contacts_label)
+        record_form.addRow(self.record_message)
+
+        left = QVBoxLayout()
+        left.addWidget(self.plan_title)
+        left.addWidget(self.plan_summary)
+        left.addWidget(self.plan_destination)
+        left.addSpacing(4)
+        left.addWidget(telephone_now)
+        left.addWidget(self.plan_call_name)
+        left.addWidget(self.plan_call_phone)
+        left.addWidget(self.plan_instruction)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.record_group)
+        right.addWidget(self.finish_button, alignment=Qt.AlignRight)
+        right.addStretch(1)
+        row = QHBoxLayout(self.plan_frame)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addLayout(left, 6)
+        row.addSpacing(12)
+        row.addLayout(right, 5)
+        self.plan_frame.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        self.plan_frame.setVisible(False)
+
     def _build_footer(self) -> None:
         self.save_button = button("Save details", "Save the details without finishing the call (Ctrl+S)",
                                   auto_default=True)
@@ -275,12 +505,19 @@ class CallView(QWidget):
         self.further_action_button = button("Further Action Case", "Pass to the MPEL team leader (Ctrl+Shift+Enter)",
                                             auto_default=True)
         self.further_action_button.clicked.connect(self.further_action)
+        self.send_urgent_button = button("Send urgent call note", "Send the call note to the region now and "
+                                         "see whom to telephone (Ctrl+U)", auto_default=True)
+        self.send_urgent_button.clicked.connect(self.send_urgent)
+        bold = QFont(self.send_urgent_button.font())
+        bold.setBold(True)
+        # Room for the bold red style it takes when the call is urgent.
+        self.send_urgent_button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(
+            self.send_urgent_button.text()) + 32)
         self.open_last_button = button("Open the last call", auto_default=True)
         self.open_last_button.clicked.connect(self._open_last)
         self.open_last_button.setVisible(False)
         self.message = MessageLabel(keep_space=True)
-        self.keys_hint = QLabel("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  "
-                                "Ctrl+Shift+Enter Further Action Case")
+        self.keys_hint = QLabel(KEYS_HINT)
         self.keys_hint.setAccessibleName("Keyboard shortcuts")
         self.keys_hint.setStyleSheet("color: #555;")
 
@@ -305,8 +542,11 @@ class CallView(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.caller_group)
         left.addWidget(self.passcode_group)
+        left.addWidget(self.urgent_group)
         left.addStretch(1)
-        columns = QHBoxLayout()
+        self.form_area = QWidget()
+        columns = QHBoxLayout(self.form_area)
+        columns.setContentsMargins(0, 0, 0, 0)
         left_widget = QWidget()
         left_widget.setLayout(left)
         left.setContentsMargins(0, 0, 0, 0)
@@ -321,10 +561,13 @@ class CallView(QWidget):
         footer.addWidget(self.save_button)
         footer.addWidget(self.complete_button)
         footer.addWidget(self.further_action_button)
+        footer.addWidget(self.send_urgent_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.plan_frame)
+        layout.addWidget(self.form_area, 1)
+        layout.addStretch(0)
         layout.addLayout(footer)
         layout.addWidget(self.keys_hint, alignment=Qt.AlignRight)
         self.message.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
@@ -342,6 +585,7 @@ class CallView(QWidget):
         self.complete_action = action(["Ctrl+Return", "Ctrl+Enter"], self.complete_call)
         self.further_action_action = action(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.further_action)
         self.save_action = action(["Ctrl+S"], self.save_details)
+        self.send_urgent_action = action(["Ctrl+U"], self.send_urgent)
 
     def _set_tab_order(self) -> None:
         chain = [*self.channel_buttons.values(), self.new_call_button, self.member_edit, self.caller_member,
@@ -349,8 +593,10 @@ class CallView(QWidget):
                  self.refuse_reason, self.refuse_button, self.subject_name, self.dob_edit, self.nationality,
                  self.ho_reference, self.cts_reference, self.check_constituency, self.check_representative,
                  self.check_third_party, self.check_identity, self.question, self.answer,
-                 self.written_confirmation, self.open_last_button, self.save_button, self.complete_button,
-                 self.further_action_button]
+                 self.written_confirmation, self.imminent_check, self.removal_date, self.removal_time,
+                 self.compassionate_check, self.open_last_button, self.save_button, self.complete_button,
+                 self.further_action_button, self.send_urgent_button, self.plan_call_name, self.plan_call_phone,
+                 self.spoken_to, self.called_number, self.call_time, self.record_button, self.finish_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -386,6 +632,10 @@ class CallView(QWidget):
             if not self.confirm_abandon(self._record.reference):
                 self.member_edit.setFocus() if self.member_edit.isEnabled() else None
                 return
+        if self._plan is not None and not self._contacts:
+            if not self.confirm_unrecorded(self._plan):
+                self.spoken_to.setFocus()
+                return
         channel = self.channel()
         self._reset_form()
 
@@ -406,6 +656,18 @@ class CallView(QWidget):
                           "Start a new call anyway? The open call stays in the log as open.", parent=self)
         start = box.addButton("Start a new call", QMessageBox.AcceptRole)
         keep = box.addButton("Keep this call", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is start
+
+    def confirm_unrecorded(self, plan: UrgentPlan) -> bool:
+        """Ask before leaving an urgent call whose telephone call is not recorded; keeping it is the default."""
+        box = QMessageBox(QMessageBox.Question, "Start a new call?",
+                          f"The call to {plan.call_name} about {plan.reference} is not recorded yet.\n\n"
+                          "Start a new call anyway?", parent=self)
+        start = box.addButton("Start a new call", QMessageBox.AcceptRole)
+        keep = box.addButton("Record the call first", QMessageBox.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.exec()
@@ -442,10 +704,146 @@ class CallView(QWidget):
         self._submit(work, self._passcode_checked, self.passcode_status)
 
     def save_details(self) -> None:
+        if self._plan is not None:
+            self.message.show_info("The call note has gone: record the call, then finish (Ctrl+Enter).")
+            return
         self._save_then(None)
 
     def complete_call(self) -> None:
+        if self._plan is not None:
+            self.finish_urgent()  # Ctrl+Enter after an urgent send means "finished"
+            return
         self._save_then("complete")
+
+    def send_urgent(self) -> None:
+        """Ctrl+U: save, flag, send the call note now, and show whom to telephone."""
+        if self._plan is not None:
+            self.message.show_info(f"The urgent call note for {self._plan.reference} has already gone.")
+            return
+        self._save_then("urgent")
+
+    @property
+    def plan(self) -> UrgentPlan | None:
+        """What the agent must do after an urgent send, while it is on screen."""
+        return self._plan
+
+    @property
+    def contacts(self) -> list[UrgentContactRecord]:
+        return list(self._contacts)
+
+    def update_urgent_preview(self) -> None:
+        """Recompute the countdown and the routing preview from the clock (every 30 s and on each edit)."""
+        self._route = None
+        date_hint, hint_style = "", "color: #1b5e20;"
+        try:
+            day = parse_day(self.removal_date.text(), "Removal date")
+            if day is not None:
+                date_hint = format_weekday_date(day)
+        except ValueError:
+            if len(self.removal_date.text().strip()) >= 8:
+                date_hint, hint_style = "not a date yet: dd/mm/yyyy", ERROR_STYLE
+        self.removal_date_hint.setText(date_hint)
+        self.removal_date_hint.setStyleSheet(hint_style)
+        rec = self._record
+        imminent, compassionate = self.imminent_check.isChecked(), self.compassionate_check.isChecked()
+        if rec is None or not (imminent or compassionate):
+            self._countdown("Not urgent. Tick a box if removal is within 72 hours or the case is compelling "
+                            "or compassionate.", "color: #555;")
+            self.route_label.clear()
+            self._apply_urgent_buttons()
+            return
+        try:
+            removal_at, compassionate = self.urgent_values()
+        except ValueError as exc:
+            partial = imminent and not (self.removal_date.text().strip() and self.removal_time.text().strip())
+            self._countdown("Type the removal date and time (UK time)." if partial else str(exc),
+                            "color: #5c3b00; font-weight: bold;" if partial else ERROR_STYLE)
+            self.route_label.clear()
+            self._apply_urgent_buttons()
+            return
+        try:
+            route = route_urgent_call(rec.received_at, removal_at=removal_at, compassionate=compassionate)
+        except ValueError as exc:
+            self._countdown(error_text(ValidationError(str(exc))), ERROR_STYLE)
+            self.route_label.clear()
+            self._apply_urgent_buttons()
+            return
+        self._route = route
+        now = self._ctx.services.clock.now()
+        lines = []
+        if removal_at is not None:
+            lines.append(countdown_text(removal_at, now, route))
+        if compassionate:
+            lines.append("Compelling / compassionate: urgent, for the member's own region.")
+        style = ("color: #9b0000; font-weight: bold;" if route.imminent_removal else
+                 "color: #5c3b00; font-weight: bold;" if route.urgent else "color: #333; font-weight: bold;")
+        self._countdown("\n".join(lines), style)
+        if route.urgent:
+            self.route_label.setText(_ROUTE_TEXT[route.destination] + " Send it with Ctrl+U.")
+        else:
+            self.route_label.setText("Not urgent: finish the call as usual; the removal date is saved with it.")
+        self._apply_urgent_buttons()
+
+    def urgent_values(self) -> tuple[datetime | None, bool]:
+        """(removal time, compassionate) as typed; ValueError says what is missing or wrong."""
+        compassionate = self.compassionate_check.isChecked()
+        if not self.imminent_check.isChecked():
+            return None, compassionate
+        day = parse_day(self.removal_date.text(), "Removal date")
+        at = parse_clock(self.removal_time.text(), "Removal time")
+        if day is None or at is None:
+            raise ValueError("Imminent removal: type the removal date (dd/mm/yyyy) and time (hh:mm), or untick "
+                             "the box")
+        return london(day, at), compassionate
+
+    def record_call(self) -> None:
+        """Write down the call the plan asked for: whom, which number, when (today, UK time)."""
+        plan, rec = self._plan, self._record
+        if self._busy or plan is None or rec is None:
+            return
+        spoken_to, phone = self.spoken_to.text(), self.called_number.text()
+        if not spoken_to.strip():
+            self.record_message.show_error("Write down whom you spoke to.")
+            self.spoken_to.setFocus()
+            return
+        try:
+            at_time = parse_clock(self.call_time.text(), "Time of call")
+        except ValueError as exc:
+            self.record_message.show_error(str(exc) + ".")
+            self.call_time.setFocus()
+            return
+        now = self._ctx.services.clock.now()
+        at = london(now.astimezone(LONDON).date(), at_time) if at_time else now
+        kind = "region" if plan.rota_missing else plan.destination
+        user, rec_id = self._ctx.user, rec.id
+
+        def done(contact: UrgentContactRecord) -> None:
+            self._contacts.append(contact)
+            self._show_contacts()
+            self.record_message.show_ok(f"Call to {contact.spoken_to} at {format_time(contact.at)} recorded.")
+            self.spoken_to.clear()
+            self.call_time.setText(format_time(self._ctx.services.clock.now()))
+            self.finish_button.setFocus()
+
+        self._submit(lambda: self._ctx.services.urgent.record_contact(user, rec_id, kind=kind, spoken_to=spoken_to,
+                                                                      phone=phone, at=at),
+                     done, self.record_message)
+
+    def finish_urgent(self) -> None:
+        """Clear the form for the next call once the urgent call is recorded (asks once if it is not)."""
+        plan, rec = self._plan, self._record
+        if self._busy or plan is None or rec is None:
+            return
+        if not self._contacts and not self._finish_warned:
+            self._finish_warned = True
+            self.record_message.show_error(f"No call recorded yet: telephone {plan.call_name} on "
+                                           f"{plan.call_phone} and record it (Alt+K), or press Finish again to "
+                                           "finish without.")
+            self.spoken_to.setFocus()
+            return
+        calls = len(self._contacts)
+        self._finished(rec, f"{rec.reference} sent as urgent to {plan.region_name}; "
+                            f"{calls} call{'s' if calls != 1 else ''} recorded.")
 
     def further_action(self) -> None:
         self._save_then("further_action")
@@ -508,6 +906,25 @@ class CallView(QWidget):
             self.message.show_error(str(exc))
             self.dob_edit.setFocus()
             return
+        try:
+            removal_at, compassionate = self.urgent_values()
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            self._focus_removal()
+            return
+        if finish in ("complete", "further_action") and self._route is not None and self._route.urgent:
+            self.message.show_error("This call is urgent: send the urgent call note with Ctrl+U.")
+            self.send_urgent_button.setFocus()
+            return
+        if finish == "urgent" and removal_at is None and not compassionate:
+            self.message.show_error("Tick Imminent removal (Alt+V) and type the removal date and time, or tick "
+                                    "Compelling / compassionate (Alt+L), before sending an urgent call note.")
+            self.imminent_check.setFocus()
+            return
+        # Once flagged in this call, the flags are saved every time, so unticking clears them too.
+        needs_flag = finish == "urgent" or self._flagged or removal_at is not None or compassionate
+        self._flagged = needs_flag
+        urgent_svc = self._ctx.services.urgent
         subject = SubjectDetails(name=self.subject_name.text(), date_of_birth=dob,
                                  nationality=self.nationality.text(), ho_reference=self.ho_reference.text(),
                                  cts_reference=self.cts_reference.text())
@@ -520,7 +937,7 @@ class CallView(QWidget):
         caller, needs_caller = self._caller_values(), self._caller_changed()
         svc, user, rec_id, version = self._ctx.services.enquiries, self._ctx.user, rec.id, rec.version
 
-        def work() -> EnquiryRecord:
+        def work() -> EnquiryRecord | tuple[EnquiryRecord, UrgentPlan]:
             latest = None
             try:
                 # Details first, with the version the agent has been editing: a change by
@@ -530,16 +947,29 @@ class CallView(QWidget):
                 if needs_caller:
                     latest = svc.set_caller(user, rec_id, **caller)
                 latest = svc.record_disclosure(user, rec_id, checks)
+                if needs_flag:
+                    latest = urgent_svc.flag(user, rec_id, removal_at=removal_at, compassionate=compassionate)
+                if finish in ("complete", "further_action") and latest.urgent:
+                    # The service's verdict, should the preview have been stale.
+                    raise ValidationError("this call is urgent: send the urgent call note with Ctrl+U")
                 if finish == "complete":
                     latest = svc.complete_first_contact(user, rec_id)
                 elif finish == "further_action":
                     latest = svc.mark_further_action(user, rec_id)
+                elif finish == "urgent":
+                    plan = urgent_svc.send(user, rec_id)
+                    return svc.get(user, rec_id), plan
                 return latest
             except Exception as exc:
                 raise _StepFailed(latest, exc) from exc
 
-        def done(saved: EnquiryRecord) -> None:
-            if finish == "complete":
+        def done(saved) -> None:
+            if finish == "urgent":
+                rec, plan = saved
+                self._set_record(rec)
+                self._show_plan(plan)
+                self.outbox_changed.emit()
+            elif finish == "complete":
                 self._finished(saved, f"{saved.reference} completed: answered at first contact.")
             elif finish == "further_action":
                 self._finished(saved, f"{saved.reference} passed to the MPEL team leader as a Further Action Case.")
@@ -561,6 +991,125 @@ class CallView(QWidget):
         self.open_last_button.setAccessibleName(f"Open {rec.reference}")
         self.open_last_button.setVisible(True)
         self._focus_channel()
+
+    # ----------------------------------------------------------------- urgent
+
+    def _countdown(self, text: str, style: str) -> None:
+        self.countdown_label.setText(text)
+        self.countdown_label.setAccessibleName(text or "Removal countdown")
+        self.countdown_label.setStyleSheet(style)
+
+    def _imminent_toggled(self, checked: bool) -> None:
+        self.removal_date.setEnabled(checked and self.urgent_group.isEnabled())
+        self.removal_time.setEnabled(checked and self.urgent_group.isEnabled())
+        if checked and self.imminent_check.hasFocus():
+            self.removal_date.setFocus()  # Alt+V then straight on with the date
+        self.update_urgent_preview()
+
+    def _focus_removal(self) -> None:
+        if self.imminent_check.isChecked():
+            try:
+                parse_day(self.removal_date.text(), "Removal date")
+                target = self.removal_time if self.removal_date.text().strip() else self.removal_date
+            except ValueError:
+                target = self.removal_date
+            target.setFocus()
+
+    def _apply_urgent_buttons(self) -> None:
+        """While the preview says urgent, only Ctrl+U finishes the call: the note must go at once."""
+        verified = self._editable_and_verified()
+        urgent = self._route is not None and self._route.urgent
+        for finish in (self.complete_button, self.further_action_button):
+            finish.setEnabled(verified and not urgent)
+            finish.setToolTip("This call is urgent: send the urgent call note (Ctrl+U)" if urgent and verified
+                              else ("Ctrl+Enter" if finish is self.complete_button
+                                    else "Pass to the MPEL team leader (Ctrl+Shift+Enter)"))
+        self.send_urgent_button.setEnabled(verified)
+        self.send_urgent_button.setStyleSheet(
+            "QPushButton:enabled { background: #b00020; color: white; font-weight: bold; padding: 4px 10px; }"
+            if urgent and verified else "")
+
+    def _editable_and_verified(self) -> bool:
+        rec = self._record
+        return rec is not None and rec.status is EnquiryStatus.OPEN and rec.passcode_verified
+
+    def _show_plan(self, plan: UrgentPlan) -> None:
+        self._plan = plan
+        self._contacts = []
+        self._finish_warned = False
+        kinds = [k for k, on in (("IMMINENT REMOVAL", plan.imminent_removal),
+                                 ("COMPELLING / COMPASSIONATE", plan.compassionate and not plan.imminent_removal))
+                 if on]
+        removal = f" on {format_received(plan.removal_at)}" if plan.imminent_removal and plan.removal_at else ""
+        self.plan_title.setText(f"URGENT – {' '.join(kinds) or 'CALL'}{removal} · {plan.reference}: "
+                                f"call note sent to {plan.region_name}")
+        if plan.rota_missing:
+            destination = f"No duty region on the rota tonight: the member's own region, {plan.region_name}"
+        elif plan.destination == "region":
+            destination = f"{DESTINATION_LABELS['region']}: {plan.region_name}"
+        elif plan.destination == "duty_region":
+            destination = f"{DESTINATION_LABELS['duty_region']}: {plan.region_name}"
+        else:
+            destination = f"{DESTINATION_LABELS['oscu']} (the call note also goes to {plan.region_name})"
+        self.plan_destination.setText(destination)
+        self.plan_summary.setText(self._call_summary(plan))
+        self.plan_destination.setStyleSheet("font-weight: bold;" + (" color: #9b0000;" if plan.rota_missing
+                                                                      else ""))
+        self.plan_call_name.setText(plan.call_name)
+        self.plan_call_phone.setText(plan.call_phone or "no number on record: look it up")
+        self.plan_call_phone.setAccessibleName(f"Number to telephone: {plan.call_phone}")
+        self.plan_instruction.setText(plan.instruction)
+        self.called_number.setText(plan.call_phone)
+        self.call_time.setText(format_time(self._ctx.services.clock.now()))
+        self.spoken_to.clear()
+        self.record_message.clear()
+        self._show_contacts()
+        self.plan_frame.setVisible(True)
+        # The form is saved and closed: the plan takes the whole screen, with the call summed up in it.
+        self.form_area.setVisible(False)
+        self._show_finish_buttons(False)
+        self.message.show_ok(f"{plan.reference}: urgent call note sent. Telephone {plan.call_name} now on "
+                             f"{plan.call_phone}, then record the call.")
+        self.spoken_to.setFocus()
+
+    def _show_finish_buttons(self, visible: bool) -> None:
+        for b in (self.save_button, self.complete_button, self.further_action_button, self.send_urgent_button):
+            b.setVisible(visible)
+        self.keys_hint.setText(KEYS_HINT if visible else PLAN_KEYS_HINT)
+
+    def _call_summary(self, plan: UrgentPlan) -> str:
+        rec = self._record
+        parts = []
+        if rec is not None and rec.subject is not None and rec.subject.name:
+            s = rec.subject
+            refs = ", ".join(r for r in (f"HO ref {s.ho_reference}" if s.ho_reference else "",
+                                         f"CTS ref {s.cts_reference}" if s.cts_reference else "") if r)
+            parts.append(f"About {s.name}" + (f" ({refs})" if refs else ""))
+        if rec is not None and rec.member is not None:
+            parts.append(f"for {member_line(rec.member)}")
+        if plan.imminent_removal and plan.removal_at is not None:
+            parts.append(f"removal {format_received(plan.removal_at)} (UK time)")
+        return "  ·  ".join(parts)
+
+    def _show_contacts(self) -> None:
+        if not self._contacts:
+            self.contacts_label.setText("No call recorded yet.")
+        else:
+            self.contacts_label.setText("Recorded: " + "; ".join(
+                f"{format_time(c.at)} {c.spoken_to}" + (f" on {c.phone}" if c.phone else "")
+                for c in self._contacts))
+        self.contacts_label.setAccessibleName(self.contacts_label.text())
+
+    def _clear_plan(self) -> None:
+        self._plan = None
+        self._contacts = []
+        self._finish_warned = False
+        self.plan_frame.setVisible(False)
+        self.form_area.setVisible(True)
+        self._show_finish_buttons(True)
+        for edit in (self.spoken_to, self.called_number, self.call_time):
+            edit.clear()
+        self.record_message.clear()
 
     def _open_last(self) -> None:
         if self._last_finished is not None:
@@ -714,6 +1263,7 @@ class CallView(QWidget):
 
     def _set_record(self, rec: EnquiryRecord) -> None:
         self._record = rec
+        self._flagged = self._flagged or rec.urgent
         if rec.member is not None and self._member is None:
             self._member = rec.member
         self._show_header(rec)
@@ -746,13 +1296,20 @@ class CallView(QWidget):
         self.refuse_button.setEnabled(open_call and not verified)
         self.passcode_group.setEnabled(open_call)
         # Once verified, refusing is no longer possible: hide it rather than show a dead control.
-        self._passcode_form.setRowVisible(self.refuse_note, not verified)
-        self._passcode_form.setRowVisible(self._refuse_row, not verified)
+        once_verified = rec is not None and rec.passcode_verified
+        self._passcode_form.setRowVisible(self.refuse_note, not once_verified)
+        self._passcode_form.setRowVisible(self._refuse_row, not once_verified)
         self.case_group.setEnabled(verified)
-        for button in (self.save_button, self.complete_button, self.further_action_button):
-            button.setEnabled(verified)
+        self.urgent_group.setEnabled(verified)
+        self.removal_date.setEnabled(verified and self.imminent_check.isChecked())
+        self.removal_time.setEnabled(verified and self.imminent_check.isChecked())
+        self.save_button.setEnabled(verified)
+        self.update_urgent_preview()  # also sets Complete, Further Action and Send urgent
 
-        if not open_call:
+        if rec is not None and not open_call:
+            self._banner(f"{rec.reference} is {STATUS_LABELS.get(rec.status, rec.status.value).lower()}: the details "
+                         "are saved and can no longer be changed here.", "#f1f1f1", "#555")
+        elif not open_call:
             self._banner("Start a call first: its subject and case details are entered here once the passcode "
                          "is verified.", "#f1f1f1", "#555")
         elif verified:
@@ -791,6 +1348,12 @@ class CallView(QWidget):
         self.passcode_status.clear()
         self.dob_hint.clear()
         self.open_last_button.setVisible(False)
+        for box in (self.imminent_check, self.compassionate_check):
+            box.setChecked(False)
+        self.removal_date.clear()
+        self.removal_time.clear()
+        self._flagged = False
+        self._clear_plan()
 
     def _show_no_call(self) -> None:
         self.reference_label.clear()

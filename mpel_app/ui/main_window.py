@@ -1,16 +1,31 @@
 """The desk's main window: the views a user's roles allow, keyboard shortcuts, and a status bar.
 
-Views are tabs in a fixed order (New call, Further Action, Region queue, Find,
-Administration) so Ctrl+1… always means the same view for the same person.
-Each view emits ``open_record(enquiry_id)``; the window opens a RecordDialog
-for it. The window also locks itself after a spell without keyboard or mouse
-use, because a desk left open shows personal data to whoever walks past.
+Views are tabs in a fixed order (New call, Further Action, Region queue, Duty,
+Find, Administration) so Ctrl+1… always means the same view for the same
+person.  Each view emits ``open_record(enquiry_id)``; the window opens a
+RecordDialog for it. The window also locks itself after a spell without
+keyboard or mouse use, because a desk left open shows personal data to
+whoever walks past.
+
+Background work the window owns:
+
+* mail: once signed in, ``start_mail_delivery`` asks for the SMTP password
+  if the keyring has none (on this, the UI thread) and then starts the
+  outbox sender thread (``ui.mail.MailDelivery``); its reports arrive as
+  queued signals.  A view that queues a call note emits ``outbox_changed``
+  and the sender is woken at once.  The sender stops when the window closes.
+* the banner of undelivered mail, refreshed from the outbox after every
+  sender report and every 30 seconds (Ctrl+Shift+O opens the Outbox);
+* escalation of urgent items nobody acknowledged after 30 working minutes,
+  run every minute through the TaskRunner (idempotent, so any desk may).
 """
 from __future__ import annotations
 
 import importlib
 import logging
 from pathlib import Path
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,12 +35,21 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
+from ..notify import credentials
+from ..notify.outbox import OutboxSummary
+from ..notify.sender import DeliveryReport, OutboxSender
+from ..notify.smtp import SmtpSettings, Transport
 from .context import DeskContext
 from .find_view import FindView
 from .login import LoginDialog
+from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_transport_factory
+from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog, SaveChooser
 from .record_dialog import Opener, RecordDialog
 
 log = logging.getLogger(__name__)
+
+OUTBOX_REFRESH_MS = 30_000
+ESCALATION_INTERVAL_MS = 60_000
 
 SHORTCUTS_HELP = (
     ("Ctrl+N", "Start a new call"),
@@ -35,6 +59,9 @@ SHORTCUTS_HELP = (
     ("Enter", "Open the selected record"),
     ("Ctrl+P", "Print the open record"),
     ("Esc", "Close the open record"),
+    ("Ctrl+U", "Send an urgent call note (New call)"),
+    ("Ctrl+K", "Acknowledge the selected item (Region queue, Duty)"),
+    (OUTBOX_SHORTCUT, "Show the messages not yet delivered"),
     ("Ctrl+L", "Lock the desk"),
     ("F10", "Open the menus"),
     ("F1", "This list"),
@@ -85,11 +112,17 @@ class _IdleWatch(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, database_label: str = "",
                  opener: Opener | None = None, print_dir: Path | None = None,
-                 idle_lock_minutes: int | None = None):
+                 idle_lock_minutes: int | None = None, save_chooser: SaveChooser | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.opener = opener
         self.print_dir = print_dir
+        self.save_chooser = save_chooser
+        self.smtp: SmtpSettings | None = None
+        self.mail: MailDelivery | None = None
+        self.outbox_dialog: OutboxDialog | None = None
+        self._outbox_seq = 0
+        self._closed = False  # answers from background work that arrive after closing are dropped
         self.record_dialogs: dict[int, RecordDialog] = {}
         self.lock_dialog: LoginDialog | None = None
         user = ctx.user
@@ -99,13 +132,15 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Views")
         self.tabs.setDocumentMode(True)
         self.views: list[QWidget] = []
-        self.call_view = self.further_action_view = self.region_queue_view = None
+        self.call_view = self.further_action_view = self.region_queue_view = self.duty_view = None
         if perm.allowed(user, Action.LOG_ENQUIRY):
             self.call_view = self._add_view("call_view", "CallView", "New call")
         if perm.allowed(user, Action.FILTER_FURTHER_ACTION):
             self.further_action_view = self._add_view("queues", "FurtherActionView", "Further Action")
         if perm.allowed(user, Action.WORK_REGION_QUEUE):
             self.region_queue_view = self._add_view("queues", "RegionQueueView", "Region queue")
+        if perm.allowed(user, Action.DUTY_BOARD):
+            self.duty_view = self._add_view("duty_view", "DutyView", "Duty")
         self.find_view = FindView(ctx)
         self._register(self.find_view, "Find")
         self.admin_view = None
@@ -120,7 +155,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.tabs)
         self.pages.addWidget(self.lock_notice)
-        self.setCentralWidget(self.pages)
+        self.outbox_banner = OutboxBanner()
+        self.outbox_banner.show_requested.connect(self.open_outbox)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.outbox_banner)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
 
         self._build_menus()
         self._build_status_bar(database_label)
@@ -138,6 +181,17 @@ class MainWindow(QMainWindow):
             QApplication.instance().installEventFilter(self._idle_watch)
             self._idle_timer.start()
 
+        self.outbox_timer = QTimer(self)
+        self.outbox_timer.setInterval(OUTBOX_REFRESH_MS)
+        self.outbox_timer.timeout.connect(self.refresh_outbox)
+        self.outbox_timer.start()
+        self.escalation_timer = QTimer(self)
+        self.escalation_timer.setInterval(ESCALATION_INTERVAL_MS)
+        self.escalation_timer.timeout.connect(self.run_escalation)
+        self.escalation_timer.start()
+        self.refresh_outbox()
+        self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
+
     # --------------------------------------------------------------- views
 
     def _add_view(self, module: str, class_name: str, title: str) -> QWidget:
@@ -154,12 +208,17 @@ class MainWindow(QMainWindow):
         signal = getattr(view, "open_record", None)
         if signal is not None:
             signal.connect(self.open_record)
+        queued = getattr(view, "outbox_changed", None)
+        if queued is not None:
+            queued.connect(self._outbox_changed)
 
     def _home_view(self) -> QWidget:
         """Where each person starts: their own work first."""
         user = self.ctx.user
         if self.further_action_view is not None and user.has(Role.MPEL_TEAM_LEADER):
             return self.further_action_view
+        if self.duty_view is not None and user.has(Role.DUTY_MANAGER):
+            return self.duty_view
         if self.region_queue_view is not None and user.has(Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER,
                                                            Role.DUTY_MANAGER):
             return self.region_queue_view
@@ -253,7 +312,9 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find…", "Ctrl+F", self.find, "Find a record")
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock, "Lock the desk until you sign in again")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        for action in (self.new_call_action, self.find_action):
+        self.outbox_action = self._action("&Outbox…", OUTBOX_SHORTCUT, self.open_outbox,
+                                          "Messages not yet delivered to regional inboxes")
+        for action in (self.new_call_action, self.find_action, self.outbox_action):
             desk.addAction(action)
         desk.addSeparator()
         desk.addAction(self.lock_action)
@@ -318,6 +379,9 @@ class MainWindow(QMainWindow):
             return
         self._idle_timer.stop()
         self.pages.setCurrentWidget(self.lock_notice)
+        self.outbox_banner.setVisible(False)
+        if self.outbox_dialog is not None:
+            self.outbox_dialog.close()
         self.menuBar().setEnabled(False)
         for action in self.actions():
             action.setEnabled(False)
@@ -340,15 +404,156 @@ class MainWindow(QMainWindow):
             self.new_call_action.setEnabled(self.call_view is not None)
             for d in hidden:
                 d.show()
+            self.refresh_outbox()
             if self.idle_lock_minutes:
                 self._idle_timer.start()
 
         dialog.finished.connect(finished)
         dialog.open()
 
+    # ------------------------------------------------------------ mail, urgent
+
+    @property
+    def mail_configured(self) -> bool:
+        return self.smtp is not None
+
+    def start_mail_delivery(self, smtp: SmtpSettings | None, *, prompt: Callable[[], str | None] | None = None,
+                            transport_factory: Callable[[], Transport] | None = None,
+                            interval: float = SEND_INTERVAL_SECONDS) -> None:
+        """Start delivering the outbox through ``smtp`` (None: mail not set up; the banner says so).
+
+        The password is asked for here, on the UI thread, when the keyring does not
+        have it; the sender thread itself never asks (it would have no window to ask in).
+        """
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
+        self.smtp = smtp
+        if smtp is not None:
+            if smtp.username:
+                credentials.get_password(smtp.username, prompt or (lambda: ask_smtp_password(self, smtp)))
+            sender = OutboxSender(self.ctx.services.uow, self.ctx.services.clock,
+                                  transport_factory or smtp_transport_factory(smtp))
+            self.mail = MailDelivery(sender, interval=interval, parent=self)
+            self.mail.reported.connect(self._mail_reported)
+            self.mail.failed.connect(self._mail_failed)
+            self.mail.start()
+        self.refresh_outbox()
+
+    def ask_mail_password(self) -> bool:
+        """Ask for the mail password again (after the server refused it, or a cancelled prompt)."""
+        if self.smtp is None or not self.smtp.username:
+            return False
+        answer = ask_smtp_password(self, self.smtp)
+        if not answer:
+            return False
+        username = self.smtp.username
+        # The keyring may be slow (D-Bus, a locked store): off the UI thread, then deliver at once.
+        self.ctx.runner.submit(lambda: credentials.set_password(username, answer), lambda _stored: self.wake_mail(),
+                               lambda exc: log.warning("cannot keep the mail password: %s", exc))
+        return True
+
+    def wake_mail(self) -> None:
+        if self.mail is not None:
+            self.mail.wake()
+
+    def refresh_outbox(self) -> None:
+        """Re-read the undelivered count and last error for the banner (the latest answer wins)."""
+        self._outbox_seq += 1
+        seq = self._outbox_seq
+
+        def done(summary: OutboxSummary) -> None:
+            if seq == self._outbox_seq and not self._closed:
+                self._show_outbox(summary)
+
+        def failed(exc: Exception) -> None:
+            log.warning("cannot read the outbox for the banner: %s", exc)
+
+        self.ctx.runner.submit(self.ctx.services.outbox.pending_summary, done, failed)
+
+    def _show_outbox(self, summary: OutboxSummary) -> None:
+        self.outbox_banner.show_summary(summary, mail_configured=self.mail_configured)
+        if self.locked:
+            self.outbox_banner.setVisible(False)
+
+    def open_outbox(self) -> OutboxDialog:
+        """The Outbox dialog: undelivered messages, retry, and the offline procedure."""
+        if self.outbox_dialog is not None:
+            self.outbox_dialog.refresh()
+            self.outbox_dialog.raise_()
+            self.outbox_dialog.activateWindow()
+            return self.outbox_dialog
+        smtp = self.smtp
+        if smtp is None:
+            status = ("Mail is not set up on this desk (no mail server is configured), so nothing is sent from "
+                      "here: save each message as a document and send it by other means, or ask for the mail "
+                      "settings (MPEL_SMTP_HOST).")
+        else:
+            who = f" as {smtp.username}" if smtp.username else ""
+            status = (f"Mail goes through {smtp.where}{' with STARTTLS' if smtp.starttls else ''}{who}. Failed "
+                      "messages are retried automatically, more slowly each time (at most every 15 minutes).")
+        dialog = OutboxDialog(self.ctx, self, mail_configured=smtp is not None, mail_status=status,
+                              wake=self.wake_mail if self.mail is not None else None,
+                              from_address=smtp.from_address if smtp else "", save_chooser=self.save_chooser,
+                              ask_password=self.ask_mail_password if smtp and smtp.username else None)
+        dialog.changed.connect(self.refresh_outbox)
+        dialog.finished.connect(lambda _result: self._outbox_closed(dialog))
+        self.outbox_dialog = dialog
+        dialog.show()
+        dialog.refresh()
+        return dialog
+
+    def _outbox_closed(self, dialog: OutboxDialog) -> None:
+        if self.outbox_dialog is dialog:
+            self.outbox_dialog = None
+        dialog.deleteLater()
+
+    def _outbox_changed(self) -> None:
+        self.wake_mail()
+        self.refresh_outbox()
+
+    def _mail_reported(self, report: DeliveryReport) -> None:
+        if self._closed:
+            return
+        if report.sent:
+            self.statusBar().showMessage(f"{report.sent} message{'s' if report.sent != 1 else ''} delivered "
+                                         "to the mail server.", 10_000)
+        self.refresh_outbox()
+        if self.outbox_dialog is not None and (report.sent or report.failed):
+            self.outbox_dialog.refresh()
+
+    def _mail_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.statusBar().showMessage(f"The mail sender could not read the outbox: {exc}", 15_000)
+        self.refresh_outbox()
+
+    def run_escalation(self) -> None:
+        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent)."""
+        def done(references: list[str]) -> None:
+            if not references or self._closed:
+                return
+            self.statusBar().showMessage("Escalated to the region's team leader (not acknowledged after 30 "
+                                         f"minutes): {', '.join(references)}", 30_000)
+            self._outbox_changed()
+            if self.duty_view is not None and self.current_view() is self.duty_view:
+                self.duty_view.refresh()
+
+        self.ctx.runner.submit(self.ctx.services.urgent.escalate_overdue, done,
+                               lambda exc: log.warning("escalating overdue urgent items failed: %s", exc))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self._closed = True
         for dialog in list(self.record_dialogs.values()):
             dialog.close()
+        if self.outbox_dialog is not None:
+            self.outbox_dialog.close()
+        self.outbox_timer.stop()
+        self.escalation_timer.stop()
+        if self.mail is not None:
+            # A round in progress finishes (at most one SMTP conversation); what is left waits
+            # in the outbox for the next start.
+            self.mail.stop()
         QApplication.instance().removeEventFilter(self._idle_watch)
         # Let a save in flight finish rather than cutting it off mid-transaction.
         self.ctx.runner.wait(10_000)

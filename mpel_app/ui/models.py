@@ -24,7 +24,7 @@ Roles:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -57,6 +57,22 @@ def format_due(day: date | None) -> str:
 def format_date(day: date | None) -> str:
     """A full date: ``Mon 30 Nov 2026``."""
     return "" if day is None else format_weekday_date(day)
+
+
+def format_span(span: timedelta) -> str:
+    """A length of time as the desk reads it out: ``29 h 45 min`` (minutes rounded down)."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def removal_countdown(removal_at: datetime | None, now: datetime) -> str:
+    """Time left before a removal: ``29 h 45 min``, ``passed 2 h 5 min ago``, or a dash when there is none."""
+    if removal_at is None:
+        return "—"
+    left = removal_at - now
+    if left < timedelta(0):
+        return f"passed {format_span(-left)} ago"
+    return format_span(left)
 
 
 def member_line(member: MemberRecord) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QDialog, QLabel
 
 from mpel_app.__main__ import DemoLogins
+from mpel_app.domain.records import Role
 from mpel_app.ui.context import DeskContext
 from mpel_app.ui.login import FirstAdminDialog, LoginDialog
 from mpel_app.ui.main_window import MainWindow
@@ -145,14 +146,22 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
 
 @pytest.mark.parametrize("who, tabs", [
     ("agent", ["New call", "Find"]),
-    ("leader", ["New call", "Further Action", "Region queue", "Find", "Administration"]),
+    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
     ("am_lse", ["New call", "Region queue", "Find"]),
     ("case_owner", ["Find"]),
-    ("admin", ["New call", "Further Action", "Region queue", "Find", "Administration"]),
+    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
+    ("duty", ["New call", "Region queue", "Duty", "Find"]),
+    ("unit_leader", ["Find", "Administration"]),  # the duty rota is theirs to keep
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):
     world = build_world(sqlite_services)
-    user = getattr(world, who)
+    extra = {"duty": ("Dee Duty", Role.DUTY_MANAGER), "unit_leader": ("Una Unit", Role.UNIT_TEAM_LEADER)}
+    if who in extra:
+        full_name, role = extra[who]
+        user = sqlite_services.users.create_user(world.admin, username=who, full_name=full_name, password=PASSWORD,
+                                                 roles={role}, demo=True)
+    else:
+        user = getattr(world, who)
     window = _window(qtbot, sqlite_services, user)
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == tabs
     assert window.windowTitle() == f"MPEL Desk — {user.full_name}"
