@@ -9,7 +9,9 @@ from .db import migrate
 from .db.engine import make_engine, make_session_factory
 from .db.uow import UnitOfWork
 from .domain.clock import Clock, SystemClock
+from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
+from .services.letters.units import UnitService
 from .services.members import MemberService
 from .notify.outbox import OutboxService
 from .services.reference_data import ReferenceDataService, load_regions
@@ -30,6 +32,8 @@ class Services:
     urgent: UrgentService
     rota: RotaService
     outbox: OutboxService
+    letters: CorrespondenceService
+    units: UnitService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -48,4 +52,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool = True)
     return Services(engine=engine, uow=uow, clock=clock,
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
-                    urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock))
+                    urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
+                    letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, false)
+                        UniqueConstraint, false, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime, search_key
@@ -231,3 +231,175 @@ class DutyRota(Base):
     phone: Mapped[str] = mapped_column(String(32))  # E.164
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# -- CTS correspondence: MPs' letters (issue 4) ------------------------------------
+#
+# The lifecycle's rules live in domain/correspondence; these tables only hold
+# what the rules are checked against.  Deadlines are not stored (they follow
+# from received_at, allocated_at, reached_signatory_at and the unit's calendar)
+# except the OPHSO deadline, which is fixed when the enquiry is registered [ASY].
+
+
+class DraftingUnit(Base):
+    """A CTS drafting unit: letters are allocated to it and its staff draft, QA and sign them."""
+
+    __tablename__ = "drafting_units"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Whose bank holidays count for this unit's deadlines (domain-rules §3: England & Wales by default).
+    nation: Mapped[str] = mapped_column(String(3), default="ENG", server_default="ENG")
+    # The head of unit: where an escalation of a disputed letter is sent [CORR 1.4].
+    head_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class UnitMember(Base):
+    """A user's membership of a drafting unit: "their unit" for workstacks and unit-bound actions."""
+
+    __tablename__ = "unit_members"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("drafting_units.code"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class CtsCounter(Base):
+    """The last CTS sequence number issued per reference letter (M or B) and year."""
+
+    __tablename__ = "cts_counters"
+    letter: Mapped[str] = mapped_column(String(1), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # four digits; the reference shows two
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """Desk-wide settings an authorised person changes at run time, e.g. Parliament's dissolution date."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Letter(Base):
+    """An MP's letter or e-mail on CTS, from registration by MPCS to dispatch of the reply."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        Index("ix_letters_unit_state", "unit_code", "state"),
+        Index("ix_letters_state_received", "state", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cts_reference: Mapped[str] = mapped_column(String(9), unique=True)  # M12345/26
+    kind: Mapped[str] = mapped_column(String(12))  # ministerial / official (may become official at an election)
+    sequence: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(24))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The correspondent: the Member who wrote, and the constituent they wrote for.
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    member_letter_date: Mapped[date] = mapped_column(Date)
+    member_reference: Mapped[str] = mapped_column(String(60), default="")
+    constituent_name: Mapped[str] = mapped_column(String(200), default="")
+    subject_name: Mapped[str] = mapped_column(String(200), default="")
+    subject_name_folded: Mapped[str] = mapped_column(search_key(200), default="", index=True)
+    ho_reference: Mapped[str] = mapped_column(String(40), default="", index=True)
+    issue: Mapped[str] = mapped_column(String(300), default="")  # as the reply words it
+    question: Mapped[str] = mapped_column(Text, default="")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ophso: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ophso_deadline: Mapped[date | None] = mapped_column(Date)
+    foi: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    welsh_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Agency staff [CORR 2.5]: visible only to the named handlers (letter_handlers), never to the staff member.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    staff_member: Mapped[str] = mapped_column(String(64), default="")  # username, when they have one
+    # Who signs [CORR 1.8], decided by MPCS.
+    signatory_kind: Mapped[str | None] = mapped_column(String(16))
+    signatory_who: Mapped[str] = mapped_column(String(120), default="")
+    signatory_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Allocation and the two-day rule [CORR 1.4].
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("drafting_units.code"))
+    allocated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enforced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    enforced_how: Mapped[str | None] = mapped_column(String(16))  # two_day_rule / head_of_mpcs
+    enforced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    barrier_to_removal: Mapped[bool | None] = mapped_column(Boolean)  # None until the unit accepts
+    no_barrier_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Drafting.
+    case_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reallocation_reason: Mapped[str] = mapped_column(String(1000), default="")
+    draft_text: Mapped[str] = mapped_column(Text, default="")
+    drafter_grade: Mapped[str | None] = mapped_column(String(8))
+    background: Mapped[str] = mapped_column(Text, default="")
+    drafting_officer_name: Mapped[str] = mapped_column(String(120), default="")
+    drafting_officer_location: Mapped[str] = mapped_column(String(120), default="")
+    drafting_officer_phone: Mapped[str] = mapped_column(String(32), default="")  # E.164
+    reply_still_wanted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    submitted_to_qa_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    qa_submitted_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    returns_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_return_note: Mapped[str] = mapped_column(String(2000), default="")
+    # Signing and dispatch.
+    reached_signatory_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signed_by: Mapped[str] = mapped_column(String(120), default="")
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_channel: Mapped[str | None] = mapped_column(String(16))
+    mp_agreement: Mapped[str] = mapped_column(String(500), default="")
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Cancelling [CORR 1.5], [CORR 5.2].
+    cancel_ground: Mapped[str | None] = mapped_column(String(20))
+    cancel_reason: Mapped[str] = mapped_column(String(1000), default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    member: Mapped[Member] = relationship(lazy="joined")
+    case_owner: Mapped[User | None] = relationship(foreign_keys=[case_owner_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LetterHandler(Base):
+    """A user named to handle a restricted letter; nobody else sees it [CORR 2.5]."""
+
+    __tablename__ = "letter_handlers"
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class LetterRejection(Base):
+    """A unit's rejection of a letter as misallocated, with its reason and a suggested unit [CORR 1.4]."""
+
+    __tablename__ = "letter_rejections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("drafting_units.code"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    suggested_unit_code: Mapped[str | None] = mapped_column(ForeignKey("drafting_units.code"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class LetterDocument(Base):
+    """A file kept with a letter: the scan, a unit's written agreement, a reply (PDF or .docx).
+
+    ``data`` becomes NULL when the retention purge removes the file [CORR 1.9];
+    the row stays so the case shows what there was and when it went.
+    """
+
+    __tablename__ = "letter_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # scan / written_agreement / reply_pdf / reply_docx
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

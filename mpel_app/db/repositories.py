@@ -1,33 +1,57 @@
-"""Queries over enquiries that return domain records; shared by services and benchmarks."""
+"""Queries that return domain records, and the counters references come from; shared by services and benchmarks."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.records import Channel, EnquiryStatus, EnquirySummary, SearchKey
 from ..domain.text import fold, name_tokens, normalise_reference
-from .models import ClosureDay, Enquiry, Member, ReferenceCounter, SubjectNameToken
+from .models import ClosureDay, CtsCounter, Enquiry, Member, ReferenceCounter, SubjectNameToken
 
 SEARCH_LIMIT = 200
 
 
-def reserve_reference_numbers(session: Session, prefix: str, count: int = 1) -> range:
-    """Take the next `count` numbers for a prefix inside the caller's transaction.
+def reserve_numbers(session: Session, counter: type, key: dict[str, object], count: int = 1, *,
+                    create: bool = False) -> range:
+    """Take the next `count` numbers of one counter row inside the caller's transaction.
 
-    The UPDATE locks the counter row until commit (PostgreSQL) or holds the
-    database write lock (SQLite), so two desks can never get the same number;
-    a rolled-back transaction gives its numbers back, so failures leave no gaps.
+    `counter` is a model with a `last_number` column; `key` picks its row.  The
+    UPDATE locks the row until commit (PostgreSQL) or holds the database write
+    lock (SQLite), so two desks can never get the same number; a rolled-back
+    transaction gives its numbers back, so failures leave no gaps.  With
+    `create`, a missing row is first inserted at 0 (INSERT ... ON CONFLICT DO
+    NOTHING, so two desks starting a new year at once do not collide).
     """
+    if count < 0:
+        raise ValueError(f"count must be 0 or more, got {count}")
+    if create:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(counter).values(**key, last_number=0).on_conflict_do_nothing())
     last = session.execute(
-        update(ReferenceCounter).where(ReferenceCounter.prefix == prefix)
-        .values(last_number=ReferenceCounter.last_number + count)
-        .returning(ReferenceCounter.last_number)
+        update(counter).where(*(getattr(counter, k) == v for k, v in key.items()))
+        .values(last_number=counter.last_number + count)
+        .returning(counter.last_number)
     ).scalar_one_or_none()
     if last is None:
-        raise ValueError(f"no reference counter for prefix {prefix}")
+        raise ValueError(f"no {counter.__tablename__} row for {key}")
     return range(last - count + 1, last + 1)
+
+
+def reserve_reference_numbers(session: Session, prefix: str, count: int = 1) -> range:
+    """Take the next `count` hotline numbers for a prefix (see `reserve_numbers`)."""
+    try:
+        return reserve_numbers(session, ReferenceCounter, {"prefix": prefix}, count)
+    except ValueError:
+        raise ValueError(f"no reference counter for prefix {prefix}") from None
+
+
+def reserve_cts_number(session: Session, letter: str, year: int) -> int:
+    """The next CTS sequence number for reference letter M or B in `year` (four digits)."""
+    return reserve_numbers(session, CtsCounter, {"letter": letter, "year": year}, create=True)[0]
 
 
 def next_reference_number(session: Session, prefix: str) -> int:

@@ -20,6 +20,9 @@ class Action(StrEnum):
     VIEW_AUDIT = "view the audit trail"
     MANAGE_ROTA = "maintain the duty rota"
     DUTY_BOARD = "watch and reassign urgent items"
+    MANAGE_UNITS = "manage CTS drafting units and their members"
+    PURGE_DOCUMENTS = "purge scanned letters and replies past retention"
+    SET_DISSOLUTION = "record the dissolution of Parliament"
 
 
 _R = Role
@@ -42,6 +45,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: _EVERYONE,
     Action.MANAGE_ROTA: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.DUTY_BOARD: frozenset({_R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
+    Action.MANAGE_UNITS: frozenset({_R.ADMINISTRATOR}),
+    # Retention [CORR 1.9]: an administrator's purge command.
+    Action.PURGE_DOCUMENTS: frozenset({_R.ADMINISTRATOR}),
+    # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
+    Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
 }
 
 

@@ -1,0 +1,401 @@
+"""What every CTS letter use case shares: load under a row lock and a version check, fill the
+domain's facts from the database and the clock, check an action (the domain's ``check`` plus what
+only the database knows), audit it, and turn rows into immutable records.
+
+The order of checks for a change, so a person is told the most useful thing first:
+
+1. the acting user is active, and may see the letter at all (a restricted
+   letter is "not found" for anyone but its named handlers [CORR 2.5]);
+2. the version they saw is still current (``StaleRecord``);
+3. when they hold a role the action needs: a unit role acts only on its own
+   unit's letters, and the case owner's actions only by the case owner;
+4. the domain's ``check``: role, state, facts, grade, fields.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from ...db import repositories as repo
+from ...db.mappers import member_record
+from ...db.models import DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User
+from ...db.uow import UnitOfWork
+from ...domain.calendar import LONDON, WorkingCalendar
+from ...domain.clock import Clock
+from ...domain.correspondence import (
+    TERMINAL_STATES, LetterAction, LetterFacts, LetterKind, LetterState,
+    Signatory, SignatoryKind, check, deadline_status, is_six_months_past_target, lateness_prompts,
+    letter_deadlines, may_handle_ophso, may_see_letter, parliament_dissolved, priority, roles_for, should_enforce,
+    stage_deadline, working_days_elapsed)
+from ...domain.correspondence import allowed_actions as domain_allowed_actions
+from ...domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
+from ...domain.letter_records import (
+    BackgroundNote, DocumentKind, EnforcedHow, LetterDocumentRecord, LetterRecord, LetterSummary,
+    RejectionRecord)
+from ...domain.phones import format_phone
+from ...domain.records import QueueStatus, Role, UserRecord
+from .. import audit
+from .units import is_member, units_of
+
+ENTITY = "letter"
+DISSOLUTION_KEY = "parliament_dissolution"
+
+A = LetterAction
+S = LetterState
+# Roles that act for a drafting unit: they may only touch their own unit's letters.
+UNIT_ROLES = frozenset({Role.WORKFLOW_MANAGER.value, Role.CASE_OWNER.value, Role.SENIOR_CASEWORKER.value,
+                        Role.UNIT_TEAM_LEADER.value})
+# The case owner's own actions (a senior caseworker's for an OPHSO enquiry): only the one allocated the case.
+OWNER_ACTIONS = frozenset({A.REQUEST_REALLOCATION, A.SAVE_BACKGROUND_NOTE, A.SUBMIT_TO_QA})
+
+T = TypeVar("T")
+
+
+class Case:
+    """Everything one use case needs to know about one letter, read once inside its transaction."""
+
+    __slots__ = ("letter", "calendar", "rejections", "handlers", "facts", "now")
+
+    def __init__(self, letter: Letter, calendar: WorkingCalendar, rejections: list[LetterRejection],
+                 handlers: list[str], facts: LetterFacts, now: datetime):
+        self.letter = letter
+        self.calendar = calendar
+        self.rejections = rejections
+        self.handlers = handlers
+        self.facts = facts
+        self.now = now
+
+    @property
+    def state(self) -> LetterState:
+        return LetterState(self.letter.state)
+
+
+class LetterUseCases:
+    def __init__(self, uow: UnitOfWork, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    # ------------------------------------------------------------------ time
+
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(LONDON).date()
+
+    # -------------------------------------------------------------- loading
+
+    def _lock(self, s: Session, letter_id: int) -> Letter:
+        """The letter, its row locked until commit on PostgreSQL (SQLite's writer already holds the lock).
+
+        Locking the id alone: PostgreSQL refuses FOR UPDATE over the outer
+        joins the eager relationships add.  A second desk changing the same
+        letter waits here, then sees the first one's change, so it is refused
+        by the rules ("the letter is accepted") rather than overwriting it.
+        """
+        if s.scalar(select(Letter.id).where(Letter.id == letter_id).with_for_update()) is None:
+            raise NotFound(f"no letter with id {letter_id}")
+        return s.get(Letter, letter_id, populate_existing=True)
+
+    def _get(self, s: Session, letter_id: int) -> Letter:
+        letter = s.get(Letter, letter_id)
+        if letter is None:
+            raise NotFound(f"no letter with id {letter_id}")
+        return letter
+
+    def _calendar(self, s: Session, unit_code: str | None, cache: dict | None = None) -> WorkingCalendar:
+        """The working days of the unit holding the letter (England & Wales while with MPCS)."""
+        nation = "ENG"
+        if unit_code:
+            unit = s.get(DraftingUnit, unit_code)
+            nation = unit.nation if unit is not None else "ENG"
+        if cache is not None and nation in cache:
+            return cache[nation]
+        calendar = WorkingCalendar(nation, repo.closures_for(s, nation))
+        if cache is not None:
+            cache[nation] = calendar
+        return calendar
+
+    def _dissolution(self, s: Session) -> date | None:
+        row = s.get(Setting, DISSOLUTION_KEY)
+        return date.fromisoformat(row.value) if row is not None and row.value else None
+
+    def _handlers(self, s: Session, letter_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = list(letter_ids)
+        found: dict[int, list[str]] = {i: [] for i in ids}
+        if ids:
+            for letter_id, username in s.execute(
+                    select(LetterHandler.letter_id, User.username).join(User, User.id == LetterHandler.user_id)
+                    .where(LetterHandler.letter_id.in_(ids)).order_by(User.username)):
+                found[letter_id].append(username)
+        return found
+
+    def _rejections(self, s: Session, letter_ids: Iterable[int]) -> dict[int, list[LetterRejection]]:
+        ids = list(letter_ids)
+        found: dict[int, list[LetterRejection]] = {i: [] for i in ids}
+        if ids:
+            for r in s.scalars(select(LetterRejection).where(LetterRejection.letter_id.in_(ids))
+                               .order_by(LetterRejection.at, LetterRejection.id)):
+                found[r.letter_id].append(r)
+        return found
+
+    def _context(self, s: Session, letter: Letter, *, calendars: dict | None = None,
+                 handlers: list[str] | None = None, rejections: list[LetterRejection] | None = None,
+                 dissolution: date | None | bool = False) -> Case:
+        now = self._now()
+        calendar = self._calendar(s, letter.unit_code, calendars)
+        if rejections is None:
+            rejections = self._rejections(s, [letter.id])[letter.id]
+        if handlers is None:
+            handlers = self._handlers(s, [letter.id])[letter.id]
+        if dissolution is False:
+            dissolution = self._dissolution(s)
+        state = LetterState(letter.state)
+        facts = LetterFacts(
+            kind=LetterKind(letter.kind),
+            unit=letter.unit_code,
+            enforced=letter.enforced,
+            rejecting_units=frozenset(r.unit_code for r in rejections),
+            decision_overdue=bool(state is S.ALLOCATED and letter.allocated_at is not None
+                                  and should_enforce(letter.allocated_at, now, calendar)),
+            case_owner=letter.case_owner.username if letter.case_owner else None,
+            drafter_grade=letter.drafter_grade,
+            background_note_complete=_note(letter).complete,
+            six_months_past_target=is_six_months_past_target(letter.received_at, now, calendar),
+            reply_still_wanted_confirmed=letter.reply_still_wanted,
+            ophso=letter.ophso,
+            election_period=parliament_dissolved(dissolution, now.astimezone(LONDON).date()),
+        )
+        return Case(letter, calendar, rejections, handlers, facts, now)
+
+    # ----------------------------------------------------------- visibility
+
+    @staticmethod
+    def _may_see(actor: UserRecord, letter: Letter, handlers: list[str]) -> bool:
+        return may_see_letter(actor.username, restricted=letter.restricted, named_handlers=handlers,
+                              staff_member=letter.staff_member or None)
+
+    def _require_visible(self, actor: UserRecord, ctx: Case) -> None:
+        if not actor.active:
+            raise PermissionDenied(f"{actor.full_name} ({actor.username}) is not an active user")
+        # "Not found" rather than "not allowed": a restricted letter's existence is itself restricted.
+        if not self._may_see(actor, ctx.letter, ctx.handlers):
+            raise NotFound(f"no letter with id {ctx.letter.id}")
+
+    # -------------------------------------------------------------- checking
+
+    def _service_refusal(self, s: Session, actor: UserRecord, ctx: Case, action: LetterAction,
+                         units: set[str] | None = None) -> str | None:
+        """Why the database says no to an actor who holds a role the action needs; None if it does not."""
+        needed = roles_for(action, ctx.facts)
+        held = {str(r) for r in actor.roles} & needed
+        if not held:
+            return None  # the domain's check says which role is needed
+        # No unit holds it: it is with MPCS, and the domain refuses unit actions in those states.
+        unit = ctx.letter.unit_code
+        if held <= UNIT_ROLES and unit is not None:
+            mine = units if units is not None else units_of(s, actor.id)
+            if unit not in mine:
+                return (f"{actor.full_name} is not a member of {unit}: only that unit's staff may {action.label} "
+                        f"on {ctx.letter.cts_reference}")
+        if action in OWNER_ACTIONS and ctx.letter.case_owner_id != actor.id:
+            owner = ctx.letter.case_owner.full_name if ctx.letter.case_owner else "nobody yet"
+            return (f"only the case owner ({owner}) may {action.label} on {ctx.letter.cts_reference}")
+        return None
+
+    def _check(self, s: Session, actor: UserRecord, ctx: Case, action: LetterAction,
+               fields: Mapping[str, object] | None = None) -> LetterState:
+        """The next state if ``actor`` may take ``action`` now; raises otherwise (see the module doc)."""
+        refusal = self._service_refusal(s, actor, ctx, action)
+        if refusal:
+            raise PermissionDenied(refusal)
+        facts = ctx.facts
+        if action is not A.ENFORCE_TWO_DAY_RULE and facts.decision_overdue and not facts.enforced:
+            # The two days have run out but the sweep has not recorded it yet: the rule applies already.
+            facts = _replace_facts(facts, enforced=True)
+        return check(action, state=ctx.state, actor_roles=actor.roles,
+                     actor_grade=actor.grade, facts=facts, fields=fields or {})
+
+    def _allowed(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> tuple[LetterAction, ...]:
+        if not self._may_see(actor, ctx.letter, ctx.handlers):
+            return ()
+        facts = ctx.facts
+        if facts.decision_overdue and not facts.enforced:
+            facts = _replace_facts(facts, enforced=True)
+        found = domain_allowed_actions(ctx.state, actor.roles, actor.grade, facts)
+        return tuple(a for a in found
+                     if a is not A.ENFORCE_TWO_DAY_RULE and self._service_refusal(s, actor, ctx, a, units) is None)
+
+    def _check_case_owner(self, s: Session, c: Case, owner: User) -> None:
+        roles = set(owner.roles.split(","))
+        if not is_member(s, owner.id, c.letter.unit_code):
+            raise ValidationError(f"case_owner: {owner.full_name} is not a member of {c.letter.unit_code}")
+        if c.letter.ophso and not may_handle_ophso(roles):
+            raise ValidationError(f"case_owner: {owner.full_name} is not a senior caseworker; OPHSO enquiries "
+                                  "are handled by a senior caseworker [ASY]")
+        if not roles & {Role.CASE_OWNER.value, Role.SENIOR_CASEWORKER.value}:
+            raise ValidationError(f"case_owner: {owner.full_name} is not a case owner")
+        if not may_see_letter(owner.username, restricted=c.letter.restricted, named_handlers=c.handlers,
+                              staff_member=c.letter.staff_member or None):
+            raise ValidationError(f"case_owner: {owner.full_name} is not a named handler of this restricted "
+                                  "letter [CORR 2.5]")
+
+    # ------------------------------------------------------------- changing
+
+    def _change(self, actor: UserRecord, letter_id: int, change: Callable[[Session, Case], T],
+                expected_version: int | None = None) -> T:
+        """Run ``change`` on the locked letter in one transaction; it returns what the caller gets."""
+        with self._uow() as s:
+            ctx = self._context(s, self._lock(s, letter_id))
+            self._require_visible(actor, ctx)
+            if expected_version is not None and ctx.letter.version != expected_version:
+                raise StaleRecord(f"{ctx.letter.cts_reference} was changed by someone else since you opened it; "
+                                  "reopen it to see their change")
+            return change(s, ctx)
+
+    def _move(self, s: Session, actor: UserRecord | None, ctx: Case, action: LetterAction,
+              target: LetterState, changes: dict[str, Any] | None = None) -> None:
+        before = ctx.letter.state
+        ctx.letter.state = target.value
+        moved = {"state": [before, target.value]} if before != target.value else {}
+        self._audit(s, actor, ctx.letter, action.label, {**moved, **(changes or {})})
+
+    def _audit(self, s: Session, actor: UserRecord | None, letter: Letter, action: str,
+               changes: dict[str, Any] | None = None) -> None:
+        audit.record(s, actor, self._now(), ENTITY, letter.id, action, changes)
+
+    # -------------------------------------------------------------- records
+
+    def _record(self, s: Session, actor: UserRecord, letter: Letter) -> LetterRecord:
+        s.flush()
+        s.refresh(letter)
+        ctx = self._context(s, letter)
+        return self._record_of(s, actor, ctx, units_of(s, actor.id))
+
+    def _record_of(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> LetterRecord:
+        e = ctx.letter
+        deadlines = self._deadlines(ctx)
+        stage = stage_deadline(ctx.state, deadlines)
+        today = ctx.now.astimezone(LONDON).date()
+        status = (deadline_status(stage, today, ctx.calendar, done=ctx.state in TERMINAL_STATES)
+                  if stage is not None else None)
+        prompts = (tuple(lateness_prompts(e.received_at, ctx.now, e.kind, ctx.calendar))
+                   if ctx.state not in TERMINAL_STATES else ())
+        # The bytes stay in the database: the case view lists documents, it does not open them.
+        docs = s.scalars(select(LetterDocument).options(defer(LetterDocument.data))
+                         .where(LetterDocument.letter_id == e.id).order_by(LetterDocument.id))
+        names = _full_names(s, {r.by_id for r in ctx.rejections} | {e.registered_by_id})
+        return LetterRecord(
+            id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state,
+            received_at=e.received_at, registered_at=e.registered_at, registered_by=names.get(e.registered_by_id, ""),
+            member=member_record(e.member), member_letter_date=e.member_letter_date,
+            member_reference=e.member_reference, constituent_name=e.constituent_name, subject_name=e.subject_name,
+            ho_reference=e.ho_reference, issue=e.issue, question=e.question, urgent=e.urgent, ophso=e.ophso,
+            ophso_deadline=e.ophso_deadline, foi=e.foi, welsh_requested=e.welsh_requested, restricted=e.restricted,
+            named_handlers=tuple(ctx.handlers), staff_member=e.staff_member,
+            signatory=(Signatory(SignatoryKind(e.signatory_kind), e.signatory_who, e.signatory_reason)
+                       if e.signatory_kind else None),
+            unit_code=e.unit_code, allocated_at=e.allocated_at, enforced=e.enforced,
+            enforced_how=EnforcedHow(e.enforced_how) if e.enforced_how else None, accepted_at=e.accepted_at,
+            barrier_to_removal=e.barrier_to_removal, no_barrier_reason=e.no_barrier_reason,
+            case_owner=e.case_owner.username if e.case_owner else None,
+            case_owner_name=e.case_owner.full_name if e.case_owner else "",
+            reallocation_reason=e.reallocation_reason, draft=e.draft_text, drafter_grade=e.drafter_grade,
+            background_note=_note(e), submitted_to_qa_at=e.submitted_to_qa_at,
+            qa_submitted_late=e.qa_submitted_late, returns_count=e.returns_count,
+            last_return_note=e.last_return_note, reached_signatory_at=e.reached_signatory_at,
+            signed_by=e.signed_by, signed_at=e.signed_at, reply_channel=e.reply_channel,
+            mp_agreement=e.mp_agreement, resolution_note=e.resolution_note, dispatched_at=e.dispatched_at,
+            cancel_ground=e.cancel_ground, cancel_reason=e.cancel_reason, cancelled_at=e.cancelled_at,
+            rejections=tuple(_rejection(r, names) for r in ctx.rejections),
+            documents=tuple(document_record(d, e.cts_reference) for d in docs),
+            deadlines=deadlines, stage_deadline=stage, status=status, prompts=prompts,
+            warnings=self._warnings(ctx, deadlines, today),
+            allowed_actions=self._allowed(s, actor, ctx, units), version=e.version,
+        )
+
+    def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str]) -> LetterSummary:
+        e = ctx.letter
+        deadlines = self._deadlines(ctx)
+        stage = stage_deadline(ctx.state, deadlines)
+        today = ctx.now.astimezone(LONDON).date()
+        status = (deadline_status(stage, today, ctx.calendar, done=ctx.state in TERMINAL_STATES)
+                  if stage is not None else None)
+        return LetterSummary(
+            id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state, section=section,
+            received_at=e.received_at, member_name=e.member.name, subject_name=e.subject_name,
+            unit_code=e.unit_code, case_owner_name=e.case_owner.full_name if e.case_owner else "",
+            urgent=e.urgent, ophso=e.ophso, enforced=e.enforced, restricted=e.restricted,
+            returns_count=e.returns_count, stage_deadline=stage, reply_deadline=deadlines["reply"],
+            status=status, decision_deadline=deadlines.get("decision"),
+            rejections=tuple(_rejection(r, names) for r in ctx.rejections),
+            priority=self._priority(ctx), version=e.version,
+        )
+
+    def _deadlines(self, ctx: Case) -> dict[str, date]:
+        e = ctx.letter
+        deadlines = letter_deadlines(
+            e.received_at, e.kind, ctx.calendar, ophso=e.ophso,
+            # The two-day clock only means something while the unit is deciding.
+            allocated_at=e.allocated_at if ctx.state is S.ALLOCATED else None,
+            reached_signatory_at=e.reached_signatory_at)
+        if e.ophso_deadline is not None:
+            # Fixed when registered [ASY]; no other deadline may fall after it.
+            deadlines = {key: min(day, e.ophso_deadline) for key, day in deadlines.items()}
+            deadlines["ophso"] = e.ophso_deadline
+        return deadlines
+
+    def _priority(self, ctx: Case) -> int:
+        e = ctx.letter
+        return priority(e.urgent, e.kind, working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+
+    def _warnings(self, ctx: Case, deadlines: Mapping[str, date], today: date) -> tuple[str, ...]:
+        """Warn before the QA deadline (the case owner still drafting); submitting after it is flagged."""
+        if ctx.state not in (S.ACCEPTED, S.DRAFTING, S.REALLOCATION_REQUESTED):
+            return ()
+        due = deadlines["submit_to_qa"]
+        status = deadline_status(due, today, ctx.calendar)
+        if status is QueueStatus.OVERDUE:
+            return (f"The QA deadline was {due:%A %d %B %Y}: submit to QA now; the submission will be flagged "
+                    "as late [ASY].",)
+        if status is QueueStatus.DUE_SOON:
+            return (f"Submit to QA by {due:%A %d %B %Y}: no fewer than 4 working days before the unit "
+                    f"deadline ({deadlines['unit']:%d %B}) [ASY].",)
+        return ()
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _replace_facts(facts: LetterFacts, **changes: Any) -> LetterFacts:
+    return replace(facts, **changes)
+
+
+def _note(e: Letter) -> BackgroundNote:
+    return BackgroundNote(background=e.background, drafting_officer_name=e.drafting_officer_name,
+                          drafting_officer_location=e.drafting_officer_location,
+                          drafting_officer_phone=format_phone(e.drafting_officer_phone),
+                          reply_still_wanted=e.reply_still_wanted)
+
+
+def _full_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(s.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
+
+
+def _rejection(r: LetterRejection, names: Mapping[int, str]) -> RejectionRecord:
+    return RejectionRecord(unit_code=r.unit_code, reason=r.reason, suggested_unit=r.suggested_unit_code, at=r.at,
+                           by=names.get(r.by_id, ""))
+
+
+def document_record(d: LetterDocument, reference: str, *, with_data: bool = False) -> LetterDocumentRecord:
+    return LetterDocumentRecord(id=d.id, letter_id=d.letter_id, reference=reference, kind=DocumentKind(d.kind),
+                                filename=d.filename, mime=d.mime, size=d.size, created_at=d.created_at,
+                                purged_at=d.purged_at, data=d.data if with_data else None)
