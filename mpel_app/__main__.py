@@ -4,6 +4,7 @@
     mpel --demo                 the desk on a demo database, filled with demo data the first time
     mpel --database URL         the desk on another database, for this run
     mpel db upgrade [--database URL]
+    mpel purge-documents --as USERNAME [--database URL] [--dry-run]
                                 apply the schema migrations and print the revision; no window
 
 Start-up order (architecture): logging → QApplication → open the database
@@ -54,10 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: `mpel --database X db upgrade` and `mpel db upgrade --database X` both work.
     upgrade.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                          help="database URL (default as for the desk)")
+    # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
+    commands.add_parser("purge-documents", add_help=False,
+                        help="purge scanned letters and replies past retention (administrators)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["purge-documents"]:
+        from . import cli_purge
+
+        _configure_logging(verbose=False, to_file=False)
+        return cli_purge.main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "db":
         _configure_logging(verbose=args.verbose, to_file=False)

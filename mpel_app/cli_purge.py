@@ -35,9 +35,10 @@ def build_parser(prog: str = "mpel purge-documents") -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, *, password: Callable[[str], str] = getpass.getpass,
+def main(argv: list[str] | None = None, *, password: Callable[[str], str] | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    password = password or getpass.getpass  # looked up now, so a test or wrapper can replace it
     args = build_parser().parse_args(argv)
     url = args.database
     if url is None:
