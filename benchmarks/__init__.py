@@ -1,0 +1,1 @@
+"""Benchmarks of MPEL Desk: measured and printed, never asserted (see benchmarks/README.md)."""

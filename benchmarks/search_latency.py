@@ -1,0 +1,492 @@
+"""Search and region-queue latency through MPEL Desk's own service, next to the same SQL run raw.
+
+    python -m benchmarks.search_latency --backend both          # builds (or reuses) 1,000,000 enquiries
+
+For each search key (hotline reference, Home Office reference, CTS reference, subject
+name with one- and two-word prefixes, nationality) and for the regions' queues, K
+queries drawn from the data are timed twice, interleaved:
+
+* service: ``EnquiryService.find`` / ``EnquiryService.region_queue`` with a real
+  ``UserRecord`` (a call agent for searches, the MPEL team leader for queues) -- the
+  path the UI takes: permission check, statement building, ORM session, rows turned
+  into ``EnquirySummary`` records (and, for queues, the calendar and sorting);
+* raw: the SQL text compiled from ``repositories.search_statement`` /
+  ``region_queue_statement`` for the dialect, executed with its parameters on a raw
+  DBAPI cursor (sqlite3 / psycopg), all rows fetched.  The compilation is done before
+  the clock starts.
+
+Candidate fixes (benchmarks/variants.py) are timed in the same loop: candidate SQL on the
+raw connection next to the current raw SQL, and the proposed service code next to the
+current service.  Every path runs once per query, in a rotating order.
+
+Latencies are printed, never asserted.  The target from the issue: service p95 within
+2x of raw SQL, and under 20 ms on SQLite.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Select, text
+
+from benchmarks import build_db
+from mpel_app.app import Services, open_database
+from mpel_app.db import repositories as repo
+from mpel_app.db.engine import make_engine
+from mpel_app.db.mappers import user_record
+from mpel_app.db.models import User
+from mpel_app.domain.calendar import REGION_CODES
+from mpel_app.domain.records import SearchKey, UserRecord
+
+SQLITE_TARGET_MS = 20.0
+RATIO_TARGET = 2.0
+DEFAULT_QUERIES = 200
+WARMUP = 20
+
+
+# ---------------------------------------------------------------- measurements
+
+
+@dataclass
+class Row:
+    """One line of the table: a search key (or the queue) on one backend."""
+
+    label: str
+    backend: str
+    queries: int
+    rows_avg: float
+    service_ms: list[float] = field(repr=False)
+    raw_ms: list[float] = field(repr=False)
+    mismatches: int = 0
+    note: str = ""
+
+    @property
+    def service_median(self) -> float:
+        return statistics.median(self.service_ms)
+
+    @property
+    def service_p95(self) -> float:
+        return percentile(self.service_ms, 95)
+
+    @property
+    def raw_median(self) -> float:
+        return statistics.median(self.raw_ms)
+
+    @property
+    def raw_p95(self) -> float:
+        return percentile(self.raw_ms, 95)
+
+    @property
+    def ratio(self) -> float:
+        return self.service_p95 / self.raw_p95 if self.raw_p95 else math.inf
+
+    def target_met(self) -> bool:
+        ok = self.ratio <= RATIO_TARGET
+        if self.backend == "sqlite":
+            ok = ok and self.service_p95 < SQLITE_TARGET_MS
+        return ok
+
+    def summary(self) -> dict:
+        return {"label": self.label, "backend": self.backend, "queries": self.queries,
+                "rows_avg": round(self.rows_avg, 1),
+                "service_median_ms": round(self.service_median, 2), "service_p95_ms": round(self.service_p95, 2),
+                "raw_median_ms": round(self.raw_median, 2), "raw_p95_ms": round(self.raw_p95, 2),
+                "ratio_p95": round(self.ratio, 2), "target_met": self.target_met(), "note": self.note}
+
+
+@dataclass
+class VariantRow:
+    """A candidate fix timed next to its baseline ("raw" SQL or the "service") on the same queries."""
+
+    label: str
+    backend: str
+    variant: str
+    baseline: str
+    queries: int
+    rows_avg: float
+    current_ms: list[float] = field(repr=False)
+    variant_ms: list[float] = field(repr=False)
+    mismatches: int = 0
+
+    def summary(self) -> dict:
+        return {"label": self.label, "backend": self.backend, "variant": self.variant, "baseline": self.baseline,
+                "queries": self.queries,
+                "rows_avg": round(self.rows_avg, 1),
+                "current_median_ms": round(statistics.median(self.current_ms), 2),
+                "current_p95_ms": round(percentile(self.current_ms, 95), 2),
+                "variant_median_ms": round(statistics.median(self.variant_ms), 2),
+                "variant_p95_ms": round(percentile(self.variant_ms, 95), 2),
+                "mismatches": self.mismatches}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def _ms(start: int) -> float:
+    return (time.perf_counter_ns() - start) / 1e6
+
+
+# ---------------------------------------------------------------- raw SQL
+
+
+class RawRunner:
+    """Executes compiled statements on a raw DBAPI connection (autocommit), fetching all rows."""
+
+    def __init__(self, url: str):
+        self.engine = make_engine(url)  # the app's own connect-time settings (SQLite pragmas)
+        self.dialect = self.engine.dialect
+        self._pooled = self.engine.raw_connection()
+        self.dbapi = self._pooled.driver_connection
+        if self.dialect.name == "postgresql":
+            self.dbapi.rollback()
+            self.dbapi.autocommit = True
+
+    def prepare(self, stmt: Select, values: dict | None = None) -> tuple[str, object]:
+        compiled = stmt.compile(dialect=self.dialect)
+        params = compiled.construct_params(values)
+        if compiled.positional:
+            return str(compiled), tuple(params[name] for name in compiled.positiontup)
+        return str(compiled), params
+
+    def run(self, sql: str, params) -> list[tuple]:
+        cur = self.dbapi.cursor()
+        try:
+            cur.execute(sql, params)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def execute_ddl(self, sql: str, analyze: str | None = None) -> None:
+        cur = self.dbapi.cursor()
+        try:
+            cur.execute(sql)
+            if analyze:
+                cur.execute(f"ANALYZE {analyze}")
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._pooled.invalidate()
+        self.engine.dispose()
+
+
+# ---------------------------------------------------------------- queries drawn from the data
+
+
+@dataclass
+class Workload:
+    reference: list[str]
+    ho_reference: list[str]
+    cts_reference: list[str]
+    name_one: list[str]
+    name_two: list[str]
+    nationality: list[str]
+
+
+def draw_workload(services: Services, count: int, seed: int) -> Workload:
+    """Search texts as a person would type them, drawn from random rows (so popular values come up often)."""
+    rng = random.Random(seed)
+    with services.engine.connect() as conn:
+        max_id = conn.execute(text("SELECT max(id) FROM enquiries")).scalar_one()
+        ids = rng.sample(range(1, max_id + 1), min(max_id, 40 * count))
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows += conn.execute(text(
+                "SELECT reference, ho_reference, cts_reference, subject_name, nationality FROM enquiries "
+                f"WHERE id IN ({', '.join(str(x) for x in chunk)})")).all()
+    rng.shuffle(rows)
+
+    def typed(word: str) -> str:
+        # A prefix of at least 3 letters, often the whole word; the case as the agent types it.
+        cut = len(word) if rng.random() < 0.4 else rng.randint(min(3, len(word)), len(word))
+        word = word[:cut]
+        return word.lower() if rng.random() < 0.7 else word
+
+    def words(name: str) -> list[str]:
+        return [w for w in name.replace(",", " ").replace("-", " ").split() if w]
+
+    refs = [r.reference for r in rows]
+    ho = [r.ho_reference for r in rows if r.ho_reference]
+    cts = [r.cts_reference for r in rows if r.cts_reference]
+    names = [words(r.subject_name) for r in rows if r.subject_name]
+    one = [typed(rng.choice(ws)) for ws in names]
+    two = [f"{typed(ws[0])} {typed(ws[-1])}" for ws in names if len(ws) >= 2]
+    nationality = [r.nationality if rng.random() < 0.5 else r.nationality.lower() for r in rows if r.nationality]
+    return Workload(reference=[r.lower() if rng.random() < 0.3 else r for r in refs][:count],
+                    ho_reference=ho[:count], cts_reference=cts[:count],
+                    name_one=one[:count], name_two=two[:count], nationality=nationality[:count])
+
+
+# ---------------------------------------------------------------- timing
+
+
+def time_paths(items: list, paths: dict[str, Callable[[object], int]],
+               warmup: int = WARMUP) -> tuple[dict[str, list[float]], dict[str, float], dict[str, int]]:
+    """Time every path on every item, the paths in a rotating order so none always runs first (or cold).
+
+    Returns per path: latencies (ms), mean rows returned, and how many items returned a
+    different row count from the first path (the app's service).
+    """
+    names = list(paths)
+    for item in items[:warmup]:
+        for name in names:
+            paths[name](item)
+    ms: dict[str, list[float]] = {n: [] for n in names}
+    rows = dict.fromkeys(names, 0)
+    mismatches = dict.fromkeys(names, 0)
+    for i, item in enumerate(items):
+        got = {}
+        for k in range(len(names)):
+            name = names[(i + k) % len(names)]
+            t = time.perf_counter_ns()
+            got[name] = paths[name](item)
+            ms[name].append(_ms(t))
+        for name in names:
+            rows[name] += got[name]
+            mismatches[name] += got[name] != got[names[0]]
+    n = max(1, len(items))
+    return ms, {k: v / n for k, v in rows.items()}, mismatches
+
+
+SEARCHES: tuple[tuple[str, SearchKey, str], ...] = (
+    ("hotline reference", SearchKey.REFERENCE, "reference"),
+    ("Home Office reference", SearchKey.HO_REFERENCE, "ho_reference"),
+    ("CTS reference", SearchKey.CTS_REFERENCE, "cts_reference"),
+    ("subject name, 1 word", SearchKey.SUBJECT_NAME, "name_one"),
+    ("subject name, 2 words", SearchKey.SUBJECT_NAME, "name_two"),
+    ("nationality", SearchKey.NATIONALITY, "nationality"),
+)
+QUEUE_LABEL = "region queue (each region)"
+
+
+def load_user(services: Services, user_id: int) -> UserRecord:
+    with services.uow.read() as s:
+        return user_record(s.get(User, user_id))
+
+
+def measure_backend(build: build_db.BuildResult, queries: int, seed: int, *, variants: bool = True,
+                    queue_queries: int | None = None,
+                    only: list[str] | None = None) -> tuple[list[Row], list[VariantRow]]:
+    from benchmarks import variants as candidates
+
+    services = open_database(build.url)
+    raw = RawRunner(build.url)
+    backend = build.backend
+    agent = load_user(services, build_db.AGENT_ID)
+    leader = load_user(services, build_db.LEADER_ID)
+    workload = draw_workload(services, queries, seed)
+    rows: list[Row] = []
+    variant_rows: list[VariantRow] = []
+
+    first_pass: dict[str, dict[str, list[float]]] = {}
+
+    def record(label: str, items: list, paths: dict, baselines: dict[str, str]) -> None:
+        ms, avg, bad = time_paths(items, paths, warmup=min(WARMUP, len(items)))
+        rows.append(Row(label, backend, len(items), avg["service"], ms["service"], ms["raw"], bad["raw"]))
+        first_pass[label] = ms
+        _progress(rows[-1])
+        for name, baseline in baselines.items():
+            variant_rows.append(VariantRow(label, backend, name, baseline, len(items), avg[name], ms[baseline],
+                                           ms[name], bad[name]))
+            _progress_variant(variant_rows[-1])
+
+    def record_indexed(label: str, items: list, paths: dict, baselines: dict[str, str]) -> None:
+        """Second pass, index present: candidates against the first pass's timings (no index)."""
+        ms, avg, bad = time_paths(items, paths, warmup=min(WARMUP, len(items)))
+        for name, baseline in baselines.items():
+            variant_rows.append(VariantRow(label, backend, name, baseline, len(items), avg[name],
+                                           first_pass[label][baseline], ms[name], bad[name]))
+            _progress_variant(variant_rows[-1])
+
+    def wanted(label: str) -> bool:
+        return not only or any(o.lower() in label.lower() for o in only)
+
+    try:
+        for label, key, attr in SEARCHES:
+            if not wanted(label):
+                continue
+            texts = getattr(workload, attr)
+            prepared = {t: raw.prepare(repo.search_statement(key, t)) for t in texts}
+            paths = {"service": lambda t, key=key: len(services.enquiries.find(agent, key, t)),
+                     "raw": lambda t: len(raw.run(*prepared[t]))}
+            baselines = {}
+            if variants:
+                for name, make in candidates.SEARCH_VARIANTS.get(key, {}).items():
+                    runners = {t: make(raw, t) for t in texts}
+                    paths[f"raw: {name}"] = lambda t, runners=runners: len(runners[t]())
+                    baselines[f"raw: {name}"] = "raw"
+                if key in candidates.PROPOSED_FIND_KEYS:
+                    paths["service: proposed"] = lambda t, key=key: candidates.proposed_find(services, agent, key, t)
+                    baselines["service: proposed"] = "service"
+            record(label, texts, paths, baselines)
+        # The queues: each region in turn, as the MPEL team leader (who may see every region).
+        n_queue = (queue_queries or queries) if wanted(QUEUE_LABEL) else 0
+        codes = [REGION_CODES[i % len(REGION_CODES)] for i in range(n_queue)]
+        prepared_q = {c: raw.prepare(repo.region_queue_statement(c)) for c in REGION_CODES}
+        paths = {"service": lambda c: len(services.enquiries.region_queue(leader, c)),
+                 "raw": lambda c: len(raw.run(*prepared_q[c]))}
+        baselines = {}
+        if variants:
+            paths["service: proposed"] = lambda c: candidates.proposed_region_queue(services, leader, c)
+            baselines["service: proposed"] = "service"
+        if codes:
+            record(QUEUE_LABEL, codes, paths, baselines)
+
+        if variants and any(wanted(label) and key in candidates.INDEXED_SEARCH_VARIANTS
+                            for label, key, _ in SEARCHES):
+            print(f"  {backend:10} creating {candidates.LIVE_INDEX} for the indexed candidates", file=sys.stderr)
+            raw.execute_ddl(candidates.LIVE_INDEX_DDL, analyze="enquiries")
+            try:
+                for label, key, attr in SEARCHES:
+                    if key not in candidates.INDEXED_SEARCH_VARIANTS or not wanted(label):
+                        continue
+                    texts = getattr(workload, attr)
+                    paths = {"service": lambda t, key=key: len(services.enquiries.find(agent, key, t))}
+                    baselines = {}
+                    for name, make in candidates.INDEXED_SEARCH_VARIANTS[key].items():
+                        runners = {t: make(raw, t) for t in texts}
+                        paths[f"raw: {name}"] = lambda t, runners=runners: len(runners[t]())
+                        baselines[f"raw: {name}"] = "raw"
+                    if key in candidates.PROPOSED_FIND_KEYS:
+                        paths["service: proposed + live index"] = (
+                            lambda t, key=key: candidates.proposed_find(services, agent, key, t))
+                        baselines["service: proposed + live index"] = "service"
+                    record_indexed(label, texts, paths, baselines)
+            finally:
+                raw.execute_ddl(f"DROP INDEX {candidates.LIVE_INDEX}")
+    finally:
+        raw.close()
+        services.close()
+    return rows, variant_rows
+
+
+# ---------------------------------------------------------------- output
+
+
+def _progress(row: Row) -> None:
+    print(f"  {row.backend:10} {row.label:28} service p95 {row.service_p95:8.2f} ms   raw p95 {row.raw_p95:8.2f} ms"
+          f"   rows {row.rows_avg:7.1f}" + (f"   ROW COUNT MISMATCHES: {row.mismatches}" if row.mismatches else ""),
+          file=sys.stderr, flush=True)
+
+
+def _progress_variant(row: VariantRow) -> None:
+    s = row.summary()
+    print(f"  {row.backend:10} {row.label:28} [{row.variant}] {row.baseline} p95 {s['current_p95_ms']:8.2f} ms  "
+          f"variant p95 {s['variant_p95_ms']:8.2f} ms" + (f"  MISMATCHES {row.mismatches}" if row.mismatches else ""),
+          file=sys.stderr, flush=True)
+
+
+def table(rows: list[Row]) -> str:
+    head = ("key", "backend", "queries", "rows (avg)", "service median", "service p95", "raw median", "raw p95",
+            "p95 ratio", "target met")
+    body = [(r.label, r.backend, str(r.queries), f"{r.rows_avg:.1f}", f"{r.service_median:.2f} ms",
+             f"{r.service_p95:.2f} ms", f"{r.raw_median:.2f} ms", f"{r.raw_p95:.2f} ms", f"{r.ratio:.2f}x",
+             ("yes" if r.target_met() else "NO") + (f" ({r.mismatches} count mismatches)" if r.mismatches else ""))
+            for r in rows]
+    return _grid(head, body)
+
+
+def variant_table(rows: list[VariantRow]) -> str:
+    head = ("key", "backend", "candidate", "rows (avg)", "current median", "current p95",
+            "candidate median", "candidate p95", "same rows")
+    body = []
+    for r in rows:
+        s = r.summary()
+        body.append((r.label, r.backend, r.variant, f"{r.rows_avg:.1f}", f"{s['current_median_ms']:.2f} ms",
+                     f"{s['current_p95_ms']:.2f} ms", f"{s['variant_median_ms']:.2f} ms",
+                     f"{s['variant_p95_ms']:.2f} ms", "yes" if not r.mismatches else f"NO ({r.mismatches})"))
+    return _grid(head, body)
+
+
+def _grid(head: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search_latency",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=build_db.DEFAULT_ROWS, help="enquiries (default %(default)s)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--queries", type=int, default=DEFAULT_QUERIES,
+                        help="queries timed per search key and for the queues (default %(default)s)")
+    parser.add_argument("--queue-queries", type=int, help="queue queries, if not --queries")
+    parser.add_argument("--seed", type=int, default=build_db.DEFAULT_SEED)
+    parser.add_argument("--with-region", type=float, default=build_db.DEFAULT_WITH_REGION,
+                        help="share of enquiries waiting in a region's queue (default %(default)s)")
+    parser.add_argument("--pg-url", help="use this PostgreSQL database instead of a throwaway cluster")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the SQLite database even if cached")
+    parser.add_argument("--no-variants", action="store_true", help="skip the candidate-fix SQL")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="time only the keys whose label contains TEXT (repeatable), e.g. --only name")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    spec = build_db.Spec(rows=args.rows, seed=args.seed, with_region=args.with_region)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    rows: list[Row] = []
+    variant_rows: list[VariantRow] = []
+    builds: list[build_db.BuildResult] = []
+    for backend in backends:
+        cluster = None
+        try:
+            if backend == "sqlite":
+                build = build_db.ensure_sqlite(spec, rebuild=args.rebuild)
+            else:
+                url = args.pg_url
+                if url is None:
+                    from tests.support.pgcluster import ThrowawayCluster
+
+                    print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
+                    cluster = ThrowawayCluster().start()
+                    url = cluster.create_database("mpel_bench")
+                build = build_db.build_postgresql(url, spec, rebuild=args.rebuild)
+            builds.append(build)
+            print(build.describe(), file=sys.stderr, flush=True)
+            r, v = measure_backend(build, args.queries, args.seed, variants=not args.no_variants,
+                                   queue_queries=args.queue_queries, only=args.only)
+            rows += r
+            variant_rows += v
+        finally:
+            if cluster is not None:
+                cluster.stop()
+
+    print()
+    for build in builds:
+        print(build.describe())
+    print()
+    print(f"Latency over {args.queries} queries per key (after {WARMUP} warm-up); target: service p95 <= "
+          f"{RATIO_TARGET:g}x raw p95, and < {SQLITE_TARGET_MS:g} ms on SQLite.")
+    print(table(rows))
+    if variant_rows:
+        print()
+        print('Candidate fixes on the same queries: "raw: ..." against the current raw SQL, '
+              '"service: proposed" against the current service:')
+        print(variant_table(variant_rows))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "builds": [{**asdict(b), "spec": asdict(b.spec)} for b in builds],
+            "rows": [r.summary() for r in rows], "variants": [v.summary() for v in variant_rows],
+        }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
