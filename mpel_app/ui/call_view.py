@@ -33,7 +33,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QRadioButton, QSizePolicy,
                                QVBoxLayout, QWidget)
@@ -47,7 +47,8 @@ from ..domain.urgency import IMMINENT_WINDOW, UrgentRouting, route_urgent_call
 from ..reports.record_sections import format_date, format_weekday_date
 from .context import DeskContext
 from .models import STATUS_LABELS, format_received, format_span, format_time, member_line
-from .widgets import ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named, text_box
+from .widgets import (ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named,
+                      screen_shortcut, tab_chain, text_box)
 
 COUNTDOWN_INTERVAL_MS = 30_000  # the removal countdown ticks twice a minute
 SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
@@ -573,19 +574,11 @@ class CallView(QWidget):
         self.message.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def _build_shortcuts(self) -> None:
-        def action(keys: list[str], slot) -> QAction:
-            act = QAction(self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            # Only while this screen (or a child) has focus: other views have their own keys.
-            act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.complete_action = action(["Ctrl+Return", "Ctrl+Enter"], self.complete_call)
-        self.further_action_action = action(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.further_action)
-        self.save_action = action(["Ctrl+S"], self.save_details)
-        self.send_urgent_action = action(["Ctrl+U"], self.send_urgent)
+        self.complete_action = screen_shortcut(self, ["Ctrl+Return", "Ctrl+Enter"], self.complete_call)
+        self.further_action_action = screen_shortcut(self, ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
+                                                     self.further_action)
+        self.save_action = screen_shortcut(self, "Ctrl+S", self.save_details)
+        self.send_urgent_action = screen_shortcut(self, "Ctrl+U", self.send_urgent)
 
     def _set_tab_order(self) -> None:
         chain = [*self.channel_buttons.values(), self.new_call_button, self.member_edit, self.caller_member,
@@ -597,8 +590,7 @@ class CallView(QWidget):
                  self.compassionate_check, self.open_last_button, self.save_button, self.complete_button,
                  self.further_action_button, self.send_urgent_button, self.plan_call_name, self.plan_call_phone,
                  self.spoken_to, self.called_number, self.call_time, self.record_button, self.finish_button]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
+        tab_chain(*chain)
 
     # ------------------------------------------------------------- public API
 

@@ -21,7 +21,7 @@ from html import escape
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt,
                             QTimer, Signal)
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QSplitter,
                                QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -30,7 +30,7 @@ from ..domain.records import RegionRecord, RotaRecord, UrgentContactRecord, Urge
 from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
-from .widgets import GROUP_STYLE, MessageLabel, buddy_label, button, error_text
+from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, screen_shortcut, tab_chain)
 
 REFRESH_INTERVAL_MS = 60_000
 # Less than this before removal: the countdown is shown in red and bold.
@@ -258,16 +258,9 @@ class DutyView(QWidget):
         layout.addWidget(keys, alignment=Qt.AlignRight)
         self.setStyleSheet(GROUP_STYLE)
 
-        ack = QAction(self)
-        ack.setShortcut(QKeySequence("Ctrl+K"))
-        ack.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-        ack.triggered.connect(self.acknowledge)
-        self.addAction(ack)
-        self.acknowledge_action = ack
-        for first, second in ((self.table, self.acknowledge_button), (self.acknowledge_button, self.region_combo),
-                              (self.region_combo, self.reassign_button), (self.reassign_button, self.open_button),
-                              (self.open_button, self.detail)):
-            QWidget.setTabOrder(first, second)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        tab_chain(self.table, self.acknowledge_button, self.region_combo, self.reassign_button, self.open_button,
+                  self.detail)
 
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_INTERVAL_MS)

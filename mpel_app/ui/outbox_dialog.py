@@ -30,7 +30,7 @@ from ..domain.permissions import Action
 from ..notify.outbox import FAILED, SENDING, OutboxItem, OutboxSummary
 from .context import DeskContext
 from .models import format_received
-from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, labelled, text_box
+from .widgets import (MessageLabel, button, dialog_buttons, error_text, heading, labelled, tab_chain, text_box)
 
 SaveChooser = Callable[[QWidget, str], "Path | None"]
 
@@ -253,10 +253,8 @@ class OutboxDialog(QDialog):
         layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(offline)
-        for first, second in ((self.table, self.retry_button), (self.retry_button, self.save_button),
-                              (self.save_button, self.mark_button), (self.mark_button, self.password_button),
-                              (self.password_button, self.close_button)):
-            QWidget.setTabOrder(first, second)
+        tab_chain(self.table, self.retry_button, self.save_button, self.mark_button, self.password_button,
+                  self.close_button)
         self._may_act = perm.allowed(ctx.user, Action.LOG_ENQUIRY)
         self._set_actions_enabled(False)
         self.resize(1180, 460)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox,
                                QHBoxLayout, QLabel, QSplitter, QTableView, QTextBrowser, QVBoxLayout,
                                QWidget)
@@ -29,7 +28,7 @@ from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
 from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled, named,
-                      text_box)
+                      screen_shortcut, tab_chain, text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
@@ -288,9 +287,7 @@ class FurtherActionView(_QueueBase):
         layout.addWidget(self.count_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
-        for first, second in ((self.table, self.answer_edit), (self.answer_edit, self.answer_button),
-                              (self.answer_button, self.region_combo), (self.region_combo, self.send_button)):
-            QWidget.setTabOrder(first, second)
+        tab_chain(self.table, self.answer_edit, self.answer_button, self.region_combo, self.send_button)
         self._set_actions_enabled(False)
         self._load_regions(self._fill_regions)
 
@@ -407,17 +404,9 @@ class RegionQueueView(_QueueBase):
         keys.setStyleSheet("color: #555;")
         layout.addWidget(keys, alignment=Qt.AlignRight)
 
-        ack = QAction(self)
-        ack.setShortcut(QKeySequence("Ctrl+K"))
-        ack.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-        ack.triggered.connect(self.acknowledge)
-        self.addAction(ack)
-        self.acknowledge_action = ack
-
-        for first, second in ((self.region_combo, self.table), (self.table, self.acknowledge_button),
-                              (self.acknowledge_button, self.file_needed), (self.file_needed, self.response_edit),
-                              (self.response_edit, self.complete_button)):
-            QWidget.setTabOrder(first, second)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        tab_chain(self.region_combo, self.table, self.acknowledge_button, self.file_needed, self.response_edit,
+                  self.complete_button)
         self._set_actions_enabled(False)
         self._load_regions(self._fill_regions)
 

@@ -30,7 +30,8 @@ from ..reports.record_sections import Section, format_date, is_withheld, record_
 from ..services.enquiries import MIN_DELETION_REASON
 from .context import DeskContext
 from .models import STATUS_LABELS, format_received
-from .widgets import ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled
+from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled,
+                      tab_chain)
 
 log = logging.getLogger(__name__)
 
@@ -314,10 +315,7 @@ class RecordDialog(QDialog):
         # Tab order follows reading order: left column, right column, then the enquiry.
         order = [w for title in _READING_ORDER for w in groups[title].findChildren(QWidget)
                  if w.focusPolicy() != Qt.NoFocus]
-        for first, second in zip(order, order[1:]):
-            QWidget.setTabOrder(first, second)
-        if order:
-            QWidget.setTabOrder(order[-1], self.print_button)
+        tab_chain(*order, self.print_button)
 
     def _group(self, section: Section) -> QGroupBox:
         box = QGroupBox(section.title)

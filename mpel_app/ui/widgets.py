@@ -19,7 +19,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget)
 
@@ -213,3 +213,20 @@ def dialog_buttons(dialog: QDialog, default: QPushButton, reject: QPushButton) -
     box.addButton(default, QDialogButtonBox.AcceptRole)
     box.addButton(reject, QDialogButtonBox.RejectRole)
     return box
+
+
+def screen_shortcut(widget: QWidget, keys: list[str] | str, slot) -> QAction:
+    """A keyboard shortcut that works only while this screen (or a child) has focus:
+    other views have their own keys."""
+    action = QAction(widget)
+    action.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
+    action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab moves through the widgets in the order given (reading order)."""
+    for first, second in zip(widgets, widgets[1:]):
+        QWidget.setTabOrder(first, second)
