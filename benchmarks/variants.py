@@ -21,11 +21,9 @@ how many rows a prefix range or a two-word combination matches.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, Select, and_, any_, bindparam, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, any_, bindparam, select
 
 from mpel_app.db import repositories as repo
 from mpel_app.db.models import Enquiry, SubjectNameToken
@@ -39,128 +37,18 @@ from mpel_app.domain.text import name_tokens
 if TYPE_CHECKING:
     from .search_latency import RawRunner
 
-# Plan choice.  One word: if it matches at most DRIVE_CAP enquiries, the search is "driven" from the
-# token index (those rows only are read); more, and matches are dense enough that walking
-# received_at newest first (the current statement) meets 200 of them quickly.  Several words: the
-# ids having every word are collected from the token index (driven by the rarest word, index-only),
-# unless even the rarest word has COUNT_CAP matches or more; if more than DRIVE_CAP enquiries have
-# every word, the newest-first walk is used.
-COUNT_CAP = 50_000
-DRIVE_CAP = 5_000
-
 # The index the "+ live index" candidates add: the newest-first walk skips deleted rows from the
 # index alone, so it reads an enquiry's row only when its name matches.  Same DDL on both databases.
 LIVE_INDEX = "ix_enquiries_live_received"
 LIVE_INDEX_DDL = f"CREATE INDEX {LIVE_INDEX} ON enquiries (received_at) WHERE deleted_at IS NULL"
 
 
-# ---------------------------------------------------------------- statements (what repositories.py would hold)
-
-
-def _bounds(prefix: str) -> tuple[str, str]:
-    """[lo, hi) of the strings starting with prefix (as repositories._prefix_range)."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _in_range(column, n: int):
-    return and_(column >= bindparam(f"lo{n}"), column < bindparam(f"hi{n}"))
-
-
-def _range_params(tokens: list[str]) -> dict[str, str]:
-    params = {}
-    for n, token in enumerate(tokens):
-        params[f"lo{n}"], params[f"hi{n}"] = _bounds(token)
-    return params
-
-
-# Built once and executed with parameters: building a SQLAlchemy statement costs ~0.3 ms.
-TOKEN_COUNT = select(func.count()).select_from(
-    select(SubjectNameToken.enquiry_id).where(_in_range(SubjectNameToken.token, 0))
-    .limit(bindparam("cap", type_=Integer)).subquery())
-"""Token-index entries starting with lo0 (index-only), counted no further than :cap."""
-
-
-def _having_every_word(words: int) -> Select:
-    """Ids of enquiries whose name has a word starting with each lo{n}, from the token index alone
-    (driven by lo0: pass the rarest word first)."""
-    t = aliased(SubjectNameToken)
-    stmt = select(t.enquiry_id).where(_in_range(t.token, 0))
-    for n in range(1, words):
-        x = aliased(SubjectNameToken)
-        stmt = stmt.where(exists().where(x.enquiry_id == t.enquiry_id, _in_range(x.token, n)))
-    return stmt
-
-
-@lru_cache(maxsize=None)
-def having_every_word(words: int) -> Select:
-    """At most DRIVE_CAP + 1 ids of enquiries having every word (index-only; pass the rarest first)."""
-    return _having_every_word(words).limit(DRIVE_CAP + 1)
-
-
-@lru_cache(maxsize=None)
-def newest_ids(words: int, dialect: str, limit: int) -> Select:
-    """The ids of the newest `limit` live enquiries having every word.
-
-    Reads only id, received_at and deleted_at of the matching rows.  On PostgreSQL the id list is
-    built first (= ANY(ARRAY(subquery))): as a semi-join the planner may instead walk received_at
-    backwards, the plan this replaces.
-    """
-    having = _having_every_word(words)
-    if dialect == "postgresql":
-        matches = Enquiry.id == any_(func.array(having.scalar_subquery()))
-    else:
-        matches = Enquiry.id.in_(having)
-    return (select(Enquiry.id).where(Enquiry.deleted_at.is_(None), matches)
-            .order_by(Enquiry.received_at.desc()).limit(limit))
-
-
-@lru_cache(maxsize=None)
-def by_ids(limit: int) -> Select:
-    return (repo.summary_select().where(Enquiry.id.in_(bindparam("ids", expanding=True)))
-            .order_by(Enquiry.received_at.desc()).limit(limit))
-
-
-def plan_subject_name(count: Callable[[str, int], int], having: Callable[[list[str]], list[int]],
-                      tokens: list[str]) -> tuple[str, list[str], list[int]]:
-    """The decision, shared by the proposed service code and its raw twin.
-
-    Returns (kind, the words rarest first, ids): kind "none" (nothing matches), "driven-one"
-    (one word, at most DRIVE_CAP matches), "driven-ids" (several words; ids are every enquiry
-    having them all) or "dense" (use the current newest-first statement).
-    """
-    cap = DRIVE_CAP + 1 if len(tokens) == 1 else COUNT_CAP
-    counts = {t: count(t, cap) for t in tokens}
-    order = sorted(tokens, key=counts.__getitem__)
-    rarest = counts[order[0]]
-    if rarest == 0:
-        return "none", order, []
-    if len(tokens) == 1:
-        return ("driven-one" if rarest <= DRIVE_CAP else "dense"), order, []
-    if rarest >= COUNT_CAP:
-        return "dense", order, []
-    ids = having(order)
-    if len(ids) > DRIVE_CAP:
-        return "dense", order, []
-    return ("driven-ids" if ids else "none"), order, ids
-
-
-def subject_name_summaries(session, text: str, limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
-    """The proposed repositories function for SearchKey.SUBJECT_NAME."""
-    tokens = name_tokens(text)
-    if not tokens:
-        return []
-    kind, order, ids = plan_subject_name(
-        lambda t, cap: session.scalar(TOKEN_COUNT, {**_range_params([t]), "cap": cap}),
-        lambda ts: list(session.scalars(having_every_word(len(ts)), _range_params(ts))),
-        tokens)
-    if kind == "none":
-        return []
-    if kind == "dense":
-        return repo.summaries(session, repo.search_statement(SearchKey.SUBJECT_NAME, text, limit))
-    if kind == "driven-one":
-        dialect = session.get_bind().dialect.name
-        ids = list(session.scalars(newest_ids(1, dialect, limit), _range_params(order)))
-    return repo.summaries(session, by_ids(limit).params(ids=sorted(set(ids))))
+# The plan and its statements are the app's own (mpel_app/db/name_search.py), so what is timed
+# here is what the desk runs.
+from mpel_app.db.name_search import (COUNT_CAP, DRIVE_CAP, TOKEN_COUNT, by_ids,  # noqa: E402
+                                     having_every_word, newest_ids, plan_subject_name,
+                                     subject_name_summaries)
+from mpel_app.db.name_search import range_params as _range_params  # noqa: E402
 
 
 # ---------------------------------------------------------------- raw SQL runners

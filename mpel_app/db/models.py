@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint, false, true)
+                        UniqueConstraint, false, text, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime, search_key
@@ -83,6 +83,10 @@ class Enquiry(Base):
         Index("ix_enquiries_queue", "region_code", "status", "due_date"),
         Index("ix_enquiries_status_received", "status", "received_at"),
         Index("ix_enquiries_nationality", "nationality_folded", "received_at"),
+        # Name search walks live enquiries newest first; skipping deleted ones from the index alone
+        # means a row is read only when its name matches (see db/name_search.py).
+        Index("ix_enquiries_live_received", "received_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(9), unique=True)

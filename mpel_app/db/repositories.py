@@ -104,13 +104,13 @@ def search_statement(key: SearchKey, text: str, limit: int = SEARCH_LIMIT) -> Se
         return stmt.where(Enquiry.reference == normalise_reference(text)).limit(limit)
     if key is SearchKey.HO_REFERENCE:
         value = normalise_reference(text)
-        return stmt.where(Enquiry.ho_reference == value).order_by(Enquiry.received_at.desc()).limit(limit) if value else None
+        return stmt.where(Enquiry.ho_reference == value).order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit) if value else None
     if key is SearchKey.CTS_REFERENCE:
         value = normalise_reference(text)
-        return stmt.where(Enquiry.cts_reference == value).order_by(Enquiry.received_at.desc()).limit(limit) if value else None
+        return stmt.where(Enquiry.cts_reference == value).order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit) if value else None
     if key is SearchKey.NATIONALITY:
         value = fold(text)
-        return stmt.where(Enquiry.nationality_folded == value).order_by(Enquiry.received_at.desc()).limit(limit) if value else None
+        return stmt.where(Enquiry.nationality_folded == value).order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit) if value else None
     if key is SearchKey.SUBJECT_NAME:
         tokens = name_tokens(text)
         if not tokens:
@@ -119,7 +119,7 @@ def search_statement(key: SearchKey, text: str, limit: int = SEARCH_LIMIT) -> Se
         for token in tokens:
             stmt = stmt.where(exists().where(
                 SubjectNameToken.enquiry_id == Enquiry.id, _prefix_range(SubjectNameToken.token, token)))
-        return stmt.order_by(Enquiry.received_at.desc()).limit(limit)
+        return stmt.order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit)
     raise ValueError(f"unknown search key {key!r}")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
+from ..db.name_search import subject_name_summaries
 from ..db.models import Enquiry, Member, Region
 from ..domain import permissions as perm
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
@@ -287,6 +288,9 @@ class EnquiryService(EnquiryUseCases):
         perm.require(actor, Action.FIND_ENQUIRY)
         key = SearchKey(key)
         text = clean_text(text, field="Search text", max_length=200)
+        if key is SearchKey.SUBJECT_NAME:
+            with self._uow.read() as s:
+                return subject_name_summaries(s, text, limit)
         stmt = repo.search_statement(key, text, limit)
         if stmt is None:
             return []
