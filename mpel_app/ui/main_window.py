@@ -48,6 +48,9 @@ from .record_dialog import Opener, RecordDialog
 
 log = logging.getLogger(__name__)
 
+CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
+             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
+
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
 
@@ -141,6 +144,9 @@ class MainWindow(QMainWindow):
             self.region_queue_view = self._add_view("queues", "RegionQueueView", "Region queue")
         if perm.allowed(user, Action.DUTY_BOARD):
             self.duty_view = self._add_view("duty_view", "DutyView", "Duty")
+        self.letters_view = None
+        if user.has(*CTS_ROLES):  # MPs' letters on CTS (issue 4): each role's workstack
+            self.letters_view = self._add_view("letters_view", "LettersView", "Letters")
         self.find_view = FindView(ctx)
         self._register(self.find_view, "Find")
         self.admin_view = None

@@ -148,10 +148,10 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
     ("agent", ["New call", "Find"]),
     ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
     ("am_lse", ["New call", "Region queue", "Find"]),
-    ("case_owner", ["Find"]),
+    ("case_owner", ["Letters", "Find"]),
     ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
     ("duty", ["New call", "Region queue", "Duty", "Find"]),
-    ("unit_leader", ["Find", "Administration"]),  # the duty rota is theirs to keep
+    ("unit_leader", ["Letters", "Find", "Administration"]),  # the duty rota is theirs to keep
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):
     world = build_world(sqlite_services)

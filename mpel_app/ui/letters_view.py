@@ -1,0 +1,324 @@
+"""CTS letters: each role's workstack for a unit, and "get next case" (issue 4).
+
+``LettersView(ctx)`` shows, for the role and unit chosen at the top, the
+letters that role has to act on now, grouped under the service's section
+headings and, within each, in the service's order (urgent first, then by
+stage deadline).  Each line has its stage deadline, the reply (case)
+deadline and its status against the stage deadline, in words and colour.
+Enter or a double-click opens the letter (``LetterDialog``); F5 reloads; a
+case owner's "Get next case" takes the unit's most pressing unowned case and
+opens it.  Every service call runs through the TaskRunner.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+
+from ..domain.letter_records import LetterRecord, LetterSummary
+from ..domain.records import QueueStatus, Role
+from .context import DeskContext
+from .letter_dialog import LetterDialog
+from .models import format_due
+from .widgets import MessageLabel, buddy_label, button, error_text, screen_shortcut, tab_chain
+
+CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
+             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
+UNIT_ROLES = (Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER, Role.UNIT_TEAM_LEADER)
+
+COLUMNS = ("Section", "Reference", "Kind", "Member", "Subject", "Stage", "Stage deadline", "Reply due", "Status",
+           "Urgent")
+STATUS_COLUMN = COLUMNS.index("Status")
+STATUS_WORDS = {QueueStatus.ON_TIME: "On time", QueueStatus.DUE_SOON: "Due soon", QueueStatus.OVERDUE: "Overdue",
+                QueueStatus.URGENT: "Urgent"}
+# Dark text on a pale tint (4.5:1 or better); the words say the same, for those who cannot see the colour.
+STATUS_COLOURS = {QueueStatus.ON_TIME: ("#1b5e20", "#e3f4e4"), QueueStatus.DUE_SOON: ("#7a4a00", "#fff1c9"),
+                  QueueStatus.OVERDUE: ("#9b0000", "#fde2e2"), QueueStatus.URGENT: ("#9b0000", "#fde2e2")}
+
+
+def has_cts_role(ctx: DeskContext) -> bool:
+    return ctx.user.has(*CTS_ROLES)
+
+
+def grouped(items: Sequence[LetterSummary]) -> list[LetterSummary]:
+    """Lines under their section headings, sections in the order they first appear, lines in the service's order."""
+    order: dict[str, int] = {}
+    for item in items:
+        order.setdefault(item.section, len(order))
+    return sorted(items, key=lambda i: order[i.section])  # stable: keeps the service's order within a section
+
+
+class LetterTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._items: list[LetterSummary] = []
+
+    def set_items(self, items: Sequence[LetterSummary]) -> None:
+        self.beginResetModel()
+        self._items = grouped(items)
+        self.endResetModel()
+
+    def items(self) -> list[LetterSummary]:
+        return list(self._items)
+
+    def item(self, row: int) -> LetterSummary | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, letter_id: int) -> int:
+        return next((r for r, i in enumerate(self._items) if i.id == letter_id), -1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        item = self.item(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.DisplayRole:
+            return self._text(item, column)
+        if role == Qt.ToolTipRole:
+            return f"{item.reference}: {item.section}"
+        status = item.status
+        if column == "Status" and status is not None:
+            if role == Qt.ForegroundRole:
+                return QBrush(QColor(STATUS_COLOURS[status][0]))
+            if role == Qt.BackgroundRole:
+                return QBrush(QColor(STATUS_COLOURS[status][1]))
+        if role == Qt.FontRole and ((column == "Status" and status in (QueueStatus.OVERDUE, QueueStatus.URGENT))
+                                    or (column == "Urgent" and item.urgent)):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ForegroundRole and column == "Urgent" and item.urgent:
+            return QBrush(QColor("#9b0000"))
+        return None
+
+    @staticmethod
+    def _text(item: LetterSummary, column: str) -> str:
+        if column == "Section":
+            return item.section
+        if column == "Reference":
+            return item.reference
+        if column == "Kind":
+            return item.kind.value.capitalize()
+        if column == "Member":
+            return item.member_name
+        if column == "Subject":
+            return item.subject_name
+        if column == "Stage":
+            return item.state.label
+        if column == "Stage deadline":
+            return format_due(item.stage_deadline)
+        if column == "Reply due":
+            return format_due(item.reply_deadline)
+        if column == "Status":
+            return STATUS_WORDS.get(item.status, "") if item.status else ""
+        if column == "Urgent":
+            return "URGENT" if item.urgent else ""
+        return ""
+
+
+class LettersView(QWidget):
+    """The signed-in user's CTS workstacks."""
+
+    title = "Letters"
+    loaded = Signal()  # the workstack was (re)loaded
+    dialog_opened = Signal(object)  # a LetterDialog, for the window and tests
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.dialogs: dict[int, LetterDialog] = {}
+        self._seq = 0
+        self._selected_id: int | None = None
+
+        self.role_combo = QComboBox()
+        for role in CTS_ROLES:
+            if role in ctx.user.roles:
+                self.role_combo.addItem(role.label, role.value)
+        self.unit_combo = QComboBox()
+        self.unit_combo.addItem("All my units", "")
+        self.summary_label = QLabel()
+        self.summary_label.setAccessibleName("Workstack summary")
+        self.summary_label.setStyleSheet("font-weight: bold;")
+        self.next_button = button("&Get next case", "Take the unit's most pressing case nobody owns yet, and open it",
+                                  auto_default=True)
+        self.next_button.clicked.connect(self.get_next_case)
+        self.next_button.setVisible(ctx.user.has(Role.CASE_OWNER, Role.SENIOR_CASEWORKER))
+        self.open_button = button("&Open case", "Open the selected letter (Enter)", auto_default=True)
+        self.open_button.clicked.connect(self.open_selected)
+        self.refresh_button = button("&Refresh", "Reload the workstack (F5)", auto_default=True)
+        self.refresh_button.clicked.connect(self.refresh)
+
+        self.model = LetterTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Workstack")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.activated.connect(lambda index: self._open_row(index.row()))
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.message = MessageLabel(keep_space=True)
+
+        top = QHBoxLayout()
+        top.addWidget(buddy_label("Ro&le:", self.role_combo))
+        top.addWidget(self.role_combo)
+        top.addSpacing(12)
+        top.addWidget(buddy_label("&Unit:", self.unit_combo))
+        top.addWidget(self.unit_combo)
+        top.addSpacing(12)
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(self.next_button)
+        top.addWidget(self.open_button)
+        top.addWidget(self.refresh_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        keys = QLabel("Enter or double-click opens the letter  ·  F5 refresh  ·  Alt+G get next case")
+        keys.setAccessibleName("Keyboard shortcuts")
+        keys.setStyleSheet("color: #555;")
+        layout.addWidget(keys, alignment=Qt.AlignRight)
+
+        screen_shortcut(self, "F5", self.refresh)
+        tab_chain(self.role_combo, self.unit_combo, self.table, self.next_button, self.open_button,
+                  self.refresh_button)
+        self.role_combo.currentIndexChanged.connect(lambda _i: self._role_changed())
+        self.unit_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._load_units()
+
+    # ------------------------------------------------------------- public API
+
+    def role(self) -> Role | None:
+        value = self.role_combo.currentData()
+        return Role(value) if value else None
+
+    def unit(self) -> str | None:
+        return self.unit_combo.currentData() or None
+
+    def refresh(self) -> None:
+        role = self.role()
+        if role is None:
+            self.message.show_error("You have no CTS role: ask an administrator.")
+            return
+        ctx, unit = self._ctx, self.unit() if role in UNIT_ROLES else None
+        self._seq += 1
+        seq = self._seq
+
+        def done(items: list[LetterSummary]) -> None:
+            if seq == self._seq:
+                self._show_items(items)
+
+        def failed(exc: Exception) -> None:
+            if seq == self._seq:
+                self.model.set_items([])
+                self.summary_label.clear()
+                self.message.show_error(error_text(exc))
+                self.loaded.emit()
+
+        ctx.runner.submit(lambda: ctx.services.letters.workstack(ctx.user, role, unit), done, failed)
+
+    def selected(self) -> LetterSummary | None:
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def open_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.message.show_error("Select a letter in the workstack first.")
+            return
+        self._open_row(index.row())
+
+    def open_letter(self, letter_id: int) -> LetterDialog:
+        dialog = self.dialogs.get(letter_id)
+        if dialog is None:
+            dialog = LetterDialog(self._ctx, letter_id, self)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.changed.connect(lambda _id: self.refresh())
+            dialog.destroyed.connect(lambda _o=None, i=letter_id: self.dialogs.pop(i, None))
+            self.dialogs[letter_id] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def get_next_case(self) -> None:
+        ctx, unit = self._ctx, self.unit()
+
+        def done(rec: LetterRecord | None) -> None:
+            if rec is None:
+                self.message.show_info("No case is waiting for a case owner in your unit.")
+                return
+            self.message.show_ok(f"{rec.reference} is now yours.")
+            self.refresh()
+            self.open_letter(rec.id)
+
+        ctx.runner.submit(lambda: ctx.services.letters.get_next_case(ctx.user, unit), done,
+                          lambda exc: self.message.show_error(error_text(exc)))
+
+    # ---------------------------------------------------------------- helpers
+
+    def _load_units(self) -> None:
+        ctx = self._ctx
+
+        def done(codes: list[str]) -> None:
+            self.unit_combo.blockSignals(True)
+            for code in codes:
+                self.unit_combo.addItem(code, code)
+            self.unit_combo.blockSignals(False)
+            self._role_changed()
+
+        ctx.runner.submit(lambda: ctx.services.units.units_of(ctx.user.id), done,
+                          lambda exc: self.message.show_error(error_text(exc)))
+
+    def _role_changed(self) -> None:
+        self.unit_combo.setEnabled(self.role() in UNIT_ROLES and self.unit_combo.count() > 1)
+        self.refresh()
+
+    def _show_items(self, items: list[LetterSummary]) -> None:
+        keep = self._selected_id
+        self.model.set_items(items)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COLUMNS.index("Subject"), header.ResizeMode.Stretch)
+        counts = {s: sum(1 for i in items if i.status is s) for s in QueueStatus}
+        urgent = sum(1 for i in items if i.urgent)
+        self.summary_label.setText(f"{len(items)} letter{'s' if len(items) != 1 else ''} — {urgent} urgent, "
+                                   f"{counts[QueueStatus.OVERDUE]} overdue, {counts[QueueStatus.DUE_SOON]} due soon")
+        row = self.model.row_of(keep) if keep is not None else -1
+        if row < 0 and items:
+            row = 0
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.loaded.emit()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.item(current.row()) if current.isValid() else None
+        if item is not None:
+            self._selected_id = item.id
+
+    def _open_row(self, row: int) -> None:
+        item = self.model.item(row)
+        if item is not None:
+            self.open_letter(item.id)
