@@ -22,15 +22,16 @@ from html import escape
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt,
                             QTimer, Signal)
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QSplitter,
-                               QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout,
+                               QWidget)
 
 from ..domain.calendar import LONDON
 from ..domain.records import RegionRecord, RotaRecord, UrgentContactRecord, UrgentItem
 from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
-from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, screen_shortcut, tab_chain)
+from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, record_table,
+                      screen_shortcut, tab_chain)
 
 REFRESH_INTERVAL_MS = 60_000
 # Less than this before removal: the countdown is shown in red and bold.
@@ -193,17 +194,7 @@ class DutyView(QWidget):
         self.count_label.setAccessibleName("Urgent items waiting")
         self.count_label.setStyleSheet("font-weight: bold;")
         self.model = UrgentItemModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Urgent items not acknowledged")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_table(self.model, "Urgent items not acknowledged")
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)

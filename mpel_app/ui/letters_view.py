@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget)
 
 from ..domain.letter_records import LetterRecord, LetterSummary
 from ..domain.records import QueueStatus, Role
 from .context import DeskContext
 from .letter_dialog import LetterDialog
 from .models import format_due
-from .widgets import MessageLabel, buddy_label, button, error_text, screen_shortcut, tab_chain
+from .widgets import (MessageLabel, buddy_label, button, error_text, record_table, screen_shortcut, tab_chain)
 
 CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
              Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
@@ -162,17 +162,8 @@ class LettersView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
 
         self.model = LetterTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Workstack")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = record_table(self.model, "Workstack")
+        self.table.horizontalHeader().setStretchLastSection(False)  # the Subject column takes the spare width
         self.table.activated.connect(lambda index: self._open_row(index.row()))
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -17,9 +17,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox,
-                               QHBoxLayout, QLabel, QSplitter, QTableView, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
 from ..domain.permissions import Action
@@ -28,29 +27,12 @@ from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
 from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled, named,
-                      screen_shortcut, tab_chain, text_box)
+                      record_table, screen_shortcut, tab_chain, text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
 REGION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.DUE,
                   Column.QUEUE_STATUS, Column.ACKNOWLEDGED, Column.FILE_NEEDED)
-
-
-def _table(model: SummaryTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    # Tab leaves the table for the actions; arrows move between rows.
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setHighlightSections(False)
-    table.setAlternatingRowColors(True)
-    return table
 
 
 class CaseDetail(QTextBrowser):
@@ -130,7 +112,7 @@ class _QueueBase(QWidget):
         self._detail_seq = 0
         self._record: EnquiryRecord | None = None
         self.model = SummaryTableModel(columns, self, headers=headers)
-        self.table = _table(self.model, table_name)
+        self.table = record_table(self.model, table_name)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
         self.detail = CaseDetail()

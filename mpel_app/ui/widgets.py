@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QTableView, QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget)
 
 from ..domain.errors import MpelError
@@ -230,3 +230,20 @@ def tab_chain(*widgets: QWidget) -> None:
     """Tab moves through the widgets in the order given (reading order)."""
     for first, second in zip(widgets, widgets[1:]):
         QWidget.setTabOrder(first, second)
+
+
+def record_table(model, name: str) -> QTableView:
+    """A read-only list of records: whole rows, one at a time; Tab leaves it, arrows move in it."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setHighlightSections(False)
+    table.setAlternatingRowColors(True)
+    return table
