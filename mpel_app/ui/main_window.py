@@ -548,6 +548,14 @@ class MainWindow(QMainWindow):
         self.ctx.runner.submit(self.ctx.services.urgent.escalate_overdue, done,
                                lambda exc: log.warning("escalating overdue urgent items failed: %s", exc))
 
+        def enforced(references: list[str]) -> None:
+            if references and not self._closed:
+                self.statusBar().showMessage("Enforced under the two-day rule: " + ", ".join(references), 30_000)
+
+        # The CTS two-day rule runs on the same clock: idempotent, so any desk may run it.
+        self.ctx.runner.submit(self.ctx.services.letters.two_day_sweep, enforced,
+                               lambda exc: log.warning("the two-day sweep failed: %s", exc))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self._closed = True
         for dialog in list(self.record_dialogs.values()):

@@ -264,3 +264,19 @@ def test_find_view_and_window_chrome_are_accessible(qtbot, sqlite_services):
     window = _window(qtbot, sqlite_services, world.agent)
     window.find()
     assert_accessible(window.find_view)
+
+
+def test_the_desk_runs_the_two_day_rule(qtbot, sqlite_services, clock):
+    """A letter left undecided past its two working days is enforced by any open desk's timer."""
+    from mpel_app.domain.correspondence import LetterState
+    from tests.support.letters_world import build_letters_world
+
+    letters = build_letters_world(sqlite_services)
+    rec = letters.register()
+    sqlite_services.letters.allocate(letters.mpcs, rec.id, "ASY1")
+    clock.advance(days=7)
+    window = _window(qtbot, sqlite_services, letters.admin)
+    qtbot.waitUntil(lambda: sqlite_services.letters.get(letters.admin, rec.id).enforced, timeout=10_000)
+    after = sqlite_services.letters.get(letters.admin, rec.id)
+    assert after.state == LetterState.ALLOCATED and after.enforced
+    window.close()
