@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
-from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt,
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt,
                             QTimer, Signal)
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QSplitter, QTextBrowser, QVBoxLayout,
@@ -30,8 +30,8 @@ from ..domain.records import RegionRecord, RotaRecord, UrgentContactRecord, Urge
 from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
-from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, record_table,
-                      screen_shortcut, tab_chain)
+from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text,
+                      record_table, screen_shortcut, tab_chain)
 
 REFRESH_INTERVAL_MS = 60_000
 # Less than this before removal: the countdown is shown in red and bold.
@@ -158,7 +158,7 @@ class UrgentItemModel(QAbstractTableModel):
         return None
 
 
-class DutyView(QWidget):
+class DutyView(QWidget, RecordTableMixin):
     """Tonight's rota and the board of unacknowledged urgent items, for the duty manager."""
 
     title = "Duty"
@@ -287,16 +287,6 @@ class DutyView(QWidget):
 
         self._ctx.runner.submit(work, done, failed)
 
-    def selected(self) -> UrgentItem | None:
-        index = self.table.currentIndex()
-        return self.model.item(index.row()) if index.isValid() else None
-
-    def select_reference(self, reference: str) -> bool:
-        row = next((r for r, i in enumerate(self.model.items()) if i.reference == reference), -1)
-        if row >= 0:
-            self._select_row(row)
-        return row >= 0
-
     def acknowledge(self) -> None:
         item = self._require_selected()
         if item is None:
@@ -396,12 +386,6 @@ class DutyView(QWidget):
         if had_focus:
             self.table.setFocus()
         self.loaded.emit()
-
-    def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.ClearAndSelect
-                                                    | QItemSelectionModel.Rows)
-        self._current_changed(index, QModelIndex())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.item(current.row()) if current.isValid() else None

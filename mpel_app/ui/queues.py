@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -26,8 +26,8 @@ from ..domain.records import EnquiryRecord, EnquirySummary, QueueStatus, RegionR
 from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
-from .widgets import (GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled, named,
-                      record_table, screen_shortcut, tab_chain, text_box)
+from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, in_row,
+                      labelled, named, record_table, screen_shortcut, tab_chain, text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
@@ -97,7 +97,7 @@ class CaseDetail(QTextBrowser):
                      f"<table cellspacing='0'>{body}</table>")
 
 
-class _QueueBase(QWidget):
+class _QueueBase(QWidget, RecordTableMixin):
     """What both queues share: a table on the left, the selected case on the right, inline messages."""
 
     open_record = Signal(int)
@@ -125,16 +125,6 @@ class _QueueBase(QWidget):
     def record(self) -> EnquiryRecord | None:
         """The selected case as last loaded (with its version), or None."""
         return self._record
-
-    def selected(self) -> EnquirySummary | None:
-        index = self.table.currentIndex()
-        return self.model.item(index.row()) if index.isValid() else None
-
-    def select_reference(self, reference: str) -> bool:
-        row = next((r for r, i in enumerate(self.model.items()) if i.reference == reference), -1)
-        if row >= 0:
-            self._select_row(row)
-        return row >= 0
 
     # ---------------------------------------------------------------- helpers
 
@@ -181,13 +171,6 @@ class _QueueBase(QWidget):
         if had_focus:
             self.table.setFocus()
         self.loaded.emit()
-
-    def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
-        # A reset model does not report the row as changed when it is the same row: load anyway.
-        self._current_changed(index, QModelIndex())
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.item(current.row()) if current.isValid() else None

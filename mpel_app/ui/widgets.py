@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QTableView, QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget)
@@ -247,3 +247,27 @@ def record_table(model, name: str) -> QTableView:
     table.horizontalHeader().setHighlightSections(False)
     table.setAlternatingRowColors(True)
     return table
+
+
+class RecordTableMixin:
+    """Selection helpers for a view with `self.table` over `self.model` (items with .reference).
+
+    The view provides `_current_changed(current, previous)`, which loads the selected item.
+    """
+
+    def selected(self):
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def select_reference(self, reference: str) -> bool:
+        row = next((r for r, i in enumerate(self.model.items()) if i.reference == reference), -1)
+        if row >= 0:
+            self._select_row(row)
+        return row >= 0
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        # A reset model does not report the row as changed when it is the same row: load anyway.
+        self._current_changed(index, QModelIndex())
