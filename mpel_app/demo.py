@@ -17,7 +17,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
@@ -26,6 +26,7 @@ from .db import repositories as repo
 from .db.models import Enquiry, Member, Region, SubjectNameToken
 from .domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from .domain.errors import ValidationError
+from .domain.opening_hours import OPENING_HOURS
 from .domain.phones import normalise_phone
 from .domain.records import CallerKind, Channel, EnquiryStatus, MemberRecord, Role, UserRecord
 from .domain.targets import regional_response_due
@@ -659,20 +660,23 @@ def _window(now: datetime, calendar) -> tuple[list[date], bool]:
 
 
 def _share_of_day_gone(day: date, now: datetime) -> float:
-    opened, closes = _opening(day), datetime.combine(day, time(18, 0), tzinfo=LONDON)
+    opened, closes = _opening(day), _closing(day)
     return max(0.02, min(1.0, (now - opened) / (closes - opened)))
 
 
 def _opening(day: date) -> datetime:
-    """Opening hours (domain-rules §1): Mon–Thu 09:00, Fri 10:30."""
-    return datetime.combine(day, time(10, 30) if day.weekday() == 4 else time(9, 0), tzinfo=LONDON)
+    """Opening hours come from the one table of them (domain/opening_hours.py)."""
+    return datetime.combine(day, OPENING_HOURS[day.weekday()][0], tzinfo=LONDON)
+
+
+def _closing(day: date) -> datetime:
+    return datetime.combine(day, OPENING_HOURS[day.weekday()][1], tzinfo=LONDON)
 
 
 def _receipt_time(rng: random.Random, day: date, now: datetime, is_today: bool, *,
                   latest: bool = False) -> datetime:
     """A moment in the opening hours of day (before now, if day is today); latest: in its last 20 minutes."""
-    start = _opening(day)
-    end = datetime.combine(day, time(18, 0), tzinfo=LONDON)
+    start, end = _opening(day), _closing(day)
     if is_today:
         end = min(end, now.astimezone(LONDON) - timedelta(minutes=2))
     if latest:
