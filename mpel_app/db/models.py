@@ -320,6 +320,15 @@ class Letter(Base):
     # Agency staff [CORR 2.5]: visible only to the named handlers (letter_handlers), never to the staff member.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     staff_member: Mapped[str] = mapped_column(String(64), default="")  # username, when they have one
+    # The staff member's line manager, told of the letter so they can consider the Civil Service Code [CORR 2.5].
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_letters_line_manager"))
+    line_manager_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Several MPs writing about one person [CORR 2.6]: every letter of the group points at the first one
+    # registered (the group's own id); ``constituency_mp`` marks the writer who is the person's constituency MP.
+    link_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", name="fk_letters_link_group"), index=True)
+    constituency_mp: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    different_points: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Who signs [CORR 1.8], decided by MPCS.
     signatory_kind: Mapped[str | None] = mapped_column(String(16))
     signatory_who: Mapped[str] = mapped_column(String(120), default="")
