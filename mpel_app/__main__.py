@@ -297,6 +297,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from .ui.context import DeskContext
     from .ui.login import FirstAdminDialog, LoginDialog
     from .ui.main_window import MainWindow
+    from .ui.drafts import user_draft_store
     from .ui.task_runner import TaskRunner
     from .ui.widgets import error_text
 
@@ -334,7 +335,8 @@ def run_gui(args: argparse.Namespace) -> int:
         login = LoginDialog(services, runner, demo=startup.demo, username=username)
         if login.exec() != QDialog.Accepted or login.user is None:
             return 0
-        ctx = DeskContext(services=services, user=login.user, runner=runner)
+        ctx = DeskContext(services=services, user=login.user, runner=runner,
+                          drafts=user_draft_store(login.user.username, url))
         label = describe_database(url) + (" (demo data)" if args.demo else "")
         window = MainWindow(ctx, database_label=label,
                             idle_lock_minutes=settings.idle_lock_minutes)

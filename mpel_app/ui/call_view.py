@@ -24,6 +24,10 @@ The steps follow the MPEL telephone guidance (domain-rules §2 and §5):
    then clears the form for the next call.  The form resets for the next
    call after every finish; a failed save or send keeps everything typed.
 
+What is typed into a verified call is autosaved to a local draft
+(``ui.drafts``) a moment after each change and deleted once saved; after a
+crash the next start offers it back.
+
 Every service call goes through the TaskRunner; this module only reads
 widgets on the UI thread and hands plain values to the worker.
 """
@@ -46,12 +50,14 @@ from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, En
 from ..domain.urgency import IMMINENT_WINDOW, UrgentRouting, route_urgent_call
 from ..reports.record_sections import format_date, format_weekday_date
 from .context import DeskContext
+from .drafts import CallDraft
 from .models import STATUS_LABELS, format_received, format_span, format_time, member_line
 from .widgets import (ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named,
                       screen_shortcut, tab_chain, text_box)
 
 COUNTDOWN_INTERVAL_MS = 30_000  # the removal countdown ticks twice a minute
 SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
+DRAFT_DELAY_MS = 1_500  # autosave once typing pauses: a crash loses at most the last second or two
 MAX_SUGGESTIONS = 8
 
 KEYS_HINT = ("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  Ctrl+Shift+Enter Further Action Case  ·  "
@@ -203,6 +209,15 @@ class CallView(QWidget):
         self._countdown_timer.setInterval(COUNTDOWN_INTERVAL_MS)
         self._countdown_timer.timeout.connect(self.update_urgent_preview)
         self._countdown_timer.start()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
+        self._recovery_offered = False
+        for edit in self._draft_texts().values():
+            edit.textChanged.connect(self._typed)
+        for box in self._draft_flags().values():
+            box.toggled.connect(self._typed)
 
     # ------------------------------------------------------------------ build
 
@@ -630,6 +645,7 @@ class CallView(QWidget):
                 return
         channel = self.channel()
         self._reset_form()
+        self.discard_draft()  # the agent chose to leave the open call (or none was open)
 
         def done(rec: EnquiryRecord) -> None:
             self._set_record(rec)
@@ -968,13 +984,15 @@ class CallView(QWidget):
             else:
                 self._set_record(saved)
                 self.message.show_ok(f"{saved.reference} saved at {format_time(self._ctx.services.clock.now())}.")
+            self.discard_draft()
 
         self._submit(work, done, self.message)
 
     def _finished(self, rec: EnquiryRecord, text: str) -> None:
         self._last_finished = rec
-        self._reset_form()
         self._record = None
+        self._reset_form()
+        self.discard_draft()
         self._apply_state()
         self.call_changed.emit(None)
         self._show_no_call()
@@ -1377,3 +1395,115 @@ class CallView(QWidget):
         super().showEvent(event)
         if self._record is None and self.focusWidget() is None:
             self._focus_channel()
+        if not self._recovery_offered:
+            self._recovery_offered = True
+            QTimer.singleShot(0, self.offer_recovery)
+
+    # ------------------------------------------------------------------ drafts
+
+    def _draft_texts(self) -> dict:
+        return {"caseworker_name": self.caseworker_name, "subject_name": self.subject_name, "dob": self.dob_edit,
+                "nationality": self.nationality, "ho_reference": self.ho_reference,
+                "cts_reference": self.cts_reference, "question": self.question, "answer": self.answer,
+                "removal_date": self.removal_date, "removal_time": self.removal_time}
+
+    def _draft_flags(self) -> dict:
+        return {"caller_caseworker": self.caller_caseworker, "check_constituency": self.check_constituency,
+                "check_representative": self.check_representative, "check_third_party": self.check_third_party,
+                "check_identity": self.check_identity, "written_confirmation": self.written_confirmation,
+                "imminent": self.imminent_check, "compassionate": self.compassionate_check}
+
+    def _typed(self, *_args) -> None:
+        rec = self._record
+        if (self._ctx.drafts is not None and rec is not None and rec.status is EnquiryStatus.OPEN
+                and rec.passcode_verified):
+            self._draft_timer.start()
+
+    def write_draft(self) -> None:
+        """Write what is typed into the open, verified call to the local draft now."""
+        self._draft_timer.stop()
+        rec = self._record
+        if self._ctx.drafts is None or rec is None or rec.status is not EnquiryStatus.OPEN \
+                or not rec.passcode_verified:
+            return
+        fields: dict[str, object] = {
+            name: (edit.toPlainText() if hasattr(edit, "toPlainText") else edit.text())
+            for name, edit in self._draft_texts().items()}
+        fields.update({name: box.isChecked() for name, box in self._draft_flags().items()})
+        try:
+            self._ctx.drafts.save(CallDraft(enquiry_id=rec.id, reference=rec.reference,
+                                            record_version=rec.version,
+                                            saved_at=self._ctx.services.clock.now(), fields=fields))
+        except OSError as exc:
+            self.message.show_error(f"Could not keep a local copy of what you typed ({exc.strerror}): "
+                                    "save with Ctrl+S.")
+
+    def discard_draft(self) -> None:
+        self._draft_timer.stop()
+        if self._ctx.drafts is not None:
+            self._ctx.drafts.clear()
+
+    def confirm_recover(self, draft: CallDraft) -> bool:
+        """Ask whether to restore a draft left by a crash; restoring is the default."""
+        box = QMessageBox(QMessageBox.Question, "Recover unsaved call?",
+                          f"MPEL Desk closed before {draft.reference} was saved. What you had typed at "
+                          f"{format_time(draft.saved_at)} on {format_date(draft.saved_at.astimezone(LONDON).date())}"
+                          " was kept.\n\nRestore it into the call screen?", parent=self)
+        restore = box.addButton("Restore", QMessageBox.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(restore)
+        box.exec()
+        return box.clickedButton() is not discard
+
+    def offer_recovery(self) -> None:
+        """After a crash: offer back the call typed but not saved, if there is one."""
+        drafts = self._ctx.drafts
+        draft = drafts.load() if drafts is not None else None
+        if draft is None or self._record is not None or self._busy:
+            return
+        if not self.confirm_recover(draft):
+            drafts.clear()
+            return
+        svc, user = self._ctx.services.enquiries, self._ctx.user
+
+        def done(rec: EnquiryRecord) -> None:
+            if rec.status is not EnquiryStatus.OPEN or not rec.passcode_verified:
+                # Kept on disk: the text is still the agent's, to be copied from the details shown.
+                status = STATUS_LABELS.get(rec.status, rec.status.value).lower()
+                self.message.show_error(f"{rec.reference} is no longer open ({status}), so the recovered text "
+                                        "cannot go back into it: copy it from the window shown. The draft is kept "
+                                        "until you start a new call.")
+                self._show_unusable_draft(draft)
+                return
+            self._reset_form()
+            self._set_record(rec)
+            self._fill_from_draft(draft)
+            note = ""
+            if rec.version != draft.record_version:
+                note = " It has been changed since by someone else: check before saving."
+            self.message.show_info(f"Recovered what was typed into {rec.reference} at "
+                                   f"{format_time(draft.saved_at)}, not yet saved: check it and press Ctrl+S.{note}")
+            self.subject_name.setFocus()
+
+        self._submit(lambda: svc.get(user, draft.enquiry_id), done, self.message)
+
+    def _fill_from_draft(self, draft: CallDraft) -> None:
+        for name, edit in self._draft_texts().items():
+            value = draft.fields.get(name)
+            if isinstance(value, str):
+                (edit.setPlainText if hasattr(edit, "setPlainText") else edit.setText)(value)
+        for name, box in self._draft_flags().items():
+            value = draft.fields.get(name)
+            if isinstance(value, bool):
+                box.setChecked(value)
+        if self.caller_caseworker.isChecked():
+            self._caller_kind_changed(True)
+
+    def _show_unusable_draft(self, draft: CallDraft) -> None:
+        lines = [f"{name.replace('_', ' ')}: {value}" for name, value in draft.fields.items()
+                 if isinstance(value, str) and value.strip()]
+        box = QMessageBox(QMessageBox.Information, "Recovered text", f"Typed into {draft.reference} at "
+                          f"{format_time(draft.saved_at)}, not saved:", parent=self)
+        box.setDetailedText("\n".join(lines) or "(nothing was typed)")
+        box.exec()
