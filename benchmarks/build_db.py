@@ -6,7 +6,8 @@ loaded, with the driver's fastest path -- ``executemany`` in big batches on SQLi
 ``COPY`` (psycopg ``cursor.copy``) on PostgreSQL.  The secondary indexes of
 ``enquiries`` and ``subject_name_tokens`` are dropped for the load and re-created
 from the migration's own DDL afterwards (the same indexes, built in one sort each),
-then ``ANALYZE`` runs.
+then ``ANALYZE`` runs.  On SQLite the triggers that keep the FTS5 name index are
+dropped too, and the index is filled in one pass after the load.
 
 The data are deterministic for a (rows, seed) pair:
 
@@ -45,6 +46,7 @@ from sqlalchemy import create_engine
 
 from mpel_app.app import open_database
 from mpel_app.db import migrate
+from mpel_app.db.name_search import FTS_TABLE, REBUILD_NAME_INDEX
 from mpel_app.domain.calendar import HOTLINE_PREFIX, REGION_CODES
 from mpel_app.domain.text import fold, name_tokens
 from mpel_app.services.security import hash_secret
@@ -479,9 +481,13 @@ def ensure_sqlite(spec: Spec, *, rebuild: bool = False) -> BuildResult:
         indexes = [sql for (sql,) in conn.execute(
             "SELECT sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN (?, ?)",
             LOADED_TABLES)]
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name IN (?, ?)",
+                                LOADED_TABLES).fetchall()
         conn.execute("BEGIN")
         for sql in indexes:
             conn.execute(f"DROP INDEX {sql.split()[2]}")
+        for name, _ in triggers:  # they would rewrite an FTS5 row per token loaded
+            conn.execute(f"DROP TRIGGER {name}")
         _insert_sqlite(conn, "users", USER_COLUMNS, dataset.users(password_hash))
         _insert_sqlite(conn, "members", MEMBER_COLUMNS, dataset.members(passcode_hash))
         n_enq = n_tok = 0
@@ -498,6 +504,14 @@ def ensure_sqlite(spec: Spec, *, rebuild: bool = False) -> BuildResult:
         _log(f"  rows loaded ({time.perf_counter() - started:.0f} s); re-creating {len(indexes)} indexes")
         for sql in indexes:
             conn.execute(sql)
+        if triggers:
+            _log(f"  filling the FTS5 name index ({time.perf_counter() - started:.0f} s)")
+            conn.execute("BEGIN")
+            for sql in REBUILD_NAME_INDEX:
+                conn.execute(sql)
+            for _, sql in triggers:
+                conn.execute(sql)
+            conn.execute("COMMIT")
         conn.execute("ANALYZE")
         conn.execute("PRAGMA journal_mode=WAL")  # what the app sets on every connection
         _check_tokens_sqlite(conn)
@@ -544,11 +558,16 @@ def _insert_sqlite(conn: sqlite3.Connection, table: str, columns: tuple[str, ...
 
 def _check_tokens_sqlite(conn: sqlite3.Connection) -> None:
     """The loaded tokens must be exactly what the app would have written."""
+    fts = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()[0]
     rows = conn.execute("SELECT id, subject_name FROM enquiries WHERE subject_name != '' ORDER BY id LIMIT 2000")
     for eid, name in rows.fetchall():
         have = {t for (t,) in conn.execute("SELECT token FROM subject_name_tokens WHERE enquiry_id = ?", (eid,))}
         if have != {t[:80] for t in name_tokens(name)}:
             raise AssertionError(f"tokens of enquiry {eid} ({name!r}) are {sorted(have)}")
+        if fts:
+            doc = conn.execute(f"SELECT tokens FROM {FTS_TABLE} WHERE rowid = ?", (eid,)).fetchone()
+            if doc is None or set(doc[0].split()) != have:
+                raise AssertionError(f"the FTS5 name index of enquiry {eid} holds {doc}")
 
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -1,69 +1,80 @@
-"""Candidate fixes, timed next to the current code on the same queries (see README "What we found").
+"""The app's own statements on the raw connection, and candidate alternatives timed next to them.
 
-Two kinds, both picked up by search_latency.measure_backend:
-
-* raw SQL candidates (``SEARCH_VARIANTS``, and ``INDEXED_SEARCH_VARIANTS`` timed with
-  LIVE_INDEX present): the statements a fix would send, executed on the raw DBAPI
-  connection exactly like the "raw" column, so they compare with the current SQL and
-  not with ORM costs;
-* proposed service paths (``proposed_find``, ``proposed_region_queue``): the service
-  method as it would read after the fix, written against the app's own UnitOfWork and
-  models, so the end-to-end effect is measured before anyone edits mpel_app.
-
-The subject-name fix ("probe, then drive"), in short: count each typed word's matches in
-the token index (index-only, capped); if the words match few enquiries together, collect
-their ids from the token index, driven by the rarest word, and read only those rows; if they
-match many, matches are dense and the current plan (walk received_at newest first, probing
-the token index) finds 200 quickly.  Neither database's planner makes that choice itself:
-SQLite always walks received_at (all million rows for a rare name), and PostgreSQL misjudges
-how many rows a prefix range or a two-word combination matches.
+* ``raw_subject_name`` / ``raw_queue_page``: what the "raw" column runs for the two
+  paths whose SQL is more than one statement.  They make the same decisions as the
+  app (``name_search.plan_with_fts`` / ``plan_subject_name``,
+  ``repositories.read_queue_page``) with the SQL compiled up front, so the ratio
+  service/raw measures what the Python side adds, not a different plan.
+* ``SEARCH_VARIANTS``: candidate SQL per search key, on the same raw connection,
+  compared with the raw column: for subject names, the plain single statement the
+  plan replaced and the token-index plan the FTS5 index replaced on SQLite.
+* ``PROPOSED_FIND``: candidate service code (compared with the service column), run
+  over the app's own UnitOfWork, so the end-to-end effect is measured before anyone
+  edits mpel_app.  Empty while there is no open proposal.
+* ``PROPOSED_ENGINE``: candidate engine settings, the whole service timed over a second
+  engine that has them.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, any_, bindparam, select
+from sqlalchemy import any_, bindparam, or_, select
 
 from mpel_app.db import repositories as repo
-from mpel_app.db.models import Enquiry, SubjectNameToken
-from mpel_app.domain import permissions as perm
+from mpel_app.db.models import ClosureDay
+from mpel_app.db.name_search import (FTS_MATCHES, FTS_NEWEST, COUNT_CAP, DRIVE_CAP, FTS_DRIVE_CAP, TOKEN_COUNT,
+                                     by_ids,
+                                     fts_query, having_every_word, newest_ids, plan_subject_name, plan_with_fts,
+                                     prefix_params)
 from mpel_app.domain.calendar import REGION_NATION, region_calendar
-from mpel_app.domain.permissions import Action
-from mpel_app.domain.records import Channel, EnquiryStatus, EnquirySummary, SearchKey
-from mpel_app.domain.targets import queue_status
+from mpel_app.domain.records import SearchKey
+from mpel_app.domain.targets import due_bands
 from mpel_app.domain.text import name_tokens
+from mpel_app.services.enquiries import QUEUE_PAGE_SIZE
 
 if TYPE_CHECKING:
     from .search_latency import RawRunner
 
-# The index the "+ live index" candidates add: the newest-first walk skips deleted rows from the
-# index alone, so it reads an enquiry's row only when its name matches.  Same DDL on both databases.
-LIVE_INDEX = "ix_enquiries_live_received"
-LIVE_INDEX_DDL = f"CREATE INDEX {LIVE_INDEX} ON enquiries (received_at) WHERE deleted_at IS NULL"
+
+# ---------------------------------------------------------------- the app's plans, raw
 
 
-# The plan and its statements are the app's own (mpel_app/db/name_search.py), so what is timed
-# here is what the desk runs.
-from mpel_app.db.name_search import (COUNT_CAP, DRIVE_CAP, TOKEN_COUNT, by_ids,  # noqa: E402
-                                     having_every_word, newest_ids, plan_subject_name,
-                                     subject_name_summaries)
-from mpel_app.db.name_search import range_params as _range_params  # noqa: E402
-
-
-# ---------------------------------------------------------------- raw SQL runners
-
-
-def _raw_probe_then_drive(raw: RawRunner, text: str) -> Callable[[], list]:
-    """The same decisions (plan_subject_name) on the raw connection; SQL compiled up front."""
+def raw_subject_name(raw: RawRunner, text: str) -> Callable[[], list]:
+    """name_search.subject_name_summaries' decisions and statements on the raw connection."""
     tokens = name_tokens(text)
-    counts = {(t, cap): raw.prepare(TOKEN_COUNT, {**_range_params([t]), "cap": cap})
+    if not tokens:
+        return lambda: []
+    if not raw.has_fts:
+        return _raw_token_plan(raw, text)
+    q = fts_query(tokens)
+    matches = raw.prepare(FTS_MATCHES, {"q": q, "cap": FTS_DRIVE_CAP + 1})
+    newest = raw.prepare(FTS_NEWEST, {"q": q, "limit": repo.SEARCH_LIMIT})
+    dense = raw.prepare(repo.search_statement(SearchKey.SUBJECT_NAME, text))
+    fetch = _by_ids_runner(raw)
+
+    def run() -> list:
+        kind = plan_with_fts(raw.run(*matches)[0][0])
+        if kind == "none":
+            return []
+        if kind == "dense":
+            return raw.run(*dense)
+        return fetch([r[0] for r in raw.run(*newest)])
+
+    return run
+
+
+def _raw_token_plan(raw: RawRunner, text: str) -> Callable[[], list]:
+    """The token-index plan ("probe, then drive": plan_subject_name) on the raw connection."""
+    tokens = name_tokens(text)
+    counts = {(t, cap): raw.prepare(TOKEN_COUNT, {**prefix_params([t]), "cap": cap})
               for t in tokens for cap in (DRIVE_CAP + 1, COUNT_CAP)}
     having = {}
     for first in tokens:
         order = [first, *(t for t in tokens if t != first)]
-        having[first] = raw.prepare(having_every_word(len(order)), _range_params(order))
-    newest_one = raw.prepare(newest_ids(1, raw.dialect.name, repo.SEARCH_LIMIT), _range_params(tokens[:1]))
+        having[first] = raw.prepare(having_every_word(len(order)), prefix_params(order))
+    newest_one = raw.prepare(newest_ids(1, raw.dialect.name, repo.SEARCH_LIMIT), prefix_params(tokens[:1]))
     dense = raw.prepare(repo.search_statement(SearchKey.SUBJECT_NAME, text))
     fetch = _by_ids_runner(raw)
 
@@ -84,8 +95,8 @@ def _raw_probe_then_drive(raw: RawRunner, text: str) -> Callable[[], list]:
 def _by_ids_runner(raw: RawRunner) -> Callable[[list[int]], list]:
     """The newest 200 summaries among ids: IN (?, ?, ...) on SQLite, = ANY(array) on PostgreSQL."""
     if raw.dialect.name == "postgresql":
-        sql, params = raw.prepare(repo.summary_select().where(Enquiry.id == any_(bindparam("ids", value=[])))
-                                  .order_by(Enquiry.received_at.desc()).limit(repo.SEARCH_LIMIT))
+        sql, params = raw.prepare(repo.summary_select().where(repo.E.id == any_(bindparam("ids", value=[])))
+                                  .order_by(repo.E.received_at.desc(), repo.E.id.desc()).limit(repo.SEARCH_LIMIT))
         return lambda ids: raw.run(sql, {**params, "ids": ids})
     compiled = by_ids(repo.SEARCH_LIMIT).params(ids=[0]).compile(dialect=raw.dialect)
     text, names, base = str(compiled), compiled.positiontup, compiled.construct_params()
@@ -103,78 +114,77 @@ def _by_ids_runner(raw: RawRunner) -> Callable[[list[int]], list]:
     return run
 
 
-def _raw_in_all(raw: RawRunner, text: str) -> Callable[[], list]:
-    """The obvious rewrite, for comparison: every word as id IN (token subquery); the planner decides."""
-    stmt = repo.summary_select()
-    for token in name_tokens(text):
-        stmt = stmt.where(Enquiry.id.in_(select(SubjectNameToken.enquiry_id)
-                                         .where(repo._prefix_range(SubjectNameToken.token, token))))
-    sql, params = raw.prepare(stmt.order_by(Enquiry.received_at.desc()).limit(repo.SEARCH_LIMIT))
+def raw_queue_page(raw: RawRunner, code: str, today: date) -> Callable[[], int]:
+    """EnquiryService.region_queue_page's statements on the raw connection: the whole queue's counts,
+    then the first page part by part (repositories.read_queue_page).  The due-date bands are worked
+    out once, up front."""
+    nation = REGION_NATION[code]
+    closures = [r[0] for r in raw.run(*raw.prepare(
+        select(ClosureDay.day).where(or_(ClosureDay.nation == nation, ClosureDay.nation == "ALL"))))]
+    bands = due_bands(today, region_calendar(code, [date.fromisoformat(str(d)) for d in closures]))
+    counts = raw.prepare(repo.queue_counts_statement(), repo.queue_counts_params(code, bands))
+
+    def execute(stmt, params: dict) -> list:
+        return raw.run(*raw.cached(stmt, params))
+
+    def run() -> int:
+        sizes = repo.queue_part_sizes(raw.run(*counts)[0])
+        return len(repo.read_queue_page(execute, code, None, QUEUE_PAGE_SIZE + 1, sizes)[:QUEUE_PAGE_SIZE])
+
+    return run
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _raw_plain(raw: RawRunner, text: str) -> Callable[[], list]:
+    sql, params = raw.prepare(repo.search_statement(SearchKey.SUBJECT_NAME, text))
     return lambda: raw.run(sql, params)
 
 
-# Raw SQL candidates per search key: name -> (raw runner, text) -> a callable that runs the candidate.
+# Raw SQL candidates per search key: name -> (raw runner, text) -> a callable that runs the candidate
+# (or None: no candidate on this database).
 SEARCH_VARIANTS: dict[SearchKey, dict[str, Callable[[RawRunner, str], Callable[[], list]]]] = {
     SearchKey.SUBJECT_NAME: {
-        "every word as id IN (subquery)": _raw_in_all,
-        "probe, then drive": _raw_probe_then_drive,
-    },
-}
-# Candidates timed in a second pass, with LIVE_INDEX created (and dropped afterwards).
-INDEXED_SEARCH_VARIANTS: dict[SearchKey, dict[str, Callable[[RawRunner, str], Callable[[], list]]]] = {
-    SearchKey.SUBJECT_NAME: {
-        "current SQL + live index": lambda raw, text: _raw_current(raw, SearchKey.SUBJECT_NAME, text),
-        "probe, then drive + live index": _raw_probe_then_drive,
+        "plain single statement": _raw_plain,
+        # Where the FTS5 index answers (SQLite), the plan it replaced; elsewhere it is the raw column.
+        "token-index plan (no FTS5)": lambda raw, text: _raw_token_plan(raw, text) if raw.has_fts else None,
     },
 }
 
+# Candidate service paths per search key: name -> (services, actor, text) -> rows returned.
+PROPOSED_FIND: dict[SearchKey, dict[str, Callable]] = {}
 
-def _raw_current(raw: RawRunner, key: SearchKey, text: str) -> Callable[[], list]:
-    sql, params = raw.prepare(repo.search_statement(key, text))
-    return lambda: raw.run(sql, params)
+# Candidate engine settings (db/engine.py), per backend: the whole service -- every search key and
+# the queue -- is timed again over a second engine changed by these functions.
+def with_connect_statements(*statements: str) -> Callable:
+    """Each new connection runs ``statements`` first."""
+    def tune(services):
+        from sqlalchemy import event
 
+        @event.listens_for(services.engine, "connect")
+        def _run(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            for sql in statements:
+                cur.execute(sql)
+            cur.close()
 
-# ---------------------------------------------------------------- proposed service paths
-
-PROPOSED_FIND_KEYS = frozenset({SearchKey.SUBJECT_NAME})
-
-
-def proposed_find(services, actor, key: SearchKey, text: str) -> int:
-    """EnquiryService.find with the subject-name fix; other keys unchanged."""
-    if key is not SearchKey.SUBJECT_NAME:
-        return len(services.enquiries.find(actor, key, text))
-    perm.require(actor, Action.FIND_ENQUIRY)
-    with services.uow.read() as s:
-        return len(subject_name_summaries(s, text))
-
-
-def summaries_with_status(session, stmt: Select, status_for=None) -> list[EnquirySummary]:
-    """repositories.summaries, proposed: optionally give each item its queue status as it is built
-    (one object per row instead of building it and then copying it)."""
-    out = []
-    for r in session.execute(stmt):
-        urgent, acknowledged, due = r[14], r[12] is not None, r[11]
-        out.append(EnquirySummary(
-            id=r[0], reference=r[1], channel=Channel(r[2]), status=EnquiryStatus(r[3]), received_at=r[4],
-            member_name=r[5] or "", subject_name=r[6], nationality=r[7], ho_reference=r[8], cts_reference=r[9],
-            region_code=r[10], due_date=due, acknowledged=acknowledged, file_needed=r[13], urgent=urgent,
-            queue_status=status_for(due, urgent and not acknowledged) if status_for and due else None))
-    return out
+        services.engine.dispose()  # connections made before the listener go
+        return services
+    return tune
 
 
-def proposed_region_queue(services, actor, code: str) -> int:
-    """EnquiryService.region_queue, proposed: no dataclasses.asdict (a deep copy per item); the status
-    is set as each summary is built; SQL already orders by (due_date, id), so urgent items are moved
-    to the front with a stable partition instead of a sort."""
-    if not perm.may_work_region(actor, code):
-        raise PermissionError(code)
-    today = services.enquiries._today()
-    with services.uow.read() as s:
-        calendar = region_calendar(code, repo.closures_for(s, REGION_NATION[code]))
-        items = summaries_with_status(
-            s, repo.region_queue_statement(code),
-            lambda due, urgent: queue_status(due, today, calendar, urgent=urgent))
-    urgent = [i for i in items if i.urgent and not i.acknowledged]
-    if urgent:
-        items = urgent + [i for i in items if not (i.urgent and not i.acknowledged)]
-    return len(items)
+def without_pre_ping(services):
+    """No ``SELECT 1`` round trip each time a connection leaves the pool (pool_pre_ping=False)."""
+    services.engine.pool._pre_ping = False  # the pool's own flag; a disposed pool is recreated with it
+    services.engine.dispose()
+    return services
+
+
+# SQLite's default page cache is 2 MiB, so most index pages a search touches come from the OS
+# cache, a copy and a parse each; a name search reads a few thousand of them.  PostgreSQL's pool
+# pings every connection it hands out.
+PROPOSED_ENGINE: dict[str, dict[str, Callable]] = {
+    "sqlite": {"page cache 64 MiB": with_connect_statements("PRAGMA cache_size = -65536")},
+    "postgresql": {"no pool pre-ping": without_pre_ping},
+}

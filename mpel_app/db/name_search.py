@@ -1,64 +1,102 @@
-"""Subject-name search that stays fast for rare and common names alike ("probe, then drive").
+"""Subject-name search that stays fast for rare and common names alike: the plan is chosen here.
 
 Neither database's planner chooses well on its own: SQLite always walks
 enquiries newest first probing the token index (a full scan for a rare name),
-PostgreSQL misjudges how many rows two common words match. So the plan is
-chosen here, from counts read off the token index alone:
+PostgreSQL misjudges how many rows two common words match.  So this module
+first finds out how many enquiries the typed words match together, capped,
+and then either
 
-1. Count each typed word's matches in the token index (index-only, capped).
-2. One word with at most DRIVE_CAP matches, or several words whose rarest
-   leads to at most DRIVE_CAP enquiries having them all: read just those
-   enquiries (by id) and keep the newest.
-3. Otherwise the matches are dense, and walking received_at newest first meets
-   enough of them quickly: the plain statement from repositories.
+* reads just those enquiries ("driven": at most a few thousand of them) and
+  keeps the newest, or
+* when they match many, walks received_at newest first with the plain
+  statement from repositories ("dense"): matches are then common enough to
+  meet 200 of them quickly.
 
-Measured in benchmarks/ (1,000,000 enquiries): SQLite p95 from ~0.8-0.9 s down
-to ~15 ms (one word) and ~27 ms (two common words).
+How the matches are counted:
+
+* SQLite, where migration 0008 built ``subject_name_fts`` (FTS5, prefix
+  indexes, one row per enquiry): the words are intersected in its posting
+  lists.  Two common words ("mohamm khan": 100,000 and 40,000 enquiries)
+  intersect in ~2 ms, where probing the token index once per candidate took
+  20-40 ms.  The newest of the matches come from the small index
+  ``ix_enquiries_live_id_received`` instead of each match's wide row.
+* PostgreSQL, or SQLite without FTS5 ("probe, then drive"): count each word's
+  matches in the token index (index-only, capped), then collect the ids having
+  every word, driven by the rarest word.
+
+Every plan returns exactly what the plain statement returns:
+tests/db/test_name_search.py checks it on both databases.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, and_, any_, bindparam, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Connection, Integer, Select, any_, bindparam, exists, func, select, text
+from sqlalchemy.orm import Session
 
 from ..domain.records import EnquirySummary, SearchKey
 from ..domain.text import name_tokens
 from . import repositories as repo
-from .models import Enquiry, SubjectNameToken
+from .models import SubjectNameToken
 
 COUNT_CAP = 50_000
 DRIVE_CAP = 5_000
+# With FTS5, up to this many matches are read by id (~1 us each from the id -> received_at
+# index); more are dense enough for the newest-first walk (~0.5 us per enquiry walked, about
+# 200 x 1,000,000 / matches of them).  The two cost the same near 8,000 matches at 1,000,000.
+FTS_DRIVE_CAP = 8_000
+
+FTS_TABLE = "subject_name_fts"
 
 
-def _bounds(prefix: str) -> tuple[str, str]:
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def is_name_index_table(name: str) -> bool:
+    """The FTS5 table and its shadow tables: kept by triggers (migration 0008), not declared in the models."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
 
 
-def _in_range(column, n: int):
-    return and_(column >= bindparam(f"lo{n}"), column < bindparam(f"hi{n}"))
+# What migration 0008 fills the FTS5 table with, for a bulk loader that drops the triggers while it
+# loads subject_name_tokens (benchmarks/build_db.py) and then fills the table in one pass.
+REBUILD_NAME_INDEX = (
+    f"DELETE FROM {FTS_TABLE}",
+    f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') "
+    "FROM subject_name_tokens GROUP BY enquiry_id",
+    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')",
+)
 
 
-def range_params(tokens: list[str]) -> dict[str, str]:
-    params = {}
-    for n, token in enumerate(tokens):
-        params[f"lo{n}"], params[f"hi{n}"] = _bounds(token)
-    return params
+def fts_query(tokens: list[str]) -> str:
+    """Every word begins some word of the name.  Tokens are runs of letters and digits (name_tokens),
+    so quoting cannot be escaped; the quotes keep FTS5 from reading a token as an operator ("or")."""
+    return " ".join(f'"{token}"*' for token in tokens)
 
 
-# Built once and executed with parameters: building a statement costs ~0.3 ms a time.
+# SQLite only.  INDEXED BY: without it SQLite reads each match's row by its primary key, ~10x
+# slower than the id -> received_at index (SQLAlchemy renders no SQLite index hints, hence text()).
+_FTS_PRESENT = text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"
+                    ).bindparams(name=FTS_TABLE)
+FTS_MATCHES = text(f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT :cap)")
+FTS_NEWEST = text(
+    "SELECT id FROM enquiries INDEXED BY ix_enquiries_live_id_received "
+    f"WHERE deleted_at IS NULL AND id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q) "
+    "ORDER BY received_at DESC, id DESC LIMIT :limit")
+
+
+# The token-index plan's statements, built once and executed with parameters (building a
+# statement costs ~0.3 ms a time); Core columns, like repositories'.
+E, T = repo.E, repo.T
+prefix_params = repo.prefix_params
+
 TOKEN_COUNT = select(func.count()).select_from(
-    select(SubjectNameToken.enquiry_id).where(_in_range(SubjectNameToken.token, 0))
-    .limit(bindparam("cap", type_=Integer)).subquery())
+    select(T.enquiry_id).where(repo._prefix_range(T.token, 0)).limit(bindparam("cap", type_=Integer)).subquery())
 
 
 def _having_every_word(words: int) -> Select:
     """Ids of enquiries with a word starting with each lo{n}, from the token index; lo0 drives."""
-    t = aliased(SubjectNameToken)
-    stmt = select(t.enquiry_id).where(_in_range(t.token, 0))
+    t = SubjectNameToken.__table__.alias("t")
+    stmt = select(t.c.enquiry_id).where(repo._prefix_range(t.c.token, 0))
     for n in range(1, words):
-        x = aliased(SubjectNameToken)
-        stmt = stmt.where(exists().where(x.enquiry_id == t.enquiry_id, _in_range(x.token, n)))
+        x = SubjectNameToken.__table__.alias(f"x{n}")
+        stmt = stmt.where(exists().where(x.c.enquiry_id == t.c.enquiry_id, repo._prefix_range(x.c.token, n)))
     return stmt
 
 
@@ -72,20 +110,21 @@ def newest_ids(words: int, dialect: str, limit: int) -> Select:
     """The newest `limit` live enquiries having every word; the id list first on PostgreSQL, whose
     planner would otherwise walk received_at backwards again."""
     having = _having_every_word(words)
-    matches = (Enquiry.id == any_(func.array(having.scalar_subquery())) if dialect == "postgresql"
-               else Enquiry.id.in_(having))
-    return (select(Enquiry.id).where(Enquiry.deleted_at.is_(None), matches)
-            .order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit))
+    matches = (E.id == any_(func.array(having.scalar_subquery())) if dialect == "postgresql"
+               else E.id.in_(having))
+    return (select(E.id).where(E.deleted_at.is_(None), matches)
+            .order_by(E.received_at.desc(), E.id.desc()).limit(limit))
 
 
 @lru_cache(maxsize=None)
 def by_ids(limit: int) -> Select:
-    return (repo.summary_select().where(Enquiry.id.in_(bindparam("ids", expanding=True)))
-            .order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(limit))
+    """Summaries of the enquiries with these ids (parameter ``ids``), newest first."""
+    return (repo.summary_select().where(E.id.in_(bindparam("ids", expanding=True)))
+            .order_by(E.received_at.desc(), E.id.desc()).limit(limit))
 
 
 def plan_subject_name(count, having, tokens: list[str]) -> tuple[str, list[str], list[int]]:
-    """("none" | "driven-one" | "driven-ids" | "dense", the words rarest first, ids)."""
+    """The token-index plan: ("none" | "driven-one" | "driven-ids" | "dense", the words rarest first, ids)."""
     cap = DRIVE_CAP + 1 if len(tokens) == 1 else COUNT_CAP
     counts = {t: count(t, cap) for t in tokens}
     order = sorted(tokens, key=counts.__getitem__)
@@ -102,19 +141,43 @@ def plan_subject_name(count, having, tokens: list[str]) -> tuple[str, list[str],
     return ("driven-ids" if ids else "none"), order, ids
 
 
-def subject_name_summaries(session: Session, text: str, limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
+def plan_with_fts(matches: int) -> str:
+    """The FTS5 plan, from how many enquiries have every word (counted up to FTS_DRIVE_CAP + 1)."""
+    if matches == 0:
+        return "none"
+    return "driven-fts" if matches <= FTS_DRIVE_CAP else "dense"
+
+
+def _dialect(db: Session | Connection) -> str:
+    return (db.dialect if isinstance(db, Connection) else db.get_bind().dialect).name
+
+
+def has_fts(db: Session | Connection) -> bool:
+    """Whether this database has the FTS5 name index: SQLite migrated where the library has FTS5."""
+    return _dialect(db) == "sqlite" and bool(db.scalar(_FTS_PRESENT))
+
+
+def subject_name_summaries(db: Session | Connection, text: str,
+                           limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
+    """The newest ``limit`` live enquiries whose name has a word starting with each word of ``text``."""
     tokens = name_tokens(text)
     if not tokens:
         return []
-    kind, order, ids = plan_subject_name(
-        lambda t, cap: session.scalar(TOKEN_COUNT, {**range_params([t]), "cap": cap}),
-        lambda ts: list(session.scalars(having_every_word(len(ts)), range_params(ts))),
-        tokens)
+    if has_fts(db):
+        q = fts_query(tokens)
+        kind = plan_with_fts(db.scalar(FTS_MATCHES, {"q": q, "cap": FTS_DRIVE_CAP + 1}))
+        if kind == "driven-fts":
+            ids = list(db.scalars(FTS_NEWEST, {"q": q, "limit": limit}))
+            return repo.summaries(db, by_ids(limit), {"ids": ids})
+    else:
+        kind, order, ids = plan_subject_name(
+            lambda t, cap: db.scalar(TOKEN_COUNT, {**prefix_params([t]), "cap": cap}),
+            lambda ts: list(db.scalars(having_every_word(len(ts)), prefix_params(ts))),
+            tokens)
+        if kind == "driven-one":
+            ids = list(db.scalars(newest_ids(1, _dialect(db), limit), prefix_params(order)))
+        if kind in ("driven-one", "driven-ids"):
+            return repo.summaries(db, by_ids(limit), {"ids": sorted(set(ids))})
     if kind == "none":
         return []
-    if kind == "dense":
-        return repo.summaries(session, repo.search_statement(SearchKey.SUBJECT_NAME, text, limit))
-    if kind == "driven-one":
-        dialect = session.get_bind().dialect.name
-        ids = list(session.scalars(newest_ids(1, dialect, limit), range_params(order)))
-    return repo.summaries(session, by_ids(limit).params(ids=sorted(set(ids))))
+    return repo.summaries(db, *repo.search_query(SearchKey.SUBJECT_NAME, text, limit))

@@ -7,6 +7,7 @@ email enquiries 90 % within 10 working days and 100 % within 20.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from mpel_app.domain.calendar import WorkingCalendar, region_calendar
@@ -30,6 +31,45 @@ def regional_response_due(
     return region_calendar(region_code, closures).due_date(received_at, days)
 
 
+@dataclass(frozen=True)
+class DueBands:
+    """The traffic-light rule on one day: the due dates that split the lights, and ``status``.
+
+    Due before ``overdue_before`` -> OVERDUE; due from then up to and including
+    ``due_soon_until`` -> DUE_SOON; due later -> ON_TIME.  Worked out once per
+    day and calendar (``due_bands``), so a long queue can be counted by due-date
+    ranges in SQL with exactly the rule each item's status comes from.
+    """
+
+    overdue_before: date
+    due_soon_until: date
+
+    def status(self, due: date, *, urgent: bool = False, done: bool = False) -> QueueStatus:
+        """In order:
+        - urgent and not done -> URGENT, whatever the date: it needs action now;
+        - done -> ON_TIME: nothing is left to chase (lateness of finished work is
+          a reporting question, answered from the completion time, not here);
+        - otherwise by the due date's band.
+        """
+        if urgent and not done:
+            return QueueStatus.URGENT
+        if done:
+            return QueueStatus.ON_TIME
+        if due < self.overdue_before:
+            return QueueStatus.OVERDUE
+        if due <= self.due_soon_until:
+            return QueueStatus.DUE_SOON
+        return QueueStatus.ON_TIME
+
+
+def due_bands(today: date, calendar: WorkingCalendar) -> DueBands:
+    """Overdue once the due day has passed; due soon when due today or by the next working day
+    (so on a Friday or at a weekend, Monday's items are already flagged).  A range rather than
+    equality, so a due date that is itself a closed day (possible for hand-entered dates) still
+    turns amber in time."""
+    return DueBands(overdue_before=today, due_soon_until=calendar.next_working_day(today))
+
+
 def queue_status(
     due: date,
     today: date,
@@ -38,25 +78,5 @@ def queue_status(
     urgent: bool = False,
     done: bool = False,
 ) -> QueueStatus:
-    """Traffic light for an item due by the end of ``due``, seen on ``today``.
-
-    In order:
-    - urgent and not done -> URGENT, whatever the date: it needs action now;
-    - done -> ON_TIME: nothing is left to chase (lateness of finished work is
-      a reporting question, answered from the completion time, not here);
-    - today after due -> OVERDUE;
-    - due today, or by the next working day -> DUE_SOON (so on a Friday or
-      at a weekend, Monday's items are already flagged);
-    - otherwise ON_TIME.
-    """
-    if urgent and not done:
-        return QueueStatus.URGENT
-    if done:
-        return QueueStatus.ON_TIME
-    if today > due:
-        return QueueStatus.OVERDUE
-    # A range rather than equality, so a due date that is itself a closed
-    # day (possible for hand-entered dates) still turns amber in time.
-    if due <= calendar.next_working_day(today):
-        return QueueStatus.DUE_SOON
-    return QueueStatus.ON_TIME
+    """Traffic light for an item due by the end of ``due``, seen on ``today`` (``DueBands.status``)."""
+    return due_bands(today, calendar).status(due, urgent=urgent, done=done)

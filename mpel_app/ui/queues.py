@@ -8,6 +8,8 @@
   colour) whether each is on time, due soon, overdue or urgent; they
   acknowledge receipt, record whether the file is needed (5 or 10 working
   days, worked out by the service), and write up the response to complete.
+  A long queue comes a page at a time (``Show more``, or scrolling to the
+  end); the summary line counts the whole queue, not just what is shown.
 
 Both load through the TaskRunner, keep the selection across refreshes, and
 show the services' messages inline.
@@ -22,7 +24,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroup
 
 from ..domain import permissions as perm
 from ..domain.permissions import Action
-from ..domain.records import EnquiryRecord, EnquirySummary, QueueStatus, RegionRecord
+from ..domain.records import EnquiryRecord, EnquirySummary, QueueCounts, QueueCursor, QueuePage, RegionRecord
+from ..services.enquiries import QUEUE_PAGE_SIZE
 from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
@@ -128,8 +131,9 @@ class _QueueBase(QWidget, RecordTableMixin):
 
     # ---------------------------------------------------------------- helpers
 
-    def _split(self, *actions: QWidget, stretch: tuple[int, int]) -> QSplitter:
-        """The table on the left; on the right the selected case, with ``actions`` below it."""
+    def _split(self, *actions: QWidget, stretch: tuple[int, int], left: QWidget | None = None) -> QSplitter:
+        """The table (or ``left``, holding it) on the left; on the right the selected case, with
+        ``actions`` below it."""
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
@@ -137,7 +141,7 @@ class _QueueBase(QWidget, RecordTableMixin):
         for widget in actions:
             right_layout.addWidget(widget)
         splitter = QSplitter()
-        splitter.addWidget(self.table)
+        splitter.addWidget(left or self.table)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, stretch[0])
         splitter.setStretchFactor(1, stretch[1])
@@ -328,6 +332,19 @@ class RegionQueueView(_QueueBase):
         self.summary_label = QLabel()
         self.summary_label.setAccessibleName("Queue summary")
         self.summary_label.setStyleSheet("font-weight: bold;")
+        # A page at a time: a region's queue can hold tens of thousands of items.
+        self._queue_code: str | None = None  # the region whose items the table shows
+        self._next: QueueCursor | None = None
+        self._counts: QueueCounts | None = None
+        self._queue_seq = 0
+        self._loading_more = False
+        self.shown_label = QLabel()
+        self.shown_label.setAccessibleName("Items shown")
+        self.shown_label.setStyleSheet("color: #555;")
+        self.more_button = button("Show &more", "Load the next items of the queue (scrolling to the end does too)",
+                                  auto_default=True)
+        self.more_button.clicked.connect(self.load_more)
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
 
         self.acknowledge_button = button("Ac&knowledge receipt",
                                          "Record that the region has acknowledged receipt (Ctrl+K)", auto_default=True)
@@ -355,8 +372,15 @@ class RegionQueueView(_QueueBase):
         form.addRow("", in_row(self.complete_button, stretch=None))
         actions_layout.addLayout(form)
 
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        self._more_row = in_row(self.shown_label, self.more_button, stretch=None)
+        self._more_row.hide()
+        left_layout.addWidget(self._more_row)
         # The table needs its eight columns visible; the detail wraps.
-        splitter = self._split(actions, stretch=(2, 1))
+        splitter = self._split(actions, stretch=(2, 1), left=left)
         self._splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -364,14 +388,14 @@ class RegionQueueView(_QueueBase):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
         keys = QLabel("Ctrl+K acknowledge  ·  Alt+F file needed  ·  Alt+R response  ·  "
-                      "Enter on a row opens the record")
+                      "Alt+M more items  ·  Enter on a row opens the record")
         keys.setAccessibleName("Keyboard shortcuts")
         keys.setStyleSheet("color: #555;")
         layout.addWidget(keys, alignment=Qt.AlignRight)
 
         self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
-        tab_chain(self.region_combo, self.table, self.acknowledge_button, self.file_needed, self.response_edit,
-                  self.complete_button)
+        tab_chain(self.region_combo, self.table, self.more_button, self.acknowledge_button, self.file_needed,
+                  self.response_edit, self.complete_button)
         self._set_actions_enabled(False)
         self._load_regions(self._fill_regions)
 
@@ -404,6 +428,32 @@ class RegionQueueView(_QueueBase):
                 self.message.show_error("You have no region to work: ask an administrator to set yours.")
             return
         self._load_queue(code)
+
+    def load_more(self) -> None:
+        """Add the next page of the queue below the items shown."""
+        if self._next is None or self._loading_more or self._queue_code is None:
+            return
+        seq, code, after = self._queue_seq, self._queue_code, self._next
+        self._loading_more = True
+        self.more_button.setEnabled(False)
+
+        def done(page: QueuePage) -> None:
+            self._loading_more = False
+            if seq != self._queue_seq:  # reloaded (or another region chosen) meanwhile
+                return
+            # An item can move within the queue between pages (acknowledged, say): show it once.
+            shown = {i.id for i in self.model.items()}
+            self.model.append_items([i for i in page.items if i.id not in shown])
+            self._show_page_state(page, self.model.rowCount())
+            self.loaded.emit()
+
+        def failed(exc: Exception) -> None:
+            self._loading_more = False
+            self.more_button.setEnabled(self._next is not None)
+            self._error(exc)
+
+        self._ctx.runner.submit(
+            lambda: self._ctx.services.enquiries.region_queue_page(self._ctx.user, code, after=after), done, failed)
 
     def acknowledge(self) -> None:
         rec = self._require_selected()
@@ -460,29 +510,63 @@ class RegionQueueView(_QueueBase):
         self.refresh()
 
     def _load_queue(self, code: str) -> None:
-        def done(items: list[EnquirySummary]) -> None:
-            self._show_summary(items)
-            self._show_items(items)
+        self._queue_seq += 1
+        seq = self._queue_seq
+        # A refresh after working an item reloads as many items as were shown, keeping the place.
+        limit = max(QUEUE_PAGE_SIZE, self.model.rowCount() if code == self._queue_code else 0)
+
+        def done(page: QueuePage) -> None:
+            if seq != self._queue_seq:
+                return
+            self._queue_code = code
+            self._show_page_state(page, len(page.items))
+            self._show_items(list(page.items))
 
         def failed(exc: Exception) -> None:
+            if seq != self._queue_seq:
+                return
+            self._queue_code, self._next, self._counts = None, None, None
             self.model.set_items([])
             self._show_detail(None)
             self.summary_label.clear()
+            self._more_row.hide()
             self._error(exc)
 
-        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.region_queue(self._ctx.user, code),
-                                done, failed)
+        self._ctx.runner.submit(
+            lambda: self._ctx.services.enquiries.region_queue_page(self._ctx.user, code, limit=limit), done, failed)
 
-    def _show_summary(self, items: list[EnquirySummary]) -> None:
-        count = {status: sum(1 for i in items if i.queue_status is status) for status in QueueStatus}
+    def _show_page_state(self, page: QueuePage, shown: int) -> None:
+        """The whole queue's counts, and how much of it the table shows (``shown`` items)."""
+        self._next, self._counts = page.next, page.counts
+        self._show_summary(page.counts)
+        self._update_more(shown)
+
+    def _show_summary(self, counts: QueueCounts) -> None:
         parts = []
-        if count[QueueStatus.URGENT]:
-            parts.append(f"{count[QueueStatus.URGENT]} urgent")
-        parts.append(f"{count[QueueStatus.OVERDUE]} overdue")
-        parts.append(f"{count[QueueStatus.DUE_SOON]} due soon")
-        self.summary_label.setText(f"{len(items)} open — {', '.join(parts)}")
+        if counts.urgent:
+            parts.append(f"{counts.urgent:,} urgent")
+        parts.append(f"{counts.overdue:,} overdue")
+        parts.append(f"{counts.due_soon:,} due soon")
+        self.summary_label.setText(f"{counts.total:,} open — {', '.join(parts)}")
         self.summary_label.setStyleSheet("font-weight: bold;" + (
-            " color: #9b0000;" if count[QueueStatus.OVERDUE] or count[QueueStatus.URGENT] else ""))
+            " color: #9b0000;" if counts.overdue or counts.urgent else ""))
+
+    def _update_more(self, shown: int) -> None:
+        """Offer the next page while there is one, saying how much of the queue is shown."""
+        if self._next is None:
+            had_focus = self.more_button.hasFocus()
+            self._more_row.hide()
+            if had_focus:
+                self.table.setFocus()
+            return
+        self.shown_label.setText(f"Showing {shown:,} of {self._counts.total:,}")
+        self._more_row.show()
+        self.more_button.setEnabled(True)
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if value > 0 and value >= bar.maximum():
+            self.load_more()
 
     def _show_detail(self, rec: EnquiryRecord | None) -> None:
         super()._show_detail(rec)

@@ -277,3 +277,51 @@ def test_summary_model_formats_in_london_time(qtbot):
 def test_formatters():
     assert format_due(date(2026, 11, 30)) == "Mon 30 Nov"
     assert format_received(datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)) == "29 Mar 2026 02:30"
+
+
+def test_a_long_queue_comes_a_page_at_a_time(qtbot, sqlite_services, world, clock):
+    """The first page, the whole queue's counts, then more on demand: the button, or scrolling to the end."""
+    from mpel_app.services.enquiries import QUEUE_PAGE_SIZE
+
+    total = QUEUE_PAGE_SIZE + 30
+    received = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
+    with sqlite_services.uow() as s:
+        for n in range(1, total + 1):
+            # A third overdue (due before Monday 23 Nov), every tenth urgent and not acknowledged.
+            due = date(2026, 11, 20) if n % 3 == 0 else date(2026, 11, 30)
+            s.add(Enquiry(reference=f"LSE{n:06d}", channel="telephone", status=EnquiryStatus.WITH_REGION.value,
+                          received_at=received, created_by_id=world.agent.id, passcode_failures=0,
+                          subject_name=f"Subject {n:03d}", region_code="LSE", due_date=due, urgent=n % 10 == 0))
+    view = make(qtbot, RegionQueueView, sqlite_services, world.am_lse)
+    qtbot.waitUntil(lambda: view.model.rowCount() == QUEUE_PAGE_SIZE and view.record is not None)
+    # The counts are the whole queue's, not the page's.
+    assert view.summary_label.text() == "230 open — 23 urgent, 69 overdue, 0 due soon"
+    assert view.shown_label.text() == f"Showing {QUEUE_PAGE_SIZE} of 230"
+    assert view.more_button.isVisible() and view.more_button.isEnabled()
+    assert [cell(view, r, Column.QUEUE_STATUS) for r in range(24)] == ["URGENT"] * 23 + ["Overdue"]
+    assert_accessible(view)
+    view.grab().save("/tmp/ui_region_queue_paged.png")
+
+    # Working an item keeps what is shown: the refresh reloads as many items, with the selection.
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key_Down)
+    qtbot.waitUntil(lambda: view.record is not None and view.record.reference == cell(view, 1, Column.REFERENCE))
+    chosen = view.record.reference
+    qtbot.keyClick(view.table, Qt.Key_K, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: "acknowledged" in view.message.text())
+    qtbot.waitUntil(lambda: view.summary_label.text() == "230 open — 22 urgent, 70 overdue, 0 due soon")
+    assert view.model.rowCount() == QUEUE_PAGE_SIZE and view.selected().reference == chosen
+
+    # Alt+M shows the rest; then there is nothing more to offer, and the focus stays in the list.
+    qtbot.keyClick(view.table, Qt.Key_M, Qt.AltModifier)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 230)
+    assert not view.more_button.isVisible() and view.table.hasFocus()
+    assert len({view.model.item(r).id for r in range(230)}) == 230
+    assert view.selected().reference == chosen
+
+    # Scrolling to the end of the first page loads the next one too.
+    other = make(qtbot, RegionQueueView, sqlite_services, world.am_lse)
+    qtbot.waitUntil(lambda: other.model.rowCount() == QUEUE_PAGE_SIZE)
+    other.table.scrollToBottom()
+    qtbot.waitUntil(lambda: other.model.rowCount() == 230)
+    assert not other.more_button.isVisible()
