@@ -3,9 +3,19 @@
     mpel                        the desk on the configured database
     mpel --demo                 the desk on a demo database, filled with demo data the first time
     mpel --database URL         the desk on another database, for this run
+    mpel db configure --url URL [--password-stdin] [--no-check]
+                                save the database URL; its password goes to the OS keyring
     mpel db upgrade [--database URL]
-    mpel purge-documents --as USERNAME [--database URL] [--dry-run]
                                 apply the schema migrations and print the revision; no window
+    mpel db status [--database URL]
+                                the database's schema revision against this MPEL Desk's
+    mpel purge-documents --as USERNAME [--database URL] [--dry-run]
+
+The ``db`` commands live in ``cli_db``.  At start-up the embedded SQLite
+database is migrated by the desk itself; a shared PostgreSQL database is only
+checked, and a desk that finds it older (or newer) than itself says so in a
+dialog and stops (``db.migrate`` explains why).  A PostgreSQL password the
+keyring does not hold is asked for when the server wants one.
 
 Start-up order (architecture): logging → QApplication → open the database
 (migrate, and in demo mode seed) in a worker thread behind a progress dialog
@@ -20,15 +30,17 @@ import argparse
 import json
 import logging
 import logging.handlers
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .config import APPLICATION, ORGANISATION, Settings, describe_database, smtp_settings
+# No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
+from . import cli_db, paths
 
 log = logging.getLogger("mpel_app")
 
@@ -51,10 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     db = commands.add_parser("db", help="database administration")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    configure = db_commands.add_parser(
+        "configure", help="save the database URL for this user; the password is asked for and kept in the "
+                          "OS keyring, never in a file")
+    configure.add_argument("--url", required=True, metavar="URL",
+                           help="e.g. postgresql+psycopg://mpel@dbhost/mpel (no password in it)")
+    configure.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of standard input (for scripts)")
+    configure.add_argument("--no-check", dest="check", action="store_false",
+                           help="save without first connecting to the database")
     upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations and print the revision")
-    # SUPPRESS: `mpel --database X db upgrade` and `mpel db upgrade --database X` both work.
-    upgrade.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
-                         help="database URL (default as for the desk)")
+    status = db_commands.add_parser("status", help="the database's schema revision against this MPEL Desk's "
+                                                   "(exit status 0 current, 2 needs upgrade, 3 newer)")
+    for command in (upgrade, status):
+        # SUPPRESS: `mpel --database X db upgrade` and `mpel db upgrade --database X` both work.
+        command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                             help="database URL (default as for the desk)")
     # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
@@ -71,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "db":
         _configure_logging(verbose=args.verbose, to_file=False)
+        if args.db_command == "configure":
+            return cli_db.db_configure(args.url, password_stdin=args.password_stdin, check=args.check)
+        from .config import Settings
+
         url = args.database or Settings().database_url
-        return db_upgrade(url)
+        return cli_db.db_status(url) if args.db_command == "status" else cli_db.db_upgrade(url)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 
@@ -99,60 +127,9 @@ def _configure_logging(*, verbose: bool, to_file: bool) -> None:
     root._mpel_configured = True  # type: ignore[attr-defined]
 
 
-def _safe_url(url: str) -> str:
-    """The URL with any password masked, for messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
-
-
-def _problem(exc: BaseException) -> str:
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        exc = exc.orig  # the driver's own words: "connection refused", "password authentication failed"
-    text = " ".join(str(exc).split()) or exc.__class__.__name__
-    return text[0].upper() + text[1:]
-
-
-# ----------------------------------------------------------------- db upgrade
-
-def db_upgrade(url: str) -> int:
-    """``mpel db upgrade``: migrate to the latest schema and print the revision."""
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-    from .db import migrate
-    from .db.engine import make_engine
-
-    shown = _safe_url(url)
-    try:
-        engine = make_engine(url)
-    except (ArgumentError, ValueError) as exc:
-        print(f"mpel: {shown!r} is not a database URL: {_problem(exc)}", file=sys.stderr)
-        return 1
-    except ImportError as exc:
-        print(f"mpel: the driver for {shown} is not installed: {_problem(exc)}", file=sys.stderr)
-        return 1
-    try:
-        before = migrate.current_revision(engine)
-        migrate.upgrade(engine)
-        after = migrate.current_revision(engine)
-    except migrate.SchemaTooNew as exc:
-        print(f"mpel: cannot upgrade {shown}: {exc}", file=sys.stderr)
-        return 1
-    except (SQLAlchemyError, OSError) as exc:
-        print(f"mpel: cannot open the database {shown}: {_problem(exc)}", file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
-    if before == after:
-        print(f"{shown}: schema already at revision {after} (the latest)")
-    else:
-        print(f"{shown}: schema upgraded from {before or 'empty'} to revision {after} (the latest)")
-    return 0
+# The db commands' helpers serve the start-up messages too.
+_safe_url, _problem = cli_db.safe_url, cli_db.problem
+db_upgrade = cli_db.db_upgrade
 
 
 # --------------------------------------------------------------------- start-up
@@ -257,7 +234,7 @@ def prepare_database(url: str, *, demo: bool = False, seeder: Seeder | None = No
         services = None
         try:
             report(0, 0, "opening and updating the database")
-            services = open_database(url)
+            services = open_database(url, upgrade=None)  # SQLite: migrate; shared PostgreSQL: check only
             needs_admin = services.users.needs_first_admin()
             logins = None
             if demo:
@@ -291,16 +268,173 @@ def prepare_database(url: str, *, demo: bool = False, seeder: Seeder | None = No
     return outcome["result"]
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+class StartupProbe:
+    """For benchmarks/cold_start.py and benchmarks/memory.py only: with ``MPEL_STARTUP_PROBE=username`` set,
+    sign in as that user with the password read from stdin, print ``mpel-probe <phase> <unix time>`` as
+    start-up passes each phase, and quit once the main window is shown with its first lists loaded."""
 
+    ENV = "MPEL_STARTUP_PROBE"
+
+    def __init__(self) -> None:
+        self.username = os.environ.get(self.ENV, "").strip()
+
+    def mark(self, phase: str) -> None:
+        if self.username:
+            print(f"mpel-probe {phase} {time.time():.6f}", flush=True)
+
+    def sign_in(self, login: Any) -> None:
+        if not self.username:
+            return
+        from PySide6.QtCore import QTimer
+
+        def fill() -> None:  # once the sign-in window is up: the first window a person can use
+            self.mark("sign-in-shown")
+            login.username.setText(self.username)
+            login.password.setText(sys.stdin.readline().rstrip("\n"))
+            login.sign_in()
+
+        QTimer.singleShot(0, fill)
+
+    def until_ready(self, window: Any, runner: Any) -> None:
+        """Ready: nothing left in the runner (its answers shown) and the window painted; then close."""
+        if not self.username:
+            return
+        from PySide6.QtCore import QTimer
+
+        def check() -> None:
+            if not runner.busy and window.isVisible():
+                window.repaint()
+                self.mark("ready")
+                window.close()
+
+        # A task's answer may start the next (regions, then the queue): check after each, once it is shown.
+        runner.busy_changed.connect(lambda busy: busy or QTimer.singleShot(0, check))
+        QTimer.singleShot(0, check)
+
+
+def startup_problem(exc: BaseException, url: str) -> tuple[str, str, str]:
+    """(title, headline, details) of the dialog shown when the desk cannot open its database."""
+    from .db.migrate import UPGRADE_COMMAND, SchemaTooNew, SchemaTooOld
+    from .ui.widgets import error_text
+
+    where = f"Database: {_safe_url(url)}"
+    status = getattr(exc, "status", None)
+    if isinstance(exc, SchemaTooOld) and status is not None:
+        found = (f"This database is at schema {status.current}" if status.current
+                 else "This database has no MPEL Desk schema yet")
+        return ("The shared database needs upgrading",
+                "MPEL Desk cannot use this database until an administrator upgrades it.",
+                f"{found}; this MPEL Desk needs schema {status.head}.\n\n"
+                f"Ask your MPEL Desk administrator to run\n\n    {UPGRADE_COMMAND}\n\n"
+                "then start MPEL Desk again. Desks never upgrade a shared database themselves: the "
+                f"administrator chooses when, once no desk still runs the older version.\n\n{where}")
+    if isinstance(exc, SchemaTooNew) and status is not None:
+        return ("This MPEL Desk is out of date",
+                "A newer version of MPEL Desk has upgraded this database.",
+                f"The database is at schema {status.current}, which this MPEL Desk does not know (it has "
+                f"{status.head}).\n\nAsk IT to install the newer MPEL Desk on this computer. Nothing in the "
+                f"database was changed.\n\n{where}")
+    detail = _problem(exc) if hasattr(exc, "orig") else error_text(exc)
+    return "MPEL Desk cannot start", "MPEL Desk could not open the database.", f"{detail}\n\n{where}"
+
+
+def show_startup_problem(exc: BaseException, url: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    title, headline, details = startup_problem(exc, url)
+    box = QMessageBox(QMessageBox.Critical, title, headline, QMessageBox.Close)
+    box.setInformativeText(details)
+    box.setAccessibleName(title)
+    box.setAccessibleDescription(f"{headline} {details}")
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)  # copy the command
+    box.exec()
+
+
+def ask_database_password(account: str, again: bool) -> str | None:
+    """The password dialog for a shared database the keyring has no (or a refused) password for."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    dialog = QInputDialog()
+    dialog.setWindowTitle("Database password")
+    dialog.setLabelText((f"The database refused that password for {account}. Try again:" if again
+                         else f"Password for the database account {account}") +
+                        "\n(kept in the system keyring, or for this session only where there is none)")
+    dialog.setTextEchoMode(QLineEdit.Password)
+    dialog.setOkButtonText("Connect")
+    dialog.setAccessibleName("Database password")
+    if dialog.exec() != QInputDialog.Accepted:
+        return None
+    return dialog.textValue() or None
+
+
+def open_for_desk(url: str, *, demo: bool = False,
+                  ask_password: Callable[[str, bool], str | None] | None = None) -> Startup | None:
+    """Open the desk's database, or say in a dialog why not (None).
+
+    When a shared database wants a password the keyring does not hold (or holds
+    a stale one), it is asked for and kept as the SMTP password is
+    (``notify.credentials``), and the database is tried again.
+    """
+    from .notify import credentials
+
+    try:
+        account = credentials.database_account(url)
+    except Exception:  # not a URL at all: prepare_database says so in the dialog below
+        account = None
+    asked = False
+    while True:
+        try:
+            return prepare_database(url, demo=demo)
+        except Exception as exc:  # shown to the person, not raised
+            if account and cli_db.password_refused(exc):
+                answer = (ask_password or ask_database_password)(account, asked)
+                if answer:
+                    credentials.set_password(account, answer, service=credentials.DATABASE_SERVICE)
+                    asked = True
+                    continue
+                return None  # cancelled: nothing more to say
+            log.error("cannot open %s", _safe_url(url), exc_info=exc)
+            show_startup_problem(exc, url)
+            return None
+
+
+def _load_before_qt() -> None:
+    """Import the desk's Qt-free modules, and work out this year's bank holidays, before PySide6 is loaded.
+
+    Once PySide6 is imported it reads the source of every module imported after it, to see whether
+    the module uses PySide's ``__feature__`` switches: a fraction of a millisecond each, which over
+    the services' few hundred modules (SQLAlchemy, the models, the rules) and the holidays package's
+    250 country modules came to about a tenth of a second of every start (issue 5).  The bank
+    holidays are needed at once anyway: the first escalation run and the first queue's due dates
+    count working days, and worked out in a task they held the SQLite write lock meanwhile.
+    """
+    import importlib
+    from datetime import datetime
+
+    from .domain.calendar import LONDON, REGION_NATION, WorkingCalendar
+
+    importlib.import_module(f"{__package__}.app")  # the composition root: services, models, SQLAlchemy
+
+    year = datetime.now(LONDON).year
+    for nation in sorted(set(REGION_NATION.values())):
+        WorkingCalendar(nation).bank_holidays(year)  # cached per nation and year (domain.calendar)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    probe = StartupProbe()
+    _load_before_qt()
+    probe.mark("qt-free-loaded")
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from .config import APPLICATION, ORGANISATION, Settings, describe_database, smtp_settings
     from .ui.context import DeskContext
     from .ui.login import FirstAdminDialog, LoginDialog
     from .ui.main_window import MainWindow
     from .ui.drafts import user_draft_store
     from .ui.task_runner import TaskRunner
-    from .ui.widgets import error_text
 
+    probe.mark("ui-loaded")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
@@ -313,17 +447,14 @@ def run_gui(args: argparse.Namespace) -> int:
     else:
         url = settings.database_url
     log.info("starting on %s", _safe_url(url))
+    probe.mark("qt-started")
 
-    try:
-        startup = prepare_database(url, demo=args.demo)
-    except Exception as exc:
-        log.error("cannot open %s", _safe_url(url), exc_info=exc)
-        detail = error_text(exc) if not hasattr(exc, "orig") else _problem(exc)
-        QMessageBox.critical(None, "MPEL Desk cannot start",
-                             f"MPEL Desk could not open the database\n{_safe_url(url)}\n\n{detail}")
+    startup = open_for_desk(url, demo=args.demo)
+    if startup is None:
         return 1
 
     services = startup.services
+    probe.mark("database-open")
     runner = TaskRunner()
     try:
         username = ""
@@ -333,8 +464,10 @@ def run_gui(args: argparse.Namespace) -> int:
                 return 0
             username = wizard.user.username
         login = LoginDialog(services, runner, demo=startup.demo, username=username)
+        probe.sign_in(login)
         if login.exec() != QDialog.Accepted or login.user is None:
             return 0
+        probe.mark("signed-in")
         ctx = DeskContext(services=services, user=login.user, runner=runner,
                           drafts=user_draft_store(login.user.username, url))
         label = describe_database(url) + (" (demo data)" if args.demo else "")
@@ -344,6 +477,8 @@ def run_gui(args: argparse.Namespace) -> int:
         # After sign-in and with the window up: the mail password prompt (if the keyring has
         # none) has a parent, and the sender starts only once it has been answered.
         window.start_mail_delivery(smtp_settings(settings))
+        probe.mark("window-shown")
+        probe.until_ready(window, runner)
         return app.exec()
     finally:
         runner.wait()

@@ -9,6 +9,8 @@ from .db import migrate
 from .db.engine import make_engine, make_session_factory
 from .db.uow import UnitOfWork
 from .domain.clock import Clock, SystemClock
+from .notify import credentials
+from .services.audit import AuditService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
 from .services.letters.units import UnitService
@@ -34,18 +36,30 @@ class Services:
     outbox: OutboxService
     letters: CorrespondenceService
     units: UnitService
+    audit: AuditService
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(url: str, *, clock: Clock | None = None, upgrade: bool = True) -> Services:
-    """Open (and by default migrate) the database at url and build the services over it."""
-    engine = make_engine(url)
-    if upgrade:
-        migrate.upgrade(engine)
-    else:
-        migrate.check_not_newer(engine)
+def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None = True) -> Services:
+    """Open the database at url (with its password from the keyring) and build the services over it.
+
+    ``upgrade``: True migrates to the latest schema; False requires the schema
+    to be current already (``SchemaTooOld``/``SchemaTooNew``); None follows the
+    start-up policy in ``migrate.migrates_at_start`` (SQLite yes, PostgreSQL no).
+    """
+    engine = make_engine(credentials.with_database_password(url))
+    try:
+        if upgrade is None:
+            upgrade = migrate.migrates_at_start(engine)
+        if upgrade:
+            migrate.upgrade(engine)
+        else:
+            migrate.check_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     clock = clock or SystemClock()
     uow = UnitOfWork(make_session_factory(engine))
     load_regions(uow)
@@ -53,4 +67,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool = True)
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
-                    letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock))
+                    letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
+                    audit=AuditService(uow, clock))

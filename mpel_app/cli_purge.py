@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None, *, password: Callable[[str], str] | None
     from .app import open_database
 
     try:
-        services = open_database(url)
+        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
         print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
         return 1

@@ -7,6 +7,11 @@ the outbox delivers through.  Environment variables win over stored values
 deployment script or a test can point a desk elsewhere without touching its
 settings.
 
+The database URL is saved without its password: ``mpel db configure`` keeps a
+shared PostgreSQL database's password in the OS keyring
+(``notify.credentials``), and the composition root adds it when the engine is
+built.
+
 Mail: with no SMTP host set, nothing is sent; messages wait in the outbox and
 the desk says so (``smtp_settings()`` returns None).  The SMTP password is never
 a setting: it lives in the OS keyring (``notify.credentials``).
@@ -64,7 +69,14 @@ class Settings:
 
     @database_url.setter
     def database_url(self, url: str) -> None:
+        """Save the URL, which must carry no password (``mpel db configure`` keeps that in the keyring)."""
+        from sqlalchemy.engine import make_url
+
+        if make_url(url.strip()).password:
+            raise ValueError("a database password is never saved in the settings: keep it in the keyring "
+                             "(mpel db configure)")
         self._store.setValue("database/url", url.strip())
+        self._store.sync()  # a command-line process may end before Qt would write it
 
     @property
     def idle_lock_minutes(self) -> int:

@@ -89,6 +89,17 @@ _USERS: tuple[tuple[str, str, str, frozenset[Role], str | None, str | None], ...
     ("Private Office", "po", "Imogen Fairfax", frozenset({Role.PRIVATE_OFFICE}), None, "G7"),
 )
 
+# Every demo user has an e-mail address (firstname.lastname@...), so a letter about a member of staff
+# can be flagged to whichever demo user MPCS names as the line manager [CORR 2.5].  ".example" is
+# reserved (RFC 2606): no demo message can reach a real mailbox.
+DEMO_EMAIL_DOMAIN = "homeoffice.example"
+
+
+def demo_email(full_name: str) -> str:
+    """A demo user's address: 'Ada Lovell' -> 'ada.lovell@homeoffice.example'."""
+    return f"{'.'.join(full_name.lower().split())}@{DEMO_EMAIL_DOMAIN}"
+
+
 # Tonight's and the coming evenings' duty account managers (Ofcom drama numbers).
 _ROTA = (("LSE", "Lena Marsh", "020 7946 0871"), ("MEE", "Harjit Sandhu", "0121 496 0872"),
          ("NEY", "Joanne Pickering", "0113 496 0873"), ("WSW", "Rhodri Evans", "029 2018 0874"),
@@ -392,11 +403,12 @@ def _add_rota(services: Services, admin: UserRecord, now: datetime) -> None:
 
 def _create_users(services: Services) -> dict[str, UserRecord]:
     admin = services.users.create_first_admin("admin", "Ada Lovell", DEMO_PASSWORD)
+    admin = services.users.set_email(admin, admin.id, demo_email(admin.full_name))
     created = {"administrator": admin}
     for label, username, full_name, roles, region, grade in _USERS:
         created[label] = services.users.create_user(
             admin, username=username, full_name=full_name, password=DEMO_PASSWORD, roles=set(roles),
-            region_code=region, grade=grade, demo=True)
+            region_code=region, grade=grade, email=demo_email(full_name), demo=True)
     return created
 
 

@@ -67,6 +67,10 @@ def test_users_for_every_role_and_demo_password_signs_in(services, demo):
     by_name = {u.username: u for u in users}
     assert {by_name[f"am.{c.lower()}"].region_code for c in REGION_CODES} == set(REGION_CODES)
     assert by_name["sam.lse"].roles == {Role.SUPPORT_ACCOUNT_MANAGER}
+    # Everyone has an e-mail address (a line manager can be told of a letter [CORR 2.5]), each their own.
+    assert by_name["admin"].email == "ada.lovell@homeoffice.example"
+    assert by_name["am.lse"].email == "lena.marsh@homeoffice.example"
+    assert len({u.email for u in users if u.email}) == len(users)
     agent = services.users.authenticate(demo.usernames["call agent 1"], DEMO_PASSWORD)
     assert agent.has(Role.CALL_AGENT)
 

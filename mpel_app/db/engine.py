@@ -1,12 +1,20 @@
-"""Engine set-up for the embedded SQLite default and a shared PostgreSQL server."""
+"""Engine set-up for the embedded SQLite default and a shared PostgreSQL server.
+
+The URL may be text or a SQLAlchemy ``URL`` (the composition root passes one
+with the password from the keyring added, so that it never sits in settings).
+"""
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+APPLICATION_NAME = "MPEL Desk"
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    if url.startswith("sqlite"):
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -32,7 +40,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # The server's pg_stat_activity then names the desks' sessions, for the administrator.
+    connect_args = ({"application_name": APPLICATION_NAME}
+                    if url.get_backend_name() == "postgresql" and "application_name" not in url.query else {})
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         connect_args=connect_args)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

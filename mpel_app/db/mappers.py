@@ -6,9 +6,8 @@ enquiry whose passcode was never verified carries no personal data at all.
 from __future__ import annotations
 
 from ..domain.phones import format_phone
-from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
-                              MemberRecord, RegionRecord, Role, SubjectDetails,
-                              UserRecord)
+from ..domain.records import (MAX_FAILED_SIGN_INS, CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
+                              MemberRecord, RegionRecord, Role, SubjectDetails, UserRecord)
 from .models import Enquiry, Member, Region, User
 
 
@@ -27,7 +26,8 @@ def member_record(m: Member) -> MemberRecord:
 def user_record(u: User) -> UserRecord:
     roles = frozenset(Role(r) for r in u.roles.split(",") if r)
     return UserRecord(id=u.id, username=u.username, full_name=u.full_name, roles=roles,
-                      region_code=u.region_code, grade=u.grade, active=u.active)
+                      region_code=u.region_code, grade=u.grade, active=u.active,
+                      locked=u.failed_logins >= MAX_FAILED_SIGN_INS, email=u.email)
 
 
 def enquiry_record(e: Enquiry) -> EnquiryRecord:

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from .calendar import LONDON
-from .correspondence import LatenessPrompt, LetterAction, LetterKind, LetterState, Signatory
+from .correspondence import (LatenessPrompt, LetterAction, LetterInGroup, LetterKind, LetterState, MultipleMpPlan,
+                             ReplyRole, Signatory)
 from .records import MemberRecord, QueueStatus
 
 
@@ -92,6 +93,14 @@ class BackgroundNote:
                                        self.drafting_officer_location, self.drafting_officer_phone))
 
 
+@dataclass(frozen=True, kw_only=True)
+class LinkedLetter(LetterInGroup):
+    """Another MP's letter about the same person, in the same group [CORR 2.6]."""
+
+    id: int
+    reply: ReplyRole | None  # None once cancelled: it has dropped out of the plan
+
+
 @dataclass(frozen=True)
 class LetterRecord:
     """One letter as the case view shows it, for the user who asked (``allowed_actions`` is theirs)."""
@@ -156,6 +165,22 @@ class LetterRecord:
     warnings: tuple[str, ...]  # e.g. the QA deadline is near or past
     allowed_actions: tuple[LetterAction, ...]
     version: int
+    # Several MPs on one person [CORR 2.6]: the group's other letters this user may see, and the plan.
+    constituency_mp: bool = True
+    different_points: bool = False  # the MP raised points of their own: a substantive reply of its own
+    linked_letters: tuple[LinkedLetter, ...] = ()
+    reply_plan: MultipleMpPlan | None = None  # who gets the substantive reply, who a copy with a covering note
+    reply_role: ReplyRole = ReplyRole.SUBSTANTIVE
+    copy_of: str | None = None  # the reference whose reply this letter's MP gets a copy of
+    may_link: bool = False  # this user may link it with (or unlink it from) other MPs' letters
+    # Agency staff [CORR 2.5]: whom the letter was flagged to, and when.
+    line_manager: str | None = None  # username
+    line_manager_name: str = ""
+    line_manager_flagged_at: datetime | None = None
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.linked_letters)
 
     @property
     def rejecting_units(self) -> tuple[str, ...]:

@@ -18,38 +18,52 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage members and passcodes"
     MANAGE_CLOSURES = "manage closure days"
     VIEW_AUDIT = "view the audit trail"
+    QUERY_AUDIT = "search and export the whole audit trail"
     MANAGE_ROTA = "maintain the duty rota"
     DUTY_BOARD = "watch and reassign urgent items"
     MANAGE_UNITS = "manage CTS drafting units and their members"
     PURGE_DOCUMENTS = "purge scanned letters and replies past retention"
     SET_DISSOLUTION = "record the dissolution of Parliament"
+    WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
 
 
 _R = Role
 _EVERYONE = frozenset(Role)
+# Whoever logs calls, faxes and e-mails (and so queues call notes to regional inboxes).
+_LOGGING = frozenset({_R.CALL_AGENT, _R.MPEL_TEAM_LEADER, _R.ACCOUNT_MANAGER, _R.SUPPORT_ACCOUNT_MANAGER,
+                      _R.DUTY_MANAGER, _R.ADMINISTRATOR})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
-    Action.LOG_ENQUIRY: frozenset({_R.CALL_AGENT, _R.MPEL_TEAM_LEADER, _R.ACCOUNT_MANAGER,
-                                   _R.SUPPORT_ACCOUNT_MANAGER, _R.DUTY_MANAGER, _R.ADMINISTRATOR}),
+    Action.LOG_ENQUIRY: _LOGGING,
     Action.FIND_ENQUIRY: _EVERYONE,
     Action.FILTER_FURTHER_ACTION: frozenset({_R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.WORK_REGION_QUEUE: frozenset({_R.ACCOUNT_MANAGER, _R.SUPPORT_ACCOUNT_MANAGER,
                                          _R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     # Regional staff work their own region; these roles oversee every region.
     Action.WORK_ANY_REGION: frozenset({_R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
-    # domain-rules §2 Decision: deletion is for team leaders and administrators.
-    Action.DELETE_ENQUIRY: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.ADMINISTRATOR}),
+    # domain-rules §2 Decision: deletion is for "team leaders and administrators" of the enquiry log: the
+    # MPEL team leader, not a CTS unit's team leader, who has no part in the enquiry log.
+    Action.DELETE_ENQUIRY: frozenset({_R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.MANAGE_USERS: frozenset({_R.ADMINISTRATOR}),
     Action.MANAGE_MEMBERS: frozenset({_R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.MANAGE_CLOSURES: frozenset({_R.ADMINISTRATOR}),
     Action.VIEW_AUDIT: _EVERYONE,
-    Action.MANAGE_ROTA: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.ADMINISTRATOR}),
+    # VIEW_AUDIT is a record's own history, shown with the record; searching every record's
+    # trail (who looked at or changed what) is oversight, for team leaders and administrators.
+    Action.QUERY_AUDIT: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.ADMINISTRATOR}),
+    # The evening duty rota is the Enquiry Line's (§4): the duty manager, the MPEL team leader and
+    # administrators keep it; CTS unit team leaders have no part in urgent calls.
+    Action.MANAGE_ROTA: frozenset({_R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.DUTY_BOARD: frozenset({_R.DUTY_MANAGER, _R.MPEL_TEAM_LEADER, _R.ADMINISTRATOR}),
     Action.MANAGE_UNITS: frozenset({_R.ADMINISTRATOR}),
     # Retention [CORR 1.9]: an administrator's purge command.
     Action.PURGE_DOCUMENTS: frozenset({_R.ADMINISTRATOR}),
     # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
     Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
+    # Whoever's work puts messages in the outbox looks after them when they fail: the Enquiry Line and the
+    # regions (call notes, urgent escalations) and MPCS (a disputed letter's escalation to heads of unit, an
+    # Agency staff member's line manager [CORR 2.5]).
+    Action.WORK_OUTBOX: _LOGGING | {_R.MPCS_ALLOCATOR},
 }
 
 

@@ -99,6 +99,10 @@ class MemberRecord:
         return f"{prefix}{self.name}{suffix}"
 
 
+# Wrong passwords in a row that lock an account until an administrator unlocks it.
+MAX_FAILED_SIGN_INS = 5
+
+
 @dataclass(frozen=True)
 class UserRecord:
     id: int
@@ -108,6 +112,8 @@ class UserRecord:
     region_code: str | None
     grade: str | None
     active: bool
+    locked: bool = False  # after MAX_FAILED_SIGN_INS wrong passwords in a row, until an administrator unlocks it
+    email: str = ""  # "" when nobody has recorded one
 
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
@@ -189,6 +195,36 @@ class EnquirySummary:
     file_needed: bool
     urgent: bool = False
     queue_status: QueueStatus | None = None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many items a whole queue holds, by status today (every item, not just a page of them)."""
+
+    total: int
+    urgent: int
+    overdue: int
+    due_soon: int
+    on_time: int
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """Where the next page of a region's queue starts: after this item, in the queue's order."""
+
+    part: int  # 0: urgent items waiting for acknowledgement, 1: the rest, 2: items without a due date
+    due_date: date | None
+    id: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of a region's queue, urgent first and then by due date, with the whole queue's counts."""
+
+    region_code: str
+    items: tuple[EnquirySummary, ...]
+    counts: QueueCounts
+    next: QueueCursor | None  # None: this page ends the queue
 
 
 @dataclass(frozen=True)

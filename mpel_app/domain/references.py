@@ -5,12 +5,18 @@ six digits, e.g. ``MPH123456``.  CTS references (domain-rules §6) are ``M``
 (Ministerial) or ``B`` (Official), five digits, a slash and a two-digit
 year, e.g. ``M12345/10``.  Both are accepted in any case with surrounding
 whitespace, and always shown in canonical upper case.
+
+Malformed text raises ``ValidationError`` (a ``ValueError``) whose message
+names the kind of reference and says exactly what is wrong; anything but text
+is refused the same way.  Digits are ASCII only: full-width (``１``) or
+Arabic-Indic (``١``) digits are not taken for ``1``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from mpel_app.domain.calendar import HOTLINE_PREFIX, REGION_CODES
+from mpel_app.domain.errors import ValidationError
 
 HOTLINE_PREFIXES = (HOTLINE_PREFIX, *REGION_CODES)
 HOTLINE_DIGITS = 6
@@ -53,27 +59,35 @@ class HotlineReference:
         return f"{self.prefix}{self.number:0{HOTLINE_DIGITS}d}"
 
 
+def _reference_text(text: object, what: str) -> str:
+    if not isinstance(text, str):
+        raise ValidationError(f"{what} must be text, not {type(text).__name__}")
+    return text.strip().upper()
+
+
 def parse_hotline_reference(text: str) -> HotlineReference:
-    """Parse e.g. ``" mph000123 "``; ValueError says exactly what is wrong."""
-    ref = text.strip().upper()
+    """Parse e.g. ``" mph000123 "``; ValidationError (a ValueError) says exactly what is wrong."""
+    ref = _reference_text(text, "hotline reference")
     if not ref:
-        raise ValueError("hotline reference is empty")
+        raise ValidationError("hotline reference is empty")
     prefix, digits = ref[:3], ref[3:]
     if prefix not in HOTLINE_PREFIXES:
-        raise ValueError(
-            f"{ref!r} does not start with a valid prefix; expected one of {', '.join(HOTLINE_PREFIXES)}"
+        raise ValidationError(
+            f"hotline reference {ref[:20]!r} does not start with a valid prefix; "
+            f"expected one of {', '.join(HOTLINE_PREFIXES)}"
         )
     if digits and not _all_digits(digits):
-        raise ValueError(
-            f"{ref!r}: only digits may follow the prefix, found {_first_non_digit(digits)!r}"
+        raise ValidationError(
+            f"hotline reference {ref[:20]!r}: only digits may follow the prefix, "
+            f"found {_first_non_digit(digits)!r}"
         )
     if len(digits) != HOTLINE_DIGITS:
-        raise ValueError(
-            f"{ref!r}: expected {HOTLINE_DIGITS} digits after {prefix}, got {len(digits)}"
+        raise ValidationError(
+            f"hotline reference {ref!r}: expected {HOTLINE_DIGITS} digits after {prefix}, got {len(digits)}"
         )
     number = int(digits)
     if number == 0:
-        raise ValueError(f"{ref!r}: {prefix}000000 is not a valid reference")
+        raise ValidationError(f"hotline reference {ref!r}: {prefix}000000 is not a valid reference")
     return HotlineReference(prefix, number)
 
 
@@ -100,24 +114,25 @@ class CtsReference:
 
 
 def parse_cts_reference(text: str) -> CtsReference:
-    """Parse e.g. ``"m12345/10"``; ValueError says exactly what is wrong."""
-    ref = text.strip().upper()
+    """Parse e.g. ``"m12345/10"``; ValidationError (a ValueError) says exactly what is wrong."""
+    ref = _reference_text(text, "CTS reference")
     if not ref:
-        raise ValueError("CTS reference is empty")
+        raise ValidationError("CTS reference is empty")
+    shown = repr(ref[:20])
     letter, rest = ref[0], ref[1:]
     if letter not in CTS_KINDS:
-        raise ValueError(
-            f"{ref!r}: a CTS reference starts with M (Ministerial) or B (Official), e.g. M12345/10"
+        raise ValidationError(
+            f"CTS reference {shown}: a CTS reference starts with M (Ministerial) or B (Official), e.g. M12345/10"
         )
     sequence, slash, year = rest.partition("/")
     if not slash:
-        raise ValueError(f"{ref!r}: expected a '/' before the two-digit year, e.g. M12345/10")
+        raise ValidationError(f"CTS reference {shown}: expected a '/' before the two-digit year, e.g. M12345/10")
     if not _all_digits(sequence) or len(sequence) != CTS_DIGITS:
-        raise ValueError(
-            f"{ref!r}: expected {CTS_DIGITS} digits between {letter} and '/', got {sequence!r}"
+        raise ValidationError(
+            f"CTS reference {shown}: expected {CTS_DIGITS} digits between {letter} and '/', got {sequence[:20]!r}"
         )
     if not _all_digits(year) or len(year) != 2:
-        raise ValueError(f"{ref!r}: expected a two-digit year after '/', got {year!r}")
+        raise ValidationError(f"CTS reference {shown}: expected a two-digit year after '/', got {year[:20]!r}")
     return CtsReference(CTS_KINDS[letter], int(sequence), int(year))
 
 

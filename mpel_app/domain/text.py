@@ -1,11 +1,22 @@
-"""Text normalisation shared by storage and search, so both fold names the same way."""
+"""Text normalisation shared by storage and search, so both fold names the same way; and the checks of
+text a person typed (``clean_text``, ``clean_name``, ``clean_email``) that every service applies."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from .errors import ValidationError
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tab, line feed and carriage return are the only control characters a person types.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible formatting characters (Unicode category Cf): bidi overrides and isolates that make text
+# display in another order than it is stored (U+202E), zero-width spaces and joiners, the byte-order
+# mark, soft hyphens.  Zero-width non-joiner and joiner stay: Persian and Indic names are spelt with them.
+_SPELLING_JOINERS = frozenset("\u200c\u200d")
+# A spreadsheet takes a cell starting with one of these for a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@")
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 
 
 def fold(text: str) -> str:
@@ -24,24 +35,71 @@ def name_tokens(text: str) -> list[str]:
     return seen
 
 
-def clean_text(text: str | None, *, field: str, max_length: int, multiline: bool = False) -> str:
-    """Trim and check free text typed by a person.
+def _as_text(text: object, field: str) -> str:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise ValidationError(f"{field} must be text, not {type(text).__name__}")
+    return text
 
-    Control characters are refused rather than stripped silently: they only
-    arrive by pasting from somewhere broken, and the person should know.
+
+def check_printable(value: str, *, field: str) -> None:
+    """Refuse control characters, invisible formatting characters and lone surrogates in ``value``.
+
+    Refused rather than stripped silently: they only arrive by pasting from
+    somewhere broken (or by someone disguising text), and the person should know.
     """
-    from .errors import ValidationError
-
-    value = (text or "").strip()
-    if not multiline and ("\n" in value or "\r" in value):
-        raise ValidationError(f"{field} must be on one line")
     if _CONTROL.search(value):
         raise ValidationError(f"{field} contains control characters")
+    if value.isascii():
+        return
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cf" and char not in _SPELLING_JOINERS:
+            name = unicodedata.name(char, "formatting character")
+            raise ValidationError(f"{field} contains an invisible character (U+{ord(char):04X} {name}): "
+                                  "type the text again rather than pasting it")
+        if category == "Cs":
+            # Lone surrogates cannot be stored as UTF-8 by either database.
+            raise ValidationError(f"{field} contains a broken character (a lone surrogate)")
+
+
+def clean_text(text: str | None, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """Trim and check free text typed by a person; None is empty, anything but text is refused."""
+    value = _as_text(text, field)
+    if len(value) > max_length * 4:
+        # Said before scanning a megabyte for characters, and whatever the spaces round it.
+        raise ValidationError(f"{field} is too long ({len(value)} characters; at most {max_length})")
+    value = value.strip()
+    if not multiline and ("\n" in value or "\r" in value):
+        raise ValidationError(f"{field} must be on one line")
+    check_printable(value, field=field)
     if len(value) > max_length:
         raise ValidationError(f"{field} is too long ({len(value)} characters; at most {max_length})")
     return value
 
 
-def normalise_reference(text: str | None) -> str:
+def clean_name(text: str | None, *, field: str, max_length: int) -> str:
+    """A person's (or an office's) name: one line of clean text that no spreadsheet takes for a formula."""
+    value = clean_text(text, field=field, max_length=max_length)
+    if value.startswith(FORMULA_STARTS):
+        raise ValidationError(f"{field} may not start with {value[0]!r}: a spreadsheet would take it for a formula")
+    return value
+
+
+def clean_email(text: str | None, *, field: str, max_length: int = 254) -> str:
+    """An e-mail address (or empty): one '@', no spaces, a domain with a dot."""
+    value = clean_text(text, field=field, max_length=max_length)
+    if value and not _EMAIL.fullmatch(value):
+        raise ValidationError(f"{field}: {value!r} is not an e-mail address")
+    return value
+
+
+def normalise_reference(text: str | None, *, field: str = "Reference") -> str:
     """Home Office / CTS references compare upper-case without spaces."""
-    return "".join((text or "").split()).upper()
+    value = _as_text(text, field)
+    if len(value) > 200:
+        raise ValidationError(f"{field} is too long ({len(value)} characters)")
+    value = "".join(value.split()).upper()
+    check_printable(value, field=field)
+    return value

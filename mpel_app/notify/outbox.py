@@ -46,6 +46,8 @@ from ..domain.clock import Clock
 from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
+from ..domain.text import clean_text
+from ..domain.values import is_row_id
 from ..services import audit
 from .smtp import build_message
 
@@ -202,7 +204,7 @@ class OutboxService:
 
     def retry_now(self, actor: UserRecord, message_id: int) -> OutboxItem:
         """Make an undelivered message due at once (wake the background sender afterwards)."""
-        perm.require(actor, Action.LOG_ENQUIRY)
+        perm.require(actor, Action.WORK_OUTBOX)
         now = self._clock.now()
         with self._uow() as s:
             row = _load(s, message_id)
@@ -218,8 +220,8 @@ class OutboxService:
 
     def mark_sent_by_hand(self, actor: UserRecord, message_id: int, note: str) -> OutboxItem:
         """Offline procedure: the call note went by other means; record how, and stop sending it."""
-        perm.require(actor, Action.LOG_ENQUIRY)
-        note = " ".join((note or "").split())
+        perm.require(actor, Action.WORK_OUTBOX)
+        note = " ".join(clean_text(note, field="Note", max_length=2000, multiline=True).split())
         if len(note) < MIN_NOTE:
             raise ValidationError("say how and to whom the call note was sent (for example "
                                   "\"emailed from the team mailbox to MP INBOX – London at 14:20\")")
@@ -248,7 +250,7 @@ class OutboxService:
 
 
 def _load(s: Session, message_id: int) -> OutboxMessage:
-    row = s.get(OutboxMessage, message_id)
+    row = s.get(OutboxMessage, message_id) if is_row_id(message_id) else None
     if row is None:
         raise NotFound(f"there is no outbox message {message_id}")
     return row

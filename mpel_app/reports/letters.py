@@ -12,6 +12,12 @@ ones in the MPs' correspondence guidance (domain-rules §5 and §6):
 * ``mdl``: the reply to a Member of a devolved legislature on an individual
   case (4.1, 4.4): no substantive reply.
 
+Beside them, :data:`COVERING_NOTES`: ``copy_covering_note``, the short note an
+MP gets with a copy of the reply to another MP who wrote about the same person
+(2.6).  It names that Member (``LetterContext.copy_of``).  The reply they were
+copied into lists them under "cc" (``LetterContext.cc``); the CTS service fills
+both from the letters' group and its reply plan.
+
 Public API::
 
     ctx = LetterContext(cts_reference="M12345/26", kind="ministerial", date=date(2026, 3, 9),
@@ -48,7 +54,9 @@ Rules kept here, whatever a template or a drafter writes:
 
 Both renderers lay out the same :class:`ComposedLetter`, and the guard
 :func:`assert_no_forbidden_content` runs on its full text before either writes
-a byte.  Document metadata carries the CTS reference only.
+a byte.  Document metadata carries the CTS reference only.  The PDF layout
+lives in ``letter_pdf``, imported when a PDF is first made: reportlab is too
+slow to import at every start of the desk (issue 5).
 """
 from __future__ import annotations
 
@@ -60,20 +68,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
 from mpel_app.domain.errors import ValidationError
 from mpel_app.domain.references import parse_cts_reference
 from mpel_app.paths import resources_dir
-from mpel_app.reports.call_record import _ACCENT, _GREY, _INK, _RULE, _font_names, _safe
 from mpel_app.reports.record_sections import format_date
 
 __all__ = [
-    "COMPANIONS", "LETTERHEADS", "TEMPLATES", "Addressee", "ComposedLetter", "LetterContext",
+    "COMPANIONS", "COVERING_NOTES", "LETTERHEADS", "TEMPLATES", "Addressee", "ComposedLetter", "LetterContext",
     "assert_no_forbidden_content", "compose_letter", "render_letter_docx", "render_letter_pdf",
     "template_path",
 ]
@@ -87,6 +88,12 @@ TEMPLATES: dict[str, str] = {
 
 # A letter that must always go out with another, separate one.
 COMPANIONS: dict[str, str] = {"in_confidence": "in_confidence_forwardable"}
+
+# Not a reply of its own: what goes with a copy of another Member's reply (guidance 2.6).
+COVERING_NOTES: dict[str, str] = {
+    "copy_covering_note": "Covering note sent with a copy of the reply to another Member",
+}
+_TITLES = {**TEMPLATES, **COVERING_NOTES}
 
 KINDS = ("ministerial", "official")
 MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL")
@@ -103,6 +110,7 @@ _SHOWS_HO_REFERENCE = frozenset({"in_confidence"})
 _HEADINGS = {"in_confidence": "IN CONFIDENCE"}
 _ENCLOSURES = {"in_confidence": "Enc: reply for forwarding"}
 _BODY_PLACEHOLDER = {
+    "copy_covering_note": "body",  # optional: the covering note is complete without it
     "third_party": "body",
     "in_confidence": "body",
     "in_confidence_forwardable": "forwardable_body",
@@ -210,6 +218,7 @@ class LetterContext:
     dissolved: bool = False  # Parliament dissolved: no one is an MP
     welsh_requested: bool = False
     cc: tuple[Addressee, ...] = field(default_factory=tuple)  # other Members sent a copy
+    copy_of: Addressee | None = None  # the covering note only: the Member whose reply is copied
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "body", _paragraphs(self.body))
@@ -279,8 +288,8 @@ def template_path(template: str) -> Path:
 
 
 def _check_template_name(template: str) -> None:
-    if template not in TEMPLATES:
-        raise ValueError(f"Unknown letter template {template!r}; expected one of {', '.join(TEMPLATES)}")
+    if template not in _TITLES:
+        raise ValueError(f"Unknown letter template {template!r}; expected one of {', '.join(_TITLES)}")
 
 
 def _template_paragraphs(template: str) -> list[str]:
@@ -324,7 +333,11 @@ def _fill(template: str, ctx: LetterContext) -> tuple[str, ...]:
     allowed = _COMMON_PLACEHOLDERS | ({body_name} if body_name else set())
     if template in _SHOWS_HO_REFERENCE:
         allowed |= {"ho_reference"}
+    if template in COVERING_NOTES:
+        allowed |= {"substantive_member"}
     values = _placeholders(ctx)
+    if ctx.copy_of is not None:
+        values["substantive_member"] = ctx.copy_of.display_name(dissolved=ctx.dissolved)
     values["ho_reference"] = ctx.ho_reference.strip()
     drafted = {"body": ctx.body, "forwardable_body": ctx.forwardable_body}
 
@@ -378,6 +391,11 @@ def compose_letter(template: str, ctx: LetterContext) -> ComposedLetter:
         )
     if template == "in_confidence_forwardable" and not ctx.forwardable_body:
         raise ValidationError("The reply for forwarding needs its own text, written for the constituent to read")
+    if template in COVERING_NOTES and ctx.copy_of is None:
+        raise ValidationError("The covering note goes with a copy of another Member's reply: say whose (copy_of)")
+    if template not in COVERING_NOTES and ctx.copy_of is not None:
+        raise ValidationError(f"Only the covering note sends a copy of another Member's reply, not the "
+                              f"{_in_sentence(template)}")
 
     references = [("Our ref", ctx.cts_reference)]
     if template in _SHOWS_HO_REFERENCE and ctx.ho_reference.strip():
@@ -400,11 +418,17 @@ def compose_letter(template: str, ctx: LetterContext) -> ComposedLetter:
         paragraphs=paragraphs,
         sign_off="Yours sincerely",
         signatory=(ctx.signatory_name.strip(), ctx.signatory_title.strip()),
-        enclosure=_ENCLOSURES.get(template, ""),
+        enclosure=_enclosure(template, ctx),
         cc=tuple(m.display_name(dissolved=ctx.dissolved) for m in ctx.cc),
     )
     assert_no_forbidden_content(template, letter.plain_text(), ctx)
     return letter
+
+
+def _enclosure(template: str, ctx: LetterContext) -> str:
+    if template in COVERING_NOTES and ctx.copy_of is not None:
+        return f"Enc: copy of the reply to {ctx.copy_of.display_name(dissolved=ctx.dissolved)}"
+    return _ENCLOSURES.get(template, "")
 
 
 # The guard -------------------------------------------------------------------------
@@ -427,7 +451,7 @@ def _postcodes(text: str) -> set[str]:
 
 
 def _in_sentence(template: str) -> str:
-    title = TEMPLATES[template]
+    title = _TITLES[template]
     return title[0].lower() + title[1:]
 
 
@@ -471,141 +495,15 @@ def assert_no_forbidden_content(template: str, text: str, ctx: LetterContext) ->
         )
 
 
-# PDF ------------------------------------------------------------------------------
-
-_PAGE_W, _PAGE_H = A4
-_MARGIN_X = 25 * mm
-_MARGIN_TOP = 20 * mm
-_MARGIN_BOTTOM = 22 * mm
-_FRAME_PADDING = 6  # platypus Frame default, each side
-_CONTENT_W = _PAGE_W - 2 * _MARGIN_X - 2 * _FRAME_PADDING
-_SIGNATURE_SPACE = 16 * mm  # room for a wet or scanned signature
-
-
-def _pdf_styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _font_names()
-    base = ParagraphStyle("letter", fontName=regular, fontSize=11, leading=15, textColor=_INK)
-    return {
-        "org": ParagraphStyle("org", base, fontName=bold, fontSize=17, leading=20, textColor=_ACCENT),
-        "org_line": ParagraphStyle("org_line", base, fontSize=8.5, leading=11, textColor=_GREY, alignment=TA_RIGHT),
-        "address": ParagraphStyle("address", base, leading=14),
-        "ref_label": ParagraphStyle("ref_label", base, fontSize=9.5, leading=14, textColor=_GREY),
-        "ref_value": ParagraphStyle("ref_value", base, fontSize=9.5, leading=14),
-        "heading": ParagraphStyle("heading", base, fontName=bold, spaceAfter=10),
-        "salutation": ParagraphStyle("salutation", base, spaceAfter=10),
-        "body": ParagraphStyle("body", base, spaceAfter=9),
-        "signatory": ParagraphStyle("signatory", base, fontName=bold),
-        "small": ParagraphStyle("small", base, fontSize=9.5, leading=13),
-    }
-
-
-def _pdf_story(letter: ComposedLetter, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    name, lines = letter.letterhead
-    head = Table(
-        [[Paragraph(_safe(name), st["org"]), Paragraph("<br/>".join(_safe(l) for l in lines), st["org_line"])]],
-        colWidths=[_CONTENT_W * 0.55, _CONTENT_W * 0.45],
-    )
-    head.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ("LINEBELOW", (0, 0), (-1, 0), 1, _ACCENT),
-    ]))
-
-    refs = Table(
-        [[Paragraph(_safe(label), st["ref_label"]), Paragraph(_safe(value), st["ref_value"])]
-         for label, value in letter.references],
-        colWidths=[30 * mm, 38 * mm],
-    )
-    refs.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ]))
-    address = Paragraph("<br/>".join(_safe(l) for l in letter.addressee), st["address"])
-    top = Table([[address, refs]], colWidths=[_CONTENT_W - 68 * mm, 68 * mm])
-    top.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
-
-    story: list[Flowable] = [head, Spacer(1, 14 * mm), top, Spacer(1, 12 * mm)]
-    if letter.heading:
-        story.append(Paragraph(_safe(letter.heading), st["heading"]))
-    story.append(Paragraph(_safe(letter.salutation), st["salutation"]))
-    paragraphs = [Paragraph(_safe(p), st["body"]) for p in letter.paragraphs]
-    closing: list[Flowable] = [
-        Spacer(1, 4),
-        Paragraph(_safe(letter.sign_off), st["body"]),
-        Spacer(1, _SIGNATURE_SPACE),
-        Paragraph(_safe(letter.signatory[0]), st["signatory"]),
-        Paragraph(_safe(letter.signatory[1]), st["body"]),
-    ]
-    # The signature never stands alone on a page: it keeps the last paragraph with it.
-    story += paragraphs[:-1]
-    story.append(KeepTogether(paragraphs[-1:] + closing))
-    if letter.enclosure:
-        story += [Spacer(1, 6), Paragraph(_safe(letter.enclosure), st["small"])]
-    if letter.cc:
-        cc = Table([[Paragraph("cc", st["small"]), Paragraph("<br/>".join(_safe(n) for n in letter.cc), st["small"])]],
-                   colWidths=[12 * mm, _CONTENT_W - 12 * mm], hAlign="LEFT")
-        cc.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        story += [Spacer(1, 6), cc]
-    return story
-
-
-def _page_furniture(letter: ComposedLetter):
-    """Every page: the heading (e.g. IN CONFIDENCE) at the top; continuation pages: reference and number."""
-    regular, bold = _font_names()
-    reference = letter.references[0][1]
-
-    def draw(canvas, doc) -> None:
-        canvas.saveState()
-        if letter.heading:
-            canvas.setFont(bold, 9)
-            canvas.setFillColor(_INK)
-            canvas.drawCentredString(_PAGE_W / 2, _PAGE_H - 11 * mm, letter.heading)
-        if doc.page > 1:
-            canvas.setFont(regular, 8)
-            canvas.setFillColor(_GREY)
-            canvas.setStrokeColor(_RULE)
-            left = _MARGIN_X + _FRAME_PADDING
-            canvas.line(left, 15 * mm, left + _CONTENT_W, 15 * mm)
-            canvas.drawString(left, 10.5 * mm, reference)
-            canvas.drawRightString(left + _CONTENT_W, 10.5 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
-    return draw
-
+# PDF (laid out in letter_pdf, with reportlab) ------------------------------------
 
 def render_letter_pdf(template: str, ctx: LetterContext) -> bytes:
     """The letter as A4 PDF bytes, ready to sign and send; ValidationError if it would say what it must not."""
     letter = compose_letter(template, ctx)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=_MARGIN_X,
-        rightMargin=_MARGIN_X,
-        topMargin=_MARGIN_TOP,
-        bottomMargin=_MARGIN_BOTTOM,
-        # The CTS reference only: document metadata must not carry personal data.
-        title=f"Letter {ctx.cts_reference}",
-        author="MPEL Desk",
-        creator="MPEL Desk",
-        subject=TEMPLATES[template],
-    )
-    furniture = _page_furniture(letter)
-    doc.build(_pdf_story(letter, _pdf_styles()), onFirstPage=furniture, onLaterPages=furniture)
-    return buffer.getvalue()
+    from mpel_app.reports.letter_pdf import build_letter_pdf  # reportlab: imported when a PDF is made
+
+    # The CTS reference only: document metadata must not carry personal data.
+    return build_letter_pdf(letter, title=f"Letter {ctx.cts_reference}", subject=_TITLES[template])
 
 
 # Word ------------------------------------------------------------------------------
@@ -687,7 +585,7 @@ def render_letter_docx(template: str, ctx: LetterContext) -> bytes:
     core = doc.core_properties
     # The CTS reference only: document metadata must not carry personal data.
     core.title = f"Letter {ctx.cts_reference}"
-    core.subject = TEMPLATES[template]
+    core.subject = _TITLES[template]
     core.author = core.last_modified_by = "MPEL Desk"
     core.comments = core.keywords = ""
     buffer = io.BytesIO()

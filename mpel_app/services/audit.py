@@ -1,16 +1,103 @@
-"""Writing and reading the audit trail, always inside the caller's transaction."""
+"""The audit trail: written inside the caller's transaction, read back per record, searched for oversight.
+
+* ``record`` writes one row (who, when, which record, what changed) in the
+  transaction of the change itself (architecture rule 6); ``diff`` gives the
+  fields that changed.  ``trail`` is one record's history.
+* ``record_view`` writes the one row saying that a person was shown a
+  subject's personal data: action "viewed", the record, and which fields were
+  shown: their names, never their values, so the trail does not copy the
+  data it guards.  Services write it in the transaction that read the data,
+  so nothing leaves the service unless its row is committed.
+* ``AuditService`` lets team leaders and administrators search every
+  record's trail, open one entry and export a selection (``Action.QUERY_AUDIT``).
+
+What counts as a subject's personal data (the decision):
+
+* An enquiry: the subject's name, date of birth, nationality, Home Office and
+  CTS references, and the case text (question, answer given, the region's
+  response).  The caller's name (an MP's caseworker), the member (a public
+  figure), the status, region and dates are not the subject's.  A record
+  whose passcode is not verified carries none of it (``db.mappers``);
+  opening one still writes a row, "shown: no personal data" and why it was
+  withheld, so "who opened MPH000123, and what did they see?" has a
+  complete answer.
+* A CTS letter: the subject's and the constituent's names, the Home Office
+  reference, the issue and question, the draft reply, the background note
+  and the name of the staff member it is about [CORR 2.5].
+* Lists (search results, queues, workstacks, the duty board) are not audited:
+  each line shows a name and references so that staff can pick the case they
+  are working on, never its content (date of birth, question, answer,
+  draft).  A list of names is personal data, but a row for every refresh of
+  every queue would drown the views that matter; what a person reads about
+  one subject they read by opening the record, and that is audited.
+* The trail itself holds personal values (a "details updated" row keeps the
+  old and new name).  So the oversight search lists each entry with the
+  names of the fields it touched only; opening an entry (``entry``) shows the
+  values and is audited against the record it is about; an export is audited
+  with its filters and its number of rows.  While an enquiry's passcode is
+  not verified its personal values are withheld here too, as everywhere.
+
+A record's own history (``trail``: the record window, the printed call
+record) leaves the view rows out: it is what happened to the record; who
+looked at it is for the oversight search.
+"""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..db.models import AuditLog
-from ..domain.records import AuditEntry, UserRecord
+from ..db.models import AuditLog, Enquiry, Letter, LetterHandler, Member, User
+from ..db.uow import UnitOfWork
+from ..domain import permissions as perm
+from ..domain.calendar import LONDON
+from ..domain.clock import Clock
+from ..domain.correspondence import may_see_letter
+from ..domain.errors import NotFound, ValidationError
+from ..domain.letter_records import LetterRecord
+from ..domain.permissions import Action
+from ..domain.records import AuditEntry, EnquiryRecord, UserRecord
+from ..domain.text import clean_text, normalise_reference
+from . import conflicts
 
+VIEWED = "viewed"
+VIEWED_IN_AUDIT = "viewed in the audit trail"
+EXPORTED = "exported"
+VIEW_ACTIONS = frozenset({VIEWED, VIEWED_IN_AUDIT})
+AUDIT_ENTITY = "audit_log"
+# Entities whose rows are about a person's case, so opening one of their entries shows personal data.
+SUBJECT_ENTITIES = frozenset({"enquiry", "letter"})
+
+WITHHELD = "withheld: passcode not verified"
+# Field (as in the trail's changes) -> how a person names it.
+ENQUIRY_PERSONAL_FIELDS: dict[str, str] = {
+    "subject_name": "subject's name", "subject_dob": "date of birth", "nationality": "nationality",
+    "ho_reference": "Home Office reference", "cts_reference": "CTS reference", "question": "question",
+    "answer": "answer", "response": "response",
+}
+LETTER_PERSONAL_FIELDS: dict[str, str] = {
+    "subject_name": "subject's name", "constituent_name": "constituent's name",
+    "ho_reference": "Home Office reference", "issue": "issue", "question": "question", "draft": "draft reply",
+    "background": "background note", "staff_member": "staff member's name",
+}
+NOTHING_SHOWN = "no personal data"
+# Fields whose values are never a subject's personal data, so a search result may show them.
+NON_PERSONAL_FIELDS = frozenset({
+    "status", "state", "region_code", "channel", "reference", "shown", "withheld", "rows", "cut at",
+    "audit_entry", "file_needed", "due_date", "acknowledged_at", "unit", "kind", "via", "to", "message_id",
+})
+
+SEARCH_LIMIT = 500  # enough to scan by eye; narrower filters find older entries
+EXPORT_LIMIT = 100_000
+_IN_CHUNK = 900  # ids per IN (...) list: well under every backend's limit on bound parameters
+
+
+# ------------------------------------------------------------------ writing
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
@@ -22,6 +109,16 @@ def _plain(value: Any) -> Any:
 
 def record(session: Session, actor: UserRecord | None, at: datetime, entity: str, entity_id: int | None,
            action: str, changes: dict[str, Any] | None = None) -> None:
+    """One row of the trail, in ``session``'s transaction, stamped with the record's base version (conflicts.py)."""
+    changes = dict(changes or {})
+    base = conflicts.base_version(session, entity, entity_id)
+    if base is not None:
+        changes[conflicts.BASE_VERSION_KEY] = base
+    _write(session, actor, at, entity, entity_id, action, changes)
+
+
+def _write(session: Session, actor: UserRecord | None, at: datetime, entity: str, entity_id: int | None,
+           action: str, changes: Mapping[str, Any]) -> None:
     session.add(AuditLog(
         at=at,
         user_id=actor.id if actor else None,
@@ -29,8 +126,15 @@ def record(session: Session, actor: UserRecord | None, at: datetime, entity: str
         entity=entity,
         entity_id=entity_id,
         action=action,
-        changes=json.dumps({k: _plain(v) for k, v in (changes or {}).items()}, ensure_ascii=False),
+        changes=json.dumps({k: _plain(v) for k, v in changes.items()}, ensure_ascii=False),
     ))
+
+
+def _changes(row: AuditLog) -> dict[str, Any]:
+    """A row's changes as a person reads them: without the base-version stamp."""
+    changes = json.loads(row.changes or "{}")
+    changes.pop(conflicts.BASE_VERSION_KEY, None)
+    return changes
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -38,10 +142,294 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if before.get(k) != v}
 
 
-def trail(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
-    rows = session.scalars(
-        select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
-        .order_by(AuditLog.at, AuditLog.id)
-    )
+def record_view(session: Session, actor: UserRecord, at: datetime, entity: str, entity_id: int | None,
+                shown: str, *, withheld: str = "", action: str = VIEWED, **extra: Any) -> None:
+    """One row: ``actor`` was shown ``shown`` (field names) of the record; one insert, in the reading transaction."""
+    changes: dict[str, Any] = {**extra, "shown": shown or NOTHING_SHOWN}
+    if withheld:
+        changes["withheld"] = withheld
+    # Not stamped with a base version: a view changes nothing, so it never makes anyone's copy stale.
+    _write(session, actor, at, entity, entity_id, action, changes)
+
+
+def _shown(values: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    return ", ".join(names[key] for key, value in values.items() if value not in (None, "", ()))
+
+
+def enquiry_shown(record: EnquiryRecord) -> str:
+    """The subject's personal data an enquiry record carries, by name ("" when none: a locked record)."""
+    subject = record.subject
+    values = {
+        "subject_name": subject.name if subject else None,
+        "subject_dob": subject.date_of_birth if subject else None,
+        "nationality": subject.nationality if subject else None,
+        "ho_reference": subject.ho_reference if subject else None,
+        "cts_reference": subject.cts_reference if subject else None,
+        "question": record.question, "answer": record.answer, "response": record.response,
+    }
+    return _shown(values, ENQUIRY_PERSONAL_FIELDS)
+
+
+def letter_shown(record: LetterRecord) -> str:
+    """The subject's personal data a CTS letter's case view carries, by name."""
+    values = {
+        "subject_name": record.subject_name, "constituent_name": record.constituent_name,
+        "ho_reference": record.ho_reference, "issue": record.issue, "question": record.question,
+        "draft": record.draft, "background": record.background_note.background,
+        "staff_member": record.staff_member,
+    }
+    return _shown(values, LETTER_PERSONAL_FIELDS)
+
+
+def withhold_personal(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An enquiry's changes with the subject's values replaced by a note (its passcode is not verified)."""
+    return {k: (WITHHELD if k in ENQUIRY_PERSONAL_FIELDS else v) for k, v in changes.items()}
+
+
+# ------------------------------------------------------------ one record
+
+def trail(session: Session, entity: str, entity_id: int, *, views: bool = False) -> list[AuditEntry]:
+    """A record's history, oldest first; ``views=True`` includes who looked at it."""
+    stmt = select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+    if not views:
+        stmt = stmt.where(AuditLog.action.not_in(sorted(VIEW_ACTIONS)))
+    rows = session.scalars(stmt.order_by(AuditLog.at, AuditLog.id))
     return [AuditEntry(at=r.at, username=r.username, action=r.action, entity=r.entity,
-                       entity_id=r.entity_id, changes=json.loads(r.changes or "{}")) for r in rows]
+                       entity_id=r.entity_id, changes=_changes(r)) for r in rows]
+
+
+# ------------------------------------------------------- oversight search
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to look for; empty fields do not filter.  Dates are London dates, both ends included."""
+
+    username: str = ""
+    action: str = ""
+    entity: str = ""
+    reference: str = ""  # a hotline or CTS reference: that record's entries
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""  # anywhere in the action, the user name or the changes
+
+    def described(self) -> dict[str, str]:
+        """The filters in use, for the audit row of an export."""
+        found = {"user": self.username, "action": self.action, "record type": self.entity,
+                 "reference": self.reference, "from": self.date_from.isoformat() if self.date_from else "",
+                 "to": self.date_to.isoformat() if self.date_to else "", "text": self.text}
+        return {k: v for k, v in found.items() if v}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit entry for the oversight screen and the export.
+
+    ``fields`` names every field the entry touched.  In a search result
+    ``changes`` holds the values of the fields that are never anyone's
+    personal data (status, region, what a view showed…) and ``complete`` is
+    False; ``AuditService.entry`` and ``export``, which are audited, give them
+    all.
+    """
+
+    id: int
+    at: datetime
+    username: str
+    action: str
+    entity: str
+    entity_id: int | None
+    reference: str  # the record's reference or name where it has one: MPH000123, M00012/26, a username
+    fields: tuple[str, ...]
+    changes: Mapping[str, Any]
+    complete: bool
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    lines: tuple[AuditLine, ...]
+    limit: int
+    more: bool  # more entries matched than ``limit``: the oldest were left out
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    """What the filters can choose from."""
+
+    usernames: tuple[tuple[str, str], ...]  # (username, full name), with ("system", "the desk itself")
+    actions: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+class AuditService:
+    """Oversight of the whole trail for team leaders and administrators (``Action.QUERY_AUDIT``).
+
+    Searching writes nothing (a search result carries no personal values);
+    opening an entry and exporting are audited.  Newest first means in the
+    order written: see ``_statement``.
+    """
+
+    def __init__(self, uow: UnitOfWork, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    def choices(self, actor: UserRecord) -> AuditChoices:
+        perm.require(actor, Action.QUERY_AUDIT)
+        with self._uow.read() as s:
+            users = tuple((u, n) for u, n in s.execute(select(User.username, User.full_name).order_by(User.username)))
+            actions = tuple(s.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
+            entities = tuple(s.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
+        return AuditChoices(usernames=users + (("system", "the desk itself"),), actions=actions, entities=entities)
+
+    def search(self, actor: UserRecord, filters: AuditFilter, limit: int = SEARCH_LIMIT) -> AuditPage:
+        """The newest ``limit`` entries matching ``filters``, newest first, without their values."""
+        perm.require(actor, Action.QUERY_AUDIT)
+        filters = _checked(filters)
+        with self._uow.read() as s:
+            return _page(s, actor, filters, limit, complete=False)
+
+    def entry(self, actor: UserRecord, entry_id: int) -> AuditLine:
+        """One entry with its values; opening an entry about a case is itself audited, against that case."""
+        perm.require(actor, Action.QUERY_AUDIT)
+        with self._uow() as s:
+            row = s.get(AuditLog, entry_id)
+            if row is None or not _visible(s, actor, row):
+                raise NotFound(f"no audit entry {entry_id}")
+            references, locked = _resolve(s, [row])
+            line = _line(row, references, complete=True, locked=locked)
+            if row.entity in SUBJECT_ENTITIES and row.entity_id is not None:
+                record_view(s, actor, self._clock.now(), row.entity, row.entity_id,
+                            f"{row.action}: {', '.join(line.fields)}" if line.fields else row.action,
+                            action=VIEWED_IN_AUDIT, audit_entry=row.id)
+            return line
+
+    def export(self, actor: UserRecord, filters: AuditFilter, limit: int = EXPORT_LIMIT) -> AuditPage:
+        """Every entry matching ``filters`` (up to ``limit``), newest first, with values; audited as an export.
+
+        Read, then the audit row committed, then returned: nothing reaches a
+        file unless the export is on the trail.  Two transactions, unlike a
+        record's view: reading a hundred thousand entries under SQLite's write
+        lock would hold up every desk's saving for seconds.
+        """
+        perm.require(actor, Action.QUERY_AUDIT)
+        filters = _checked(filters)
+        with self._uow.read() as s:
+            page = _page(s, actor, filters, limit, complete=True)
+        with self._uow() as s:
+            record(s, actor, self._clock.now(), AUDIT_ENTITY, None, EXPORTED,
+                   {**filters.described(), "rows": len(page.lines), **({"cut at": limit} if page.more else {})})
+        return page
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _checked(f: AuditFilter) -> AuditFilter:
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise ValidationError("the 'from' date is after the 'to' date")
+    return replace(f, username=f.username.strip(), action=f.action.strip(), entity=f.entity.strip(),
+                   reference=normalise_reference(clean_text(f.reference, field="Reference", max_length=20)),
+                   text=clean_text(f.text, field="Text", max_length=200))
+
+
+def _page(s: Session, actor: UserRecord, filters: AuditFilter, limit: int, *, complete: bool) -> AuditPage:
+    stmt = _statement(s, actor, filters)
+    rows = list(s.scalars(stmt.limit(limit + 1))) if stmt is not None else []
+    references, locked = _resolve(s, rows[:limit])
+    return AuditPage(tuple(_line(r, references, complete=complete, locked=locked) for r in rows[:limit]),
+                     limit, more=len(rows) > limit)
+
+
+def london_midnight(day: date) -> datetime:
+    """The instant a London day starts (00:00 GMT or BST)."""
+    return datetime.combine(day, time(0), tzinfo=LONDON)
+
+
+def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
+    """The matching entries, newest first; None when nothing can match (an unknown reference)."""
+    stmt = select(AuditLog)
+    if f.username:
+        stmt = stmt.where(AuditLog.username == f.username)
+    if f.action:
+        stmt = stmt.where(AuditLog.action == f.action)
+    if f.entity:
+        stmt = stmt.where(AuditLog.entity == f.entity)
+    if f.date_from:
+        stmt = stmt.where(AuditLog.at >= london_midnight(f.date_from))
+    if f.date_to:
+        stmt = stmt.where(AuditLog.at < london_midnight(f.date_to + timedelta(days=1)))
+    if f.text:
+        like = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(AuditLog.changes.ilike(like, escape="\\"), AuditLog.action.ilike(like, escape="\\"),
+                              AuditLog.username.ilike(like, escape="\\")))
+    if f.reference:
+        targets = [("enquiry", i) for i in s.scalars(select(Enquiry.id).where(Enquiry.reference == f.reference))]
+        targets += [("letter", i) for i in s.scalars(select(Letter.id).where(Letter.cts_reference == f.reference))]
+        if not targets:
+            return None
+        stmt = stmt.where(or_(*(and_(AuditLog.entity == e, AuditLog.entity_id == i) for e, i in targets)))
+    hidden = _hidden_letters(s, actor)
+    if hidden:
+        # A restricted letter exists only for its named handlers [CORR 2.5]: its entries too.
+        stmt = stmt.where(or_(AuditLog.entity != "letter", AuditLog.entity_id.is_(None),
+                              AuditLog.entity_id.not_in(sorted(hidden))))
+    # Newest first in the order the entries were written (the primary key): the order of ``at`` on one
+    # database, and a backward walk of the primary key, where ORDER BY at would sort the whole table
+    # (2.7 s for a million rows on SQLite; audit_log has no index on ``at``).
+    return stmt.order_by(AuditLog.id.desc())
+
+
+def _hidden_letters(s: Session, actor: UserRecord) -> set[int]:
+    restricted = dict(s.execute(select(Letter.id, Letter.staff_member).where(Letter.restricted.is_(True))).all())
+    if not restricted:
+        return set()
+    handlers: dict[int, list[str]] = {i: [] for i in restricted}
+    for letter_id, username in s.execute(select(LetterHandler.letter_id, User.username)
+                                         .join(User, User.id == LetterHandler.user_id)
+                                         .where(LetterHandler.letter_id.in_(list(restricted)))):
+        handlers[letter_id].append(username)
+    return {i for i, staff in restricted.items()
+            if not may_see_letter(actor.username, restricted=True, named_handlers=handlers[i],
+                                  staff_member=staff or None)}
+
+
+def _visible(s: Session, actor: UserRecord, row: AuditLog) -> bool:
+    return not (row.entity == "letter" and row.entity_id in _hidden_letters(s, actor))
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _IN_CHUNK):
+        yield ordered[start:start + _IN_CHUNK]
+
+
+def _resolve(s: Session, rows: list[AuditLog]) -> tuple[dict[tuple[str, int], str], set[int]]:
+    """The reference (or name) of each record the rows are about, and which of the enquiries are locked now."""
+    wanted: dict[str, set[int]] = {}
+    for r in rows:
+        if r.entity_id is not None:
+            wanted.setdefault(r.entity, set()).add(r.entity_id)
+    references: dict[tuple[str, int], str] = {}
+    locked: set[int] = set()
+    for ids in _chunks(wanted.get("enquiry", ())):
+        for i, ref, verified in s.execute(select(Enquiry.id, Enquiry.reference, Enquiry.passcode_verified_at)
+                                          .where(Enquiry.id.in_(ids))):
+            references[("enquiry", i)] = ref
+            if verified is None:
+                locked.add(i)
+    for entity, key, name in (("letter", Letter.id, Letter.cts_reference), ("user", User.id, User.username),
+                              ("member", Member.id, Member.name)):
+        for ids in _chunks(wanted.get(entity, ())):
+            references.update(((entity, i), ref) for i, ref in s.execute(select(key, name).where(key.in_(ids))))
+    return references, locked
+
+
+def _line(r: AuditLog, references: Mapping[tuple[str, int], str], *, complete: bool = False,
+          locked: set[int] = frozenset()) -> AuditLine:
+    changes = _changes(r)
+    if r.entity == "enquiry" and r.entity_id in locked:
+        changes = withhold_personal(changes)
+    fields = tuple(changes)
+    if not complete:
+        changes = {k: v for k, v in changes.items() if k in NON_PERSONAL_FIELDS}
+    reference = references.get((r.entity, r.entity_id), "") if r.entity_id is not None else ""
+    return AuditLine(id=r.id, at=r.at, username=r.username, action=r.action, entity=r.entity,
+                     entity_id=r.entity_id, reference=reference, fields=fields, changes=changes, complete=complete)

@@ -17,7 +17,15 @@ exactly one succeeds.
 
 Workstacks, "get next case" and the other queries are in
 ``letters.queries``; reply letters and the retention purge in
-``letters.documents``; drafting units in ``letters.units``.
+``letters.documents``; linking letters from several MPs about one person in
+``letters.groups`` [CORR 2.6]; flagging a letter about Agency staff to the
+line manager in ``letters.staff`` [CORR 2.5]; drafting units in
+``letters.units``.
+
+Several MPs on one person [CORR 2.6]: a letter that gets a copy of another
+MP's reply goes through the lifecycle like any other, its reply being the
+covering note, and is dispatched only after the reply it copies has gone; its
+dispatch records which reply it copied (``domain.correspondence.links``).
 """
 from __future__ import annotations
 
@@ -33,7 +41,7 @@ from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.correspondence import (
     ACTIONS, SYSTEM, LetterAction, LetterFacts, LetterKind, LetterState, ReplyChannel, SignatoryFacts, check,
-    ophso_deadline, roles_for, select_signatory)
+    check_copy_dispatch, ophso_deadline, roles_for, select_signatory)
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.letter_records import DocumentKind, EnforcedHow, LetterRecord, QaSubmission
 from ..domain.permissions import Action
@@ -41,11 +49,14 @@ from ..domain.phones import normalise_phone
 from ..domain.records import UserRecord
 from ..domain.references import CtsReference
 from ..domain.text import clean_text, fold, normalise_reference
+from ..domain.values import as_date, as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit
 from .letters.base import DISSOLUTION_KEY, ENTITY, Case
 from .letters.documents import LetterDocuments
+from .letters.groups import LetterGroups, is_mp, link_reference
 from .letters.queries import LetterQueries
+from .letters.staff import StaffLetters, active_user_named
 from .letters.units import active_unit, unit_code_of
 
 A = LetterAction
@@ -55,9 +66,11 @@ MAX_TEXT = 10_000
 MAX_PDF_BYTES = 20 * 1024 * 1024
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 MAX_SEQUENCE = 99_999  # five digits on the reference
+# Letters are registered within days of arriving; a date more than a year back is a typing slip.
+LATEST_REGISTRATION = timedelta(days=366)
 
 
-class CorrespondenceService(LetterQueries, LetterDocuments):
+class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters):
 
     # ------------------------------------------------------------- MPCS
 
@@ -68,28 +81,48 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                  foi: bool = False, welsh_requested: bool = False, restricted: bool = False,
                  named_handlers: Iterable[str] = (), staff_member: str = "",
                  scanned_pdf: bytes | None = None, scanned_filename: str = "",
-                 signatory: SignatoryFacts | None = None) -> LetterRecord:
+                 signatory: SignatoryFacts | None = None, link_to_reference: str = "",
+                 constituency_mp: bool = True, different_points: bool = False,
+                 line_manager_id: int | None = None, line_manager: str = "") -> LetterRecord:
         """Register a letter or e-mail: a CTS reference from this year's counter, the scan attached.
 
         ``staff_member`` (a letter about a member of Agency staff) makes the
-        letter restricted [CORR 2.5]; the registering allocator is always one
-        of its named handlers.  ``signatory`` decides who signs a Ministerial
-        reply [CORR 1.8]; an Official reply is always signed by an official.
-        An OPHSO enquiry's short deadline is fixed now [ASY].
+        letter restricted, and needs the line manager, by ``line_manager_id``
+        or by username (``line_manager``): they are told at their e-mail
+        address through the outbox in this transaction, and are not made a
+        named handler (``letters.staff``) [CORR 2.5].  The registering allocator is
+        always one of a restricted letter's named handlers.  ``signatory``
+        decides who signs a Ministerial reply [CORR 1.8]; an Official reply is
+        always signed by an official.  An OPHSO enquiry's short deadline is
+        fixed now [ASY].
+
+        ``link_to_reference``: another MP's letter about the same person; the
+        new letter joins its group [CORR 2.6].  ``constituency_mp`` says the
+        writer is the person's constituency MP (only an MP can be: for anyone
+        else it is recorded false); ``different_points`` that they raised
+        points of their own, so get a substantive reply of their own.
         """
         letter_kind = _kind(kind)
         facts = LetterFacts(kind=letter_kind, ophso=ophso)
         _require_role(actor, A.REGISTER, facts)
+        urgent, ophso, foi, welsh_requested, restricted, constituency_mp, different_points = (
+            as_flag(value, field=name) for name, value in (
+                ("urgent", urgent), ("ophso", ophso), ("foi", foi), ("welsh_requested", welsh_requested),
+                ("restricted", restricted), ("constituency_mp", constituency_mp),
+                ("different_points", different_points)))
         now = self._now()
-        received_at = received_at or now
-        if received_at.tzinfo is None or received_at.utcoffset() is None:
-            raise ValidationError("received_at must be timezone-aware")
+        received_at = as_instant(received_at, field="received_at") or now
         if received_at > now + timedelta(minutes=1):
             raise ValidationError("a letter cannot be received in the future")
+        if received_at < now - LATEST_REGISTRATION:
+            raise ValidationError("received_at: a letter received more than a year ago is not registered now")
         received_day = received_at.astimezone(LONDON).date()
-        member_letter_date = member_letter_date or received_day
+        member_letter_date = as_date(member_letter_date, field="member_letter_date") or received_day
         if member_letter_date > received_day:
             raise ValidationError("the Member's letter cannot be dated after it was received")
+        if member_letter_date < received_day - LATEST_REGISTRATION:
+            raise ValidationError("member_letter_date: the Member's letter is dated more than a year before "
+                                  "it was received; check the date")
         values = dict(
             subject_name=clean_text(subject_name, field="Subject name", max_length=200),
             issue=clean_text(issue, field="Issue", max_length=300),
@@ -102,15 +135,24 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
             raise ValidationError("subject_name is required: whom the letter is about")
         if not values["issue"]:
             raise ValidationError("issue is required: what the letter is about, as the reply will word it")
-        staff = clean_text(staff_member, field="Member of staff", max_length=64).lower()
+        staff_as_typed = clean_text(staff_member, field="Member of staff", max_length=64)
+        staff = staff_as_typed.lower()
+        link_ref = link_reference(link_to_reference, field="link_to_reference")
         restricted = bool(restricted or staff)  # Agency staff: always restricted [CORR 2.5]
         chosen = _signatory(letter_kind, signatory)
         scan_name = _pdf(scanned_pdf, scanned_filename, field="scanned_letter") if scanned_pdf is not None else ""
         with self._uow() as s:
-            member = s.get(Member, member_id)
+            member = s.get(Member, member_id) if is_row_id(member_id) else None
             if member is None or not member.active:
                 raise ValidationError("correspondent: choose a Member from the list")
             handlers = self._handler_users(s, actor, named_handlers, staff) if restricted else []
+            flag = self._line_manager(s, line_manager_id, line_manager, staff)
+            other = None
+            if link_ref:
+                # Locked before the reference counter, as every group change locks: never a cycle.
+                other_id = s.scalar(select(Letter.id).where(Letter.cts_reference == link_ref))
+                self._lock_groups(s, [other_id])
+                other = self._link_target(s, actor, link_ref, other_id, field="link_to_reference")
             year = now.astimezone(LONDON).year
             letter_code = "M" if letter_kind is LetterKind.MINISTERIAL else "B"
             sequence = repo.reserve_cts_number(s, letter_code, year)
@@ -128,6 +170,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                 urgent=bool(urgent), ophso=bool(ophso),
                 ophso_deadline=ophso_deadline(now, calendar) if ophso else None, foi=bool(foi),
                 welsh_requested=bool(welsh_requested), restricted=restricted, staff_member=staff,
+                constituency_mp=constituency_mp and is_mp(member.kind), different_points=different_points,
                 signatory_kind=chosen.kind.value if chosen else None,
                 signatory_who=chosen.who if chosen else "", signatory_reason=chosen.reason if chosen else "",
                 enforced=False, returns_count=0, reply_still_wanted=False, qa_submitted_late=False, **values)
@@ -143,7 +186,13 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                 "member_id": member.id, "received_at": received_at, "urgent": bool(urgent), "ophso": bool(ophso),
                 "foi": bool(foi), "welsh_requested": bool(welsh_requested), "restricted": restricted,
                 "named_handlers": [u.username for u in handlers], "scanned_letter": scan_name or None,
-                "signatory": chosen.who if chosen else None})
+                "signatory": chosen.who if chosen else None, "constituency_mp": letter.constituency_mp,
+                "different_points": letter.different_points, "link_to_reference": link_ref or None,
+                "line_manager": flag[0].username if flag else None})
+            if flag is not None:
+                self._flag_line_manager(s, actor, letter, *flag, staff_as_typed)
+            if other is not None:
+                self._join(s, actor, letter, other, field="link_to_reference")
             return self._record(s, actor, letter)
 
     def allocate(self, actor: UserRecord, letter_id: int, unit_code: str, *,
@@ -318,6 +367,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
         letters may be converted to Official replies.
         """
         perm.require(actor, Action.SET_DISSOLUTION)
+        day = as_date(day, field="Dissolution date")
         with self._uow() as s:
             row = s.get(Setting, DISSOLUTION_KEY)
             before = row.value if row is not None else ""
@@ -380,7 +430,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                                expected_version: int | None = None) -> LetterRecord:
         """Give the case to a member of the unit to draft (also how a reallocation is done)."""
         def change(s: Session, c: Case) -> LetterRecord:
-            owner = s.get(User, case_owner_id)
+            owner = s.get(User, case_owner_id) if is_row_id(case_owner_id) else None
             if owner is None or not owner.active:
                 raise ValidationError("case_owner: choose an active member of the unit")
             target = self._check(s, actor, c, A.ALLOCATE_TO_CASE_OWNER, {"case_owner": owner.username})
@@ -396,7 +446,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                               expected_version: int | None = None) -> LetterRecord:
         """FOI only [CORR 5.2], or a Ministerial letter six months late the MP no longer wants [CORR 1.5]."""
         reason = clean_text(reason, field="Reason", max_length=1000)
-        ground = (ground or "").strip()
+        ground = clean_text(ground, field="ground", max_length=40)
 
         def change(s: Session, c: Case) -> LetterRecord:
             target = self._check(s, actor, c, A.REJECT_FOR_CANCELLING, {"ground": ground, "reason": reason})
@@ -448,7 +498,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
             e.drafting_officer_location = fields["drafting_officer_location"]
             e.drafting_officer_phone = normalise_phone(fields["drafting_officer_phone"],
                                                        field="drafting_officer_phone")
-            e.reply_still_wanted = bool(reply_still_wanted)
+            e.reply_still_wanted = as_flag(reply_still_wanted, field="reply_still_wanted")
             after = {k: getattr(e, k) for k in before}
             changes = audit.diff(before, after)
             if changes:
@@ -542,7 +592,11 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
                  mp_agreement: str = "", resolution_note: str = "",
                  expected_version: int | None = None) -> LetterRecord:
         """The reply has gone, and how [CORR 1.10]: Ministerial by letter only; Official another way
-        only with the MP's agreement (and a note of the resolution for telephone or account manager)."""
+        only with the MP's agreement (and a note of the resolution for telephone or account manager).
+
+        A letter whose MP gets a copy of another MP's reply [CORR 2.6] goes only after that reply has, and
+        the trail records which reply was copied; the lead's records the copies to follow.
+        """
         fields = {
             "reply_channel": str(reply_channel or "").strip(),
             "mp_agreement": clean_text(mp_agreement, field="MP's agreement", max_length=500),
@@ -552,10 +606,17 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
         def change(s: Session, c: Case) -> LetterRecord:
             target = self._check(s, actor, c, A.DISPATCH, fields)
             e = c.letter
+            group = self._group(s, actor, e)
+            copied = check_copy_dispatch(group.plan, e.cts_reference, group.lead) if group else None
             e.reply_channel = ReplyChannel(fields["reply_channel"]).value
             e.mp_agreement, e.resolution_note = fields["mp_agreement"], fields["resolution_note"]
             e.dispatched_at, e.dispatched_by_id = c.now, actor.id
-            self._move(s, actor, c, A.DISPATCH, target, {k: v for k, v in fields.items() if v})
+            changes: dict = {k: v for k, v in fields.items() if v}
+            if copied:
+                changes["copy_of_reply"] = copied  # a copy of that reply went, with the covering note [CORR 2.6]
+            elif group and group.plan and group.plan.lead == e.cts_reference:
+                changes["copies_to_follow"] = list(group.plan.copies)
+            self._move(s, actor, c, A.DISPATCH, target, changes)
             return self._record(s, actor, e)
 
         return self._change(actor, letter_id, change, expected_version)
@@ -596,11 +657,11 @@ class CorrespondenceService(LetterQueries, LetterDocuments):
         e.reached_signatory_at = None
 
     def _handler_users(self, s: Session, actor: UserRecord, usernames: Iterable[str], staff: str) -> list[User]:
-        wanted = [actor.username, *(u.strip().lower() for u in usernames if u and u.strip())]
+        wanted = [actor.username, *(str(u).strip().lower() for u in usernames if u and str(u).strip())]
         users: list[User] = []
         for username in dict.fromkeys(wanted):
-            user = s.scalar(select(User).where(User.username == username))
-            if user is None or not user.active:
+            user = active_user_named(s, username)
+            if user is None:
                 raise ValidationError(f"named_handlers: there is no active user {username!r}")
             if staff and username == staff:
                 raise ValidationError("named_handlers: the member of staff the letter is about may never see it "
@@ -637,6 +698,8 @@ def _require_role(actor: UserRecord, action: LetterAction, facts: LetterFacts) -
 
 
 def _signatory(kind: LetterKind, facts: SignatoryFacts | None):
+    if facts is not None and not isinstance(facts, SignatoryFacts):
+        raise ValidationError("signatory: give the facts that decide who signs (SignatoryFacts)")
     if facts is None:
         return select_signatory(SignatoryFacts(kind=kind)) if kind is LetterKind.OFFICIAL else None
     if facts.kind is not kind:

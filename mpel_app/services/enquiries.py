@@ -14,28 +14,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
+from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
-from ..db.models import Enquiry, Member, Region
+from ..db.models import Enquiry, Member, Region, User
 from ..domain import permissions as perm
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord,
-                              EnquiryStatus, EnquirySummary, Role, SearchKey, SubjectDetails,
+                              EnquiryStatus, EnquirySummary, QueueCursor, QueuePage, Role, SearchKey, SubjectDetails,
                               UserRecord)
-from ..domain.references import parse_cts_reference
-from ..domain.targets import queue_status
-from ..domain.text import clean_text, fold, normalise_reference
+from ..domain.references import parse_cts_reference, parse_hotline_reference
+from ..domain.targets import due_bands
+from ..domain.text import clean_name, clean_text, fold, normalise_reference
+from ..domain.values import as_choice, as_date, as_flag, is_row_id
 from . import audit
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_of, region_code_or_default
 from .security import verify_secret
 
-WITHHELD = "withheld: passcode not verified"
-PERSONAL_FIELDS = frozenset({"subject_name", "subject_dob", "nationality", "ho_reference", "cts_reference",
-                             "question", "answer", "response"})
+WITHHELD = audit.WITHHELD
+PERSONAL_FIELDS = frozenset(audit.ENQUIRY_PERSONAL_FIELDS)  # one list of the subject's personal data
 MAX_TEXT = 10_000
 MIN_DELETION_REASON = 5
+QUEUE_PAGE_SIZE = 200  # a region queue's page: a screenful or two, fetched in a few milliseconds
+WHOLE_QUEUE_PAGE = 5_000
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 
 
@@ -49,26 +52,29 @@ class EnquiryService(EnquiryUseCases):
         channel = _channel(channel)
         prefix = self._prefix_for(actor, prefix)
         with self._uow() as s:
+            # Whatever needs no number comes first: the prefix's counter row stays locked from the
+            # reservation to the commit, and every desk logging under the prefix queues on it.  So the
+            # creator is read before, and the record is built from the row just written, not read back.
+            enquiry = Enquiry(channel=channel.value, status=EnquiryStatus.OPEN.value, received_at=self._clock.now(),
+                              created_by=s.get(User, actor.id), passcode_failures=0)
             number = repo.next_reference_number(s, prefix)
-            enquiry = Enquiry(reference=f"{prefix}{number:06d}", channel=channel.value,
-                              status=EnquiryStatus.OPEN.value, received_at=self._clock.now(),
-                              created_by_id=actor.id, passcode_failures=0)
+            enquiry.reference = f"{prefix}{number:06d}"
             s.add(enquiry)
             s.flush()
             self._audit(s, actor, enquiry, "logged", {"reference": enquiry.reference, "channel": channel.value})
-            return self._record(s, enquiry)
+            return enquiry_record(enquiry)
 
     def set_caller(self, actor: UserRecord, enquiry_id: int, *, member_id: int, caller_kind: CallerKind | str,
                    caller_name: str = "") -> EnquiryRecord:
         perm.require(actor, Action.LOG_ENQUIRY)
-        kind = CallerKind(caller_kind)
-        name = clean_text(caller_name, field="Caller name", max_length=120)
+        kind = as_choice(caller_kind, CallerKind, field="Caller kind")
+        name = clean_name(caller_name, field="Caller name", max_length=120)
         if kind is CallerKind.CASEWORKER and not name:
             raise ValidationError("give the caseworker's name")
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_status(e, {EnquiryStatus.OPEN}, "change the caller")
-            member = s.get(Member, member_id)
+            member = s.get(Member, member_id) if is_row_id(member_id) else None
             if member is None or not member.active:
                 raise ValidationError("choose a member from the list")
             before = {"member_id": e.member_id, "caller_kind": e.caller_kind, "caller_name": e.caller_name}
@@ -88,6 +94,7 @@ class EnquiryService(EnquiryUseCases):
     def verify_passcode(self, actor: UserRecord, enquiry_id: int, passcode: str) -> EnquiryRecord:
         """Check the passcode the caller gave against their member's office; count failures."""
         perm.require(actor, Action.LOG_ENQUIRY)
+        passcode = clean_text(passcode, field="Passcode", max_length=64)
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_status(e, {EnquiryStatus.OPEN}, "check a passcode")
@@ -98,9 +105,12 @@ class EnquiryService(EnquiryUseCases):
             if e.passcode_failures >= MAX_PASSCODE_ATTEMPTS:
                 raise InvalidTransition(
                     f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
-            if verify_secret(e.member.passcode_hash, (passcode or "").strip()):
+            if verify_secret(e.member.passcode_hash, passcode):
                 e.passcode_verified_at = self._clock.now()
-                self._audit(s, actor, e, "passcode verified", {"member_id": e.member_id})
+                # Verified again after another member was chosen, the details typed before show again.
+                shown = audit.enquiry_shown(enquiry_record(e))
+                self._audit(s, actor, e, "passcode verified",
+                            {"member_id": e.member_id, **({"shown": shown} if shown else {})})
             else:
                 e.passcode_failures += 1
                 self._audit(s, actor, e, "passcode failed",
@@ -110,6 +120,10 @@ class EnquiryService(EnquiryUseCases):
 
     def record_disclosure(self, actor: UserRecord, enquiry_id: int, checks: Disclosure) -> EnquiryRecord:
         perm.require(actor, Action.LOG_ENQUIRY)
+        if not isinstance(checks, Disclosure):
+            raise ValidationError("disclosure checks: give the checks made (a Disclosure)")
+        for name, value in vars(checks).items():
+            as_flag(value, field=f"disclosure check {name.replace('_', ' ')}")
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_unlocked(e)
@@ -130,7 +144,7 @@ class EnquiryService(EnquiryUseCases):
         """Record the subject, the question and the answer given (only once the passcode is verified)."""
         perm.require(actor, Action.LOG_ENQUIRY)
         values = _validated_details(subject, question, answer, self._today())
-        values["written_confirmation"] = bool(written_confirmation)
+        values["written_confirmation"] = as_flag(written_confirmation, field="Written confirmation")
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_unlocked(e)
@@ -239,6 +253,8 @@ class EnquiryService(EnquiryUseCases):
 
     def set_file_needed(self, actor: UserRecord, enquiry_id: int, needed: bool) -> EnquiryRecord:
         """Recording that the file is needed moves the target from 5 to 10 working days."""
+        needed = as_flag(needed, field="File needed")
+
         def change(s: Session, e: Enquiry) -> None:
             self._require_region(actor, e)
             self._require_status(e, {EnquiryStatus.WITH_REGION}, "change whether the file is needed")
@@ -269,55 +285,99 @@ class EnquiryService(EnquiryUseCases):
     # ------------------------------------------------------------- find & view
 
     def get(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        """Open the record: audited as a view of what it shows, in the same transaction.
+
+        A writing transaction (on SQLite BEGIN IMMEDIATE, the write lock for
+        the few milliseconds of one read and one insert): a read-only one
+        upgraded to write at the insert could fail at once with SQLITE_BUSY
+        when another desk wrote meanwhile, where the lock taken up front waits.
+        """
         perm.require(actor, Action.FIND_ENQUIRY)
-        with self._uow.read() as s:
-            return self._record(s, self._load(s, enquiry_id))
+        with self._uow() as s:
+            return self._viewed(s, actor, self._load(s, enquiry_id))
 
     def get_by_reference(self, actor: UserRecord, reference: str) -> EnquiryRecord:
         perm.require(actor, Action.FIND_ENQUIRY)
-        ref = normalise_reference(reference)
-        with self._uow.read() as s:
+        ref = str(parse_hotline_reference(reference))  # malformed: ValidationError saying what is wrong
+        with self._uow() as s:
             e = s.scalar(select(Enquiry).where(Enquiry.reference == ref, Enquiry.deleted_at.is_(None)))
             if e is None:
                 raise NotFound(f"no enquiry {ref}")
-            return self._record(s, e)
+            return self._viewed(s, actor, e)
+
+    def header(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
+        """The record without the subject's personal data or the case text (reference, status, dates),
+        for a status line or a list: no view of personal data, so nothing to audit."""
+        perm.require(actor, Action.FIND_ENQUIRY)
+        with self._uow.read() as s:
+            record = self._record(s, self._load(s, enquiry_id))
+        return replace(record, subject=None, question=None, answer=None, response=None)
 
     def find(self, actor: UserRecord, key: SearchKey | str, text: str,
              limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
         """Find records by one of the five keys; deleted records never show."""
         perm.require(actor, Action.FIND_ENQUIRY)
-        key = SearchKey(key)
+        key = as_choice(key, SearchKey, field="Search by")
         text = clean_text(text, field="Search text", max_length=200)
+        # A mistyped reference is told what is wrong with it, rather than "no records found".
+        if key is SearchKey.REFERENCE:
+            text = str(parse_hotline_reference(text))
+        elif key is SearchKey.CTS_REFERENCE and text:
+            text = str(parse_cts_reference(text))
         if key is SearchKey.SUBJECT_NAME:
-            with self._uow.read() as s:
-                return subject_name_summaries(s, text, limit)
-        stmt = repo.search_statement(key, text, limit)
-        if stmt is None:
+            with self._uow.reading() as conn:
+                return subject_name_summaries(conn, text, limit)
+        query = repo.search_query(key, text, limit)
+        if query is None:
             return []
-        with self._uow.read() as s:
-            return repo.summaries(s, stmt)
+        with self._uow.reading() as conn:
+            return repo.summaries(conn, *query)
 
     def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
         with self._uow.read() as s:
             return repo.summaries(s, repo.further_action_statement())
 
-    def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
-        """A region's open items, urgent first, then by due date, each with its status today."""
+    def region_queue_page(self, actor: UserRecord, region_code: str, *, after: QueueCursor | None = None,
+                          limit: int = QUEUE_PAGE_SIZE) -> QueuePage:
+        """A page of a region's open items (urgent first, then by due date), each with its status today,
+        and the whole queue's counts by status.
+
+        The next page starts after the last item of this one (``page.next``).  The counts come
+        from SQL, by the due-date bands the one rule gives for today (``targets.due_bands``), so a
+        queue of 60,000 costs what a queue of 300 does.
+        """
         code = region_code_of(region_code)
         if not perm.may_work_region(actor, code):
             raise PermissionDenied(f"{actor.full_name} may not work the {code} queue")
-        with self._uow.read() as s:
-            items = repo.summaries(s, repo.region_queue_statement(code))
-            calendar = region_calendar(code, repo.closures_for(s, REGION_NATION[code]))
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ValidationError("a page holds at least one item")
+        if after is not None and not isinstance(after, QueueCursor):
+            raise ValidationError("start the next page after a QueueCursor from the previous page")
         today = self._today()
-        # replace() copies one level; asdict() deep-copied every row and was most of the queue's time.
-        items = [replace(i, queue_status=queue_status(i.due_date, today, calendar,
-                                                      urgent=i.urgent and not i.acknowledged))
-                 if i.due_date else i for i in items]
-        # SQL already orders by due date: move unacknowledged urgent items to the front, keeping that order.
-        waiting = [i for i in items if i.urgent and not i.acknowledged]
-        return waiting + [i for i in items if not (i.urgent and not i.acknowledged)]
+        with self._uow.reading() as conn:
+            bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
+            counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
+            # One row more than the page: whether another page follows.
+            rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
+                                        limit + 1, repo.queue_part_sizes(counted))
+        counts = repo.queue_counts(counted)
+        items = tuple(repo.queue_item(r, bands) for r in rows[:limit])
+        last = items[-1] if len(rows) > limit else None
+        return QueuePage(region_code=code, items=items, counts=counts,
+                         next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None)
+
+    def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
+        """The whole of a region's queue in its order, each item with its status today (for scripts and
+        reports; the desk shows it a page at a time with ``region_queue_page``)."""
+        items: list[EnquirySummary] = []
+        after = None
+        while True:
+            page = self.region_queue_page(actor, region_code, after=after, limit=WHOLE_QUEUE_PAGE)
+            items += page.items
+            if page.next is None:
+                return items
+            after = page.next
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
         """The record's history; personal values are withheld while the passcode is not verified."""
@@ -364,7 +424,7 @@ class EnquiryService(EnquiryUseCases):
         if prefix is None:
             prefix = actor.region_code if (actor.region_code and not perm.allowed(
                 actor, Action.FILTER_FURTHER_ACTION) and not actor.has(Role.CALL_AGENT)) else HOTLINE_PREFIX
-        prefix = prefix.strip().upper()
+        prefix = prefix.strip().upper() if isinstance(prefix, str) else repr(prefix)
         if prefix == HOTLINE_PREFIX:
             return prefix
         if prefix not in REGION_CODES:
@@ -393,7 +453,9 @@ def _details(e: Enquiry) -> dict[str, Any]:
 
 
 def _validated_details(subject: SubjectDetails, question: str, answer: str, today: date) -> dict[str, Any]:
-    dob = subject.date_of_birth
+    if not isinstance(subject, SubjectDetails):
+        raise ValidationError("subject: give the subject's details (a SubjectDetails)")
+    dob = as_date(subject.date_of_birth, field="Date of birth")
     if dob is not None and not (date(1900, 1, 1) <= dob <= today):
         raise ValidationError("date of birth must be between 1 January 1900 and today")
     ho_ref = normalise_reference(clean_text(subject.ho_reference, field="Home Office reference", max_length=40))
@@ -407,7 +469,7 @@ def _validated_details(subject: SubjectDetails, question: str, answer: str, toda
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
     return {
-        "subject_name": clean_text(subject.name, field="Subject name", max_length=200),
+        "subject_name": clean_name(subject.name, field="Subject name", max_length=200),
         "subject_dob": dob,
         "nationality": clean_text(subject.nationality, field="Nationality", max_length=80),
         "ho_reference": ho_ref,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
@@ -17,15 +18,16 @@ from ..domain.calendar import LONDON, REGION_CODES, REGION_NATION
 from ..domain.call_note import call_note_body, call_note_subject
 from ..domain.clock import Clock
 from ..domain.enquiry_flow import Step, next_status
-from ..domain.errors import (InvalidTransition, NotFound, PasscodeRequired, PermissionDenied,
-                             StaleRecord, ValidationError)
+from ..domain.errors import InvalidTransition, NotFound, PasscodeRequired, PermissionDenied, ValidationError
 from ..domain.records import EnquiryRecord, EnquiryStatus, UserRecord
 from ..domain.targets import regional_response_due
+from ..domain.values import is_row_id
 from ..notify.outbox import Attachment, enqueue
 from ..reports.call_record import render_call_record
-from . import audit
+from . import audit, conflicts
 
 ENTITY = "enquiry"
+conflicts.track(Enquiry, ENTITY)
 
 
 class EnquiryUseCases:
@@ -38,17 +40,40 @@ class EnquiryUseCases:
 
     def _change(self, actor: UserRecord, enquiry_id: int, change: Callable[[Session, Enquiry], Any],
                 expected_version: int | None = None) -> EnquiryRecord:
+        """Run ``change`` on the locked enquiry in one transaction.
+
+        With ``expected_version`` (the version the person loaded), a record
+        saved by anyone since is refused with ``StaleRecord`` naming who
+        changed what (services/conflicts.py), and nothing is written.
+        """
         with self._uow() as s:
-            e = self._load(s, enquiry_id)
+            e = self._lock(s, enquiry_id)
             if expected_version is not None and e.version != expected_version:
-                raise StaleRecord(f"{e.reference} was changed by someone else since you opened it; "
-                                  "reopen it to see their change")
+                raise conflicts.stale_record(s, ENTITY, e.id, e.reference, expected_version,
+                                             withhold=e.passcode_verified_at is None)
             change(s, e)
             s.flush()
             return self._record(s, e)
 
+    def _lock(self, s: Session, enquiry_id: int) -> Enquiry:
+        """The enquiry, its row locked until commit on PostgreSQL (SQLite's writer already holds the lock).
+
+        A second desk changing the same enquiry waits here and then sees the
+        first one's change: its version check, or the flow's rules, refuse it
+        with a reason, instead of a bare failure when the UPDATE finds the
+        version moved.  Locking the id alone: PostgreSQL refuses FOR UPDATE
+        over the outer joins of the eager relationships.
+        """
+        # FOR NO KEY UPDATE (key_share): the lock an UPDATE takes anyway, so rows that merely refer to the
+        # enquiry (its name tokens, urgent contacts) can still be written by others meanwhile.
+        if not is_row_id(enquiry_id) or s.scalar(
+                select(Enquiry.id).where(Enquiry.id == enquiry_id).with_for_update(key_share=True)) is None:
+            raise NotFound(f"no enquiry with id {enquiry_id}")
+        return self._load(s, enquiry_id)
+
     def _load(self, s: Session, enquiry_id: int, *, include_deleted: bool = False) -> Enquiry:
-        e = s.get(Enquiry, enquiry_id)
+        # An id no row can have (text, a number past 64 bits) is simply not found.
+        e = s.get(Enquiry, enquiry_id) if is_row_id(enquiry_id) else None
         if e is None or (e.deleted_at is not None and not include_deleted):
             raise NotFound(f"no enquiry with id {enquiry_id}")
         return e
@@ -57,6 +82,14 @@ class EnquiryUseCases:
         s.flush()
         s.refresh(e)
         return enquiry_record(e)
+
+    def _viewed(self, s: Session, actor: UserRecord, e: Enquiry) -> EnquiryRecord:
+        """The record for ``actor`` to read, and in the same (writing) transaction the one audit row
+        saying which of the subject's personal data they were shown (services/audit.py)."""
+        record = self._record(s, e)
+        audit.record_view(s, actor, self._clock.now(), ENTITY, e.id, audit.enquiry_shown(record),
+                          withheld="" if record.passcode_verified else "passcode not verified")
+        return record
 
     def _audit(self, s: Session, actor: UserRecord, e: Enquiry, action: str, changes: dict | None = None) -> None:
         audit.record(s, actor, self._clock.now(), ENTITY, e.id, action, changes)
@@ -111,7 +144,7 @@ class EnquiryUseCases:
 
 
 def region_code_of(value: str | None) -> str:
-    code = (value or "").strip().upper()
+    code = value.strip().upper() if isinstance(value, str) else ""
     if code not in REGION_CODES:
         raise ValidationError(f"choose a region: one of {', '.join(REGION_CODES)}")
     return code

@@ -1,4 +1,10 @@
-"""Members (MPs, Peers, MEPs, MDLs) and their offices' passcodes: type-ahead, add, change passcode."""
+"""Members (MPs, Peers, MEPs, MDLs) and their offices' passcodes: type-ahead, add, change passcode.
+
+Every value is checked before the transaction starts, so a refusal names the
+field and changes nothing: names are clean one-line text no spreadsheet takes
+for a formula, numbers real non-premium telephone numbers, the region one of
+the six, the passcode 4 to 64 plain characters (it is read out on the phone).
+"""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -12,12 +18,15 @@ from ..domain.errors import NotFound, ValidationError
 from ..domain.permissions import Action
 from ..domain.phones import normalise_phone
 from ..domain.records import MemberRecord, UserRecord
-from ..domain.text import clean_text, fold
+from ..domain.text import clean_email, clean_name, clean_text, fold
+from ..domain.values import as_flag, is_row_id
 from . import audit
+from .enquiry_base import region_code_of
 from .security import MIN_PASSCODE_LENGTH, hash_secret
 
 MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL", "PPC")
 ENTITY = "member"
+MAX_PASSCODE_LENGTH = 64
 
 
 class MemberService:
@@ -26,16 +35,20 @@ class MemberService:
         self._clock = clock
 
     def search(self, text: str, limit: int = 20) -> list[MemberRecord]:
-        """Type-ahead: members whose name or constituency contains every word typed."""
-        words = fold(text).split()
+        """Type-ahead: members whose name or constituency contains every word typed (taken literally)."""
+        words = fold(clean_text(text, field="Search text", max_length=200)).split()
         stmt = select(Member).where(Member.active.is_(True))
         for word in words:
-            pattern = f"%{word.replace('%', '').replace('_', '')}%"
-            stmt = stmt.where(or_(Member.name_folded.like(pattern), Member.constituency.ilike(pattern)))
+            # '%' and '_' are letters to look for, not wildcards.
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(or_(Member.name_folded.like(pattern, escape="\\"),
+                                  Member.constituency.ilike(pattern, escape="\\")))
         with self._uow.read() as s:
             return [member_record(m) for m in s.scalars(stmt.order_by(Member.name_folded).limit(limit))]
 
     def get(self, member_id: int) -> MemberRecord:
+        if not is_row_id(member_id):
+            raise NotFound(f"no member {member_id!r}")
         with self._uow.read() as s:
             m = s.get(Member, member_id)
             if m is None:
@@ -46,25 +59,26 @@ class MemberService:
             privy_counsellor: bool = False, office_phone: str = "", office_fax: str = "",
             office_email: str = "", passcode: str | None = None, demo: bool = False) -> MemberRecord:
         perm.require(actor, Action.MANAGE_MEMBERS)
-        name = clean_text(name, field="Name", max_length=120)
+        name = clean_name(name, field="Name", max_length=120)
         if not name:
             raise ValidationError("give the member's name")
         if kind not in MEMBER_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(MEMBER_KINDS)}")
-        email = clean_text(office_email, field="Office email", max_length=254)
-        if email and "@" not in email:
-            raise ValidationError(f"'{email}' is not an email address")
+        email = clean_email(office_email, field="Office email")
+        region_code = region_code_of(region_code)
+        values = dict(constituency=clean_name(constituency, field="Constituency", max_length=120),
+                      privy_counsellor=as_flag(privy_counsellor, field="Privy Counsellor"),
+                      office_phone=normalise_phone(office_phone, field="Office telephone"),
+                      office_fax=normalise_phone(office_fax, field="Office fax"))
+        # Hashed before the transaction: argon2 takes a moment.
+        passcode_hash = _passcode_hash(passcode, demo) if passcode is not None else None
         with self._uow() as s:
             if s.get(Region, region_code) is None:
                 raise ValidationError(f"unknown region {region_code}")
-            member = Member(name=name, name_folded=fold(name), kind=kind,
-                            constituency=clean_text(constituency, field="Constituency", max_length=120),
-                            region_code=region_code, privy_counsellor=privy_counsellor,
-                            office_phone=normalise_phone(office_phone, field="Office telephone"),
-                            office_fax=normalise_phone(office_fax, field="Office fax"),
-                            office_email=email, active=True)
-            if passcode is not None:
-                member.passcode_hash = _passcode_hash(passcode, demo)
+            member = Member(name=name, name_folded=fold(name), kind=kind, region_code=region_code,
+                            office_email=email, active=True, **values)
+            if passcode_hash is not None:
+                member.passcode_hash = passcode_hash
                 member.passcode_changed_at = self._clock.now()
             s.add(member)
             s.flush()
@@ -74,18 +88,21 @@ class MemberService:
 
     def set_passcode(self, actor: UserRecord, member_id: int, passcode: str) -> None:
         perm.require(actor, Action.MANAGE_MEMBERS)
+        passcode_hash = _passcode_hash(passcode, False)
+        if not is_row_id(member_id):
+            raise NotFound(f"no member {member_id!r}")
         with self._uow() as s:
             member = s.get(Member, member_id)
             if member is None:
                 raise NotFound(f"no member {member_id}")
-            member.passcode_hash = _passcode_hash(passcode, False)
+            member.passcode_hash = passcode_hash
             member.passcode_changed_at = self._clock.now()
             # The audit says that it changed, never what it is.
             audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode changed")
 
 
 def _passcode_hash(passcode: str, demo: bool) -> str:
-    value = (passcode or "").strip()
+    value = clean_text(passcode, field="Passcode", max_length=MAX_PASSCODE_LENGTH)
     if len(value) < MIN_PASSCODE_LENGTH:
         raise ValidationError(f"a passcode needs at least {MIN_PASSCODE_LENGTH} characters")
     return hash_secret(value, demo=demo)

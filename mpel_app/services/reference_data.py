@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import select
@@ -10,15 +11,19 @@ from ..db.mappers import region_record
 from ..db.models import ClosureDay, Region
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
-from ..domain.calendar import NATIONS
+from ..domain.calendar import LONDON, NATIONS
 from ..domain.clock import Clock
 from ..domain.errors import ValidationError
 from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
 from ..domain.records import ContactRecord, RegionRecord, UserRecord
 from ..domain.text import clean_text
+from ..domain.values import as_date
 from ..paths import resources_dir
 from . import audit
+
+CLOSURE_PAST = timedelta(days=366)
+CLOSURE_FUTURE = timedelta(days=5 * 366)
 
 
 def load_regions(uow: UnitOfWork) -> None:
@@ -57,9 +62,20 @@ class ReferenceDataService:
             return [region_record(r) for r in s.scalars(select(Region).order_by(Region.code))]
 
     def add_closure(self, actor: UserRecord, day, nation: str, reason: str) -> None:
-        """A one-off closure day on top of the bank holidays ("ALL" closes every nation)."""
+        """A one-off closure day on top of the bank holidays ("ALL" closes every nation).
+
+        Recorded afterwards too (the office shut for snow last week), but not
+        more than a year back nor more than five years ahead: further is a slip.
+        """
         perm.require(actor, Action.MANAGE_CLOSURES)
-        nation = nation.upper()
+        day = as_date(day, field="Closure day")
+        if day is None:
+            raise ValidationError("give the day of the closure")
+        today = self._clock.now().astimezone(LONDON).date()
+        if not today - CLOSURE_PAST <= day <= today + CLOSURE_FUTURE:
+            raise ValidationError(f"Closure day {day:%d %B %Y} is too far from today: give a day from "
+                                  f"{today - CLOSURE_PAST:%d %B %Y} to {today + CLOSURE_FUTURE:%d %B %Y}")
+        nation = nation.strip().upper() if isinstance(nation, str) else ""
         if nation not in (*NATIONS, "ALL"):
             raise ValidationError(f"nation must be one of {', '.join((*NATIONS, 'ALL'))}")
         reason = clean_text(reason, field="Reason", max_length=200)

@@ -18,9 +18,11 @@ from ..domain.errors import ValidationError
 from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
 from ..domain.records import RotaRecord, UserRecord
-from ..domain.rota import COVER_LOOKAHEAD_DAYS, RotaEntry, RotaProblem, parse_rota_csv, uncovered_evenings
-from ..domain.text import clean_text
+from ..domain.rota import (COVER_LOOKAHEAD_DAYS, RotaEntry, RotaProblem, check_rota_day, parse_rota_csv,
+                           rota_manager_name, uncovered_evenings)
+from ..domain.values import as_date
 from . import audit
+from .enquiry_base import region_code_of
 
 ENTITY = "duty_rota"
 
@@ -42,20 +44,23 @@ class RotaService:
 
     def set_entry(self, actor: UserRecord, day: date, region_code: str, manager_name: str, phone: str) -> RotaRecord:
         perm.require(actor, Action.MANAGE_ROTA)
-        name = clean_text(manager_name, field="Duty account manager", max_length=120)
-        if not name:
-            raise ValidationError("give the duty account manager's name")
+        day = as_date(day, field="Evening")
+        if day is None:
+            raise ValidationError("give the evening's date")
+        check_rota_day(day, self._today())
+        code = region_code_of(region_code)
+        name = rota_manager_name(manager_name)
         number = normalise_phone(phone, field="Duty telephone number")
         if not number:
             raise ValidationError("give the duty account manager's telephone number")
         with self._uow() as s:
-            self._upsert(s, actor, RotaEntry(day, region_code.strip().upper(), name, number))
+            self._upsert(s, actor, RotaEntry(day, code, name, number))
         return self.entries(day, day)[0]
 
     def import_csv(self, actor: UserRecord, text: str) -> RotaImport:
         """All or nothing: a file with any bad row changes nothing and lists every problem."""
         perm.require(actor, Action.MANAGE_ROTA)
-        entries, problems = parse_rota_csv(text)
+        entries, problems = parse_rota_csv(text, today=self._today())
         if problems:
             return RotaImport(0, tuple(problems))
         with self._uow() as s:

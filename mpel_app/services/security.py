@@ -17,7 +17,7 @@ def hash_secret(secret: str, *, demo: bool = False) -> str:
 
 
 def verify_secret(stored_hash: str | None, secret: str) -> bool:
-    if not stored_hash or not secret:
+    if not stored_hash or not secret or not isinstance(secret, str):
         return False
     try:
         return _HASHER.verify(stored_hash, secret)
@@ -26,12 +26,20 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
 
 
 MIN_PASSWORD_LENGTH = 10
+# Long passphrases are welcome; a megabyte pasted by mistake is not.
+MAX_PASSWORD_LENGTH = 1024
 MIN_PASSCODE_LENGTH = 4
 
 
 def check_password_strength(password: str) -> None:
     from ..domain.errors import ValidationError
+    from ..domain.text import check_printable
 
+    if not isinstance(password, str):
+        raise ValidationError("a password must be text")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
+    check_printable(password, field="The password")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if password.strip() != password:

@@ -18,8 +18,9 @@ from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
 from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentItem, UrgentPlan,
                               UserRecord)
-from ..domain.text import clean_text
+from ..domain.text import clean_name, clean_text
 from ..domain.urgency import route_urgent_call
+from ..domain.values import as_flag, as_instant
 from ..notify.outbox import enqueue
 from . import audit, reference_data
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_or_default
@@ -28,6 +29,8 @@ from .rota import rota_for
 # An urgent item nobody acknowledged after this much working time goes to the region's team leader.
 ESCALATE_AFTER = timedelta(minutes=30)
 CONTACT_KINDS = ("region", "duty_region", "oscu")
+# Removal directions are set days or weeks ahead; a removal years away is a typing slip.
+REMOVAL_HORIZON = timedelta(days=366)
 
 
 class UrgentService(EnquiryUseCases):
@@ -36,10 +39,15 @@ class UrgentService(EnquiryUseCases):
              compassionate: bool) -> EnquiryRecord:
         """Record the urgent flags; whether removal is imminent is decided from the time of the call."""
         perm.require(actor, Action.LOG_ENQUIRY)
+        removal_at = as_instant(removal_at, field="Removal date and time")
+        compassionate = as_flag(compassionate, field="Compelling or compassionate")
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_unlocked(e)
             self._require_status(e, EDITABLE, "flag the enquiry as urgent")
+            if removal_at is not None and removal_at > e.received_at + REMOVAL_HORIZON:
+                raise ValidationError("Removal date and time is more than a year after the call: "
+                                      "check the date of removal")
             try:
                 route = route_urgent_call(e.received_at, removal_at=removal_at, compassionate=compassionate)
             except ValueError as exc:
@@ -80,20 +88,22 @@ class UrgentService(EnquiryUseCases):
                        phone: str = "", note: str = "", at: datetime | None = None) -> UrgentContactRecord:
         """Write down the call MPEL made: to whom, on which number, when."""
         perm.require(actor, Action.LOG_ENQUIRY)
-        if kind not in CONTACT_KINDS:
+        if not isinstance(kind, str) or kind not in CONTACT_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(CONTACT_KINDS)}")
-        spoken_to = clean_text(spoken_to, field="Spoken to", max_length=120)
+        spoken_to = clean_name(spoken_to, field="Spoken to", max_length=120)
         if not spoken_to:
             raise ValidationError("write down whom you spoke to")
         note = clean_text(note, field="Note", max_length=500)
         phone = normalise_phone(phone, field="Number called")
-        at = at or self._clock.now()
-        if at.tzinfo is None or at > self._clock.now() + timedelta(minutes=1):
+        at = as_instant(at, field="Time of the call") or self._clock.now()
+        if at > self._clock.now() + timedelta(minutes=1):
             raise ValidationError("the time of the call cannot be in the future")
         with self._uow() as s:
             e = self._load(s, enquiry_id)
             if not e.urgent:
                 raise InvalidTransition(f"{e.reference} is not an urgent enquiry")
+            if at < e.received_at - timedelta(minutes=1):
+                raise ValidationError("the time of the call cannot be before the enquiry was received")
             contact = UrgentContact(enquiry_id=e.id, at=at, kind=kind, spoken_to=spoken_to, phone=phone, note=note,
                                     recorded_by_id=actor.id)
             s.add(contact)

@@ -1,5 +1,17 @@
-"""Sign-in, the first administrator, and user accounts (personal logins, argon2-hashed passwords)."""
+"""Sign-in, the first administrator, and user accounts (personal logins, argon2-hashed passwords).
+
+An account locks after ``MAX_FAILED_SIGN_INS`` wrong passwords in a row; an
+administrator unlocks it, or resets its password (which unlocks it too: the
+person locked out is usually the one who forgot it).  Everyone changes their
+own password by giving the current one.
+
+A user's e-mail address is where the desk writes to them, e.g. a line manager
+told of an MP's letter about a member of their staff [CORR 2.5].  It is
+optional (empty for none) and an administrator records or changes it.
+"""
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import func, select
 
@@ -11,13 +23,18 @@ from ..domain.clock import Clock
 from ..domain.correspondence import GRADES
 from ..domain.errors import AuthenticationFailed, NotFound, ValidationError
 from ..domain.permissions import Action
-from ..domain.records import Role, UserRecord
-from ..domain.text import clean_text
+from ..domain.records import MAX_FAILED_SIGN_INS, Role, UserRecord
+from ..domain.text import check_printable, clean_email, clean_name, clean_text
+from ..domain.values import as_choice, is_row_id
 from . import audit
+from .enquiry_base import region_code_of
 from .security import check_password_strength, hash_secret, verify_secret
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = MAX_FAILED_SIGN_INS
 ENTITY = "user"
+EMAIL_FIELD = "E-mail"
+# ASCII only: a username that looks like another ("аdmin" with a Cyrillic а) is not one.
+_USERNAME = re.compile(r"[a-z0-9._-]+")
 
 
 class UserService:
@@ -42,7 +59,7 @@ class UserService:
 
     def authenticate(self, username: str, password: str) -> UserRecord:
         with self._uow() as s:
-            user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+            user = s.scalar(select(User).where(User.username == _sign_in_name(username)))
             # One message for every failure: do not tell a stranger which usernames exist.
             failure = AuthenticationFailed("wrong username or password")
             if user is None or not user.active:
@@ -54,7 +71,8 @@ class UserService:
             if not verify_secret(user.password_hash, password):
                 user.failed_logins += 1
                 audit.record(s, None, self._clock.now(), ENTITY, user.id, "sign-in failed",
-                             {"failed_logins": user.failed_logins})
+                             {"failed_logins": user.failed_logins,
+                              "locked": user.failed_logins >= MAX_FAILED_SIGN_INS})
                 s.commit()
                 raise failure
             user.failed_logins = 0
@@ -64,13 +82,28 @@ class UserService:
 
     def create_user(self, actor: UserRecord, *, username: str, full_name: str, password: str,
                     roles: set[Role], region_code: str | None = None, grade: str | None = None,
-                    demo: bool = False) -> UserRecord:
+                    email: str = "", demo: bool = False) -> UserRecord:
         perm.require(actor, Action.MANAGE_USERS)
+        email = clean_email(email, field=EMAIL_FIELD)
         with self._uow() as s:
             user = self._new_user(s, username, full_name, password, roles, region_code, grade, demo=demo)
+            user.email = email
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "user created",
                          {"username": user.username, "roles": user.roles, "region_code": region_code,
-                          "grade": grade})
+                          "grade": grade, "email": email or None})
+            return user_record(user)
+
+    def set_email(self, actor: UserRecord, user_id: int, email: str) -> UserRecord:
+        """An administrator records (or changes, or with "" removes) someone's e-mail address."""
+        perm.require(actor, Action.MANAGE_USERS)
+        email = clean_email(email, field=EMAIL_FIELD)
+        with self._uow() as s:
+            user = _user(s, user_id)
+            before = user.email
+            if before != email:
+                user.email = email
+                audit.record(s, actor, self._clock.now(), ENTITY, user.id, "e-mail address changed",
+                             {"username": user.username, "email": [before or None, email or None]})
             return user_record(user)
 
     def change_password(self, actor: UserRecord, old_password: str, new_password: str) -> None:
@@ -85,11 +118,30 @@ class UserService:
     def unlock(self, actor: UserRecord, user_id: int) -> None:
         perm.require(actor, Action.MANAGE_USERS)
         with self._uow() as s:
-            user = s.get(User, user_id)
-            if user is None:
-                raise NotFound(f"no user {user_id}")
+            user = _user(s, user_id)
             user.failed_logins = 0
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "unlocked")
+
+    def reset_password(self, actor: UserRecord, user_id: int, new_password: str) -> UserRecord:
+        """An administrator sets someone else's password (they forgot it) and unlocks the account.
+
+        Not one's own: that is ``change_password``, which asks for the current
+        one, so a desk left signed in cannot be used to take over its account.
+        """
+        perm.require(actor, Action.MANAGE_USERS)
+        if user_id == actor.id:
+            raise ValidationError("use Change my password for your own account: it asks for your current password")
+        check_password_strength(new_password)
+        password_hash = hash_secret(new_password)  # argon2 takes a moment: not inside the transaction
+        with self._uow() as s:
+            user = _user(s, user_id)
+            was_locked = user.failed_logins >= MAX_FAILED_SIGN_INS
+            user.password_hash = password_hash
+            user.failed_logins = 0
+            # Never the password itself, nor its hash: only that it changed, and by whom.
+            audit.record(s, actor, self._clock.now(), ENTITY, user.id, "password reset",
+                         {"username": user.username, "unlocked": was_locked})
+            return user_record(user)
 
     def list_users(self, actor: UserRecord) -> list[UserRecord]:
         perm.require(actor, Action.MANAGE_USERS)
@@ -98,18 +150,18 @@ class UserService:
 
     def _new_user(self, s, username, full_name, password, roles, region_code, grade, *, demo=False) -> User:
         username = clean_text(username, field="Username", max_length=64).lower()
-        if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        if not _USERNAME.fullmatch(username):
             raise ValidationError("a username has letters, digits, '.', '-' or '_' only")
-        full_name = clean_text(full_name, field="Full name", max_length=120)
+        full_name = clean_name(full_name, field="Full name", max_length=120)
         if not full_name:
             raise ValidationError("give the user's full name")
         if not demo:
             check_password_strength(password)
-        if not roles:
-            raise ValidationError("give the user at least one role")
-        roles = {Role(r) for r in roles}
+        roles = _roles(roles)
         if grade is not None and grade not in GRADES:
             raise ValidationError(f"grade must be one of {', '.join(GRADES)}")
+        if region_code is not None:
+            region_code = region_code_of(region_code)
         if region_code is not None and s.get(Region, region_code) is None:
             raise ValidationError(f"unknown region {region_code}")
         if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and region_code is None:
@@ -122,3 +174,31 @@ class UserService:
         s.add(user)
         s.flush()
         return user
+
+
+def _user(s, user_id: int) -> User:
+    user = s.get(User, user_id) if is_row_id(user_id) else None
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+def _sign_in_name(username: object) -> str:
+    """The username as stored, or "" (which matches nobody) for anything that cannot be one."""
+    if not isinstance(username, str):
+        return ""
+    name = username.strip().lower()
+    try:
+        check_printable(name, field="Username")
+    except ValidationError:
+        return ""  # e.g. a NUL, which PostgreSQL would refuse to compare
+    return name if len(name) <= 64 else ""
+
+
+def _roles(roles: object) -> set[Role]:
+    """A set of roles: given as a set, list or tuple of roles (or their names); at least one."""
+    if isinstance(roles, (str, bytes)) or not isinstance(roles, (set, frozenset, list, tuple)):
+        raise ValidationError("roles must be a set of roles, e.g. {Role.CALL_AGENT}")
+    if not roles:
+        raise ValidationError("give the user at least one role")
+    return {as_choice(r, Role, field="role") for r in roles}

@@ -1,8 +1,16 @@
-"""Administration: user accounts, members and their passcodes, one-off closure days and the duty rota.
+"""Administration: user accounts, members and their passcodes, one-off closure days, the duty rota,
+CTS drafting units and a general election (the last two in ``admin_units``).
 
-Shown to administrators (users, closures), MPEL team leaders (members and
-passcodes) and team leaders (the evening duty rota); the services check the
-same permissions again.
+Shown to administrators (users, closures, units), MPEL team leaders (members
+and passcodes), the duty manager and the MPEL team leader (the evening duty
+rota) and MPCS (the general election); the services check the same
+permissions again.
+
+The "Users" tab lists which accounts are locked after repeated failed
+sign-ins, unlocks them and resets a forgotten password (``password_dialog``),
+and records each person's e-mail address (``ChangeEmailDialog``): the desk
+writes to it, e.g. to tell a line manager of an MP's letter about a member of
+their staff [CORR 2.5].
 
 The "Duty rota" tab lists the next 30 evenings with the working evenings that
 have nobody on duty highlighted, sets one evening by hand, and imports the
@@ -19,7 +27,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog,
-                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
@@ -27,23 +35,30 @@ from ..domain import permissions as perm
 from ..domain.calendar import LONDON, NATIONS, REGION_CODES
 from ..domain.errors import ValidationError
 from ..domain.permissions import Action
-from ..domain.records import RegionRecord, Role, RotaRecord
+from ..domain.records import MAX_FAILED_SIGN_INS, RegionRecord, Role, RotaRecord, UserRecord
 from ..reports.record_sections import format_weekday_date
 from ..services.members import MEMBER_KINDS
 from ..services.rota import RotaImport
 from ..services.users import GRADES
 from .context import DeskContext
-from .widgets import MessageLabel, button, error_text, in_row, labelled
+from .password_dialog import ResetPasswordDialog
+from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled
 
 # How far ahead the rota tab lists evenings.
 ROTA_DAYS = 30
 # Largest rota file read: the spreadsheet is a few hundred rows, not megabytes.
 MAX_CSV_BYTES = 2_000_000
 
+ALARM_COLOUR = "#9b0000"
+ALARM_STYLE = f"color: {ALARM_COLOUR}; font-weight: bold;"
+# The tabs' own names for the nations whose bank holidays a calendar follows.
+NATION_NAMES = dict(zip(NATIONS, ("England & Wales", "Scotland", "Northern Ireland")))
+
 RotaFileChooser = Callable[[QWidget], "Path | None"]
 
 
-def _table(headers: list[str], name: str) -> QTableWidget:
+def admin_table(headers: list[str], name: str) -> QTableWidget:
+    """A read-only table of whole rows, one selected at a time (every Administration tab has one)."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -55,12 +70,27 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def mark_alarm(item: QTableWidgetItem) -> None:
+    """Dark red on pale red, bold: a cell that needs someone to act (always with words saying why)."""
+    item.setForeground(QBrush(QColor(ALARM_COLOUR)))
+    item.setBackground(QBrush(QColor("#fde2e2")))
+    font = QFont(item.font())
+    font.setBold(True)
+    item.setFont(font)
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeColumnsToContents()
+    fit_columns(table)
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Size the columns to their contents, all but the last: that one stretches to the table's edge."""
+    for column in range(table.columnCount() - 1):
+        table.resizeColumnToContents(column)
 
 
 class NewUserDialog(QDialog):
@@ -74,6 +104,8 @@ class NewUserDialog(QDialog):
         self.full_name = labelled(form, "&Full name:", QLineEdit())
         self.password = labelled(form, "&Password:", QLineEdit())
         self.password.setEchoMode(QLineEdit.Password)
+        self.email = labelled(form, "&E-mail:", QLineEdit())
+        self.email.setPlaceholderText("Optional, e.g. jo.bloggs@homeoffice.gov.uk")
         self.region = labelled(form, "&Region:", QComboBox())
         self.region.addItem("None (not regional)", None)
         for code in REGION_CODES:
@@ -99,40 +131,160 @@ class NewUserDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(500)
 
     def values(self) -> dict:
         roles = {self.roles.item(i).data(Qt.UserRole) for i in range(self.roles.count())
                  if self.roles.item(i).checkState() == Qt.Checked}
         return {"username": self.username.text(), "full_name": self.full_name.text(),
-                "password": self.password.text(), "roles": roles,
+                "password": self.password.text(), "email": self.email.text(), "roles": roles,
                 "region_code": self.region.currentData(), "grade": self.grade.currentData()}
 
 
+class ChangeEmailDialog(QDialog):
+    """An administrator records, changes or (left empty) removes the selected person's e-mail address."""
+
+    def __init__(self, ctx: DeskContext, user: UserRecord, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.user = user
+        self.changed: UserRecord | None = None
+        self.busy = False
+        self._closed = False
+        self.finished.connect(self._set_closed)
+        self.setWindowTitle("Change e-mail address")
+        intro = QLabel(f"{user.full_name} ({user.username}). The desk writes to this address, e.g. to tell a "
+                       "line manager of an MP's letter about a member of their staff. Leave it empty to remove it.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.email = labelled(form, "&E-mail address:", QLineEdit(user.email))
+        self.email.setPlaceholderText("e.g. firstname.lastname@homeoffice.gov.uk")
+        self.email.selectAll()
+        self.message = MessageLabel(keep_space=True)
+        self.save_button = button("&Save")
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = button("Cancel")
+        buttons = dialog_buttons(self, self.save_button, self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Change e-mail address", 2))
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+        self.email.setFocus()
+
+    def save(self) -> None:
+        if self.busy:
+            return
+        actor, user_id, email = self._ctx.user, self.user.id, self.email.text()
+        self.busy = True
+        self.save_button.setEnabled(False)
+        self.message.show_info("Saving…")
+        self._ctx.runner.submit(lambda: self._ctx.services.users.set_email(actor, user_id, email), self._saved,
+                                self._failed)
+
+    def _saved(self, user: UserRecord) -> None:
+        self.busy = False
+        if self._closed:
+            return
+        self.changed = user
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        if self._closed:
+            return
+        self.save_button.setEnabled(True)
+        self.save_button.setDefault(True)  # disabling it took that away: Enter would do nothing
+        self.message.show_error(error_text(exc))
+        self.email.setFocus()
+
+    def _set_closed(self, _result: int) -> None:
+        self._closed = True
+
+
+EMAIL_COLUMN = 2  # in the Users table
+
+
 class UsersTab(QWidget):
+    """Accounts: create one, see which are locked, unlock, reset a password, record an e-mail address."""
+
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self.table = _table(["Username", "Full name", "Roles", "Region", "Grade"], "Users")
+        self.locked_label = QLabel()
+        self.locked_label.setWordWrap(True)
+        self.locked_label.setAccessibleName("Locked accounts")
+        self.table = admin_table(["Username", "Full name", "E-mail", "Roles", "Region", "Grade", "Sign-in"],
+                                 "Users")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.add_button = button("&New user…")
         self.add_button.clicked.connect(self.new_user)
+        self.unlock_button = button("Un&lock", "Let the selected account sign in again after repeated failed "
+                                    "sign-ins")
+        self.unlock_button.clicked.connect(self.unlock)
+        self.reset_button = button("Reset &password…", "Give the selected person a new password (also unlocks)")
+        self.reset_button.clicked.connect(self.reset_password)
+        self.reset_dialog: ResetPasswordDialog | None = None
+        self.email_button = button("C&hange e-mail…", "Record or change the selected person's e-mail address")
+        self.email_button.clicked.connect(self.change_email)
+        self.email_dialog: ChangeEmailDialog | None = None
         self.message = MessageLabel()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.locked_label)
         layout.addWidget(self.table)
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addWidget(in_row(self.add_button, self.unlock_button, self.reset_button, self.email_button,
+                                stretch=None))
         layout.addWidget(self.message)
-        self._users = []
+        self._users: list[UserRecord] = []
+        self._select_after: int | None = None
+        self._selection_changed()
 
     def refresh(self) -> None:
         self._ctx.runner.submit(lambda: self._ctx.services.users.list_users(self._ctx.user), self._show_users,
-                                lambda exc: self.message.show_error(str(exc)))
+                                lambda exc: self.message.show_error(error_text(exc)))
 
-    def _show_users(self, users) -> None:
+    def _show_users(self, users: list[UserRecord]) -> None:
+        keep = self._select_after if self._select_after is not None else getattr(self.selected(), "id", None)
+        self._select_after = None
         self._users = users
-        _fill(self.table, [[u.username, u.full_name, ", ".join(sorted(r.label for r in u.roles)),
-                            u.region_code or "", u.grade or ""] for u in users])
+        fill_table(self.table, [[u.username, u.full_name, u.email or "none",
+                                 ", ".join(sorted(r.label for r in u.roles)), u.region_code or "", u.grade or "",
+                                 _sign_in_text(u)] for u in users])
+        for row, user in enumerate(users):
+            if not user.email:  # the word "none", greyed: not an address
+                self.table.item(row, EMAIL_COLUMN).setForeground(QBrush(QColor("#555555")))
+            if user.locked:
+                for column in range(self.table.columnCount()):
+                    mark_alarm(self.table.item(row, column))
+        fit_columns(self.table)  # again: bold text is wider
+        locked = [u.username for u in users if u.locked]
+        if locked:
+            n = len(locked)
+            self.locked_label.setText(f"{n} account{'s' if n != 1 else ''} locked after {MAX_FAILED_SIGN_INS} "
+                                      f"failed sign-ins: {', '.join(locked)}. Select one, then Unlock or Reset "
+                                      "password.")
+            self.locked_label.setStyleSheet(ALARM_STYLE)
+        else:
+            self.locked_label.setText("No account is locked.")
+            self.locked_label.setStyleSheet("color: #1b5e20;")
+        self.locked_label.setAccessibleName(self.locked_label.text())
+        row = next((r for r, u in enumerate(users) if u.id == keep), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        self._selection_changed()
+
+    def selected(self) -> UserRecord | None:
+        row = self.table.currentRow()
+        return self._users[row] if 0 <= row < len(self._users) and self.table.selectedItems() else None
+
+    def _selection_changed(self) -> None:
+        user = self.selected()
+        self.unlock_button.setEnabled(user is not None and user.locked)
+        # One's own password is changed with the current one (File menu), never reset.
+        self.reset_button.setEnabled(user is not None and user.id != self._ctx.user.id)
+        self.email_button.setEnabled(user is not None)
 
     def new_user(self) -> None:
         dialog = NewUserDialog(self)
@@ -144,10 +296,77 @@ class UsersTab(QWidget):
     def create(self, **values) -> None:
         def done(user) -> None:
             self.message.show_ok(f"User {user.username} created.")
+            self._select_after = user.id
             self.refresh()
 
         self._ctx.runner.submit(lambda: self._ctx.services.users.create_user(self._ctx.user, **values), done,
-                                lambda exc: self.message.show_error(str(exc)))
+                                lambda exc: self.message.show_error(error_text(exc)))
+
+    def unlock(self) -> None:
+        user = self.selected()
+        if user is None:
+            self.message.show_error("Select the locked account first.")
+            return
+
+        def done(_) -> None:
+            self.message.show_ok(f"{user.full_name} ({user.username}) can sign in again.")
+            self._select_after = user.id
+            self.refresh()
+
+        self._ctx.runner.submit(lambda: self._ctx.services.users.unlock(self._ctx.user, user.id), done,
+                                lambda exc: self.message.show_error(error_text(exc)))
+
+    def reset_password(self) -> ResetPasswordDialog | None:
+        user = self.selected()
+        if user is None:
+            self.message.show_error("Select the person whose password to reset first.")
+            return None
+        dialog = ResetPasswordDialog(self._ctx, user, self)
+        self.reset_dialog = dialog
+
+        def finished(result: int) -> None:
+            if self.reset_dialog is dialog:
+                self.reset_dialog = None
+            if result == QDialog.Accepted and dialog.reset is not None:
+                unlocked = " The account is unlocked." if user.locked else ""
+                self.message.show_ok(f"New password set for {user.full_name} ({user.username}).{unlocked}")
+                self._select_after = user.id
+                self.refresh()
+
+        dialog.delete_when_closed = True
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+
+    def change_email(self) -> ChangeEmailDialog | None:
+        user = self.selected()
+        if user is None:
+            self.message.show_error("Select the person whose e-mail address to change first.")
+            return None
+        dialog = ChangeEmailDialog(self._ctx, user, self)
+        self.email_dialog = dialog
+
+        def finished(result: int) -> None:
+            if self.email_dialog is dialog:
+                self.email_dialog = None
+            if result == QDialog.Accepted and dialog.changed is not None:
+                email = dialog.changed.email
+                self.message.show_ok(f"E-mail address of {user.full_name} ({user.username}) "
+                                     + (f"set to {email}." if email else "removed."))
+                self._select_after = user.id
+                self.refresh()
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+
+def _sign_in_text(user: UserRecord) -> str:
+    if not user.active:
+        return "Inactive"
+    return f"LOCKED after {MAX_FAILED_SIGN_INS} failed sign-ins" if user.locked else "Can sign in"
 
 
 class MembersTab(QWidget):
@@ -161,7 +380,7 @@ class MembersTab(QWidget):
         self.search = labelled(search_form, "&Find member:", QLineEdit())
         self.search.setPlaceholderText("Name or constituency")
         self.search.returnPressed.connect(self.refresh)
-        self.table = _table(["Member", "Constituency", "Region", "Office telephone", "Office fax"], "Members")
+        self.table = admin_table(["Member", "Constituency", "Region", "Office telephone", "Office fax"], "Members")
         passcode_form = QFormLayout()
         self.passcode = labelled(passcode_form, "New &passcode for the selected member:", QLineEdit())
         self.passcode.setEchoMode(QLineEdit.Password)
@@ -200,7 +419,7 @@ class MembersTab(QWidget):
 
     def _show_members(self, members) -> None:
         self._members = members
-        _fill(self.table, [[m.display_name, m.constituency, m.region_code, m.office_phone, m.office_fax]
+        fill_table(self.table, [[m.display_name, m.constituency, m.region_code, m.office_phone, m.office_fax]
                            for m in members])
 
     def set_passcode(self) -> None:
@@ -240,7 +459,7 @@ class ClosuresTab(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self.table = _table(["Date", "Nation", "Reason"], "Closure days")
+        self.table = admin_table(["Date", "Nation", "Reason"], "Closure days")
         form = QFormLayout()
         self.day = labelled(form, "&Date:", QDateEdit())
         self.day.setCalendarPopup(True)
@@ -249,7 +468,7 @@ class ClosuresTab(QWidget):
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.nation = labelled(form, "&Nation:", QComboBox())
         self.nation.addItem("All nations", "ALL")
-        for nation, name in zip(NATIONS, ("England & Wales", "Scotland", "Northern Ireland")):
+        for nation, name in NATION_NAMES.items():
             self.nation.addItem(name, nation)
         self.reason = labelled(form, "&Reason:", QLineEdit())
         self.add_button = button("&Add closure day")
@@ -266,7 +485,7 @@ class ClosuresTab(QWidget):
                                 lambda exc: self.message.show_error(str(exc)))
 
     def _show_closures(self, closures) -> None:
-        _fill(self.table, [[f"{day:%a %d %b %Y}", nation, reason] for day, nation, reason in closures])
+        fill_table(self.table, [[f"{day:%a %d %b %Y}", nation, reason] for day, nation, reason in closures])
 
     def add_closure(self) -> None:
         qd = self.day.date()
@@ -322,7 +541,7 @@ class RotaTab(QWidget):
         self.gaps_label = QLabel()
         self.gaps_label.setAccessibleName("Evenings without cover")
         self.gaps_label.setWordWrap(True)
-        self.table = _table(["Evening", "Duty region", "Duty account manager", "Telephone"],
+        self.table = admin_table(["Evening", "Duty region", "Duty account manager", "Telephone"],
                             "Duty rota, next 30 evenings")
         self.table.itemSelectionChanged.connect(self._row_selected)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
@@ -392,8 +611,6 @@ class RotaTab(QWidget):
         self._days = [page.first + timedelta(days=n) for n in range(ROTA_DAYS)]
         gaps = set(page.gaps)
         self.table.setRowCount(len(self._days))
-        bold = QFont()
-        bold.setBold(True)
         for row, day in enumerate(self._days):
             entry = self._entries.get(day)
             if entry is not None:
@@ -406,22 +623,17 @@ class RotaTab(QWidget):
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if entry is None and day in gaps:
-                    # Dark red on pale red, bold, and the words "NO COVER": not colour alone.
-                    item.setForeground(QBrush(QColor("#9b0000")))
-                    item.setBackground(QBrush(QColor("#fde2e2")))
-                    item.setFont(bold)
+                    mark_alarm(item)  # with the words "NO COVER": not colour alone
                 elif entry is None:
                     item.setForeground(QBrush(QColor("#555555")))
                 self.table.setItem(row, column, item)
-        # Not the last column: sizing it to its contents would stop it stretching to the edge.
-        for column in range(self.table.columnCount() - 1):
-            self.table.resizeColumnToContents(column)
+        fit_columns(self.table)
         if page.gaps_soon:
             days = ", ".join(format_weekday_date(d, year=False) for d in page.gaps_soon)
             n = len(page.gaps_soon)
             self.gaps_label.setText(f"No cover for {n} working evening{'s' if n != 1 else ''} in the next 14 days: "
                                     f"{days}")
-            self.gaps_label.setStyleSheet("color: #9b0000; font-weight: bold;")
+            self.gaps_label.setStyleSheet(ALARM_STYLE)
         else:
             self.gaps_label.setText("Every working evening in the next 14 days has a duty region.")
             self.gaps_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
@@ -517,6 +729,15 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_ROTA):
             self.rota = RotaTab(ctx, file_chooser=rota_file_chooser)
             self._add(self.rota, "Duty &rota")
+        # Imported here: admin_units builds on this module's table helpers.
+        from .admin_units import ElectionTab, UnitsTab
+
+        if perm.allowed(ctx.user, Action.MANAGE_UNITS):
+            self.units = UnitsTab(ctx)
+            self._add(self.units, "Drafting un&its")
+        if perm.allowed(ctx.user, Action.SET_DISSOLUTION):
+            self.election = ElectionTab(ctx)
+            self._add(self.election, "General &election")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -528,7 +749,8 @@ class AdminView(QWidget):
     @staticmethod
     def wanted_by(ctx: DeskContext) -> bool:
         return any(perm.allowed(ctx.user, a) for a in (Action.MANAGE_USERS, Action.MANAGE_MEMBERS,
-                                                        Action.MANAGE_CLOSURES, Action.MANAGE_ROTA))
+                                                        Action.MANAGE_CLOSURES, Action.MANAGE_ROTA,
+                                                        Action.MANAGE_UNITS, Action.SET_DISSOLUTION))
 
     def refresh(self) -> None:
         for tab in self._tabs:

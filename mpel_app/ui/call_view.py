@@ -23,6 +23,9 @@ The steps follow the MPEL telephone guidance (domain-rules §2 and §5):
    small form to record the call (Alt+K); Ctrl+Enter (or "Finish the call")
    then clears the form for the next call.  The form resets for the next
    call after every finish; a failed save or send keeps everything typed.
+   A save refused because someone else saved the call meanwhile says who
+   changed what, reads the call again and keeps the typing (their change
+   comes into the fields the agent had not touched).
 
 What is typed into a verified call is autosaved to a local draft
 (``ui.drafts``) a moment after each change and deleted once saved; after a
@@ -44,21 +47,23 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFormLayout, QFrame, QGr
 
 from ..domain.calendar import LONDON
 from ..domain.enquiry_flow import MAX_PASSCODE_ATTEMPTS
-from ..domain.errors import ValidationError
+from ..domain.edits import merge_edits
+from ..domain.errors import StaleRecord, ValidationError
 from ..domain.records import (CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
                               MemberRecord, SubjectDetails, UrgentContactRecord, UrgentPlan)
 from ..domain.urgency import IMMINENT_WINDOW, UrgentRouting, route_urgent_call
 from ..reports.record_sections import format_date, format_weekday_date
+from ..services.conflicts import stale_message
 from .context import DeskContext
 from .drafts import CallDraft
+from .enquiry_edits import detail_values, reload_message
+from .member_search import MemberSearch
 from .models import STATUS_LABELS, format_received, format_span, format_time, member_line
-from .widgets import (ERROR_STYLE, GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled, named,
+from .widgets import (ERROR_STYLE, GROUP_STYLE, MessageLabel, ask, button, error_text, in_row, labelled, named,
                       screen_shortcut, tab_chain, text_box)
 
 COUNTDOWN_INTERVAL_MS = 30_000  # the removal countdown ticks twice a minute
-SEARCH_DELAY_MS = 150  # type-ahead debounce: fast enough to feel instant, slow enough to skip keystrokes
 DRAFT_DELAY_MS = 1_500  # autosave once typing pauses: a crash loses at most the last second or two
-MAX_SUGGESTIONS = 8
 
 KEYS_HINT = ("Alt+N new call  ·  Ctrl+S save  ·  Ctrl+Enter complete  ·  Ctrl+Shift+Enter Further Action Case  ·  "
              "Ctrl+U send urgent call note")
@@ -175,9 +180,6 @@ class CallView(QWidget):
         self._last_finished: EnquiryRecord | None = None
         self._member: MemberRecord | None = None
         self._suggestions: list[MemberRecord] = []
-        self._search_seq = 0
-        self._search_in_flight = False
-        self._pick_when_ready = False
         self._busy = False
         self._regions: dict[str, str] = {}
         # Urgent calls: whether the record carries flags from this call, the live preview of the
@@ -187,10 +189,6 @@ class CallView(QWidget):
         self._plan: UrgentPlan | None = None
         self._contacts: list[UrgentContactRecord] = []
         self._finish_warned = False
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._search_members)
 
         self._build_header()
         self._build_caller()
@@ -257,6 +255,10 @@ class CallView(QWidget):
         self.member_edit.setClearButtonEnabled(True)
         self.member_edit.textEdited.connect(self._member_text_edited)
         self.member_edit.installEventFilter(self)  # Up/Down/Enter drive the suggestion list
+        self._member_search = MemberSearch(self._ctx, self.member_edit, self)
+        self._member_search.found.connect(self._show_suggestions)
+        self._member_search.failed.connect(lambda exc: self.message.show_error(error_text(exc, full_stop=False)))
+        self._member_search.ready.connect(lambda: self._pick_member(max(self.suggestions.currentRow(), 0)))
         self.suggestions = QListWidget()
         self.suggestions.setAccessibleName("Matching members")
         # The list follows the member field's arrow keys; it never takes focus itself.
@@ -628,7 +630,7 @@ class CallView(QWidget):
             if self._record is not None and self._record.id == rec.id:
                 self._show_header(rec)
 
-        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.get(self._ctx.user, record_id), done,
+        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.header(self._ctx.user, record_id), done,
                                 lambda exc: self.message.show_error(error_text(exc, full_stop=False)))
 
     def new_call(self) -> None:
@@ -659,27 +661,16 @@ class CallView(QWidget):
 
     def confirm_abandon(self, reference: str) -> bool:
         """Ask before leaving an unfinished call; the safe answer (keep it) is the default."""
-        box = QMessageBox(QMessageBox.Question, "Start a new call?",
-                          f"{reference} is still open: it has not been completed, passed on or refused.\n\n"
-                          "Start a new call anyway? The open call stays in the log as open.", parent=self)
-        start = box.addButton("Start a new call", QMessageBox.AcceptRole)
-        keep = box.addButton("Keep this call", QMessageBox.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is start
+        return ask(self, "Start a new call?",
+                   f"{reference} is still open: it has not been completed, passed on or refused.\n\n"
+                   "Start a new call anyway? The open call stays in the log as open.",
+                   yes="Start a new call", no="Keep this call")
 
     def confirm_unrecorded(self, plan: UrgentPlan) -> bool:
         """Ask before leaving an urgent call whose telephone call is not recorded; keeping it is the default."""
-        box = QMessageBox(QMessageBox.Question, "Start a new call?",
-                          f"The call to {plan.call_name} about {plan.reference} is not recorded yet.\n\n"
-                          "Start a new call anyway?", parent=self)
-        start = box.addButton("Start a new call", QMessageBox.AcceptRole)
-        keep = box.addButton("Record the call first", QMessageBox.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is start
+        return ask(self, "Start a new call?",
+                   f"The call to {plan.call_name} about {plan.reference} is not recorded yet.\n\n"
+                   "Start a new call anyway?", yes="Start a new call", no="Record the call first")
 
     def verify_passcode(self) -> None:
         if self._busy:
@@ -1127,39 +1118,11 @@ class CallView(QWidget):
 
     # ----------------------------------------------------------------- member
 
-    def _member_text_edited(self, text: str) -> None:
+    def _member_text_edited(self, _text: str) -> None:
+        # The search itself follows the text too (MemberSearch).
         if self._member is not None:
             self._member = None
             self.member_info.setText("No member chosen")
-        self._pick_when_ready = False
-        if text.strip():
-            self._search_timer.start()
-        else:
-            self._search_timer.stop()
-            self._show_suggestions([])
-
-    def _search_members(self) -> None:
-        text = self.member_edit.text()
-        self._search_seq += 1
-        seq = self._search_seq
-        self._search_in_flight = True
-
-        def done(members: list[MemberRecord]) -> None:
-            if seq != self._search_seq:
-                return  # a later keystroke has its own search on the way
-            self._search_in_flight = False
-            self._show_suggestions(members)
-            if self._pick_when_ready:
-                self._pick_when_ready = False
-                self._pick_member(max(self.suggestions.currentRow(), 0))
-
-        def failed(exc: Exception) -> None:
-            if seq == self._search_seq:
-                self._search_in_flight = False
-                self._pick_when_ready = False
-                self.message.show_error(error_text(exc, full_stop=False))
-
-        self._ctx.runner.submit(lambda: self._ctx.services.members.search(text, limit=MAX_SUGGESTIONS), done, failed)
 
     def _show_suggestions(self, members: list[MemberRecord]) -> None:
         self._suggestions = members
@@ -1223,9 +1186,9 @@ class CallView(QWidget):
             self.suggestions.setCurrentRow((self.suggestions.currentRow() + step) % count)
             return True
         if key in (Qt.Key_Return, Qt.Key_Enter):
-            if self._search_timer.isActive() or self._search_in_flight:
+            if self._member_search.busy:
                 # A fast typist pressed Enter before the list caught up: pick when it arrives.
-                self._pick_when_ready = True
+                self._member_search.pick_when_ready()
             elif self._member is None:
                 self._pick_member(self.suggestions.currentRow() if count else -1)
             else:
@@ -1267,9 +1230,49 @@ class CallView(QWidget):
                 if exc.record is not None:
                     self._set_record(exc.record)
                 exc = exc.error
+            if isinstance(exc, StaleRecord) and self._record is not None:
+                self._reload_keeping_typing(exc)
+                return
             message.show_error(error_text(exc, full_stop=False))
 
         self._ctx.runner.submit(work, done, failed)
+
+    def _reload_keeping_typing(self, stale: StaleRecord) -> None:
+        """Someone else saved this call since it was loaded: nothing of the agent's was saved.
+
+        The message says who changed what; the call is read again and their
+        change comes into the fields the agent had not touched, while what the
+        agent typed stays (``domain.edits``), so saving again loses neither.
+        """
+        base, rec_id = detail_values(self._record), self._record.id
+        said = "Not saved: " + stale_message(stale.reference or self._record.reference, stale.changes, advice=False)
+        self.message.show_error(said)
+
+        def done(fresh: EnquiryRecord) -> None:
+            self._busy = False
+            if self._record is None or self._record.id != fresh.id:
+                return
+            theirs = detail_values(fresh)
+            fields = {**self._draft_texts(), **self._draft_flags()}
+            mine = {key: (fields[key].isChecked() if isinstance(theirs[key], bool) else
+                          fields[key].toPlainText() if hasattr(fields[key], "toPlainText") else fields[key].text())
+                    for key in theirs}
+            merged = merge_edits(base, mine, theirs)
+            for key, value in merged.values.items():
+                widget = fields[key]
+                if isinstance(value, bool):
+                    widget.setChecked(value)
+                elif (widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()) != value:
+                    (widget.setPlainText if hasattr(widget, "setPlainText") else widget.setText)(str(value))
+            self._set_record(fresh)
+            self.message.show_error(f"{said}\n{reload_message(fresh.reference, base, theirs, merged)}")
+
+        def failed(exc: Exception) -> None:
+            self._busy = False
+            self.message.show_error(f"{said}\nCould not reload it: {error_text(exc, full_stop=False)}")
+
+        self._busy = True
+        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.get(self._ctx.user, rec_id), done, failed)
 
     def _set_record(self, rec: EnquiryRecord) -> None:
         self._record = rec
@@ -1338,10 +1341,7 @@ class CallView(QWidget):
     def _reset_form(self) -> None:
         self._member = None
         self._suggestions = []
-        self._search_timer.stop()
-        self._search_seq += 1
-        self._search_in_flight = False
-        self._pick_when_ready = False
+        self._member_search.cancel()
         for edit in (self.member_edit, self.caseworker_name, self.passcode_edit, self.refuse_reason,
                      self.subject_name, self.dob_edit, self.nationality, self.ho_reference, self.cts_reference):
             edit.clear()
@@ -1445,16 +1445,11 @@ class CallView(QWidget):
 
     def confirm_recover(self, draft: CallDraft) -> bool:
         """Ask whether to restore a draft left by a crash; restoring is the default."""
-        box = QMessageBox(QMessageBox.Question, "Recover unsaved call?",
-                          f"MPEL Desk closed before {draft.reference} was saved. What you had typed at "
-                          f"{format_time(draft.saved_at)} on {format_date(draft.saved_at.astimezone(LONDON).date())}"
-                          " was kept.\n\nRestore it into the call screen?", parent=self)
-        restore = box.addButton("Restore", QMessageBox.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.DestructiveRole)
-        box.setDefaultButton(restore)
-        box.setEscapeButton(restore)
-        box.exec()
-        return box.clickedButton() is not discard
+        return ask(self, "Recover unsaved call?",
+                   f"MPEL Desk closed before {draft.reference} was saved. What you had typed at "
+                   f"{format_time(draft.saved_at)} on {format_date(draft.saved_at.astimezone(LONDON).date())}"
+                   " was kept.\n\nRestore it into the call screen?",
+                   yes="Restore", no="Discard", default_yes=True, no_role=QMessageBox.DestructiveRole)
 
     def offer_recovery(self) -> None:
         """After a crash: offer back the call typed but not saved, if there is one."""

@@ -58,6 +58,7 @@ class FindView(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._last: tuple[SearchKey, str] | None = None
+        self._shown_search: tuple[SearchKey, str] | None = None  # what the table shows the results of
         self._generation = 0  # only the latest search may fill the table
 
         key_row = QHBoxLayout()
@@ -182,6 +183,10 @@ class FindView(QWidget):
         if generation != self._generation:
             return  # a newer search is on its way; do not flash stale rows
         had_focus = self.search_box.hasFocus() or self.find_button.hasFocus()
+        # The same search again (F5, another desk's change): stay on the record the person was on.
+        current = self.model.item(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
+        keep = current.id if current is not None and self._shown_search == (key, text) else None
+        self._shown_search = (key, text)
         self.model.set_items(rows)
         self._fit_columns()
         what = plain_label(KEY_LABELS[key][0]).lower()
@@ -194,7 +199,7 @@ class FindView(QWidget):
                 count = f"{len(rows)} or more records found"
             suffix = f" Showing the newest {len(rows)}." if len(rows) >= FIND_LIMIT else ""
             self.count_label.setText(f"{count} for {what} “{text}”.{suffix}")
-            self.table.selectRow(0)
+            self.table.selectRow(max(self.model.row_of(keep) if keep is not None else 0, 0))
             if had_focus:
                 self._focus_results()
         self.count_label.setAccessibleName(self.count_label.text())

@@ -11,6 +11,11 @@ a note, the barrier to removal, a case owner, the background note, the
 draft, the reply channel…) with a "Confirm" button; the service is called
 with the version the user saw (``expected_version``), its refusal is shown
 inline, and on success the letter is read again.
+
+The letter's documents (the scan, written agreements, the replies made from
+templates) are on a second tab, ``letter_documents.DocumentsPanel``: view,
+save a copy, and generate the reply; its viewer and save-file chooser are
+passed through (``opener``, ``save_chooser``) so tests open no native window.
 """
 from __future__ import annotations
 
@@ -20,17 +25,20 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..domain.calendar import LONDON
-from ..domain.correspondence import CANCEL_GROUNDS, TERMINAL_STATES, LetterAction, allowed_channels
+from ..domain.correspondence import (CANCEL_GROUNDS, TERMINAL_STATES, LetterAction, LetterFacts, allowed_channels,
+                                     may_own_case)
 from ..domain.letter_records import LetterRecord, QaSubmission
-from ..domain.records import QueueStatus, Role
+from ..domain.records import QueueStatus
 from ..domain.errors import ValidationError
 from .context import DeskContext
+from .letter_documents import DocumentsPanel
 from .models import format_date, format_received, member_line
-from .widgets import (GROUP_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named, tab_chain,
-                      text_box)
+from .viewer import Opener
+from .widgets import (GROUP_STYLE, MessageLabel, SaveChooser, button, dialog_buttons, error_text, heading, labelled,
+                      named, tab_chain, text_box)
 
 A = LetterAction
 
@@ -84,7 +92,8 @@ class LetterDialog(QDialog):
     loaded = Signal(object)  # the LetterRecord, after every (re)load
     changed = Signal(int)  # an action succeeded on this letter (for the workstack to refresh)
 
-    def __init__(self, ctx: DeskContext, letter_id: int, parent: QWidget | None = None):
+    def __init__(self, ctx: DeskContext, letter_id: int, parent: QWidget | None = None, *,
+                 opener: Opener | None = None, save_chooser: SaveChooser | None = None):
         super().__init__(parent)
         self._ctx = ctx
         self.letter_id = letter_id
@@ -112,6 +121,12 @@ class LetterDialog(QDialog):
         self.detail.setOpenLinks(False)
         self.detail.setTabChangesFocus(True)
         self.detail.setFrameShape(QFrame.NoFrame)
+        self.documents = DocumentsPanel(ctx, opener=opener, save_chooser=save_chooser)
+        self.documents.changed.connect(self.reload)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Letter")
+        self.tabs.addTab(self.detail, "Case deta&ils")
+        self.tabs.addTab(self.documents, "Doc&uments")
 
         self.actions_box = QGroupBox("What you can do")
         self.actions_row = QHBoxLayout(self.actions_box)
@@ -138,7 +153,7 @@ class LetterDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.alerts)
-        layout.addWidget(self.detail, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.actions_box)
         layout.addWidget(self.form_box)
         layout.addWidget(self.message)
@@ -156,19 +171,21 @@ class LetterDialog(QDialog):
             units = [(u.code, u.name) for u in ctx.services.units.list_units(active_only=True)]
             owners = []
             if rec.unit_code and A.ALLOCATE_TO_CASE_OWNER in rec.allowed_actions:
+                # Only whom the rules let own this letter: a senior caseworker for OPHSO, else a case owner.
+                facts = LetterFacts(kind=rec.kind, ophso=rec.ophso)
                 owners = [(u.id, u.full_name) for u in ctx.services.units.members(rec.unit_code)
-                          if u.active and u.has(Role.CASE_OWNER, Role.SENIOR_CASEWORKER)]
+                          if u.active and may_own_case(u.roles, facts)]
             return rec, units, owners
 
         self.busy = True
         ctx.runner.submit(load, self._show, self._failed)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self._closed = False
+        self._closed = self.documents.closed = False
         super().showEvent(event)
 
     def done(self, result: int) -> None:  # noqa: D102 (QDialog.done: close, accept or reject)
-        self._closed = True
+        self._closed = self.documents.closed = True
         super().done(result)
 
     def _show(self, result) -> None:
@@ -182,6 +199,9 @@ class LetterDialog(QDialog):
         self.setWindowTitle(f"Letter {rec.reference}")
         self._show_alerts(rec)
         self.detail.setHtml(self._detail_html(rec))
+        self.documents.show_letter(rec)
+        count = len(rec.documents)
+        self.tabs.setTabText(1, f"Doc&uments ({count})" if count else "Doc&uments")
         self._show_actions(rec)
         self.loaded.emit(rec)
 
@@ -227,6 +247,16 @@ class LetterDialog(QDialog):
                                 (rec.restricted, "restricted"), (rec.enforced, "enforced")) if f]
         if flags:
             rows.append(("Flags", escape(", ".join(flags))))
+        if rec.linked_letters:  # several MPs on one person [CORR 2.6]
+            reply = escape(rec.reply_role.label) + (f" of {escape(rec.copy_of)}" if rec.copy_of else "")
+            others = [f"{escape(o.reference)} · {escape(o.member_name)}"
+                      + (" (constituency MP)" if o.constituency_mp else "")
+                      + (f" · {escape(o.reply.label.lower())}" if o.reply else " · cancelled")
+                      for o in rec.linked_letters]
+            rows.append(("Other MPs' letters", "<br>".join(others) + f"<br><b>This letter:</b> {reply}"))
+        if rec.line_manager_name:  # Agency staff [CORR 2.5]
+            rows.append(("Line manager told", escape(rec.line_manager_name) + (
+                f" · {escape(format_received(rec.line_manager_flagged_at))}" if rec.line_manager_flagged_at else "")))
         if rec.barrier_to_removal is not None:
             rows.append(("Barrier to removal", "entered" if rec.barrier_to_removal else
                          f"not entered: {escape(rec.no_barrier_reason)}"))

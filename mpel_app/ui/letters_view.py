@@ -7,22 +7,33 @@ stage deadline).  Each line has its stage deadline, the reply (case)
 deadline and its status against the stage deadline, in words and colour.
 Enter or a double-click opens the letter (``LetterDialog``); F5 reloads; a
 case owner's "Get next case" takes the unit's most pressing unowned case and
-opens it.  Every service call runs through the TaskRunner.
+opens it.  An MPCS allocator's "Register letter…" (Ctrl+Shift+N) opens the
+``RegisterLetterDialog``; "Late letters…" (Ctrl+Shift+L) the ``LateLettersDialog``, and MPCS's
+"Deceased Member…" (Ctrl+Shift+D) the ``DeceasedMemberDialog``.  Every service call runs through the
+TaskRunner.
+
+The scan chooser, the viewer and the save-file chooser are parameters, passed
+on to the dialogs, so tests open no native window.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget)
 
 from ..domain.letter_records import LetterRecord, LetterSummary
 from ..domain.records import QueueStatus, Role
 from .context import DeskContext
+from .deceased_member import DECEASED_SHORTCUT, DeceasedMemberDialog
 from .letter_dialog import LetterDialog
+from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
+from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialog
 from .models import format_due
-from .widgets import (MessageLabel, buddy_label, button, error_text, record_table, screen_shortcut, tab_chain)
+from .viewer import Opener
+from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
+                      screen_shortcut, tab_chain)
 
 CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
              Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
@@ -50,38 +61,16 @@ def grouped(items: Sequence[LetterSummary]) -> list[LetterSummary]:
     return sorted(items, key=lambda i: order[i.section])  # stable: keeps the service's order within a section
 
 
-class LetterTableModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._items: list[LetterSummary] = []
+class LetterTableModel(ListTableModel):
+    """A workstack's letters (``LetterSummary``), under their section headings."""
+
+    columns = COLUMNS
 
     def set_items(self, items: Sequence[LetterSummary]) -> None:
-        self.beginResetModel()
-        self._items = grouped(items)
-        self.endResetModel()
-
-    def items(self) -> list[LetterSummary]:
-        return list(self._items)
-
-    def item(self, row: int) -> LetterSummary | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def row_of(self, letter_id: int) -> int:
-        return next((r for r, i in enumerate(self._items) if i.id == letter_id), -1)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section]
-        return None
+        super().set_items(grouped(items))
 
     def data(self, index, role=Qt.DisplayRole):
-        item = self.item(index.row()) if index.isValid() else None
+        item: LetterSummary | None = self.item(index.row()) if index.isValid() else None
         if item is None:
             return None
         column = COLUMNS[index.column()]
@@ -136,10 +125,16 @@ class LettersView(QWidget):
     loaded = Signal()  # the workstack was (re)loaded
     dialog_opened = Signal(object)  # a LetterDialog, for the window and tests
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
+                 file_chooser: FileChooser | None = None, opener: Opener | None = None,
+                 save_chooser: SaveChooser | None = None):
         super().__init__(parent)
         self._ctx = ctx
+        self._file_chooser, self._opener, self._save_chooser = file_chooser, opener, save_chooser
         self.dialogs: dict[int, LetterDialog] = {}
+        self.register_dialog: RegisterLetterDialog | None = None
+        self.late_dialog: LateLettersDialog | None = None
+        self.deceased_dialog: DeceasedMemberDialog | None = None
         self._seq = 0
         self._selected_id: int | None = None
 
@@ -156,6 +151,18 @@ class LettersView(QWidget):
                                   auto_default=True)
         self.next_button.clicked.connect(self.get_next_case)
         self.next_button.setVisible(ctx.user.has(Role.CASE_OWNER, Role.SENIOR_CASEWORKER))
+        self.register_button = button("Regis&ter letter…", f"Register an MP's letter ({REGISTER_SHORTCUT})",
+                                      auto_default=True)
+        self.register_button.clicked.connect(self.open_register)
+        self.register_button.setVisible(ctx.user.has(Role.MPCS_ALLOCATOR))
+        # Late letters: everyone here (the service shows unit staff their own units' only).
+        self.late_button = button("L&ate letters…", f"Letters far past target, what to do ({LATE_LETTERS_SHORTCUT})",
+                                  auto_default=True)
+        self.late_button.clicked.connect(self.open_late_letters)
+        self.deceased_button = button("&Deceased Member…", f"A late Member's letters ({DECEASED_SHORTCUT})",
+                                      auto_default=True)
+        self.deceased_button.clicked.connect(self.open_deceased_member)
+        self.deceased_button.setVisible(ctx.user.has(Role.MPCS_ALLOCATOR))
         self.open_button = button("&Open case", "Open the selected letter (Enter)", auto_default=True)
         self.open_button.clicked.connect(self.open_selected)
         self.refresh_button = button("&Refresh", "Reload the workstack (F5)", auto_default=True)
@@ -177,6 +184,9 @@ class LettersView(QWidget):
         top.addWidget(self.unit_combo)
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.register_button)
+        top.addWidget(self.deceased_button)
+        top.addWidget(self.late_button)
         top.addWidget(self.next_button)
         top.addWidget(self.open_button)
         top.addWidget(self.refresh_button)
@@ -185,14 +195,26 @@ class LettersView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        keys = QLabel("Enter or double-click opens the letter  ·  F5 refresh  ·  Alt+G get next case")
+        hints = ["Enter or double-click opens the letter", "F5 refresh"]
+        if ctx.user.has(Role.MPCS_ALLOCATOR):
+            hints.append(f"{REGISTER_SHORTCUT} register a letter")
+            hints.append(f"{DECEASED_SHORTCUT} deceased Member")
+        hints.append(f"{LATE_LETTERS_SHORTCUT} late letters")
+        if ctx.user.has(Role.CASE_OWNER, Role.SENIOR_CASEWORKER):
+            hints.append("Alt+G get next case")
+        keys = QLabel("  ·  ".join(hints))
         keys.setAccessibleName("Keyboard shortcuts")
         keys.setStyleSheet("color: #555;")
         layout.addWidget(keys, alignment=Qt.AlignRight)
 
         screen_shortcut(self, "F5", self.refresh)
-        tab_chain(self.role_combo, self.unit_combo, self.table, self.next_button, self.open_button,
-                  self.refresh_button)
+        if ctx.user.has(Role.MPCS_ALLOCATOR):
+            self.register_action = screen_shortcut(self, REGISTER_SHORTCUT, self.open_register)
+            self.deceased_action = screen_shortcut(self, DECEASED_SHORTCUT, self.open_deceased_member)
+        self.late_action = screen_shortcut(self, LATE_LETTERS_SHORTCUT, self.open_late_letters)
+        tab_chain(self.role_combo, self.unit_combo, self.table, self.register_button, self.next_button,
+                  self.open_button, self.refresh_button)
+        tab_chain(self.register_button, self.deceased_button, self.late_button, self.next_button)
         self.role_combo.currentIndexChanged.connect(lambda _i: self._role_changed())
         self.unit_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self._load_units()
@@ -226,7 +248,7 @@ class LettersView(QWidget):
                 self.message.show_error(error_text(exc))
                 self.loaded.emit()
 
-        ctx.runner.submit(lambda: ctx.services.letters.workstack(ctx.user, role, unit), done, failed)
+        ctx.runner.submit(lambda: ctx.services.letters.workstack(ctx.user, role, unit), done, failed, owner=self)
 
     def selected(self) -> LetterSummary | None:
         index = self.table.currentIndex()
@@ -242,7 +264,7 @@ class LettersView(QWidget):
     def open_letter(self, letter_id: int) -> LetterDialog:
         dialog = self.dialogs.get(letter_id)
         if dialog is None:
-            dialog = LetterDialog(self._ctx, letter_id, self)
+            dialog = LetterDialog(self._ctx, letter_id, self, opener=self._opener, save_chooser=self._save_chooser)
             dialog.setAttribute(Qt.WA_DeleteOnClose)
             dialog.changed.connect(lambda _id: self.refresh())
             dialog.destroyed.connect(lambda _o=None, i=letter_id: self.dialogs.pop(i, None))
@@ -252,6 +274,62 @@ class LettersView(QWidget):
         dialog.activateWindow()
         self.dialog_opened.emit(dialog)
         return dialog
+
+    def open_register(self) -> RegisterLetterDialog | None:
+        """The MPCS allocator's "Register letter" form (one at a time; brought forward if open)."""
+        if not self._ctx.user.has(Role.MPCS_ALLOCATOR):
+            self.message.show_error("Only MPCS allocators register letters.")
+            return None
+        dialog = self.register_dialog
+        if dialog is None:
+            dialog = RegisterLetterDialog(self._ctx, self, file_chooser=self._file_chooser)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.registered.connect(self._registered)
+            dialog.open_requested.connect(self.open_letter)
+            dialog.destroyed.connect(lambda _o=None: setattr(self, "register_dialog", None))
+            self.register_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def open_late_letters(self) -> LateLettersDialog:
+        """The late letters this person may see (one dialog; brought forward and reloaded if open)."""
+        dialog = self.late_dialog
+        if dialog is None:
+            dialog = LateLettersDialog(self._ctx, self)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.open_requested.connect(self.open_letter)
+            dialog.destroyed.connect(lambda _o=None: setattr(self, "late_dialog", None))
+            self.late_dialog = dialog
+        else:
+            dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def open_deceased_member(self) -> DeceasedMemberDialog | None:
+        """MPCS: a late Member's letters still to be sent, and how to address them."""
+        if not self._ctx.user.has(Role.MPCS_ALLOCATOR):
+            self.message.show_error("Only MPCS allocators review a late Member's letters.")
+            return None
+        dialog = self.deceased_dialog
+        if dialog is None:
+            dialog = DeceasedMemberDialog(self._ctx, self)
+            dialog.setAttribute(Qt.WA_DeleteOnClose)
+            dialog.destroyed.connect(lambda _o=None: setattr(self, "deceased_dialog", None))
+            self.deceased_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _registered(self, rec: LetterRecord) -> None:
+        self._selected_id = rec.id
+        self.message.show_ok(f"{rec.reference} registered" + (f" and allocated to {rec.unit_code}."
+                                                              if rec.unit_code else "."))
+        self.refresh()
 
     def get_next_case(self) -> None:
         ctx, unit = self._ctx, self.unit()

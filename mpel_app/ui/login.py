@@ -175,6 +175,8 @@ class LoginDialog(_AccountDialog):
             w.setEnabled(not busy)
         idle_text = "&Sign in" if self._locked_user is None else "&Unlock"
         self.sign_in_button.setText("Signing in…" if busy else idle_text)
+        if not busy:
+            self.sign_in_button.setDefault(True)  # disabling it dropped its default status
         if busy:
             self.message.show_info("Checking your password…")
         elif self.message.text() == "Checking your password…":
@@ -274,5 +276,7 @@ class FirstAdminDialog(_AccountDialog):
     def _set_busy(self, busy: bool) -> None:
         for w in (self.username, self.full_name, self.password, self.confirm, self.create_button):
             w.setEnabled(not busy)
+        if not busy:
+            self.create_button.setDefault(True)  # disabling it dropped its default status
         if busy:
             self.message.show_info("Creating the administrator…")

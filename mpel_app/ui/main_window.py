@@ -1,7 +1,7 @@
 """The desk's main window: the views a user's roles allow, keyboard shortcuts, and a status bar.
 
 Views are tabs in a fixed order (New call, Further Action, Region queue, Duty,
-Find, Administration) so Ctrl+1… always means the same view for the same
+Find, Administration, Audit) so Ctrl+1… always means the same view for the same
 person.  Each view emits ``open_record(enquiry_id)``; the window opens a
 RecordDialog for it. The window also locks itself after a spell without
 keyboard or mouse use, because a desk left open shows personal data to
@@ -17,7 +17,9 @@ Background work the window owns:
 * the banner of undelivered mail, refreshed from the outbox after every
   sender report and every 30 seconds (Ctrl+Shift+O opens the Outbox);
 * escalation of urgent items nobody acknowledged after 30 working minutes,
-  run every minute through the TaskRunner (idempotent, so any desk may).
+  run every minute through the TaskRunner (idempotent, so any desk may);
+* live refresh (``ui.change_watcher``): the queues, Duty, Letters and Find
+  reload when another desk changes what they show; stopped at close.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
+from ..db.changes import ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
@@ -39,12 +42,17 @@ from ..notify import credentials
 from ..notify.outbox import OutboxSummary
 from ..notify.sender import DeliveryReport, OutboxSender
 from ..notify.smtp import SmtpSettings, Transport
+from .audit_view import AUDIT_SHORTCUT, AuditView
+from .change_watcher import ChangeWatcher
 from .context import DeskContext
 from .find_view import FindView
 from .login import LoginDialog
 from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_transport_factory
-from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog, SaveChooser
-from .record_dialog import Opener, RecordDialog
+from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
+from .password_dialog import open_change_password
+from .record_dialog import RecordDialog
+from .viewer import Opener
+from .widgets import SaveChooser
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +73,7 @@ SHORTCUTS_HELP = (
     ("Ctrl+U", "Send an urgent call note (New call)"),
     ("Ctrl+K", "Acknowledge the selected item (Region queue, Duty)"),
     (OUTBOX_SHORTCUT, "Show the messages not yet delivered"),
+    (AUDIT_SHORTCUT, "The audit trail (team leaders, administrators)"),
     ("Ctrl+L", "Lock the desk"),
     ("F10", "Open the menus"),
     ("F1", "This list"),
@@ -154,6 +163,10 @@ class MainWindow(QMainWindow):
         if admin_class is not None and admin_class.wanted_by(ctx):
             self.admin_view = admin_class(ctx)
             self._register(self.admin_view, "Administration")
+        self.audit_view = None
+        if perm.allowed(user, Action.QUERY_AUDIT):  # oversight: who changed or looked at what
+            self.audit_view = AuditView(ctx, save_chooser=save_chooser)
+            self._register(self.audit_view, "Audit")
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
@@ -197,6 +210,14 @@ class MainWindow(QMainWindow):
         self.escalation_timer.start()
         self.refresh_outbox()
         self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
+        # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
+        self.changes = ChangeWatcher(ctx.services.engine, self)
+        for view, entities in ((self.further_action_view, {ENQUIRIES}), (self.region_queue_view, {ENQUIRIES}),
+                               (self.duty_view, {URGENT, ROTA}), (self.letters_view, {LETTERS}),
+                               (self.find_view, {ENQUIRIES})):
+            if view is not None and hasattr(view, "refresh"):
+                self.changes.follow(view, entities)
+        self.changes.start()
 
     # --------------------------------------------------------------- views
 
@@ -319,10 +340,14 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock, "Lock the desk until you sign in again")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.outbox_action = self._action("&Outbox…", OUTBOX_SHORTCUT, self.open_outbox,
-                                          "Messages not yet delivered to regional inboxes")
+                                          "E-mail not yet delivered: call notes, escalations, line managers")
         for action in (self.new_call_action, self.find_action, self.outbox_action):
             desk.addAction(action)
         desk.addSeparator()
+        self.password_action = self._action("Change my &password…", None,
+                                            lambda: open_change_password(self.ctx, self),
+                                            "Change the password you sign in with")
+        desk.addAction(self.password_action)
         desk.addAction(self.lock_action)
         desk.addAction(self.quit_action)
 
@@ -337,6 +362,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.refresh_action = self._action("&Refresh", "F5", self.refresh_current, "Refresh the current view")
         view_menu.addAction(self.refresh_action)
+        if self.audit_view is not None:
+            self.audit_action = self._action("&Audit trail", AUDIT_SHORTCUT, lambda: self.show_view(self.audit_view),
+                                             "Who changed or looked at which record")
+            view_menu.addAction(self.audit_action)
 
         help_menu = bar.addMenu("Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
@@ -564,6 +593,7 @@ class MainWindow(QMainWindow):
             self.outbox_dialog.close()
         self.outbox_timer.stop()
         self.escalation_timer.stop()
+        self.changes.stop()
         if self.mail is not None:
             # A round in progress finishes (at most one SMTP conversation); what is left waits
             # in the outbox for the next start.

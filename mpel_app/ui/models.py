@@ -9,6 +9,7 @@ Usage::
     model = SummaryTableModel([Column.REFERENCE, Column.RECEIVED, Column.DUE, Column.QUEUE_STATUS])
     table.setModel(model)
     model.set_items(service_result)        # replaces every row
+    model.append_items(next_page.items)    # adds rows at the end
     summary = model.item(table.currentIndex().row())   # the EnquirySummary, or None
 
 Roles:
@@ -195,6 +196,15 @@ class SummaryTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
+
+    def append_items(self, items: Sequence[EnquirySummary]) -> None:
+        """Add rows at the end (the next page of a queue): the selection and scroll position stay."""
+        if not items:
+            return
+        first = len(self._items)
+        self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+        self._items.extend(items)
+        self.endInsertRows()
 
     def item(self, row: int) -> EnquirySummary | None:
         """The summary shown in ``row``, or None when out of range."""

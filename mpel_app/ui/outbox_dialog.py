@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
@@ -30,21 +31,16 @@ from ..domain.permissions import Action
 from ..notify.outbox import FAILED, SENDING, OutboxItem, OutboxSummary
 from .context import DeskContext
 from .models import format_received
-from .widgets import (MessageLabel, button, dialog_buttons, error_text, heading, labelled, tab_chain, text_box)
-
-SaveChooser = Callable[[QWidget, str], "Path | None"]
+from .widgets import (MessageLabel, SaveChooser, button, choose_save_path, dialog_buttons, error_text, heading,
+                      labelled, tab_chain, text_box)
 
 OUTBOX_SHORTCUT = "Ctrl+Shift+O"
 COLUMNS = ("Record", "To", "Subject", "Attempts", "Last error", "Next attempt")
 
 
-def choose_save_path(parent: QWidget, suggested: str) -> Path | None:
-    """Ask where to save the call note document."""
-    start = Path.home() / "Documents"
-    start = start if start.is_dir() else Path.home()
-    name, _filter = QFileDialog.getSaveFileName(parent, "Save the call note as a document", str(start / suggested),
-                                                "Email message (*.eml);;All files (*)")
-    return Path(name) if name else None
+# Ask where to save the message as a document.
+choose_eml_path = partial(choose_save_path, title="Save the message as a document",
+                          file_filter="Email message (*.eml)")
 
 
 def banner_text(summary: OutboxSummary, *, mail_configured: bool) -> str:
@@ -119,7 +115,7 @@ def load_rows(ctx: DeskContext) -> list[OutboxRow]:
         if item.entity == "enquiry" and item.entity_id is not None:
             if item.entity_id not in references:
                 try:
-                    references[item.entity_id] = services.enquiries.get(user, item.entity_id).reference
+                    references[item.entity_id] = services.enquiries.header(user, item.entity_id).reference
                 except MpelError:  # deleted since, or not for this user's eyes: say what we know
                     references[item.entity_id] = f"enquiry {item.entity_id}"
             record = references[item.entity_id]
@@ -143,7 +139,7 @@ def _next_attempt(item: OutboxItem, now: datetime) -> str:
 
 
 class MarkSentDialog(QDialog):
-    """Asks how the call note was sent by other means; the service insists on a note."""
+    """Asks how the message was sent by other means; the service insists on a note."""
 
     def __init__(self, row: OutboxRow, parent: QWidget | None = None):
         super().__init__(parent)
@@ -188,7 +184,7 @@ class OutboxDialog(QDialog):
         self._ctx = ctx
         self._wake = wake
         self._from_address = from_address
-        self._choose_save = save_chooser or choose_save_path
+        self._choose_save = save_chooser or choose_eml_path
         self._mail_configured = mail_configured
         self.rows: list[OutboxRow] = []
         self._load_seq = 0
@@ -255,7 +251,7 @@ class OutboxDialog(QDialog):
         layout.addWidget(offline)
         tab_chain(self.table, self.retry_button, self.save_button, self.mark_button, self.password_button,
                   self.close_button)
-        self._may_act = perm.allowed(ctx.user, Action.LOG_ENQUIRY)
+        self._may_act = perm.allowed(ctx.user, Action.WORK_OUTBOX)
         self._set_actions_enabled(False)
         self.resize(1180, 460)
 

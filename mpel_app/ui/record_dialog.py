@@ -1,4 +1,4 @@
-"""One call record, read-only: every field in plain groups, its audit trail, Print and Delete.
+"""One call record: every field in plain groups, its audit trail, Print, Delete and Edit details.
 
 The record and its trail load in the background; so does printing. Nothing
 here decides what may be seen: a record whose passcode was never verified
@@ -6,36 +6,42 @@ arrives from the service without personal data (``subject is None``), and
 this dialog only says so. Delete is offered to those the permission table
 allows, and the service checks again. What each group says (labels, values,
 the withheld rule) comes from ``reports.record_sections``, as on the printout.
+
+"Edit details…" (Alt+E) corrects the subject, question and answer of a
+record still open or waiting for the team leader (``DetailsDialog``).  It
+saves with the version this window loaded; when someone else saved the
+record since, the save is refused and the dialog says who changed what and
+when, keeps everything typed on screen, and offers "Reload, keeping my
+text": their change comes into the fields the person had not touched, and
+their own text stays where they had typed (``domain.edits``).
 """
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Qt, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import paths
 from ..domain import permissions as perm
+from ..domain.edits import merge_edits
+from ..domain.errors import ConflictingChange, StaleRecord
 from ..domain.permissions import Action
-from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus
+from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus, SubjectDetails
 from ..reports.call_record import save_call_record
 from ..reports.record_sections import Section, format_date, is_withheld, record_sections, yes_no
 from ..services.enquiries import MIN_DELETION_REASON
+from .call_view import parse_dob
 from .context import DeskContext
+from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
-from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled,
-                      tab_chain)
-
-log = logging.getLogger(__name__)
-
-Opener = Callable[[Path], object]
+from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
+from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
+                      tab_chain, text_box)
 
 # Read-only values look like text, not like boxes to type in, but still take
 # the keyboard focus (so screen-reader users can tab through them) and show
@@ -69,27 +75,6 @@ _FIELD_NAMES = {
     "acknowledged_at": "Acknowledged", "due_date": "Response due", "file_needed": "File needed",
     "answer": "Answer given",
 }
-
-
-# Printouts carry personal data; a day is long enough for the viewer to have printed them.
-PRINTOUT_LIFETIME_SECONDS = 24 * 3600
-
-
-def _remove_old_printouts(folder: Path) -> None:
-    # File ages are wall-clock facts about this machine, not a business rule,
-    # so the real time is right here rather than the injected clock.
-    cutoff = time.time() - PRINTOUT_LIFETIME_SECONDS
-    for old in folder.glob("*.pdf"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            log.warning("could not remove old printout %s", old, exc_info=True)
-
-
-def default_opener(path: Path) -> bool:
-    """Open a PDF in the desktop's viewer."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def _audit_value(key: str, value: object, members: dict[int, str]) -> str:
@@ -128,7 +113,7 @@ def describe_changes(changes: dict, *, members: dict[int, str] | None = None, wi
     members = members or {}
     parts = []
     for key, value in changes.items():
-        name = _FIELD_NAMES.get(key, key.replace("_", " ").capitalize())
+        name = field_name(key)
         if withhold and key in _PERSONAL_FIELDS:
             parts.append(f"{name} (withheld)")
         elif isinstance(value, list) and len(value) == 2:
@@ -136,6 +121,188 @@ def describe_changes(changes: dict, *, members: dict[int, str] | None = None, wi
         else:
             parts.append(f"{name}: {_audit_value(key, value, members)}")
     return "; ".join(parts)
+
+
+def field_name(key: str) -> str:
+    """How a person names a field of the trail: 'Subject name' for subject_name."""
+    return _FIELD_NAMES.get(key, key.replace("_", " ").capitalize())
+
+
+def describe_conflict(change: ConflictingChange, *, members: dict[int, str] | None = None) -> str:
+    """'23 Nov 2026 10:19 · Carla Agent (agent) · details updated: Question: (blank) → Where…'."""
+    shown = {f.field: ([f.old, f.new] if f.old_known else f.new) for f in change.fields if not f.withheld}
+    parts = [describe_changes(shown, members=members)] if shown else []
+    parts += [f"{field_name(f.field)} (withheld)" for f in change.fields if f.withheld]
+    return f"{format_received(change.at)} · {change.who} · {change.action}" + (
+        f": {'; '.join(parts)}" if parts else "")
+
+
+def conflict_text(stale: StaleRecord, *, members: dict[int, str] | None = None) -> str:
+    """What a refused save tells the person: not saved, who changed what since they opened the record."""
+    lines = [f"Not saved: {stale.reference or 'the record'} was changed by someone else since you opened it."]
+    lines += [f"• {describe_conflict(c, members=members)}" for c in stale.changes]
+    if not stale.changes:
+        lines.append("• The audit trail does not say what changed: reload to see the record as it is now.")
+    lines.append("What you typed is still here. Reload to bring in their change (your text stays where you "
+                 "typed), then save again.")
+    return "\n".join(lines)
+
+
+# The details "Edit details" changes, in form order (keys as in ``enquiry_edits``).
+_DETAIL_LABELS = {
+    "subject_name": "&Name:", "dob": "Date of &birth:", "nationality": "Na&tionality:",
+    "ho_reference": "&Home Office reference:", "cts_reference": "&CTS reference:", "question": "&Question:",
+    "answer": "&Answer given:",
+}
+WRITTEN_LABEL = "&Written confirmation requested"
+
+
+class DetailsDialog(QDialog):
+    """Correct the subject, question and answer of one record, saved against the version it started from."""
+
+    saved = Signal(object)  # the EnquiryRecord as saved
+    conflict_shown = Signal()
+    reloaded = Signal()
+
+    def __init__(self, ctx: DeskContext, record: EnquiryRecord, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self.record = record
+        self._base = detail_values(record)  # what the person started from: the merge's common ancestor
+        self.stale: StaleRecord | None = None
+        self.setWindowTitle(f"Edit details of {record.reference} — MPEL Desk")
+        self.fields: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for key, label in _DETAIL_LABELS.items():
+            widget = text_box(4, 8) if key in ("question", "answer") else QLineEdit()
+            self.fields[key] = labelled(form, label, widget)
+        self.fields["dob"].setPlaceholderText("dd/mm/yyyy")
+        self.written = named(QCheckBox(WRITTEN_LABEL))
+        form.addRow(self.written)
+        self.message = MessageLabel()
+        self.reload_button = button("&Reload, keeping my text",
+                                    "Read the record again: their change comes in, what you typed stays")
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.hide()
+        self.save_button = button("&Save", "Save the details (Ctrl+S)")
+        self.cancel_button = button("Cancel", "Close without saving (Esc)")
+        self.save_button.clicked.connect(self.save)
+        buttons = dialog_buttons(self, self.save_button, self.cancel_button)
+        QShortcut(QKeySequence.Save, self, self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(f"Edit details of {record.reference}", 3))
+        layout.addWidget(self.message)
+        layout.addWidget(self.reload_button, 0, Qt.AlignLeft)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(620)
+        self._fill(self._base)
+        tab_chain(*self.fields.values(), self.written, self.save_button, self.cancel_button)
+        self.fields["subject_name"].setFocus()
+
+    # ---------------------------------------------------------------- values
+
+    def values(self) -> dict[str, object]:
+        """What the form holds now, in the shape of ``detail_values``."""
+        found: dict[str, object] = {key: (w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text())
+                                    for key, w in self.fields.items()}
+        found["written_confirmation"] = self.written.isChecked()
+        return found
+
+    def _fill(self, values: dict[str, object]) -> None:
+        for key, widget in self.fields.items():
+            text = str(values.get(key) or "")
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(text)
+            else:
+                widget.setText(text)
+                widget.setCursorPosition(0)
+        self.written.setChecked(bool(values.get("written_confirmation")))
+
+    # ------------------------------------------------------------------ save
+
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        values = self.values()
+        try:
+            dob = parse_dob(str(values["dob"]))
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            self.fields["dob"].setFocus()
+            return
+        subject = SubjectDetails(name=str(values["subject_name"]), date_of_birth=dob,
+                                 nationality=str(values["nationality"]), ho_reference=str(values["ho_reference"]),
+                                 cts_reference=str(values["cts_reference"]))
+        question, answer, written = str(values["question"]), str(values["answer"]), bool(values["written_confirmation"])
+        services, user, rec = self._ctx.services, self._ctx.user, self.record
+
+        def work() -> EnquiryRecord:
+            return services.enquiries.update_details(user, rec.id, subject=subject, question=question, answer=answer,
+                                                     written_confirmation=written, expected_version=rec.version)
+
+        self.save_button.setEnabled(False)
+        self.message.show_info(f"Saving {rec.reference}…")
+        self._ctx.runner.submit(work, self._saved, self._save_failed)
+
+    def _saved(self, record: EnquiryRecord) -> None:
+        self.record = record
+        self.saved.emit(record)
+        self.accept()
+
+    def _save_failed(self, exc: Exception) -> None:
+        if isinstance(exc, StaleRecord):
+            self._show_conflict(exc)
+            return
+        self.save_button.setEnabled(True)
+        self.message.show_error(error_text(exc))
+
+    def _show_conflict(self, stale: StaleRecord) -> None:
+        # Saving again would be refused the same way: the way on is to reload.
+        self.stale = stale
+        self.message.show_error(conflict_text(stale, members=self._members()))
+        self.reload_button.show()
+        self.reload_button.setEnabled(True)
+        self.reload_button.setFocus()
+        self.conflict_shown.emit()
+
+    def _members(self) -> dict[int, str]:
+        member = self.record.member
+        return {member.id: member.display_name} if member else {}
+
+    # ---------------------------------------------------------------- reload
+
+    def reload(self) -> None:
+        services, user, enquiry_id = self._ctx.services, self._ctx.user, self.record.id
+        self.reload_button.setEnabled(False)
+        self.message.show_info(f"Reloading {self.record.reference}…")
+        self._ctx.runner.submit(lambda: services.enquiries.get(user, enquiry_id), self._reloaded,
+                                self._reload_failed)
+
+    def _reload_failed(self, exc: Exception) -> None:
+        self.reload_button.setEnabled(True)
+        self.message.show_error(f"Could not reload: {error_text(exc)} What you typed is still here.")
+
+    def _reloaded(self, fresh: EnquiryRecord) -> None:
+        self.reload_button.hide()
+        self.record = fresh
+        if not editable(fresh):
+            status = "deleted" if fresh.deleted else STATUS_LABELS.get(fresh.status, fresh.status.value).lower()
+            why = "its passcode is no longer verified" if not fresh.passcode_verified else f"it is now {status}"
+            self.message.show_error(f"{fresh.reference} can no longer be edited here: {why}. What you typed is "
+                                    "still on screen, to copy where it belongs.")
+            self.cancel_button.setFocus()
+            self.reloaded.emit()
+            return
+        theirs = detail_values(fresh)
+        merged = merge_edits(self._base, self.values(), theirs)
+        self._fill(merged.values)
+        self.message.show_info(reload_message(fresh.reference, self._base, theirs, merged))
+        self._base = theirs
+        self.save_button.setEnabled(True)
+        first = next(iter(merged.clashes or merged.kept_mine), None)
+        (self.fields[first] if first in self.fields else self.save_button).setFocus()
+        self.reloaded.emit()
 
 
 class DeleteDialog(QDialog):
@@ -192,6 +359,7 @@ class RecordDialog(QDialog):
     loaded = Signal()
     printed = Signal(str)  # path of the PDF
     deleted = Signal(int)  # enquiry id
+    details_saved = Signal(int)  # enquiry id
 
     def __init__(self, ctx: DeskContext, enquiry_id: int, parent: QWidget | None = None, *,
                  opener: Opener | None = None, print_dir: Path | None = None):
@@ -205,6 +373,7 @@ class RecordDialog(QDialog):
         self._region_name: str | None = None
         self.fields: dict[str, QWidget] = {}
         self.delete_dialog: DeleteDialog | None = None
+        self.edit_dialog: DetailsDialog | None = None
         self.setWindowTitle("Call record — MPEL Desk")
         self.setStyleSheet(_STYLE)
         self.resize(980, 760)
@@ -243,6 +412,12 @@ class RecordDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.print_button)
+        self.edit_button: QPushButton | None = None
+        if perm.allowed(ctx.user, Action.LOG_ENQUIRY):
+            self.edit_button = button("&Edit details…", "Correct the subject, question and answer",
+                                      auto_default=False)
+            self.edit_button.clicked.connect(self.ask_edit)
+            row.addWidget(self.edit_button)
         if perm.allowed(ctx.user, Action.DELETE_ENQUIRY):
             self.delete_button = button("&Delete…", "Delete this record, giving a reason", auto_default=False)
             self.delete_button.clicked.connect(self.ask_delete)
@@ -368,6 +543,11 @@ class RecordDialog(QDialog):
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         self.print_button.setEnabled(enabled)
+        if self.edit_button is not None:
+            self.edit_button.setEnabled(enabled and editable(self.record))
+            self.edit_button.setToolTip(
+                "Correct the subject, question and answer" if editable(self.record) else
+                "Only a record still open or waiting for the team leader, with its passcode verified, can be edited")
         if self.delete_button is not None:
             self.delete_button.setEnabled(enabled and not (self.record and self.record.deleted))
 
@@ -384,7 +564,7 @@ class RecordDialog(QDialog):
 
         def work() -> Path:
             folder.mkdir(parents=True, exist_ok=True)
-            _remove_old_printouts(folder)
+            remove_old_copies(folder, "*.pdf")  # printouts carry personal data
             now = clock.now()
             target = folder / f"{record.reference}-{now:%Y%m%d-%H%M%S}.pdf"
             services.enquiries.record_printed(user, record.id)
@@ -397,12 +577,7 @@ class RecordDialog(QDialog):
 
     def _printed(self, path: Path) -> None:
         self.print_button.setEnabled(True)
-        try:
-            opened = self._opener(path)
-        except Exception as exc:  # a broken viewer must not lose the file's location
-            log.warning("could not open %s", path, exc_info=exc)
-            opened = False
-        if opened is False:
+        if not open_in_viewer(self._opener, path):
             self.message.show_error(f"Saved as {path}, but no PDF viewer could open it. Open the file to print it.")
         else:
             self.message.show_ok(f"Opened in your PDF viewer to print. Saved as {path}.")
@@ -411,6 +586,24 @@ class RecordDialog(QDialog):
     def _print_failed(self, exc: Exception) -> None:
         self.print_button.setEnabled(True)
         self.message.show_error(f"Could not print: {error_text(exc)}")
+
+    # ------------------------------------------------------------------- edit
+
+    def ask_edit(self) -> None:
+        """Edit the details as this window shows them: the save is checked against this version."""
+        if self.edit_button is None or not editable(self.record):
+            return
+        dialog = DetailsDialog(self._ctx, self.record, self)
+        dialog.saved.connect(self._details_saved)
+        # After a refused save, the window behind shows the record as it is now, trail included.
+        dialog.reloaded.connect(self.load)
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def _details_saved(self, record: EnquiryRecord) -> None:
+        self.message.show_ok(f"{record.reference} saved.")
+        self.details_saved.emit(record.id)
+        self.load()
 
     # ----------------------------------------------------------------- delete
 

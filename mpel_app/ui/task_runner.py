@@ -9,6 +9,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ class TaskRunner(QObject):
         self._pending: set[_Signals] = set()
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[Exception], None] | None = None) -> None:
+               on_error: Callable[[Exception], None] | None = None, *, owner: QObject | None = None) -> None:
+        """``owner``: the widget the callbacks update; they are dropped if it has been deleted by then."""
         signals = _Signals()  # lives on the UI thread, so its slots run there
         self._pending.add(signals)
         if len(self._pending) == 1:
@@ -55,6 +57,8 @@ class TaskRunner(QObject):
             self._pending.discard(signals)
             if not self._pending:
                 self.busy_changed.emit(False)
+            if owner is not None and not isValid(owner):
+                return  # the view closed while the work ran: nothing left to show it in
             if callback is not None:
                 callback(value)
             elif failed:

@@ -11,17 +11,24 @@
 * ``text_box``, ``in_row``: a free-text box Tab leaves, and widgets side by
   side as one form field.
 * ``heading``, ``dialog_buttons``: a dialog's title line, and its default
-  button beside the one that closes it.
+  button beside the one that closes it; ``ask``: a question with two named
+  answers, the safe one the default.
+* ``choose_save_path``: where to save a file (a ``SaveChooser``; views take
+  one as a parameter, so tests open no native dialog).
+* ``record_table`` over a ``ListTableModel``: a read-only list of records.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QTableView, QAbstractButton, QAccessibleWidget, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAccessibleWidget, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+                               QPushButton, QTableView, QWidget)
 
 from ..domain.errors import MpelError
 
@@ -215,6 +222,41 @@ def dialog_buttons(dialog: QDialog, default: QPushButton, reject: QPushButton) -
     return box
 
 
+def ask(parent: QWidget, title: str, text: str, *, yes: str, no: str, default_yes: bool = False,
+        no_role: QMessageBox.ButtonRole = QMessageBox.RejectRole) -> bool:
+    """Ask a question with two named answers; True for ``yes``.
+
+    The default answer (``no`` unless ``default_yes``) is the safe one: Enter
+    and Esc both give it, and so does closing the box.
+    """
+    box = QMessageBox(QMessageBox.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.AcceptRole)
+    no_button = box.addButton(no, no_role)
+    safe = yes_button if default_yes else no_button
+    box.setDefaultButton(safe)
+    box.setEscapeButton(safe)
+    box.exec()
+    if default_yes:
+        return box.clickedButton() is not no_button
+    return box.clickedButton() is yes_button
+
+
+SaveChooser = Callable[[QWidget, str], "Path | None"]
+
+
+def choose_save_path(parent: QWidget, suggested: str, *, title: str, file_filter: str) -> Path | None:
+    """Ask where to save a file, offering ``suggested`` in the person's Documents folder; None if they cancel.
+
+    ``file_filter`` is the kind of file, as Qt writes it (``"CSV file (*.csv)"``);
+    "All files" is offered after it.
+    """
+    start = Path.home() / "Documents"
+    start = start if start.is_dir() else Path.home()
+    name, _filter = QFileDialog.getSaveFileName(parent, title, str(start / suggested),
+                                                f"{file_filter};;All files (*)")
+    return Path(name) if name else None
+
+
 def screen_shortcut(widget: QWidget, keys: list[str] | str, slot) -> QAction:
     """A keyboard shortcut that works only while this screen (or a child) has focus:
     other views have their own keys."""
@@ -247,6 +289,45 @@ def record_table(model, name: str) -> QTableView:
     table.horizontalHeader().setHighlightSections(False)
     table.setAlternatingRowColors(True)
     return table
+
+
+class ListTableModel(QAbstractTableModel):
+    """A read-only table over a list of records, one a row, under the headings ``columns``.
+
+    A subclass sets ``columns`` and says what each cell shows (``data``);
+    ``row_of`` finds a record by its ``id``.
+    """
+
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._items: list = []
+
+    def set_items(self, items: Iterable) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def items(self) -> list:
+        return list(self._items)
+
+    def item(self, row: int):
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, item_id: int) -> int:
+        return next((r for r, i in enumerate(self._items) if i.id == item_id), -1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section]
+        return None
 
 
 class RecordTableMixin:

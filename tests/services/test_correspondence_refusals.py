@@ -154,10 +154,12 @@ def test_restricted_letter_is_hidden_from_all_but_its_named_handlers(lw):
     staff = _user(lw, "kim", {Role.CASE_OWNER}, "EO", "ASY1")  # the member of staff the MP wrote about
     with pytest.raises(ValidationError, match="may never see it"):
         lw.register(restricted=True, staff_member="kim", named_handlers=["wm", "kim"])
-    rec = lw.register(staff_member="kim", named_handlers=["wm", "scw", "tl", "po"], subject_name="Kim Staff")
-    assert rec.restricted and rec.named_handlers == ("mpcs", "po", "scw", "tl", "wm")
+    # The line manager (the team leader, e-mailed at their address on the desk) is told [CORR 2.5].
+    rec = lw.register(staff_member="kim", named_handlers=["wm", "co2", "scw", "tl", "po"], subject_name="Kim Staff",
+                      line_manager_id=lw.tl.id)
+    assert rec.restricted and rec.named_handlers == ("co2", "mpcs", "po", "scw", "tl", "wm")
     rec = letters.allocate(lw.mpcs, rec.id, "ASY1")
-    for outsider in (lw.co, lw.co2, staff, lw.base.agent, lw.admin):
+    for outsider in (lw.co, staff, lw.base.agent, lw.admin):
         with pytest.raises(NotFound):
             letters.get(outsider, rec.id)
         assert letters.search(outsider, "Kim Staff") == []
@@ -173,12 +175,55 @@ def test_restricted_letter_is_hidden_from_all_but_its_named_handlers(lw):
     with pytest.raises(NotFound):
         letters.allocate(other_mpcs, rec.id, "EUR")
     rec = letters.accept(lw.wm, rec.id, barrier_to_removal=True)
-    # Only a named handler can own it; a senior caseworker who is one can.
+    # Only a named handler can own it, and only one who may draft it: a case owner who is one can.
     with pytest.raises(ValidationError, match="not a named handler"):
         letters.allocate_to_case_owner(lw.wm, rec.id, lw.co.id)
-    rec = letters.allocate_to_case_owner(lw.wm, rec.id, lw.scw.id)
-    assert rec.case_owner == "scw"
+    with pytest.raises(ValidationError, match="senior caseworker but not a case owner"):
+        letters.allocate_to_case_owner(lw.wm, rec.id, lw.scw.id)
+    rec = letters.allocate_to_case_owner(lw.wm, rec.id, lw.co2.id)
+    assert rec.case_owner == "co2"
     assert letters.get_next_case(lw.co) is None  # nothing visible for the others to take either
+
+
+def test_a_senior_caseworker_owns_only_ophso_enquiries_so_no_letter_is_stuck(lw):
+    """OPHSO enquiries go to a senior caseworker [ASY], other letters to a case owner: the one rule
+    (domain ``check_case_owner``) holds for allocation and "get next case" alike, so nobody is given a
+    case whose background note, reallocation or submission to QA the lifecycle would then refuse them."""
+    letters = lw.services.letters
+    official = lw.accepted()
+    # Not offered: a senior caseworker asking for the next case gets nothing while only other letters wait.
+    assert letters.get_next_case(lw.scw) is None
+    # Nor given by the workflow manager, with a message saying why; nothing changes.
+    with pytest.raises(ValidationError, match="case_owner: Sana Senior is a senior caseworker but not a case owner: "
+                                              "only OPHSO enquiries go to a senior caseworker to draft"):
+        letters.allocate_to_case_owner(lw.wm, official.id, lw.scw.id)
+    _unchanged(lw, official)
+    assert letters.get(lw.wm, official.id).case_owner is None
+
+    # Reallocating a case being drafted to a senior caseworker is refused the same way.
+    drafting = letters.allocate_to_case_owner(lw.wm, official.id, lw.co.id)
+    with pytest.raises(ValidationError, match="senior caseworker but not a case owner"):
+        letters.allocate_to_case_owner(lw.wm, drafting.id, lw.scw.id)
+    _unchanged(lw, drafting)
+
+    # OPHSO: the other way round.
+    ophso = lw.accepted(ophso=True)
+    with pytest.raises(ValidationError, match="case_owner: Owen Caseworker is not a senior caseworker; OPHSO "
+                                              "enquiries are handled by a senior caseworker"):
+        letters.allocate_to_case_owner(lw.wm, ophso.id, lw.co.id)
+    _unchanged(lw, ophso)
+    taken = letters.get_next_case(lw.scw)
+    assert (taken.id, taken.case_owner) == (ophso.id, "scw")
+    letters.save_background_note(lw.scw, ophso.id, **NOTE)
+    assert letters.submit_to_qa(lw.scw, ophso.id, draft=DRAFT).letter.state is S.IN_QA
+
+    # Someone who is both may own either kind, and drafts an Official letter right through to QA.
+    both = _user(lw, "dual", {Role.CASE_OWNER, Role.SENIOR_CASEWORKER}, "HEO", "ASY1")
+    other = lw.accepted()
+    got = letters.get_next_case(both)
+    assert (got.id, got.case_owner) == (other.id, "dual")
+    letters.save_background_note(both, other.id, **NOTE)
+    assert letters.submit_to_qa(both, other.id, draft=DRAFT).letter.state is S.IN_QA
 
 
 def test_invalid_transitions_are_refused(lw):

@@ -9,7 +9,7 @@ from mpel_app.app import Services
 from mpel_app.domain.correspondence import LetterKind, SignatoryFacts
 from mpel_app.domain.letter_records import LetterRecord
 from mpel_app.domain.records import Role, UserRecord
-from tests.support.world import LONDON, PASSWORD, World, build_world
+from tests.support.world import LONDON, PASSWORD, World, build_world, staff_email
 
 # A scanned letter is only looked at for its PDF signature by the service.
 SCAN = b"%PDF-1.4\n% scanned letter\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -86,7 +86,7 @@ def build_letters_world(services: Services) -> LettersWorld:
 
     def user(username: str, full: str, roles: set[Role], grade: str | None = None, unit: str | None = None):
         rec = services.users.create_user(admin, username=username, full_name=full, password=PASSWORD, roles=roles,
-                                         grade=grade, demo=True)
+                                         grade=grade, email=staff_email(full), demo=True)
         if unit:
             units.add_member(admin, unit, rec.id)
         return rec

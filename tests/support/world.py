@@ -1,4 +1,5 @@
-"""A small, known world for service and UI tests: users of each role, members with passcodes."""
+"""A small, known world for service and UI tests: users of each role (each with an e-mail address but the
+first administrator), members with passcodes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from mpel_app.domain.records import MemberRecord, Role, UserRecord
 LONDON = ZoneInfo("Europe/London")
 # A Monday in winter (GMT), mid-morning: the desk is open.
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 15, tzinfo=LONDON)
+# Staff e-mail addresses (firstname.lastname@...): the desk writes to them, e.g. to a line manager [CORR 2.5].
+STAFF_EMAIL_DOMAIN = "homeoffice.example.gov.uk"
 PASSWORD = "correct horse battery"
 PASSCODE = "7429"
 OTHER_PASSCODE = "5150"
@@ -37,7 +40,7 @@ def build_world(services: Services) -> World:
 
     def user(name: str, full: str, roles: set[Role], region: str | None = None, grade: str | None = None):
         return users.create_user(admin, username=name, full_name=full, password=PASSWORD, roles=roles,
-                                 region_code=region, grade=grade, demo=True)
+                                 region_code=region, grade=grade, email=staff_email(full), demo=True)
 
     world = World(
         services=services,
@@ -55,6 +58,11 @@ def build_world(services: Services) -> World:
                                      passcode=OTHER_PASSCODE, demo=True),
     )
     return world
+
+
+def staff_email(full_name: str) -> str:
+    """'Tom Leader' -> 'tom.leader@homeoffice.example.gov.uk'."""
+    return f"{'.'.join(full_name.lower().split())}@{STAFF_EMAIL_DOMAIN}"
 
 
 def fresh_user(services: Services, user_id: int) -> UserRecord:

@@ -12,9 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from mpel_app.domain.records import CallerKind, Channel, EnquiryStatus
-from mpel_app.ui.call_view import CallView, parse_dob
-from mpel_app.ui.context import DeskContext
-from mpel_app.ui.task_runner import TaskRunner
+from mpel_app.ui.call_view import parse_dob
+from tests.support.desk import open_call_view
 from tests.support.world import PASSCODE, build_world
 from tests.ui.accessibility import assert_accessible
 
@@ -26,14 +25,7 @@ def world(sqlite_services):
 
 @pytest.fixture
 def view(qtbot, sqlite_services, world):
-    view = CallView(DeskContext(services=sqlite_services, user=world.agent, runner=TaskRunner()))
-    qtbot.addWidget(view)
-    view.resize(1200, 800)
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.channel_buttons[Channel.TELEPHONE])
-    return view
+    return open_call_view(qtbot, sqlite_services, world.agent)
 
 
 def focused():

@@ -8,8 +8,7 @@ import pytest
 from PySide6.QtCore import QDate
 
 from mpel_app.ui.admin_view import AdminView
-from mpel_app.ui.context import DeskContext
-from mpel_app.ui.task_runner import TaskRunner
+from tests.support.desk import desk_context, row_text, shown
 from tests.support.world import build_world
 from tests.ui.accessibility import assert_accessible
 
@@ -25,19 +24,12 @@ def world(sqlite_services):
 
 
 def rota_tab(qtbot, services, user, chosen: list[Path]):
-    view = AdminView(DeskContext(services=services, user=user, runner=TaskRunner()),
-                     rota_file_chooser=lambda parent: chosen.pop(0) if chosen else None)
-    qtbot.addWidget(view)
-    view.resize(1000, 820)
-    view.show()
+    view = shown(qtbot, AdminView(desk_context(services, user),
+                                  rota_file_chooser=lambda parent: chosen.pop(0) if chosen else None), (1000, 820))
     view.tabs.setCurrentWidget(view.rota)
     view.rota.refresh()
     qtbot.waitUntil(lambda: view.rota.page is not None and view.rota.region.count() == 6)
     return view
-
-
-def row_text(table, row: int) -> list[str]:
-    return [table.item(row, c).text() for c in range(table.columnCount())]
 
 
 def test_bad_csv_imports_nothing_and_lists_every_problem_then_a_good_one_imports(qtbot, sqlite_services, world,
@@ -108,7 +100,7 @@ def test_one_evening_set_by_hand(qtbot, sqlite_services, world):
 
 
 def test_rota_tab_only_for_those_who_keep_it(qtbot, sqlite_services, world):
-    ctx = DeskContext(services=sqlite_services, user=world.am_lse, runner=TaskRunner())
+    ctx = desk_context(sqlite_services, world.am_lse)
     assert not AdminView.wanted_by(ctx)
-    ctx = DeskContext(services=sqlite_services, user=world.admin, runner=TaskRunner())
+    ctx = desk_context(sqlite_services, world.admin)
     assert AdminView.wanted_by(ctx)

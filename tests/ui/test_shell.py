@@ -47,6 +47,20 @@ def test_sign_in_with_enter(qtbot, sqlite_services):
     assert dialog.user.username == "agent" and dialog.user.full_name == "Carla Agent"
 
 
+def test_enter_still_signs_in_after_a_wrong_password(qtbot, sqlite_services):
+    build_world(sqlite_services)
+    dialog = _login(qtbot, sqlite_services)
+    dialog.username.setText("agent")
+    qtbot.keyClicks(dialog.password, "not the password")
+    qtbot.keyClick(dialog.password, Qt.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.text() == "Wrong username or password.")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.username.setFocus()  # Enter from any field, as before the failure
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.username, Qt.Key_Return)
+    assert dialog.user.username == "agent"
+
+
 def test_wrong_password_is_shown_inline_as_an_alert(qtbot, sqlite_services):
     build_world(sqlite_services)
     dialog = _login(qtbot, sqlite_services)
@@ -146,12 +160,12 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
 
 @pytest.mark.parametrize("who, tabs", [
     ("agent", ["New call", "Find"]),
-    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
+    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
     ("am_lse", ["New call", "Region queue", "Find"]),
     ("case_owner", ["Letters", "Find"]),
-    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration"]),
-    ("duty", ["New call", "Region queue", "Duty", "Find"]),
-    ("unit_leader", ["Letters", "Find", "Administration"]),  # the duty rota is theirs to keep
+    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
+    ("duty", ["New call", "Region queue", "Duty", "Find", "Administration"]),  # the duty rota is theirs to keep
+    ("unit_leader", ["Letters", "Find", "Audit"]),  # CTS: no part in the enquiry log's rota or deletions
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):
     world = build_world(sqlite_services)

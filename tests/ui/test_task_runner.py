@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QLabel
+from shiboken6 import isValid
 
 from mpel_app.ui.task_runner import TaskRunner
 
@@ -36,3 +38,17 @@ def test_error_is_handed_to_on_error(qtbot):
     runner.submit(boom, lambda v: errors.append(("done", v)), errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ValueError) and str(errors[0]) == "no database"
+
+
+def test_callbacks_of_a_deleted_owner_are_dropped(qtbot):
+    runner = TaskRunner()
+    gate = threading.Event()
+    kept, dropped = QLabel(), QLabel()
+    seen = []
+    runner.submit(lambda: gate.wait(5) and "late", lambda v: seen.append(("dropped", v)), owner=dropped)
+    runner.submit(lambda: gate.wait(5) and "late", lambda v: seen.append(("kept", v)), owner=kept)
+    dropped.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(dropped))
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert seen == [("kept", "late")]

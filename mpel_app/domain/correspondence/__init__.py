@@ -9,6 +9,7 @@ Pure rules (no Qt, no SQLAlchemy), split by subject:
 - ``signatory``     who signs [CORR 1.8], [CORR 2.3]
 - ``replies``       ways of replying [CORR 1.10]
 - ``special_cases`` MDLs, MEPs, Peers, several MPs, Agency staff, FOI, Welsh, meetings, OPHSO
+- ``links``         letters from several MPs on one person linked in a group: the reply plan by letter
 - ``elections``     general elections and the death of an MP [CORR 5.1], [CORR 5.4]
 - ``retention``     purging scanned letters and replies [CORR 1.9]
 - ``grades``        the grade scale, AO to SCS
@@ -47,14 +48,32 @@ from .grades import GRADES, above, at_least, grade_rank, is_grade
 from .lifecycle import (
     ACTIONS,
     CANCEL_GROUNDS,
+    OWNER_ACTIONS,
     RETURN_ACTIONS,
     ActionRule,
     LetterAction,
     LetterFacts,
     allowed_actions,
     check,
+    check_case_owner,
     count_returns,
+    may_own_case,
     roles_for,
+)
+from .links import (
+    LINKING_ROLES,
+    TEMPLATE_COPY_COVERING_NOTE,
+    GroupLetter,
+    GroupPlan,
+    LetterInGroup,
+    ReplyRole,
+    check_copy_dispatch,
+    check_link,
+    check_may_link,
+    check_regroup,
+    check_reply_template,
+    check_unlink,
+    group_plan,
 )
 from .replies import ReplyChannel, allowed_channels, check_reply_channel
 from .retention import purge_due, purge_from
@@ -94,16 +113,20 @@ from .states import (
 
 __all__ = [
     "ACTIONS", "ALLOCATION_DAYS", "CHIEF_EXECUTIVE", "HOME_SECRETARY", "AWAITING_SIGNATURE_STATES", "CANCEL_GROUNDS", "DECISION_WORKING_DAYS",
-    "DRAFT_DAYS", "GRADES", "OPHSO_DAYS", "PRIVATE_OFFICE", "QA_LEAD_DAYS", "REPLY_DAYS", "RETURN_ACTIONS",
+    "DRAFT_DAYS", "GRADES", "LINKING_ROLES", "OPHSO_DAYS", "PRIVATE_OFFICE", "QA_LEAD_DAYS", "REPLY_DAYS",
+    "OWNER_ACTIONS", "RETURN_ACTIONS", "TEMPLATE_COPY_COVERING_NOTE",
     "SIGNING_DAYS", "SYSTEM", "TERMINAL_STATES", "UNDRAFTED_STATES", "WITH_MPCS_STATES",
-    "ActionRule", "Addressing", "AgencyStaffHandling", "DeathReview", "FoiHandling", "LatenessPrompt",
+    "ActionRule", "Addressing", "AgencyStaffHandling", "DeathReview", "FoiHandling", "GroupLetter", "GroupPlan",
+    "LatenessPrompt", "LetterInGroup", "ReplyRole",
     "LetterAction", "LetterFacts", "LetterKind", "LetterState", "MultipleMpPlan", "ReplyChannel",
     "ReplyDecision", "Signatory", "SignatoryFacts", "SignatoryKind", "WritingMp",
     "above", "addressee_name", "agency_staff_handling", "allowed_actions", "allowed_channels", "at_least",
-    "check", "check_reply_channel", "correspondent_reply", "count_returns", "deadline_status",
-    "decision_deadline", "election_reply", "foi_handling", "grade_rank", "is_grade",
+    "check", "check_case_owner", "check_copy_dispatch", "check_link", "check_may_link", "check_regroup",
+    "check_reply_channel",
+    "check_reply_template", "check_unlink", "correspondent_reply", "count_returns", "deadline_status",
+    "decision_deadline", "election_reply", "foi_handling", "grade_rank", "group_plan", "is_grade",
     "is_six_months_past_target", "late_mp_addressing", "lateness_prompts", "letter_deadlines",
-    "letters_to_review_on_death", "may_handle_ophso", "may_see_letter", "meeting_request",
+    "letters_to_review_on_death", "may_handle_ophso", "may_own_case", "may_see_letter", "meeting_request",
     "multiple_mps_plan", "needs_escalation", "ophso_deadline", "parliament_dissolved", "priority",
     "purge_due", "purge_from", "reply_language", "roles_for", "select_signatory", "should_enforce",
     "signing_deadline", "stage_deadline", "working_days_elapsed",

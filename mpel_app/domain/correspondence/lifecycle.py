@@ -173,6 +173,9 @@ ACTIONS: Mapping[LetterAction, ActionRule] = {
 RETURN_ACTIONS = frozenset({A.QA_RETURN, A.TL_RETURN, A.PO_RETURN})
 """Returns of the draft to the case owner; each needs a note and is counted."""
 
+OWNER_ACTIONS = (A.REQUEST_REALLOCATION, A.SAVE_BACKGROUND_NOTE, A.SUBMIT_TO_QA)
+"""The case owner's own part of the chain: only the person allocated the case takes these."""
+
 CANCEL_GROUNDS = {
     "foi_only": "the letter is only an FOI request [CORR 5.2]",
     "reply_not_wanted": "the MP no longer wants a reply to a Ministerial letter six months past target [CORR 1.5]",
@@ -241,6 +244,34 @@ def allowed_actions(state: S | str | None, actor_roles: Iterable[Role | str], ac
             continue
         result.append(act)
     return result
+
+
+def may_own_case(owner_roles: Iterable[Role | str], facts: LetterFacts) -> bool:
+    """Whether someone with ``owner_roles`` may be made this letter's case owner (see ``check_case_owner``)."""
+    held = {str(r) for r in owner_roles}
+    return all(held & roles_for(act, facts) for act in OWNER_ACTIONS)
+
+
+def check_case_owner(owner_roles: Iterable[Role | str], facts: LetterFacts, owner_name: str) -> None:
+    """Refuse to make ``owner_name`` the case owner unless they may do the case owner's whole part.
+
+    The case owner writes the background note, submits the draft to QA and may
+    ask for reallocation; giving the case to someone the lifecycle then refuses
+    those would leave it stuck.  So the rule follows ``ACTIONS``: an OPHSO
+    enquiry goes to a senior caseworker [ASY], any other letter to a case owner
+    (a senior caseworker who is not also a case owner QAs those instead).
+    """
+    roles = {str(r) for r in owner_roles}
+    if may_own_case(roles, facts):
+        return
+    if facts.ophso:
+        raise ValidationError(f"case_owner: {owner_name} is not a senior caseworker; OPHSO enquiries are handled "
+                              "by a senior caseworker [ASY]")
+    if _R.SENIOR_CASEWORKER.value in roles:
+        raise ValidationError(f"case_owner: {owner_name} is a senior caseworker but not a case owner: only OPHSO "
+                              "enquiries go to a senior caseworker to draft [ASY]; other letters go to a case "
+                              "owner, and the senior caseworker QAs the draft")
+    raise ValidationError(f"case_owner: {owner_name} is not a case owner")
 
 
 def count_returns(actions: Iterable[LetterAction | str]) -> int:

@@ -10,11 +10,16 @@ The order of checks for a change, so a person is told the most useful thing firs
 3. when they hold a role the action needs: a unit role acts only on its own
    unit's letters, and the case owner's actions only by the case owner;
 4. the domain's ``check``: role, state, facts, grade, fields.
+
+Letters from several MPs about one person are linked in a group [CORR 2.6]
+(``domain.correspondence.links``): ``_group`` reads a letter's group as one
+user may see it, with the reply plan, and ``_lock_groups`` is how every change
+to a group's membership takes its row locks.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -28,21 +33,23 @@ from ...db.uow import UnitOfWork
 from ...domain.calendar import LONDON, WorkingCalendar
 from ...domain.clock import Clock
 from ...domain.correspondence import (
-    TERMINAL_STATES, LetterAction, LetterFacts, LetterKind, LetterState,
-    Signatory, SignatoryKind, check, deadline_status, is_six_months_past_target, lateness_prompts,
-    letter_deadlines, may_handle_ophso, may_see_letter, parliament_dissolved, priority, roles_for, should_enforce,
-    stage_deadline, working_days_elapsed)
+    LINKING_ROLES, OWNER_ACTIONS, TERMINAL_STATES, GroupLetter, GroupPlan, LetterAction, LetterFacts, LetterKind,
+    LetterState, ReplyRole, Signatory, SignatoryKind, check, check_case_owner, deadline_status, group_plan,
+    is_six_months_past_target, lateness_prompts, letter_deadlines, may_see_letter, parliament_dissolved, priority,
+    roles_for, should_enforce, stage_deadline, working_days_elapsed)
 from ...domain.correspondence import allowed_actions as domain_allowed_actions
 from ...domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
 from ...domain.letter_records import (
-    BackgroundNote, DocumentKind, EnforcedHow, LetterDocumentRecord, LetterRecord, LetterSummary,
+    BackgroundNote, DocumentKind, EnforcedHow, LetterDocumentRecord, LetterRecord, LetterSummary, LinkedLetter,
     RejectionRecord)
 from ...domain.phones import format_phone
 from ...domain.records import QueueStatus, Role, UserRecord
-from .. import audit
+from ...domain.values import is_row_id
+from .. import audit, conflicts
 from .units import is_member, units_of
 
 ENTITY = "letter"
+conflicts.track(Letter, ENTITY)
 DISSOLUTION_KEY = "parliament_dissolution"
 
 A = LetterAction
@@ -50,10 +57,10 @@ S = LetterState
 # Roles that act for a drafting unit: they may only touch their own unit's letters.
 UNIT_ROLES = frozenset({Role.WORKFLOW_MANAGER.value, Role.CASE_OWNER.value, Role.SENIOR_CASEWORKER.value,
                         Role.UNIT_TEAM_LEADER.value})
-# The case owner's own actions (a senior caseworker's for an OPHSO enquiry): only the one allocated the case.
-OWNER_ACTIONS = frozenset({A.REQUEST_REALLOCATION, A.SAVE_BACKGROUND_NOTE, A.SUBMIT_TO_QA})
 
 T = TypeVar("T")
+# Rounds of "lock the letters, then whatever joined their groups meanwhile" before giving up.
+_LOCK_ROUNDS = 5
 
 
 class Case:
@@ -73,6 +80,30 @@ class Case:
     @property
     def state(self) -> LetterState:
         return LetterState(self.letter.state)
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A letter's group as one user may see it: its letters in registration order, their facts, the plan."""
+
+    letters: tuple[Letter, ...]
+    facts: tuple[GroupLetter, ...]
+    plan: GroupPlan | None  # None with fewer than two live letters, or when ``problem`` says why not
+    problem: str | None = None
+
+    def role_of(self, reference: str) -> ReplyRole:
+        return self.plan.role_of(reference) if self.plan else ReplyRole.SUBSTANTIVE
+
+    def fact(self, reference: str | None) -> GroupLetter | None:
+        return next((f for f in self.facts if f.reference == reference), None)
+
+    def letter(self, reference: str | None) -> Letter | None:
+        return next((e for e in self.letters if e.cts_reference == reference), None)
+
+    @property
+    def lead(self) -> GroupLetter | None:
+        """The letter whose reply the copies copy."""
+        return self.fact(self.plan.lead) if self.plan else None
 
 
 class LetterUseCases:
@@ -98,12 +129,13 @@ class LetterUseCases:
         letter waits here, then sees the first one's change, so it is refused
         by the rules ("the letter is accepted") rather than overwriting it.
         """
-        if s.scalar(select(Letter.id).where(Letter.id == letter_id).with_for_update()) is None:
+        if not is_row_id(letter_id) or s.scalar(
+                select(Letter.id).where(Letter.id == letter_id).with_for_update()) is None:
             raise NotFound(f"no letter with id {letter_id}")
         return s.get(Letter, letter_id, populate_existing=True)
 
     def _get(self, s: Session, letter_id: int) -> Letter:
-        letter = s.get(Letter, letter_id)
+        letter = s.get(Letter, letter_id) if is_row_id(letter_id) else None  # text or a 65-bit number: no row
         if letter is None:
             raise NotFound(f"no letter with id {letter_id}")
         return letter
@@ -187,6 +219,68 @@ class LetterUseCases:
         if not self._may_see(actor, ctx.letter, ctx.handlers):
             raise NotFound(f"no letter with id {ctx.letter.id}")
 
+    # ---------------------------------------------------------------- groups
+
+    def _group_rows(self, s: Session, letter: Letter) -> list[Letter]:
+        """Every letter of ``letter``'s group, in registration order; empty when it is not linked."""
+        if letter.link_group_id is None:
+            return []
+        return list(s.scalars(select(Letter).where(Letter.link_group_id == letter.link_group_id)
+                              .order_by(Letter.id)))
+
+    def _group_facts(self, s: Session, letters: Iterable[Letter],
+                     handlers: Mapping[int, list[str]] | None = None) -> list[GroupLetter]:
+        rows = list(letters)
+        if handlers is None:
+            handlers = self._handlers(s, [e.id for e in rows])
+        return [group_letter(e, handlers[e.id]) for e in rows]
+
+    def _group(self, s: Session, actor: UserRecord, letter: Letter) -> GroupView | None:
+        """The group as ``actor`` may see it, plan included; None when the letter is not linked.
+
+        Letters the actor may not see are left out and the plan is made
+        without them, so that nothing here can tell of a restricted letter
+        [CORR 2.5].  (Linking keeps a group's letters equally visible, so in
+        practice nothing is left out.)
+        """
+        rows = self._group_rows(s, letter)
+        if not rows:
+            return None
+        handlers = self._handlers(s, [e.id for e in rows])
+        visible = [e for e in rows if e.id == letter.id or self._may_see(actor, e, handlers[e.id])]
+        facts = self._group_facts(s, visible, handlers)
+        try:
+            return GroupView(tuple(visible), tuple(facts), group_plan(facts))
+        except ValidationError as exc:  # shown on the case, for MPCS to correct; never a case that cannot open
+            return GroupView(tuple(visible), tuple(facts), None, str(exc))
+
+    def _lock_groups(self, s: Session, letter_ids: Iterable[int | None]) -> None:
+        """Lock these letters and every letter of their groups, lowest id first, then read them afresh.
+
+        Every change to a group's membership goes through here, so two desks
+        linking letters of one group take turns and the second sees what the
+        first did (a row lock on PostgreSQL; SQLite's writer lock already
+        serialises them).  Letters that joined a group while we waited are
+        locked in a further round.
+        """
+        s.flush()
+        wanted = {i for i in letter_ids if is_row_id(i)}  # anything else is no letter: _get says so
+        locked: set[int] = set()
+        for _ in range(_LOCK_ROUNDS):
+            ids = wanted | locked
+            heads = set(s.scalars(select(Letter.link_group_id).where(Letter.id.in_(ids),
+                                                                     Letter.link_group_id.is_not(None))))
+            members = set(s.scalars(select(Letter.id).where(Letter.link_group_id.in_(heads)))) if heads else set()
+            need = (wanted | heads | members) - locked
+            if not need:
+                break
+            s.scalars(select(Letter.id).where(Letter.id.in_(sorted(need))).order_by(Letter.id)
+                      .with_for_update()).all()
+            locked |= need
+        else:
+            raise StaleRecord("the linked letters kept changing while they were being read; try again")
+        s.expire_all()
+
     # -------------------------------------------------------------- checking
 
     def _service_refusal(self, s: Session, actor: UserRecord, ctx: Case, action: LetterAction,
@@ -232,14 +326,10 @@ class LetterUseCases:
                      if a is not A.ENFORCE_TWO_DAY_RULE and self._service_refusal(s, actor, ctx, a, units) is None)
 
     def _check_case_owner(self, s: Session, c: Case, owner: User) -> None:
-        roles = set(owner.roles.split(","))
+        """Whether ``owner`` may own the case: a unit member, whom the domain lets do the case owner's part."""
         if not is_member(s, owner.id, c.letter.unit_code):
             raise ValidationError(f"case_owner: {owner.full_name} is not a member of {c.letter.unit_code}")
-        if c.letter.ophso and not may_handle_ophso(roles):
-            raise ValidationError(f"case_owner: {owner.full_name} is not a senior caseworker; OPHSO enquiries "
-                                  "are handled by a senior caseworker [ASY]")
-        if not roles & {Role.CASE_OWNER.value, Role.SENIOR_CASEWORKER.value}:
-            raise ValidationError(f"case_owner: {owner.full_name} is not a case owner")
+        check_case_owner(owner.roles.split(","), c.facts, owner.full_name)
         if not may_see_letter(owner.username, restricted=c.letter.restricted, named_handlers=c.handlers,
                               staff_member=c.letter.staff_member or None):
             raise ValidationError(f"case_owner: {owner.full_name} is not a named handler of this restricted "
@@ -251,12 +341,16 @@ class LetterUseCases:
                 expected_version: int | None = None) -> T:
         """Run ``change`` on the locked letter in one transaction; it returns what the caller gets."""
         with self._uow() as s:
-            ctx = self._context(s, self._lock(s, letter_id))
-            self._require_visible(actor, ctx)
-            if expected_version is not None and ctx.letter.version != expected_version:
-                raise StaleRecord(f"{ctx.letter.cts_reference} was changed by someone else since you opened it; "
-                                  "reopen it to see their change")
-            return change(s, ctx)
+            return change(s, self._opened(s, actor, self._lock(s, letter_id), expected_version))
+
+    def _opened(self, s: Session, actor: UserRecord, letter: Letter, expected_version: int | None) -> Case:
+        """The (locked) letter's case, if ``actor`` may see it and it is still the version they saw."""
+        ctx = self._context(s, letter)
+        self._require_visible(actor, ctx)
+        if expected_version is not None and ctx.letter.version != expected_version:
+            # Who changed what since, in the message itself: every screen that shows it says so.
+            raise conflicts.stale_record(s, ENTITY, ctx.letter.id, ctx.letter.cts_reference, expected_version)
+        return ctx
 
     def _move(self, s: Session, actor: UserRecord | None, ctx: Case, action: LetterAction,
               target: LetterState, changes: dict[str, Any] | None = None) -> None:
@@ -290,6 +384,11 @@ class LetterUseCases:
         docs = s.scalars(select(LetterDocument).options(defer(LetterDocument.data))
                          .where(LetterDocument.letter_id == e.id).order_by(LetterDocument.id))
         names = _full_names(s, {r.by_id for r in ctx.rejections} | {e.registered_by_id})
+        group = self._group(s, actor, e)
+        plan = group.plan if group else None
+        role = group.role_of(e.cts_reference) if group else ReplyRole.SUBSTANTIVE
+        manager = s.get(User, e.line_manager_id) if e.line_manager_id is not None else None
+        warnings = self._warnings(ctx, deadlines, today) + ((group.problem,) if group and group.problem else ())
         return LetterRecord(
             id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state,
             received_at=e.received_at, registered_at=e.registered_at, registered_by=names.get(e.registered_by_id, ""),
@@ -315,8 +414,17 @@ class LetterUseCases:
             rejections=tuple(_rejection(r, names) for r in ctx.rejections),
             documents=tuple(document_record(d, e.cts_reference) for d in docs),
             deadlines=deadlines, stage_deadline=stage, status=status, prompts=prompts,
-            warnings=self._warnings(ctx, deadlines, today),
-            allowed_actions=self._allowed(s, actor, ctx, units), version=e.version,
+            warnings=warnings, allowed_actions=self._allowed(s, actor, ctx, units), version=e.version,
+            constituency_mp=e.constituency_mp, different_points=e.different_points,
+            linked_letters=tuple(_linked(row, fact, group) for row, fact in zip(group.letters, group.facts)
+                                 if row.id != e.id) if group else (),
+            reply_plan=plan.plan if plan else None, reply_role=role,
+            copy_of=plan.lead if plan and role is ReplyRole.COPY else None,
+            may_link=(actor.active and bool({str(r) for r in actor.roles} & LINKING_ROLES)
+                      and ctx.state is not S.CANCELLED),
+            line_manager=manager.username if manager else None,
+            line_manager_name=manager.full_name if manager else "",
+            line_manager_flagged_at=e.line_manager_flagged_at,
         )
 
     def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str]) -> LetterSummary:
@@ -381,6 +489,21 @@ def _note(e: Letter) -> BackgroundNote:
                           drafting_officer_location=e.drafting_officer_location,
                           drafting_officer_phone=format_phone(e.drafting_officer_phone),
                           reply_still_wanted=e.reply_still_wanted)
+
+
+def group_letter(e: Letter, handlers: Iterable[str]) -> GroupLetter:
+    """What the group rules need to know about one letter."""
+    return GroupLetter(reference=e.cts_reference, member_id=e.member_id,
+                       member_name=member_record(e.member).display_name, state=LetterState(e.state),
+                       constituency_mp=e.constituency_mp, different_points=e.different_points,
+                       written_on=e.member_letter_date, restricted=e.restricted,
+                       named_handlers=frozenset(handlers) if e.restricted else frozenset())
+
+
+def _linked(e: Letter, fact: GroupLetter, group: GroupView) -> LinkedLetter:
+    reply = None if fact.state is S.CANCELLED else group.role_of(fact.reference)
+    return LinkedLetter(id=e.id, reference=e.cts_reference, member_name=fact.member_name, state=fact.state,
+                        constituency_mp=e.constituency_mp, different_points=e.different_points, reply=reply)
 
 
 def _full_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:

@@ -6,6 +6,13 @@ The context is built here from the case, and it has no field for an
 applicant's address; the Home Office reference is handed over so that the
 renderer's guard can refuse it on every letter but the "in confidence" one.
 
+Several MPs on one person [CORR 2.6]: the group's reply plan decides the
+letter.  The letter with the substantive reply lists the MPs who get a copy
+("cc"; on an "in confidence" reply, only the reply for forwarding does: what
+is confided to one Member is not copied to others).  A letter whose MP gets a
+copy produces the covering note (``copy_covering_note``), naming whose reply
+goes with it, and nothing else.
+
 ``purge_documents`` removes the bytes of scanned letters and replies kept
 longer than two years plus the current year [CORR 1.9]; the rows stay (what
 there was, and when it went), as do the case and its audit trail.
@@ -13,23 +20,27 @@ there was, and when it went), as do the case and its audit trail.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...db.models import Letter, LetterDocument
+from ...db.models import Letter, LetterDocument, Member
 from ...domain import permissions as perm
 from ...domain.calendar import LONDON
-from ...domain.correspondence import LetterKind, LetterState, parliament_dissolved, purge_due, purge_from
+from ...domain.correspondence import (
+    LetterKind, LetterState, ReplyRole, check_reply_template, parliament_dissolved, purge_due, purge_from)
 from ...domain.errors import InvalidTransition, PermissionDenied, ValidationError
 from ...domain.letter_records import DocumentKind, GeneratedReply, PurgedDocument, PurgeReport
 from ...domain.permissions import Action
 from ...domain.records import Role, UserRecord
 from ...domain.text import clean_text
-from ...reports.letters import COMPANIONS, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf
+from ...domain.values import as_date
+from ...reports.letters import (
+    COMPANIONS, COVERING_NOTES, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf)
 from .. import audit
-from .base import ENTITY, Case, LetterUseCases, document_record
+from .base import ENTITY, Case, GroupView, LetterUseCases, document_record
 from .units import is_member
 
 S = LetterState
@@ -48,6 +59,8 @@ _ADDRESSEE_KINDS = {"MP": "MP", "PEER": "Peer", "MEP": "MEP", "MDL": "MDL", "PPC
 # Retention counts from the document's own date [CORR 1.9]: the scan (and the
 # written agreement that came with the case) from receipt, a reply from dispatch.
 _FROM_RECEIPT = frozenset({DocumentKind.SCAN.value, DocumentKind.WRITTEN_AGREEMENT.value})
+# What may be asked for: each reply (a companion comes with its letter) and the covering note.
+REPLY_TEMPLATES = (*(t for t in TEMPLATES if t not in COMPANIONS.values()), *COVERING_NOTES)
 
 
 class LetterDocuments(LetterUseCases):
@@ -62,24 +75,29 @@ class LetterDocuments(LetterUseCases):
         ``body`` defaults to the draft submitted to QA.  May be done by the
         case owner, the unit's senior caseworkers and team leaders, and
         Private Office for a Ministerial letter.  Raises ValidationError (and
-        keeps nothing) when the letter would carry what it must not.
+        keeps nothing) when the letter would carry what it must not.  A letter
+        linked with other MPs' letters follows the group's plan (module doc).
         """
-        if template not in TEMPLATES or template in COMPANIONS.values():
-            choices = ", ".join(t for t in TEMPLATES if t not in COMPANIONS.values())
-            raise ValidationError(f"template must be one of {choices}")
+        if template not in REPLY_TEMPLATES:
+            raise ValidationError(f"template must be one of {', '.join(REPLY_TEMPLATES)}")
         signatory_name = clean_text(signatory_name, field="Signatory", max_length=120)
         signatory_title = clean_text(signatory_title, field="Signatory's title", max_length=120)
 
         def change(s: Session, c: Case) -> GeneratedReply:
             self._may_produce_reply(s, actor, c)
-            context = self._reply_context(s, c, template, body, forwardable_body, signatory_name, signatory_title)
+            group = self._group(s, actor, c.letter)
+            check_reply_template(group.role_of(c.letter.cts_reference) if group else ReplyRole.SUBSTANTIVE,
+                                 template, group.lead if group else None)
+            context = self._reply_context(s, c, template, body, forwardable_body, signatory_name, signatory_title,
+                                          group)
             stem = c.letter.cts_reference.replace("/", "-")
             made = []
             for name in (template, *([COMPANIONS[template]] if template in COMPANIONS else [])):
                 for kind, suffix, mime, render in ((DocumentKind.REPLY_PDF, "pdf", "application/pdf",
                                                     render_letter_pdf),
                                                    (DocumentKind.REPLY_DOCX, "docx", DOCX_MIME, render_letter_docx)):
-                    data = render(name, context)
+                    # "In confidence" goes to one Member only; the copies go with the reply for forwarding.
+                    data = render(name, replace(context, cc=()) if name == "in_confidence" else context)
                     doc = LetterDocument(letter_id=c.letter.id, kind=kind.value, filename=f"{stem}-{name}.{suffix}",
                                          mime=mime, size=len(data), data=data, created_at=c.now,
                                          created_by_id=actor.id)
@@ -88,7 +106,10 @@ class LetterDocuments(LetterUseCases):
             s.flush()
             self._audit(s, actor, c.letter, "reply generated",
                         {"template": template, "documents": [d.filename for d in made],
-                         "signatory": f"{signatory_name}, {signatory_title}"})
+                         "signatory": f"{signatory_name}, {signatory_title}",
+                         "cc": [m.display_name(dissolved=context.dissolved) for m in context.cc] or None,
+                         "copy_of": (context.copy_of.display_name(dissolved=context.dissolved)
+                                     if context.copy_of else None)})
             return GeneratedReply(letter_id=c.letter.id, reference=c.letter.cts_reference, template=template,
                                   documents=tuple(document_record(d, c.letter.cts_reference, with_data=True)
                                                   for d in made))
@@ -109,17 +130,20 @@ class LetterDocuments(LetterUseCases):
                                f"Private Office for a Ministerial letter may produce the reply to {e.cts_reference}")
 
     def _reply_context(self, s: Session, c: Case, template: str, body, forwardable_body, signatory_name: str,
-                       signatory_title: str) -> LetterContext:
+                       signatory_title: str, group: GroupView | None = None) -> LetterContext:
         e = c.letter
         member = e.member
         today = c.now.astimezone(LONDON).date()
-        kind = _ADDRESSEE_KINDS.get(member.kind.strip().upper())
-        if kind is None:
-            raise ValidationError(f"cannot write to a member of kind {member.kind!r}")
+        addressee = _addressee(member, with_address=True)
         # A candidate is no longer an MP: never "MP" after the name, whatever the date.
         dissolved = parliament_dissolved(self._dissolution(s), today) or member.kind.strip().upper() == "PPC"
-        addressee = Addressee(name=member.name, kind=kind, title="Rt Hon" if member.privy_counsellor else "",
-                              constituency=member.constituency, address_lines=PARLIAMENT_ADDRESS.get(kind, ()))
+        cc: tuple[Addressee, ...] = ()
+        copy_of = None
+        if group is not None and group.plan is not None:
+            if group.plan.lead == e.cts_reference:
+                cc = tuple(_addressee(group.letter(r).member) for r in group.plan.copies)
+            elif group.role_of(e.cts_reference) is ReplyRole.COPY:
+                copy_of = _addressee(group.letter(group.plan.lead).member)
         drafted = e.draft_text if body is None else body
         return LetterContext(
             cts_reference=e.cts_reference, kind=e.kind, date=today, addressee=addressee,
@@ -130,7 +154,7 @@ class LetterDocuments(LetterUseCases):
             forwardable_body=forwardable_body or (),
             # Given so the guard can refuse it where it must not appear; printed on "in confidence" only.
             ho_reference=e.ho_reference, your_reference=e.member_reference,
-            dissolved=dissolved, welsh_requested=e.welsh_requested)
+            dissolved=dissolved, welsh_requested=e.welsh_requested, cc=cc, copy_of=copy_of)
 
     # ---------------------------------------------------------------- retention
 
@@ -150,7 +174,7 @@ class LetterDocuments(LetterUseCases):
     def _purge(self, actor: UserRecord, today: date | None, *, dry_run: bool) -> PurgeReport:
         perm.require(actor, Action.PURGE_DOCUMENTS)
         now = self._now()
-        today = today or now.astimezone(LONDON).date()
+        today = as_date(today, field="today") or now.astimezone(LONDON).date()
         if today > now.astimezone(LONDON).date():
             raise ValidationError("the purge cannot be run for a day in the future")
         purged: list[PurgedDocument] = []
@@ -186,3 +210,13 @@ class LetterDocuments(LetterUseCases):
                           "kept_until": [(purge_from(c) - timedelta(days=1)).isoformat() for _, _, c in docs]})
         audit.record(s, actor, now, "letter_documents", None, "retention purge run",
                      {"today": today, "documents": len(ids), "letters": len(by_letter)})
+
+
+def _addressee(member: Member, *, with_address: bool = False) -> Addressee:
+    """A Member as a letter names them: the one written to (at their House), or one copied or quoted (by name)."""
+    kind = _ADDRESSEE_KINDS.get(member.kind.strip().upper())
+    if kind is None:
+        raise ValidationError(f"cannot write to a member of kind {member.kind!r}")
+    return Addressee(name=member.name, kind=kind, title="Rt Hon" if member.privy_counsellor else "",
+                     constituency=member.constituency,
+                     address_lines=PARLIAMENT_ADDRESS.get(kind, ()) if with_address else ())

@@ -82,11 +82,17 @@ class LetterQueries(LetterUseCases):
     # ------------------------------------------------------------ one letter
 
     def get(self, actor: UserRecord, letter_id: int) -> LetterRecord:
-        """The case view, with the actions this actor may take now."""
-        with self._uow.read() as s:
+        """The case view, with the actions this actor may take now.
+
+        Opening it is audited (who, when, which personal data: services/audit.py)
+        in the same transaction, so it is a writing one (see EnquiryService.get).
+        """
+        with self._uow() as s:
             c = self._context(s, self._get(s, letter_id))
             self._require_visible(actor, c)
-            return self._record_of(s, actor, c, units_of(s, actor.id))
+            record = self._record_of(s, actor, c, units_of(s, actor.id))
+            audit.record_view(s, actor, self._now(), ENTITY, letter_id, audit.letter_shown(record))
+            return record
 
     def get_by_reference(self, actor: UserRecord, reference: str) -> LetterRecord:
         ref = normalise_reference(reference)
@@ -251,9 +257,11 @@ class LetterQueries(LetterUseCases):
         *Decision*: "get next case" is the workflow manager's standing
         allocation through the unit's queue, so the domain checks it as the
         workflow manager's "allocate to a case owner" (state and fields); the
-        service checks that the actor may own the case (unit member, case
-        owner or senior caseworker, a senior caseworker for OPHSO, a named
-        handler if restricted).
+        service checks that the actor may own the case (a unit member, a named
+        handler if restricted, and whom the domain's ``check_case_owner``
+        allows: a case owner, or a senior caseworker for an OPHSO enquiry), so
+        a senior caseworker who is not also a case owner is offered OPHSO
+        enquiries only.
         """
         if not actor.active or not actor.has(R.CASE_OWNER, R.SENIOR_CASEWORKER):
             raise PermissionDenied(f"{actor.full_name} is not a case owner")

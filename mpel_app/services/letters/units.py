@@ -26,8 +26,15 @@ _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 def unit_code_of(value: str | None) -> str:
-    """A unit code as stored: upper case, no spaces."""
+    """A unit code as stored: upper case, no spaces ("" for None)."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"a unit code must be text, not {type(value).__name__}")
     return "".join((value or "").split()).upper()
+
+
+def _could_be_code(code: str) -> bool:
+    """Whether a row could have this code: looking up one with a NUL in it fails on PostgreSQL."""
+    return bool(code) and len(code) <= 16 and set(code) <= _CODE_CHARS
 
 
 def units_of(s: Session, user_id: int) -> set[str]:
@@ -40,7 +47,8 @@ def is_member(s: Session, user_id: int, unit_code: str | None) -> bool:
 
 def active_unit(s: Session, code: str | None, *, field: str = "unit") -> DraftingUnit:
     """The active drafting unit with this code, or ValidationError naming the field."""
-    unit = s.get(DraftingUnit, unit_code_of(code)) if code and code.strip() else None
+    code = unit_code_of(code)
+    unit = s.get(DraftingUnit, code) if _could_be_code(code) else None
     if unit is None:
         raise ValidationError(f"{field}: choose a CTS drafting unit from the list")
     if not unit.active:
@@ -148,14 +156,14 @@ class UnitService:
 
     @staticmethod
     def _unit(s: Session, code: str) -> DraftingUnit:
-        unit = s.get(DraftingUnit, unit_code_of(code))
+        unit = s.get(DraftingUnit, unit_code_of(code)) if _could_be_code(unit_code_of(code)) else None
         if unit is None:
             raise NotFound(f"no drafting unit {unit_code_of(code)}")
         return unit
 
 
 def _nation(value: str) -> str:
-    nation = (value or "").strip().upper()
+    nation = value.strip().upper() if isinstance(value, str) else ""
     if nation not in NATIONS:
         raise ValidationError(f"nation must be one of {', '.join(NATIONS)}")
     return nation

@@ -1,0 +1,1 @@
+"""Stress tests: many desks at once on the real PostgreSQL server."""
