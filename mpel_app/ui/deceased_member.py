@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 from ..domain.correspondence import DeathReview, late_mp_addressing
 from ..domain.records import MemberRecord, Role
 from .context import DeskContext
+from .task_runner import LatestOnly
 from .member_picker import MemberPicker
 from .widgets import (ListTableModel, MessageLabel, button, dialog_buttons, error_text, heading, labelled,
                       record_table, tab_chain)
@@ -70,7 +71,7 @@ class DeceasedMemberDialog(QDialog):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self._seq = 0
+        self._latest = LatestOnly(ctx.runner)
         self.review: DeathReview | None = None
         self.setWindowTitle("A Member has died")
         self.resize(760, 520)
@@ -123,27 +124,21 @@ class DeceasedMemberDialog(QDialog):
             self.message.show_error("Choose the Member first: type part of the name or constituency.")
             self.picker.edit.setFocus()
             return
-        self._seq += 1
-        seq = self._seq
         self.summary_label.setText("Loading…")
 
-        def done(review: DeathReview) -> None:
-            if seq == self._seq:
-                self._show(member, review)
-
         def failed(exc: Exception) -> None:
-            if seq == self._seq:
-                self._clear()
-                self.message.show_error(error_text(exc))
-                self.loaded.emit()
+            self._clear()
+            self.message.show_error(error_text(exc))
+            self.loaded.emit()
 
-        ctx.runner.submit(lambda: ctx.services.letters.letters_of_deceased_member(ctx.user, member.id), done, failed)
+        self._latest.submit(lambda: ctx.services.letters.letters_of_deceased_member(ctx.user, member.id),
+                            lambda review: self._show(member, review), failed, owner=self)
 
     # ---------------------------------------------------------------- helpers
 
     def _member_changed(self, member: MemberRecord | None) -> None:
         if member is None:
-            self._seq += 1  # a late answer for the previous Member is not shown
+            self._latest.cancel()  # a late answer for the previous Member is not shown
             self._clear()
         else:
             self.load()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 from ..domain.calendar import LONDON
 from ..domain.letter_records import LateLetter
 from .context import DeskContext
+from .task_runner import LatestOnly
 from .models import format_date
 from .widgets import (ListTableModel, MessageLabel, button, dialog_buttons, error_text, heading, record_table,
                       screen_shortcut, tab_chain)
@@ -88,7 +89,7 @@ class LateLettersDialog(QDialog):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
         self._ctx = ctx
-        self._seq = 0
+        self._latest = LatestOnly(ctx.runner)
         self.setWindowTitle("Late letters")
         self.resize(1000, 440)
 
@@ -133,22 +134,15 @@ class LateLettersDialog(QDialog):
 
     def refresh(self) -> None:
         ctx = self._ctx
-        self._seq += 1
-        seq = self._seq
         self.summary_label.setText("Loading…")
 
-        def done(items: list[LateLetter]) -> None:
-            if seq == self._seq:
-                self._show(items)
-
         def failed(exc: Exception) -> None:
-            if seq == self._seq:
-                self.model.set_items([])
-                self.summary_label.clear()
-                self.message.show_error(error_text(exc))
-                self.loaded.emit()
+            self.model.set_items([])
+            self.summary_label.clear()
+            self.message.show_error(error_text(exc))
+            self.loaded.emit()
 
-        ctx.runner.submit(lambda: ctx.services.letters.late_letters(ctx.user), done, failed)
+        self._latest.submit(lambda: ctx.services.letters.late_letters(ctx.user), self._show, failed, owner=self)
 
     def selected(self) -> LateLetter | None:
         index = self.table.currentIndex()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWid
 from ..domain.letter_records import LetterRecord, LetterSummary
 from ..domain.records import QueueStatus, Role
 from .context import DeskContext
+from .task_runner import LatestOnly
 from .deceased_member import DECEASED_SHORTCUT, DeceasedMemberDialog
 from .letter_dialog import LetterDialog
 from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
@@ -135,7 +136,7 @@ class LettersView(QWidget):
         self.register_dialog: RegisterLetterDialog | None = None
         self.late_dialog: LateLettersDialog | None = None
         self.deceased_dialog: DeceasedMemberDialog | None = None
-        self._seq = 0
+        self._latest = LatestOnly(ctx.runner)
         self._selected_id: int | None = None
 
         self.role_combo = QComboBox()
@@ -234,21 +235,15 @@ class LettersView(QWidget):
             self.message.show_error("You have no CTS role: ask an administrator.")
             return
         ctx, unit = self._ctx, self.unit() if role in UNIT_ROLES else None
-        self._seq += 1
-        seq = self._seq
-
-        def done(items: list[LetterSummary]) -> None:
-            if seq == self._seq:
-                self._show_items(items)
 
         def failed(exc: Exception) -> None:
-            if seq == self._seq:
-                self.model.set_items([])
-                self.summary_label.clear()
-                self.message.show_error(error_text(exc))
-                self.loaded.emit()
+            self.model.set_items([])
+            self.summary_label.clear()
+            self.message.show_error(error_text(exc))
+            self.loaded.emit()
 
-        ctx.runner.submit(lambda: ctx.services.letters.workstack(ctx.user, role, unit), done, failed, owner=self)
+        self._latest.submit(lambda: ctx.services.letters.workstack(ctx.user, role, unit), self._show_items, failed,
+                            owner=self)
 
     def selected(self) -> LetterSummary | None:
         index = self.table.currentIndex()

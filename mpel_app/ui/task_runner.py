@@ -75,3 +75,35 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """For shutdown and tests: block until the workers are idle."""
         return self._pool.waitForDone(msecs)
+
+
+class LatestOnly:
+    """Hands back only the newest of a view's loads: an answer overtaken by a later request is dropped.
+
+    A list reloaded on every keystroke, filter change or change notice may
+    have several loads in flight; showing whichever finishes last would show
+    stale data.
+    """
+
+    def __init__(self, runner: TaskRunner):
+        self._runner = runner
+        self._seq = 0
+
+    def cancel(self) -> None:
+        """Drop the answers of every load in flight."""
+        self._seq += 1
+
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[Exception], None], *, owner: QObject | None = None) -> None:
+        self._seq += 1
+        seq = self._seq
+
+        def done(value: Any) -> None:
+            if seq == self._seq:
+                on_done(value)
+
+        def failed(exc: Exception) -> None:
+            if seq == self._seq:
+                on_error(exc)
+
+        self._runner.submit(fn, done, failed, owner=owner)
