@@ -46,6 +46,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from ..domain.audit_actions import READ_ACTIONS
 from .models import AuditLog, Enquiry
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,6 @@ MAX_BACKOFF_SECONDS = 30.0
 _INFO_KEY = "mpel_changed_entities"
 # Audit trail entity -> what desks watch.  One table for both databases.
 _AUDITED = {"enquiry": ENQUIRIES, "letter": LETTERS, "letter_documents": LETTERS, "duty_rota": ROTA}
-# The trail's actions that record a read, not a change (services.audit writes them; a test keeps the two in step).
-READ_ACTIONS = frozenset({"viewed", "viewed in the audit trail", "printed", "exported"})
 
 OnChange = Callable[[frozenset[str]], None]
 

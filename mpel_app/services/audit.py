@@ -57,6 +57,7 @@ from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
+from ..domain.audit_actions import EXPORTED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
 from ..domain.correspondence import may_see_letter
 from ..domain.errors import NotFound, ValidationError
 from ..domain.letter_records import LetterRecord
@@ -65,10 +66,6 @@ from ..domain.records import AuditEntry, EnquiryRecord, UserRecord
 from ..domain.text import clean_text, normalise_reference
 from . import conflicts
 
-VIEWED = "viewed"
-VIEWED_IN_AUDIT = "viewed in the audit trail"
-EXPORTED = "exported"
-VIEW_ACTIONS = frozenset({VIEWED, VIEWED_IN_AUDIT})
 AUDIT_ENTITY = "audit_log"
 # Entities whose rows are about a person's case, so opening one of their entries shows personal data.
 SUBJECT_ENTITIES = frozenset({"enquiry", "letter"})

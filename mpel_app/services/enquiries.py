@@ -18,6 +18,7 @@ from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
 from ..db.models import Enquiry, Member, Region, User
 from ..domain import permissions as perm
+from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -397,7 +398,7 @@ class EnquiryService(EnquiryUseCases):
         """Printing takes personal data off the screen: the audit trail says who printed what, when."""
         perm.require(actor, Action.FIND_ENQUIRY)
         with self._uow() as s:
-            self._audit(s, actor, self._load(s, enquiry_id), "printed")
+            self._audit(s, actor, self._load(s, enquiry_id), PRINTED)
 
     def regions(self) -> list[str]:
         with self._uow.read() as s:

@@ -151,10 +151,6 @@ def test_reading_a_record_announces_nothing(desks, listen):
     assert heard.seen == {ROTA}
 
 
-def test_the_reads_left_out_are_the_audit_trails_own():
-    assert audit.VIEW_ACTIONS | {audit.EXPORTED} <= changes.READ_ACTIONS
-
-
 def test_stop_is_prompt(services):
     listener = ChangeListener(services.engine, lambda _e: None)  # the real intervals: 2 s poll, 0.5 s wait
     listener.start()

@@ -160,6 +160,27 @@ def test_opening_a_letter_writes_one_row_and_a_hidden_letter_none(services):
     assert count(services) == before
 
 
+def test_opening_a_letters_scan_is_audited_and_a_hidden_ones_is_not(services):
+    lw = build_letters_world(services)
+    rec = lw.register()
+    scan = rec.documents[0]
+    before = count(services)
+
+    opened = services.letters.document(lw.wm, scan.id)
+    assert opened.data.startswith(b"%PDF")
+    assert count(services) == before + 1
+    row = rows(services, action=VIEWED, entity="letter")[-1]
+    assert (row.username, row.entity_id) == ("wm", rec.id)
+    assert json.loads(row.changes) == {"document_id": scan.id, "document_kind": "scan",
+                                       "shown": f"document {scan.filename}"}
+
+    restricted = lw.register(restricted=True, named_handlers=["wm"])
+    before = count(services)
+    with pytest.raises(NotFound):
+        services.letters.document(lw.co, restricted.documents[0].id)
+    assert count(services) == before
+
+
 # ------------------------------------------------------------ oversight search
 
 def test_only_team_leaders_and_administrators_may_search_the_trail(world):

@@ -111,8 +111,12 @@ class LetterQueries(LetterUseCases):
             return audit.trail(s, ENTITY, letter_id)
 
     def document(self, actor: UserRecord, document_id: int) -> LetterDocumentRecord:
-        """One document with its bytes (None once purged)."""
-        with self._uow.read() as s:
+        """One document with its bytes (None once purged).
+
+        A scanned letter or a reply is the case's personal data: handing out its
+        bytes is audited like opening the letter, in the same (writing) transaction.
+        """
+        with self._uow() as s:
             doc = s.get(LetterDocument, document_id)
             if doc is None:
                 raise NotFound(f"no document {document_id}")
@@ -121,7 +125,11 @@ class LetterQueries(LetterUseCases):
                 self._require_visible(actor, c)
             except NotFound:
                 raise NotFound(f"no document {document_id}") from None
-            return document_record(doc, c.letter.cts_reference, with_data=True)
+            record = document_record(doc, c.letter.cts_reference, with_data=True)
+            if record.data is not None:
+                audit.record_view(s, actor, self._now(), ENTITY, doc.letter_id, f"document {doc.filename}",
+                                  document_id=doc.id, document_kind=doc.kind)
+            return record
 
     def search(self, actor: UserRecord, text: str, limit: int = SEARCH_LIMIT) -> list[LetterSummary]:
         """By CTS reference, Home Office reference, or any part of the subject's name."""
