@@ -423,7 +423,10 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         for action in self.actions():
             action.setEnabled(False)
-        hidden = [d for d in self.record_dialogs.values() if d.isVisible()]
+        # Every open window of the desk (records, letters, audit entries, lists): personal data must
+        # not stay on screen behind the lock, whichever view opened it.
+        hidden = [w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, QDialog) and w is not self and w.isVisible()]
         for d in hidden:
             d.hide()
         dialog = LoginDialog(self.ctx.services, self.ctx.runner, parent=self, locked_user=self.ctx.user)

@@ -261,6 +261,22 @@ def test_lock_hides_the_desk_until_the_same_user_signs_in(qtbot, sqlite_services
     assert window.tabs.isVisible() and window.new_call_action.isEnabled()
 
 
+def test_lock_hides_letter_windows_too(qtbot, sqlite_services):
+    from tests.support.letters_world import build_letters_world
+
+    lw = build_letters_world(sqlite_services)
+    rec = lw.register()
+    window = _window(qtbot, sqlite_services, lw.mpcs)
+    letter = window.letters_view.open_letter(rec.id)
+    qtbot.waitUntil(lambda: letter.isVisible() and letter.record is not None)
+    window.lock()
+    assert not letter.isVisible() and window.lock_dialog.isVisible()
+    window.lock_dialog.password.setText(PASSWORD)
+    window.lock_dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.locked)
+    assert letter.isVisible()
+
+
 def test_idle_desk_locks_itself(qtbot, sqlite_services):
     world = build_world(sqlite_services)
     window = _window(qtbot, sqlite_services, world.agent, idle_lock_minutes=15)
