@@ -27,7 +27,8 @@ def user_record(u: User) -> UserRecord:
     roles = frozenset(Role(r) for r in u.roles.split(",") if r)
     return UserRecord(id=u.id, username=u.username, full_name=u.full_name, roles=roles,
                       region_code=u.region_code, grade=u.grade, active=u.active,
-                      locked=u.failed_logins >= MAX_FAILED_SIGN_INS, email=u.email)
+                      locked=u.failed_logins >= MAX_FAILED_SIGN_INS, email=u.email,
+                      must_change_password=bool(u.must_change_password))
 
 
 def enquiry_record(e: Enquiry) -> EnquiryRecord:

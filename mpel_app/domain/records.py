@@ -113,6 +113,7 @@ class UserRecord:
     grade: str | None
     active: bool
     locked: bool = False  # after MAX_FAILED_SIGN_INS wrong passwords in a row, until an administrator unlocks it
+    must_change_password: bool = False  # an administrator reset it: the person chooses their own at sign-in
     email: str = ""  # "" when nobody has recorded one
 
     def has(self, *roles: Role) -> bool:

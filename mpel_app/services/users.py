@@ -112,7 +112,10 @@ class UserService:
             user = s.get(User, actor.id)
             if user is None or not verify_secret(user.password_hash, old_password):
                 raise AuthenticationFailed("the current password is wrong")
+            if verify_secret(user.password_hash, new_password):
+                raise ValidationError("choose a new password: this is the one you have now")
             user.password_hash = hash_secret(new_password)
+            user.must_change_password = False
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "password changed")
 
     def unlock(self, actor: UserRecord, user_id: int) -> None:
@@ -138,6 +141,7 @@ class UserService:
             was_locked = user.failed_logins >= MAX_FAILED_SIGN_INS
             user.password_hash = password_hash
             user.failed_logins = 0
+            user.must_change_password = True  # the administrator knows it: the person must choose their own
             # Never the password itself, nor its hash: only that it changed, and by whom.
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "password reset",
                          {"username": user.username, "unlocked": was_locked})

@@ -7,6 +7,7 @@ readers announce, rather than in a pop-up the agent has to dismiss.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -73,6 +74,7 @@ class LoginDialog(_AccountDialog):
         super().__init__(services, runner, parent)
         self._demo = demo
         self._locked_user = locked_user
+        self.change_password_dialog = None  # open while a reset password is being replaced
         self.setWindowTitle("Sign in — MPEL Desk" if locked_user is None else "Locked — MPEL Desk")
         if locked_user is not None:
             username = locked_user.username
@@ -164,7 +166,36 @@ class LoginDialog(_AccountDialog):
         if self._locked_user is not None and user.id != self._locked_user.id:
             self._failed(AuthenticationFailed(f"only {self._locked_user.full_name} can unlock this desk"))
             return
+        if user.must_change_password:
+            self._ask_new_password(user)
+            return
         self._succeeded(user)
+
+    def _ask_new_password(self, user: UserRecord) -> None:
+        """An administrator reset this password: its owner chooses their own before the desk opens."""
+        from .context import DeskContext  # here: the password dialog's module imports the desk's context
+        from .password_dialog import ChangePasswordDialog
+
+        self._set_busy(False)
+        dialog = ChangePasswordDialog(DeskContext(services=self._services, user=user, runner=self._runner),
+                                      parent=self, reset=True)
+        dialog.current.setText(self.password.text())
+        dialog.new.password.setFocus()
+        self.change_password_dialog = dialog
+
+        def finished(_result: int) -> None:
+            self.change_password_dialog = None
+            dialog.deleteLater()
+            if dialog.done_ok:
+                self._succeeded(replace(user, must_change_password=False))
+            else:
+                self.password.clear()
+                self.message.show_error("Your password was reset by an administrator: choose your own to "
+                                        "sign in.")
+                self.password.setFocus()
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _refocus(self, exc: Exception) -> None:
         self.password.clear()

@@ -165,12 +165,15 @@ class _PasswordDialog(QDialog):
 class ChangePasswordDialog(_PasswordDialog):
     """The signed-in person changes their own password; the current one is asked for first."""
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, reset: bool = False):
         super().__init__(ctx, "Change my password", "&Change password", parent)
         user = ctx.user
         self.current = labelled(self.form, "C&urrent password:", _password_edit())
         self.new = NewPasswordFields(self.form)
-        note = QLabel(f"{user.full_name} ({user.username}): your new password is for signing in and for "
+        self._reset = reset
+        why = ("An administrator has reset your password, so they know it: choose your own now. "
+               if reset else "")
+        note = QLabel(f"{user.full_name} ({user.username}): {why}your new password is for signing in and for "
                       "unlocking the desk.")
         note.setWordWrap(True)
         self._layout(heading("Change my password", 2), note)
@@ -194,6 +197,9 @@ class ChangePasswordDialog(_PasswordDialog):
 
     def _changed(self, _result: None) -> None:
         self.done_ok = True
+        if self._reset:  # signing in: go straight on to the desk
+            self.accept()
+            return
         self.current.clear()
         self.new.clear()
         for widget in self._fields():

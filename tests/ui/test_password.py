@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from mpel_app.domain.errors import AuthenticationFailed
 from mpel_app.ui.context import DeskContext
+from mpel_app.ui.login import LoginDialog
 from mpel_app.ui.main_window import MainWindow
 from mpel_app.ui.password_dialog import ChangePasswordDialog
 from mpel_app.ui.task_runner import TaskRunner
@@ -71,3 +73,40 @@ def test_change_my_password_from_the_file_menu_then_only_the_new_one_signs_in(qt
     with qtbot.waitSignal(dialog.destroyed):  # it goes once closed
         dialog.cancel_button.click()
     assert window.findChild(ChangePasswordDialog) is None
+
+
+def test_a_reset_password_must_be_replaced_before_the_desk_opens(qtbot, sqlite_services):
+    world = build_world(sqlite_services)
+    users = sqlite_services.users
+    users.reset_password(world.admin, world.agent.id, "Temporary-Pass-2026")
+    dialog = LoginDialog(sqlite_services, TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("agent")
+    dialog.password.setText("Temporary-Pass-2026")
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: dialog.change_password_dialog is not None)
+    change = dialog.change_password_dialog
+    assert any("has reset your password" in label.text() for label in change.findChildren(QLabel))
+    assert change.current.text() == "Temporary-Pass-2026"  # typed once already, at sign-in
+    assert dialog.result() != dialog.DialogCode.Accepted
+
+    # Closing it without a new password signs nobody in.
+    change.reject()
+    qtbot.waitUntil(lambda: dialog.change_password_dialog is None)
+    assert dialog.user is None and "choose your own" in dialog.message.text()
+
+    dialog.password.setText("Temporary-Pass-2026")
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: dialog.change_password_dialog is not None)
+    change = dialog.change_password_dialog
+    change.new.password.setText("Temporary-Pass-2026")  # the administrator's one again: refused
+    change.new.confirm.setText("Temporary-Pass-2026")
+    change.action_button.click()
+    qtbot.waitUntil(lambda: "this is the one you have now" in change.message.text())
+    change.new.password.setText("My-Own-Choice-2026")
+    change.new.confirm.setText("My-Own-Choice-2026")
+    with qtbot.waitSignal(dialog.accepted):
+        change.action_button.click()
+    assert dialog.user.username == "agent" and not dialog.user.must_change_password
+    assert not users.authenticate("agent", "My-Own-Choice-2026").must_change_password
