@@ -35,7 +35,7 @@ from datetime import datetime
 from email.utils import make_msgid
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -150,40 +150,42 @@ class OutboxService:
 
     # ------------------------------------------------------------------ reading
 
-    def pending_summary(self) -> OutboxSummary:
+    def pending_summary(self, actor: UserRecord) -> OutboxSummary:
+        """How many messages are undelivered, and the newest error, among those ``actor`` may see."""
         with self._uow.read() as s:
-            count = s.scalar(select(func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.status.in_(UNDELIVERED))) or 0
+            undelivered = _visible_to(s, actor, OutboxMessage.status.in_(UNDELIVERED))
+            count = s.scalar(select(func.count()).select_from(OutboxMessage).where(undelivered)) or 0
             if not count:
                 return OutboxSummary(0, None)
             # claimed_at is the time of the latest attempt: the newest error is the one to show.
             error = s.scalar(select(OutboxMessage.last_error)
-                             .where(OutboxMessage.status.in_(UNDELIVERED), OutboxMessage.last_error != "")
+                             .where(undelivered, OutboxMessage.last_error != "")
                              .order_by(OutboxMessage.claimed_at.desc().nulls_last(), OutboxMessage.id.desc())
                              .limit(1))
             return OutboxSummary(count, error or None)
 
-    def list_undelivered(self) -> list[OutboxItem]:
-        """Undelivered messages, oldest first."""
+    def list_undelivered(self, actor: UserRecord) -> list[OutboxItem]:
+        """Undelivered messages ``actor`` may see, oldest first."""
         with self._uow.read() as s:
             rows = s.scalars(select(OutboxMessage).options(*_LIGHT)
-                             .where(OutboxMessage.status.in_(UNDELIVERED))
+                             .where(_visible_to(s, actor, OutboxMessage.status.in_(UNDELIVERED)))
                              .order_by(OutboxMessage.created_at, OutboxMessage.id))
             return [_item(r) for r in rows]
 
-    def messages_for(self, entity: str, entity_id: int) -> list[OutboxItem]:
+    def messages_for(self, actor: UserRecord, entity: str, entity_id: int) -> list[OutboxItem]:
         """Every message caused by one record (e.g. an enquiry), delivered or not, oldest first."""
         with self._uow.read() as s:
             rows = s.scalars(select(OutboxMessage).options(*_LIGHT)
-                             .where(OutboxMessage.entity == entity, OutboxMessage.entity_id == entity_id)
+                             .where(_visible_to(s, actor, OutboxMessage.entity == entity,
+                                                OutboxMessage.entity_id == entity_id))
                              .order_by(OutboxMessage.created_at, OutboxMessage.id))
             return [_item(r) for r in rows]
 
-    def get(self, message_id: int) -> OutboxItem:
+    def get(self, actor: UserRecord, message_id: int) -> OutboxItem:
         with self._uow.read() as s:
-            return _item(_load(s, message_id))
+            return _item(_load(s, message_id, actor))
 
-    def export_document(self, message_id: int, *, from_address: str = "") -> tuple[str, bytes]:
+    def export_document(self, actor: UserRecord, message_id: int, *, from_address: str = "") -> tuple[str, bytes]:
         """The message as an ``.eml`` document to send by other means: (file name, bytes).
 
         Outlook opens it as an unsent draft (``X-Unsent: 1``) with the PDF
@@ -191,7 +193,7 @@ class OutboxService:
         through later the region can tell the two copies are one message.
         """
         with self._uow.read() as s:
-            row = _load(s, message_id)
+            row = _load(s, message_id, actor)
             msg = build_message(row, from_address)
             if not from_address:
                 del msg["From"]  # the agent's own mail program fills it in
@@ -207,7 +209,7 @@ class OutboxService:
         perm.require(actor, Action.WORK_OUTBOX)
         now = self._clock.now()
         with self._uow() as s:
-            row = _load(s, message_id)
+            row = _load(s, message_id, actor)
             if row.status not in (PENDING, FAILED):
                 raise InvalidTransition(_not_undelivered(row))
             before = {"status": row.status, "next_attempt_at": row.next_attempt_at}
@@ -229,7 +231,7 @@ class OutboxService:
             raise ValidationError("keep the note under 500 characters")
         now = self._clock.now()
         with self._uow() as s:
-            row = _load(s, message_id)
+            row = _load(s, message_id, actor)
             if row.status not in (PENDING, FAILED):
                 raise InvalidTransition(_not_undelivered(row))
             before = row.status
@@ -249,11 +251,20 @@ class OutboxService:
             return _item(row)
 
 
-def _load(s: Session, message_id: int) -> OutboxMessage:
+def _load(s: Session, message_id: int, actor: UserRecord) -> OutboxMessage:
+    """The message, if ``actor`` may see it: a restricted letter's messages are "not found" for others."""
     row = s.get(OutboxMessage, message_id) if is_row_id(message_id) else None
-    if row is None:
+    if row is None or (row.entity == "letter" and row.entity_id in audit.hidden_letter_ids(s, actor)):
         raise NotFound(f"there is no outbox message {message_id}")
     return row
+
+
+def _visible_to(s: Session, actor: UserRecord, *where):
+    """``where``, less the messages about restricted letters ``actor`` may not see [CORR 2.5]."""
+    hidden = audit.hidden_letter_ids(s, actor)
+    if hidden:
+        where = (*where, ~((OutboxMessage.entity == "letter") & OutboxMessage.entity_id.in_(sorted(hidden))))
+    return and_(*where)
 
 
 def _flush(s: Session) -> None:

@@ -363,7 +363,7 @@ def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
         if not targets:
             return None
         stmt = stmt.where(or_(*(and_(AuditLog.entity == e, AuditLog.entity_id == i) for e, i in targets)))
-    hidden = _hidden_letters(s, actor)
+    hidden = hidden_letter_ids(s, actor)
     if hidden:
         # A restricted letter exists only for its named handlers [CORR 2.5]: its entries too.
         stmt = stmt.where(or_(AuditLog.entity != "letter", AuditLog.entity_id.is_(None),
@@ -374,7 +374,8 @@ def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
     return stmt.order_by(AuditLog.id.desc())
 
 
-def _hidden_letters(s: Session, actor: UserRecord) -> set[int]:
+def hidden_letter_ids(s: Session, actor: UserRecord) -> set[int]:
+    """Restricted letters (Agency staff) ``actor`` may not see: nothing about them is shown to them [CORR 2.5]."""
     restricted = dict(s.execute(select(Letter.id, Letter.staff_member).where(Letter.restricted.is_(True))).all())
     if not restricted:
         return set()
@@ -389,7 +390,7 @@ def _hidden_letters(s: Session, actor: UserRecord) -> set[int]:
 
 
 def _visible(s: Session, actor: UserRecord, row: AuditLog) -> bool:
-    return not (row.entity == "letter" and row.entity_id in _hidden_letters(s, actor))
+    return not (row.entity == "letter" and row.entity_id in hidden_letter_ids(s, actor))
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:

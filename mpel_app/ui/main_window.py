@@ -510,7 +510,8 @@ class MainWindow(QMainWindow):
         def failed(exc: Exception) -> None:
             log.warning("cannot read the outbox for the banner: %s", exc)
 
-        self.ctx.runner.submit(self.ctx.services.outbox.pending_summary, done, failed)
+        outbox, user = self.ctx.services.outbox, self.ctx.user
+        self.ctx.runner.submit(lambda: outbox.pending_summary(user), done, failed)
 
     def _show_outbox(self, summary: OutboxSummary) -> None:
         self.outbox_banner.show_summary(summary, mail_configured=self.mail_configured)

@@ -110,7 +110,7 @@ def load_rows(ctx: DeskContext) -> list[OutboxRow]:
     services, user = ctx.services, ctx.user
     references: dict[int, str] = {}
     rows = []
-    for item in services.outbox.list_undelivered():
+    for item in services.outbox.list_undelivered(user):
         record = f"{item.entity.replace('_', ' ')} {item.entity_id or ''}".strip()
         if item.entity == "enquiry" and item.entity_id is not None:
             if item.entity_id not in references:
@@ -319,7 +319,7 @@ class OutboxDialog(QDialog):
                 f"{row.record} saved as {saved}. Send it by other means, then mark it as sent by other means."),
                 self._error)
 
-        self._submit(lambda: outbox.export_document(row.item.id, from_address=from_address), exported,
+        self._submit(lambda: outbox.export_document(self._ctx.user, row.item.id, from_address=from_address), exported,
                                 self._error)
 
     def mark_sent(self) -> None:

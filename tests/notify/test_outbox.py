@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from mpel_app.app import open_database
 from mpel_app.db.models import OutboxMessage
 from mpel_app.domain.errors import InvalidTransition, PermissionDenied, ValidationError
+from mpel_app.domain.records import UserRecord
 from mpel_app.notify import outbox
 from mpel_app.notify.outbox import Attachment, OutboxService, enqueue
 from mpel_app.notify.sender import MAX_ATTEMPTS, BackgroundSender, DeliveryReport, OutboxSender, retry_delay
@@ -27,6 +28,10 @@ from mpel_app.notify.smtp import SmtpTransport
 from mpel_app.services import audit
 from tests.notify.conftest import REFUSED_DOMAIN, SMTP_PASSWORD
 from tests.notify.test_smtp import make_pdf
+
+# Whoever looks at the outbox: these messages are about enquiries, which every desk user may see.
+READER = UserRecord(id=0, username="reader", full_name="A desk user", roles=frozenset(), region_code=None,
+                    grade=None, active=True)
 
 INBOX = "mp.inbox.lse@region.example"
 SUBJECT = "URGENT – IMMINENT REMOVAL – 24 Nov 2026 06:00 – LSE000123"
@@ -112,7 +117,7 @@ def test_enqueued_note_arrives_with_recipient_subject_body_and_pdf(services, smt
     assert received.message_id == row.message_id
     # On one line, unfolded: every mail system then reads the same Message-ID.
     assert f"Message-ID: {row.message_id}\r\n".encode() in received.data
-    assert OutboxService(services.uow, services.clock).pending_summary() == (0, None)
+    assert OutboxService(services.uow, services.clock).pending_summary(READER) == (0, None)
     # A second round finds nothing: sent means sent.
     assert sender_for(services, smtp_server).deliver_due() == DeliveryReport(0, 0, 0)
     assert len(smtp_server.messages) == 1
@@ -130,7 +135,7 @@ def test_server_down_waits_with_back_off_then_all_arrive_once(services, smtp_ser
         assert row.status == "pending" and row.attempts == 1
         assert "cannot reach the mail server" in row.last_error
         assert row.next_attempt_at == start + timedelta(seconds=30)
-    count, error = OutboxService(services.uow, clock).pending_summary()
+    count, error = OutboxService(services.uow, clock).pending_summary(READER)
     assert count == 3 and "cannot reach the mail server" in error
 
     # Not due yet: nothing is tried.
@@ -202,7 +207,7 @@ def test_wrong_password_is_recorded_quickly_and_clearly(services, smtp_server):
     report = sender_for(services, smtp_server, password="wrong").deliver_due()
     assert time.monotonic() - started < 5
     assert report == DeliveryReport(sent=0, failed=2, waiting=2)
-    _, error = OutboxService(services.uow, services.clock).pending_summary()
+    _, error = OutboxService(services.uow, services.clock).pending_summary(READER)
     assert "the mail server refused the user name or password" in error
     assert smtp_server.messages == []
 
@@ -228,7 +233,7 @@ def test_after_many_attempts_failed_but_still_tried(services, smtp_server):
         services.clock.advance(minutes=15)
     [row] = rows(services)
     assert row.status == "failed" and row.attempts == MAX_ATTEMPTS and row.next_attempt_at is not None
-    assert [i.status for i in OutboxService(services.uow, services.clock).list_undelivered()] == ["failed"]
+    assert [i.status for i in OutboxService(services.uow, services.clock).list_undelivered(READER)] == ["failed"]
     smtp_server.start()
     assert sender.deliver_due().sent == 1
 
@@ -308,7 +313,7 @@ def test_retry_now_makes_a_waiting_message_due(world, smtp_server):
     smtp_server.start()
     assert sender.deliver_due().sent == 0  # backing off
     svc = OutboxService(services.uow, services.clock)
-    [item] = svc.list_undelivered()
+    [item] = svc.list_undelivered(READER)
     svc.retry_now(world.agent, item.id)
     assert sender.deliver_due().sent == 1
     with pytest.raises(InvalidTransition, match="already been delivered"):
@@ -322,7 +327,7 @@ def test_offline_procedure_export_then_mark_sent_by_hand(world, smtp_server):
     [oid] = put(services, entity_id=41)
     svc = OutboxService(services.uow, services.clock)
 
-    filename, data = svc.export_document(oid)
+    filename, data = svc.export_document(READER, oid)
     assert filename == "LSE000120-call-record.eml"
     doc = email.message_from_bytes(data, policy=policy.default)
     assert doc["X-Unsent"] == "1" and doc["Subject"] == SUBJECT and doc["To"].addresses[0].addr_spec == INBOX
@@ -337,7 +342,7 @@ def test_offline_procedure_export_then_mark_sent_by_hand(world, smtp_server):
         svc.mark_sent_by_hand(world.agent, oid, "  ")
     item = svc.mark_sent_by_hand(world.agent, oid, "Emailed from the team mailbox at 14:20")
     assert item.status == "sent_by_hand" and item.sent_at == services.clock.now()
-    assert svc.pending_summary() == (0, None)
+    assert svc.pending_summary(READER) == (0, None)
     # The sender leaves it alone: the region must not get it twice.
     assert sender_for(services, smtp_server).deliver_due() == DeliveryReport(0, 0, 0)
     assert smtp_server.messages == []
@@ -371,5 +376,5 @@ def test_unusable_mail_settings_keep_messages_waiting(services):
     assert report == DeliveryReport(sent=0, failed=2, waiting=2)
     assert len(calls) == 1  # asked once a round, not once a message
     assert {r.status for r in rows(services)} == {"pending"}
-    _, error = OutboxService(services.uow, services.clock).pending_summary()
+    _, error = OutboxService(services.uow, services.clock).pending_summary(READER)
     assert error == "the mail settings cannot be used: RuntimeError: no SMTP host configured"

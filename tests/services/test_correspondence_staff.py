@@ -85,13 +85,13 @@ def test_a_line_manager_must_be_named_for_a_letter_about_agency_staff_and_only_t
     assert _staff_letter(lw, kim, lena).reference == "B00001/26"
     # Named both ways, the same person: told once.
     both = _staff_letter(lw, kim, lena, line_manager=" Lena ")
-    assert both.line_manager == "lena" and len(lw.services.outbox.messages_for("letter", both.id)) == 1
+    assert both.line_manager == "lena" and len(lw.services.outbox.messages_for(lw.mpcs, "letter", both.id)) == 1
 
 
 def test_the_line_manager_can_be_named_by_username(lw, kim, lena):
     rec = _staff_letter(lw, kim, lena, line_manager_id=None, line_manager="LENA")
     assert (rec.line_manager, rec.line_manager_name) == ("lena", "Lena Manager")
-    [item] = lw.services.outbox.messages_for("letter", rec.id)
+    [item] = lw.services.outbox.messages_for(lw.mpcs, "letter", rec.id)
     assert (item.to_address, item.to_name) == (LENA_EMAIL, "Lena Manager")
 
 
@@ -106,11 +106,11 @@ def test_the_line_manager_is_told_through_the_outbox_with_the_reference_and_noth
     assert rec.named_handlers == ("co2", "mpcs", "scw", "tl", "wm")
     with pytest.raises(NotFound):
         letters.get(lena, rec.id)
-    [item] = outbox.messages_for("letter", rec.id)
+    [item] = outbox.messages_for(lw.mpcs, "letter", rec.id)
     assert (item.to_address, item.to_name, item.kind) == (LENA_EMAIL, "Lena Manager", "letter_line_manager")
     # The subject shows in the desk's outbox list: neither the reference nor a name.
     assert item.subject == SUBJECT and rec.reference not in item.subject and "Kim" not in item.subject
-    _, eml = outbox.export_document(item.id)
+    _, eml = outbox.export_document(lw.mpcs, item.id)
     body = message_from_bytes(eml, policy=default).get_body(("plain",)).get_content()
     body = " ".join(body.split())
     for expected in ("Dear Lena Manager", "Jane Smith MP has written to us on behalf of Kim Tanaka, a member of your "
@@ -129,7 +129,7 @@ def test_the_line_manager_is_told_through_the_outbox_with_the_reference_and_noth
     letters.save_background_note(lw.co2, rec.id, **NOTE)
     assert letters.submit_to_qa(lw.co2, rec.id, draft="The visa was refused for want of funds.").letter.state \
         is S.IN_QA
-    assert [m.id for m in outbox.messages_for("letter", rec.id)] == [item.id]
+    assert [m.id for m in outbox.messages_for(lw.mpcs, "letter", rec.id)] == [item.id]
 
 
 def test_the_message_and_the_letter_are_saved_together_or_not_at_all(lw, kim, lena):
@@ -139,7 +139,7 @@ def test_the_message_and_the_letter_are_saved_together_or_not_at_all(lw, kim, le
     # The flag is written first, then the link is refused (two constituency MPs): the message goes too.
     with pytest.raises(ValidationError, match="constituency_mp"):
         _staff_letter(lw, kim, lena, member_id=lw.base.mp_scot.id, link_to_reference=jane.reference)
-    assert outbox.list_undelivered() == []
+    assert outbox.list_undelivered(lw.mpcs) == []
     assert letters.search(lw.mpcs, "Aiko") == []
     assert lw.register().reference == "B00002/26"  # only Jane's letter used a number
 
@@ -153,14 +153,14 @@ def test_a_line_manager_with_no_e_mail_address_is_refused_until_an_administrator
                                                   r"the desk, so cannot be told of the letter; ask an administrator "
                                                   r"to add it"):
             _staff_letter(lw, kim, lena, **named)
-    assert outbox.list_undelivered() == [] and letters.search(lw.mpcs, "Aiko") == []
+    assert outbox.list_undelivered(lw.mpcs) == [] and letters.search(lw.mpcs, "Aiko") == []
     # MPCS may not add it itself: e-mail addresses are an administrator's to record.
     with pytest.raises(PermissionDenied):
         users.set_email(lw.mpcs, lena.id, LENA_EMAIL)
     users.set_email(lw.admin, lena.id, "Lena.Manager@ukba.example.gov.uk")
     rec = _staff_letter(lw, kim, lena)
     assert rec.reference == "B00001/26"  # the refusals used no number
-    [item] = outbox.messages_for("letter", rec.id)
+    [item] = outbox.messages_for(lw.mpcs, "letter", rec.id)
     assert item.to_address == "Lena.Manager@ukba.example.gov.uk"
 
 
@@ -193,6 +193,20 @@ def test_a_restricted_letter_is_invisible_to_all_but_its_named_handlers_everywhe
                         Role.UNIT_TEAM_LEADER):
                 assert letters.workstack(who, role) == [], (who.username, role)
         assert letters.late_letters(who) == []
+        # Nor through the outbox: the line manager's message (it names the member of staff) is not there
+        # for them, not even as a count in the banner.
+        outbox = lw.services.outbox
+        assert outbox.list_undelivered(who) == [] and outbox.pending_summary(who).undelivered == 0
+        for r in (rec, twin):
+            assert outbox.messages_for(who, "letter", r.id) == []
+        handlers_see = outbox.list_undelivered(lw.mpcs)
+        assert len(handlers_see) == 2  # one line-manager message a letter, there for the handler
+        for message in handlers_see:
+            for look in (outbox.get, outbox.export_document):
+                with pytest.raises(NotFound):
+                    look(who, message.id)
+            with pytest.raises((NotFound, PermissionDenied)):
+                outbox.mark_sent_by_hand(who, message.id, "Handed over in person at 14:20")
         for member in (lw.base.mp, lw.base.mp_scot):
             assert letters.letters_of_deceased_member(who, member.id).undrafted == ()
     # Two case owners of the unit (the member of staff among them) ask for the next case: nothing to take.

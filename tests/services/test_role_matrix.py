@@ -148,17 +148,22 @@ def _urgent_sent(m: M):
 
 
 def _outbox_message(m: M) -> int:
-    return m.services.outbox.messages_for("enquiry", _with_region(m).id)[0].id
+    return m.services.outbox.messages_for(m.w.agent, "enquiry", _with_region(m).id)[0].id
 
 
 def _letter_message(prepare):
     """The first outbox message a letter prepared by ``prepare`` (as its own users) caused."""
-    return lambda m: m.services.outbox.messages_for("letter", prepare(m).id)[0].id
+    return lambda m: m.services.outbox.messages_for(m.lw.mpcs, "letter", prepare(m).id)[0].id
 
 
 def _staff_letter(m: M):
-    """A letter about a member of staff (the call agent): MPCS names the line manager, who is e-mailed."""
-    return m.lw.register(staff_member="agent", line_manager="leader", subject_name="Ayo Agent")
+    """A letter about a member of staff (the call agent): MPCS names the line manager, who is e-mailed.
+
+    The role's user is one of its named handlers, so that what is tested is the role: anyone else is
+    told the letter and its messages do not exist (tests/services/test_correspondence_staff.py).
+    """
+    return m.lw.register(staff_member="agent", line_manager="leader", subject_name="Ayo Agent",
+                         named_handlers=[m.user.username] if m.user.username != "agent" else [])
 
 
 def _owner(m: M) -> UserRecord:

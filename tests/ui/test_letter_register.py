@@ -203,7 +203,7 @@ def test_a_letter_about_agency_staff_tells_the_line_manager_named_by_username(qt
     assert text.startswith("Staff member's line manager: Carla Agent (agent) has no e-mail address on the desk"), text
     assert "ask an administrator to add it" in text
     assert dialog.focusWidget() is f["line_manager"] and dialog.last is None
-    assert services.outbox.list_undelivered() == []
+    assert services.outbox.list_undelivered(lw.mpcs) == []
     dialog.grab().save("/tmp/ui_letter_register_staff.png")
 
     f["line_manager"].setText(" Leader ")  # Tom Leader, typed as it comes
@@ -217,10 +217,10 @@ def test_a_letter_about_agency_staff_tells_the_line_manager_named_by_username(qt
     assert f["line_manager"].text() == "" and f["staff_member"].text() == ""  # cleared for the next letter
 
     # Read back from the outbox: to the line manager's own address, the reference, nothing of the case.
-    [item] = services.outbox.messages_for("letter", rec.id)
+    [item] = services.outbox.messages_for(lw.mpcs, "letter", rec.id)
     assert (item.to_address, item.to_name, item.kind) == ("tom.leader@homeoffice.example.gov.uk", "Tom Leader",
                                                           "letter_line_manager")
-    _name, eml = services.outbox.export_document(item.id)
+    _name, eml = services.outbox.export_document(lw.mpcs, item.id)
     body = " ".join(message_from_bytes(eml, policy=default).get_body(("plain",)).get_content().split())
     assert "Dear Tom Leader" in body and rec.reference in body and "Civil Service Code" in body
     assert "visa" not in body and "Kwame" not in body
@@ -230,7 +230,7 @@ def test_mpcs_retries_its_own_failed_message_in_the_outbox(qtbot, sqlite_service
     """Whoever's work queues a message may retry it: MPCS, for the line manager's message it queued."""
     services = sqlite_services
     rec = lw.register(staff_member="tl", line_manager="leader", subject_name="Kwame Leader")
-    [item] = services.outbox.messages_for("letter", rec.id)
+    [item] = services.outbox.messages_for(lw.mpcs, "letter", rec.id)
     woken = []
     dialog = OutboxDialog(desk_context(services, lw.mpcs), wake=lambda: woken.append(True))
     qtbot.addWidget(dialog)

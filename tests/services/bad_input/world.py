@@ -100,7 +100,7 @@ def build_bad_world(services: Services) -> BadWorld:
         with_po=letters.send_to_private_office(lw.tl, lw.with_team_leader("ministerial").id),
         signed=letters.sign(lw.tl, lw.with_team_leader().id),
         enforced=enforced,
-        outbox_id=services.outbox.messages_for("enquiry", with_region.id)[0].id,
+        outbox_id=services.outbox.messages_for(world.agent, "enquiry", with_region.id)[0].id,
     )
     return bad
 
