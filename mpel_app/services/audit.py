@@ -355,8 +355,13 @@ def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
         stmt = stmt.where(AuditLog.at < london_midnight(f.date_to + timedelta(days=1)))
     if f.text:
         like = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(AuditLog.changes.ilike(like, escape="\\"), AuditLog.action.ilike(like, escape="\\"),
-                              AuditLog.username.ilike(like, escape="\\")))
+        # A locked enquiry's values are withheld from the list, so they must not be matched either:
+        # a hit would say which locked record holds, say, a nationality.
+        locked = select(Enquiry.id).where(Enquiry.passcode_verified_at.is_(None))
+        values_visible = or_(AuditLog.entity != "enquiry", AuditLog.entity_id.is_(None),
+                             AuditLog.entity_id.not_in(locked))
+        stmt = stmt.where(or_(and_(values_visible, AuditLog.changes.ilike(like, escape="\\")),
+                              AuditLog.action.ilike(like, escape="\\"), AuditLog.username.ilike(like, escape="\\")))
     if f.reference:
         targets = [("enquiry", i) for i in s.scalars(select(Enquiry.id).where(Enquiry.reference == f.reference))]
         targets += [("letter", i) for i in s.scalars(select(Letter.id).where(Letter.cts_reference == f.reference))]

@@ -251,6 +251,20 @@ def test_filters_find_what_they_say_newest_first(world):
     assert ("amlse", "Lena South") in choices.usernames and choices.usernames[-1][0] == "system"
 
 
+def test_text_search_does_not_match_a_locked_enquirys_withheld_values(world):
+    rec = detailed_call(world)
+    audit = world.services.audit
+    assert [line.reference for line in audit.search(world.leader, AuditFilter(text="Colombian")).lines] \
+        == [rec.reference]
+    # Another Member's office on the line: the passcode must be checked again, and until it is
+    # the record's values are withheld, from the search as from the list.
+    world.services.enquiries.set_caller(world.agent, rec.id, member_id=world.mp_scot.id,
+                                        caller_kind=CallerKind.MEMBER)
+    assert not world.services.enquiries.get(world.agent, rec.id).passcode_verified
+    assert audit.search(world.leader, AuditFilter(text="Colombian")).lines == ()
+    assert audit.search(world.leader, AuditFilter(text="details updated")).lines  # actions still match
+
+
 def test_opening_an_entry_shows_the_values_and_is_audited_against_the_record(world):
     services, audit = world.services, world.services.audit
     rec = detailed_call(world)
