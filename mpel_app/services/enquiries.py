@@ -297,6 +297,23 @@ class EnquiryService(EnquiryUseCases):
         with self._uow() as s:
             return self._viewed(s, actor, self._load(s, enquiry_id))
 
+    def get_if_changed(self, actor: UserRecord, enquiry_id: int, known_version: int) -> EnquiryRecord | None:
+        """The record again if it changed since ``known_version``, else None.
+
+        For a list refreshing itself while a record stays selected: showing the
+        same data again is not a new view, so nothing is audited (and nothing
+        written) unless there is something new to show; then it is a view.
+        """
+        perm.require(actor, Action.FIND_ENQUIRY)
+        if not is_row_id(enquiry_id):
+            return self.get(actor, enquiry_id)  # says "not found"
+        with self._uow.read() as s:
+            version = s.scalar(select(Enquiry.version).where(Enquiry.id == enquiry_id,
+                                                             Enquiry.deleted_at.is_(None)))
+        if version is not None and version == known_version:
+            return None
+        return self.get(actor, enquiry_id)
+
     def get_by_reference(self, actor: UserRecord, reference: str) -> EnquiryRecord:
         perm.require(actor, Action.FIND_ENQUIRY)
         ref = str(parse_hotline_reference(reference))  # malformed: ValidationError saying what is wrong

@@ -181,19 +181,26 @@ class _QueueBase(QWidget, RecordTableMixin):
         if item is None:
             return
         self._selected_id = item.id
-        self._load_detail(item.id)
+        shown = self._record
+        # The list refreshed with the same record still selected: read it again only if it changed,
+        # so a refresh is not recorded as the person viewing the record once more.
+        self._load_detail(item.id, shown.version if shown is not None and shown.id == item.id else None)
 
-    def _load_detail(self, enquiry_id: int) -> None:
+    def _load_detail(self, enquiry_id: int, known_version: int | None = None) -> None:
         self._detail_seq += 1
         seq = self._detail_seq
+        svc, user = self._ctx.services.enquiries, self._ctx.user
 
-        def done(rec: EnquiryRecord) -> None:
-            if seq == self._detail_seq:  # the user has not moved on to another row meanwhile
+        def done(rec: EnquiryRecord | None) -> None:
+            if rec is not None and seq == self._detail_seq:  # the user has not moved on to another row
                 self._record = rec
                 self._show_detail(rec)
 
-        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.get(self._ctx.user, enquiry_id), done,
-                                self._error)
+        if known_version is None:
+            work = lambda: svc.get(user, enquiry_id)  # noqa: E731
+        else:
+            work = lambda: svc.get_if_changed(user, enquiry_id, known_version)  # noqa: E731
+        self._ctx.runner.submit(work, done, self._error)
 
     def _activated(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())

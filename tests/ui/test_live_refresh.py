@@ -7,9 +7,12 @@ connection pool), as two PCs would; the window's watcher polls the file's
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from mpel_app.app import open_database
 from mpel_app.db.changes import ENQUIRIES
+from mpel_app.db.models import AuditLog
+from mpel_app.domain.audit_actions import VIEWED
 from mpel_app.ui.change_watcher import ChangeWatcher, typing_in
 from mpel_app.ui.context import DeskContext
 from mpel_app.ui.main_window import MainWindow
@@ -34,6 +37,13 @@ def other_desk(sqlite_url, clock):
     desk.close()
 
 
+def views_of(services, enquiry_id: int) -> int:
+    """How many times the audit trail says the record was viewed."""
+    with services.uow.read() as s:
+        return s.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.entity == "enquiry", AuditLog.entity_id == enquiry_id, AuditLog.action == VIEWED))
+
+
 def references(view) -> list[str]:
     return [item.reference for item in view.model.items()]
 
@@ -50,6 +60,7 @@ def test_region_queue_shows_an_item_another_desk_sent_keeping_the_selection(qtbo
     qtbot.waitUntil(lambda: len(references(view)) == 2 and view.record is not None)
     view.select_reference(second.reference)  # the account manager is working the second item
     qtbot.waitUntil(lambda: view.record is not None and view.record.reference == second.reference)
+    views_before = views_of(s, second.id)
 
     # The team leader, at another desk, sends a third case to London & South East.
     third = s.enquiries.send_to_region(world.leader, further_action_case(world, world.mp, "Grace Mensah").id, "LSE")
@@ -58,6 +69,9 @@ def test_region_queue_shows_an_item_another_desk_sent_keeping_the_selection(qtbo
     assert set(references(view)) == {first.reference, second.reference, third.reference}
     assert view.selected().reference == second.reference  # still on the item being worked
     qtbot.waitUntil(lambda: view.record is not None and view.record.reference == second.reference)
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    # The list refreshed itself; the account manager did not open the second record again.
+    assert views_of(s, second.id) == views_before
     window.grab().save("/tmp/ui_live_refresh_queue.png")
     window.close()
     assert not window.changes.listener.running
