@@ -1432,8 +1432,8 @@ class CallView(QWidget):
         fields.update({name: box.isChecked() for name, box in self._draft_flags().items()})
         try:
             self._ctx.drafts.save(CallDraft(enquiry_id=rec.id, reference=rec.reference,
-                                            record_version=rec.version,
-                                            saved_at=self._ctx.services.clock.now(), fields=fields))
+                                            record_version=rec.version, saved_at=self._ctx.services.clock.now(),
+                                            fields=fields, base=detail_values(rec)))
         except OSError as exc:
             self.message.show_error(f"Could not keep a local copy of what you typed ({exc.strerror}): "
                                     "save with Ctrl+S.")
@@ -1473,23 +1473,30 @@ class CallView(QWidget):
                 return
             self._reset_form()
             self._set_record(rec)
-            self._fill_from_draft(draft)
-            note = ""
-            if rec.version != draft.record_version:
-                note = " It has been changed since by someone else: check before saving."
-            self.message.show_info(f"Recovered what was typed into {rec.reference} at "
-                                   f"{format_time(draft.saved_at)}, not yet saved: check it and press Ctrl+S.{note}")
+            said = (f"Recovered what was typed into {rec.reference} at {format_time(draft.saved_at)}, not yet "
+                    "saved: check it and press Ctrl+S.")
+            if rec.version == draft.record_version:
+                self._fill_from_draft(draft.fields)
+                self.message.show_info(said)
+            else:
+                # Someone saved the call since: their change goes into the fields the agent had not
+                # touched, as after a refused save, so saving the recovered text does not undo it.
+                theirs = detail_values(rec)
+                mine = {key: draft.fields[key] for key in theirs if key in draft.fields}
+                merged = merge_edits(draft.base or theirs, mine, theirs)
+                self._fill_from_draft({**draft.fields, **merged.values})
+                self.message.show_error(f"{said}\n{reload_message(rec.reference, draft.base or theirs, theirs, merged)}")
             self.subject_name.setFocus()
 
         self._submit(lambda: svc.get(user, draft.enquiry_id), done, self.message)
 
-    def _fill_from_draft(self, draft: CallDraft) -> None:
+    def _fill_from_draft(self, fields: dict[str, object]) -> None:
         for name, edit in self._draft_texts().items():
-            value = draft.fields.get(name)
+            value = fields.get(name)
             if isinstance(value, str):
                 (edit.setPlainText if hasattr(edit, "setPlainText") else edit.setText)(value)
         for name, box in self._draft_flags().items():
-            value = draft.fields.get(name)
+            value = fields.get(name)
             if isinstance(value, bool):
                 box.setChecked(value)
         if self.caller_caseworker.isChecked():

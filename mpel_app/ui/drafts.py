@@ -32,13 +32,19 @@ DRAFT_FORMAT = 1
 
 @dataclass(frozen=True)
 class CallDraft:
-    """What was typed into one open call; ``fields`` maps the call screen's field names to text or flags."""
+    """What was typed into one open call; ``fields`` maps the call screen's field names to text or flags.
+
+    ``base`` holds the record's details as they were at ``record_version``
+    (what the typing started from), so that a recovery after someone else
+    changed the record can merge rather than overwrite (``domain.edits``).
+    """
 
     enquiry_id: int
     reference: str
     record_version: int
     saved_at: datetime
     fields: dict[str, object] = field(default_factory=dict)
+    base: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -54,11 +60,11 @@ class CallDraft:
         saved_at = datetime.fromisoformat(data["saved_at"])
         if saved_at.tzinfo is None:
             raise ValueError("draft time has no time zone")
-        fields = data.get("fields") or {}
-        if not isinstance(fields, dict):
+        fields, base = data.get("fields") or {}, data.get("base") or {}
+        if not isinstance(fields, dict) or not isinstance(base, dict):
             raise ValueError("draft fields are not a mapping")
         return cls(enquiry_id=int(data["enquiry_id"]), reference=str(data["reference"]),
-                   record_version=int(data["record_version"]), saved_at=saved_at, fields=fields)
+                   record_version=int(data["record_version"]), saved_at=saved_at, fields=fields, base=base)
 
 
 class DraftStore:

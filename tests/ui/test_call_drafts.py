@@ -145,3 +145,33 @@ def test_store_round_trips_and_sets_aside_a_damaged_file(tmp_path):
     assert store.path.with_suffix(".damaged").read_text(encoding="utf-8") == "{not json"
     other_db = DraftStore(tmp_path, "Agent.One", "sqlite:///elsewhere.sqlite3")
     assert other_db.path != store.path
+
+
+def test_recovery_after_someone_else_saved_merges_instead_of_overwriting(qtbot, sqlite_services, world, store,
+                                                                        monkeypatch):
+    rec = verified_call(sqlite_services, world)
+    first = open_view(qtbot, sqlite_services, world.agent, store)
+    monkeypatch.setattr(first, "confirm_recover", lambda draft: pytest.fail("nothing to recover yet"))
+    first.show()
+    first._set_record(rec)
+    qtbot.keyClicks(first.subject_name, "Amina Yusuf")  # the agent's typing, then the crash
+    first.write_draft()
+    first.hide()
+    # Meanwhile the team leader corrects the nationality and the question on the saved call.
+    sqlite_services.enquiries.update_details(
+        world.leader, rec.id, subject=SubjectDetails(name="", nationality="Eritrean"),
+        question="Leader's wording", answer="", written_confirmation=False, expected_version=rec.version)
+
+    second = open_view(qtbot, sqlite_services, world.agent, store)
+    monkeypatch.setattr(second, "confirm_recover", lambda draft: True)
+    second.show()
+    qtbot.waitUntil(lambda: second.record is not None and not second.busy)
+    assert second.subject_name.text() == "Amina Yusuf"  # the agent's
+    assert second.nationality.text() == "Eritrean"  # the leader's, not the draft's blank
+    assert second.question.toPlainText() == "Leader's wording"
+    assert "Their change is in the form" in second.message.text()
+    qtbot.keyClick(second.subject_name, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: "saved at" in second.message.text())
+    saved = sqlite_services.enquiries.get(world.agent, rec.id)
+    assert (saved.subject.name, saved.subject.nationality, saved.question) == \
+        ("Amina Yusuf", "Eritrean", "Leader's wording")
