@@ -33,6 +33,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from ..db.changes import ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
@@ -425,8 +426,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         # Every open window of the desk (records, letters, audit entries, lists): personal data must
         # not stay on screen behind the lock, whichever view opened it.
+        # A box waiting for an answer (QMessageBox.exec) is left up: hiding it would answer it.
         hidden = [w for w in QApplication.topLevelWidgets()
-                  if isinstance(w, QDialog) and w is not self and w.isVisible()]
+                  if isinstance(w, QDialog) and not isinstance(w, QMessageBox) and w is not self and w.isVisible()]
         for d in hidden:
             d.hide()
         dialog = LoginDialog(self.ctx.services, self.ctx.runner, parent=self, locked_user=self.ctx.user)
@@ -444,7 +446,8 @@ class MainWindow(QMainWindow):
                 action.setEnabled(True)
             self.new_call_action.setEnabled(self.call_view is not None)
             for d in hidden:
-                d.show()
+                if isValid(d):  # a window that finished its work while hidden may have gone
+                    d.show()
             self.refresh_outbox()
             if self.idle_lock_minutes:
                 self._idle_timer.start()

@@ -28,6 +28,7 @@ from ..domain.records import EnquiryRecord, EnquirySummary, QueueCounts, QueueCu
 from ..services.enquiries import QUEUE_PAGE_SIZE
 from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
+from .task_runner import LatestOnly
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, in_row,
                       labelled, named, record_table, screen_shortcut, tab_chain, text_box)
@@ -234,6 +235,7 @@ class FurtherActionView(_QueueBase):
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(ctx, FURTHER_ACTION_COLUMNS, "Further Action Cases", parent=parent)
+        self._latest = LatestOnly(ctx.runner)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Cases waiting")
         self.count_label.setStyleSheet("font-weight: bold;")
@@ -275,8 +277,9 @@ class FurtherActionView(_QueueBase):
         self._default_region(self._record, current)
 
     def refresh(self) -> None:
-        self._ctx.runner.submit(lambda: self._ctx.services.enquiries.further_action_queue(self._ctx.user),
-                                self._show_items, self._error)
+        # F5, a change notice and the reload after each action may overlap: only the newest list is shown.
+        self._latest.submit(lambda: self._ctx.services.enquiries.further_action_queue(self._ctx.user),
+                            self._show_items, self._error, owner=self)
 
     def _show_items(self, items: list[EnquirySummary]) -> None:
         n = len(items)

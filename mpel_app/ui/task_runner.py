@@ -58,7 +58,9 @@ class TaskRunner(QObject):
             if not self._pending:
                 self.busy_changed.emit(False)
             if owner is not None and not isValid(owner):
-                return  # the view closed while the work ran: nothing left to show it in
+                if failed:  # nothing left to show it in, but not lost from the log
+                    log.warning("background task failed after its window closed", exc_info=value)
+                return
             if callback is not None:
                 callback(value)
             elif failed:
