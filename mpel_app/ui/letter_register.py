@@ -503,5 +503,10 @@ class RegisterLetterDialog(QDialog):
             self.open_requested.emit(self.last.id)
 
     def done(self, result: int) -> None:  # noqa: D102 (QDialog.done: answers arriving later are dropped)
+        if self.busy:
+            # The letter may be registered already: closing now would hide its CTS reference, and
+            # someone might register it a second time.
+            self.message.show_info("Registering… the window closes once the CTS reference is shown.")
+            return
         self._closed = True
         super().done(result)

@@ -183,6 +183,21 @@ def test_a_restricted_letter_names_its_handlers(qtbot, sqlite_services, lw):
     assert not f["restricted"].isChecked() and f["named_handlers"].text() == ""  # cleared for the next letter
 
 
+def test_closing_while_registering_waits_for_the_reference(qtbot, sqlite_services, lw):
+    dialog = open_register(qtbot, sqlite_services, lw.mpcs)
+    choose_member(qtbot, dialog.member_picker, "holborn")
+    dialog.fields["subject"].setText("Ali Rezaei")
+    dialog.fields["issue"].setText("his asylum claim")
+    dialog.register_button.click()
+    assert dialog.busy
+    dialog.reject()  # Esc or Close while the service works
+    assert dialog.isVisible() and "closes once the CTS reference is shown" in dialog.message.text()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.last is not None and dialog.reference_label.text() == dialog.last.reference
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
 def test_a_letter_about_agency_staff_tells_the_line_manager_named_by_username(qtbot, sqlite_services, lw):
     """[CORR 2.5]: MPCS types the line manager's username; the letter is registered, restricted, and the line
     manager's message is in the outbox, to the address on their account.  One with no address is refused,
