@@ -28,6 +28,7 @@ from mpel_app.domain.correspondence import (
     may_handle_ophso,
     may_see_letter,
     meeting_request,
+    may_link,
     multiple_mps_plan,
     parliament_dissolved,
     reply_language,
@@ -312,3 +313,13 @@ def test_a_late_mps_letters_after_the_by_election_go_to_the_constituent():
 
 def test_the_package_exports_what_it_lists():
     assert all(hasattr(corr, name) for name in corr.__all__)
+
+
+@pytest.mark.parametrize("roles, state, offered", [
+    ({Role.MPCS_ALLOCATOR}, S.DRAFTING, True),
+    ({Role.MPCS_ALLOCATOR}, S.DISPATCHED, False),
+    ({Role.MPCS_ALLOCATOR}, S.CANCELLED, False),
+    ({Role.WORKFLOW_MANAGER, Role.CASE_OWNER}, S.DRAFTING, False),
+])
+def test_linking_is_offered_to_mpcs_until_the_letter_is_finished(roles, state, offered):
+    assert may_link(roles, state) is offered

@@ -106,6 +106,11 @@ def check_may_link(actor_roles: Iterable[Role | str]) -> None:
         raise PermissionDenied("only an MPCS allocator may link or unlink letters from several MPs [CORR 2.6]")
 
 
+def may_link(actor_roles: Iterable[Role | str], state: LetterState) -> bool:
+    """Whether the case view offers linking this letter: MPCS's [CORR 2.6], and not once it is finished."""
+    return bool({str(r) for r in actor_roles} & LINKING_ROLES) and state not in TERMINAL_STATES
+
+
 def group_plan(letters: Sequence[GroupLetter]) -> GroupPlan | None:
     """The reply plan of a group, in registration order; None when fewer than two letters are live."""
     live = [g for g in letters if g.state is not LetterState.CANCELLED]

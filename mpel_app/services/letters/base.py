@@ -33,9 +33,9 @@ from ...db.uow import UnitOfWork
 from ...domain.calendar import LONDON, WorkingCalendar
 from ...domain.clock import Clock
 from ...domain.correspondence import (
-    LINKING_ROLES, OWNER_ACTIONS, TERMINAL_STATES, GroupLetter, GroupPlan, LetterAction, LetterFacts, LetterKind,
+    OWNER_ACTIONS, TERMINAL_STATES, GroupLetter, GroupPlan, LetterAction, LetterFacts, LetterKind,
     LetterState, ReplyRole, Signatory, SignatoryKind, check, check_case_owner, deadline_status, group_plan,
-    is_six_months_past_target, lateness_prompts, letter_deadlines, may_see_letter, parliament_dissolved, priority,
+    is_six_months_past_target, lateness_prompts, letter_deadlines, may_link, may_see_letter, parliament_dissolved, priority,
     roles_for, should_enforce, stage_deadline, working_days_elapsed)
 from ...domain.correspondence import allowed_actions as domain_allowed_actions
 from ...domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
@@ -420,8 +420,7 @@ class LetterUseCases:
                                  if row.id != e.id) if group else (),
             reply_plan=plan.plan if plan else None, reply_role=role,
             copy_of=plan.lead if plan and role is ReplyRole.COPY else None,
-            may_link=(actor.active and bool({str(r) for r in actor.roles} & LINKING_ROLES)
-                      and ctx.state is not S.CANCELLED),
+            may_link=actor.active and may_link(actor.roles, ctx.state),
             line_manager=manager.username if manager else None,
             line_manager_name=manager.full_name if manager else "",
             line_manager_flagged_at=e.line_manager_flagged_at,
