@@ -10,11 +10,16 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import StaleRecord
 from . import changes
+
+
+# deadlock_detected, serialization_failure: PostgreSQL's "this transaction lost a race; retry it".
+_RETRYABLE = frozenset({"40P01", "40001"})
 
 
 class UnitOfWork:
@@ -59,6 +64,14 @@ class UnitOfWork:
         except StaleDataError as exc:
             session.rollback()
             raise StaleRecord("someone else changed this record since you opened it; reopen it to see their change") from exc
+        except DBAPIError as exc:
+            session.rollback()
+            # PostgreSQL ended this transaction to let another desk's go ahead (two desks locking the same
+            # rows in different orders): nothing was saved, and doing it again will work.
+            if getattr(exc.orig, "sqlstate", None) in _RETRYABLE:
+                raise StaleRecord("another desk was changing the same records at the same moment; nothing "
+                                  "was saved: try again") from exc
+            raise
         except BaseException:
             session.rollback()
             raise
