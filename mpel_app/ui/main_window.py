@@ -125,6 +125,28 @@ class _IdleWatch(QObject):
         return False
 
 
+def _hidden_by_lock(widget: QWidget) -> bool:
+    """The desk's own windows (records, letters, audit entries, lists); not a box waiting for an answer
+    (QMessageBox.exec), which hiding would answer."""
+    return isinstance(widget, QDialog) and not isinstance(widget, QMessageBox) and widget.isWindow()
+
+
+class _LockGuard(QObject):
+    """While the desk is locked, hides any of its windows that opens, and remembers it for the unlock."""
+
+    def __init__(self, lock_dialog: QDialog, hidden: list[QWidget], parent: QObject | None = None):
+        super().__init__(parent)
+        self._lock_dialog = lock_dialog
+        self._hidden = hidden
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (event.type() == QEvent.Show and isinstance(obj, QWidget) and obj is not self._lock_dialog
+                and _hidden_by_lock(obj) and obj.parent() is not self._lock_dialog):
+            self._hidden.append(obj)
+            QTimer.singleShot(0, lambda: obj.hide() if isValid(obj) else None)
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, database_label: str = "",
                  opener: Opener | None = None, print_dir: Path | None = None,
@@ -427,14 +449,19 @@ class MainWindow(QMainWindow):
         # Every open window of the desk (records, letters, audit entries, lists): personal data must
         # not stay on screen behind the lock, whichever view opened it.
         # A box waiting for an answer (QMessageBox.exec) is left up: hiding it would answer it.
-        hidden = [w for w in QApplication.topLevelWidgets()
-                  if isinstance(w, QDialog) and not isinstance(w, QMessageBox) and w is not self and w.isVisible()]
+        hidden = [w for w in QApplication.topLevelWidgets() if _hidden_by_lock(w) and w.isVisible()]
         for d in hidden:
             d.hide()
         dialog = LoginDialog(self.ctx.services, self.ctx.runner, parent=self, locked_user=self.ctx.user)
         self.lock_dialog = dialog
+        # Work still running may open a window while the desk is locked (get next case, an audit
+        # entry): it is held back until the desk is unlocked.
+        guard = _LockGuard(dialog, hidden, self)
+        QApplication.instance().installEventFilter(guard)
 
         def finished(result: int) -> None:
+            QApplication.instance().removeEventFilter(guard)
+            guard.deleteLater()
             self.lock_dialog = None
             dialog.deleteLater()
             if result != QDialog.Accepted:

@@ -277,6 +277,22 @@ def test_lock_hides_letter_windows_too(qtbot, sqlite_services):
     assert letter.isVisible()
 
 
+def test_a_window_opened_by_late_work_while_locked_waits_for_the_unlock(qtbot, sqlite_services):
+    from tests.support.letters_world import build_letters_world
+
+    lw = build_letters_world(sqlite_services)
+    rec = lw.register()
+    window = _window(qtbot, sqlite_services, lw.mpcs)
+    window.lock()
+    letter = window.letters_view.open_letter(rec.id)  # as "get next case" answering after the lock would
+    qtbot.waitUntil(lambda: not letter.isVisible())
+    assert window.lock_dialog.isVisible()
+    window.lock_dialog.password.setText(PASSWORD)
+    window.lock_dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.locked)
+    assert letter.isVisible()
+
+
 def test_idle_desk_locks_itself(qtbot, sqlite_services):
     world = build_world(sqlite_services)
     window = _window(qtbot, sqlite_services, world.agent, idle_lock_minutes=15)
