@@ -30,7 +30,7 @@ from ..domain.records import RegionRecord, RotaRecord, UrgentContactRecord, Urge
 from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
-from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text,
+from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
                       record_table, screen_shortcut, tab_chain)
 
 REFRESH_INTERVAL_MS = 60_000
@@ -372,7 +372,7 @@ class DutyView(QWidget, RecordTableMixin):
         self.count_label.setAccessibleName(self.count_label.text())
 
         keep = self._selected_id
-        had_focus = self.table.hasFocus()
+        had_focus = holds_focus(self.table)
         self.model.set_items(board.items, board.now, self._regions)
         self.table.resizeColumnsToContents()
         row = self.model.row_of(keep) if keep is not None else -1

@@ -18,7 +18,7 @@ from ..domain.records import EnquirySummary, SearchKey
 from ..domain.references import is_hotline_reference
 from .context import DeskContext
 from .models import SEARCH_COLUMNS, Column, SummaryTableModel
-from .widgets import MessageLabel, buddy_label, button, error_text, named, plain_label
+from .widgets import MessageLabel, buddy_label, button, error_text, holds_focus, named, plain_label
 
 # Label with its Alt+ mnemonic, and what to type, per key. The letters differ
 # from the search box's (T) and the record window's.
@@ -182,7 +182,7 @@ class FindView(QWidget):
     def _show(self, generation: int, key: SearchKey, text: str, rows: list[EnquirySummary]) -> None:
         if generation != self._generation:
             return  # a newer search is on its way; do not flash stale rows
-        had_focus = self.search_box.hasFocus() or self.find_button.hasFocus()
+        had_focus = holds_focus(self.search_box, self.find_button)
         # The same search again (F5, another desk's change): stay on the record the person was on.
         current = self.model.item(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
         keep = current.id if current is not None and self._shown_search == (key, text) else None

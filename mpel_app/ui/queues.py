@@ -30,8 +30,8 @@ from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
 from .task_runner import LatestOnly
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
-from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, in_row,
-                      labelled, named, record_table, screen_shortcut, tab_chain, text_box)
+from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
+                      in_row, labelled, named, record_table, screen_shortcut, tab_chain, text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
@@ -160,7 +160,7 @@ class _QueueBase(QWidget, RecordTableMixin):
 
     def _show_items(self, items: list[EnquirySummary]) -> None:
         keep = self._selected_id
-        had_focus = self.table.hasFocus()
+        had_focus = holds_focus(self.table)
         self.model.set_items(items)
         self.table.resizeColumnsToContents()
         row = self.model.row_of(keep) if keep is not None else -1
@@ -564,7 +564,7 @@ class RegionQueueView(_QueueBase):
     def _update_more(self, shown: int) -> None:
         """Offer the next page while there is one, saying how much of the queue is shown."""
         if self._next is None:
-            had_focus = self.more_button.hasFocus()
+            had_focus = holds_focus(self.more_button)
             self._more_row.hide()
             if had_focus:
                 self.table.setFocus()

@@ -2,6 +2,13 @@
 
 Architecture rule 5: the window never freezes on I/O. A task's callbacks run
 on the main thread, once, with either the result or the exception.
+
+A result whose owner is gone is dropped, everywhere: a view closed (or a test
+torn down) while its load is in flight must not have a callback touch its
+deleted widgets from the event loop. The owner is the ``owner=`` given, or
+else the QObject the callback belongs to: a bound method's object, or the
+``self`` a lambda or nested function closes over (how every view writes its
+callbacks). A callback with no QObject behind it has nothing to lose.
 """
 from __future__ import annotations
 
@@ -34,6 +41,29 @@ class _Task(QRunnable):
             self.signals.done.emit(result)
 
 
+def callback_owner(*callbacks: Callable | None) -> QObject | None:
+    """The QObject that ``callbacks`` belong to, or None: the first bound method's object or closed-over ``self``."""
+    for callback in callbacks:
+        if callback is None:
+            continue
+        bound = getattr(callback, "__self__", None)
+        if isinstance(bound, QObject):
+            return bound
+        code, cells = getattr(callback, "__code__", None), getattr(callback, "__closure__", None)
+        if code is None or not cells:
+            continue
+        for name, cell in zip(code.co_freevars, cells):
+            if name != "self":
+                continue
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell: nothing to own it
+                continue
+            if isinstance(value, QObject):
+                return value
+    return None
+
+
 class TaskRunner(QObject):
     """Submit a callable; on_done(result) or on_error(exc) is called later on the UI thread."""
 
@@ -47,7 +77,12 @@ class TaskRunner(QObject):
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[Exception], None] | None = None, *, owner: QObject | None = None) -> None:
-        """``owner``: the widget the callbacks update; they are dropped if it has been deleted by then."""
+        """``owner``: the widget the callbacks update; they are dropped if it has been deleted by then.
+
+        Without ``owner`` the callbacks' own QObject is the owner (``callback_owner``).
+        """
+        if owner is None:
+            owner = callback_owner(on_done, on_error)
         signals = _Signals()  # lives on the UI thread, so its slots run there
         self._pending.add(signals)
         if len(self._pending) == 1:
@@ -108,4 +143,5 @@ class LatestOnly:
             if seq == self._seq:
                 on_error(exc)
 
-        self._runner.submit(fn, done, failed, owner=owner)
+        # The wrappers belong to this helper, not to a widget: name the callbacks' owner for them.
+        self._runner.submit(fn, done, failed, owner=owner or callback_owner(on_done, on_error))

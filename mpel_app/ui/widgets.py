@@ -268,6 +268,18 @@ def screen_shortcut(widget: QWidget, keys: list[str] | str, slot) -> QAction:
     return action
 
 
+def holds_focus(*widgets: QWidget) -> bool:
+    """Whether one of ``widgets`` is where the keyboard is in its window: focused now, or to be
+    focused again when the window is next active.
+
+    ``hasFocus()`` is false whenever the window is not the active one (another window came up
+    for a moment, or the window manager has not activated it yet), so a result arriving then
+    would wrongly be treated as "the person was elsewhere"."""
+    window = widgets[0].window() if widgets else None
+    focused = window.focusWidget() if window is not None else None
+    return focused is not None and any(focused is w for w in widgets)
+
+
 def tab_chain(*widgets: QWidget) -> None:
     """Tab moves through the widgets in the order given (reading order)."""
     for first, second in zip(widgets, widgets[1:]):

@@ -64,6 +64,8 @@ def _find_view(qtbot, world, user=None) -> FindView:
     qtbot.addWidget(view)
     view.resize(1200, 500)
     view.show()
+    # Focus assertions need the window active; under load activation can come after the first result.
+    qtbot.waitActive(view)
     return view
 
 
