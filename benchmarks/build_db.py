@@ -46,6 +46,7 @@ from sqlalchemy import create_engine
 
 from mpel_app.app import open_database
 from mpel_app.db import migrate
+from mpel_app.db import pg_name_index
 from mpel_app.db.name_search import FTS_TABLE, REBUILD_NAME_INDEX
 from mpel_app.domain.calendar import HOTLINE_PREFIX, REGION_CODES
 from mpel_app.domain.text import fold, name_tokens
@@ -439,6 +440,8 @@ def _migrate(url: str) -> None:
 
 
 LOADED_TABLES = ("enquiries", "subject_name_tokens")
+# On PostgreSQL also the name index's tables (migration 0017), filled after the load.
+PG_LOADED_TABLES = LOADED_TABLES + pg_name_index.TABLES
 
 
 # ---------------------------------------------------------------- SQLite
@@ -604,7 +607,7 @@ def build_postgresql(url: str, spec: Spec, *, rebuild: bool = False) -> BuildRes
             """SELECT i.indexname, i.indexdef FROM pg_indexes i
                WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
-            (list(LOADED_TABLES),)).fetchall()
+            (list(PG_LOADED_TABLES),)).fetchall()
         with conn.transaction():
             if have:
                 conn.execute("TRUNCATE subject_name_tokens, enquiries, members, users CASCADE")
@@ -625,6 +628,9 @@ def build_postgresql(url: str, spec: Spec, *, rebuild: bool = False) -> BuildRes
             for table in ("users", "members", "enquiries"):
                 conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"(SELECT max(id) FROM {table}))")
+            # The load ran with triggers off (replica role): fill the name index in one pass, as 0017 does.
+            for statement in pg_name_index.REBUILD[:3]:
+                conn.execute(statement)
         _log(f"  rows loaded ({time.perf_counter() - started:.0f} s); re-creating {len(indexes)} indexes")
         for _, definition in indexes:
             conn.execute(definition)
@@ -644,11 +650,11 @@ def _vacuum(conn) -> None:
     subject_name_tokens), so repeat until the map is (nearly) complete.
     """
     for attempt in range(10):
-        for table in LOADED_TABLES:
+        for table in PG_LOADED_TABLES:
             conn.execute(f"VACUUM (ANALYZE) {table}")
         pages, visible = conn.execute(
             "SELECT sum(relpages), sum(relallvisible) FROM pg_class WHERE relname = ANY(%s)",
-            (list(LOADED_TABLES),)).fetchone()
+            (list(PG_LOADED_TABLES),)).fetchone()
         if visible >= 0.99 * pages:
             break
         _log(f"  visibility map {visible}/{pages} pages after VACUUM; again")

@@ -7,7 +7,8 @@
   service/raw measures what the Python side adds, not a different plan.
 * ``SEARCH_VARIANTS``: candidate SQL per search key, on the same raw connection,
   compared with the raw column: for subject names, the plain single statement the
-  plan replaced and the token-index plan the FTS5 index replaced on SQLite.
+  plan replaced and the token-index plan that the FTS5 index (SQLite) and the word
+  and pair index (PostgreSQL, migration 0017) replaced.
 * ``PROPOSED_FIND``: candidate service code (compared with the service column), run
   over the app's own UnitOfWork, so the end-to-end effect is measured before anyone
   edits mpel_app.  Empty while there is no open proposal.
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import any_, bindparam, or_, select
 
+from mpel_app.db import pg_name_index as pg
 from mpel_app.db import repositories as repo
 from mpel_app.db.models import ClosureDay
 from mpel_app.db.name_search import (FTS_MATCHES, FTS_NEWEST, COUNT_CAP, DRIVE_CAP, FTS_DRIVE_CAP, TOKEN_COUNT,
@@ -46,6 +48,8 @@ def raw_subject_name(raw: RawRunner, text: str) -> Callable[[], list]:
     tokens = name_tokens(text)
     if not tokens:
         return lambda: []
+    if raw.dialect.name == "postgresql":
+        return _raw_pg_plan(raw, text)
     if not raw.has_fts:
         return _raw_token_plan(raw, text)
     q = fts_query(tokens)
@@ -61,6 +65,40 @@ def raw_subject_name(raw: RawRunner, text: str) -> Callable[[], list]:
         if kind == "dense":
             return raw.run(*dense)
         return fetch([r[0] for r in raw.run(*newest)])
+
+    return run
+
+
+def _raw_pg_plan(raw: RawRunner, text: str) -> Callable[[], list]:
+    """name_search.pg_newest_ids' decisions and statements (migration 0017's word and pair index), raw."""
+    words = pg.essential_words(name_tokens(text))
+    begins = {w: raw.prepare(pg.WORDS_BEGINNING, dict(zip(("lo", "hi"), prefix_params([w]).values()),
+                                                     cap=pg.MAX_WORDS + 1)) for w in words}
+    dense = raw.prepare(repo.search_statement(SearchKey.SUBJECT_NAME, text))
+    fetch = _by_ids_runner(raw)
+    compiled: dict[tuple, tuple] = {}  # the final statement, compiled on the first (warm-up) run
+
+    def prepared(stmt, values: dict) -> tuple:
+        key = (id(stmt), repr(sorted(values.items())))
+        if key not in compiled:
+            compiled[key] = raw.prepare(stmt, values)
+        return compiled[key]
+
+    def run() -> list:
+        begun = {w: [r[0] for r in raw.run(*begins[w])] for w in words}
+        if not all(begun.values()):
+            return []
+        driver, *rest = sorted(words, key=lambda w: len(begun[w]))
+        if len(begun[driver]) > pg.MAX_WORDS:
+            return raw.run(*dense)
+        if not rest:
+            stmt, values = pg.NEWEST_WITH_WORD, {"tokens": begun[driver], "limit": repo.SEARCH_LIMIT}
+        else:
+            second, *extra = rest
+            stmt = pg.newest_with_pair(len(extra))
+            values = {"tokens": begun[driver], "limit": repo.SEARCH_LIMIT, **prefix_params(extra),
+                      **dict(zip(("lo", "hi"), prefix_params([second]).values()))}
+        return fetch([r[0] for r in raw.run(*prepared(stmt, values))])
 
     return run
 
@@ -147,8 +185,9 @@ def _raw_plain(raw: RawRunner, text: str) -> Callable[[], list]:
 SEARCH_VARIANTS: dict[SearchKey, dict[str, Callable[[RawRunner, str], Callable[[], list]]]] = {
     SearchKey.SUBJECT_NAME: {
         "plain single statement": _raw_plain,
-        # Where the FTS5 index answers (SQLite), the plan it replaced; elsewhere it is the raw column.
-        "token-index plan (no FTS5)": lambda raw, text: _raw_token_plan(raw, text) if raw.has_fts else None,
+        # The plan the FTS5 index (SQLite) and the word and pair index (PostgreSQL, 0017) replaced.
+        "token-index plan (before)": lambda raw, text: (
+            _raw_token_plan(raw, text) if raw.has_fts or raw.dialect.name == "postgresql" else None),
     },
 }
 

@@ -20,9 +20,13 @@ How the matches are counted:
   intersect in ~2 ms, where probing the token index once per candidate took
   20-40 ms.  The newest of the matches come from the small index
   ``ix_enquiries_live_id_received`` instead of each match's wide row.
-* PostgreSQL, or SQLite without FTS5 ("probe, then drive"): count each word's
-  matches in the token index (index-only, capped), then collect the ids having
-  every word, driven by the rarest word.
+* PostgreSQL (migration 0017): no counting; the word and pair tables of
+  ``pg_name_index`` hold each word newest first, so the newest matches are
+  read directly (see that module).  Only when every typed word is a short,
+  common prefix does it take the newest-first walk.
+* SQLite without FTS5 ("probe, then drive"): count each word's matches in the
+  token index (index-only, capped), then collect the ids having every word,
+  driven by the rarest word.
 
 Every plan returns exactly what the plain statement returns:
 tests/db/test_name_search.py checks it on both databases.
@@ -31,11 +35,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Connection, Integer, Select, any_, bindparam, exists, func, select, text
+from sqlalchemy import ARRAY, Connection, Integer, Select, any_, bindparam, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.records import EnquirySummary, SearchKey
 from ..domain.text import name_tokens
+from . import pg_name_index as pg
 from . import repositories as repo
 from .models import SubjectNameToken
 
@@ -50,8 +55,9 @@ FTS_TABLE = "subject_name_fts"
 
 
 def is_name_index_table(name: str) -> bool:
-    """The FTS5 table and its shadow tables: kept by triggers (migration 0008), not declared in the models."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    """The FTS5 table and its shadow tables (migration 0008) and PostgreSQL's word and pair tables
+    (migration 0017): kept by triggers, not declared in the models."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or pg.is_pg_name_table(name)
 
 
 # What migration 0008 fills the FTS5 table with, for a bulk loader that drops the triggers while it
@@ -117,10 +123,14 @@ def newest_ids(words: int, dialect: str, limit: int) -> Select:
 
 
 @lru_cache(maxsize=None)
-def by_ids(limit: int) -> Select:
-    """Summaries of the enquiries with these ids (parameter ``ids``), newest first."""
-    return (repo.summary_select().where(E.id.in_(bindparam("ids", expanding=True)))
-            .order_by(E.received_at.desc(), E.id.desc()).limit(limit))
+def by_ids(limit: int, dialect: str = "sqlite") -> Select:
+    """Summaries of the enquiries with these ids (parameter ``ids``), newest first.
+
+    PostgreSQL takes the ids as one array (``= ANY``): one statement text whatever their number,
+    which the driver prepares once, where ``IN (...)`` with 200 parameters cost ~3 ms a search."""
+    ids = (E.id == any_(bindparam("ids", type_=ARRAY(Integer))) if dialect == "postgresql"
+           else E.id.in_(bindparam("ids", expanding=True)))
+    return repo.summary_select().where(ids).order_by(E.received_at.desc(), E.id.desc()).limit(limit)
 
 
 def plan_subject_name(count, having, tokens: list[str]) -> tuple[str, list[str], list[int]]:
@@ -157,13 +167,40 @@ def has_fts(db: Session | Connection) -> bool:
     return _dialect(db) == "sqlite" and bool(db.scalar(_FTS_PRESENT))
 
 
+def pg_newest_ids(db: Session | Connection, tokens: list[str], limit: int) -> list[int] | None:
+    """PostgreSQL: the ids of the newest ``limit`` matches from the word and pair index
+    (db/pg_name_index.py), or None when every typed word begins too many stored words to drive
+    it (short, common prefixes: the newest-first walk is the better plan then)."""
+    words = pg.essential_words(tokens)
+    begun = {}
+    for word in words:
+        lo, hi = prefix_params([word]).values()
+        begun[word] = list(db.scalars(pg.WORDS_BEGINNING, {"lo": lo, "hi": hi, "cap": pg.MAX_WORDS + 1}))
+        if not begun[word]:
+            return []
+    driver, *rest = sorted(words, key=lambda w: len(begun[w]))
+    if len(begun[driver]) > pg.MAX_WORDS:
+        return None
+    if not rest:
+        return list(db.scalars(pg.NEWEST_WITH_WORD, {"tokens": begun[driver], "limit": limit}))
+    second, *extra = rest
+    lo, hi = prefix_params([second]).values()
+    return list(db.scalars(pg.newest_with_pair(len(extra)),
+                           {"tokens": begun[driver], "lo": lo, "hi": hi, "limit": limit, **prefix_params(extra)}))
+
+
 def subject_name_summaries(db: Session | Connection, text: str,
                            limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
     """The newest ``limit`` live enquiries whose name has a word starting with each word of ``text``."""
     tokens = name_tokens(text)
     if not tokens:
         return []
-    if has_fts(db):
+    if _dialect(db) == "postgresql":
+        ids = pg_newest_ids(db, tokens, limit)
+        if ids is not None:
+            return repo.summaries(db, by_ids(limit, "postgresql"), {"ids": ids}) if ids else []
+        kind = "dense"
+    elif has_fts(db):
         q = fts_query(tokens)
         kind = plan_with_fts(db.scalar(FTS_MATCHES, {"q": q, "cap": FTS_DRIVE_CAP + 1}))
         if kind == "driven-fts":
@@ -177,7 +214,7 @@ def subject_name_summaries(db: Session | Connection, text: str,
         if kind == "driven-one":
             ids = list(db.scalars(newest_ids(1, _dialect(db), limit), prefix_params(order)))
         if kind in ("driven-one", "driven-ids"):
-            return repo.summaries(db, by_ids(limit), {"ids": sorted(set(ids))})
+            return repo.summaries(db, by_ids(limit, _dialect(db)), {"ids": sorted(set(ids))})
     if kind == "none":
         return []
     return repo.summaries(db, *repo.search_query(SearchKey.SUBJECT_NAME, text, limit))

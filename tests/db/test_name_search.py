@@ -191,3 +191,110 @@ def test_summary_rows_are_whole_records(world):
     assert found.received_at == world.services.clock.now() and found.received_at.tzinfo is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.urgent = True  # type: ignore[misc]
+
+
+# -- PostgreSQL's word and pair index (migration 0017) ---------------------------------------
+
+
+def _pg_index(services) -> tuple[set, set]:
+    """What the word and pair tables hold, next to what they should hold from tokens and enquiries."""
+    from mpel_app.db import pg_name_index as pg
+
+    with services.engine.connect() as conn:
+        words = set(conn.execute(text(f"SELECT token, received_at, enquiry_id FROM {pg.WORDS}")))
+        pairs = set(conn.execute(text(f"SELECT token, other, received_at, enquiry_id FROM {pg.PAIRS}")))
+        live = {(t, r, e) for t, r, e in conn.execute(text(
+            "SELECT t.token, e.received_at, e.id FROM subject_name_tokens t JOIN enquiries e ON e.id = t.enquiry_id "
+            "WHERE e.deleted_at IS NULL"))}
+    assert words == live
+    assert pairs == {(a, b, r, e) for a, r, e in live for b, r2, e2 in live if e2 == e and b != a}
+    return words, pairs
+
+
+@pytest.fixture
+def pg_world(pg_cluster, clock):
+    with pg_cluster.temporary_database(prefix="mpel_names") as url:
+        services = open_database(url, clock=clock)
+        try:
+            yield build_world(services)
+        finally:
+            services.close()
+
+
+# Names with two words under one typed prefix, many times over, so one list could fill the answer
+# with the same enquiries twice.
+REPEATED_PREFIXES = ["Mohammed Mohamed Khan", "Ali Aliyev Alimov", "Khan Khalid Mohammed"]
+REPEATED_QUERIES = ["moha", "moha kh", "kh moha", "ali", "x ali", "kha ali", "al al", "k moh", "kh"]
+
+
+def test_pg_plans_return_each_enquiry_once(pg_world):
+    world = pg_world
+    for _ in range(4):
+        for name in REPEATED_PREFIXES + NAMES[:4]:
+            _log(world, name)
+    _assert_plans_match_plain(world.services, REPEATED_QUERIES)
+    with world.services.uow.reading() as s:  # the answer cut short at 3: the newest 3, each once
+        for query in REPEATED_QUERIES:
+            plain = repo.search_statement(SearchKey.SUBJECT_NAME, query, limit=3)
+            expected = [x.id for x in repo.summaries(s, plain)]
+            assert name_search.pg_newest_ids(s, name_tokens(query), 3) == expected, query
+
+
+def test_pg_index_follows_logging_renaming_deleting_and_receipt_changes(pg_world):
+    world = pg_world
+    recs = [_log(world, name) for name in NAMES]
+    words, pairs = _pg_index(world.services)
+    assert {w for w, _r, e in words if e == recs[1].id} == {"mohammed", "ali", "khan"}
+    assert len([p for p in pairs if p[3] == recs[1].id]) == 6
+    _rename(world, recs[0], "Fatima Bibi")
+    _rename(world, recs[3], "")
+    world.services.enquiries.delete(world.leader, recs[1].id, "Logged twice in error")
+    with world.services.uow() as s:  # a repair script moving a receipt time, and a hard delete
+        s.execute(text("UPDATE enquiries SET received_at = received_at - interval '3 days' WHERE id = :id"),
+                  {"id": recs[2].id})
+        s.execute(text("UPDATE subject_name_tokens SET token = 'khaan' WHERE enquiry_id = :id AND token = 'khan'"),
+                  {"id": recs[2].id})
+        s.execute(text("DELETE FROM enquiries WHERE id = :id"), {"id": recs[5].id})
+    words, _pairs = _pg_index(world.services)
+    assert not {e for _w, _r, e in words} & {recs[1].id, recs[3].id, recs[5].id}
+    _assert_plans_match_plain(world.services, QUERIES + ["fatima bi", "khaa", "mohammed ali", "moh mohammed",
+                                                         "mohammed moh kh", "ka mo", "khan khan"])
+
+
+def test_pg_short_common_prefixes_take_the_newest_first_walk(pg_world, monkeypatch):
+    """Every typed word beginning more stored words than the cap: the plain walk answers, and the same."""
+    from mpel_app.db import pg_name_index as pg
+
+    for name in NAMES:
+        _log(world := pg_world, name)
+    with world.services.uow.reading() as s:
+        assert name_search.pg_newest_ids(s, ["k"], 200) is not None
+        monkeypatch.setattr(pg, "MAX_WORDS", 1)
+        assert name_search.pg_newest_ids(s, ["k"], 200) is None  # "kahn", "khan"
+        assert name_search.pg_newest_ids(s, ["k", "imran"], 200) is not None  # "imran" drives
+    _assert_plans_match_plain(world.services)
+
+
+def test_pg_upgrade_fills_the_index_from_existing_names(pg_cluster, clock):
+    """A database already holding enquiries at 0010 gets the word and pair tables filled by 0017."""
+    with pg_cluster.temporary_database(prefix="mpel_names_up") as url:
+        services = open_database(url, clock=clock)
+        try:
+            world = build_world(services)
+            for name in NAMES:
+                _log(world, name)
+        finally:
+            services.close()
+        engine = make_engine(url)
+        command.downgrade(migrate.alembic_config(engine), "0010")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT to_regclass('subject_name_words')")).scalar() is None
+        command.upgrade(migrate.alembic_config(engine), "head")
+        engine.dispose()
+        services = open_database(url, clock=clock)
+        try:
+            words, _pairs = _pg_index(services)
+            assert len({e for _w, _r, e in words}) == len(NAMES)
+            _assert_plans_match_plain(services)
+        finally:
+            services.close()
