@@ -52,6 +52,12 @@ from mpel_app.domain.records import SearchKey, UserRecord
 
 SQLITE_TARGET_MS = 20.0
 RATIO_TARGET = 2.0
+# Issue 16: a single-row look-up may add up to 1 ms to the raw query (a person cannot tell), and
+# the shared database's name search and queue have absolute targets.
+SINGLE_ROW_LABELS = ("hotline reference", "Home Office reference", "CTS reference")
+SINGLE_ROW_SLACK_MS = 1.0
+ABSOLUTE_TARGETS_MS = {("subject name, 1 word", "postgresql"): 15.0, ("subject name, 2 words", "postgresql"): 15.0,
+                       ("region queue (first page + counts)", "postgresql"): 10.0}
 DEFAULT_QUERIES = 200
 WARMUP = 20
 
@@ -92,7 +98,21 @@ class Row:
     def ratio(self) -> float:
         return self.service_p95 / self.raw_p95 if self.raw_p95 else math.inf
 
+    def target(self) -> str:
+        """The target this row is held to (issues 2 and 16), in words."""
+        if self.label in SINGLE_ROW_LABELS:
+            return f"p95 <= raw + {SINGLE_ROW_SLACK_MS:g} ms"
+        absolute = ABSOLUTE_TARGETS_MS.get((self.label, self.backend))
+        if absolute is not None:
+            return f"p95 <= {absolute:g} ms"
+        return f"p95 <= {RATIO_TARGET:g}x raw" + (f", < {SQLITE_TARGET_MS:g} ms" if self.backend == "sqlite" else "")
+
     def target_met(self) -> bool:
+        if self.label in SINGLE_ROW_LABELS:
+            return self.service_p95 <= self.raw_p95 + SINGLE_ROW_SLACK_MS
+        absolute = ABSOLUTE_TARGETS_MS.get((self.label, self.backend))
+        if absolute is not None:
+            return self.service_p95 <= absolute
         ok = self.ratio <= RATIO_TARGET
         if self.backend == "sqlite":
             ok = ok and self.service_p95 < SQLITE_TARGET_MS
@@ -103,7 +123,7 @@ class Row:
                 "rows_avg": round(self.rows_avg, 1),
                 "service_median_ms": round(self.service_median, 2), "service_p95_ms": round(self.service_p95, 2),
                 "raw_median_ms": round(self.raw_median, 2), "raw_p95_ms": round(self.raw_p95, 2),
-                "ratio_p95": round(self.ratio, 2), "target_met": self.target_met(), "note": self.note}
+                "ratio_p95": round(self.ratio, 2), "target": self.target(), "target_met": self.target_met(), "note": self.note}
 
 
 @dataclass
@@ -384,10 +404,10 @@ def _progress_variant(row: VariantRow) -> None:
 
 def table(rows: list[Row]) -> str:
     head = ("key", "backend", "queries", "rows (avg)", "service median", "service p95", "raw median", "raw p95",
-            "p95 ratio", "target met")
+            "p95 ratio", "target", "target met")
     body = [(r.label, r.backend, str(r.queries), f"{r.rows_avg:.1f}", f"{r.service_median:.2f} ms",
              f"{r.service_p95:.2f} ms", f"{r.raw_median:.2f} ms", f"{r.raw_p95:.2f} ms", f"{r.ratio:.2f}x",
-             ("yes" if r.target_met() else "NO") + (f" ({r.mismatches} count mismatches)" if r.mismatches else ""))
+             r.target(), ("yes" if r.target_met() else "NO") + (f" ({r.mismatches} count mismatches)" if r.mismatches else ""))
             for r in rows]
     return _grid(head, body)
 
@@ -465,8 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     for build in builds:
         print(build.describe())
     print()
-    print(f"Latency over {args.queries} queries per key (after {WARMUP} warm-up); target: service p95 <= "
-          f"{RATIO_TARGET:g}x raw p95, and < {SQLITE_TARGET_MS:g} ms on SQLite.")
+    print(f"Latency over {args.queries} queries per key (after {WARMUP} warm-up); each row's target is in its "
+          f"\"target\" column (single-row look-ups: raw + {SINGLE_ROW_SLACK_MS:g} ms; otherwise {RATIO_TARGET:g}x raw, "
+          f"< {SQLITE_TARGET_MS:g} ms on SQLite; on PostgreSQL name search <= 15 ms and the queue <= 10 ms).")
     print(table(rows))
     if variant_rows:
         print()
