@@ -1,0 +1,310 @@
+"""Fifty desks at a realistic pace on PostgreSQL: the latency each person waits for, action by action.
+
+    python -m benchmarks.shift_pace                           # 50 desks, one action each every 2 s, 60 s
+    python -m benchmarks.shift_pace --desks 20 --seconds 120 --interval 2
+
+``benchmarks.concurrent_desks`` runs desks flat out: the capacity ceiling.  A
+shift is nothing like that: the Enquiry Line's busiest hour is a few hundred
+calls across every desk, so fifty desks each doing one action every two
+seconds is about ten times that hour.  Here each desk is a process with its
+own services and engine, signed in as its own user, and does one action per
+``--interval`` (its first at a random phase, so the desks do not march in
+step), drawn from the mix of a shift:
+
+* a whole call, one step per action as an agent types it: the call started
+  (a hotline reference issued), the caller chosen and the passcode checked
+  (argon2, as for real), the details saved, the call completed at first
+  contact or made a Further Action Case;
+* a search: a subject name (one or two words) or a hotline reference;
+* a record opened (``get``, audited as a view);
+* a Further Action Case sent to a region, or a region's item acknowledged;
+* a letter: the unit's workstack read, or the next allocated letter accepted.
+
+Printed per action: how many, p50 / p95 / p99 / max in ms, and errors; the
+target is p95 <= 100 ms for every action and no errors.  A contested refusal
+(another desk acknowledged or accepted the same item first) is counted as a
+refusal, not an error: it is the product telling the person what happened.
+Figures are printed, never asserted; note the load average printed with them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import statistics
+import sys
+import time
+import traceback
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+TARGET_P95_MS = 100.0
+DEFAULT_DESKS = 50
+DEFAULT_SECONDS = 60.0
+DEFAULT_INTERVAL = 2.0
+SURNAMES = ["Khan", "Rezaei", "Nguyen", "Okafor", "Silva", "Hussain", "Ahmed", "Kowalski", "Popescu", "Haddad"]
+FORENAMES = ["Mohammed", "Ali", "Fatima", "Anh", "Chidi", "Ana", "Zoë", "Leila", "Piotr", "Ioana"]
+# Relative weights of the actions that are not steps of a call in progress.
+MIX = {"call": 40, "search": 25, "open": 15, "region": 10, "letter": 10}
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FORENAMES)} {rng.choice(SURNAMES)}"
+
+
+def run_desk(config: dict, gate, out_path: str) -> None:
+    """One desk's process: ``config['seconds']`` of paced actions, latencies written to ``out_path``."""
+    from sqlalchemy import select
+
+    from mpel_app.app import open_database
+    from mpel_app.db.mappers import user_record
+    from mpel_app.db.models import User
+    from mpel_app.domain.clock import FixedClock
+    from mpel_app.domain.errors import InvalidTransition, StaleRecord
+    from mpel_app.domain.records import CallerKind, Channel, SearchKey, SubjectDetails
+
+    rng = random.Random(config["seed"])
+    timings: dict[str, list[float]] = defaultdict(list)
+    refusals: dict[str, int] = defaultdict(int)
+    errors: list[str] = []
+    services = open_database(config["url"], clock=FixedClock(datetime.fromisoformat(config["now"])), upgrade=False)
+    try:
+        with services.uow.read() as s:
+            me = user_record(s.scalar(select(User).where(User.username == config["username"])))
+        e, letters = services.enquiries, services.letters
+        call: list = []  # the steps of the call in progress
+        mine: list[str] = []
+        cases, items, to_accept = list(config["cases"]), list(config["items"]), list(config["letters"])
+        rng.shuffle(cases), rng.shuffle(items), rng.shuffle(to_accept)
+
+        def next_call_step() -> tuple[str, callable]:
+            if not call:
+                def start():
+                    rec = e.start(me, Channel.TELEPHONE)
+                    call.append(rec)
+                    mine.append(rec.reference)
+                return "call: start (reference issued)", start
+            rec = call[0]
+            if len(call) == 1:
+                def caller():
+                    e.set_caller(me, rec.id, member_id=config["member_id"], caller_kind=CallerKind.MEMBER)
+                    e.verify_passcode(me, rec.id, config["passcode"])
+                    call.append("verified")
+                return "call: caller + passcode", caller
+            if len(call) == 2:
+                def details():
+                    e.update_details(me, rec.id, subject=SubjectDetails(name=_name(rng), nationality="Iranian"),
+                                     question="When will the application be decided?",
+                                     answer="Told the office the case is with a caseworker.",
+                                     written_confirmation=False)
+                    call.append("saved")
+                return "call: details saved", details
+
+            def finish():
+                if rng.random() < 0.7:
+                    e.complete_first_contact(me, rec.id)
+                else:
+                    e.mark_further_action(me, rec.id)
+                call.clear()
+            return "call: completed", finish
+
+        def action() -> tuple[str, callable]:
+            if call:
+                return next_call_step()
+            kind = rng.choices(list(MIX), list(MIX.values()))[0]
+            if kind == "call":
+                return next_call_step()
+            if kind == "search":
+                if mine and rng.random() < 0.4:
+                    ref = rng.choice(mine)
+                    return "search: reference", lambda: e.find(me, SearchKey.REFERENCE, ref)
+                words = _name(rng).split()
+                text = words[0][:rng.randint(3, len(words[0]))] + (
+                    f" {words[1][:3]}" if rng.random() < 0.5 else "")
+                return "search: subject name", lambda: e.find(me, SearchKey.SUBJECT_NAME, text)
+            if kind == "open":
+                target = rng.choice(config["open"])
+                return "open a record", lambda: e.get(me, target)
+            if kind == "region":
+                if cases and rng.random() < 0.5:
+                    target = cases.pop()
+                    return "region: send a case", lambda: e.send_to_region(me, target, "LSE")
+                if items:
+                    target = items.pop()
+                    return "region: acknowledge", lambda: e.acknowledge(me, target)
+                return "open a record", lambda: e.get(me, rng.choice(config["open"]))
+            if to_accept and rng.random() < 0.5:
+                target = to_accept.pop()
+
+                def accept():
+                    seen = letters.get(me, target)
+                    letters.accept(me, target, barrier_to_removal=True, expected_version=seen.version)
+                return "letter: accept", accept
+            return "letter: workstack", lambda: letters.workstack(me, "workflow_manager", "ASY1")
+
+        gate.wait(timeout=300)
+        started = time.monotonic()
+        next_at = started + rng.uniform(0, config["interval"])
+        while True:
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if time.monotonic() - started >= config["seconds"]:
+                break
+            label, run = action()
+            began = time.perf_counter()
+            try:
+                run()
+            except (StaleRecord, InvalidTransition):
+                refusals[label] += 1
+                if label.startswith("call"):
+                    call.clear()
+            except Exception:  # noqa: BLE001 - every error is reported with its traceback
+                errors.append(f"{label}: {traceback.format_exc(limit=4)}")
+                call.clear()
+            timings[label].append((time.perf_counter() - began) * 1000)
+            next_at += config["interval"]
+    finally:
+        services.close()
+        Path(out_path).write_text(json.dumps({"timings": timings, "refusals": refusals, "errors": errors}))
+
+
+def _prepare(url: str, desks: int, work: int) -> dict:
+    """The shared database: the small world of the tests, the desks' users, cases to send, items to
+    acknowledge, letters to accept, and records to open."""
+    from mpel_app.app import open_database
+    from mpel_app.domain.clock import FixedClock
+    from mpel_app.domain.records import CallerKind, Channel, Role, SubjectDetails
+    from tests.support.letters_world import PASSWORD, build_letters_world
+    from tests.support.world import MONDAY_MORNING, PASSCODE
+
+    services = open_database(url, clock=FixedClock(MONDAY_MORNING))
+    try:
+        lw = build_letters_world(services)
+        e, agent = services.enquiries, lw.base.agent
+        rng = random.Random(1)
+
+        def verified_call():
+            rec = e.start(agent, Channel.TELEPHONE)
+            e.set_caller(agent, rec.id, member_id=lw.mp.id, caller_kind=CallerKind.MEMBER)
+            e.verify_passcode(agent, rec.id, PASSCODE)
+            return e.update_details(agent, rec.id, subject=SubjectDetails(name=_name(rng), nationality="Iranian"),
+                                    question="A question", answer="", written_confirmation=False)
+
+        print(f"preparing {work} cases, {work} region items, {work} letters", file=sys.stderr, flush=True)
+        opened = [verified_call().id for _ in range(work)]
+        cases = [e.mark_further_action(agent, verified_call().id).id for _ in range(work)]
+        items = [e.send_to_region(lw.base.leader, e.mark_further_action(agent, verified_call().id).id, "LSE").id
+                 for _ in range(work)]
+        letters = [services.letters.allocate(lw.mpcs, lw.register().id, "ASY1").id for _ in range(work)]
+        for i in range(desks):
+            user = services.users.create_user(
+                lw.admin, username=f"desk{i:02d}", full_name=f"Desk {i:02d}", password=PASSWORD, grade="HEO",
+                demo=True, roles={Role.CALL_AGENT, Role.MPEL_TEAM_LEADER, Role.WORKFLOW_MANAGER})
+            services.units.add_member(lw.admin, "ASY1", user.id)
+        return dict(member_id=lw.mp.id, passcode=PASSCODE, now=MONDAY_MORNING.isoformat(),
+                    open=opened, cases=cases, items=items, letters=letters)
+    finally:
+        services.close()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def measure(url: str, *, desks: int, seconds: float, interval: float, work: int, out_dir: Path) -> dict:
+    shared = _prepare(url, desks, work)
+    ctx = mp.get_context("spawn")
+    gate = ctx.Barrier(desks)
+    processes = []
+    for i in range(desks):
+        config = dict(shared, url=url, username=f"desk{i:02d}", seed=20261205 + i, seconds=seconds,
+                      interval=interval)
+        path = out_dir / f"desk-{i:02d}.json"
+        processes.append((ctx.Process(target=run_desk, args=(config, gate, str(path))), path))
+    print(f"starting {desks} desks", file=sys.stderr, flush=True)
+    for p, _ in processes:
+        p.start()
+    load_before = os.getloadavg()
+    for p, _ in processes:
+        p.join(timeout=seconds + 600)
+    timings: dict[str, list[float]] = defaultdict(list)
+    refusals: dict[str, int] = defaultdict(int)
+    errors: list[str] = []
+    for p, path in processes:
+        if p.is_alive():
+            p.kill()
+            errors.append(f"{p.name}: still running, killed")
+            continue
+        if not path.exists():
+            errors.append(f"{p.name}: exited {p.exitcode} without figures")
+            continue
+        got = json.loads(path.read_text())
+        for label, values in got["timings"].items():
+            timings[label] += values
+        for label, n in got["refusals"].items():
+            refusals[label] += n
+        errors += got["errors"]
+    return dict(desks=desks, seconds=seconds, interval=interval, load_before=load_before,
+                load_after=os.getloadavg(), errors=errors, refusals=dict(refusals),
+                actions={label: dict(n=len(v), p50=statistics.median(v), p95=_percentile(v, 95),
+                                     p99=_percentile(v, 99), max=max(v)) for label, v in sorted(timings.items())})
+
+
+def report(figures: dict) -> str:
+    lines = [f"{figures['desks']} desks, one action each every {figures['interval']:g} s, for "
+             f"{figures['seconds']:g} s (load average before {figures['load_before'][0]:.1f}, "
+             f"after {figures['load_after'][0]:.1f}); target: p95 <= {TARGET_P95_MS:g} ms per action, no errors", "",
+             "| action | count | p50 | p95 | p99 | max | refused | target met |", "|---|---|---|---|---|---|---|---|"]
+    total = 0
+    for label, a in figures["actions"].items():
+        total += a["n"]
+        lines.append(f"| {label} | {a['n']} | {a['p50']:.1f} ms | {a['p95']:.1f} ms | {a['p99']:.1f} ms | "
+                     f"{a['max']:.1f} ms | {figures['refusals'].get(label, 0)} | "
+                     f"{'yes' if a['p95'] <= TARGET_P95_MS else 'NO'} |")
+    lines.append("")
+    lines.append(f"{total} actions, {total / figures['seconds']:.1f} per second; errors: {len(figures['errors'])}")
+    lines += [f"  {err.strip()}" for err in figures["errors"][:5]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.shift_pace", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--desks", type=int, default=DEFAULT_DESKS)
+    parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS)
+    parser.add_argument("--interval", type=float, default=DEFAULT_INTERVAL, help="seconds between a desk's actions")
+    parser.add_argument("--work", type=int, default=400,
+                        help="cases to send, items to acknowledge and letters to accept, prepared before the run")
+    parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    import tempfile
+
+    cluster = None
+    with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp:
+        try:
+            url = args.pg_url
+            if url is None:
+                from tests.support.pgcluster import ThrowawayCluster
+
+                print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
+                cluster = ThrowawayCluster().start()
+                url = cluster.create_database("mpel_shift")
+            figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
+                              work=args.work, out_dir=Path(tmp))
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    print(report(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if not figures["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
