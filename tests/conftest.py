@@ -32,6 +32,31 @@ PG_SKIP_MESSAGE = (
 )
 
 
+# pytest-qt waits 5 s by default.  On two cores shared with the PostgreSQL server and other work
+# (CI, parallel runs), a background task that writes a PDF or checks argon2 can take longer, and a
+# test failed by chance (issue 13).  A condition that never comes true still fails, only later.
+QT_WAIT_MS = 30_000
+
+
+def _longer_default_qt_waits() -> None:
+    import functools
+
+    from pytestqt.qtbot import QtBot
+
+    for name in ("waitSignal", "waitSignals", "waitUntil", "waitCallback", "waitActive", "waitExposed"):
+        original = getattr(QtBot, name)
+
+        @functools.wraps(original)
+        def wait(self, *args, _original=original, **kwargs):
+            kwargs.setdefault("timeout", QT_WAIT_MS)
+            return _original(self, *args, **kwargs)
+
+        setattr(QtBot, name, wait)
+
+
+_longer_default_qt_waits()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "pg_cluster" in getattr(item, "fixturenames", ()):

@@ -63,9 +63,9 @@ def _find_view(qtbot, world, user=None) -> FindView:
     view = FindView(_ctx(world.services, user or world.agent))
     qtbot.addWidget(view)
     view.resize(1200, 500)
-    view.show()
     # Focus assertions need the window active; under load activation can come after the first result.
-    qtbot.waitActive(view)
+    with qtbot.waitActive(view):
+        view.show()
     return view
 
 
