@@ -111,7 +111,8 @@ class AmiParser:
                     continue
                 return frames
             if end > self.max_line:
-                self._refuse_long_line()
+                del self._buffer[:end + 1]
+                self._refuse_long_line(line_done=True)
                 continue
             raw = bytes(self._buffer[:end])
             del self._buffer[:end + 1]
@@ -155,10 +156,11 @@ class AmiParser:
         self._pairs = []
         return frame
 
-    def _refuse_long_line(self) -> None:
-        self._buffer.clear()
+    def _refuse_long_line(self, *, line_done: bool = False) -> None:
+        if not line_done:
+            self._buffer.clear()  # the line goes on beyond what we hold: drop it as it comes
+            self._skipping_line = True
         self._pairs.clear()
-        self._skipping_line = True
         self._skipping_frame = True
         self._warn_once("long", f"AMI line longer than {self.max_line} bytes: its frame is skipped "
                                 "(further ones only counted)")

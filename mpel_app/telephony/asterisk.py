@@ -229,7 +229,8 @@ class AsteriskTranslator:
         return []  # _call_for has taken the caller's number and the number dialled
 
     def _from_outside(self, call: _Call) -> bool:
-        return not self.is_extension(call.origin_channel)
+        # No channel name at all is a broken frame, not a caller: never offer a call on it.
+        return bool(call.origin_channel) and not self.is_extension(call.origin_channel)
 
     def _queue_join(self, call: _Call, frame: Frame, at: datetime) -> list[CtiEvent]:
         if call.offered or not self._from_outside(call):

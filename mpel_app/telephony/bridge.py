@@ -73,7 +73,7 @@ class Bridge:
             if not self.wanted(event):
                 log.debug("call %s in queue %r is not the Enquiry Line's: ignored", event.call_id, event.queue)
                 return False
-            if event.event_key is not None and not self._seen.add(event.event_key):
+            if event.event_key is not None and event.event_key in self._seen:
                 log.info("%s for call %s seen before (replayed): ignored", event.event, event.call_id)
                 return False
             try:
@@ -82,6 +82,8 @@ class Bridge:
                 self.failed += 1
                 log.exception("the call store refused %s for call %s", event.event, event.call_id)
                 return False
+            if event.event_key is not None:
+                self._seen.add(event.event_key)  # only once stored: a failed event may come again
             self.delivered += 1
             return True
 
