@@ -61,7 +61,10 @@ UNKNOWN_NUMBERS = {"<unknown>", "<UNKNOWN>"}
 
 
 def interface_of(channel: str) -> str:
-    """``PJSIP/2001-0000001a`` → ``PJSIP/2001``; ``Local/2001@from-queue-00000002;1`` → ``Local/2001@from-queue``."""
+    """The channel's interface: ``PJSIP/2001-0000001a`` → ``PJSIP/2001``.
+
+    ``Local/2001@from-queue-00000002;1`` → ``Local/2001@from-queue``.
+    """
     name = channel.split(";", 1)[0]
     head, sep, tail = name.rpartition("-")
     return head if sep and head and re.fullmatch(r"[0-9a-fA-F]+", tail) else name
