@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 
 from mpel_app.telephony.ami_protocol import AmiParser, Frame, format_frame
@@ -21,8 +22,10 @@ BANNER = b"Asterisk Call Manager/5.0.1\r\n"
 
 
 class FakeAsterisk:
-    def __init__(self, *, username: str = "mpel", secret: str = "s3cret", seed: int = 1) -> None:
+    def __init__(self, *, username: str = "mpel", secret: str = "s3cret", seed: int = 1,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.username, self.secret = username, secret
+        self.tls = tls  # AMI over TLS (Asterisk's tlsenable, port 5039)
         self.rng = random.Random(seed)
         self.actions: list[Frame] = []
         self.logins_ok = 0
@@ -34,7 +37,7 @@ class FakeAsterisk:
         self._logged_in = asyncio.Event()
 
     async def start(self) -> FakeAsterisk:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 

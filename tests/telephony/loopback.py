@@ -37,12 +37,12 @@ class ListSink:
 
 class Pipeline:
     def __init__(self, fake: FakeAsterisk, *, secret: str = "s3cret", queues: tuple[str, ...] = (),
-                 clock: Callable[[], Any] | None = None, ping_interval: float = 0.05) -> None:
+                 clock: Callable[[], Any] | None = None, ping_interval: float = 0.05, ssl: Any = None) -> None:
         self.sink = ListSink()
         self.bridge = Bridge(self.sink, queues=queues)
         self.translator = AsteriskTranslator(self.bridge.deliver, clock=clock)
         self.client = AmiClient("127.0.0.1", fake.port, "mpel", secret, on_event=self.translator.feed,
-                                ping_interval=ping_interval, response_timeout=0.5,
+                                ping_interval=ping_interval, response_timeout=0.5, ssl=ssl,
                                 backoff_initial=0.01, backoff_max=0.05, connect_timeout=2)
         self.stop = asyncio.Event()
         self.task: asyncio.Task[None] | None = None

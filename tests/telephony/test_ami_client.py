@@ -204,3 +204,50 @@ def test_bridge_queue_filter_and_replay_memory():
     assert seen == [ours, direct]
     bridge.deliver(CtiEvent(event=ev.HANGUP, call_id="4", at=at, event_key="k4"))
     assert bridge.deliver(ours)  # the memory is bounded: the oldest key was forgotten
+
+
+@pytest.fixture(scope="module")
+def ami_tls(tmp_path_factory):
+    import ssl
+
+    from tests.notify.conftest import _make_cert_with_cryptography
+
+    folder = tmp_path_factory.mktemp("ami-tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    _make_cert_with_cryptography(cert, key)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    return server, ssl.create_default_context(cafile=str(cert))
+
+
+@on_loopback
+async def test_ami_over_tls(ami_tls):
+    server, trusting = ami_tls
+    fake = await FakeAsterisk(tls=server).start()
+    try:
+        async with Pipeline(fake, ping_interval=10, ssl=trusting) as pipe:
+            await fake.logged_in()
+            call = Pbx().queue_call(T0, wait=31)
+            await fake.send(*call.frames)
+            await pipe.count(3)
+            assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=31.0,
+                                           cause=ev.NORMAL_CLEARING)
+    finally:
+        await fake.stop()
+
+
+@on_loopback
+async def test_ami_tls_with_an_untrusted_certificate_never_logs_in(ami_tls, caplog):
+    import ssl
+
+    server, _ = ami_tls
+    fake = await FakeAsterisk(tls=server).start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="mpel_app.telephony"):
+            async with Pipeline(fake, ping_interval=10, ssl=ssl.create_default_context()) as pipe:  # system CAs
+                await asyncio.sleep(0.3)
+                assert fake.logins_ok == 0 and pipe.client.logins == 0
+        problems = [r.getMessage() for r in caplog.records if "no AMI connection" in r.getMessage()]
+        assert len(problems) == 1 and "CERTIFICATE_VERIFY_FAILED" in problems[0]
+    finally:
+        await fake.stop()
