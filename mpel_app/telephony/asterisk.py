@@ -24,7 +24,8 @@ An *extension* is a channel whose endpoint (``PJSIP/2001-0000001a`` → ``2001``
 ``Local/2001@from-queue-…;1`` → ``2001``) matches ``extension_pattern``.
 
 Each call gives exactly one ``newCall``, at most one ``answer`` (a transfer
-keeps the agent who answered) and one ``hangup``.  Its ``users`` on ``hangup``
+keeps the agent who answered) and one ``hangup``, timed when the outside party
+left (the caller; the trunk leg of an outbound call).  Its ``users`` on ``hangup``
 are every agent rung over the call's life.  Times are the event's
 ``Timestamp`` header (``timestampevents = yes``) or the injected clock's now.
 Replayed frames (an identical timestamped frame seen again after a reconnect)
@@ -117,6 +118,8 @@ class _Call:
     origin_cause: int | None = None
     origin_hangup_at: datetime | None = None
     last_hangup_at: datetime | None = None
+    outside_leg: str = ""  # an outbound call's trunk leg: the call lasts as long as the outside party
+    outside_hangup_at: datetime | None = None
 
     def ring(self, interface: str) -> None:
         if interface and interface not in self.rung:
@@ -284,6 +287,7 @@ class AsteriskTranslator:
             call.ring(interface_of(dest))
             return [self._new_call(call, at, ev.INBOUND)]
         if caller_ext and not dest_ext:
+            call.outside_leg = frame.get("DestUniqueid").strip()
             call.to_number = frame.get("Exten").strip() or call.to_number
             call.from_number = _number(frame.get("CallerIDNum")) or call.from_number
             return [self._new_call(call, at, ev.OUTBOUND, users=(interface_of(caller),))]
@@ -330,6 +334,8 @@ class AsteriskTranslator:
             code: int | None = int(frame.get("Cause").strip())
         except ValueError:
             code = None
+        if uid and uid == call.outside_leg:
+            call.outside_hangup_at = at
         if uid == call.key or frame.get("Channel") == call.origin_channel:
             call.origin_cause = code
             call.origin_hangup_at = at
@@ -368,7 +374,9 @@ class AsteriskTranslator:
         if not call.offered:
             self._forget(call)  # internal, or legs of a call we joined late: nothing to report
             return []
-        at = call.origin_hangup_at or call.last_hangup_at or self._clock()
+        # The call ends when the outside party leaves: the caller, or an outbound call's trunk leg
+        # (the agent who dialled may have transferred it and gone).
+        at = call.outside_hangup_at or call.origin_hangup_at or call.last_hangup_at or self._clock()
         wait = call.abandon_wait if not call.answered else None
         self._forget(call)
         self._finished.add(call.key)

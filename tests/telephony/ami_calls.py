@@ -187,10 +187,29 @@ class Pbx:
                        event("BridgeEnter", done, a.at(6), None, ("BridgeUniqueid", bridge), ("BridgeNumChannels", 1)),
                        event("BridgeEnter", done, t.at(6), None, ("BridgeUniqueid", bridge), ("BridgeNumChannels", 2)),
                        hangup(done + talk, t.at(6)), hangup(done + talk + 0.01, a.at(6))]
-            return Call(frames, a, rang, done, done + talk + 0.01)
+            return Call(frames, a, rang, done, done + talk)
         frames += [event("DialEnd", done, a, t.at(5), ("DialStatus", status)),
                    hangup(done, t.at(5), cause), hangup(done + 0.01, a, cause)]
-        return Call(frames, a, rang, None, done + 0.01)
+        return Call(frames, a, rang, None, done)
+
+    def transferred_outbound_call(self, start: float, *, agent: str = "2001", to: str = "2002",
+                                  dialled: str = "902079460000") -> Call:
+        """An agent's outbound call, blind-transferred to a colleague, who talks on after the agent has gone."""
+        base = self.outbound_call(start, agent=agent, dialled=dialled, talk=1000)
+        frames = [f for f in base.frames if not f.startswith(b"Event: Hangup")]
+        a, t = base.caller.at(6), _leg_of(base.frames, "DestChannel", "siptrunk")
+        b = self.leg(to, to, linkedid=a.linkedid, context="from-internal", exten=to, state=6)
+        bridge = _bridge_of(base.frames)
+        moved = base.answered + 30
+        ended = moved + 90
+        frames += [event("BlindTransfer", moved, a, None, ("Result", "Success"), ("TransfereeChannel", t.channel),
+                         ("Extension", to), ("Context", "from-internal")),
+                   event("Newchannel", moved, b.at(0)),
+                   event("Newstate", moved + 4, b),
+                   event("BridgeEnter", moved + 4, b, None, ("BridgeUniqueid", bridge), ("BridgeNumChannels", 2)),
+                   hangup(moved + 0.01, a),
+                   hangup(ended, t), hangup(ended + 0.01, b)]
+        return Call(frames, base.caller, base.offered, base.answered, ended)
 
     def transferred_queue_call(self, start: float, *, queue: str = "enquiry-line", caller: str = "02079460001",
                                first: str = "2001", second: str = "2002", wait: int = 12) -> tuple[Call, float]:
@@ -234,6 +253,17 @@ def _agent_leg(frames: list[bytes], agent: str) -> Leg:
             return Leg(pairs["DestChannel"], pairs["DestUniqueid"], pairs["DestLinkedid"], agent,
                        context="from-queue", exten=agent, state=6)
     raise AssertionError("no AgentConnect")
+
+
+def _leg_of(frames: list[bytes], prefix: str, endpoint: str) -> Leg:
+    """A leg as a ``Dest…`` snapshot of the frames described it (state Up)."""
+    for frame in frames:
+        pairs = dict(line.split(": ", 1) for line in frame.decode().split("\r\n") if ": " in line)
+        if endpoint in pairs.get(prefix, ""):
+            p = prefix[:-len("Channel")]
+            return Leg(pairs[prefix], pairs[p + "Uniqueid"], pairs[p + "Linkedid"], pairs[p + "CallerIDNum"],
+                       context=pairs[p + "Context"], exten=pairs[p + "Exten"], state=6)
+    raise AssertionError(f"no {prefix} with {endpoint}")
 
 
 def _bridge_of(frames: list[bytes]) -> str:

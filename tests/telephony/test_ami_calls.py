@@ -121,6 +121,15 @@ async def test_transfer_keeps_one_call_and_the_agent_who_answered():
 
 
 @on_loopback
+async def test_outbound_call_transferred_lasts_until_the_outside_party_leaves():
+    pbx = Pbx()
+    call = pbx.transferred_outbound_call(T0, agent="2001", to="2002")
+    events = await _run_calls(call)
+    assert events == expected(call, queue=None, agent="PJSIP/2001", wait=None, cause=ev.NORMAL_CLEARING,
+                              direction=ev.OUTBOUND, to="902079460000", offered_users=("PJSIP/2001",))
+
+
+@on_loopback
 async def test_interleaved_calls_are_kept_apart():
     pbx = Pbx()
     a = pbx.queue_call(T0, caller="02079460010", wait=30, talk=40)
