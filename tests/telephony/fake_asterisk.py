@@ -36,8 +36,9 @@ class FakeAsterisk:
         self._session: asyncio.StreamWriter | None = None
         self._logged_in = asyncio.Event()
 
-    async def start(self) -> FakeAsterisk:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
+    async def start(self, port: int = 0) -> FakeAsterisk:
+        """Listen on loopback: a free port, or ``port`` (Asterisk coming back after a restart)."""
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", port, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 

@@ -6,7 +6,9 @@ Intervals are tiny (ping every 50 ms, back-off from 10 ms) so reconnects take no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+from collections.abc import AsyncIterator
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -70,6 +72,20 @@ class Pipeline:
         await self.until(lambda: len(self.events) >= n)
         await asyncio.sleep(0.02)  # and nothing more arrives
         return self.events
+
+
+@contextlib.asynccontextmanager
+async def fake_and_pipeline(*, tls: Any = None, secret: str = "s3cret", fake_secret: str = "s3cret",
+                            wait_login: bool = True, **pipeline: Any) -> AsyncIterator[tuple[FakeAsterisk, Pipeline]]:
+    """A fake Asterisk and the pipeline logged in to it (unless ``wait_login`` is False); both stopped after."""
+    fake = await FakeAsterisk(tls=tls, secret=fake_secret).start()
+    try:
+        async with Pipeline(fake, secret=secret, **pipeline) as pipe:
+            if wait_login:
+                await fake.logged_in()
+            yield fake, pipe
+    finally:
+        await fake.stop()
 
 
 def expected(call: Call, *, queue: str | None, agent: str | None, wait: float | None, cause: str,

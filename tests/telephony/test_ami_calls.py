@@ -12,22 +12,16 @@ import pytest
 
 from mpel_app.telephony import events as ev
 from tests.telephony.ami_calls import T0, Pbx
-from tests.telephony.fake_asterisk import FakeAsterisk
-from tests.telephony.loopback import Pipeline, expected, on_loopback
+from tests.telephony.loopback import expected, fake_and_pipeline, on_loopback
 
 
 async def _run_calls(*calls, queues=()):
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, queues=queues) as pipe:
-            await fake.logged_in()
-            for call in calls:
-                await fake.send(*call.frames)
-            await pipe.until(lambda: sum(e.event == ev.HANGUP for e in pipe.events) >= len(calls))
-            await asyncio.sleep(0.02)
-            return list(pipe.events)
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(queues=queues) as (fake, pipe):
+        for call in calls:
+            await fake.send(*call.frames)
+        await pipe.until(lambda: sum(e.event == ev.HANGUP for e in pipe.events) >= len(calls))
+        await asyncio.sleep(0.02)
+        return list(pipe.events)
 
 
 @pytest.mark.parametrize("wait", [29, 30, 31])
@@ -71,10 +65,15 @@ async def test_direct_call_not_answered_keeps_the_reason(status, cause, generic)
                               offered_users=("PJSIP/2002",))
 
 
+@pytest.mark.parametrize("transferred", [False, True], ids=["plain", "blind-transferred"])
 @on_loopback
-async def test_outbound_call_from_an_agent_extension():
+async def test_outbound_call_from_an_agent_extension(transferred):
+    """A transferred outbound call lasts until the outside party leaves, not the agent who dialled."""
     pbx = Pbx()
-    call = pbx.outbound_call(T0, agent="2001", dialled="902079460000")
+    if transferred:
+        call = pbx.transferred_outbound_call(T0, agent="2001", to="2002", dialled="902079460000")
+    else:
+        call = pbx.outbound_call(T0, agent="2001", dialled="902079460000")
     events = await _run_calls(call)
     assert events == expected(call, queue=None, agent="PJSIP/2001", wait=None, cause=ev.NORMAL_CLEARING,
                               direction=ev.OUTBOUND, to="902079460000", offered_users=("PJSIP/2001",))
@@ -97,18 +96,13 @@ async def test_calls_in_other_queues_are_ignored():
     ours = pbx.queue_call(T0, queue="enquiry-line", wait=5)
     theirs = pbx.queue_call(T0 + 1, queue="sales", agent="3001", wait=7)
     direct = pbx.direct_call(T0 + 2)
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, queues=("enquiry-line",)) as pipe:
-            await fake.logged_in()
-            await fake.send(*ours.frames, *theirs.frames, *direct.frames)
-            await pipe.until(lambda: {e.call_id for e in pipe.events if e.event == ev.HANGUP}
-                             == {ours.call_id, direct.call_id})
-            await asyncio.sleep(0.02)
-            assert {e.call_id for e in pipe.events} == {ours.call_id, direct.call_id}
-            assert pipe.bridge.delivered == 6
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(queues=("enquiry-line",)) as (fake, pipe):
+        await fake.send(*ours.frames, *theirs.frames, *direct.frames)
+        await pipe.until(lambda: {e.call_id for e in pipe.events if e.event == ev.HANGUP}
+                         == {ours.call_id, direct.call_id})
+        await asyncio.sleep(0.02)
+        assert {e.call_id for e in pipe.events} == {ours.call_id, direct.call_id}
+        assert pipe.bridge.delivered == 6
 
 
 @on_loopback
@@ -121,15 +115,6 @@ async def test_transfer_keeps_one_call_and_the_agent_who_answered():
 
 
 @on_loopback
-async def test_outbound_call_transferred_lasts_until_the_outside_party_leaves():
-    pbx = Pbx()
-    call = pbx.transferred_outbound_call(T0, agent="2001", to="2002")
-    events = await _run_calls(call)
-    assert events == expected(call, queue=None, agent="PJSIP/2001", wait=None, cause=ev.NORMAL_CLEARING,
-                              direction=ev.OUTBOUND, to="902079460000", offered_users=("PJSIP/2001",))
-
-
-@on_loopback
 async def test_interleaved_calls_are_kept_apart():
     pbx = Pbx()
     a = pbx.queue_call(T0, caller="02079460010", wait=30, talk=40)
@@ -137,18 +122,13 @@ async def test_interleaved_calls_are_kept_apart():
     # one frame of each in turn, as Asterisk interleaves simultaneous calls
     mixed = [f for pair in zip(a.frames, b.frames) for f in pair]
     mixed += a.frames[len(b.frames):] + b.frames[len(a.frames):]
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake) as pipe:
-            await fake.logged_in()
-            await fake.send(*mixed)
-            await pipe.count(5)
-            assert [e for e in pipe.events if e.call_id == a.call_id] == expected(
-                a, queue="enquiry-line", agent="PJSIP/2001", wait=30.0, cause=ev.NORMAL_CLEARING)
-            assert [e for e in pipe.events if e.call_id == b.call_id] == expected(
-                b, queue="enquiry-line", agent=None, wait=31.0, cause=ev.CANCEL, rung=("PJSIP/2002",))
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline() as (fake, pipe):
+        await fake.send(*mixed)
+        await pipe.count(5)
+        assert [e for e in pipe.events if e.call_id == a.call_id] == expected(
+            a, queue="enquiry-line", agent="PJSIP/2001", wait=30.0, cause=ev.NORMAL_CLEARING)
+        assert [e for e in pipe.events if e.call_id == b.call_id] == expected(
+            b, queue="enquiry-line", agent=None, wait=31.0, cause=ev.CANCEL, rung=("PJSIP/2002",))
 
 
 @on_loopback
@@ -156,22 +136,17 @@ async def test_reconnect_mid_call_with_replayed_events_counts_the_call_once():
     pbx = Pbx()
     call = pbx.queue_call(T0, wait=30, talk=50)
     join = next(i for i, f in enumerate(call.frames) if f.startswith(b"Event: AgentCalled"))
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake) as pipe:
-            await fake.logged_in()
-            await fake.send(*call.frames[:join + 1])
-            await pipe.until(lambda: len(pipe.events) == 1)
-            await fake.drop()
-            await fake.logged_in(2)
-            assert pipe.client.logins == 2
-            # a proxy replays what it had sent before the drop, then the call goes on
-            await fake.send(*call.frames[:join + 1], *call.frames[join + 1:], *call.frames)
-            await pipe.count(3)
-            assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=30.0,
-                                           cause=ev.NORMAL_CLEARING)
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline() as (fake, pipe):
+        await fake.send(*call.frames[:join + 1])
+        await pipe.until(lambda: len(pipe.events) == 1)
+        await fake.drop()
+        await fake.logged_in(2)
+        assert pipe.client.logins == 2
+        # a proxy replays what it had sent before the drop, then the call goes on
+        await fake.send(*call.frames[:join + 1], *call.frames[join + 1:], *call.frames)
+        await pipe.count(3)
+        assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=30.0,
+                                       cause=ev.NORMAL_CLEARING)
 
 
 @on_loopback
@@ -183,13 +158,8 @@ async def test_events_without_timestamps_are_timed_on_receipt():
     call = pbx.queue_call(T0, wait=8)
     frames = [b"".join(l + b"\r\n" for l in f.split(b"\r\n")[:-2] if not l.startswith(b"Timestamp:")) + b"\r\n"
               for f in call.frames]
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, clock=lambda: received) as pipe:
-            await fake.logged_in()
-            await fake.send(*frames)
-            events = await pipe.count(3)
-            assert [e.at for e in events] == [received] * 3
-            assert events[1].wait_seconds == 8.0  # HoldTime still gives the wait
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(clock=lambda: received) as (fake, pipe):
+        await fake.send(*frames)
+        events = await pipe.count(3)
+        assert [e.at for e in events] == [received] * 3
+        assert events[1].wait_seconds == 8.0  # HoldTime still gives the wait

@@ -12,59 +12,45 @@ from mpel_app.telephony.bridge import Bridge
 from mpel_app.telephony.events import CtiEvent
 from tests.telephony.ami_calls import T0, Pbx
 from tests.telephony.fake_asterisk import FakeAsterisk
-from tests.telephony.loopback import Pipeline, expected, on_loopback
+from tests.telephony.loopback import Pipeline, expected, fake_and_pipeline, on_loopback
 
 
 @on_loopback
 async def test_login_then_events_and_logoff_on_stop():
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, ping_interval=10) as pipe:
-            await fake.logged_in()
-            await pipe.client.connected.wait()
-            assert pipe.client.banner == "Asterisk Call Manager/5.0.1"
-            login = fake.actions[0]
-            assert (login.get("Action"), login.get("Username"), login.get("Secret")) == ("Login", "mpel", "s3cret")
-            assert login.action_id
-        assert fake.actions[-1].get("Action") == "Logoff"
-        assert pipe.events == []  # FullyBooted is not a call
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(ping_interval=10) as (fake, pipe):
+        await pipe.client.connected.wait()
+        assert pipe.client.banner == "Asterisk Call Manager/5.0.1"
+        login = fake.actions[0]
+        assert (login.get("Action"), login.get("Username"), login.get("Secret")) == ("Login", "mpel", "s3cret")
+        assert login.action_id
+    assert fake.actions[-1].get("Action") == "Logoff"
+    assert pipe.events == []  # FullyBooted is not a call
 
 
 @on_loopback
 async def test_wrong_secret_is_retried_with_back_off_and_logged_once_per_outage(caplog):
-    fake = await FakeAsterisk(secret="the-right-one").start()
-    try:
-        with caplog.at_level(logging.INFO, logger="mpel_app.telephony"):
-            async with Pipeline(fake, secret="wrong") as pipe:
-                await pipe.until(lambda: fake.logins_refused >= 3)
-                assert pipe.client.logins == 0 and not pipe.client.connected.is_set()
-                refusals = [r for r in caplog.records if "refused the login" in r.getMessage()]
-                assert len(refusals) == 1 and refusals[0].levelno == logging.WARNING
-                assert "wrong" not in refusals[0].getMessage()  # the secret is never logged
-                fake.secret = "wrong"  # the administrator fixes manager.conf
-                await fake.logged_in()
-                await pipe.client.connected.wait()
-        assert sum("is back" in r.getMessage() for r in caplog.records) == 1
-        assert sum("refused the login" in r.getMessage() for r in caplog.records) == 1
-    finally:
-        await fake.stop()
+    with caplog.at_level(logging.INFO, logger="mpel_app.telephony"):
+        async with fake_and_pipeline(fake_secret="the-right-one", secret="wrong", wait_login=False) as (fake, pipe):
+            await pipe.until(lambda: fake.logins_refused >= 3)
+            assert pipe.client.logins == 0 and not pipe.client.connected.is_set()
+            refusals = [r for r in caplog.records if "refused the login" in r.getMessage()]
+            assert len(refusals) == 1 and refusals[0].levelno == logging.WARNING
+            assert "wrong" not in refusals[0].getMessage()  # the secret is never logged
+            fake.secret = "wrong"  # the administrator fixes manager.conf
+            await fake.logged_in()
+            await pipe.client.connected.wait()
+    assert sum("is back" in r.getMessage() for r in caplog.records) == 1
+    assert sum("refused the login" in r.getMessage() for r in caplog.records) == 1
 
 
 @on_loopback
 async def test_ping_keeps_the_session_and_an_unanswered_ping_means_reconnect():
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, ping_interval=0.02) as pipe:
-            await fake.logged_in()
-            await pipe.until(lambda: sum(a.get("Action") == "Ping" for a in fake.actions) >= 3)
-            assert pipe.client.logins == 1  # answered pings: the same session
-            fake.answer_pings = False
-            await fake.logged_in(2)
-            await pipe.until(lambda: pipe.client.logins == 2)
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(ping_interval=0.02) as (fake, pipe):
+        await pipe.until(lambda: sum(a.get("Action") == "Ping" for a in fake.actions) >= 3)
+        assert pipe.client.logins == 1  # answered pings: the same session
+        fake.answer_pings = False
+        await fake.logged_in(2)
+        await pipe.until(lambda: pipe.client.logins == 2)
 
 
 @on_loopback
@@ -76,9 +62,7 @@ async def test_asterisk_restart_is_survived():
         await fake.stop()  # Asterisk goes away...
         await pipe.until(lambda: not pipe.client.connected.is_set())
         await asyncio.sleep(0.05)  # ...refused connections meanwhile...
-        again = FakeAsterisk()
-        again._server = await asyncio.start_server(again._serve, "127.0.0.1", port)  # ...and comes back
-        again.port = port
+        again = await FakeAsterisk().start(port)  # ...and comes back
         try:
             await again.logged_in()
             await pipe.until(lambda: pipe.client.logins == 2)
@@ -93,20 +77,16 @@ async def test_asterisk_restart_is_survived():
 
 @on_loopback
 async def test_originate_rings_the_agents_own_extension():
-    fake = await FakeAsterisk().start()
-    try:
-        async with Pipeline(fake, ping_interval=10) as pipe:
-            await pipe.client.connected.wait()
-            response = await pipe.client.originate("PJSIP/2001", "02079460000", "from-internal",
-                                                   '"Call back" <02079460000>')
-            assert response.response == "Success" and response.get("Message") == "Originate successfully queued"
-            sent = next(a for a in fake.actions if a.get("Action") == "Originate")
-            assert [(k, sent.get(k)) for k in ("Channel", "Exten", "Context", "Priority", "CallerID", "Async")] == [
-                ("Channel", "PJSIP/2001"), ("Exten", "02079460000"), ("Context", "from-internal"),
-                ("Priority", "1"), ("CallerID", '"Call back" <02079460000>'), ("Async", "true")]
-            assert response.action_id == sent.action_id
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(ping_interval=10, wait_login=False) as (fake, pipe):
+        await pipe.client.connected.wait()
+        response = await pipe.client.originate("PJSIP/2001", "02079460000", "from-internal",
+                                               '"Call back" <02079460000>')
+        assert response.response == "Success" and response.get("Message") == "Originate successfully queued"
+        sent = next(a for a in fake.actions if a.get("Action") == "Originate")
+        assert [(k, sent.get(k)) for k in ("Channel", "Exten", "Context", "Priority", "CallerID", "Async")] == [
+            ("Channel", "PJSIP/2001"), ("Exten", "02079460000"), ("Context", "from-internal"),
+            ("Priority", "1"), ("CallerID", '"Call back" <02079460000>'), ("Async", "true")]
+        assert response.action_id == sent.action_id
 
 
 @on_loopback
@@ -142,18 +122,13 @@ async def test_bad_bytes_on_the_wire_do_not_stop_the_bridge(caplog):
             b"Event: SomethingNew\r\nPrivilege: call,all\r\nUniqueid: 78.1\r\nLinkedid: 78.1\r\n\r\n",
             b"Event: AgentConnect\r\nUniqueid: 79.1\r\nLinkedid: 79.1\r\nQueue: q\r\nHoldTime: soon\r\n\r\n",
             b"Event: Hangup\r\nUniqueid: 80.1\r\nCause: not-a-number\r\n\r\n"]
-    fake = await FakeAsterisk().start()
-    try:
-        with caplog.at_level(logging.WARNING):
-            async with Pipeline(fake) as pipe:
-                await fake.logged_in()
-                await fake.send(*junk, *call.frames)
-                await pipe.count(3)
-                assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=30.0,
-                                               cause=ev.NORMAL_CLEARING)
-                assert pipe.client.logins == 1  # the session itself survived
-    finally:
-        await fake.stop()
+    with caplog.at_level(logging.WARNING):
+        async with fake_and_pipeline() as (fake, pipe):
+            await fake.send(*junk, *call.frames)
+            await pipe.count(3)
+            assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=30.0,
+                                           cause=ev.NORMAL_CLEARING)
+            assert pipe.client.logins == 1  # the session itself survived
 
 
 @on_loopback
@@ -170,20 +145,16 @@ async def test_a_sink_failure_for_one_event_is_logged_and_the_bridge_goes_on(cap
 
     pbx = Pbx()
     first, second = pbx.queue_call(T0, wait=5), pbx.queue_call(T0 + 100, wait=6)
-    fake = await FakeAsterisk().start()
-    try:
-        with caplog.at_level(logging.ERROR):
-            async with Pipeline(fake) as pipe:
-                flaky = Flaky()
-                pipe.bridge.sink = flaky
-                await fake.logged_in()
-                await fake.send(*first.frames, *second.frames)
-                await pipe.until(lambda: flaky.events.count(ev.HANGUP) == 2)
-        assert flaky.events == [ev.NEW_CALL, "boom", ev.HANGUP, ev.NEW_CALL, ev.ANSWER, ev.HANGUP]
-        assert pipe.bridge.failed == 1
-        assert sum("refused answer" in r.getMessage() for r in caplog.records) == 1
-    finally:
-        await fake.stop()
+    with caplog.at_level(logging.ERROR):
+        async with fake_and_pipeline(wait_login=False) as (fake, pipe):
+            flaky = Flaky()
+            pipe.bridge.sink = flaky
+            await fake.logged_in()
+            await fake.send(*first.frames, *second.frames)
+            await pipe.until(lambda: flaky.events.count(ev.HANGUP) == 2)
+    assert flaky.events == [ev.NEW_CALL, "boom", ev.HANGUP, ev.NEW_CALL, ev.ANSWER, ev.HANGUP]
+    assert pipe.bridge.failed == 1
+    assert sum("refused answer" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_bridge_queue_filter_and_replay_memory():
@@ -223,17 +194,12 @@ def ami_tls(tmp_path_factory):
 @on_loopback
 async def test_ami_over_tls(ami_tls):
     server, trusting = ami_tls
-    fake = await FakeAsterisk(tls=server).start()
-    try:
-        async with Pipeline(fake, ping_interval=10, ssl=trusting) as pipe:
-            await fake.logged_in()
-            call = Pbx().queue_call(T0, wait=31)
-            await fake.send(*call.frames)
-            await pipe.count(3)
-            assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=31.0,
-                                           cause=ev.NORMAL_CLEARING)
-    finally:
-        await fake.stop()
+    async with fake_and_pipeline(tls=server, ping_interval=10, ssl=trusting) as (fake, pipe):
+        call = Pbx().queue_call(T0, wait=31)
+        await fake.send(*call.frames)
+        await pipe.count(3)
+        assert pipe.events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=31.0,
+                                       cause=ev.NORMAL_CLEARING)
 
 
 @on_loopback
@@ -241,13 +207,9 @@ async def test_ami_tls_with_an_untrusted_certificate_never_logs_in(ami_tls, capl
     import ssl
 
     server, _ = ami_tls
-    fake = await FakeAsterisk(tls=server).start()
-    try:
-        with caplog.at_level(logging.WARNING, logger="mpel_app.telephony"):
-            async with Pipeline(fake, ping_interval=10, ssl=ssl.create_default_context()) as pipe:  # system CAs
-                await asyncio.sleep(0.3)
-                assert fake.logins_ok == 0 and pipe.client.logins == 0
-        problems = [r.getMessage() for r in caplog.records if "no AMI connection" in r.getMessage()]
-        assert len(problems) == 1 and "CERTIFICATE_VERIFY_FAILED" in problems[0]
-    finally:
-        await fake.stop()
+    with caplog.at_level(logging.WARNING, logger="mpel_app.telephony"):
+        async with fake_and_pipeline(tls=server, ping_interval=10, ssl=ssl.create_default_context(), wait_login=False) as (fake, pipe):  # system CAs
+            await asyncio.sleep(0.3)
+            assert fake.logins_ok == 0 and pipe.client.logins == 0
+    problems = [r.getMessage() for r in caplog.records if "no AMI connection" in r.getMessage()]
+    assert len(problems) == 1 and "CERTIFICATE_VERIFY_FAILED" in problems[0]
