@@ -168,7 +168,8 @@ def _serve_ami(args: argparse.Namespace, host: str, port: int, secret: str, deli
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         translator = AsteriskTranslator(delivery.put)
-        client = AmiClient(host, port, args.ami_user, secret, on_event=translator.feed, ssl=context)
+        client = AmiClient(host, port, args.ami_user, secret, on_event=translator.feed,
+                           on_login=translator.after_login, ssl=context)
         log.info("CTI bridge: Asterisk Manager Interface at %s:%d as %s%s", host, port, args.ami_user,
                  f", queues {', '.join(args.queue)}" if args.queue else "")
         await client.run(stop)

@@ -19,8 +19,12 @@ Asterisk speaking the real bytes costs less than working around those.
   not at every retry.
 
 Events (frames with ``Event``) go to ``on_event`` in the order received; an
-exception there is logged and the session carries on.  ``action`` sends any
+exception there is logged and the session carries on.  ``on_login`` (a
+coroutine function) runs after every login, the first and each re-login: the
+bridge uses it to ask which channels are still up (``CoreShowChannels``), so a
+call that ended while the link was down is ended too.  ``action`` sends any
 action and returns its ``Response`` frame (matched by ``ActionID``);
+``event_list`` sends one that answers with a list of events (``EventList``);
 ``originate`` is the one the desk needs (Call back).  The secret is never logged.
 """
 from __future__ import annotations
@@ -29,7 +33,7 @@ import asyncio
 import itertools
 import logging
 import ssl as ssl_module
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from .ami_protocol import AmiParser, Frame, format_action
 
@@ -51,6 +55,7 @@ class AmiConnectionLost(AmiError):
 class AmiClient:
     def __init__(self, host: str, port: int, username: str, secret: str, *,
                  on_event: Callable[[Frame], object] = lambda frame: None,
+                 on_login: Callable[[AmiClient], Awaitable[object]] | None = None,
                  ssl: ssl_module.SSLContext | None = None,
                  ping_interval: float = 20.0, response_timeout: float = 10.0,
                  connect_timeout: float = 10.0,
@@ -58,6 +63,7 @@ class AmiClient:
         self.host, self.port, self.username = host, port, username
         self._secret = secret
         self.on_event = on_event
+        self.on_login = on_login
         self.ssl = ssl
         self.ping_interval, self.response_timeout = ping_interval, response_timeout
         self.connect_timeout = connect_timeout
@@ -67,6 +73,7 @@ class AmiClient:
         self.banner: str | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[str, asyncio.Future[Frame]] = {}
+        self._lists: dict[str, list[Frame]] = {}  # ActionID → the events of an EventList being collected
         self._ids = itertools.count(1)
         self._outage: str | None = None
 
@@ -130,6 +137,15 @@ class AmiClient:
                 self._outage = None
             else:
                 log.info("AMI: logged in to %s as %s (%s)", self.where, self.username, self.banner or "no banner")
+            if self.on_login is not None:
+                try:
+                    await self.on_login(self)
+                except (AmiConnectionLost, OSError):
+                    raise
+                except AmiError as exc:  # e.g. the manager user may not run that action
+                    log.warning("AMI: after login: %s; carrying on without it", exc)
+                except Exception:
+                    log.exception("AMI: the after-login step failed; carrying on")
             stopping = asyncio.create_task(stop.wait())
             pinging = asyncio.create_task(self._keep_alive())
             tasks += [stopping, pinging]
@@ -170,6 +186,14 @@ class AmiClient:
             waiter = self._pending.pop(frame.action_id, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(frame)
+            return
+        collected = self._lists.get(frame.action_id) if frame.action_id else None
+        if collected is not None and frame.event:
+            collected.append(frame)
+            if frame.get("EventList").lower() == "complete" or frame.event.endswith("Complete"):
+                waiter = self._pending.pop(f"{frame.action_id}/list", None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(frame)
             return
         if frame.event:
             try:
@@ -218,6 +242,32 @@ class AmiClient:
         if not self.connected.is_set():
             raise AmiConnectionLost(f"not logged in to {self.where}")
         return await self._send(action, fields or {})
+
+    async def event_list(self, action: str, fields: Mapping[str, object] | None = None) -> list[Frame]:
+        """Send an action answered by a list of events (``CoreShowChannels``); return those events."""
+        if not self.connected.is_set():
+            raise AmiConnectionLost(f"not logged in to {self.where}")
+        writer = self._writer
+        assert writer is not None
+        action_id = f"mpel-{next(self._ids)}"
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[Frame] = loop.create_future()
+        finished: asyncio.Future[Frame] = loop.create_future()
+        self._pending[action_id], self._pending[f"{action_id}/list"] = answered, finished
+        self._lists[action_id] = collected = []
+        try:
+            writer.write(format_action(action, action_id, fields or {}))
+            await writer.drain()
+            response = await asyncio.wait_for(answered, timeout=self.response_timeout)
+            if response.response.lower() != "success":
+                raise AmiError(f"{action} refused: {response.get('Message') or response.response}")
+            await asyncio.wait_for(finished, timeout=self.response_timeout)
+            return [frame for frame in collected if frame.get("EventList").lower() != "complete"
+                    and not frame.event.endswith("Complete")]
+        finally:
+            self._pending.pop(action_id, None)
+            self._pending.pop(f"{action_id}/list", None)
+            self._lists.pop(action_id, None)
 
     async def originate(self, channel: str, exten: str, context: str, caller_id: str, *,
                         priority: int = 1, timeout_ms: int = 30_000) -> Frame:

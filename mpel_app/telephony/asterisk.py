@@ -29,7 +29,9 @@ left (the caller; the trunk leg of an outbound call).  Its ``users`` on ``hangup
 are every agent rung over the call's life.  Times are the event's
 ``Timestamp`` header (``timestampevents = yes``) or the injected clock's now.
 Replayed frames (an identical timestamped frame seen again after a reconnect)
-are dropped; events for a call already ended are ignored; every ``CtiEvent``
+are dropped; after a reconnect ``after_login`` asks Asterisk which legs are
+still up (``CoreShowChannels``) and ends, timed on receipt, a call whose legs
+all went while the link was down; events for a call already ended are ignored; every ``CtiEvent``
 carries ``event_key = "ami:<call>:<event>"`` so the bridge and the store can
 recognise a repeat too.  Unknown events are ignored.
 """
@@ -150,6 +152,43 @@ class AsteriskTranslator:
             "QueueCallerAbandon": self._queue_abandon, "DialBegin": self._dial_begin,
             "DialEnd": self._dial_end, "BridgeEnter": self._bridge_enter, "Hangup": self._hangup,
         }
+
+    def known_legs(self) -> set[str]:
+        """The legs followed now (their Uniqueids): taken before asking Asterisk which are still up."""
+        return set(self._channel_call)
+
+    def resync(self, asked_about: set[str], still_up: set[str]) -> list[CtiEvent]:
+        """After a reconnect: legs we followed that Asterisk no longer has hung up while we were away.
+
+        ``asked_about`` are the legs known when ``CoreShowChannels`` was sent (a leg
+        that appeared since is not judged); ``still_up`` the Uniqueids it listed.
+        A call left with no legs ends now, timed on receipt (its real end was missed).
+        """
+        produced: list[CtiEvent] = []
+        for uid in asked_about - still_up:
+            key = self._channel_call.pop(uid, None)
+            self._gone.add(uid)
+            call = self._calls.get(key or "")
+            if call is None:
+                continue
+            call.channels.discard(uid)
+            if not call.channels:
+                call.last_hangup_at = self._clock()
+                produced += self._end_if_empty(call)
+        if produced:
+            log.warning("%d call(s) ended while the AMI connection was down: ended now", len(produced))
+        if self._emit is not None:
+            for event in produced:
+                self._emit(event)
+        return produced
+
+    async def after_login(self, client: object) -> None:
+        """``AmiClient.on_login``: end the calls whose legs all went while we were not listening."""
+        asked_about = self.known_legs()
+        if not asked_about:
+            return
+        listed = await client.event_list("CoreShowChannels")  # type: ignore[attr-defined]
+        self.resync(asked_about, {frame.get("Uniqueid").strip() for frame in listed})
 
     def is_extension(self, channel: str) -> bool:
         return bool(channel) and self._extension.fullmatch(endpoint_of(channel)) is not None

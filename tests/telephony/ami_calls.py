@@ -78,6 +78,15 @@ class Call:
     def call_id(self) -> str:
         return self.caller.linkedid
 
+    def legs_up(self) -> list[tuple[str, str, str]]:
+        """(Channel, Uniqueid, Linkedid) of the call's legs, as CoreShowChannels lists them mid-call."""
+        legs = []
+        for frame in self.frames:
+            if frame.startswith(b"Event: Newchannel"):
+                pairs = dict(line.split(": ", 1) for line in frame.decode().split("\r\n") if ": " in line)
+                legs.append((pairs["Channel"], pairs["Uniqueid"], pairs["Linkedid"]))
+        return legs
+
 
 class Pbx:
     """Hands out channel names and unique ids as one Asterisk would."""

@@ -31,6 +31,8 @@ class FakeAsterisk:
         self.logins_ok = 0
         self.logins_refused = 0
         self.answer_pings = True
+        # What CoreShowChannels lists: (Channel, Uniqueid, Linkedid) of the legs up now.
+        self.channels_up: list[tuple[str, str, str]] = []
         self.port = 0
         self._server: asyncio.base_events.Server | None = None
         self._session: asyncio.StreamWriter | None = None
@@ -96,6 +98,18 @@ class FakeAsterisk:
         elif action == "originate":
             writer.write(format_frame([("Response", "Success"), ("ActionID", action_id),
                                        ("Message", "Originate successfully queued")]))
+        elif action == "coreshowchannels":
+            writer.write(format_frame([("Response", "Success"), ("ActionID", action_id), ("EventList", "start"),
+                                       ("Message", "Channels will follow")]))
+            for channel, uniqueid, linkedid in self.channels_up:
+                writer.write(format_frame([("Event", "CoreShowChannel"), ("ActionID", action_id),
+                                           ("Channel", channel), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
+                                           ("Context", "from-queue"), ("Exten", "s"), ("Priority", "1"),
+                                           ("Uniqueid", uniqueid), ("Linkedid", linkedid),
+                                           ("Application", "Queue"), ("ApplicationData", "enquiry-line"),
+                                           ("Duration", "00:01:10"), ("BridgeId", "")]))
+            writer.write(format_frame([("Event", "CoreShowChannelsComplete"), ("ActionID", action_id),
+                                       ("EventList", "Complete"), ("ListItems", len(self.channels_up))]))
         elif action == "logoff":
             writer.write(format_frame([("Response", "Goodbye"), ("ActionID", action_id),
                                        ("Message", "Thanks for all the fish.")]))

@@ -44,6 +44,7 @@ class Pipeline:
         self.bridge = Bridge(self.sink, queues=queues)
         self.translator = AsteriskTranslator(self.bridge.deliver, clock=clock)
         self.client = AmiClient("127.0.0.1", fake.port, "mpel", secret, on_event=self.translator.feed,
+                                on_login=self.translator.after_login,
                                 ping_interval=ping_interval, response_timeout=0.5, ssl=ssl,
                                 backoff_initial=0.01, backoff_max=0.05, connect_timeout=2)
         self.stop = asyncio.Event()

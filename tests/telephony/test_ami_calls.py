@@ -140,6 +140,7 @@ async def test_reconnect_mid_call_with_replayed_events_counts_the_call_once():
         await fake.send(*call.frames[:join + 1])
         await pipe.until(lambda: len(pipe.events) == 1)
         await fake.drop()
+        fake.channels_up = call.legs_up()  # the call is still up when we are back
         await fake.logged_in(2)
         assert pipe.client.logins == 2
         # a proxy replays what it had sent before the drop, then the call goes on
@@ -163,3 +164,35 @@ async def test_events_without_timestamps_are_timed_on_receipt():
         events = await pipe.count(3)
         assert [e.at for e in events] == [received] * 3
         assert events[1].wait_seconds == 8.0  # HoldTime still gives the wait
+
+
+@on_loopback
+async def test_a_call_that_ended_while_the_link_was_down_is_ended_after_the_reconnect():
+    from datetime import UTC, datetime
+
+    back = datetime(2026, 5, 28, 21, 0, tzinfo=UTC)
+    pbx = Pbx()
+    gone = pbx.queue_call(T0, caller="02079460030", wait=10, talk=30)
+    lasting = pbx.queue_call(T0 + 1, caller="02079460040", agent="2002", wait=12, talk=600)
+    hangs = [i for i, f in enumerate(gone.frames) if f.startswith(b"Event: Hangup")]
+    first_hangup = next(i for i, f in enumerate(lasting.frames) if f.startswith(b"Event: Hangup"))
+    async with fake_and_pipeline(clock=lambda: back) as (fake, pipe):
+        await fake.send(*gone.frames[:hangs[0]], *lasting.frames[:first_hangup])
+        await pipe.count(4)  # both offered and answered
+        await fake.drop()
+        # meanwhile the first call ends unheard; the second one's legs are still up
+        fake.channels_up = lasting.legs_up()
+        await fake.logged_in(2)
+        await pipe.count(5)
+        assert pipe.events[:4] == [e for e in expected(gone, queue="enquiry-line", agent="PJSIP/2001", wait=10.0,
+                                                       cause=ev.NORMAL_CLEARING)[:2]] + [
+            e for e in expected(lasting, queue="enquiry-line", agent="PJSIP/2002", wait=12.0,
+                                cause=ev.NORMAL_CLEARING)[:2]]
+        ended = pipe.events[4]
+        assert (ended.event, ended.call_id, ended.at, ended.cause) == (ev.HANGUP, gone.call_id, back,
+                                                                      ev.NORMAL_CLEARING)
+        assert any(a.get("Action") == "CoreShowChannels" for a in fake.actions)
+        await fake.send(*lasting.frames[first_hangup:])
+        await pipe.count(6)
+        assert pipe.events[5] == expected(lasting, queue="enquiry-line", agent="PJSIP/2002", wait=12.0,
+                                          cause=ev.NORMAL_CLEARING)[2]

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from mpel_app.telephony import events as ev
-from mpel_app.telephony.ami_client import AmiClient, AmiConnectionLost, originate_once
+from mpel_app.telephony.ami_client import AmiClient, AmiConnectionLost, AmiError, originate_once
 from mpel_app.telephony.bridge import Bridge
 from mpel_app.telephony.events import CtiEvent
 from tests.telephony.ami_calls import T0, Pbx
@@ -213,3 +213,17 @@ async def test_ami_tls_with_an_untrusted_certificate_never_logs_in(ami_tls, capl
             assert fake.logins_ok == 0 and pipe.client.logins == 0
     problems = [r.getMessage() for r in caplog.records if "no AMI connection" in r.getMessage()]
     assert len(problems) == 1 and "CERTIFICATE_VERIFY_FAILED" in problems[0]
+
+
+@on_loopback
+async def test_event_list_collects_core_show_channels_and_a_refusal_is_clear():
+    async with fake_and_pipeline(ping_interval=10) as (fake, pipe):
+        await pipe.client.connected.wait()
+        fake.channels_up = [("PJSIP/2001-0000001a", "1780000000.2", "1780000000.1"),
+                            ("PJSIP/siptrunk-0000001b", "1780000000.1", "1780000000.1")]
+        listed = await pipe.client.event_list("CoreShowChannels")
+        assert [(f.event, f.get("Uniqueid")) for f in listed] == [
+            ("CoreShowChannel", "1780000000.2"), ("CoreShowChannel", "1780000000.1")]
+        with pytest.raises(AmiError, match="Invalid/unknown command"):
+            await pipe.client.event_list("NoSuchList")
+        assert pipe.events == [] and pipe.client.logins == 1
