@@ -17,7 +17,7 @@ from tests.telephony.loopback import Pipeline, expected, fake_and_pipeline, on_l
 
 @on_loopback
 async def test_login_then_events_and_logoff_on_stop():
-    async with fake_and_pipeline(ping_interval=10) as (fake, pipe):
+    async with fake_and_pipeline() as (fake, pipe):
         await pipe.client.connected.wait()
         assert pipe.client.banner == "Asterisk Call Manager/5.0.1"
         login = fake.actions[0]
@@ -45,7 +45,7 @@ async def test_wrong_secret_is_retried_with_back_off_and_logged_once_per_outage(
 
 @on_loopback
 async def test_ping_keeps_the_session_and_an_unanswered_ping_means_reconnect():
-    async with fake_and_pipeline(ping_interval=0.02) as (fake, pipe):
+    async with fake_and_pipeline(ping_interval=0.02, response_timeout=0.3) as (fake, pipe):
         await pipe.until(lambda: sum(a.get("Action") == "Ping" for a in fake.actions) >= 3)
         assert pipe.client.logins == 1  # answered pings: the same session
         fake.answer_pings = False
@@ -57,7 +57,7 @@ async def test_ping_keeps_the_session_and_an_unanswered_ping_means_reconnect():
 async def test_asterisk_restart_is_survived():
     fake = await FakeAsterisk().start()
     port = fake.port
-    async with Pipeline(fake, ping_interval=10) as pipe:
+    async with Pipeline(fake) as pipe:
         await fake.logged_in()
         await fake.stop()  # Asterisk goes away...
         await pipe.until(lambda: not pipe.client.connected.is_set())
@@ -77,7 +77,7 @@ async def test_asterisk_restart_is_survived():
 
 @on_loopback
 async def test_originate_rings_the_agents_own_extension():
-    async with fake_and_pipeline(ping_interval=10, wait_login=False) as (fake, pipe):
+    async with fake_and_pipeline(wait_login=False) as (fake, pipe):
         await pipe.client.connected.wait()
         response = await pipe.client.originate("PJSIP/2001", "02079460000", "from-internal",
                                                '"Call back" <02079460000>')
@@ -194,7 +194,7 @@ def ami_tls(tmp_path_factory):
 @on_loopback
 async def test_ami_over_tls(ami_tls):
     server, trusting = ami_tls
-    async with fake_and_pipeline(tls=server, ping_interval=10, ssl=trusting) as (fake, pipe):
+    async with fake_and_pipeline(tls=server, ssl=trusting) as (fake, pipe):
         call = Pbx().queue_call(T0, wait=31)
         await fake.send(*call.frames)
         await pipe.count(3)
@@ -208,7 +208,8 @@ async def test_ami_tls_with_an_untrusted_certificate_never_logs_in(ami_tls, capl
 
     server, _ = ami_tls
     with caplog.at_level(logging.WARNING, logger="mpel_app.telephony"):
-        async with fake_and_pipeline(tls=server, ping_interval=10, ssl=ssl.create_default_context(), wait_login=False) as (fake, pipe):  # system CAs
+        system_cas_only = ssl.create_default_context()
+        async with fake_and_pipeline(tls=server, ssl=system_cas_only, wait_login=False) as (fake, pipe):
             await asyncio.sleep(0.3)
             assert fake.logins_ok == 0 and pipe.client.logins == 0
     problems = [r.getMessage() for r in caplog.records if "no AMI connection" in r.getMessage()]
@@ -217,7 +218,7 @@ async def test_ami_tls_with_an_untrusted_certificate_never_logs_in(ami_tls, capl
 
 @on_loopback
 async def test_event_list_collects_core_show_channels_and_a_refusal_is_clear():
-    async with fake_and_pipeline(ping_interval=10) as (fake, pipe):
+    async with fake_and_pipeline() as (fake, pipe):
         await pipe.client.connected.wait()
         fake.channels_up = [("PJSIP/2001-0000001a", "1780000000.2", "1780000000.1"),
                             ("PJSIP/siptrunk-0000001b", "1780000000.1", "1780000000.1")]
