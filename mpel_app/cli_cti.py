@@ -65,7 +65,10 @@ class LoggingSink:
 
 
 def make_sink(args: argparse.Namespace) -> Any:
-    """The ``CallEventSink`` events are delivered to."""
+    """The ``CallEventSink`` (``handle(event)``) events are delivered to, one at a time, in order.
+
+    If it has a ``close()``, ``run`` calls it after the last event (to close the services).
+    """
     return LoggingSink()  # TODO(lead): services.calls
 
 

@@ -146,7 +146,8 @@ class AsteriskTranslator:
         self._frames = SeenSet(memory)
         self._memory = memory
         self._handlers: dict[str, Callable[[_Call, Frame, datetime], list[CtiEvent]]] = {
-            "Newchannel": self._origin_details, "Newstate": self._origin_details,
+            # Newchannel / Newstate: _call_for takes what they tell (the leg, the caller, the number dialled)
+            "Newchannel": self._nothing, "Newstate": self._nothing,
             "QueueCallerJoin": self._queue_join, "AgentCalled": self._agent_called,
             "AgentConnect": self._agent_connect, "AgentComplete": self._nothing,
             "QueueCallerAbandon": self._queue_abandon, "DialBegin": self._dial_begin,
@@ -269,9 +270,6 @@ class AsteriskTranslator:
 
     def _nothing(self, call: _Call, frame: Frame, at: datetime) -> list[CtiEvent]:
         return []
-
-    def _origin_details(self, call: _Call, frame: Frame, at: datetime) -> list[CtiEvent]:
-        return []  # _call_for has taken the caller's number and the number dialled
 
     def _from_outside(self, call: _Call) -> bool:
         # No channel name at all is a broken frame, not a caller: never offer a call on it.
