@@ -26,6 +26,7 @@ def _translate(*data: bytes, **kw) -> list:
     ("Local/2001@from-queue-00000002;1", "Local/2001@from-queue", "2001"),
     ("PJSIP/siptrunk-0000000b", "PJSIP/siptrunk", "siptrunk"),
     ("PJSIP/my-trunk", "PJSIP/my-trunk", "my-trunk"),
+    ("Local/2001@from-queue/n", "Local/2001@from-queue/n", "2001"),  # a queue member's Interface
 ])
 def test_channel_names(channel, interface, endpoint):
     assert (interface_of(channel), endpoint_of(channel)) == (interface, endpoint)
