@@ -10,6 +10,9 @@
     mpel db status [--database URL]
                                 the database's schema revision against this MPEL Desk's
     mpel purge-documents --as USERNAME [--database URL] [--dry-run]
+    mpel cti serve (--ami HOST:PORT --ami-user NAME [--ami-secret-stdin] | --http HOST:PORT [--token-stdin])
+                   [--queue NAME]...
+                                the CTI bridge service (``cli_cti``)
 
 The ``db`` commands live in ``cli_db``.  At start-up the embedded SQLite
 database is migrated by the desk itself; a shared PostgreSQL database is only
@@ -40,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_db, paths
+from . import cli_cti, cli_db, paths
 
 log = logging.getLogger("mpel_app")
 
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
+    cli_cti.add_parser(commands)
     return parser
 
 
@@ -101,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
         url = args.database or Settings().database_url
         return cli_db.db_status(url) if args.db_command == "status" else cli_db.db_upgrade(url)
+    if args.command == "cti":
+        _configure_logging(verbose=True, to_file=True)  # a service: its INFO lines go to the journal too
+        return cli_cti.run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 
