@@ -10,6 +10,8 @@
     mpel db status [--database URL]
                                 the database's schema revision against this MPEL Desk's
     mpel purge-documents --as USERNAME [--database URL] [--dry-run]
+    mpel report calls --from YYYY-MM-DD --to YYYY-MM-DD [--queue NAME] [--json]
+                                the telephone line's 30-second report (cli_report_calls)
 
 The ``db`` commands live in ``cli_db``.  At start-up the embedded SQLite
 database is migrated by the desk itself; a shared PostgreSQL database is only
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_db, paths
+from . import cli_db, cli_report_calls, paths
 
 log = logging.getLogger("mpel_app")
 
@@ -82,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
+    report = commands.add_parser("report", help="management reports (no window)")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    cli_report_calls.add_parser(report_commands)
     return parser
 
 
@@ -101,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
         url = args.database or Settings().database_url
         return cli_db.db_status(url) if args.db_command == "status" else cli_db.db_upgrade(url)
+    if args.command == "report":
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return args.report_run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 
