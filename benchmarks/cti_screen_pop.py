@@ -237,24 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figures] = []
     builds = []
     for backend in (("sqlite", "postgresql") if args.backend == "both" else (args.backend,)):
-        cluster = None
-        try:
-            if backend == "sqlite":
-                build = build_db.ensure_sqlite(spec, rebuild=args.rebuild)
-            else:
-                url = args.pg_url
-                if url is None:
-                    from tests.support.pgcluster import ThrowawayCluster
-
-                    print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                    cluster = ThrowawayCluster().start()
-                    url = cluster.create_database("mpel_bench")
-                build = build_db.build_postgresql(url, spec, rebuild=args.rebuild)
+        with build_db.built(backend, spec, pg_url=args.pg_url, rebuild=args.rebuild) as build:
             builds.append(build)
             figures += measure(backend, build.url, args.rounds, args.notices, not args.no_widget)
-        finally:
-            if cluster is not None:
-                cluster.stop()
     print()
     for build in builds:
         print(build.describe())

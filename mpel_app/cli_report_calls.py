@@ -46,19 +46,12 @@ def add_parser(report_commands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    url = getattr(args, "database", None)
-    if url is None:
-        from .config import Settings  # Qt settings: only when no URL was given
-
-        url = Settings().database_url
-    from .app import open_database
+    from .cli_db import open_for_command
     from .domain.errors import MpelError
     from .reports.call_stats import percent, report_json, seconds
 
-    try:
-        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+    services = open_for_command(getattr(args, "database", None), err)
+    if services is None:
         return 1
     try:
         try:
