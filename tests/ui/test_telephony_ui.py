@@ -231,3 +231,33 @@ def test_an_administrator_sets_a_phone_identity(qtbot, sqlite_services):
         dialog.save_button.click()
     identity = world.services.calls.identity(world.admin, world.agent.id)
     assert (identity.interfaces, identity.extension, identity.queues) == (("PJSIP/2001",), "2001", ("mpel",))
+
+
+def test_the_main_window_shows_the_strip_above_any_view_and_hides_it_while_locked(qtbot, sqlite_services):
+    from mpel_app.ui.context import DeskContext
+    from mpel_app.ui.main_window import MainWindow
+    from mpel_app.ui.task_runner import TaskRunner
+    from tests.support.world import PASSWORD, build_world
+
+    world = build_world(sqlite_services)
+    s = world.services
+    s.calls.set_identity(world.admin, world.agent.id, interfaces="PJSIP/2001", extension="2001", queues="")
+    window = MainWindow(DeskContext(services=s, user=world.agent, runner=TaskRunner()))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.missed_calls_view is not None and window.calls_stats_view is None  # agents: no statistics
+    window.show_view(window.find_view)  # on another view: the strip still shows
+    s.calls.record(ev(NEW_CALL, "w1", 0, users=("PJSIP/2001",)))
+    window.ringing.refresh()  # what the change notice does (2 s SQLite poll; tested above)
+    qtbot.waitUntil(lambda: window.ringing_bar.isVisible())
+    window.grab().save(f"{PNG}/main-window-ringing.png")
+    window.lock()
+    assert not window.ringing_bar.isVisible()
+    with qtbot.waitSignal(window.ringing.loaded):
+        window.ringing.refresh()
+    assert not window.ringing_bar.isVisible()  # nothing about callers behind the lock
+    window.lock_dialog.password.setText(PASSWORD)
+    window.lock_dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.locked)
+    assert window.ringing_bar.isVisible()
+    window.close()

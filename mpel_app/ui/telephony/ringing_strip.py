@@ -126,7 +126,13 @@ class RingingBar(QWidget):
         self._column.addWidget(self.message)
         self.shortcut = QShortcut(QKeySequence(START_RECORD_KEYS), self, context=Qt.WindowShortcut)
         self.shortcut.activated.connect(self.start_first)
+        self.suspended = False
         self.hide()
+
+    def set_suspended(self, on: bool) -> None:
+        """While the desk is locked the strip stays hidden, whatever rings (it names callers' offices)."""
+        self.suspended = on
+        self.setVisible(bool(self.strips) and not on)
 
     def show_calls(self, calls: list[RingingCall]) -> None:
         self.message.hide()
@@ -145,8 +151,8 @@ class RingingBar(QWidget):
                 self.call_arrived.emit(call)
             else:
                 strip.show_call(call)
-        self.setVisible(bool(self.strips))
-        if calls and self.window() is not None and self.window().isWindow():
+        self.setVisible(bool(self.strips) and not self.suspended)
+        if calls and not self.suspended and self.window() is not None and self.window().isWindow():
             QApplication.alert(self.window())  # flashes the task bar when the desk is minimised
 
     def show_error(self, text: str) -> None:
