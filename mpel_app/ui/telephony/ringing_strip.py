@@ -13,8 +13,9 @@ loads ``services.calls.ringing_for(user)`` through the TaskRunner (newest
 load only) and hands the result to the bar.  A slow timer also reloads, so a
 call whose end the PBX never reported leaves the strip.
 
-Starting a record: the strip's button, or Ctrl+Shift+R anywhere in the
-window for the first call, emits ``start_record(RingingCall)``; the call
+Starting a record: ``answered(RingingCall)`` when this person picks up (a
+record starts by itself), or the strip's button, or Ctrl+Shift+R anywhere in
+the window for the first call, emits ``start_record(RingingCall)``; the call
 screen takes it from there (member pre-picked when the match is exact,
 offered when only learned; the call linked with ``services.calls.link_enquiry``).
 """
@@ -112,6 +113,7 @@ class RingingBar(QWidget):
 
     start_record = Signal(object)  # RingingCall
     call_arrived = Signal(object)  # RingingCall: a call this bar had not shown before
+    answered = Signal(object)  # RingingCall: this person just answered it: the call screen starts a record
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -143,6 +145,7 @@ class RingingBar(QWidget):
             strip.deleteLater()
         for call in calls:
             strip = self.strips.get(call.call_id)
+            was_answered = strip is not None and strip.call.answered_by_me
             if strip is None:
                 strip = RingingStrip(call, self)
                 strip.start_record.connect(self.start_record)
@@ -151,6 +154,8 @@ class RingingBar(QWidget):
                 self.call_arrived.emit(call)
             else:
                 strip.show_call(call)
+            if call.answered_by_me and not was_answered:
+                self.answered.emit(call)
         self.setVisible(bool(self.strips) and not self.suspended)
         if calls and not self.suspended and self.window() is not None and self.window().isWindow():
             QApplication.alert(self.window())  # flashes the task bar when the desk is minimised
