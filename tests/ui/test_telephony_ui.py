@@ -21,6 +21,7 @@ from mpel_app.ui.telephony.missed_calls import MissedCallsView
 from mpel_app.ui.telephony.ringing_strip import RingingBar, RingingController
 from tests.support.desk import desk_context, shown
 from tests.support.world import MONDAY_MORNING
+from tests.ui.accessibility import assert_accessible
 
 PNG = "/tmp/tel-store-png"
 
@@ -75,6 +76,7 @@ def test_a_second_desk_sees_the_ringing_strip(qtbot, world, desk, db_url):
         assert "Sam Case" not in strip.recent.text()
         assert "Call from 020 7219 3000" in strip.accessibleName()
         bar.grab().save(f"{PNG}/ringing-strip-{desk.engine.dialect.name}.png")
+        assert_accessible(bar)
         # Start a record by keyboard: what the call screen needs to pre-pick the member.
         with qtbot.waitSignal(bar.start_record) as started:
             qtbot.keyClick(strip.start_button, Qt.Key_S, Qt.AltModifier)
@@ -140,6 +142,7 @@ def test_missed_calls_call_back_and_dealt_with(qtbot, sqlite_services):
     view.table.selectRow([c.call_id for c in view.model.items()].index("gave-up"))
     assert view.callback_button.isEnabled()
     view.grab().save(f"{PNG}/missed-calls.png")
+    assert_accessible(view)
     with qtbot.waitSignal(view.callback_requested) as asked:
         view.callback_button.click()
     assert (asked.args[0].number, asked.args[0].interface) == ("+442072193000", "PJSIP/2001")
@@ -185,6 +188,7 @@ def test_the_calls_view_shows_chart_table_formula_and_exports(qtbot, sqlite_serv
     assert table.item(table.rowCount() - 1, 1).text() == "50"
     assert view.figure.formula.text().startswith("Service level = calls answered within 30 s")
     view.grab().save(f"{PNG}/calls-view-day.png")
+    assert_accessible(view)
     view.filter.grouping.setCurrentIndex(view.filter.grouping.findData("hour"))
     view.refresh()
     qtbot.waitUntil(lambda: view.page is not None and view.page.grouping == "hour")
@@ -235,6 +239,7 @@ def test_an_administrator_sets_a_phone_identity(qtbot, sqlite_services):
     dialog.extension.setText("2001")
     dialog.queues.setText("mpel")
     dialog.grab().save(f"{PNG}/phone-identity.png")
+    assert_accessible(dialog)
     with qtbot.waitSignal(dialog.accepted):
         dialog.save_button.click()
     identity = world.services.calls.identity(world.admin, world.agent.id)
