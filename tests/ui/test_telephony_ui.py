@@ -274,3 +274,22 @@ def test_the_main_window_shows_the_strip_above_any_view_and_hides_it_while_locke
     qtbot.waitUntil(lambda: not window.locked)
     assert window.ringing_bar.isVisible()
     window.close()
+
+
+def test_the_record_window_shows_its_calls_wait_and_talk(qtbot, sqlite_services):
+    from mpel_app.ui.record_dialog import RecordDialog
+    from tests.support.world import build_world
+
+    world = build_world(sqlite_services)
+    s = world.services
+    _answered(s, "rec-1", T0, 24)
+    enquiry = s.enquiries.start(world.agent, Channel.TELEPHONE)
+    s.calls.link_enquiry("rec-1", enquiry.id, world.agent)
+    dialog = shown(qtbot, RecordDialog(desk_context(s, world.agent), enquiry.id), (1000, 600))
+    qtbot.waitUntil(lambda: dialog.calls_section.table.rowCount() == 1 and dialog.record is not None)
+    table = dialog.calls_section.table
+    assert [table.item(0, c).text() for c in range(1, 7)] == [
+        "020 7946 0000", "unknown number", "Answered", "24 s", "3 min 20 s", "PJSIP/2001"]
+    dialog.tabs.setCurrentWidget(dialog.calls_section)
+    dialog.grab().save(f"{PNG}/record-calls.png")
+    assert_accessible(dialog.calls_section)

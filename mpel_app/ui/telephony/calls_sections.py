@@ -47,12 +47,13 @@ def _two_lines(heading: str) -> str:
     return f"{first}\n{rest}" if rest else heading
 
 
-def fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def fill(table: QTableWidget, rows: list[list[str]], right: set[int] | None = None) -> None:
+    """Rows of text; figures (``right``: those columns, default all but the first) aligned right."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
-            if c:
+            if (c > 0) if right is None else (c in right):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
