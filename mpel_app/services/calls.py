@@ -103,7 +103,8 @@ class CallService:
         before = _facts(call)
         _apply(call, event)
         if event.event == ANSWER and call.answered_by and call.answered_by_user_id is None:
-            call.answered_by_user_id = _user_answering(s, call.answered_by)
+            with s.no_autoflush:  # the row is whole only after _derive
+                call.answered_by_user_id = _user_answering(s, call.answered_by)
         _derive(call)
         after = _facts(call)
         if not created and after == before:
@@ -120,6 +121,7 @@ class CallService:
         call = Call(call_id=event.call_id, source=event.source[:16], direction=event.direction,
                     caller_raw=caller.raw, caller_e164=caller.e164, called_number=_text(event.to_number, 64),
                     queue=_text(event.queue, _MAX_QUEUE) or None, agents_rung="", offered_at=event.at,
+                    offered_day=call_stats.london_day(event.at), offered_hour=call_stats.london_hour(event.at),
                     wait_from_pbx=False, member_id=member_id, match_kind=kind, outcome=call_stats.RINGING)
         s.add(call)
         return call

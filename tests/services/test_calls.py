@@ -278,3 +278,58 @@ def test_phone_identities_are_checked_and_unique(world):
     with pytest.raises(ValidationError, match="already set"):
         calls.set_identity(world.admin, world.leader.id, interfaces="PJSIP/2001", extension="2002", queues="")
     assert calls.identity(world.agent, world.agent.id).interfaces == ("PJSIP/2001",)
+
+
+def test_two_bridges_recording_the_same_call_at_once_store_it_once(world, db_url, clock):
+    """A second bridge (or a replay racing the original) inserts the same call id at the same moment:
+    the loser's transaction is done again and finds the winner's row."""
+    import threading
+
+    from mpel_app.app import open_database
+
+    other = open_database(db_url, clock=clock)
+    try:
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def bridge(services, kind, seconds, key):
+            try:
+                barrier.wait(5)
+                services.calls.record(ev(kind, "raced", seconds, users=("PJSIP/2001",), event_key=key))
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        for round_ in range(5):
+            threads = [threading.Thread(target=bridge, args=(world.services, NEW_CALL, 0, f"a{round_}")),
+                       threading.Thread(target=bridge, args=(other, ANSWER, 4, f"b{round_}"))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert errors == []
+        with world.services.uow.read() as s:
+            assert s.scalar(select(func.count()).select_from(Call)) == 1
+        call = row(world.services, "raced")
+        assert (call.offered_at, call.outcome, call.wait_seconds) == (T0, "answered", 4)
+    finally:
+        other.close()
+
+
+def test_a_call_whose_end_never_came_stops_ringing(world, clock):
+    from mpel_app.services.calls import RINGING_FOR_AT_MOST
+
+    set_phone(world, world.agent, "2001")
+    world.services.calls.record(ev(NEW_CALL, "lost", 0, users=("PJSIP/2001",)))
+    assert len(world.services.calls.ringing_for(world.agent)) == 1
+    clock.advance(seconds=RINGING_FOR_AT_MOST.total_seconds() + 1)
+    assert world.services.calls.ringing_for(world.agent) == []
+
+
+def test_an_answer_arriving_before_its_new_call_is_stored_whole(world):
+    set_phone(world, world.agent, "2001")
+    calls = world.services.calls
+    calls.record(ev(ANSWER, "late-offer", 12, users=("PJSIP/2001",)))
+    calls.record(ev(NEW_CALL, "late-offer", 0, users=("PJSIP/2001",)))
+    call = row(world.services, "late-offer")
+    assert (call.offered_at, call.wait_seconds, call.answered_by_user_id, call.offered_day) == (
+        T0, 12, world.agent.id, MONDAY_MORNING.date())
