@@ -78,8 +78,9 @@ def test_a_second_desk_sees_the_ringing_strip(qtbot, world, desk, db_url):
         bar.grab().save(f"{PNG}/ringing-strip-{desk.engine.dialect.name}.png")
         assert_accessible(bar)
         # Start a record by keyboard: what the call screen needs to pre-pick the member.
+        bar.window().activateWindow()
         with qtbot.waitSignal(bar.start_record) as started:
-            qtbot.keyClick(strip.start_button, Qt.Key_S, Qt.AltModifier)
+            qtbot.keyClick(bar.window(), Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
         call = started.args[0]
         assert (call.call_id, call.member_id, call.match_kind) == ("ring-1", world.mp.id, "exact")
         # Answered at this phone: the bar says so once, for the call screen to start the record by itself.
@@ -120,6 +121,8 @@ def test_ctrl_shift_r_starts_a_record_from_the_answered_call(qtbot, sqlite_servi
     with qtbot.waitSignal(bar.start_record) as started:
         bar.start_first()  # what Ctrl+Shift+R does
     assert started.args[0].call_id == "b"  # the call this person answered comes first
+    assert bar.strips["b"].start_button.text().endswith("(Ctrl+Shift+R)")
+    assert bar.strips["a"].start_button.text() == "Start record from this call"
     bar.grab().save(f"{PNG}/ringing-two-calls.png")
 
 

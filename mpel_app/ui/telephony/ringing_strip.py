@@ -34,6 +34,7 @@ from ..widgets import button, error_text
 
 START_RECORD_KEYS = "Ctrl+Shift+R"
 RELOAD_MS = 30_000
+START_LABEL = "Start record from this call"
 _STATUS_WORDS = {"with_region": "with region", "further_action": "further action"}
 _STRIP_STYLE = ("QFrame#ringingStrip { background: #fff8e1; border: 2px solid #b26a00; border-radius: 4px; }"
                 "QFrame#ringingStrip[answered=\"true\"] { background: #e8f5e9; border-color: #1b5e20; }")
@@ -62,9 +63,8 @@ class RingingStrip(QFrame):
         self.recent = QLabel()
         self.recent.setWordWrap(True)
         self.recent.setTextFormat(Qt.PlainText)
-        self.start_button = button("&Start record from this call",
-                                   f"Start a telephone record for this caller ({START_RECORD_KEYS})",
-                                   auto_default=True)
+        # No mnemonic: the strip shows over every view, whose own Alt+letters it must not steal.
+        self.start_button = button(START_LABEL, "Start a telephone record for this caller", auto_default=True)
         self.start_button.clicked.connect(lambda: self.start_record.emit(self.call))
         caller = QVBoxLayout()
         caller.setSpacing(1)
@@ -156,6 +156,11 @@ class RingingBar(QWidget):
                 strip.show_call(call)
             if call.answered_by_me and not was_answered:
                 self.answered.emit(call)
+        first = self._first()
+        for strip in self.strips.values():  # the keys go to one call: say which
+            text = f"{START_LABEL} ({START_RECORD_KEYS})" if strip.call is first else START_LABEL
+            strip.start_button.setText(text)
+            strip.start_button.setAccessibleName(text)
         self.setVisible(bool(self.strips) and not self.suspended)
         if calls and not self.suspended and self.window() is not None and self.window().isWindow():
             QApplication.alert(self.window())  # flashes the task bar when the desk is minimised
@@ -165,13 +170,15 @@ class RingingBar(QWidget):
         self.message.show()
         self.show()
 
+    def _first(self) -> RingingCall | None:
+        """The call Ctrl+Shift+R takes: the one this person answered, else the one ringing longest."""
+        calls = sorted((s.call for s in self.strips.values()), key=lambda c: (c.answered_at is None, c.offered_at))
+        return calls[0] if calls else None
+
     def start_first(self) -> None:
-        """Ctrl+Shift+R: the call answered by this person first, else the one ringing longest."""
-        calls = [s.call for s in self.strips.values()]
-        if not calls:
-            return
-        calls.sort(key=lambda c: (c.answered_at is None, c.offered_at))
-        self.start_record.emit(calls[0])
+        first = self._first()
+        if first is not None:
+            self.start_record.emit(first)
 
 
 class RingingController(QObject):
