@@ -118,7 +118,7 @@ class CallService:
     def _new_call(self, s: Session, event: CtiEvent) -> Call:
         caller = caller_id.read_caller(event.from_number, outside_line_prefix=self.outside_line_prefix)
         member_id, kind = self._match(s, caller)
-        call = Call(call_id=event.call_id, source=event.source[:16], direction=event.direction,
+        call = Call(call_id=event.call_id, source=_text(event.source, 16) or "http", direction=event.direction,
                     caller_raw=caller.raw, caller_e164=caller.e164, called_number=_text(event.to_number, 64),
                     queue=_text(event.queue, _MAX_QUEUE) or None, agents_rung="", offered_at=event.at,
                     offered_day=call_stats.london_day(event.at), offered_hour=call_stats.london_hour(event.at),

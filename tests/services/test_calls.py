@@ -333,3 +333,14 @@ def test_an_answer_arriving_before_its_new_call_is_stored_whole(world):
     call = row(world.services, "late-offer")
     assert (call.offered_at, call.wait_seconds, call.answered_by_user_id, call.offered_day) == (
         T0, 12, world.agent.id, MONDAY_MORNING.date())
+
+
+def test_odd_fields_from_a_pbx_are_trimmed_not_fatal(world):
+    calls = world.services.calls
+    calls.record(CtiEvent(event=NEW_CALL, call_id="odd", at=T0, from_number=None, to_number="\x00" * 10 + "9" * 200,
+                          users=("x" * 500, "", "PJSIP/2001"), queue="q" * 200, source=None))
+    calls.record(CtiEvent(event=HANGUP, call_id="odd", at=T0 + timedelta(seconds=4), cause="c" * 100))
+    call = row(world.services, "odd")
+    assert (call.match_kind, call.source, len(call.queue), len(call.called_number)) == (WITHHELD, "http", 80, 64)
+    assert call.agents_rung == "x" * 80 + ",PJSIP/2001" and len(call.hangup_cause) == 20
+    assert call.outcome == "abandoned"
