@@ -296,3 +296,24 @@ def test_the_record_window_shows_its_calls_wait_and_talk(qtbot, sqlite_services)
     dialog.tabs.setCurrentWidget(dialog.calls_section)
     dialog.grab().save(f"{PNG}/record-calls.png")
     assert_accessible(dialog.calls_section)
+
+
+def test_a_bridge_in_the_same_desk_shows_its_call_without_waiting_for_a_poll(qtbot, sqlite_services):
+    import threading
+
+    from tests.support.world import build_world
+
+    world = build_world(sqlite_services)
+    s = world.services
+    s.calls.set_identity(world.admin, world.agent.id, interfaces="PJSIP/2001", extension="2001", queues="")
+    bar = hosted_bar(qtbot, (900, 160))
+    controller = RingingController(desk_context(s, world.agent), bar, reload_ms=3_600_000)
+
+    def bridge() -> None:  # the embedded desk's own CTI bridge, on its thread
+        s.calls.record(ev(NEW_CALL, "local", 0, users=("PJSIP/2001",)))
+        controller.recorded.emit()
+
+    thread = threading.Thread(target=bridge)
+    thread.start()
+    qtbot.waitUntil(lambda: "local" in bar.strips, timeout=2_000)
+    thread.join()

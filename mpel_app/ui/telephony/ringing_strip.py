@@ -185,6 +185,9 @@ class RingingController(QObject):
     """Reloads the bar when calls change (``changes``: a ``ChangeWatcher``'s ``changed`` signal)."""
 
     loaded = Signal(object)  # list[RingingCall], after each load (tests and benchmarks wait on it)
+    # Emit from any thread after a bridge in this process stored an event (the embedded SQLite desk runs its
+    # own bridge): the strip reloads at once instead of at the SQLite watcher's next poll.
+    recorded = Signal()
 
     def __init__(self, ctx: DeskContext, bar: RingingBar, changed=None, *, reload_ms: int = RELOAD_MS):
         super().__init__(bar)
@@ -193,6 +196,7 @@ class RingingController(QObject):
         self._loads = LatestOnly(ctx.runner)
         if changed is not None:
             changed.connect(self.on_changed)
+        self.recorded.connect(self.refresh, Qt.QueuedConnection)
         self.timer = QTimer(self)
         self.timer.setInterval(reload_ms)
         self.timer.timeout.connect(self.refresh)
