@@ -38,6 +38,8 @@ import random
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -666,6 +668,28 @@ def _copy(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
     with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+@contextmanager
+def built(backend: str, spec: Spec, *, pg_url: str | None = None, rebuild: bool = False) -> Iterator[BuildResult]:
+    """The benchmark database on ``backend``: SQLite cached under out/, or PostgreSQL at ``pg_url`` or in a
+    throwaway cluster started here and stopped (and deleted) when the block ends."""
+    if backend == "sqlite":
+        yield ensure_sqlite(spec, rebuild=rebuild)
+        return
+    cluster = None
+    try:
+        url = pg_url
+        if url is None:
+            from tests.support.pgcluster import ThrowawayCluster
+
+            print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
+            cluster = ThrowawayCluster().start()
+            url = cluster.create_database("mpel_bench")
+        yield build_postgresql(url, spec, rebuild=rebuild)
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
 
 # ---------------------------------------------------------------- command line

@@ -458,28 +458,13 @@ def main(argv: list[str] | None = None) -> int:
     variant_rows: list[VariantRow] = []
     builds: list[build_db.BuildResult] = []
     for backend in backends:
-        cluster = None
-        try:
-            if backend == "sqlite":
-                build = build_db.ensure_sqlite(spec, rebuild=args.rebuild)
-            else:
-                url = args.pg_url
-                if url is None:
-                    from tests.support.pgcluster import ThrowawayCluster
-
-                    print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                    cluster = ThrowawayCluster().start()
-                    url = cluster.create_database("mpel_bench")
-                build = build_db.build_postgresql(url, spec, rebuild=args.rebuild)
+        with build_db.built(backend, spec, pg_url=args.pg_url, rebuild=args.rebuild) as build:
             builds.append(build)
             print(build.describe(), file=sys.stderr, flush=True)
             r, v = measure_backend(build, args.queries, args.seed, variants=not args.no_variants,
                                    queue_queries=args.queue_queries, only=args.only)
             rows += r
             variant_rows += v
-        finally:
-            if cluster is not None:
-                cluster.stop()
 
     print()
     for build in builds:

@@ -13,6 +13,8 @@
     mpel cti serve (--ami HOST:PORT --ami-user NAME [--ami-secret-stdin] | --http HOST:PORT [--token-stdin])
                    [--queue NAME]...
                                 the CTI bridge service (``cli_cti``)
+    mpel report calls --from YYYY-MM-DD --to YYYY-MM-DD [--queue NAME] [--json]
+                                the telephone line's 30-second report (cli_report_calls)
 
 The ``db`` commands live in ``cli_db``.  At start-up the embedded SQLite
 database is migrated by the desk itself; a shared PostgreSQL database is only
@@ -43,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_cti, cli_db, paths
+from . import cli_cti, cli_db, cli_report_calls, paths
 
 log = logging.getLogger("mpel_app")
 
@@ -86,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
     cli_cti.add_parser(commands)
+    report = commands.add_parser("report", help="management reports (no window)")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    cli_report_calls.add_parser(report_commands)
     return parser
 
 
@@ -108,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "cti":
         _configure_logging(verbose=True, to_file=True)  # a service: its INFO lines go to the journal too
         return cli_cti.run(args)
+    if args.command == "report":
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return args.report_run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 

@@ -11,6 +11,7 @@ from .db.uow import UnitOfWork
 from .domain.clock import Clock, SystemClock
 from .notify import credentials
 from .services.audit import AuditService
+from .services.calls import CallService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
 from .services.letters.units import UnitService
@@ -37,6 +38,7 @@ class Services:
     letters: CorrespondenceService
     units: UnitService
     audit: AuditService
+    calls: CallService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -68,4 +70,4 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock))
+                    audit=AuditService(uow, clock), calls=CallService(uow, clock))

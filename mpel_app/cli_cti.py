@@ -16,8 +16,10 @@ queues: calls in other queues are ignored; calls ringing an extension directly
 are always kept.
 
 Runs in the foreground until SIGTERM or SIGINT, then stops taking events,
-delivers every event already received and exits 0.  Logs go to stderr and the
-desk's log file.  Exit status: 0 stopped cleanly, 2 bad arguments or no secret.
+delivers every event already received to the call store (``services.calls``: one
+row per call in the database) and exits 0.  Logs go to stderr and the desk's log
+file.  Exit status: 0 stopped cleanly, 1 the database or the address cannot be
+opened, 2 bad arguments or no secret.
 """
 from __future__ import annotations
 
@@ -56,20 +58,30 @@ def add_parser(commands: Any) -> None:
                        help="database URL (default as for the desk)")
 
 
-class LoggingSink:
-    """Logs each call event (no numbers: they are personal data) until the call store is wired in."""
+class StoreSink:
+    """Hands each call event to the call store (``services.calls``), logging it without numbers (they
+    are personal data); ``close()`` closes the services once the last event is stored."""
+
+    def __init__(self, services: Any) -> None:
+        self._services = services
 
     def handle(self, event: Any) -> None:
         log.info("%s for call %s (%s, queue %s, users %s)", event.event, event.call_id, event.direction,
                  event.queue or "none", ", ".join(event.users) or "none")
+        self._services.calls.handle(event)
+
+    def close(self) -> None:
+        self._services.close()
 
 
-def make_sink(args: argparse.Namespace) -> Any:
-    """The ``CallEventSink`` (``handle(event)``) events are delivered to, one at a time, in order.
+def make_sink(args: argparse.Namespace, err: TextIO) -> StoreSink | None:
+    """The ``CallEventSink`` events are delivered to, one at a time, in order: the call store of the
+    database given (``--database``, else the desk's configured one); None after saying why it cannot
+    be opened.  A shared database is not migrated here: ``mpel db upgrade`` does that."""
+    from .cli_db import open_for_command
 
-    If it has a ``close()``, ``run`` calls it after the last event (to close the services).
-    """
-    return LoggingSink()  # TODO(lead): services.calls
+    services = open_for_command(getattr(args, "database", None), err)
+    return None if services is None else StoreSink(services)
 
 
 def split_address(text: str, option: str) -> tuple[str, int]:
@@ -115,7 +127,9 @@ def run(args: argparse.Namespace, *, stdin: TextIO | None = None, err: TextIO | 
 
     from .telephony.bridge import Bridge, DeliveryQueue
 
-    sink = make_sink(args)
+    sink = make_sink(args, err)
+    if sink is None:
+        return 1
     delivery = DeliveryQueue(Bridge(sink, queues=args.queue))
     try:
         if args.ami:
@@ -125,9 +139,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO | None = None, err: TextIO | 
         delivery.close()  # everything received is delivered before we exit
         log.info("CTI bridge stopped: %d events delivered, %d refused by the store",
                  delivery.bridge.delivered, delivery.bridge.failed)
-        close = getattr(sink, "close", None)
-        if callable(close):
-            close()
+        sink.close()
 
 
 def _serve_http(host: str, port: int, token: str, delivery: Any, err: TextIO) -> int:

@@ -37,6 +37,23 @@ from .notify import credentials
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_UPGRADE, EXIT_TOO_NEW = 0, 1, 2, 3
 
 
+def open_for_command(url: str | None, err):
+    """The services for a command-line command (``url`` None: the desk's configured database), or None
+    after saying on ``err`` why the database could not be opened.  A shared database is not migrated here:
+    only ``mpel db upgrade`` does that."""
+    if url is None:
+        from .config import Settings  # Qt settings: only when no URL was given
+
+        url = Settings().database_url
+    from .app import open_database
+
+    try:
+        return open_database(url, upgrade=None)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
+        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+        return None
+
+
 def safe_url(url: str | URL) -> str:
     """The URL with any password masked, for messages."""
     try:

@@ -29,7 +29,8 @@ Watching, on a background thread (``ChangeListener``)
 
 Entities: ``enquiries`` (any enquiry), ``urgent`` (an enquiry that is or was
 urgent, including telephone contacts about it), ``letters`` (CTS letters and
-their documents) and ``rota`` (the duty rota).  The callback gets a frozenset
+their documents), ``rota`` (the duty rota) and ``calls`` (telephone calls: a desk
+hears a call ringing for it this way, issue 9).  The callback gets a frozenset
 of them, on the listener's thread: the UI hands it to its own thread
 (``ui.change_watcher``).
 """
@@ -52,8 +53,8 @@ from .models import AuditLog, Enquiry
 log = logging.getLogger(__name__)
 
 CHANNEL = "mpel_changes"
-ENQUIRIES, URGENT, LETTERS, ROTA = "enquiries", "urgent", "letters", "rota"
-ALL = frozenset({ENQUIRIES, URGENT, LETTERS, ROTA})
+ENQUIRIES, URGENT, LETTERS, ROTA, CALLS = "enquiries", "urgent", "letters", "rota", "calls"
+ALL = frozenset({ENQUIRIES, URGENT, LETTERS, ROTA, CALLS})
 
 POLL_SECONDS = 2.0  # SQLite: how often to look at data_version
 WAIT_SECONDS = 0.5  # PostgreSQL: longest wait for a notification before checking for stop
@@ -61,7 +62,7 @@ MAX_BACKOFF_SECONDS = 30.0
 
 _INFO_KEY = "mpel_changed_entities"
 # Audit trail entity -> what desks watch.  One table for both databases.
-_AUDITED = {"enquiry": ENQUIRIES, "letter": LETTERS, "letter_documents": LETTERS, "duty_rota": ROTA}
+_AUDITED = {"enquiry": ENQUIRIES, "letter": LETTERS, "letter_documents": LETTERS, "duty_rota": ROTA, "call": CALLS}
 
 OnChange = Callable[[frozenset[str]], None]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint, false, text, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -35,7 +35,7 @@ class Member(Base):
     constituency: Mapped[str] = mapped_column(String(120), default="")
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     privy_counsellor: Mapped[bool] = mapped_column(Boolean, default=False)
-    office_phone: Mapped[str] = mapped_column(String(32), default="")  # E.164
+    office_phone: Mapped[str] = mapped_column(String(32), default="", index=True)  # E.164; caller-ID match
     office_fax: Mapped[str] = mapped_column(String(32), default="")  # E.164
     office_email: Mapped[str] = mapped_column(String(254), default="")
     passcode_hash: Mapped[str | None] = mapped_column(String(200))
@@ -60,6 +60,11 @@ class User(Base):
     # Set when an administrator resets the password: the person picks their own at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Phone identity (issue 9, migration 0011): the PBX's names for this person's phone, so a ringing
+    # call finds their desk.  Comma-separated AMI interfaces ("PJSIP/2001"), the extension, the queues.
+    phone_interfaces: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    phone_extension: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    phone_queues: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
 
 class ReferenceCounter(Base):
@@ -103,6 +108,9 @@ class Enquiry(Base):
         # The newest of a few thousand enquiries found by name, by id: their time of receipt from this
         # small index instead of a read of each (wide) row.
         Index("ix_enquiries_live_id_received", "id", "received_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        # A ringing office's last five enquiries (the screen pop, issue 9): an index range, newest first.
+        Index("ix_enquiries_member_received", "member_id", "received_at",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -437,3 +445,67 @@ class LetterDocument(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# -- Telephony (issue 9) -------------------------------------------------------------
+#
+# One row per call, kept up to date by services/calls.py as the PBX's events
+# arrive (in any order).  The facts (times, cause, who was rung and answered)
+# are stored; outcome, wait and talk follow from them by domain/call_stats.py
+# and are stored too so the report is plain SQL aggregates.
+
+
+class Call(Base):
+    """A telephone call the PBX reported: who rang, who answered, how long they waited, what became of it."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        # The report: calls by London day, optionally one queue.
+        Index("ix_calls_day_queue", "offered_day", "queue"),
+        # "Learned" caller-ID matches: earlier calls from this number that were linked to an enquiry.
+        Index("ix_calls_caller_offered", "caller_e164", "offered_at"),
+        # What is ringing now (a handful of rows whatever the size of the table).
+        Index("ix_calls_ringing", "outcome", sqlite_where=text("ended_at IS NULL"),
+              postgresql_where=text("ended_at IS NULL")),
+        # The missed-calls list: ended inbound calls nobody logged and nobody has dealt with yet.
+        Index("ix_calls_missed", "offered_at", sqlite_where=text("dealt_with_at IS NULL AND enquiry_id IS NULL"),
+              postgresql_where=text("dealt_with_at IS NULL AND enquiry_id IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(128), unique=True)  # the PBX's (AMI Linkedid, webhook callId)
+    source: Mapped[str] = mapped_column(String(16), default="http")
+    direction: Mapped[str] = mapped_column(String(3))  # in / out
+    caller_raw: Mapped[str] = mapped_column(String(64), default="")
+    caller_e164: Mapped[str] = mapped_column(String(32), default="")  # "" when withheld, an extension, unknown
+    called_number: Mapped[str] = mapped_column(String(64), default="")
+    queue: Mapped[str | None] = mapped_column(String(80))
+    agents_rung: Mapped[str] = mapped_column(String(1000), default="")  # comma-separated, as the PBX named them
+    answered_by: Mapped[str | None] = mapped_column(String(80))  # as the PBX named the agent
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    offered_day: Mapped[date] = mapped_column(Date)  # London day of offered_at
+    offered_hour: Mapped[int] = mapped_column(Integer)  # London hour of offered_at
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hangup_cause: Mapped[str | None] = mapped_column(String(20))
+    wait_seconds: Mapped[float | None] = mapped_column(Float)
+    wait_from_pbx: Mapped[bool] = mapped_column(Boolean, default=False)  # the PBX measured it (AMI HoldTime)
+    talk_seconds: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(12))  # ringing / answered / abandoned / missed / outbound
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    match_kind: Mapped[str] = mapped_column(String(10), default="none")  # exact / learned / none / withheld
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    dealt_with_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dealt_with_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CallEventSeen(Base):
+    """An event already recorded, by its key at the source: a replay after a reconnect is not counted twice."""
+
+    __tablename__ = "call_events_seen"
+    event_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -25,6 +25,7 @@ class Action(StrEnum):
     PURGE_DOCUMENTS = "purge scanned letters and replies past retention"
     SET_DISSOLUTION = "record the dissolution of Parliament"
     WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
+    VIEW_CALL_STATISTICS = "see the telephone line's service level and call statistics"
 
 
 _R = Role
@@ -64,6 +65,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # regions (call notes, urgent escalations) and MPCS (a disputed letter's escalation to heads of unit, an
     # Agency staff member's line manager [CORR 2.5]).
     Action.WORK_OUTBOX: _LOGGING | {_R.MPCS_ALLOCATOR},
+    # The 30-second report (issue 9) is the Enquiry Line's own oversight: its team leader, the duty manager
+    # who runs the evening line, administrators.  Call agents see their calls, not their colleagues' figures.
+    Action.VIEW_CALL_STATISTICS: frozenset({_R.MPEL_TEAM_LEADER, _R.DUTY_MANAGER, _R.ADMINISTRATOR}),
 }
 
 

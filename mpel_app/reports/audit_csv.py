@@ -109,6 +109,12 @@ def csv_row(line: AuditLine) -> list[str]:
 
 def write_audit_csv(path: Path | str, lines: Iterable[AuditLine]) -> int:
     """Write the entries to ``path`` (replacing it); returns how many rows were written."""
+    return write_safe_csv(path, COLUMNS, (csv_row(line) for line in lines))
+
+
+def write_safe_csv(path: Path | str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Any table as a CSV file a spreadsheet opens safely (see the module docstring): BOM, every cell
+    quoted and formula-escaped, written beside ``path`` and moved into place; returns the rows written."""
     path = Path(path)
     count = 0
     try:
@@ -116,9 +122,9 @@ def write_audit_csv(path: Path | str, lines: Iterable[AuditLine]) -> int:
         try:
             with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-                writer.writerow(COLUMNS)
-                for line in lines:
-                    writer.writerow(csv_row(line))
+                writer.writerow([escape_cell(str(c)) for c in header])
+                for row in rows:
+                    writer.writerow([escape_cell("" if c is None else str(c)) for c in row])
                     count += 1
             os.replace(temporary, path)
         except BaseException:

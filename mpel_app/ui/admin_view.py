@@ -42,6 +42,7 @@ from ..services.rota import RotaImport
 from ..services.users import GRADES
 from .context import DeskContext
 from .password_dialog import ResetPasswordDialog
+from .telephony.phone_identity import PhoneIdentityDialog
 from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled
 
 # How far ahead the rota tab lists evenings.
@@ -230,12 +231,14 @@ class UsersTab(QWidget):
         self.email_button = button("C&hange e-mail…", "Record or change the selected person's e-mail address")
         self.email_button.clicked.connect(self.change_email)
         self.email_dialog: ChangeEmailDialog | None = None
+        self.phone_button = button("Ph&one…", "Record how the phone system names the selected person's phone")
+        self.phone_button.clicked.connect(self.change_phone)
         self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.locked_label)
         layout.addWidget(self.table)
         layout.addWidget(in_row(self.add_button, self.unlock_button, self.reset_button, self.email_button,
-                                stretch=None))
+                                self.phone_button, stretch=None))
         layout.addWidget(self.message)
         self._users: list[UserRecord] = []
         self._select_after: int | None = None
@@ -285,6 +288,7 @@ class UsersTab(QWidget):
         # One's own password is changed with the current one (File menu), never reset.
         self.reset_button.setEnabled(user is not None and user.id != self._ctx.user.id)
         self.email_button.setEnabled(user is not None)
+        self.phone_button.setEnabled(user is not None)
 
     def new_user(self) -> None:
         dialog = NewUserDialog(self)
@@ -359,6 +363,17 @@ class UsersTab(QWidget):
             dialog.deleteLater()
 
         dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+
+    def change_phone(self) -> PhoneIdentityDialog | None:
+        """The phone identity (issue 9): the dialog is non-modal, so tests and keyboards can drive it."""
+        user = self.selected()
+        if user is None:
+            return None
+        dialog = PhoneIdentityDialog(self._ctx, user, self)
+        dialog.accepted.connect(lambda: self.message.show_ok(f"Phone for {user.username} saved."))
         dialog.open()
         return dialog
 

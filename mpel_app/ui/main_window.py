@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from ..db.changes import ENQUIRIES, LETTERS, ROTA, URGENT
+from ..db.changes import CALLS, ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
@@ -45,6 +45,9 @@ from ..notify.sender import DeliveryReport, OutboxSender
 from ..notify.smtp import SmtpSettings, Transport
 from .audit_view import AUDIT_SHORTCUT, AuditView
 from .change_watcher import ChangeWatcher
+from .telephony.calls_view import CallsView
+from .telephony.missed_calls import MissedCallsView
+from .telephony.ringing_strip import RingingBar, RingingController
 from .context import DeskContext
 from .find_view import FindView
 from .login import LoginDialog
@@ -193,6 +196,14 @@ class MainWindow(QMainWindow):
         if perm.allowed(user, Action.QUERY_AUDIT):  # oversight: who changed or looked at what
             self.audit_view = AuditView(ctx, save_chooser=save_chooser)
             self._register(self.audit_view, "Audit")
+        # Telephony (issue 9): the line's missed calls for those who log calls; the 30-second report for leaders.
+        self.missed_calls_view = MissedCallsView(ctx) if perm.allowed(user, Action.LOG_ENQUIRY) else None
+        if self.missed_calls_view is not None:
+            self._register(self.missed_calls_view, "Missed calls")
+        self.calls_stats_view = (CallsView(ctx, save_chooser=save_chooser)
+                                 if perm.allowed(user, Action.VIEW_CALL_STATISTICS) else None)
+        if self.calls_stats_view is not None:
+            self._register(self.calls_stats_view, "Calls")
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
@@ -207,6 +218,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.outbox_banner)
+        self.ringing_bar = RingingBar()  # above the views: seen whichever view is open
+        column.addWidget(self.ringing_bar)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -240,9 +253,14 @@ class MainWindow(QMainWindow):
         self.changes = ChangeWatcher(ctx.services.engine, self)
         for view, entities in ((self.further_action_view, {ENQUIRIES}), (self.region_queue_view, {ENQUIRIES}),
                                (self.duty_view, {URGENT, ROTA}), (self.letters_view, {LETTERS}),
-                               (self.find_view, {ENQUIRIES})):
+                               (self.find_view, {ENQUIRIES}), (self.missed_calls_view, {CALLS}),
+                               (self.calls_stats_view, {CALLS})):
             if view is not None and hasattr(view, "refresh"):
                 self.changes.follow(view, entities)
+        self.ringing = None
+        if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
+            self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
+            self.ringing.refresh()
         self.changes.start()
 
     # --------------------------------------------------------------- views
@@ -440,6 +458,7 @@ class MainWindow(QMainWindow):
             return
         self._idle_timer.stop()
         self.pages.setCurrentWidget(self.lock_notice)
+        self.ringing_bar.set_suspended(True)
         self.outbox_banner.setVisible(False)
         if self.outbox_dialog is not None:
             self.outbox_dialog.close()
@@ -468,6 +487,7 @@ class MainWindow(QMainWindow):
                 self.close()
                 return
             self.pages.setCurrentWidget(self.tabs)
+            self.ringing_bar.set_suspended(False)
             self.menuBar().setEnabled(True)
             for action in self.actions():
                 action.setEnabled(True)

@@ -40,6 +40,7 @@ from .context import DeskContext
 from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
+from .telephony.enquiry_calls import EnquiryCallsSection
 from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
                       tab_chain, text_box)
 
@@ -404,6 +405,8 @@ class RecordDialog(QDialog):
         self.audit_table.horizontalHeader().setStretchLastSection(True)
         self.audit_table.setAlternatingRowColors(True)
         self.tabs.addTab(self.audit_table, "&Audit trail")
+        self.calls_section = EnquiryCallsSection(ctx)  # issue 9: the calls, with their wait and talk time
+        self.tabs.addTab(self.calls_section, "Te&lephone calls")
 
         self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)", auto_default=False)
         self.print_button.clicked.connect(self.print_record)
@@ -448,6 +451,7 @@ class RecordDialog(QDialog):
             return record, trail, names.get(record.region_code or "")
 
         self._ctx.runner.submit(work, self._show, self._load_failed)
+        self.calls_section.load(enquiry_id)
 
     def _load_failed(self, exc: Exception) -> None:
         self.reference.setText("Record not available")

@@ -79,6 +79,15 @@ def test_http_service_takes_webhooks_and_stops_cleanly_on_sigterm(tmp_path):
         assert f"{event} for call w1" in log
     assert "3 events delivered" in log
     assert "cli-token" not in log and "02079460000" not in log
+    # Stored as it happened: one answered call, direct to an extension (webhooks without times are
+    # timed on receipt, so today's London date).
+    from datetime import datetime
+
+    from mpel_app.domain.calendar import LONDON
+
+    today = datetime.now(LONDON).date().isoformat()
+    report = _report(tmp_path, today, today)
+    assert (report["offered"], report["answered"], report["abandoned"]) == (1, 1, 0)
     log_file = next((tmp_path / "data").rglob("mpel-desk.log"))
     assert "hangup for call w1" in log_file.read_text(encoding="utf-8")
 
@@ -110,6 +119,23 @@ def test_ami_service_logs_in_hears_a_call_and_stops_cleanly(tmp_path):
     assert other.call_id not in log  # another queue's call
     assert "s3cret" not in log
     assert fake.actions[-1].get("Action") == "Logoff"
+    # The call is in the database, timed by the PBX: answered after 30 s, within the threshold;
+    # the other queue's call was never stored.
+    report = _report(tmp_path, "2026-05-28", "2026-05-28")
+    assert (report["offered"], report["answered"], report["answered_within_threshold"]) == (1, 1, 1)
+    assert report["longest_wait_seconds"] == 30 and report["service_level"] == 1
+
+
+def _report(tmp_path: Path, start: str, end: str) -> dict:
+    """``mpel report calls --json`` over the same database, as a separate process."""
+    import json
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "mpel_app", "--database", f"sqlite:///{tmp_path}/x.db", "report",
+                           "calls", "--from", start, "--to", end, "--json"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def test_no_secret_and_no_keyring_is_a_clear_error(capsys, monkeypatch):

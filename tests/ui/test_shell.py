@@ -159,12 +159,15 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
 # -------------------------------------------------------------- main window
 
 @pytest.mark.parametrize("who, tabs", [
-    ("agent", ["New call", "Find"]),
-    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
-    ("am_lse", ["New call", "Region queue", "Find"]),
+    ("agent", ["New call", "Find", "Missed calls"]),
+    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit",
+                "Missed calls", "Calls"]),
+    ("am_lse", ["New call", "Region queue", "Find", "Missed calls"]),
     ("case_owner", ["Letters", "Find"]),
-    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
-    ("duty", ["New call", "Region queue", "Duty", "Find", "Administration"]),  # the duty rota is theirs to keep
+    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit",
+               "Missed calls", "Calls"]),
+    # The duty rota is theirs to keep; the evening line's 30-second figures theirs to watch.
+    ("duty", ["New call", "Region queue", "Duty", "Find", "Administration", "Missed calls", "Calls"]),
     ("unit_leader", ["Letters", "Find", "Audit"]),  # CTS: no part in the enquiry log's rota or deletions
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):
