@@ -11,6 +11,7 @@ from .db.uow import UnitOfWork
 from .domain.clock import Clock, SystemClock
 from .notify import credentials
 from .services.audit import AuditService
+from .services.call_backs import CallBackQueue
 from .services.calls import CallService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
@@ -39,6 +40,7 @@ class Services:
     units: UnitService
     audit: AuditService
     calls: CallService
+    call_backs: CallBackQueue
 
     def close(self) -> None:
         self.engine.dispose()
@@ -70,4 +72,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock), calls=CallService(uow, clock))
+                    audit=AuditService(uow, clock), calls=CallService(uow, clock),
+                    call_backs=CallBackQueue(uow, clock))

@@ -54,6 +54,11 @@ def add_parser(commands: Any) -> None:
                             f"(default: the OS keyring, service {WEBHOOK_SERVICE!r}, account HOST:PORT)")
     serve.add_argument("--queue", action="append", default=[], metavar="NAME",
                        help="a PBX queue of the Enquiry Line (repeatable); calls in other queues are ignored")
+    serve.add_argument("--originate-context", metavar="CONTEXT", default="from-internal",
+                       help="the dial plan context a Call back dials out from (AMI Originate; default %(default)s)")
+    serve.add_argument("--outside-line-prefix", metavar="DIGITS", default="9",
+                       help="what the PBX dials first for an outside line, and leaves on some caller IDs "
+                            "(default %(default)s; '' for none)")
     serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                        help="database URL (default as for the desk)")
 
@@ -64,6 +69,10 @@ class StoreSink:
 
     def __init__(self, services: Any) -> None:
         self._services = services
+
+    @property
+    def services(self) -> Any:
+        return self._services
 
     def handle(self, event: Any) -> None:
         log.info("%s for call %s (%s, queue %s, users %s)", event.event, event.call_id, event.direction,
@@ -81,7 +90,10 @@ def make_sink(args: argparse.Namespace, err: TextIO) -> StoreSink | None:
     from .cli_db import open_for_command
 
     services = open_for_command(getattr(args, "database", None), err)
-    return None if services is None else StoreSink(services)
+    if services is None:
+        return None
+    services.calls.outside_line_prefix = args.outside_line_prefix
+    return StoreSink(services)
 
 
 def split_address(text: str, option: str) -> tuple[str, int]:
@@ -133,7 +145,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO | None = None, err: TextIO | 
     delivery = DeliveryQueue(Bridge(sink, queues=args.queue))
     try:
         if args.ami:
-            return _serve_ami(args, host, port, secret, delivery)
+            return _serve_ami(args, host, port, secret, delivery, sink.services)
         return _serve_http(host, port, secret, delivery, err)
     finally:
         delivery.close()  # everything received is delivered before we exit
@@ -166,7 +178,41 @@ def _serve_http(host: str, port: int, token: str, delivery: Any, err: TextIO) ->
     return 0
 
 
-def _serve_ami(args: argparse.Namespace, host: str, port: int, secret: str, delivery: Any) -> int:
+CALL_BACK_POLL_SECONDS = 1.0
+
+
+async def place_call_backs(client: Any, services: Any, stop: Any, *, context: str, prefix: str,
+                           poll: float = CALL_BACK_POLL_SECONDS) -> None:
+    """Place the call backs desks queue (``services.call_backs``) while logged in to the AMI: ring the
+    agent's own phone with ``Originate``, then record what the phone system said.  A call back that
+    cannot be dialled, or that Asterisk refuses, is recorded as failed, so the desk says so."""
+    import asyncio
+
+    from .domain.caller_id import dial_string
+    from .telephony.ami_client import AmiError
+
+    queue = services.call_backs
+    while not stop.is_set():
+        if client.connected.is_set():
+            for request in await asyncio.to_thread(queue.pending):
+                try:
+                    exten = dial_string(request.number, outside_line_prefix=prefix)
+                    answer = await client.originate(request.interface, exten, context,
+                                                    f"MPEL call back <{request.extension}>")
+                    placed = answer.get("Response", "").lower() == "success"
+                    message = answer.get("Message", "") or ("queued" if placed else "refused")
+                except (ValueError, AmiError, OSError, asyncio.TimeoutError) as exc:
+                    placed, message = False, str(exc) or type(exc).__name__
+                await asyncio.to_thread(queue.finish, request.id, placed=placed, message=message)
+                log.info("call back %s for call %s %s", request.id, request.call_id,
+                         "placed" if placed else "failed")
+        try:
+            await asyncio.wait_for(stop.wait(), poll)
+        except asyncio.TimeoutError:
+            pass
+
+
+def _serve_ami(args: argparse.Namespace, host: str, port: int, secret: str, delivery: Any, services: Any) -> int:
     import asyncio
     import ssl
 
@@ -187,7 +233,10 @@ def _serve_ami(args: argparse.Namespace, host: str, port: int, secret: str, deli
                            on_login=translator.after_login, ssl=context)
         log.info("CTI bridge: Asterisk Manager Interface at %s:%d as %s%s", host, port, args.ami_user,
                  f", queues {', '.join(args.queue)}" if args.queue else "")
+        call_backs = asyncio.create_task(place_call_backs(
+            client, services, stop, context=args.originate_context, prefix=args.outside_line_prefix))
         await client.run(stop)
+        await call_backs
         log.info("CTI bridge: stopping")
 
     asyncio.run(serve())

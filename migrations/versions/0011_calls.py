@@ -1,4 +1,4 @@
-"""Telephony (issue 9): one row per call, the events already recorded, users' phone identity, and the
+"""Telephony (issue 9): one row per call, the events already recorded, call backs for the bridge to place, users' phone identity, and the
 indexes the screen pop needs (a member's office number; an office's newest enquiries).
 
 Revision ID: 0011
@@ -68,9 +68,25 @@ def upgrade() -> None:
         sa.Column("call_id", sa.String(128), nullable=False),
         sa.Column("seen_at", UTCDateTime(), nullable=False),
     )
+    op.create_table(
+        "call_backs",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("call_id", sa.Integer(), sa.ForeignKey("calls.id"), nullable=False),
+        sa.Column("number_e164", sa.String(32), nullable=False),
+        sa.Column("interface", sa.String(80), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("requested_at", UTCDateTime(), nullable=False),
+        sa.Column("state", sa.String(10), nullable=False),
+        sa.Column("done_at", UTCDateTime(), nullable=True),
+        sa.Column("message", sa.String(200), nullable=False),
+    )
+    op.create_index("ix_call_backs_call_id", "call_backs", ["call_id"])
+    op.create_index("ix_call_backs_pending", "call_backs", ["requested_at"],
+                    sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
 
 def downgrade() -> None:
+    op.drop_table("call_backs")
     op.drop_table("call_events_seen")
     op.drop_table("calls")
     op.drop_index("ix_enquiries_member_received", table_name="enquiries")

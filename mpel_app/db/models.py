@@ -502,6 +502,27 @@ class Call(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CallBack(Base):
+    """A call back asked for at a desk, placed by the CTI bridge (which alone holds the AMI session).
+
+    The desk never holds the phone system's secret: it writes this row (audited); ``mpel cti serve``
+    picks up pending rows, rings the agent's own phone with AMI ``Originate`` and records the result.
+    """
+
+    __tablename__ = "call_backs"
+    __table_args__ = (Index("ix_call_backs_pending", "requested_at", sqlite_where=text("state = 'pending'"),
+                            postgresql_where=text("state = 'pending'")),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    number_e164: Mapped[str] = mapped_column(String(32))
+    interface: Mapped[str] = mapped_column(String(80))  # the agent's phone, e.g. PJSIP/2001
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending / placed / failed
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message: Mapped[str] = mapped_column(String(200), default="")  # the PBX's answer
+
+
 class CallEventSeen(Base):
     """An event already recorded, by its key at the source: a replay after a reconnect is not counted twice."""
 

@@ -70,14 +70,21 @@ class CallRecord:
     version: int
 
 
+CALL_BACK_PENDING, CALL_BACK_PLACED, CALL_BACK_FAILED = "pending", "placed", "failed"
+
+
 @dataclass(frozen=True)
 class CallbackRequest:
-    """Ring ``number`` from the agent's own phone (the AMI bridge's Originate, wired by the desk)."""
+    """Ring ``number`` from the agent's own phone: queued in the database (``id``) for the CTI bridge,
+    which alone holds the phone system's session, to place with AMI ``Originate``."""
 
     call_id: str
     number: str  # E.164
     interface: str  # the agent's phone, e.g. PJSIP/2001
     extension: str
+    id: int | None = None  # the queued call back (call_backs row)
+    state: str = CALL_BACK_PENDING  # pending / placed / failed
+    message: str = ""  # the phone system's answer, once placed or failed
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,21 @@ def _e164(compact: str) -> str:
     if not phonenumbers.is_possible_number(number):
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def dial_string(e164: str, *, outside_line_prefix: str = DEFAULT_OUTSIDE_LINE_PREFIX) -> str:
+    """What the agent's phone dials to ring ``e164`` back through the PBX: the outside-line prefix, then
+    the number as dialled from the UK (``9`` ``02079460000``; ``9`` ``0033142685300`` abroad).
+
+    Raises ValueError for anything that is not a number in E.164 (nothing to call back)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not e164.startswith("+") or not phonenumbers.is_possible_number(parsed):
+        raise ValueError(f"{e164!r} is not a number to call back")
+    if parsed.country_code == 44:
+        national = "0" + str(parsed.national_number)
+    else:
+        national = f"00{parsed.country_code}{parsed.national_number}"
+    return outside_line_prefix + national

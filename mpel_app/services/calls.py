@@ -33,12 +33,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db.mappers import member_record
-from ..db.models import Call, CallEventSeen, Enquiry, Member, User
+from ..db.models import Call, CallBack, CallEventSeen, Enquiry, Member, User
 from ..db.uow import UnitOfWork
 from ..domain import call_stats, caller_id
 from ..domain import permissions as perm
-from ..domain.call_records import (EXACT, LEARNED, NO_MATCH, WITHHELD, CallbackRequest, CallRecord, CallReport,
-                                   OfficeEnquiry, RingingCall)
+from ..domain.call_records import (CALL_BACK_PENDING, EXACT, LEARNED, NO_MATCH, WITHHELD, CallbackRequest,
+                                   CallRecord, CallReport, OfficeEnquiry, RingingCall)
 from ..domain.clock import Clock
 from ..domain.errors import NotFound, StaleRecord, ValidationError
 from ..domain.permissions import Action
@@ -218,7 +218,8 @@ class CallService:
             return self._call_record(s, call)
 
     def callback_request(self, call_id: str, user: UserRecord) -> CallbackRequest:
-        """Where to ring back and from which phone; the desk hands it to the bridge (AMI Originate)."""
+        """Queue a call back of ``call_id`` from this person's own phone, for the CTI bridge to place
+        (``services.call_backs``); the desk watches its state with ``call_backs.status``."""
         perm.require(user, Action.LOG_ENQUIRY)
         with self._uow() as s:
             call = _call(s, call_id)
@@ -229,9 +230,14 @@ class CallService:
                 raise ValidationError("your phone is not set up on the desk: ask an administrator to add your "
                                       "extension in Administration → Users")
             interface = identity.interfaces[0] if identity.interfaces else ""
+            queued = CallBack(call_id=call.id, number_e164=call.caller_e164, requested_by_id=user.id,
+                              interface=interface or f"PJSIP/{identity.extension}",
+                              requested_at=self._clock.now(), state=CALL_BACK_PENDING, message="")
+            s.add(queued)
+            s.flush()
             audit.record(s, user, self._clock.now(), ENTITY, call.id, "call back requested",
-                         {"from": interface or identity.extension})
-            return CallbackRequest(call.call_id, call.caller_e164, interface, identity.extension)
+                         {"from": queued.interface})
+            return CallbackRequest(call.call_id, call.caller_e164, queued.interface, identity.extension, queued.id)
 
     def calls_for_enquiry(self, enquiry_id: int, user: UserRecord) -> list[CallRecord]:
         perm.require(user, Action.FIND_ENQUIRY)

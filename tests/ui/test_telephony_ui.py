@@ -149,6 +149,12 @@ def test_missed_calls_call_back_and_dealt_with(qtbot, sqlite_services):
     with qtbot.waitSignal(view.callback_requested) as asked:
         view.callback_button.click()
     assert (asked.args[0].number, asked.args[0].interface) == ("+442072193000", "PJSIP/2001")
+    assert view.message.text().startswith("Call back of 020 7219 3000 asked for: waiting for the phone system")
+    # The bridge places it (cti serve's place_call_backs): the desk says the agent's phone is ringing.
+    s.call_backs.finish(asked.args[0].id, placed=True, message="Originate successfully queued")
+    qtbot.waitUntil(lambda: "ringing" in view.message.text())
+    assert view.message.text() == ("Your phone (PJSIP/2001) is ringing: pick it up and the phone system dials "
+                                   "020 7219 3000.")
     view.dealt_button.click()
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
     assert [c.call_id for c in view.model.items()] == ["hidden"]

@@ -1,23 +1,26 @@
 """Missed calls: inbound calls that ended with no record written (the caller gave up in the queue, the line
 let it ring out, or it was answered and never logged), with Call back and Mark dealt with.
 
-Call back asks the service for the number and the agent's own phone
-(``services.calls.callback_request``, audited) and emits
-``callback_requested(CallbackRequest)``; the desk hands that to the CTI
-bridge (AMI ``Originate`` to the agent's extension).  The list follows the
-live-change mechanism (entity ``calls``) like the other lists.
+Call back queues the call back in the database (``services.calls.callback_request``,
+audited) and emits ``callback_requested(CallbackRequest)``; the CTI bridge, the one
+process logged in to the phone system, rings the agent's own phone (AMI
+``Originate``).  The view then follows the call back (``services.call_backs.status``)
+and says exactly what happened: ringing your phone, or failed -- dial the number
+yourself.  The list follows the live-change mechanism (entity ``calls``) like the
+other lists.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...domain.call_records import CallRecord
+from ...domain.call_records import CALL_BACK_PENDING, CALL_BACK_PLACED, CallRecord
 from ...reports.record_sections import to_london
 from ..context import DeskContext
 from ..task_runner import LatestOnly
 from ..widgets import ListTableModel, MessageLabel, button, error_text, heading, in_row, record_table, screen_shortcut
 
+FOLLOW_EVERY_MS = 1000
 _OUTCOME_WORDS = {"abandoned": "Caller hung up waiting", "missed": "Not answered", "answered": "Answered, no record"}
 
 
@@ -102,10 +105,29 @@ class MissedCallsView(QWidget):
         calls, user = self._ctx.services.calls, self._ctx.user
 
         def done(request) -> None:
-            self.message.show_info(f"Calling {call.number} from your phone…")
+            self.message.show_info(f"Call back of {call.number} asked for: waiting for the phone system to ring "
+                                   f"your phone ({request.interface})…")
             self.callback_requested.emit(request)
+            self._follow(request, call.number)
 
         self._ctx.runner.submit(lambda: calls.callback_request(call.call_id, user), done,
+                                lambda exc: self.message.show_error(error_text(exc)), owner=self)
+
+    def _follow(self, request, number: str) -> None:
+        """Ask where the call back stands until the phone system has answered (or it is too late)."""
+        queue, user = self._ctx.services.call_backs, self._ctx.user
+
+        def show(now) -> None:
+            if now.state == CALL_BACK_PENDING:
+                QTimer.singleShot(FOLLOW_EVERY_MS, self, lambda: self._follow(request, number))
+            elif now.state == CALL_BACK_PLACED:
+                self.message.show_ok(f"Your phone ({now.interface}) is ringing: pick it up and the phone system "
+                                     f"dials {number}.")
+            else:
+                self.message.show_error(f"Call back of {number} failed: {now.message.rstrip('.')}. "
+                                        f"Dial {number} yourself.")
+
+        self._ctx.runner.submit(lambda: queue.status(user, request.id), show,
                                 lambda exc: self.message.show_error(error_text(exc)), owner=self)
 
     def mark_dealt_with(self) -> None:
