@@ -23,7 +23,6 @@ Background work the window owns:
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from ..db.changes import ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
@@ -43,22 +41,19 @@ from ..notify import credentials
 from ..notify.outbox import OutboxSummary
 from ..notify.sender import DeliveryReport, OutboxSender
 from ..notify.smtp import SmtpSettings, Transport
-from .audit_view import AUDIT_SHORTCUT, AuditView
+from .audit_view import AUDIT_SHORTCUT
 from .change_watcher import ChangeWatcher
 from .context import DeskContext
-from .find_view import FindView
 from .login import LoginDialog
 from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_transport_factory
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
+from .view_registry import CTS_ROLES, VIEWS, ViewEntry, views_for  # noqa: F401 (CTS_ROLES: its old home)
 from .viewer import Opener
 from .widgets import SaveChooser
 
 log = logging.getLogger(__name__)
-
-CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
-             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
 
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
@@ -83,31 +78,6 @@ SHORTCUTS_HELP = (
     ("F1", "This list"),
     ("Ctrl+Q", "Quit"),
 )
-
-
-def _view_class(module: str, name: str) -> type | None:
-    """A view class written elsewhere, or None (with the reason logged) when it cannot be loaded."""
-    try:
-        return getattr(importlib.import_module(f"mpel_app.ui.{module}"), name)
-    except (ImportError, AttributeError):
-        log.warning("view %s.%s not available", module, name, exc_info=True)
-        return None
-
-
-class PlaceholderView(QWidget):
-    """Stands in for a view this build does not have, so the shell still starts."""
-
-    def __init__(self, title: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.title = title
-        label = QLabel(f"The {title} screen is not available in this version of MPEL Desk.")
-        label.setAlignment(Qt.AlignCenter)
-        label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-
-    def refresh(self) -> None:
-        pass
 
 
 class _IdleWatch(QObject):
@@ -170,29 +140,17 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Views")
         self.tabs.setDocumentMode(True)
         self.views: list[QWidget] = []
-        self.call_view = self.further_action_view = self.region_queue_view = self.duty_view = None
-        if perm.allowed(user, Action.LOG_ENQUIRY):
-            self.call_view = self._add_view("call_view", "CallView", "New call")
-        if perm.allowed(user, Action.FILTER_FURTHER_ACTION):
-            self.further_action_view = self._add_view("queues", "FurtherActionView", "Further Action")
-        if perm.allowed(user, Action.WORK_REGION_QUEUE):
-            self.region_queue_view = self._add_view("queues", "RegionQueueView", "Region queue")
-        if perm.allowed(user, Action.DUTY_BOARD):
-            self.duty_view = self._add_view("duty_view", "DutyView", "Duty")
-        self.letters_view = None
-        if user.has(*CTS_ROLES):  # MPs' letters on CTS (issue 4): each role's workstack
-            self.letters_view = self._add_view("letters_view", "LettersView", "Letters")
-        self.find_view = FindView(ctx)
-        self._register(self.find_view, "Find")
-        self.admin_view = None
-        admin_class = _view_class("admin_view", "AdminView")
-        if admin_class is not None and admin_class.wanted_by(ctx):
-            self.admin_view = admin_class(ctx)
-            self._register(self.admin_view, "Administration")
-        self.audit_view = None
-        if perm.allowed(user, Action.QUERY_AUDIT):  # oversight: who changed or looked at what
-            self.audit_view = AuditView(ctx, save_chooser=save_chooser)
-            self._register(self.audit_view, "Audit")
+        # Views come from the static registry (view_registry.VIEWS), in its tab order; each entry's key
+        # is also an attribute here (self.call_view …), None when this person's roles leave it out.
+        self.view_entries: dict[QWidget, ViewEntry] = {}
+        for entry in VIEWS:
+            setattr(self, entry.key, None)
+        options = {"save_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
+        for entry in views_for(ctx):
+            view = entry.build(ctx, options)
+            setattr(self, entry.key, view)
+            self.view_entries[view] = entry
+            self._register(view, entry.title)
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
@@ -238,20 +196,12 @@ class MainWindow(QMainWindow):
         self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
         # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
         self.changes = ChangeWatcher(ctx.services.engine, self)
-        for view, entities in ((self.further_action_view, {ENQUIRIES}), (self.region_queue_view, {ENQUIRIES}),
-                               (self.duty_view, {URGENT, ROTA}), (self.letters_view, {LETTERS}),
-                               (self.find_view, {ENQUIRIES})):
-            if view is not None and hasattr(view, "refresh"):
-                self.changes.follow(view, entities)
+        for view, entry in self.view_entries.items():
+            if entry.follows and hasattr(view, "refresh"):
+                self.changes.follow(view, entry.follows)
         self.changes.start()
 
     # --------------------------------------------------------------- views
-
-    def _add_view(self, module: str, class_name: str, title: str) -> QWidget:
-        view_class = _view_class(module, class_name)
-        view = view_class(self.ctx) if view_class is not None else PlaceholderView(title)
-        self._register(view, getattr(view, "title", title) or title)
-        return view
 
     def _register(self, view: QWidget, title: str) -> None:
         index = self.tabs.addTab(view, title)
@@ -388,10 +338,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.refresh_action = self._action("&Refresh", "F5", self.refresh_current, "Refresh the current view")
         view_menu.addAction(self.refresh_action)
-        if self.audit_view is not None:
-            self.audit_action = self._action("&Audit trail", AUDIT_SHORTCUT, lambda: self.show_view(self.audit_view),
-                                             "Who changed or looked at which record")
-            view_menu.addAction(self.audit_action)
+        for view, entry in self.view_entries.items():
+            if entry.shortcut:  # a view with its own shortcut besides Ctrl+number (the audit trail)
+                action = self._action(entry.shortcut_text or entry.title, entry.shortcut,
+                                      lambda _=False, v=view: self.show_view(v), entry.shortcut_tip)
+                view_menu.addAction(action)
+                setattr(self, f"{entry.key.removesuffix('_view')}_action", action)
 
         help_menu = bar.addMenu("Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))
