@@ -50,6 +50,7 @@ from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
 from .view_registry import CTS_ROLES, VIEWS, ViewEntry, views_for  # noqa: F401 (CTS_ROLES: its old home)
+from .view_page import ViewPage
 from .viewer import Opener
 from .widgets import SaveChooser
 
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         # Views come from the static registry (view_registry.VIEWS), in its tab order; each entry's key
         # is also an attribute here (self.call_view …), None when this person's roles leave it out.
         self.view_entries: dict[QWidget, ViewEntry] = {}
+        self.pages_by_view: dict[QWidget, ViewPage] = {}
         for entry in VIEWS:
             setattr(self, entry.key, None)
         options = {"save_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar(database_label)
         self.tabs.currentChanged.connect(self._view_changed)
-        self.tabs.setCurrentWidget(self._home_view())
+        self.tabs.setCurrentWidget(self.pages_by_view[self._home_view()])
         self.resize(1280, 800)
 
         self._idle_timer = QTimer(self)
@@ -204,7 +206,9 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- views
 
     def _register(self, view: QWidget, title: str) -> None:
-        index = self.tabs.addTab(view, title)
+        page = ViewPage(view, title)  # scrolls when the screen is small (view_page)
+        self.pages_by_view[view] = page
+        index = self.tabs.addTab(page, title)
         if index < 9:
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         self.views.append(view)
@@ -228,7 +232,7 @@ class MainWindow(QMainWindow):
         return self.views[0]
 
     def show_view(self, view: QWidget) -> None:
-        self.tabs.setCurrentWidget(view)
+        self.tabs.setCurrentWidget(self.pages_by_view[view])
         view.setFocus(Qt.ShortcutFocusReason)
 
     def show_view_number(self, number: int) -> None:
@@ -236,7 +240,8 @@ class MainWindow(QMainWindow):
             self.show_view(self.views[number - 1])
 
     def current_view(self) -> QWidget:
-        return self.tabs.currentWidget()
+        page = self.tabs.currentWidget()
+        return page.view if isinstance(page, ViewPage) else page
 
     def refresh_current(self) -> None:
         refresh = getattr(self.current_view(), "refresh", None)
@@ -260,7 +265,7 @@ class MainWindow(QMainWindow):
             start()
 
     def find(self) -> None:
-        self.tabs.setCurrentWidget(self.find_view)
+        self.tabs.setCurrentWidget(self.pages_by_view[self.find_view])
         self.find_view.focus_search()
 
     # -------------------------------------------------------------- records
