@@ -9,7 +9,8 @@
 #      also Qt's X11 (xcb) platform libraries;
 #    - poppler-utils for "test": reading generated PDFs back;
 #    - for "build" (scripts/build-installer.sh) and "test": binutils (PyInstaller reads libraries with
-#      objdump), nsis and p7zip-full (the Windows installer, built and listed on Linux);
+#      objdump), nsis, p7zip-full, wixl and msitools (the Windows installer and MSI, built and
+#      listed on Linux);
 #    - for "test": Xvfb, D-Bus, the AT-SPI bus and pyatspi, xdotool and the xcb libraries, for the
 #      out-of-process accessibility check (tests/desktop/);
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
@@ -30,7 +31,7 @@ packages=(
 # Qt's xcb platform plugin, to open a real window on an X11 desktop
 xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
      libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
-installer=(binutils nsis p7zip-full)
+installer=(binutils nsis p7zip-full wixl msitools)
 accessibility=(xvfb xauth dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 xdotool)
 case "$purpose" in
     test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back

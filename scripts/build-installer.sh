@@ -13,7 +13,8 @@
 #    script; the desks' installer is built on Windows (.github/workflows/windows-build.yml).
 #
 # Environment: MPEL_DIST (default dist), MPEL_BUILD_DIR (default build), MPEL_BUNDLE_BUDGET_MB (250),
-# MPEL_NSIS_COMPRESSOR (lzma; zlib is much faster, for tests).
+# MPEL_NSIS_COMPRESSOR (lzma; zlib is much faster, for tests), MPEL_MSI=1 to build the MSI as well
+# (scripts/build-msi.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,5 +70,8 @@ if command -v makensis >/dev/null; then
     fi
 else
     echo "build-installer: makensis not installed; no installer built (apt-get install nsis)" >&2
+fi
+if [[ ${MPEL_MSI:-0} == 1 ]]; then  # the MSI too (wixl; about a minute more)
+    bash scripts/build-msi.sh "$bundle" "$version" "$exe"
 fi
 echo "build-installer: done"
