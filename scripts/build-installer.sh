@@ -49,9 +49,10 @@ QT_QPA_PLATFORM=offscreen "$bundle/$exe" --smoke-test
 size_mb=$(du -sm "$bundle" | cut -f1)
 echo "bundle: $bundle is $size_mb MB (budget $budget_mb MB); the largest parts:"
 # Each top-level part of _internal, and Qt's own libraries, biggest first (two du runs: one run
-# counts a folder only once, so Qt's libraries would vanish inside PySide6).
+# counts a folder only once, so Qt's libraries would vanish inside PySide6). awk, not head: head
+# would close the pipe early, and under pipefail sort's SIGPIPE would fail the build.
 { du -sm "$bundle"/_internal/*; du -sm "$bundle"/_internal/PySide6/Qt/lib/* 2>/dev/null || true; } \
-    | sort -rn | head -20 | while read -r mb path; do printf '  %5s MB  %s\n' "$mb" "${path#"$bundle"/}"; done
+    | sort -rn | awk -v prefix="$bundle/" 'NR <= 20 { sub(prefix, "", $2); printf "  %5s MB  %s\n", $1, $2 }'
 if (( size_mb > budget_mb )); then
     echo "build-installer: the bundle is over its budget of $budget_mb MB" >&2
     exit 1

@@ -1,8 +1,9 @@
 """The desk's main window: the views a user's roles allow, keyboard shortcuts, and a status bar.
 
-Views are tabs in a fixed order (New call, Further Action, Region queue, Duty,
-Find, Administration, Audit) so Ctrl+1… always means the same view for the same
-person.  Each view emits ``open_record(enquiry_id)``; the window opens a
+Views are tabs in the fixed order of the static registry, ``ui.view_registry.VIEWS``
+(New call, Further Action, Region queue, Duty, Letters, Find, Administration,
+Audit), so Ctrl+1… always means the same view for the same person; each sits in
+a scroll page (``ui.view_page``) so the window fits a small screen.  Each view emits ``open_record(enquiry_id)``; the window opens a
 RecordDialog for it. The window also locks itself after a spell without
 keyboard or mouse use, because a desk left open shows personal data to
 whoever walks past.
@@ -34,8 +35,6 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from ..domain import permissions as perm
-from ..domain.permissions import Action
 from ..domain.records import Role
 from ..notify import credentials
 from ..notify.outbox import OutboxSummary
@@ -49,7 +48,7 @@ from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_t
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
-from .view_registry import CTS_ROLES, VIEWS, ViewEntry, views_for  # noqa: F401 (CTS_ROLES: its old home)
+from .view_registry import VIEWS, ViewEntry, views_for
 from .view_page import ViewPage
 from .viewer import Opener
 from .widgets import SaveChooser

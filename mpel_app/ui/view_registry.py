@@ -30,30 +30,20 @@ from PySide6.QtWidgets import QWidget
 from ..db.changes import ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
 from ..domain.permissions import Action
-from ..domain.records import Role
 from .admin_view import AdminView
 from .audit_view import AUDIT_SHORTCUT, AuditView
 from .call_view import CallView
 from .context import DeskContext
 from .duty_view import DutyView
 from .find_view import FindView
-from .letters_view import LettersView
+from .letters_view import LettersView, has_cts_role
 from .queues import FurtherActionView, RegionQueueView
 
 Wanted = Callable[[DeskContext], bool]
 
-# MPs' letters on CTS (issue 4): each of these roles has its own workstack.
-CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
-             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
-
-
 def allowed_to(action: Action) -> Wanted:
     """The view is for whoever may do ``action`` (domain.permissions decides, as the services do)."""
     return lambda ctx: perm.allowed(ctx.user, action)
-
-
-def having_role(*roles: Role) -> Wanted:
-    return lambda ctx: ctx.user.has(*roles)
 
 
 def everyone(_ctx: DeskContext) -> bool:
@@ -86,7 +76,7 @@ VIEWS: tuple[ViewEntry, ...] = (
     ViewEntry("region_queue_view", "Region queue", RegionQueueView, allowed_to(Action.WORK_REGION_QUEUE),
               frozenset({ENQUIRIES})),
     ViewEntry("duty_view", "Duty", DutyView, allowed_to(Action.DUTY_BOARD), frozenset({URGENT, ROTA})),
-    ViewEntry("letters_view", "Letters", LettersView, having_role(*CTS_ROLES), frozenset({LETTERS})),
+    ViewEntry("letters_view", "Letters", LettersView, has_cts_role, frozenset({LETTERS})),  # each CTS role's workstack
     ViewEntry("find_view", "Find", FindView, everyone, frozenset({ENQUIRIES})),
     ViewEntry("admin_view", "Administration", AdminView, AdminView.wanted_by),
     ViewEntry("audit_view", "Audit", AuditView, allowed_to(Action.QUERY_AUDIT), shortcut=AUDIT_SHORTCUT,
