@@ -194,12 +194,16 @@ def log_a_call(app, args) -> str:
     else:  # reported, not fatal: the agent reads the reference out, so a screen reader must reach it
         say(f"FINDING: the call reference label exposes no number to AT-SPI (name, description and text: "
             f"{heard.strip()!r}); the call view should put the reference in its accessible name or description")
+    member = need(app, "Member", pyatspi.ROLE_TEXT)
     type_text(args.member)
-    wait_for("member suggestions", lambda: (lambda n: n is not None and n.childCount > 0)(
+    suggestions = wait_for("member suggestions", lambda: (lambda n: n if n is not None and n.childCount else None)(
         find(app, "Matching members", pyatspi.ROLE_LIST)))
-    key("Return")  # picks the first suggestion
-    office = need(app, "Member's office", pyatspi.ROLE_LABEL)
-    wait_for("the chosen member's office", lambda: "No member chosen" not in text_of(office))
+    say(f"{suggestions.childCount} matching member(s), the first: {suggestions.getChildAtIndex(0).name!r}")
+    key("Return")  # picks the first suggestion: the field then reads the member's name and seat
+    picked = wait_for("the chosen member in the Member field",
+                      lambda: (lambda text: text if text.startswith(args.member) and " — " in text else None)(
+                          text_of(member)))
+    say(f"the Member field reads {picked!r}")
     key("alt+p")
     expect_focus(app, "Passcode", pyatspi.ROLE_PASSWORD_TEXT)
     type_text(args.passcode)
@@ -210,6 +214,7 @@ def log_a_call(app, args) -> str:
     expect_focus(app, "Question", pyatspi.ROLE_TEXT)
     type_text("Has the BRP been posted?")
     key("alt+g")
+    expect_focus(app, "Answer given", pyatspi.ROLE_TEXT)
     type_text("Yes, sent by special delivery.")
     key("ctrl+Return")  # complete: answered at first contact
     message = wait_for("the completion message", lambda: next(

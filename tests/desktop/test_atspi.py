@@ -46,8 +46,10 @@ def test_a_call_logged_through_at_spi_with_the_keyboard_alone(sqlite_services, s
                     "push button 'Complete — answered at first contact'"):
         assert f"found {control}" in out
     # The keyboard moved the focus where a person expects it, and the desk announced the outcome.
-    for control in ("text 'Member'", "password text 'Passcode'", "text 'Subject name'", "text 'Question'"):
+    for control in ("text 'Member'", "password text 'Passcode'", "text 'Subject name'", "text 'Question'",
+                    "text 'Answer given'"):
         assert f"focus on {control}" in out
+    assert "the Member field reads 'Jane Smith MP — Holborn and St Pancras'" in out
     assert "the desk said (alert): MPH000001 completed: answered at first contact." in out
     assert "the desk quit with status 0" in out
 
