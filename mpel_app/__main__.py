@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="use a separate demo database, filled with demo data on first start")
     parser.add_argument("--verbose", "-v", action="store_true", help="log more detail to the terminal")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="check this installation on a temporary database, offscreen, and exit (0: passed)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     db = commands.add_parser("db", help="database administration")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -102,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         _configure_logging(verbose=False, to_file=False)
         return cli_purge.main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.smoke_test:  # the installer's check (smoke_test): no window, no user data touched but its report
+        from . import smoke_test
+
+        smoke_test.prepare_environment()
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return smoke_test.run()
     if args.command == "db":
         _configure_logging(verbose=args.verbose, to_file=False)
         if args.db_command == "configure":
@@ -424,12 +432,10 @@ def _load_before_qt() -> None:
     holidays are needed at once anyway: the first escalation run and the first queue's due dates
     count working days, and worked out in a task they held the SQLite write lock meanwhile.
     """
-    import importlib
     from datetime import datetime
 
+    from . import app  # noqa: F401 (the composition root: services, models, SQLAlchemy)
     from .domain.calendar import LONDON, REGION_NATION, WorkingCalendar
-
-    importlib.import_module(f"{__package__}.app")  # the composition root: services, models, SQLAlchemy
 
     year = datetime.now(LONDON).year
     for nation in sorted(set(REGION_NATION.values())):

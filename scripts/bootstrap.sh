@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what MPEL Desk needs on a Debian machine, idempotently: bash scripts/bootstrap.sh [test|desktop]
+# Installs what MPEL Desk needs on a Debian machine, idempotently: bash scripts/bootstrap.sh [test|desktop|build]
 #
 # 1. Debian packages, only those missing (apt-get update runs only when
 #    something must be installed):
@@ -8,6 +8,11 @@
 #    - libraries PySide6's wheels link against, plus a font; for "desktop"
 #      also Qt's X11 (xcb) platform libraries;
 #    - poppler-utils for "test": reading generated PDFs back;
+#    - for "build" (scripts/build-installer.sh) and "test": binutils (PyInstaller reads libraries with
+#      objdump), nsis, p7zip-full, wixl and msitools (the Windows installer and MSI, built and
+#      listed on Linux);
+#    - for "test": Xvfb, D-Bus, the AT-SPI bus and pyatspi, xdotool and the xcb libraries, for the
+#      out-of-process accessibility check (tests/desktop/);
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
 # 2. Creates .venv if needed and installs the project with its test extras
 #    (again whenever pyproject.toml changes).
@@ -23,13 +28,17 @@ packages=(
     libegl1 libgl1 libx11-6 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
     fonts-dejavu-core
 )
+# Qt's xcb platform plugin, to open a real window on an X11 desktop
+xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
+installer=(binutils nsis p7zip-full wixl msitools)
+accessibility=(xvfb xauth dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 xdotool)
 case "$purpose" in
     test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back
-        packages+=(poppler-utils) ;;
-    desktop)  # Qt's xcb platform plugin, to open a real window on an X11 desktop
-        packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-                   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0) ;;
-    *) echo "usage: scripts/bootstrap.sh [test|desktop]" >&2; exit 2 ;;
+        packages+=(poppler-utils "${installer[@]}" "${xcb[@]}" "${accessibility[@]}") ;;
+    desktop) packages+=("${xcb[@]}") ;;
+    build) packages+=("${installer[@]}") ;;
+    *) echo "usage: scripts/bootstrap.sh [test|desktop|build]" >&2; exit 2 ;;
 esac
 
 installed() {  # like `dpkg -s`, but without a pipe that could SIGPIPE under pipefail

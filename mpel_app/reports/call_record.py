@@ -34,6 +34,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from mpel_app.domain.records import AuditEntry, EnquiryRecord
+from mpel_app.paths import resources_dir
 from mpel_app.reports.record_sections import WITHHELD_TEXT, format_datetime, record_sections
 
 __all__ = ["render_call_record", "save_call_record", "MARKING", "WITHHELD_TEXT"]
@@ -47,6 +48,11 @@ _DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _fonts: tuple[str, str] | None = None
 
 
+def _dejavu_dirs() -> list[Path]:
+    # The copy shipped in resources/fonts first: a Windows desk has no DejaVu of its own.
+    return [resources_dir() / "fonts", _DEJAVU_DIR]
+
+
 def _font_names() -> tuple[str, str]:
     """(regular, bold) font names: DejaVu Sans when installed, else Helvetica.
 
@@ -58,7 +64,8 @@ def _font_names() -> tuple[str, str]:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
-        regular, bold = _DEJAVU_DIR / "DejaVuSans.ttf", _DEJAVU_DIR / "DejaVuSans-Bold.ttf"
+        folder = next((d for d in _dejavu_dirs() if (d / "DejaVuSans.ttf").is_file()), _DEJAVU_DIR)
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
         try:
             pdfmetrics.registerFont(TTFont("MPEL-Sans", str(regular)))
             pdfmetrics.registerFont(TTFont("MPEL-Sans-Bold", str(bold)))

@@ -31,7 +31,7 @@ from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
-                      record_table, screen_shortcut, tab_chain)
+                      keys_hint, record_table, screen_shortcut, tab_chain)
 
 REFRESH_INTERVAL_MS = 60_000
 # Less than this before removal: the countdown is shown in red and bold.
@@ -235,10 +235,8 @@ class DutyView(QWidget, RecordTableMixin):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
-        keys = QLabel("Ctrl+K acknowledge  ·  Alt+G region, Alt+R reassign  ·  Enter opens the record  ·  "
-                      "F5 refresh (automatic every minute)")
-        keys.setAccessibleName("Keyboard shortcuts")
-        keys.setStyleSheet("color: #555;")
+        keys = keys_hint("Ctrl+K acknowledge  ·  Alt+G region, Alt+R reassign  ·  Enter opens the record  ·  "
+                         "F5 refresh (automatic every minute)")
 
         layout = QVBoxLayout(self)
         layout.addWidget(rota)
@@ -246,7 +244,7 @@ class DutyView(QWidget, RecordTableMixin):
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         layout.addWidget(self.message)
-        layout.addWidget(keys, alignment=Qt.AlignRight)
+        layout.addWidget(keys)
         self.setStyleSheet(GROUP_STYLE)
 
         self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)

@@ -34,7 +34,7 @@ from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialo
 from .models import format_due
 from .viewer import Opener
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
-                      screen_shortcut, tab_chain)
+                      keys_hint, screen_shortcut, tab_chain)
 
 CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
              Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
@@ -148,6 +148,7 @@ class LettersView(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setAccessibleName("Workstack summary")
         self.summary_label.setStyleSheet("font-weight: bold;")
+        self.summary_label.setWordWrap(True)  # at 200 % text one line would push the buttons off a laptop screen
         self.next_button = button("&Get next case", "Take the unit's most pressing case nobody owns yet, and open it",
                                   auto_default=True)
         self.next_button.clicked.connect(self.get_next_case)
@@ -185,15 +186,17 @@ class LettersView(QWidget):
         top.addWidget(self.unit_combo)
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
-        top.addWidget(self.register_button)
-        top.addWidget(self.deceased_button)
-        top.addWidget(self.late_button)
-        top.addWidget(self.next_button)
-        top.addWidget(self.open_button)
-        top.addWidget(self.refresh_button)
+        # The commands on a row of their own: beside the filters they made the view wider than a
+        # 1366-pixel screen at 200 % text.
+        commands = QHBoxLayout()
+        commands.addStretch(1)
+        for command in (self.register_button, self.deceased_button, self.late_button, self.next_button,
+                        self.open_button, self.refresh_button):
+            commands.addWidget(command)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(commands)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         hints = ["Enter or double-click opens the letter", "F5 refresh"]
@@ -203,10 +206,7 @@ class LettersView(QWidget):
         hints.append(f"{LATE_LETTERS_SHORTCUT} late letters")
         if ctx.user.has(Role.CASE_OWNER, Role.SENIOR_CASEWORKER):
             hints.append("Alt+G get next case")
-        keys = QLabel("  ·  ".join(hints))
-        keys.setAccessibleName("Keyboard shortcuts")
-        keys.setStyleSheet("color: #555;")
-        layout.addWidget(keys, alignment=Qt.AlignRight)
+        layout.addWidget(keys_hint("  ·  ".join(hints)))
 
         screen_shortcut(self, "F5", self.refresh)
         if ctx.user.has(Role.MPCS_ALLOCATOR):

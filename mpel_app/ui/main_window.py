@@ -1,8 +1,9 @@
 """The desk's main window: the views a user's roles allow, keyboard shortcuts, and a status bar.
 
-Views are tabs in a fixed order (New call, Further Action, Region queue, Duty,
-Find, Administration, Audit) so Ctrl+1… always means the same view for the same
-person.  Each view emits ``open_record(enquiry_id)``; the window opens a
+Views are tabs in the fixed order of the static registry, ``ui.view_registry.VIEWS``
+(New call, Further Action, Region queue, Duty, Letters, Find, Administration,
+Audit), so Ctrl+1… always means the same view for the same person; each sits in
+a scroll page (``ui.view_page``) so the window fits a small screen.  Each view emits ``open_record(enquiry_id)``; the window opens a
 RecordDialog for it. The window also locks itself after a spell without
 keyboard or mouse use, because a desk left open shows personal data to
 whoever walks past.
@@ -23,7 +24,6 @@ Background work the window owns:
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from ..db.changes import CALLS, ENQUIRIES, LETTERS, ROTA, URGENT
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
@@ -43,25 +42,21 @@ from ..notify import credentials
 from ..notify.outbox import OutboxSummary
 from ..notify.sender import DeliveryReport, OutboxSender
 from ..notify.smtp import SmtpSettings, Transport
-from .audit_view import AUDIT_SHORTCUT, AuditView
+from .audit_view import AUDIT_SHORTCUT
 from .change_watcher import ChangeWatcher
-from .telephony.calls_view import CallsView
-from .telephony.missed_calls import MissedCallsView
 from .telephony.ringing_strip import RingingBar, RingingController
 from .context import DeskContext
-from .find_view import FindView
 from .login import LoginDialog
 from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_transport_factory
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
+from .view_registry import VIEWS, ViewEntry, views_for
+from .view_page import ViewPage
 from .viewer import Opener
 from .widgets import SaveChooser
 
 log = logging.getLogger(__name__)
-
-CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
-             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
 
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
@@ -86,31 +81,6 @@ SHORTCUTS_HELP = (
     ("F1", "This list"),
     ("Ctrl+Q", "Quit"),
 )
-
-
-def _view_class(module: str, name: str) -> type | None:
-    """A view class written elsewhere, or None (with the reason logged) when it cannot be loaded."""
-    try:
-        return getattr(importlib.import_module(f"mpel_app.ui.{module}"), name)
-    except (ImportError, AttributeError):
-        log.warning("view %s.%s not available", module, name, exc_info=True)
-        return None
-
-
-class PlaceholderView(QWidget):
-    """Stands in for a view this build does not have, so the shell still starts."""
-
-    def __init__(self, title: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.title = title
-        label = QLabel(f"The {title} screen is not available in this version of MPEL Desk.")
-        label.setAlignment(Qt.AlignCenter)
-        label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-
-    def refresh(self) -> None:
-        pass
 
 
 class _IdleWatch(QObject):
@@ -173,37 +143,18 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Views")
         self.tabs.setDocumentMode(True)
         self.views: list[QWidget] = []
-        self.call_view = self.further_action_view = self.region_queue_view = self.duty_view = None
-        if perm.allowed(user, Action.LOG_ENQUIRY):
-            self.call_view = self._add_view("call_view", "CallView", "New call")
-        if perm.allowed(user, Action.FILTER_FURTHER_ACTION):
-            self.further_action_view = self._add_view("queues", "FurtherActionView", "Further Action")
-        if perm.allowed(user, Action.WORK_REGION_QUEUE):
-            self.region_queue_view = self._add_view("queues", "RegionQueueView", "Region queue")
-        if perm.allowed(user, Action.DUTY_BOARD):
-            self.duty_view = self._add_view("duty_view", "DutyView", "Duty")
-        self.letters_view = None
-        if user.has(*CTS_ROLES):  # MPs' letters on CTS (issue 4): each role's workstack
-            self.letters_view = self._add_view("letters_view", "LettersView", "Letters")
-        self.find_view = FindView(ctx)
-        self._register(self.find_view, "Find")
-        self.admin_view = None
-        admin_class = _view_class("admin_view", "AdminView")
-        if admin_class is not None and admin_class.wanted_by(ctx):
-            self.admin_view = admin_class(ctx)
-            self._register(self.admin_view, "Administration")
-        self.audit_view = None
-        if perm.allowed(user, Action.QUERY_AUDIT):  # oversight: who changed or looked at what
-            self.audit_view = AuditView(ctx, save_chooser=save_chooser)
-            self._register(self.audit_view, "Audit")
-        # Telephony (issue 9): the line's missed calls for those who log calls; the 30-second report for leaders.
-        self.missed_calls_view = MissedCallsView(ctx) if perm.allowed(user, Action.LOG_ENQUIRY) else None
-        if self.missed_calls_view is not None:
-            self._register(self.missed_calls_view, "Missed calls")
-        self.calls_stats_view = (CallsView(ctx, save_chooser=save_chooser)
-                                 if perm.allowed(user, Action.VIEW_CALL_STATISTICS) else None)
-        if self.calls_stats_view is not None:
-            self._register(self.calls_stats_view, "Calls")
+        # Views come from the static registry (view_registry.VIEWS), in its tab order; each entry's key
+        # is also an attribute here (self.call_view …), None when this person's roles leave it out.
+        self.view_entries: dict[QWidget, ViewEntry] = {}
+        self.pages_by_view: dict[QWidget, ViewPage] = {}
+        for entry in VIEWS:
+            setattr(self, entry.key, None)
+        options = {"save_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
+        for entry in views_for(ctx):
+            view = entry.build(ctx, options)
+            setattr(self, entry.key, view)
+            self.view_entries[view] = entry
+            self._register(view, entry.title)
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
@@ -226,7 +177,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar(database_label)
         self.tabs.currentChanged.connect(self._view_changed)
-        self.tabs.setCurrentWidget(self._home_view())
+        self.tabs.setCurrentWidget(self.pages_by_view[self._home_view()])
         self.resize(1280, 800)
 
         self._idle_timer = QTimer(self)
@@ -251,12 +202,9 @@ class MainWindow(QMainWindow):
         self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
         # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
         self.changes = ChangeWatcher(ctx.services.engine, self)
-        for view, entities in ((self.further_action_view, {ENQUIRIES}), (self.region_queue_view, {ENQUIRIES}),
-                               (self.duty_view, {URGENT, ROTA}), (self.letters_view, {LETTERS}),
-                               (self.find_view, {ENQUIRIES}), (self.missed_calls_view, {CALLS}),
-                               (self.calls_stats_view, {CALLS})):
-            if view is not None and hasattr(view, "refresh"):
-                self.changes.follow(view, entities)
+        for view, entry in self.view_entries.items():
+            if entry.follows and hasattr(view, "refresh"):
+                self.changes.follow(view, entry.follows)
         self.ringing = None
         if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
             self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
@@ -265,14 +213,10 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- views
 
-    def _add_view(self, module: str, class_name: str, title: str) -> QWidget:
-        view_class = _view_class(module, class_name)
-        view = view_class(self.ctx) if view_class is not None else PlaceholderView(title)
-        self._register(view, getattr(view, "title", title) or title)
-        return view
-
     def _register(self, view: QWidget, title: str) -> None:
-        index = self.tabs.addTab(view, title)
+        page = ViewPage(view, title)  # scrolls when the screen is small (view_page)
+        self.pages_by_view[view] = page
+        index = self.tabs.addTab(page, title)
         if index < 9:
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         self.views.append(view)
@@ -296,7 +240,7 @@ class MainWindow(QMainWindow):
         return self.views[0]
 
     def show_view(self, view: QWidget) -> None:
-        self.tabs.setCurrentWidget(view)
+        self.tabs.setCurrentWidget(self.pages_by_view[view])
         view.setFocus(Qt.ShortcutFocusReason)
 
     def show_view_number(self, number: int) -> None:
@@ -304,7 +248,8 @@ class MainWindow(QMainWindow):
             self.show_view(self.views[number - 1])
 
     def current_view(self) -> QWidget:
-        return self.tabs.currentWidget()
+        page = self.tabs.currentWidget()
+        return page.view if isinstance(page, ViewPage) else page
 
     def refresh_current(self) -> None:
         refresh = getattr(self.current_view(), "refresh", None)
@@ -328,7 +273,7 @@ class MainWindow(QMainWindow):
             start()
 
     def find(self) -> None:
-        self.tabs.setCurrentWidget(self.find_view)
+        self.tabs.setCurrentWidget(self.pages_by_view[self.find_view])
         self.find_view.focus_search()
 
     # -------------------------------------------------------------- records
@@ -406,10 +351,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.refresh_action = self._action("&Refresh", "F5", self.refresh_current, "Refresh the current view")
         view_menu.addAction(self.refresh_action)
-        if self.audit_view is not None:
-            self.audit_action = self._action("&Audit trail", AUDIT_SHORTCUT, lambda: self.show_view(self.audit_view),
-                                             "Who changed or looked at which record")
-            view_menu.addAction(self.audit_action)
+        for view, entry in self.view_entries.items():
+            if entry.shortcut:  # a view with its own shortcut besides Ctrl+number (the audit trail)
+                action = self._action(entry.shortcut_text or entry.title, entry.shortcut,
+                                      lambda _=False, v=view: self.show_view(v), entry.shortcut_tip)
+                view_menu.addAction(action)
+                setattr(self, f"{entry.key.removesuffix('_view')}_action", action)
 
         help_menu = bar.addMenu("Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", "F1", self.show_shortcuts))

@@ -31,7 +31,7 @@ from .context import DeskContext
 from .task_runner import LatestOnly
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
-                      in_row, labelled, named, record_table, screen_shortcut, tab_chain, text_box)
+                      in_row, keys_hint, labelled, named, record_table, screen_shortcut, tab_chain, text_box)
 
 FURTHER_ACTION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.NATIONALITY,
                           Column.HO_REFERENCE)
@@ -397,11 +397,8 @@ class RegionQueueView(_QueueBase):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
-        keys = QLabel("Ctrl+K acknowledge  ·  Alt+F file needed  ·  Alt+R response  ·  "
-                      "Alt+M more items  ·  Enter on a row opens the record")
-        keys.setAccessibleName("Keyboard shortcuts")
-        keys.setStyleSheet("color: #555;")
-        layout.addWidget(keys, alignment=Qt.AlignRight)
+        layout.addWidget(keys_hint("Ctrl+K acknowledge  ·  Alt+F file needed  ·  Alt+R response  ·  "
+                                   "Alt+M more items  ·  Enter on a row opens the record"))
 
         self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
         tab_chain(self.region_combo, self.table, self.more_button, self.acknowledge_button, self.file_needed,

@@ -207,6 +207,20 @@ def heading(text: str, size_delta: int = 4) -> QLabel:
     return label
 
 
+def keys_hint(text: str) -> QLabel:
+    """The grey line of a view's keyboard shortcuts, at its foot.
+
+    It wraps rather than setting the view's minimum width: one line of shortcuts at 200 % text is
+    wider than a 1366-pixel screen.
+    """
+    label = QLabel(text)
+    label.setAccessibleName("Keyboard shortcuts")
+    label.setStyleSheet("color: #555;")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    return label
+
+
 def dialog_buttons(dialog: QDialog, default: QPushButton, reject: QPushButton) -> QDialogButtonBox:
     """``default`` (Enter, from any field) and ``reject`` (closes, as Esc does) in the platform's order.
 
