@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from ..domain.errors import ValidationError
 from ..reports.audit_csv import change_lines, entity_label, record_text, write_audit_csv
 from ..services.audit import EXPORT_LIMIT, SEARCH_LIMIT, AuditChoices, AuditFilter, AuditLine, AuditPage
-from .call_view import parse_day
+from .call.typed import parse_day
 from .context import DeskContext
 from .models import format_received
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, heading,

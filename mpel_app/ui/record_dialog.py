@@ -35,7 +35,7 @@ from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus, SubjectDe
 from ..reports.call_record import save_call_record
 from ..reports.record_sections import Section, format_date, is_withheld, record_sections, yes_no
 from ..services.enquiries import MIN_DELETION_REASON
-from .call_view import parse_dob
+from .call.typed import parse_dob
 from .context import DeskContext
 from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
