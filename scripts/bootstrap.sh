@@ -23,12 +23,15 @@ packages=(
     libegl1 libgl1 libx11-6 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
     fonts-dejavu-core
 )
+# Qt's xcb platform plugin, to open a real window on an X11 desktop (or a test's Xvfb).
+xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
 case "$purpose" in
-    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back
-        packages+=(poppler-utils) ;;
-    desktop)  # Qt's xcb platform plugin, to open a real window on an X11 desktop
-        packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-                   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0) ;;
+    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back;
+           # xvfb + xcb: the key tests press shortcuts under Linux's key bindings (tests/ui/call/test_keys.py)
+        packages+=(poppler-utils xvfb "${xcb[@]}") ;;
+    desktop)
+        packages+=("${xcb[@]}") ;;
     *) echo "usage: scripts/bootstrap.sh [test|desktop]" >&2; exit 2 ;;
 esac
 

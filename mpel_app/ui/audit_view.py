@@ -190,7 +190,7 @@ class AuditView(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
 
-        screen_shortcut(self, "F5", self.refresh)
+        screen_shortcut(self, "F5", self.refresh, "Search again")
         tab_chain(self.user_combo, self.action_combo, self.entity_combo, self.reference_edit, self.from_edit,
                   self.to_edit, self.text_edit, self.search_button, self.clear_button, self.export_button, self.table)
         self.setFocusProxy(self.user_combo)

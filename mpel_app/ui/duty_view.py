@@ -249,7 +249,7 @@ class DutyView(QWidget, RecordTableMixin):
         layout.addWidget(keys, alignment=Qt.AlignRight)
         self.setStyleSheet(GROUP_STYLE)
 
-        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge, "Acknowledge the selected item")
         tab_chain(self.table, self.acknowledge_button, self.region_combo, self.reassign_button, self.open_button,
                   self.detail)
 

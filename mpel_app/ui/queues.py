@@ -403,7 +403,7 @@ class RegionQueueView(_QueueBase):
         keys.setStyleSheet("color: #555;")
         layout.addWidget(keys, alignment=Qt.AlignRight)
 
-        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge, "Acknowledge the selected item")
         tab_chain(self.region_combo, self.table, self.more_button, self.acknowledge_button, self.file_needed,
                   self.response_edit, self.complete_button)
         self._set_actions_enabled(False)

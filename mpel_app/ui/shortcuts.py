@@ -31,9 +31,7 @@ class Shortcut:
 
 def install(widget: QWidget, shortcut: Shortcut, slot) -> QAction:
     """The screen's action for ``shortcut``, calling ``slot``."""
-    action = screen_shortcut(widget, list(shortcut.keys), slot)
-    action.setText(shortcut.text)
-    return action
+    return screen_shortcut(widget, list(shortcut.keys), slot, shortcut.text)
 
 
 def help_rows(title: str, shortcuts: Iterable[Shortcut]) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Urgent calls on the desk, through the real services on SQLite with a fixed clock.
 
 The call agent flags an imminent removal from the keyboard, sends the call note
-with Ctrl+U and is told whom to telephone: tonight's duty account manager at
+with F9 and is told whom to telephone: tonight's duty account manager at
 16:30, OSCU at 17:30.  The duty manager's board lists the item until it is
 acknowledged with Ctrl+K.
 """
@@ -129,7 +129,7 @@ def test_imminent_removal_at_half_past_four_goes_to_the_duty_manager_until_ackno
     assert_accessible(view)
     view.grab().save("/tmp/ui_urgent_flagged.png")
 
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     plan = view.plan
     assert plan.destination == "duty_region" and plan.region_name == "North West"
@@ -209,7 +209,7 @@ def test_countdown_says_imminent_within_72_hours_and_ticks_with_the_clock(qtbot,
     view.urgent.removal_time.clear()
     assert view.urgent.countdown_label.text() == "Type the removal date and time (UK time)."
     # Sending needs the time: nothing is sent and nothing typed is lost.
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: "removal date" in view.message.text())
     assert view.plan is None and view.case.subject_name.text() == "Ali Rezaei"
 
@@ -221,7 +221,7 @@ def test_after_five_the_agent_is_sent_to_oscu(qtbot, sqlite_services, world, clo
     flag_imminent(qtbot, view, "25/11/2026", "06:00")
     assert "OSCU" in view.urgent.route_label.text()
     with qtbot.waitSignal(view.outbox_changed):  # the window wakes the mail sender on this
-        press(qtbot, Qt.Key_U, Qt.ControlModifier)
+        press(qtbot, Qt.Key_F9)
     assert view.plan is not None
     assert view.plan_panel.plan_call_name.text() == "OSCU out-of-hours service"
     assert view.plan_panel.plan_call_phone.text() == "020 7946 0999"
@@ -252,14 +252,14 @@ def test_a_failed_send_keeps_everything_and_can_be_tried_again(qtbot, sqlite_ser
     press(qtbot, Qt.Key_L, Qt.AltModifier)  # compelling / compassionate
     qtbot.waitUntil(view.urgent.compassionate_check.isChecked)
     assert view.urgent.countdown_label.text() == "Compelling / compassionate: urgent, for the member's own region."
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: "question" in view.message.text())
     assert view.message.text() == "Write up the question before sending the call note"
     assert view.plan is None and view.record.status is EnquiryStatus.OPEN and view.record.urgent
     assert view.case.subject_name.text() == "Ali Rezaei" and view.urgent.compassionate_check.isChecked()
     view.case.question.setFocus()
     type_text(qtbot, "The family's child is in hospital; the MP asks for the case to be expedited.")
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     # Compassionate: its own region even in the duty hour, and no rota needed.
     assert view.plan.destination == "region" and view.plan_panel.plan_call_phone.text() == "020 7946 0100"
@@ -271,7 +271,7 @@ def test_no_rota_tonight_says_so_and_falls_back_to_the_region(qtbot, sqlite_serv
     view = call_view(qtbot, sqlite_services, world.agent)
     verified_call(qtbot, view)
     flag_imminent(qtbot, view, "24/11/2026", "10:00")
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     assert view.plan_panel.plan_destination.text() == ("No duty region on the rota tonight: the member's own region, "
                                             "London & South East")

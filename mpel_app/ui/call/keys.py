@@ -13,7 +13,8 @@ COMPLETE = Shortcut(("Ctrl+Return", "Ctrl+Enter"), "Complete: answered at first 
 FURTHER_ACTION = Shortcut(("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
                           "Further Action Case: pass the call to the MPEL team leader")
 SAVE = Shortcut(("Ctrl+S",), "Save the call's details")
-SEND_URGENT = Shortcut(("Ctrl+U",), "Send the urgent call note")
+# F9, not Ctrl+U: a line edit on Linux takes Ctrl+U (delete to the start of the line) and wiped the removal date.
+SEND_URGENT = Shortcut(("F9",), "Send the urgent call note")
 
 CALL_SHORTCUTS = (SAVE, COMPLETE, FURTHER_ACTION, SEND_URGENT)
 
