@@ -52,6 +52,7 @@ from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_t
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
+from .shortcuts_help import ShortcutsDialog, desk_rows
 from .viewer import Opener
 from .widgets import SaveChooser
 
@@ -62,28 +63,6 @@ CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.S
 
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
-
-SHORTCUTS_HELP = (
-    ("Ctrl+N", "Start a new call"),
-    ("Ctrl+F", "Find a record"),
-    ("Ctrl+1 … Ctrl+9", "Switch to the first, second, … view"),
-    ("F5", "Refresh the current view"),
-    ("Enter", "Open the selected record"),
-    ("Ctrl+P", "Print the open record"),
-    ("Esc", "Close the open record"),
-    ("Ctrl+U", "Send an urgent call note (New call)"),
-    ("Ctrl+K", "Acknowledge the selected item (Region queue, Duty)"),
-    (OUTBOX_SHORTCUT, "Show the messages not yet delivered"),
-    (AUDIT_SHORTCUT, "The audit trail (team leaders, administrators)"),
-    ("Ctrl+Shift+N", "Register an MP's letter (Letters, MPCS)"),
-    ("Ctrl+Shift+L", "Late letters (Letters)"),
-    ("Ctrl+Shift+D", "A Member has died: their letters to re-address (Letters, MPCS)"),
-    ("Ctrl+L", "Lock the desk"),
-    ("F10", "Open the menus"),
-    ("F1", "This list"),
-    ("Ctrl+Q", "Quit"),
-)
-
 
 def _view_class(module: str, name: str) -> type | None:
     """A view class written elsewhere, or None (with the reason logged) when it cannot be loaded."""
@@ -424,9 +403,13 @@ class MainWindow(QMainWindow):
         self.busy_label.setVisible(busy)
         self.busy_bar.setVisible(busy)
 
-    def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS_HELP)
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """F1: every key, read from the window's and the views' own actions (``ui.shortcuts_help``)."""
+        views = [(self.tabs.tabText(i).replace("&", ""), self.tabs.widget(i)) for i in range(self.tabs.count())]
+        dialog = ShortcutsDialog(desk_rows(self.actions(), views), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # ----------------------------------------------------------------- lock
 
