@@ -39,6 +39,7 @@ from .call.controller import CallController, CallDetails, StepFailed
 from .call.footer import CallFooter
 from .call.header import CallHeader
 from .call.keys import CALL_SHORTCUTS, COMPLETE, FURTHER_ACTION, SAVE, SEND_URGENT
+from .call.note_status import NoteSaid, NoteWatch, note_queued
 from .call.passcode import PasscodeSection
 from .call.plan import UrgentPlanPanel
 from .call.state import CallState
@@ -76,6 +77,8 @@ class CallView(QWidget):
         self._flagged = False  # the record carries urgent flags from this call
         self._recovery_offered = False
         self.controller = CallController(ctx, self)
+        self.note_watch = NoteWatch(ctx, self)  # what happened to the urgent call note, until it has gone
+        self.note_watch.changed.connect(self._show_note)
 
         self.header = CallHeader()
         self.caller = CallerSection(ctx)
@@ -407,15 +410,27 @@ class CallView(QWidget):
             self._finished(rec, text)
 
     def _show_plan(self, plan: UrgentPlan) -> None:
-        self.plan_panel.show_plan(plan, self._record, f"call note sent to {plan.region_name}")
+        said = note_queued(bool(self._ctx.mail_configured and self._ctx.mail_configured()))
+        self.plan_panel.show_plan(plan, self._record, said.title)
         # The form is saved and closed: the plan takes the whole screen, with the call summed up in it.
         self.form_area.setVisible(False)
         self.footer.show_finish_buttons(False)
-        self.message.show_ok(f"{plan.reference}: urgent call note sent. Telephone {plan.call_name} now on "
-                             f"{plan.call_phone}, then record the call.")
+        self._show_note(said)
+        self.note_watch.watch(self._record.id, plan.region_name)
         self.plan_panel.spoken_to.setFocus()
 
+    def _show_note(self, said: NoteSaid) -> None:
+        """Say what happened to the call note, truthfully, until it has gone (``NoteWatch`` follows the outbox)."""
+        plan = self.plan
+        if plan is None:
+            return
+        self.plan_panel.show_note(said.title)
+        text = (f"{plan.reference}: {said.sentence} Telephone {plan.call_name} now on {plan.call_phone}, "
+                "then record the call.")
+        (self.message.show_ok if said.delivered else self.message.show_error)(text)
+
     def _clear_plan(self) -> None:
+        self.note_watch.stop()
         self.plan_panel.clear()
         self.form_area.setVisible(True)
         self.footer.show_finish_buttons(True)

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self._closed = False  # answers from background work that arrive after closing are dropped
         self.record_dialogs: dict[int, RecordDialog] = {}
         self.lock_dialog: LoginDialog | None = None
+        ctx.mail_configured = lambda: self.mail_configured  # the call screen says "queued, not sent" without it
         user = ctx.user
         self.setWindowTitle(f"MPEL Desk — {user.full_name}")
 

@@ -34,6 +34,7 @@ class UrgentPlanPanel(QFrame):
         self.contacts: list[UrgentContactRecord] = []
         self._finish_warned = False
         self._enquiry_id: int | None = None
+        self._title = ""
         self.setObjectName("urgentPlan")
         self.setStyleSheet("#urgentPlan { background: #fff4f4; border: 2px solid #b00020; border-radius: 4px; }")
         self.plan_title = QLabel()
@@ -130,8 +131,8 @@ class UrgentPlanPanel(QFrame):
                                  ("COMPELLING / COMPASSIONATE", plan.compassionate and not plan.imminent_removal))
                  if on]
         removal = f" on {format_received(plan.removal_at)}" if plan.imminent_removal and plan.removal_at else ""
-        self.plan_title.setText(f"URGENT – {' '.join(kinds) or 'CALL'}{removal} · {plan.reference}: {sent_text}")
-        self.plan_title.setAccessibleName(self.plan_title.text())
+        self._title = f"URGENT – {' '.join(kinds) or 'CALL'}{removal} · {plan.reference}"
+        self.show_note(sent_text)
         if plan.rota_missing:
             destination = f"No duty region on the rota tonight: the member's own region, {plan.region_name}"
         elif plan.destination == "region":
@@ -154,6 +155,11 @@ class UrgentPlanPanel(QFrame):
         self.record_message.clear()
         self.show_contacts()
         self.setVisible(True)
+
+    def show_note(self, said: str) -> None:
+        """What happened to the call note (queued, sent, …), after the call's heading."""
+        self.plan_title.setText(f"{self._title}: {said}")
+        self.plan_title.setAccessibleName(self.plan_title.text())
 
     def record_call(self) -> None:
         """Write down the call the plan asked for: whom, which number, when (today, UK time)."""
