@@ -129,6 +129,9 @@ class CallView(QWidget):
 
     def _connect(self) -> None:
         self.header.start_requested.connect(self.new_call)
+        self.header.stray_enter.connect(lambda: self.message.show_info(
+            f"Enter pressed as the desk opened: no call started, no reference used. Press Enter again (or Alt+N) "
+            f"to start a {self.header.channel().value} call."))
         self.caller.problem.connect(self.message.show_error)
         self.passcode.verify_requested.connect(self.verify_passcode)
         self.passcode.refuse_requested.connect(self.refuse_call)
@@ -169,6 +172,10 @@ class CallView(QWidget):
 
     def channel(self):
         return self.header.channel()
+
+    def focus_start(self) -> None:
+        """Where the agent's work starts: the channel of the next call (Enter then starts it)."""
+        self.header.focus_channel()
 
     def refresh(self) -> None:
         """Re-read the open call's status (never the fields being typed, nor the version being edited)."""
@@ -358,6 +365,7 @@ class CallView(QWidget):
         self.header.show_no_call()
         self.message.show_ok(text)
         self.footer.offer_last(rec.reference)
+        self.header.arm()
         self.header.focus_channel()
 
     def _failed(self, message: MessageLabel):

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self._closed = False  # answers from background work that arrive after closing are dropped
         self.record_dialogs: dict[int, RecordDialog] = {}
         self.lock_dialog: LoginDialog | None = None
+        self._home_focused = False
         ctx.mail_configured = lambda: self.mail_configured  # the call screen says "queued, not sent" without it
         user = ctx.user
         self.setWindowTitle(f"MPEL Desk — {user.full_name}")
@@ -256,6 +257,23 @@ class MainWindow(QMainWindow):
                                                            Role.DUTY_MANAGER):
             return self.region_queue_view
         return self.views[0]
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._home_focused:
+            self._home_focused = True
+            QTimer.singleShot(0, self.focus_home)
+
+    def focus_home(self) -> None:
+        """The focus where the person's work starts in the current view (not the banner or the tab bar):
+        the call's channel, the search box, or the list of their work."""
+        view = self.current_view()
+        start = getattr(view, "focus_start", None) or getattr(view, "focus_search", None)
+        if start is not None:
+            start()
+            return
+        table = getattr(view, "table", None)
+        (table if isinstance(table, QWidget) else view).setFocus(Qt.OtherFocusReason)
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(view)

@@ -1,7 +1,11 @@
 """The call screen's header: the channel, "New call", and the call's reference shown large to read out.
 
 Enter on a channel radio starts the call (``start_requested``); so does the
-"New call" button (Alt+N).
+"New call" button (Alt+N).  A hotline reference is never spent on a stray
+key: an Enter that is the first key the desk gets after it opens (the
+sign-in's Enter pressed twice, a bounce) only says how to start a call,
+and an auto-repeated Enter (a key held down) starts nothing.  Any other
+key, a click, or a call finished at this desk shows the agent is there.
 """
 from __future__ import annotations
 
@@ -20,11 +24,14 @@ class CallHeader(QFrame):
     """Channel, New call, and the reference of the call being logged."""
 
     start_requested = Signal()
+    stray_enter = Signal()  # an Enter that did not start a call: the view says how to
+
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("callHeader")
         self.setStyleSheet("#callHeader { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 4px; }")
+        self._armed = False  # the agent has shown they are at the desk since it opened
         self.channel_group = QButtonGroup(self)
         self.channel_buttons: dict[Channel, QRadioButton] = {}
         for channel, text in ((Channel.TELEPHONE, "&Telephone"), (Channel.FAX, "Fa&x"), (Channel.EMAIL, "&Email")):
@@ -88,13 +95,31 @@ class CallHeader(QFrame):
         self.reference_label.setVisible(False)
         self.call_info_label.setText(NO_CALL_TEXT)
 
+    def arm(self) -> None:
+        """The agent is at the desk (they just finished a call here): Enter on a channel starts the next."""
+        self._armed = True
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (event.type() == QEvent.KeyPress and obj in self.channel_buttons.values()
-                and event.key() in (Qt.Key_Return, Qt.Key_Enter)
-                and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier)):
+        if obj not in self.channel_buttons.values():
+            return super().eventFilter(obj, event)
+        kind = event.type()
+        keyed = kind in (QEvent.KeyPress, QEvent.ShortcutOverride)
+        plain_enter = keyed and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
+            and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier)
+        if plain_enter and kind == QEvent.ShortcutOverride:
+            return super().eventFilter(obj, event)  # the Enter's own announcement: not a sign of a person
+        if plain_enter:
+            if event.isAutoRepeat():
+                return True  # a held key is not a decision
+            if not self._armed:
+                self._armed = True
+                self.stray_enter.emit()
+                return True
             # Alt+letter "clicks" a radio only after a short animation; Enter straight
             # after it must still mean the channel that has the focus.
             obj.setChecked(True)
             self.start_requested.emit()
             return True
+        if keyed or kind == QEvent.MouseButtonPress:
+            self._armed = True  # Alt+E, an arrow, Tab, a click: a person choosing
         return super().eventFilter(obj, event)
