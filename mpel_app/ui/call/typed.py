@@ -90,7 +90,7 @@ def clock_problem(text: str) -> str:
     if not stripped:
         return ""
     if _LOOKS_LIKE_DATE.search(stripped):
-        return "that is a date: the date goes in the date box; type the time here as hh:mm"
+        return "that is a date: it goes in Removal date; type the time here as hh:mm"
     if not _CLOCK_SO_FAR.match(text):
         return "not a time: type hh:mm on the 24-hour clock"
     digits = re.sub(r"\D", "", stripped)

@@ -70,6 +70,7 @@ class UrgentSection(QGroupBox):
         # Room kept for the longest text, so the form does not jump as the agent types.
         lines = self.countdown_label.fontMetrics().lineSpacing()
         self.countdown_label.setMinimumHeight(lines * 2 + 4)
+        self.removal_time_hint.setMinimumHeight(lines * 2 + 4)
         self.route_label.setMinimumHeight(lines * 3 + 4)
 
         outer = QVBoxLayout(self)
@@ -77,11 +78,11 @@ class UrgentSection(QGroupBox):
         form.addRow(self.imminent_check)
         labelled(form, "Removal date:", in_row(self.removal_date, self.removal_date_hint, stretch=1),
                  self.removal_date)
-        labelled(form, "Removal time (UK):", in_row(self.removal_time, self.removal_time_hint, stretch=1),
-                 self.removal_time)
+        labelled(form, "Removal time (UK):", self.removal_time)
         form.addRow(self.compassionate_check)
         outer.addLayout(form)
         # Outside the form: a form row does not grow for a wrapped label, and these wrap.
+        outer.addWidget(self.removal_time_hint)
         outer.addWidget(self.countdown_label)
         outer.addWidget(self.route_label)
 
@@ -194,6 +195,7 @@ class UrgentSection(QGroupBox):
         self.removal_time_hint.setText(time_hint)
         self.removal_time_hint.setAccessibleName(time_hint or "Removal time check")
         self.removal_time_hint.setStyleSheet(ERROR_STYLE)
+        self.removal_time_hint.setVisible(bool(time_hint))
 
     def _countdown(self, text: str, style: str) -> None:
         self.countdown_label.setText(text)

@@ -136,7 +136,7 @@ def test_urgent_section_names_a_date_typed_into_the_time_box_instead_of_cutting_
     qtbot.keyClicks(section.removal_time, "24/11/2026")
     section.update_preview(rec, rec.received_at)
     assert section.removal_time.text() == "24/11/2026"  # whole, not cut to fit
-    assert section.removal_time_hint.text().startswith("that is a date: the date goes in the date box")
+    assert section.removal_time_hint.text().startswith("that is a date: it goes in Removal date")
     assert not section.urgent
 
 
