@@ -120,6 +120,9 @@ class Enquiry(Base):
     authorised_representative: Mapped[bool] = mapped_column(Boolean, default=False)
     third_party: Mapped[bool] = mapped_column(Boolean, default=False)
     identity_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the answer gave, against which the checks above are enforced (domain.disclosure; migration 0016).
+    personal_information: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    limited_facts_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subject_name: Mapped[str] = mapped_column(String(200), default="")
     subject_dob: Mapped[date | None] = mapped_column(Date)
     nationality: Mapped[str] = mapped_column(String(80), default="")

@@ -20,6 +20,7 @@ from ..db.models import Enquiry, Member, Region, User
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.disclosure import check_answer
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
@@ -134,6 +135,8 @@ class EnquiryService(EnquiryUseCases):
             e.authorised_representative = checks.authorised_representative
             e.third_party = checks.third_party
             e.identity_confirmed = checks.identity_confirmed
+            e.personal_information = checks.personal_information
+            e.limited_facts_only = checks.limited_facts_only
             changes = audit.diff(before, _disclosure(e))
             if changes:
                 self._audit(s, actor, e, "disclosure checks recorded", changes)
@@ -170,6 +173,8 @@ class EnquiryService(EnquiryUseCases):
             self._require_unlocked(e)
             if not e.question.strip() or not e.answer.strip():
                 raise ValidationError("write up the question and the answer given before completing")
+            # Answered at first contact means something was said: only what this caller may hear (§5).
+            check_answer(_checks(e))
             self._move(s, actor, e, Step.COMPLETE_FIRST_CONTACT)
             e.completed_at, e.completed_by_id = self._clock.now(), actor.id
 
@@ -459,9 +464,14 @@ def _channel(value: Channel | str) -> Channel:
         raise ValidationError(f"channel must be one of {', '.join(c.value for c in Channel)}") from None
 
 
+def _checks(e: Enquiry) -> Disclosure:
+    return Disclosure(**_disclosure(e))
+
+
 def _disclosure(e: Enquiry) -> dict[str, bool]:
     return {"constituency_mp": e.constituency_mp, "authorised_representative": e.authorised_representative,
-            "third_party": e.third_party, "identity_confirmed": e.identity_confirmed}
+            "third_party": e.third_party, "identity_confirmed": e.identity_confirmed,
+            "personal_information": bool(e.personal_information), "limited_facts_only": bool(e.limited_facts_only)}
 
 
 def _details(e: Enquiry) -> dict[str, Any]:

@@ -1,12 +1,19 @@
 """Section 3 of the call screen, the subject and the case: who the call is about, the disclosure checks, question and answer.
 
 Locked (disabled, with a banner saying why) until the passcode is verified.
-The date of birth says as it is typed whether it is a date.
+The date of birth says as it is typed whether it is a date.  As the agent
+ticks the disclosure checks, the section says what they may and may not
+tell this caller (``domain.disclosure``, which the service enforces too);
+below the answer they say what it gave.
 """
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout
 
+from ...domain.disclosure import Level, advise
 from ...domain.enquiry_flow import MAX_PASSCODE_ATTEMPTS
 from ...domain.records import Disclosure, EnquiryRecord, SubjectDetails
 from ...reports.record_sections import format_date
@@ -45,6 +52,15 @@ class CaseSection(QGroupBox):
         self.question = text_box(3)
         self.answer = text_box(3)
         self.written_confirmation = named(QCheckBox("&Written confirmation requested"))
+        self.personal_information = named(QCheckBox("The answer gave information about the applicant's case"))
+        self.limited_facts_only = named(QCheckBox("Only limited facts given (third party): no address, no reasons "
+                                                  "for a refusal"))
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setTextFormat(Qt.RichText)
+        self.advice.setMinimumHeight(self.advice.fontMetrics().lineSpacing() * 5 + 4)  # the longest advice, whole
+        for box in (*self.check_boxes(), self.personal_information, self.limited_facts_only):
+            box.toggled.connect(self._show_advice)
 
         outer = QVBoxLayout(self)
         outer.addWidget(self.lock_banner)
@@ -63,20 +79,26 @@ class CaseSection(QGroupBox):
         self._checks_layout = QVBoxLayout(self.checks_group)
         for box in self.check_boxes():
             self._checks_layout.addWidget(box)
+        self._checks_layout.addWidget(self.advice)
         outer.addWidget(self.checks_group)
 
         text_form = QFormLayout()
         text_form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         labelled(text_form, "&Question:", self.question)
         labelled(text_form, "Answer &given:", self.answer)
+        text_form.addRow("", self.personal_information)
+        text_form.addRow("", self.limited_facts_only)
         text_form.addRow("", self.written_confirmation)
         outer.addLayout(text_form)
+        self._show_advice()
 
     # ------------------------------------------------------------ for the view
 
     def tab_order(self) -> list:
+        # What the answer gave comes after "Written confirmation", so the habitual Tab order is unchanged.
         return [self.subject_name, self.dob_edit, self.nationality, self.ho_reference, self.cts_reference,
-                *self.check_boxes(), self.question, self.answer, self.written_confirmation]
+                *self.check_boxes(), self.question, self.answer, self.written_confirmation,
+                self.personal_information, self.limited_facts_only]
 
     def check_boxes(self) -> tuple[QCheckBox, ...]:
         return (self.check_constituency, self.check_representative, self.check_third_party, self.check_identity)
@@ -90,7 +112,8 @@ class CaseSection(QGroupBox):
     def flag_fields(self) -> dict:
         return {"check_constituency": self.check_constituency, "check_representative": self.check_representative,
                 "check_third_party": self.check_third_party, "check_identity": self.check_identity,
-                "written_confirmation": self.written_confirmation}
+                "written_confirmation": self.written_confirmation,
+                "personal_information": self.personal_information, "limited_facts_only": self.limited_facts_only}
 
     def subject(self) -> SubjectDetails:
         """The subject as typed; ValueError (for the message line) when the date of birth is not a date."""
@@ -102,7 +125,9 @@ class CaseSection(QGroupBox):
         return Disclosure(constituency_mp=self.check_constituency.isChecked(),
                           authorised_representative=self.check_representative.isChecked(),
                           third_party=self.check_third_party.isChecked(),
-                          identity_confirmed=self.check_identity.isChecked())
+                          identity_confirmed=self.check_identity.isChecked(),
+                          personal_information=self.personal_information.isChecked(),
+                          limited_facts_only=self.limited_facts_only.isChecked())
 
     def set_state(self, state: CallState, rec: EnquiryRecord | None) -> None:
         self.setEnabled(state.verified)
@@ -123,7 +148,8 @@ class CaseSection(QGroupBox):
     def reset(self) -> None:
         for edit in (self.subject_name, self.dob_edit, self.nationality, self.ho_reference, self.cts_reference):
             edit.clear()
-        for box in (*self.check_boxes(), self.written_confirmation):
+        for box in (*self.check_boxes(), self.written_confirmation, self.personal_information,
+                    self.limited_facts_only):
             box.setChecked(False)
         self.question.clear()
         self.answer.clear()
@@ -135,6 +161,18 @@ class CaseSection(QGroupBox):
         self.lock_banner.setText(text)
         self.lock_banner.setStyleSheet(f"background: {background}; color: {colour}; font-weight: bold; "
                                        "padding: 6px; border-radius: 3px;")
+
+    def _show_advice(self, *_args) -> None:
+        """What the agent may and may not say to this caller, as the checks stand (``domain.disclosure``)."""
+        advice = advise(self.disclosure())
+        colour = {Level.FULL: "#1b5e20", Level.LIMITED: "#5c3b00", Level.NONE: "#9b0000"}[advice.level]
+        # What must not be said first: it is the part that cannot be taken back.
+        self.advice.setText(f"<b style='color:{colour}'>{html.escape(advice.heading, quote=False)}</b><br>"
+                            f"<b>Never say:</b> {html.escape('; '.join(advice.may_not), quote=False)}.<br>"
+                            f"May say: {html.escape('; '.join(advice.may), quote=False)}.")
+        self.advice.setAccessibleName(f"{advice.heading} Never say: {'; '.join(advice.may_not)}. "
+                                      f"May say: {'; '.join(advice.may)}.")
+        self.limited_facts_only.setVisible(advice.level is Level.LIMITED)
 
     def _dob_changed(self, text: str) -> None:
         try:
