@@ -13,6 +13,7 @@ from .notify import credentials
 from .services.audit import AuditService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
+from .services.guidance import GuidanceService, load_guidance
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .notify.outbox import OutboxService
@@ -37,6 +38,7 @@ class Services:
     letters: CorrespondenceService
     units: UnitService
     audit: AuditService
+    guidance: GuidanceService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -63,9 +65,10 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
     clock = clock or SystemClock()
     uow = UnitOfWork(make_session_factory(engine))
     load_regions(uow)
+    load_guidance(uow, clock)
     return Services(engine=engine, uow=uow, clock=clock,
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock))
+                    audit=AuditService(uow, clock), guidance=GuidanceService(uow, clock))
