@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from .call.autosave import TypedFields
 from .call.caller import CallerSection
@@ -38,13 +39,14 @@ from .call.case import CaseSection
 from .call.controller import CallController, CallDetails, StepFailed
 from .call.footer import CallFooter
 from .call.header import CallHeader
-from .call.keys import CALL_SHORTCUTS, COMPLETE, FURTHER_ACTION, SAVE, SEND_URGENT
+from .call.keys import CALL_SHORTCUTS, COMPLETE, CONTACTS, FURTHER_ACTION, GUIDANCE, SAVE, SEND_URGENT
 from .call.note_status import NoteSaid, NoteWatch, note_queued
 from .call.passcode import PasscodeSection
 from .call.plan import UrgentPlanPanel
 from .call.state import CallState
 from .call.urgent import UrgentSection
 from .context import DeskContext
+from .guidance_dialog import AnswersDialog, ContactsDialog
 from .drafts import CallDraft
 from .enquiry_edits import detail_values, reload_message
 from .models import STATUS_LABELS, format_time
@@ -147,7 +149,7 @@ class CallView(QWidget):
         f.send_urgent_button.clicked.connect(self.send_urgent)
         f.open_last_button.clicked.connect(self._open_last)
         slots = {COMPLETE: self.complete_call, FURTHER_ACTION: self.further_action, SAVE: self.save_details,
-                 SEND_URGENT: self.send_urgent}
+                 SEND_URGENT: self.send_urgent, CONTACTS: self.open_contacts, GUIDANCE: self.open_guidance}
         self.actions_by_key = {s: install(self, s, slots[s]) for s in CALL_SHORTCUTS}
 
     # ------------------------------------------------------------- public API
@@ -172,6 +174,26 @@ class CallView(QWidget):
 
     def channel(self):
         return self.header.channel()
+
+    def open_contacts(self) -> ContactsDialog:
+        """F6: the contacts directory beside the call (one window, brought forward if open)."""
+        return self._guidance_window("contacts_dialog", ContactsDialog)
+
+    def open_guidance(self) -> AnswersDialog:
+        """F7: the FAQ with model answers and the rules needed mid-call."""
+        return self._guidance_window("guidance_dialog", AnswersDialog)
+
+    def _guidance_window(self, name: str, kind):
+        dialog = getattr(self, name, None)
+        if dialog is None or not isValid(dialog):
+            dialog = kind(self._ctx, self)
+            setattr(self, name, dialog)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.search_box.setFocus()
+        dialog.search_box.selectAll()
+        return dialog
 
     def focus_start(self) -> None:
         """Where the agent's work starts: the channel of the next call (Enter then starts it)."""

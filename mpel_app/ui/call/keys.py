@@ -16,13 +16,17 @@ SAVE = Shortcut(("Ctrl+S",), "Save the call's details")
 # F9, not Ctrl+U: a line edit on Linux takes Ctrl+U (delete to the start of the line) and wiped the removal date.
 SEND_URGENT = Shortcut(("F9",), "Send the urgent call note")
 
-CALL_SHORTCUTS = (SAVE, COMPLETE, FURTHER_ACTION, SEND_URGENT)
+CONTACTS = Shortcut(("F6",), "Contacts directory: numbers you may, and must not, give out")
+GUIDANCE = Shortcut(("F7",), "FAQ and guidance: model answers and the rules mid-call")
+
+CALL_SHORTCUTS = (SAVE, COMPLETE, FURTHER_ACTION, SEND_URGENT, CONTACTS, GUIDANCE)
 
 
 def keys_hint() -> str:
     """The line of keys under the call form."""
     return "  ·  ".join(("Alt+N new call", f"{SAVE.label} save", f"{COMPLETE.label} complete",
-                         f"{FURTHER_ACTION.label} Further Action Case", f"{SEND_URGENT.label} send urgent call note"))
+                         f"{FURTHER_ACTION.label} Further Action Case", f"{SEND_URGENT.label} send urgent call note",
+                         f"{CONTACTS.label} contacts", f"{GUIDANCE.label} FAQ"))
 
 
 def plan_keys_hint() -> str:
