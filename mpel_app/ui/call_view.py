@@ -367,7 +367,11 @@ class CallView(QWidget):
                 self._show_plan(plan)
                 self.outbox_changed.emit()
             elif finish == "complete":
-                self._finished(saved, f"{saved.reference} completed: answered at first contact.")
+                written = (f" Written confirmation queued to {saved.member.display_name}'s office (Outbox)."
+                           if saved.written_confirmation and saved.member else "")
+                self._finished(saved, f"{saved.reference} completed: answered at first contact.{written}")
+                if written:
+                    self.outbox_changed.emit()  # the window wakes the mail sender
             elif finish == "further_action":
                 self._finished(saved, f"{saved.reference} passed to the MPEL team leader as a Further Action Case.")
             else:
