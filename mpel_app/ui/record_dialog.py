@@ -39,6 +39,7 @@ from .call.typed import parse_dob
 from .context import DeskContext
 from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
+from .print_options import PrintOptions, record_document
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
 from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
                       tab_chain, text_box)
@@ -407,6 +408,7 @@ class RecordDialog(QDialog):
 
         self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)", auto_default=False)
         self.print_button.clicked.connect(self.print_record)
+        self.print_options = PrintOptions(self._opener, self.message)  # the system print dialog, the folder
         self.delete_button: QPushButton | None = None
         self.close_button = button("Close", "Close this record (Esc)", auto_default=False)
         self.close_button.clicked.connect(self.reject)
@@ -431,6 +433,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.banner)
         layout.addWidget(self.message)
+        layout.addWidget(self.print_options)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(row)
         self._set_actions_enabled(False)
@@ -577,6 +580,8 @@ class RecordDialog(QDialog):
 
     def _printed(self, path: Path) -> None:
         self.print_button.setEnabled(True)
+        record, region, who = self.record, self._region_name, self._ctx.user.full_name
+        self.print_options.offer(path, lambda: record_document(record, region, who))
         if not open_in_viewer(self._opener, path):
             self.message.show_error(f"Saved as {path}, but no PDF viewer could open it. Open the file to print it.")
         else:
