@@ -31,9 +31,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
-from shiboken6 import isValid
 
-from .call.autosave import TypedFields
+from .call.autosave import TypedFields, show_unusable_draft
 from .call.caller import CallerSection
 from .call.case import CaseSection
 from .call.controller import CallController, CallDetails, StepFailed
@@ -46,7 +45,7 @@ from .call.plan import UrgentPlanPanel
 from .call.state import CallState
 from .call.urgent import UrgentSection
 from .context import DeskContext
-from .guidance_dialog import AnswersDialog, ContactsDialog
+from .guidance_dialog import AnswersDialog, ContactsDialog, bring_forward
 from .drafts import CallDraft
 from .enquiry_edits import detail_values, reload_message
 from .models import STATUS_LABELS, format_time
@@ -177,23 +176,13 @@ class CallView(QWidget):
 
     def open_contacts(self) -> ContactsDialog:
         """F6: the contacts directory beside the call (one window, brought forward if open)."""
-        return self._guidance_window("contacts_dialog", ContactsDialog)
+        self.contacts_dialog = bring_forward(getattr(self, "contacts_dialog", None), ContactsDialog, self._ctx, self)
+        return self.contacts_dialog
 
     def open_guidance(self) -> AnswersDialog:
         """F7: the FAQ with model answers and the rules needed mid-call."""
-        return self._guidance_window("guidance_dialog", AnswersDialog)
-
-    def _guidance_window(self, name: str, kind):
-        dialog = getattr(self, name, None)
-        if dialog is None or not isValid(dialog):
-            dialog = kind(self._ctx, self)
-            setattr(self, name, dialog)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        dialog.search_box.setFocus()
-        dialog.search_box.selectAll()
-        return dialog
+        self.guidance_dialog = bring_forward(getattr(self, "guidance_dialog", None), AnswersDialog, self._ctx, self)
+        return self.guidance_dialog
 
     def focus_start(self) -> None:
         """Where the agent's work starts: the channel of the next call (Enter then starts it)."""
@@ -568,9 +557,4 @@ class CallView(QWidget):
         self.controller.get(draft.enquiry_id, done, self._failed(self.message))
 
     def _show_unusable_draft(self, draft: CallDraft) -> None:
-        lines = [f"{name.replace('_', ' ')}: {value}" for name, value in draft.fields.items()
-                 if isinstance(value, str) and value.strip()]
-        box = QMessageBox(QMessageBox.Information, "Recovered text", f"Typed into {draft.reference} at "
-                          f"{format_time(draft.saved_at)}, not saved:", parent=self)
-        box.setDetailedText("\n".join(lines) or "(nothing was typed)")
-        box.exec()
+        show_unusable_draft(self, draft)

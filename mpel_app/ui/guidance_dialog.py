@@ -10,11 +10,14 @@ checks that too, and audits each change.
 """
 from __future__ import annotations
 
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+
+from shiboken6 import isValid
 
 from ..services.guidance import KINDS, MAINTAINERS, AnswerEntry, ContactEntry
 from .context import DeskContext
@@ -24,6 +27,18 @@ from .widgets import MessageLabel, buddy_label, button, error_text, labelled, na
 SEARCH_DELAY_MS = 150
 DO_NOT = "DO NOT GIVE OUT"
 MAY = "May give to MPs"
+
+
+def bring_forward(dialog: _GuidanceWindow | None, kind: type, ctx: DeskContext, parent: QWidget) -> _GuidanceWindow:
+    """The one window of ``kind`` beside ``parent`` (made if needed), in front, its search box ready."""
+    if dialog is None or not isValid(dialog):
+        dialog = kind(ctx, parent)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.search_box.setFocus()
+    dialog.search_box.selectAll()
+    return dialog
 
 
 class _GuidanceWindow(QDialog):

@@ -4,18 +4,21 @@
 the names ``ui.drafts`` and ``ui.enquiry_edits`` use), reads and fills
 them whatever kind of widget each is, and writes the draft a moment after
 the typing pauses (``DRAFT_DELAY_MS``) while the call is open and verified.
+``show_unusable_draft`` shows a recovered draft whose call has gone on.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from ...domain.edits import Merged, merge_edits
 from ...domain.records import EnquiryRecord, EnquiryStatus
 from ..context import DeskContext
 from ..drafts import CallDraft
 from ..enquiry_edits import detail_values
+from ..models import format_time
 
 DRAFT_DELAY_MS = 1_500  # autosave once typing pauses: a crash loses at most the last second or two
 
@@ -91,3 +94,13 @@ class TypedFields(QObject):
         self.timer.stop()
         if self._ctx.drafts is not None:
             self._ctx.drafts.clear()
+
+
+def show_unusable_draft(parent, draft: CallDraft) -> None:
+    """The text of a draft that can no longer go back into its call (finished elsewhere), to copy by hand."""
+    lines = [f"{name.replace('_', ' ')}: {value}" for name, value in draft.fields.items()
+             if isinstance(value, str) and value.strip()]
+    box = QMessageBox(QMessageBox.Information, "Recovered text", f"Typed into {draft.reference} at "
+                      f"{format_time(draft.saved_at)}, not saved:", parent=parent)
+    box.setDetailedText("\n".join(lines) or "(nothing was typed)")
+    box.exec()
