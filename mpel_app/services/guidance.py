@@ -133,17 +133,7 @@ class GuidanceService:
                   "phone": normalise_phone(phone, field="Number") if phone and phone.strip() else "",
                   "may_give_out": bool(may_give_out), "note": clean_text(note, field="Note", max_length=500)}
         with self._uow() as s:
-            row = _get(s, GuidanceContact, contact_id) if contact_id is not None else GuidanceContact()
-            before = {k: getattr(row, k) for k in values} if contact_id is not None else {}
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at, row.updated_by_id = self._clock.now(), actor.id
-            s.add(row)
-            s.flush()
-            changes = audit.diff(before, values) if before else values
-            audit.record(s, actor, self._clock.now(), "guidance_contact", row.id,
-                         "contact changed" if before else "contact added", changes)
-            return _contact(row)
+            return _contact(self._upsert(s, actor, GuidanceContact, contact_id, values, "contact"))
 
     def delete_contact(self, actor: UserRecord, contact_id: int) -> None:
         _require_maintainer(actor)
@@ -162,17 +152,21 @@ class GuidanceService:
         if not values["question"] or not values["answer"]:
             raise ValidationError("give both the question and its model answer")
         with self._uow() as s:
-            row = _get(s, GuidanceAnswer, answer_id) if answer_id is not None else GuidanceAnswer()
-            before = {k: getattr(row, k) for k in values} if answer_id is not None else {}
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at, row.updated_by_id = self._clock.now(), actor.id
-            s.add(row)
-            s.flush()
-            audit.record(s, actor, self._clock.now(), "guidance_answer", row.id,
-                         "answer changed" if before else "answer added", audit.diff(before, values) if before
-                         else values)
+            row = self._upsert(s, actor, GuidanceAnswer, answer_id, values, "answer")
             return AnswerEntry(row.id, row.kind, row.question, row.answer, row.updated_at)
+
+    def _upsert(self, s, actor: UserRecord, model, row_id: int | None, values: dict, noun: str):
+        """Add (``row_id`` None) or change one entry, audited in the same transaction: what changed, or all of it."""
+        row = _get(s, model, row_id) if row_id is not None else model()
+        before = {k: getattr(row, k) for k in values} if row_id is not None else {}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at, row.updated_by_id = self._clock.now(), actor.id
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, self._clock.now(), model.__tablename__[:-1], row.id,
+                     f"{noun} changed" if before else f"{noun} added", audit.diff(before, values) if before else values)
+        return row
 
 
 def _require_maintainer(actor: UserRecord) -> None:
