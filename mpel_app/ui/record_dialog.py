@@ -39,6 +39,7 @@ from .call.typed import parse_dob
 from .context import DeskContext
 from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
+from .due_dialog import explain_due
 from .print_options import PrintOptions, record_document
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
 from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
@@ -427,6 +428,8 @@ class RecordDialog(QDialog):
         row.addStretch()
         row.addWidget(self.close_button)
         QShortcut(QKeySequence.Print, self, self.print_record)
+        # "Why is it due then?", as in the queues: the due date explained from the one rule.
+        QShortcut(QKeySequence("F8"), self, lambda: explain_due(self, self._ctx, self.enquiry_id, self.message.show_info))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.reference)

@@ -21,7 +21,8 @@ from .widgets import buddy_label, plain_label
 # Keys that belong to no action: Qt's own behaviour in lists and windows, said once here.
 GENERAL_KEYS = (("Enter", "Open the selected record (lists)"), ("Esc", "Close the open record or dialog"),
                 ("Tab / Shift+Tab", "Next / previous field"), ("Ctrl+P", "Print the open record (record window)"),
-                ("Ctrl+S", "Save the details (record window)"))
+                ("Ctrl+S", "Save the details (record window)"),
+                ("F8", "Why is it due then? (record window)"))
 
 
 @dataclass(frozen=True)

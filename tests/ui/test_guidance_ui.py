@@ -87,3 +87,23 @@ def test_why_is_it_due_then_from_the_region_queue(qtbot, sqlite_services, clock)
     assert "Target: 5 working days: no file needed (10 if the file is needed)." in text
     assert "Skipped 2 weekend days." in text and text.endswith("Due by the end (23:59) of Mon 30 Nov 2026.")
     view.due_dialog.grab().save("/tmp/ui_due_explanation.png")
+
+
+def test_why_is_it_due_then_from_the_record_window(qtbot, sqlite_services):
+    from mpel_app.ui.record_dialog import RecordDialog
+    world = build_world(sqlite_services)
+    e = sqlite_services.enquiries
+    rec = e.start(world.agent, Channel.TELEPHONE)
+    e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
+    e.verify_passcode(world.agent, rec.id, PASSCODE)
+    e.update_details(world.agent, rec.id, subject=SubjectDetails(name="Ama Mensah"), question="Status?", answer="",
+                     written_confirmation=False)
+    e.mark_further_action(world.agent, rec.id)
+    dialog = shown(qtbot, RecordDialog(desk_context(sqlite_services, world.leader), rec.id))
+    qtbot.waitUntil(lambda: dialog.record is not None)
+    qtbot.keyClick(dialog, Qt.Key_F8)
+    qtbot.waitUntil(lambda: "no due date" in dialog.message.text())
+    e.send_to_region(world.leader, rec.id, "LSE")
+    qtbot.keyClick(dialog, Qt.Key_F8)
+    qtbot.waitUntil(lambda: getattr(dialog, "due_dialog", None) is not None)
+    assert dialog.due_dialog.text.toPlainText().endswith("Due by the end (23:59) of Mon 30 Nov 2026.")
