@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from mpel_app.domain.records import CallerKind, Channel, Disclosure, EnquiryStatus
 from mpel_app.ui.call.case import CaseSection
@@ -154,3 +155,25 @@ def test_call_state_of_a_record(sqlite_services, world):
     assert CallState.of(rec) == VERIFIED
     assert CallState.of(None) == CallState()
     assert rec.status is EnquiryStatus.OPEN
+
+
+def test_plan_panel_shows_whom_to_telephone_and_asks_whom_was_spoken_to(qtbot, sqlite_services, world):
+    from mpel_app.ui.call.controller import CallController
+    from mpel_app.ui.call.plan import UrgentPlanPanel
+    ctx = desk_context(sqlite_services, world.agent)
+    owner = shown(qtbot, QWidget())
+    panel = UrgentPlanPanel(CallController(ctx, owner), owner)
+    rec = verified_record(sqlite_services, world)
+    sqlite_services.enquiries.update_details(world.agent, rec.id, subject=rec.subject, question="Removal tonight.",
+                                             answer="", written_confirmation=False)
+    sqlite_services.urgent.flag(world.agent, rec.id, removal_at=datetime(2026, 11, 24, 22, 30, tzinfo=LONDON),
+                                compassionate=False)
+    plan = sqlite_services.urgent.send(world.agent, rec.id)
+    panel.show_plan(plan, rec, "call note queued, not sent (mail is not set up)")
+    assert panel.plan_title.text().endswith(f"{rec.reference}: call note queued, not sent (mail is not set up)")
+    assert panel.plan_call_phone.text() == plan.call_phone and panel.called_number.text() == plan.call_phone
+    panel.record_call()
+    assert panel.record_message.text() == "Write down whom you spoke to."
+    assert panel.finished_text() is None and "No call recorded yet" in panel.record_message.text()
+    assert panel.finished_text() == f"{rec.reference} sent as urgent to London & South East; 0 calls recorded."
+    assert_accessible(panel)
