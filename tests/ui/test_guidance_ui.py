@@ -12,6 +12,17 @@ from tests.support.world import PASSCODE, build_world
 from tests.ui.accessibility import assert_accessible
 
 
+def further_action_case(services, world):
+    """A call passed to the MPEL team leader: not with a region yet, so no due date."""
+    e = services.enquiries
+    rec = e.start(world.agent, Channel.TELEPHONE)
+    e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
+    e.verify_passcode(world.agent, rec.id, PASSCODE)
+    e.update_details(world.agent, rec.id, subject=SubjectDetails(name="Ama Mensah"), question="Status?", answer="",
+                     written_confirmation=False)
+    return e.mark_further_action(world.agent, rec.id)
+
+
 def test_contacts_directory_from_the_call_screen_by_keyboard(qtbot, sqlite_services):
     world = build_world(sqlite_services)
     view = open_call_view(qtbot, sqlite_services, world.agent)
@@ -69,12 +80,7 @@ def test_faq_and_rules_searchable_from_the_call_screen(qtbot, sqlite_services):
 def test_why_is_it_due_then_from_the_region_queue(qtbot, sqlite_services, clock):
     world = build_world(sqlite_services)
     e = sqlite_services.enquiries
-    rec = e.start(world.agent, Channel.TELEPHONE)
-    e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
-    e.verify_passcode(world.agent, rec.id, PASSCODE)
-    e.update_details(world.agent, rec.id, subject=SubjectDetails(name="Ama Mensah"), question="Status?", answer="",
-                     written_confirmation=False)
-    e.mark_further_action(world.agent, rec.id)
+    rec = further_action_case(sqlite_services, world)
     e.send_to_region(world.leader, rec.id, "LSE")
     view = shown(qtbot, RegionQueueView(desk_context(sqlite_services, world.am_lse)), (1200, 600))
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
@@ -93,12 +99,7 @@ def test_why_is_it_due_then_from_the_record_window(qtbot, sqlite_services):
     from mpel_app.ui.record_dialog import RecordDialog
     world = build_world(sqlite_services)
     e = sqlite_services.enquiries
-    rec = e.start(world.agent, Channel.TELEPHONE)
-    e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
-    e.verify_passcode(world.agent, rec.id, PASSCODE)
-    e.update_details(world.agent, rec.id, subject=SubjectDetails(name="Ama Mensah"), question="Status?", answer="",
-                     written_confirmation=False)
-    e.mark_further_action(world.agent, rec.id)
+    rec = further_action_case(sqlite_services, world)
     dialog = shown(qtbot, RecordDialog(desk_context(sqlite_services, world.leader), rec.id))
     qtbot.waitUntil(lambda: dialog.record is not None)
     qtbot.keyClick(dialog, Qt.Key_F8)
