@@ -15,6 +15,7 @@ from .services.call_backs import CallBackQueue
 from .services.calls import CallService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
+from .services.guidance import GuidanceService, load_guidance
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .notify.outbox import OutboxService
@@ -41,6 +42,7 @@ class Services:
     audit: AuditService
     calls: CallService
     call_backs: CallBackQueue
+    guidance: GuidanceService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -67,10 +69,11 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
     clock = clock or SystemClock()
     uow = UnitOfWork(make_session_factory(engine))
     load_regions(uow)
+    load_guidance(uow, clock)
     return Services(engine=engine, uow=uow, clock=clock,
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
-                    call_backs=CallBackQueue(uow, clock))
+                    call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock))

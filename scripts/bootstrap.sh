@@ -28,7 +28,8 @@ packages=(
     libegl1 libgl1 libx11-6 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
     fonts-dejavu-core
 )
-# Qt's xcb platform plugin, to open a real window on an X11 desktop
+# Qt's xcb platform plugin, to open a real window on an X11 desktop (or a test's Xvfb: the key tests
+# press shortcuts under Linux's key bindings, tests/ui/call/test_keys.py; the AT-SPI check)
 xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
      libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
 installer=(binutils nsis p7zip-full wixl msitools)

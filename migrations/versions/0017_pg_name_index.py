@@ -1,7 +1,7 @@
 """PostgreSQL's subject-name index: words and word pairs newest first (db/pg_name_index.py).
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0016
 
 PostgreSQL only; SQLite keeps its FTS5 index (migration 0008).  Two new tables,
 kept by triggers, filled from the existing tokens in one set-based pass.
@@ -19,7 +19,7 @@ from alembic import op
 from mpel_app.db import pg_name_index as index
 
 revision = "0017"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -128,6 +128,9 @@ class Enquiry(Base):
     authorised_representative: Mapped[bool] = mapped_column(Boolean, default=False)
     third_party: Mapped[bool] = mapped_column(Boolean, default=False)
     identity_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the answer gave, against which the checks above are enforced (domain.disclosure; migration 0016).
+    personal_information: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    limited_facts_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subject_name: Mapped[str] = mapped_column(String(200), default="")
     subject_dob: Mapped[date | None] = mapped_column(Date)
     nationality: Mapped[str] = mapped_column(String(80), default="")
@@ -530,3 +533,29 @@ class CallEventSeen(Base):
     event_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     call_id: Mapped[str] = mapped_column(String(128))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GuidanceContact(Base):
+    """A number in the MPEL team leader's contacts directory: one the agent may give to MPs, or must not (§5)."""
+
+    __tablename__ = "guidance_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    may_give_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class GuidanceAnswer(Base):
+    """A frequently asked question with its model answer, or a rule an agent needs mid-call (kind "faq"/"rule")."""
+
+    __tablename__ = "guidance_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    question: Mapped[str] = mapped_column(String(500))
+    answer: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

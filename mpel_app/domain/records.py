@@ -128,6 +128,9 @@ class Disclosure:
     authorised_representative: bool = False
     third_party: bool = False
     identity_confirmed: bool = False
+    # What the answer gave (domain.disclosure decides whether that was allowed to this caller):
+    personal_information: bool = False  # information about the applicant or their case
+    limited_facts_only: bool = False  # to a third party: only limited facts, no address, no reasons for a refusal
 
 
 @dataclass(frozen=True)

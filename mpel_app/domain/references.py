@@ -13,6 +13,7 @@ Arabic-Indic (``١``) digits are not taken for ``1``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mpel_app.domain.calendar import HOTLINE_PREFIX, REGION_CODES
@@ -142,3 +143,58 @@ def is_cts_reference(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --------------------------------------------------------------------------
+# Recognising what an agent typed into Find: which key it is, from its shape.
+
+_SHORT_HOTLINE = re.compile(r"^(?P<prefix>[A-Z]{3})\s*(?P<digits>[0-9]{1,6})$")
+_SHORT_CTS = re.compile(r"^(?P<letter>[MB])\s*(?P<sequence>[0-9]{1,5})\s*/\s*(?P<year>[0-9]{2})$")
+# A Home Office reference: a letter and seven digits (S1234567), sometimes with a /number after it.
+_HO = re.compile(r"^[A-Z][0-9]{7}(/[0-9]{1,4})?$")
+_NAME = re.compile(r"^[^\W\d_]+(?:[\s'’.\-][^\W\d_]*)*$")
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What Find will search for: the key (a ``SearchKey`` value) and the text in its canonical form.
+
+    ``key`` is None when the text could be more than one kind of reference, or
+    none: then ``said`` explains, and the agent chooses the key.
+    """
+
+    key: str | None
+    text: str
+    said: str
+
+
+def recognise_search(text: str) -> Recognised:
+    """The key Find should use for ``text``, from the reference patterns; a name otherwise.
+
+    Short forms are accepted where only one reference can be meant: a hotline
+    reference with its leading zeros left off (``MPH2840`` is ``MPH002840``)
+    and a CTS reference likewise (``m123/26`` is ``M00123/26``).
+    """
+    if not isinstance(text, str):
+        raise ValidationError(f"search text must be text, not {type(text).__name__}")
+    typed = " ".join(text.split())
+    upper = typed.upper()
+    hotline = _SHORT_HOTLINE.match(upper)
+    if hotline and hotline["prefix"] in HOTLINE_PREFIXES and int(hotline["digits"]) > 0:
+        ref = str(HotlineReference(hotline["prefix"], int(hotline["digits"])))
+        short = "" if ref == upper.replace(" ", "") else f", completed from “{typed}”"
+        return Recognised("hotline reference", ref, f"Hotline reference {ref}{short}")
+    cts = _SHORT_CTS.match(upper)
+    if cts:
+        ref = str(CtsReference(CTS_KINDS[cts["letter"]], int(cts["sequence"]), int(cts["year"])))
+        return Recognised("CTS reference", ref, f"CTS reference {ref}")
+    compact = upper.replace(" ", "")
+    if _HO.match(compact):
+        return Recognised("Home Office reference", compact, f"Home Office reference {compact}")
+    if typed and _NAME.match(typed):
+        return Recognised("subject name", typed, f"Subject name “{typed}”")
+    if not typed:
+        return Recognised(None, "", "Type a reference or a name.")
+    return Recognised(None, typed, f"“{typed[:40]}” is not a reference Find knows, nor a name: choose what to "
+                                   "find by (Alt+R hotline, Alt+O Home Office, Alt+C CTS, Alt+S name, "
+                                   "Alt+N nationality)")

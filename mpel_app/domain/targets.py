@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from mpel_app.domain.calendar import WorkingCalendar, region_calendar
+from mpel_app.domain.calendar import CUT_OFF, LONDON, START_OF_DAY, WorkingCalendar, region_calendar
 from mpel_app.domain.records import QueueStatus
 
 REGIONAL_DAYS = 5
@@ -27,8 +27,75 @@ def regional_response_due(
     closures: Iterable[date] = (),
 ) -> date:
     """Due date of a region's response, counted on that region's calendar."""
+    return explain_regional_due(received_at, region_code, file_needed, closures).due
+
+
+NATION_CALENDARS = {"ENG": "England and Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(d: date) -> str:
+    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class DueExplanation:
+    """Why a due date is what it is, step by step, as "Why is it due then?" says it."""
+
+    due: date
+    day0: date
+    working_days: int
+    skipped: tuple[tuple[date, str], ...]  # each day passed over, and why (weekend, a named bank holiday, closure)
+    lines: tuple[str, ...]
+
+
+def explain_regional_due(received_at: datetime, region_code: str, file_needed: bool,
+                         closures: Iterable[date] = ()) -> DueExplanation:
+    """The regional response target (domain-rules §3), counted day by day with the reasons.
+
+    This is the rule itself (``regional_response_due`` is its ``due``): day 0 is
+    the day of receipt, or the next working day at 09:00 when received after
+    18:00 or on a closed day; due by the end of the N-th working day after it.
+    """
+    calendar = region_calendar(region_code, closures)
     days = REGIONAL_DAYS_FILE_NEEDED if file_needed else REGIONAL_DAYS
-    return region_calendar(region_code, closures).due_date(received_at, days)
+    received = received_at.astimezone(LONDON)
+    effective = calendar.effective_receipt(received_at)
+    day0 = effective.date()
+    lines = [f"Received {_day(received.date())} at {received:%H:%M} (UK time)."]
+    if day0 != received.date():
+        why = (f"after the {CUT_OFF:%H:%M} cut-off" if calendar.is_working_day(received.date())
+               else "on a day the office is closed")
+        lines.append(f"That was {why}, so it counts as received at {START_OF_DAY:%H:%M} on {_day(day0)}.")
+    lines.append(f"Day 0 is {_day(day0)}.")
+    target = (f"{days} working days: the file is needed ({REGIONAL_DAYS} otherwise)" if file_needed
+              else f"{days} working days: no file needed ({REGIONAL_DAYS_FILE_NEEDED} if the file is needed)")
+    lines.append(f"Target: {target}.")
+    holidays = {**calendar.bank_holidays(day0.year), **calendar.bank_holidays(day0.year + 1)}
+    skipped: list[tuple[date, str]] = []
+    counted: list[date] = []
+    day = day0
+    while len(counted) < days:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted.append(day)
+        elif day.weekday() >= 5:
+            skipped.append((day, "weekend"))
+        elif day in holidays:
+            skipped.append((day, f"bank holiday ({NATION_CALENDARS[calendar.nation]}): {holidays[day]}"))
+        else:
+            skipped.append((day, "office closed"))
+    lines.append("Working days counted: " + ", ".join(f"{n} {_day(d)[:-5]}" for n, d in enumerate(counted, 1)) + ".")
+    named = [f"{_day(d)} — {why}" for d, why in skipped if why != "weekend"]
+    weekends = sum(1 for _d, why in skipped if why == "weekend")
+    if weekends:
+        lines.append(f"Skipped {weekends} weekend day{'s' if weekends != 1 else ''}.")
+    if named:
+        lines.append("Skipped: " + "; ".join(named) + ".")
+    due = counted[-1] if counted else day0
+    lines.append(f"Due by the end (23:59) of {_day(due)}.")
+    return DueExplanation(due=due, day0=day0, working_days=days, skipped=tuple(skipped), lines=tuple(lines))
 
 
 @dataclass(frozen=True)

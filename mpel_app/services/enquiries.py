@@ -20,6 +20,9 @@ from ..db.models import Enquiry, Member, Region, User
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.disclosure import check_answer
+from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
+from ..notify.outbox import enqueue
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
@@ -134,6 +137,8 @@ class EnquiryService(EnquiryUseCases):
             e.authorised_representative = checks.authorised_representative
             e.third_party = checks.third_party
             e.identity_confirmed = checks.identity_confirmed
+            e.personal_information = checks.personal_information
+            e.limited_facts_only = checks.limited_facts_only
             changes = audit.diff(before, _disclosure(e))
             if changes:
                 self._audit(s, actor, e, "disclosure checks recorded", changes)
@@ -170,10 +175,31 @@ class EnquiryService(EnquiryUseCases):
             self._require_unlocked(e)
             if not e.question.strip() or not e.answer.strip():
                 raise ValidationError("write up the question and the answer given before completing")
+            # Answered at first contact means something was said: only what this caller may hear (§5).
+            check_answer(_checks(e))
             self._move(s, actor, e, Step.COMPLETE_FIRST_CONTACT)
             e.completed_at, e.completed_by_id = self._clock.now(), actor.id
+            if e.written_confirmation:
+                self._confirm_in_writing(s, actor, e)
 
         return self._change(actor, enquiry_id, change)
+
+    def _confirm_in_writing(self, s: Session, actor: UserRecord, e: Enquiry) -> None:
+        """The written confirmation the office asked for, to its e-mail through the outbox, recorded (same
+        transaction as the completion: nothing is sent that was not saved, nothing saved is left unsent)."""
+        member = e.member
+        if member is None or not (member.office_email or "").strip():
+            who = f"{member.name}'s office" if member is not None else "The member's office"
+            raise ValidationError(f"written confirmation was requested but {who} has no e-mail address on record: "
+                                  "add it (Administration, Members) or untick it and send a letter by hand")
+        s.flush()
+        record = enquiry_record(e)
+        message = enqueue(s, clock=self._clock, kind=CONFIRMATION_KIND, entity=ENTITY, entity_id=e.id,
+                          to_address=member.office_email, to_name=f"{record.member.display_name}'s office",
+                          subject=confirmation_subject(record),
+                          body_text=confirmation_body(record, agent_name=actor.full_name))
+        self._audit(s, actor, e, "written confirmation queued",
+                    {"to": member.office_email, "message_id": message.message_id})
 
     def mark_further_action(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
         perm.require(actor, Action.LOG_ENQUIRY)
@@ -459,9 +485,14 @@ def _channel(value: Channel | str) -> Channel:
         raise ValidationError(f"channel must be one of {', '.join(c.value for c in Channel)}") from None
 
 
+def _checks(e: Enquiry) -> Disclosure:
+    return Disclosure(**_disclosure(e))
+
+
 def _disclosure(e: Enquiry) -> dict[str, bool]:
     return {"constituency_mp": e.constituency_mp, "authorised_representative": e.authorised_representative,
-            "third_party": e.third_party, "identity_confirmed": e.identity_confirmed}
+            "third_party": e.third_party, "identity_confirmed": e.identity_confirmed,
+            "personal_information": bool(e.personal_information), "limited_facts_only": bool(e.limited_facts_only)}
 
 
 def _details(e: Enquiry) -> dict[str, Any]:

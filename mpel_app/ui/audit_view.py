@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from ..domain.errors import ValidationError
 from ..reports.audit_csv import change_lines, entity_label, record_text, write_audit_csv
 from ..services.audit import EXPORT_LIMIT, SEARCH_LIMIT, AuditChoices, AuditFilter, AuditLine, AuditPage
-from .call_view import parse_day
+from .call.typed import parse_day
 from .context import DeskContext
 from .models import format_received
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, heading,
@@ -190,7 +190,7 @@ class AuditView(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
 
-        screen_shortcut(self, "F5", self.refresh)
+        screen_shortcut(self, "F5", self.refresh, "Search again")
         tab_chain(self.user_combo, self.action_combo, self.entity_combo, self.reference_edit, self.from_edit,
                   self.to_edit, self.text_edit, self.search_button, self.clear_button, self.export_button, self.table)
         self.setFocusProxy(self.user_combo)

@@ -1,6 +1,7 @@
 """What every view needs: the services, the signed-in user and the task runner (and where call drafts go)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..app import Services
@@ -15,3 +16,6 @@ class DeskContext:
     user: UserRecord
     runner: TaskRunner
     drafts: DraftStore | None = None  # autosave of the call being typed; None: no autosave (most tests)
+    # Whether this desk delivers mail (an SMTP server is set up); None: it does not. The call screen says
+    # "queued, not sent" rather than "sent" for an urgent call note that cannot go.
+    mail_configured: Callable[[], bool] | None = None

@@ -247,7 +247,7 @@ class DutyView(QWidget, RecordTableMixin):
         layout.addWidget(keys)
         self.setStyleSheet(GROUP_STYLE)
 
-        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge, "Acknowledge the selected item")
         tab_chain(self.table, self.acknowledge_button, self.region_combo, self.reassign_button, self.open_button,
                   self.detail)
 

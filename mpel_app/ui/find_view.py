@@ -2,20 +2,24 @@
 
 Keyboard flow, for speed: Ctrl+F lands in the search box; type and press
 Enter; the results take the focus with the first row selected, so a second
-Enter opens the record. Anything that parses as a hotline reference is
-searched as one whatever key is chosen, because that is what an agent
-reading out "MPH0…" means.
+Enter opens the record.  By default ("Automatic") the key is recognised
+from what is typed (``domain.references.recognise_search``: hotline, Home
+Office and CTS reference shapes, short forms such as ``MPH2840``, else a
+name), and the screen says what it recognised as you type; choosing a key
+(Alt+R, Alt+O, Alt+C, Alt+S, Alt+N) searches by that key instead.
+Anything that parses as a hotline reference is searched as one whatever
+key is chosen, because that is what an agent reading out "MPH0…" means.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QRadioButton, QTableView, QVBoxLayout, QWidget)
 
 from ..domain.errors import ValidationError
 from ..domain.records import EnquirySummary, SearchKey
-from ..domain.references import is_hotline_reference
+from ..domain.references import is_hotline_reference, recognise_search
 from .context import DeskContext
 from .models import SEARCH_COLUMNS, Column, SummaryTableModel
 from .widgets import MessageLabel, buddy_label, button, error_text, holds_focus, named, plain_label
@@ -33,6 +37,7 @@ KEY_LABELS: dict[SearchKey, tuple[str, str]] = {
 
 # Enough to scan by eye; beyond this the search is too broad to be useful.
 FIND_LIMIT = 200
+KEYS_PER_ROW = 3
 
 
 class _SearchBox(QLineEdit):
@@ -61,10 +66,17 @@ class FindView(QWidget):
         self._shown_search: tuple[SearchKey, str] | None = None  # what the table shows the results of
         self._generation = 0  # only the latest search may fill the table
 
-        key_row = QHBoxLayout()
+        # The choices in rows of three, so the view fits a laptop's width even at 200 % text (issue 12).
+        key_row = QGridLayout()
         key_caption = QLabel("Find by:")
-        key_row.addWidget(key_caption)
+        key_row.addWidget(key_caption, 0, 0)
         self.key_group = QButtonGroup(self)
+        self.auto_button = named(QRadioButton("&Automatic"))
+        self.auto_button.setToolTip("Recognise a hotline, Home Office or CTS reference, or a name, from what is typed")
+        self.auto_button.setAccessibleDescription("Find by")
+        self.key_group.addButton(self.auto_button)
+        self.auto_button.toggled.connect(self._key_changed)
+        radios = [self.auto_button]
         self.key_buttons: dict[SearchKey, QRadioButton] = {}
         for key, (label, _example) in KEY_LABELS.items():
             radio = named(QRadioButton(label))
@@ -72,8 +84,10 @@ class FindView(QWidget):
             self.key_group.addButton(radio)
             self.key_buttons[key] = radio
             radio.toggled.connect(self._key_changed)
-            key_row.addWidget(radio)
-        key_row.addStretch()
+            radios.append(radio)
+        for n, radio in enumerate(radios):
+            key_row.addWidget(radio, n // KEYS_PER_ROW, 1 + n % KEYS_PER_ROW)
+        key_row.setColumnStretch(1 + KEYS_PER_ROW, 1)
 
         search_row = QHBoxLayout()
         self.search_box = _SearchBox()
@@ -87,7 +101,11 @@ class FindView(QWidget):
         search_row.addWidget(self.search_box, 1)
         search_row.addWidget(self.find_button)
 
-        self.count_label = QLabel("Choose what to find by, type, and press Enter.")
+        self.recognised_label = QLabel()
+        self.recognised_label.setAccessibleName("Recognised as")
+        self.recognised_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.search_box.textChanged.connect(self._recognise)
+        self.count_label = QLabel("Type a reference or a name and press Enter.")
         self.count_label.setAccessibleName("Search result")
         self.message = MessageLabel()
 
@@ -113,6 +131,7 @@ class FindView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(key_row)
         layout.addLayout(search_row)
+        layout.addWidget(self.recognised_label)
         layout.addWidget(self.count_label)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
@@ -122,17 +141,18 @@ class FindView(QWidget):
 
         self.setTabOrder(self.search_box, self.find_button)
         self.setTabOrder(self.find_button, self.table)
-        self.key_buttons[SearchKey.REFERENCE].setChecked(True)
+        self.auto_button.setChecked(True)
         self.setFocusProxy(self.search_box)
 
     # ------------------------------------------------------------- public API
 
     @property
-    def key(self) -> SearchKey:
+    def key(self) -> SearchKey | None:
+        """The key chosen, or None for "Automatic" (recognised from the text)."""
         for key, radio in self.key_buttons.items():
             if radio.isChecked():
                 return key
-        return SearchKey.REFERENCE
+        return None
 
     def set_key(self, key: SearchKey | str) -> None:
         self.key_buttons[SearchKey(key)].setChecked(True)
@@ -150,9 +170,17 @@ class FindView(QWidget):
             self.search_box.setText(text)
         key, text = self.key, self.search_box.text().strip()
         if not text:
-            self.message.show_error(f"Type a {plain_label(KEY_LABELS[key][0]).lower()} to find.")
+            what = plain_label(KEY_LABELS[key][0]).lower() if key else "reference or a name"
+            self.message.show_error(f"Type a {what} to find.")
             self.focus_search()
             return
+        if key is None:
+            found = recognise_search(text)
+            if found.key is None:
+                self.message.show_error(found.said + ".")
+                self.focus_search()
+                return
+            key, text = SearchKey(found.key), found.text
         if key is not SearchKey.REFERENCE and is_hotline_reference(text):
             self.set_key(SearchKey.REFERENCE)
             key = SearchKey.REFERENCE
@@ -233,7 +261,18 @@ class FindView(QWidget):
 
     def _key_changed(self, checked: bool) -> None:
         if checked:
-            self.search_box.setPlaceholderText(KEY_LABELS[self.key][1])
+            key = self.key
+            self.search_box.setPlaceholderText(KEY_LABELS[key][1] if key else
+                                               "a reference (MPH2840, S1234567, M12345/26) or a name")
+            self._recognise(self.search_box.text())
+
+    def _recognise(self, text: str) -> None:
+        """Say, as it is typed, what "Automatic" will search for."""
+        said = recognise_search(text).said if self.key is None and text.strip() else ""
+        self.recognised_label.setText(f"Recognised: {said}" if said and not said.startswith("“") else said)
+        self.recognised_label.setAccessibleName(self.recognised_label.text() or "Recognised as")
+        self.recognised_label.setStyleSheet("color: #1b5e20; font-weight: bold;" if recognise_search(text).key
+                                            else "color: #5c3b00;")
 
     def open_selected(self) -> None:
         index = self.table.currentIndex()

@@ -125,7 +125,7 @@ class LateLettersDialog(QDialog):
         layout.addWidget(self.detail)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        screen_shortcut(self, "F5", self.refresh)
+        screen_shortcut(self, "F5", self.refresh, "Refresh the list")
         tab_chain(self.table, self.open_button, self.refresh_button, self.close_button)
         self.table.setFocus()
         self.refresh()

@@ -208,11 +208,13 @@ class LettersView(QWidget):
             hints.append("Alt+G get next case")
         layout.addWidget(keys_hint("  ·  ".join(hints)))
 
-        screen_shortcut(self, "F5", self.refresh)
+        screen_shortcut(self, "F5", self.refresh, "Refresh the list")
         if ctx.user.has(Role.MPCS_ALLOCATOR):
-            self.register_action = screen_shortcut(self, REGISTER_SHORTCUT, self.open_register)
-            self.deceased_action = screen_shortcut(self, DECEASED_SHORTCUT, self.open_deceased_member)
-        self.late_action = screen_shortcut(self, LATE_LETTERS_SHORTCUT, self.open_late_letters)
+            self.register_action = screen_shortcut(self, REGISTER_SHORTCUT, self.open_register,
+                                                   "Register an MP's letter")
+            self.deceased_action = screen_shortcut(self, DECEASED_SHORTCUT, self.open_deceased_member,
+                                                   "A Member has died: their letters to re-address")
+        self.late_action = screen_shortcut(self, LATE_LETTERS_SHORTCUT, self.open_late_letters, "Late letters")
         tab_chain(self.role_combo, self.unit_combo, self.table, self.register_button, self.next_button,
                   self.open_button, self.refresh_button)
         tab_chain(self.register_button, self.deceased_button, self.late_button, self.next_button)

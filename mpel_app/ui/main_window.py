@@ -53,6 +53,7 @@ from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
 from .view_registry import VIEWS, ViewEntry, views_for
 from .view_page import ViewPage
+from .shortcuts_help import ShortcutsDialog, desk_rows
 from .viewer import Opener
 from .widgets import SaveChooser
 
@@ -61,26 +62,6 @@ log = logging.getLogger(__name__)
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
 
-SHORTCUTS_HELP = (
-    ("Ctrl+N", "Start a new call"),
-    ("Ctrl+F", "Find a record"),
-    ("Ctrl+1 … Ctrl+9", "Switch to the first, second, … view"),
-    ("F5", "Refresh the current view"),
-    ("Enter", "Open the selected record"),
-    ("Ctrl+P", "Print the open record"),
-    ("Esc", "Close the open record"),
-    ("Ctrl+U", "Send an urgent call note (New call)"),
-    ("Ctrl+K", "Acknowledge the selected item (Region queue, Duty)"),
-    (OUTBOX_SHORTCUT, "Show the messages not yet delivered"),
-    (AUDIT_SHORTCUT, "The audit trail (team leaders, administrators)"),
-    ("Ctrl+Shift+N", "Register an MP's letter (Letters, MPCS)"),
-    ("Ctrl+Shift+L", "Late letters (Letters)"),
-    ("Ctrl+Shift+D", "A Member has died: their letters to re-address (Letters, MPCS)"),
-    ("Ctrl+L", "Lock the desk"),
-    ("F10", "Open the menus"),
-    ("F1", "This list"),
-    ("Ctrl+Q", "Quit"),
-)
 
 
 class _IdleWatch(QObject):
@@ -136,6 +117,8 @@ class MainWindow(QMainWindow):
         self._closed = False  # answers from background work that arrive after closing are dropped
         self.record_dialogs: dict[int, RecordDialog] = {}
         self.lock_dialog: LoginDialog | None = None
+        self._home_focused = False
+        ctx.mail_configured = lambda: self.mail_configured  # the call screen says "queued, not sent" without it
         user = ctx.user
         self.setWindowTitle(f"MPEL Desk — {user.full_name}")
 
@@ -238,6 +221,23 @@ class MainWindow(QMainWindow):
                                                            Role.DUTY_MANAGER):
             return self.region_queue_view
         return self.views[0]
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._home_focused:
+            self._home_focused = True
+            QTimer.singleShot(0, self.focus_home)
+
+    def focus_home(self) -> None:
+        """The focus where the person's work starts in the current view (not the banner or the tab bar):
+        the call's channel, the search box, or the list of their work."""
+        view = self.current_view()
+        start = getattr(view, "focus_start", None) or getattr(view, "focus_search", None)
+        if start is not None:
+            start()
+            return
+        table = getattr(view, "table", None)
+        (table if isinstance(table, QWidget) else view).setFocus(Qt.OtherFocusReason)
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(self.pages_by_view[view])
@@ -389,9 +389,13 @@ class MainWindow(QMainWindow):
         self.busy_label.setVisible(busy)
         self.busy_bar.setVisible(busy)
 
-    def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS_HELP)
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """F1: every key, read from the window's and the views' own actions (``ui.shortcuts_help``)."""
+        views = [(self.view_entries[view].title, view) for view in self.views]  # the views, not their scroll pages
+        dialog = ShortcutsDialog(desk_rows(self.actions(), views), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # ----------------------------------------------------------------- lock
 

@@ -28,6 +28,7 @@ from ..domain.records import EnquiryRecord, EnquirySummary, QueueCounts, QueueCu
 from ..services.enquiries import QUEUE_PAGE_SIZE
 from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
+from .due_dialog import explain_due
 from .task_runner import LatestOnly
 from .models import Column, SummaryTableModel, format_date, format_received, member_line
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
@@ -90,7 +91,8 @@ class CaseDetail(QTextBrowser):
             ack = (f"acknowledged {format_received(rec.acknowledged_at)} by {rec.acknowledged_by}"
                    if rec.acknowledged_at else "not yet acknowledged")
             target = "10 working days (file needed)" if rec.file_needed else "5 working days"
-            rows.append(("Target", f"response due by {format_date(rec.due_date)}  ·  {target}  ·  {ack}"))
+            rows.append(("Target", f"response due by {format_date(rec.due_date)}  ·  {target}  ·  {ack}"
+                                   "  ·  F8: why then?"))
         else:
             rows.append(("Target", "not yet sent to a region"))
         urgent = " <span style='color:#b00000'>URGENT</span>" if rec.urgent else ""
@@ -122,6 +124,15 @@ class _QueueBase(QWidget, RecordTableMixin):
         self.detail = CaseDetail()
         self.message = MessageLabel(keep_space=True)
         self.setStyleSheet(GROUP_STYLE)
+        self.due_action = screen_shortcut(self, "F8", self.explain_due, "Why is it due then? (the selected case)")
+
+    def explain_due(self) -> None:
+        """F8: the selected case's due date, explained step by step (``ui.due_dialog``)."""
+        item = self.selected()
+        if item is None:
+            self.message.show_error("Select a case first.")
+            return
+        explain_due(self, self._ctx, item.id, self.message.show_info)
 
     # ------------------------------------------------------------- public API
 
@@ -400,7 +411,7 @@ class RegionQueueView(_QueueBase):
         layout.addWidget(keys_hint("Ctrl+K acknowledge  ·  Alt+F file needed  ·  Alt+R response  ·  "
                                    "Alt+M more items  ·  Enter on a row opens the record"))
 
-        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge)
+        self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge, "Acknowledge the selected item")
         tab_chain(self.region_combo, self.table, self.more_button, self.acknowledge_button, self.file_needed,
                   self.response_edit, self.complete_button)
         self._set_actions_enabled(False)

@@ -35,10 +35,12 @@ from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus, SubjectDe
 from ..reports.call_record import save_call_record
 from ..reports.record_sections import Section, format_date, is_withheld, record_sections, yes_no
 from ..services.enquiries import MIN_DELETION_REASON
-from .call_view import parse_dob
+from .call.typed import parse_dob
 from .context import DeskContext
 from .enquiry_edits import detail_values, editable, reload_message
 from .models import STATUS_LABELS, format_received
+from .due_dialog import explain_due
+from .print_options import PrintOptions, record_document
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
 from .telephony.enquiry_calls import EnquiryCallsSection
 from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
@@ -410,6 +412,7 @@ class RecordDialog(QDialog):
 
         self.print_button = button("&Print…", "Print the record as a PDF (Ctrl+P)", auto_default=False)
         self.print_button.clicked.connect(self.print_record)
+        self.print_options = PrintOptions(self._opener, self.message)  # the system print dialog, the folder
         self.delete_button: QPushButton | None = None
         self.close_button = button("Close", "Close this record (Esc)", auto_default=False)
         self.close_button.clicked.connect(self.reject)
@@ -428,12 +431,15 @@ class RecordDialog(QDialog):
         row.addStretch()
         row.addWidget(self.close_button)
         QShortcut(QKeySequence.Print, self, self.print_record)
+        # "Why is it due then?", as in the queues: the due date explained from the one rule.
+        QShortcut(QKeySequence("F8"), self, lambda: explain_due(self, self._ctx, self.enquiry_id, self.message.show_info))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.reference)
         layout.addWidget(self.summary)
         layout.addWidget(self.banner)
         layout.addWidget(self.message)
+        layout.addWidget(self.print_options)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(row)
         self._set_actions_enabled(False)
@@ -581,6 +587,8 @@ class RecordDialog(QDialog):
 
     def _printed(self, path: Path) -> None:
         self.print_button.setEnabled(True)
+        record, region, who = self.record, self._region_name, self._ctx.user.full_name
+        self.print_options.offer(path, lambda: record_document(record, region, who))
         if not open_in_viewer(self._opener, path):
             self.message.show_error(f"Saved as {path}, but no PDF viewer could open it. Open the file to print it.")
         else:

@@ -271,10 +271,10 @@ def choose_save_path(parent: QWidget, suggested: str, *, title: str, file_filter
     return Path(name) if name else None
 
 
-def screen_shortcut(widget: QWidget, keys: list[str] | str, slot) -> QAction:
+def screen_shortcut(widget: QWidget, keys: list[str] | str, slot, text: str = "") -> QAction:
     """A keyboard shortcut that works only while this screen (or a child) has focus:
-    other views have their own keys."""
-    action = QAction(widget)
+    other views have their own keys.  ``text`` says what it does: F1 lists it so."""
+    action = QAction(text, widget)
     action.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
     action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
     action.triggered.connect(slot)

@@ -43,7 +43,7 @@ def open_call_view(qtbot, services: Services, user: UserRecord) -> CallView:
     view = shown(qtbot, CallView(desk_context(services, user)), (1200, 800))
     qtbot.waitExposed(view)
     view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.channel_buttons[Channel.TELEPHONE])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.header.channel_buttons[Channel.TELEPHONE])
     return view
 
 

@@ -52,12 +52,12 @@ def test_typed_call_survives_a_crash_and_is_offered_back(qtbot, sqlite_services,
     monkeypatch.setattr(first, "confirm_recover", lambda draft: pytest.fail("nothing to recover yet"))
     first.show()
     first._set_record(rec)  # the call the agent had open
-    qtbot.keyClicks(first.subject_name, "Amina Yusuf")
-    qtbot.keyClicks(first.nationality, "Somali")
-    first.question.setPlainText("Has the further submission been received?")
-    first.check_constituency.setChecked(True)
-    first.imminent_check.setChecked(True)
-    qtbot.keyClicks(first.removal_date, "25/11/2026")
+    qtbot.keyClicks(first.case.subject_name, "Amina Yusuf")
+    qtbot.keyClicks(first.case.nationality, "Somali")
+    first.case.question.setPlainText("Has the further submission been received?")
+    first.case.check_constituency.setChecked(True)
+    first.urgent.imminent_check.setChecked(True)
+    qtbot.keyClicks(first.urgent.removal_date, "25/11/2026")
     qtbot.waitUntil(lambda: store.path.exists(), timeout=5000)
     qtbot.waitUntil(lambda: "Somali" in store.path.read_text(encoding="utf-8") and
                     "Has the further" in store.path.read_text(encoding="utf-8"), timeout=5000)
@@ -71,15 +71,15 @@ def test_typed_call_survives_a_crash_and_is_offered_back(qtbot, sqlite_services,
     second.show()
     qtbot.waitUntil(lambda: second.record is not None and not second.busy)
     assert [d.reference for d in offered] == [rec.reference]
-    assert second.subject_name.text() == "Amina Yusuf"
-    assert second.nationality.text() == "Somali"
-    assert second.question.toPlainText() == "Has the further submission been received?"
-    assert second.check_constituency.isChecked() and second.imminent_check.isChecked()
-    assert second.removal_date.text() == "25/11/2026"
+    assert second.case.subject_name.text() == "Amina Yusuf"
+    assert second.case.nationality.text() == "Somali"
+    assert second.case.question.toPlainText() == "Has the further submission been received?"
+    assert second.case.check_constituency.isChecked() and second.urgent.imminent_check.isChecked()
+    assert second.urgent.removal_date.text() == "25/11/2026"
     assert "Recovered what was typed into " + rec.reference in second.message.text()
 
-    second.imminent_check.setChecked(False)  # saving needs a removal time when ticked; not part of this test
-    qtbot.keyClick(second.subject_name, Qt.Key_S, Qt.ControlModifier)
+    second.urgent.imminent_check.setChecked(False)  # saving needs a removal time when ticked; not part of this test
+    qtbot.keyClick(second.case.subject_name, Qt.Key_S, Qt.ControlModifier)
     qtbot.waitUntil(lambda: "saved at" in second.message.text())
     saved = sqlite_services.enquiries.get(world.agent, rec.id)
     assert saved.subject.name == "Amina Yusuf" and saved.subject.nationality == "Somali"
@@ -96,7 +96,7 @@ def test_discarding_the_offer_deletes_the_draft(qtbot, sqlite_services, world, s
     monkeypatch.setattr(view, "confirm_recover", lambda draft: False)
     view.show()
     qtbot.waitUntil(lambda: not store.path.exists())
-    assert view.record is None and view.subject_name.text() == ""
+    assert view.record is None and view.case.subject_name.text() == ""
 
 
 def test_draft_for_a_call_finished_elsewhere_is_shown_not_restored(qtbot, sqlite_services, world, store,
@@ -154,7 +154,7 @@ def test_recovery_after_someone_else_saved_merges_instead_of_overwriting(qtbot, 
     monkeypatch.setattr(first, "confirm_recover", lambda draft: pytest.fail("nothing to recover yet"))
     first.show()
     first._set_record(rec)
-    qtbot.keyClicks(first.subject_name, "Amina Yusuf")  # the agent's typing, then the crash
+    qtbot.keyClicks(first.case.subject_name, "Amina Yusuf")  # the agent's typing, then the crash
     first.write_draft()
     first.hide()
     # Meanwhile the team leader corrects the nationality and the question on the saved call.
@@ -166,11 +166,11 @@ def test_recovery_after_someone_else_saved_merges_instead_of_overwriting(qtbot, 
     monkeypatch.setattr(second, "confirm_recover", lambda draft: True)
     second.show()
     qtbot.waitUntil(lambda: second.record is not None and not second.busy)
-    assert second.subject_name.text() == "Amina Yusuf"  # the agent's
-    assert second.nationality.text() == "Eritrean"  # the leader's, not the draft's blank
-    assert second.question.toPlainText() == "Leader's wording"
+    assert second.case.subject_name.text() == "Amina Yusuf"  # the agent's
+    assert second.case.nationality.text() == "Eritrean"  # the leader's, not the draft's blank
+    assert second.case.question.toPlainText() == "Leader's wording"
     assert "Their change is in the form" in second.message.text()
-    qtbot.keyClick(second.subject_name, Qt.Key_S, Qt.ControlModifier)
+    qtbot.keyClick(second.case.subject_name, Qt.Key_S, Qt.ControlModifier)
     qtbot.waitUntil(lambda: "saved at" in second.message.text())
     saved = sqlite_services.enquiries.get(world.agent, rec.id)
     assert (saved.subject.name, saved.subject.nationality, saved.question) == \

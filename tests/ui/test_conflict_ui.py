@@ -151,7 +151,7 @@ def test_call_screen_refused_save_reloads_their_change_and_keeps_the_agents_typi
     tab(qtbot)
     enter_passcode(qtbot, view, PASSCODE)
     type_text(qtbot, "Ali Rezaei")  # the subject's name: the focus is there once verified
-    view.answer.setPlainText("Told the office to expect a letter")
+    view.case.answer.setPlainText("Told the office to expect a letter")
     seen = view.record
     # The team leader corrects the question from the record window meanwhile.
     e = sqlite_services.enquiries
@@ -165,8 +165,8 @@ def test_call_screen_refused_save_reloads_their_change_and_keeps_the_agents_typi
     assert "Tom Leader (leader)" in text and "question: (blank) → 'Leader's question'" in text
     assert "Their change is in the form: Question." in text
     assert "Your text is kept in: Subject name, Answer given." in text
-    assert view.question.toPlainText() == "Leader's question"
-    assert (view.subject_name.text(), view.answer.toPlainText()) == ("Ali Rezaei", "Told the office to expect a letter")
+    assert view.case.question.toPlainText() == "Leader's question"
+    assert (view.case.subject_name.text(), view.case.answer.toPlainText()) == ("Ali Rezaei", "Told the office to expect a letter")
     assert e.get(world.agent, seen.id).subject.name == ""  # nothing of the refused save was written
     QApplication.processEvents()
     view.grab().save("/tmp/ui_conflict_call_view_refused.png")

@@ -187,9 +187,11 @@ def test_record_shows_fields_and_audit(qtbot, desk):
     table = dialog.audit_table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     assert [r[2] for r in rows] == ["logged", "caller set", "passcode verified", "disclosure checks recorded",
-                                    "details updated", "complete at first contact"]
+                                    "details updated", "complete at first contact",
+                                    "written confirmation queued"]  # it was requested (issue 13, finding 6)
     assert all(r[0] == "23 Nov 2026 10:15" and r[1] == "agent" for r in rows)
-    assert rows[-1][3] == "Status: Open → Answered"
+    assert rows[-2][3] == "Status: Open → Answered"
+    assert rows[-1][3].startswith("To: jane.smith.mp@parliament.example")
     assert rows[1][3] == "Member: (blank) → Jane Smith MP; Caller kind: (blank) → caseworker; " \
                          "Caller name: (blank) → Peter Clerk"
     assert "Subject name: (blank) → Zoë Núñez; Date of birth: (blank) → 4 March 1984" in rows[4][3]

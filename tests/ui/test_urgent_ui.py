@@ -1,7 +1,7 @@
 """Urgent calls on the desk, through the real services on SQLite with a fixed clock.
 
 The call agent flags an imminent removal from the keyboard, sends the call note
-with Ctrl+U and is told whom to telephone: tonight's duty account manager at
+with F9 and is told whom to telephone: tonight's duty account manager at
 16:30, OSCU at 17:30.  The duty manager's board lists the item until it is
 acknowledged with Ctrl+K.
 """
@@ -42,7 +42,7 @@ def call_view(qtbot, services, user) -> CallView:
     view.show()
     qtbot.waitExposed(view)
     view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.channel_buttons[Channel.TELEPHONE])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.header.channel_buttons[Channel.TELEPHONE])
     return view
 
 
@@ -74,7 +74,7 @@ def verified_call(qtbot, view: CallView, *, subject: str = "Ali Rezaei",
     pick_member(qtbot, view, "holborn")
     tab(qtbot)
     enter_passcode(qtbot, view, PASSCODE)
-    assert focused() is view.subject_name
+    assert focused() is view.case.subject_name
     type_text(qtbot, subject)
     press(qtbot, Qt.Key_Q, Qt.AltModifier)
     type_text(qtbot, question)
@@ -82,11 +82,11 @@ def verified_call(qtbot, view: CallView, *, subject: str = "Ali Rezaei",
 
 def flag_imminent(qtbot, view: CallView, day: str, at: str) -> None:
     press(qtbot, Qt.Key_V, Qt.AltModifier)  # a mnemonic clicks after a short animation
-    qtbot.waitUntil(view.imminent_check.isChecked)
-    assert focused() is view.removal_date
+    qtbot.waitUntil(view.urgent.imminent_check.isChecked)
+    assert focused() is view.urgent.removal_date
     type_text(qtbot, day)
     tab(qtbot)
-    assert focused() is view.removal_time
+    assert focused() is view.urgent.removal_time
     type_text(qtbot, at)
 
 
@@ -115,34 +115,34 @@ def test_imminent_removal_at_half_past_four_goes_to_the_duty_manager_until_ackno
     sqlite_services.rota.set_entry(world.leader, date(2026, 11, 23), "NWE", "Priya Shah", "0161 496 0123")
     view = call_view(qtbot, sqlite_services, world.agent)
     verified_call(qtbot, view)
-    assert view.urgent_group.isEnabled() and view.send_urgent_button.isEnabled()
-    assert view.countdown_label.text().startswith("Not urgent")
+    assert view.urgent.isEnabled() and view.footer.send_urgent_button.isEnabled()
+    assert view.urgent.countdown_label.text().startswith("Not urgent")
 
     flag_imminent(qtbot, view, "24/11/2026", "22:30")
-    assert view.removal_date_hint.text() == "Tue 24 Nov 2026"
-    assert view.countdown_label.text() == "Removal in 30 h 0 min — imminent (within 72 hours)"
-    assert "tonight's duty region" in view.route_label.text()
+    assert view.urgent.removal_date_hint.text() == "Tue 24 Nov 2026"
+    assert view.urgent.countdown_label.text() == "Removal in 30 h 0 min — imminent (within 72 hours)"
+    assert "tonight's duty region" in view.urgent.route_label.text()
     # Urgent: the note must go now, so the ordinary finishes are off and Ctrl+Enter says why.
-    assert not view.complete_button.isEnabled() and not view.further_action_button.isEnabled()
+    assert not view.footer.complete_button.isEnabled() and not view.footer.further_action_button.isEnabled()
     press(qtbot, Qt.Key_Return, Qt.ControlModifier)
     qtbot.waitUntil(lambda: "This call is urgent" in view.message.text())
     assert_accessible(view)
     view.grab().save("/tmp/ui_urgent_flagged.png")
 
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     plan = view.plan
     assert plan.destination == "duty_region" and plan.region_name == "North West"
-    assert view.plan_frame.isVisible()
-    assert view.plan_call_name.text() == "Priya Shah, duty account manager (North West)"
-    assert view.plan_call_phone.text() == "0161 496 0123"
-    assert view.plan_destination.text() == "Tonight's duty region: North West"
-    assert "Telephone the duty account manager Priya Shah now" in view.plan_instruction.text()
-    assert view.plan_title.text().startswith("URGENT – IMMINENT REMOVAL on 24 Nov 2026 22:30 · MPH000001")
-    assert view.called_number.text() == "0161 496 0123" and view.call_time.text() == "16:30"
+    assert view.plan_panel.isVisible()
+    assert view.plan_panel.plan_call_name.text() == "Priya Shah, duty account manager (North West)"
+    assert view.plan_panel.plan_call_phone.text() == "0161 496 0123"
+    assert view.plan_panel.plan_destination.text() == "Tonight's duty region: North West"
+    assert "Telephone the duty account manager Priya Shah now" in view.plan_panel.plan_instruction.text()
+    assert view.plan_panel.plan_title.text().startswith("URGENT – IMMINENT REMOVAL on 24 Nov 2026 22:30 · MPH000001")
+    assert view.plan_panel.called_number.text() == "0161 496 0123" and view.plan_panel.call_time.text() == "16:30"
     assert view.record.status is EnquiryStatus.WITH_REGION
-    assert not view.case_group.isEnabled()  # the call note has gone: nothing more to edit
-    assert focused() is view.spoken_to
+    assert not view.case.isEnabled()  # the call note has gone: nothing more to edit
+    assert focused() is view.plan_panel.spoken_to
     assert_accessible(view)
 
     # The agent rings Priya Shah and writes it down.
@@ -150,14 +150,14 @@ def test_imminent_removal_at_half_past_four_goes_to_the_duty_manager_until_ackno
     type_text(qtbot, "Priya Shah")
     press(qtbot, Qt.Key_Return)
     qtbot.waitUntil(lambda: len(view.contacts) == 1)
-    assert view.contacts_label.text() == "Recorded: 16:30 Priya Shah on 0161 496 0123"
-    assert view.record_message.text() == "Call to Priya Shah at 16:30 recorded."
+    assert view.plan_panel.contacts_label.text() == "Recorded: 16:30 Priya Shah on 0161 496 0123"
+    assert view.plan_panel.record_message.text() == "Call to Priya Shah at 16:30 recorded."
     view.grab().save("/tmp/ui_urgent_plan.png")
     press(qtbot, Qt.Key_Return, Qt.ControlModifier)  # finished: ready for the next call
     qtbot.waitUntil(lambda: view.record is None)
     assert view.message.text() == "MPH000001 sent as urgent to North West; 1 call recorded."
-    assert not view.plan_frame.isVisible() and not view.imminent_check.isChecked()
-    assert focused() is view.channel_buttons[Channel.TELEPHONE]
+    assert not view.plan_panel.isVisible() and not view.urgent.imminent_check.isChecked()
+    assert focused() is view.header.channel_buttons[Channel.TELEPHONE]
     view.close()
 
     duty = duty_manager(sqlite_services, world)
@@ -187,31 +187,31 @@ def test_countdown_says_imminent_within_72_hours_and_ticks_with_the_clock(qtbot,
     view = call_view(qtbot, sqlite_services, world.agent)  # Monday 10:15
     verified_call(qtbot, view)
     flag_imminent(qtbot, view, "24/11/2026", "16:15")  # 30 hours after the call
-    assert view.countdown_label.text() == "Removal in 30 h 0 min — imminent (within 72 hours)"
-    assert "region's inbox" in view.route_label.text()
+    assert view.urgent.countdown_label.text() == "Removal in 30 h 0 min — imminent (within 72 hours)"
+    assert "region's inbox" in view.urgent.route_label.text()
     clock.advance(minutes=45)
     view._countdown_timer.timeout.emit()  # the 30-second tick, without waiting for it
-    assert view.countdown_label.text() == "Removal in 29 h 15 min — imminent (within 72 hours)"
+    assert view.urgent.countdown_label.text() == "Removal in 29 h 15 min — imminent (within 72 hours)"
 
     clock.set(datetime(2026, 11, 23, 10, 15, tzinfo=LONDON))
-    view.removal_date.setText("26/11/2026")
-    view.removal_time.setText("18:15")  # 80 hours after the call
-    assert view.countdown_label.text() == "Removal in 80 h 0 min — more than 72 hours away — not imminent"
-    assert view.route_label.text().startswith("Not urgent")
-    assert view.complete_button.isEnabled()  # not urgent: finish as usual
+    view.urgent.removal_date.setText("26/11/2026")
+    view.urgent.removal_time.setText("18:15")  # 80 hours after the call
+    assert view.urgent.countdown_label.text() == "Removal in 80 h 0 min — more than 72 hours away — not imminent"
+    assert view.urgent.route_label.text().startswith("Not urgent")
+    assert view.footer.complete_button.isEnabled()  # not urgent: finish as usual
 
-    view.removal_time.setText("9:00")  # before the call
-    view.removal_date.setText("23/11/2026")
-    assert view.countdown_label.text() == ("The removal time is before the call: check the date and time of "
+    view.urgent.removal_time.setText("9:00")  # before the call
+    view.urgent.removal_date.setText("23/11/2026")
+    assert view.urgent.countdown_label.text() == ("The removal time is before the call: check the date and time of "
                                            "removal.")
-    view.removal_time.setText("25:00")
-    assert view.countdown_label.text().startswith("Removal time: type it as hh:mm")
-    view.removal_time.clear()
-    assert view.countdown_label.text() == "Type the removal date and time (UK time)."
+    view.urgent.removal_time.setText("25:00")
+    assert view.urgent.countdown_label.text().startswith("Removal time: type it as hh:mm")
+    view.urgent.removal_time.clear()
+    assert view.urgent.countdown_label.text() == "Type the removal date and time (UK time)."
     # Sending needs the time: nothing is sent and nothing typed is lost.
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: "removal date" in view.message.text())
-    assert view.plan is None and view.subject_name.text() == "Ali Rezaei"
+    assert view.plan is None and view.case.subject_name.text() == "Ali Rezaei"
 
 
 def test_after_five_the_agent_is_sent_to_oscu(qtbot, sqlite_services, world, clock):
@@ -219,27 +219,27 @@ def test_after_five_the_agent_is_sent_to_oscu(qtbot, sqlite_services, world, clo
     view = call_view(qtbot, sqlite_services, world.agent)
     verified_call(qtbot, view)
     flag_imminent(qtbot, view, "25/11/2026", "06:00")
-    assert "OSCU" in view.route_label.text()
+    assert "OSCU" in view.urgent.route_label.text()
     with qtbot.waitSignal(view.outbox_changed):  # the window wakes the mail sender on this
-        press(qtbot, Qt.Key_U, Qt.ControlModifier)
+        press(qtbot, Qt.Key_F9)
     assert view.plan is not None
-    assert view.plan_call_name.text() == "OSCU out-of-hours service"
-    assert view.plan_call_phone.text() == "020 7946 0999"
-    assert view.plan_destination.text() == ("OSCU out-of-hours service (the call note also goes to "
+    assert view.plan_panel.plan_call_name.text() == "OSCU out-of-hours service"
+    assert view.plan_panel.plan_call_phone.text() == "020 7946 0999"
+    assert view.plan_panel.plan_destination.text() == ("OSCU out-of-hours service (the call note also goes to "
                                             "London & South East)")
-    assert "may be given to the MP's office" in view.plan_instruction.text()
+    assert "may be given to the MP's office" in view.plan_panel.plan_instruction.text()
     # Finishing without recording the referral asks once.
-    view.finish_button.click()
-    assert "No call recorded yet" in view.record_message.text() and view.record is not None
-    view.finish_button.setFocus()
+    view.plan_panel.finish_button.click()
+    assert "No call recorded yet" in view.plan_panel.record_message.text() and view.record is not None
+    view.plan_panel.finish_button.setFocus()
     press(qtbot, Qt.Key_K, Qt.AltModifier)  # "Spoken to"
-    assert focused() is view.spoken_to
+    assert focused() is view.plan_panel.spoken_to
     type_text(qtbot, "Duty officer Grant")
-    view.call_time.setText("17:35")  # five minutes from now: refused, as the future
+    view.plan_panel.call_time.setText("17:35")  # five minutes from now: refused, as the future
     press(qtbot, Qt.Key_Return)
-    qtbot.waitUntil(lambda: "future" in view.record_message.text())
-    view.call_time.setText("17:30")
-    view.record_button.click()
+    qtbot.waitUntil(lambda: "future" in view.plan_panel.record_message.text())
+    view.plan_panel.call_time.setText("17:30")
+    view.plan_panel.record_button.click()
     qtbot.waitUntil(lambda: len(view.contacts) == 1)
     [contact] = sqlite_services.urgent.contacts(world.agent, view.record.id)
     assert (contact.kind, contact.spoken_to, contact.phone) == ("oscu", "Duty officer Grant", "020 7946 0999")
@@ -250,20 +250,20 @@ def test_a_failed_send_keeps_everything_and_can_be_tried_again(qtbot, sqlite_ser
     view = call_view(qtbot, sqlite_services, world.agent)
     verified_call(qtbot, view, question="")
     press(qtbot, Qt.Key_L, Qt.AltModifier)  # compelling / compassionate
-    qtbot.waitUntil(view.compassionate_check.isChecked)
-    assert view.countdown_label.text() == "Compelling / compassionate: urgent, for the member's own region."
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    qtbot.waitUntil(view.urgent.compassionate_check.isChecked)
+    assert view.urgent.countdown_label.text() == "Compelling / compassionate: urgent, for the member's own region."
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: "question" in view.message.text())
     assert view.message.text() == "Write up the question before sending the call note"
     assert view.plan is None and view.record.status is EnquiryStatus.OPEN and view.record.urgent
-    assert view.subject_name.text() == "Ali Rezaei" and view.compassionate_check.isChecked()
-    view.question.setFocus()
+    assert view.case.subject_name.text() == "Ali Rezaei" and view.urgent.compassionate_check.isChecked()
+    view.case.question.setFocus()
     type_text(qtbot, "The family's child is in hospital; the MP asks for the case to be expedited.")
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     # Compassionate: its own region even in the duty hour, and no rota needed.
-    assert view.plan.destination == "region" and view.plan_call_phone.text() == "020 7946 0100"
-    assert view.plan_title.text().startswith("URGENT – COMPELLING / COMPASSIONATE · MPH000001")
+    assert view.plan.destination == "region" and view.plan_panel.plan_call_phone.text() == "020 7946 0100"
+    assert view.plan_panel.plan_title.text().startswith("URGENT – COMPELLING / COMPASSIONATE · MPH000001")
 
 
 def test_no_rota_tonight_says_so_and_falls_back_to_the_region(qtbot, sqlite_services, world, clock):
@@ -271,13 +271,13 @@ def test_no_rota_tonight_says_so_and_falls_back_to_the_region(qtbot, sqlite_serv
     view = call_view(qtbot, sqlite_services, world.agent)
     verified_call(qtbot, view)
     flag_imminent(qtbot, view, "24/11/2026", "10:00")
-    press(qtbot, Qt.Key_U, Qt.ControlModifier)
+    press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
-    assert view.plan_destination.text() == ("No duty region on the rota tonight: the member's own region, "
+    assert view.plan_panel.plan_destination.text() == ("No duty region on the rota tonight: the member's own region, "
                                             "London & South East")
-    assert view.plan_call_phone.text() == "020 7946 0100"
+    assert view.plan_panel.plan_call_phone.text() == "020 7946 0100"
     type_text(qtbot, "Regional duty desk")
-    view.record_button.click()
+    view.plan_panel.record_button.click()
     qtbot.waitUntil(lambda: len(view.contacts) == 1)
     assert sqlite_services.urgent.contacts(world.agent, view.record.id)[0].kind == "region"
 
