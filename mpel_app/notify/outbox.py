@@ -192,14 +192,24 @@ class OutboxService:
         attached; the Message-ID is the outbox's, so if the sender also gets
         through later the region can tell the two copies are one message.
         """
-        with self._uow.read() as s:
-            row = _load(s, message_id, actor)
+        with self._uow() as s:
+            row = _load(s, message_id, actor)  # first: a restricted letter's message is "not found"
+            perm.require(actor, Action.WORK_OUTBOX)
             msg = build_message(row, from_address)
             if not from_address:
                 del msg["From"]  # the agent's own mail program fills it in
             msg["X-Unsent"] = "1"
             stem = row.attachment_name.rsplit(".", 1)[0] if row.attachment_name else f"mpel-{row.kind}-{row.id}"
             filename = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or f"mpel-message-{row.id}"
+            # The document carries the case's personal data (the call record): audited as read, against the
+            # case it is about, in this transaction, so nothing leaves without its row.
+            if row.entity in audit.SUBJECT_ENTITIES and row.entity_id is not None:
+                audit.record_view(s, actor, self._clock.now(), row.entity, row.entity_id,
+                                  f"{row.kind.replace('_', ' ')} exported as a document", message_id=row.message_id,
+                                  document=f"{filename}.eml")
+            else:
+                audit.record(s, actor, self._clock.now(), ENTITY, row.id, audit.EXPORTED,
+                             {"document": f"{filename}.eml", "message_id": row.message_id})
             return f"{filename}.eml", msg.as_bytes()
 
     # ------------------------------------------------------------------ acting

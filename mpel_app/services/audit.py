@@ -24,12 +24,17 @@ What counts as a subject's personal data (the decision):
 * A CTS letter: the subject's and the constituent's names, the Home Office
   reference, the issue and question, the draft reply, the background note
   and the name of the staff member it is about [CORR 2.5].
-* Lists (search results, queues, workstacks, the duty board) are not audited:
-  each line shows a name and references so that staff can pick the case they
-  are working on, never its content (date of birth, question, answer,
-  draft).  A list of names is personal data, but a row for every refresh of
-  every queue would drown the views that matter; what a person reads about
-  one subject they read by opening the record, and that is audited.
+* A search is a disclosure (issue #13): its results show names, nationalities
+  and references.  ``record_search`` writes one row per search: action
+  "searched", by which key, the text typed, how many records were shown and
+  their hotline references.  The text typed is itself personal data (a
+  name, a Home Office reference), so it is kept only as a value of the row,
+  like the old and new values of a change: the oversight list shows that a
+  search was made and its non-personal fields, and opening the entry, which
+  is audited, shows the text.  Queues, workstacks and the duty board are not
+  audited: each line there is the work of the person's own team, shown so
+  that they can pick it, and a row for every refresh of every queue would
+  drown the views that matter.
 * The trail itself holds personal values (a "details updated" row keeps the
   old and new name).  So the oversight search lists each entry with the
   names of the fields it touched only; opening an entry (``entry``) shows the
@@ -57,7 +62,7 @@ from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
-from ..domain.audit_actions import EXPORTED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
+from ..domain.audit_actions import EXPORTED, HISTORY_VIEWED, SEARCHED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
 from ..domain.correspondence import may_see_letter
 from ..domain.errors import NotFound, ValidationError
 from ..domain.letter_records import LetterRecord
@@ -75,7 +80,7 @@ WITHHELD = "withheld: passcode not verified"
 ENQUIRY_PERSONAL_FIELDS: dict[str, str] = {
     "subject_name": "subject's name", "subject_dob": "date of birth", "nationality": "nationality",
     "ho_reference": "Home Office reference", "cts_reference": "CTS reference", "question": "question",
-    "answer": "answer", "response": "response",
+    "answer": "answer", "response": "response", "removal_at": "removal date and time",
 }
 LETTER_PERSONAL_FIELDS: dict[str, str] = {
     "subject_name": "subject's name", "constituent_name": "constituent's name",
@@ -87,7 +92,10 @@ NOTHING_SHOWN = "no personal data"
 NON_PERSONAL_FIELDS = frozenset({
     "status", "state", "region_code", "channel", "reference", "shown", "withheld", "rows", "cut at",
     "audit_entry", "file_needed", "due_date", "acknowledged_at", "unit", "kind", "via", "to", "message_id",
+    "by", "records", "document",
 })
+# What a search by each key shows of every record it lists.
+SEARCH_SHOWS = "subject's name, nationality, Home Office reference, CTS reference"
 
 SEARCH_LIMIT = 500  # enough to scan by eye; narrower filters find older entries
 EXPORT_LIMIT = 100_000
@@ -114,8 +122,17 @@ def record(session: Session, actor: UserRecord | None, at: datetime, entity: str
     _write(session, actor, at, entity, entity_id, action, changes)
 
 
+AUDITED = "mpel_audited"  # session.info key: the (entity, id) pairs this transaction wrote a row about
+
+
+def audited(session: Session, entity: str, entity_id: int | None) -> bool:
+    """Whether ``session``'s transaction has written a row about the record (a change or a view)."""
+    return (entity, entity_id) in session.info.get(AUDITED, ())
+
+
 def _write(session: Session, actor: UserRecord | None, at: datetime, entity: str, entity_id: int | None,
            action: str, changes: Mapping[str, Any]) -> None:
+    session.info.setdefault(AUDITED, set()).add((entity, entity_id))
     session.add(AuditLog(
         at=at,
         user_id=actor.id if actor else None,
@@ -147,6 +164,29 @@ def record_view(session: Session, actor: UserRecord, at: datetime, entity: str, 
         changes["withheld"] = withheld
     # Not stamped with a base version: a view changes nothing, so it never makes anyone's copy stale.
     _write(session, actor, at, entity, entity_id, action, changes)
+
+
+def record_search(session: Session, actor: UserRecord, at: datetime, entity: str, by: str, text: str,
+                  shown: Iterable[Any]) -> None:
+    """One row: ``actor`` searched ``entity`` records by ``by`` for ``text`` and was shown ``shown``
+    (records with a ``reference``).  ``text`` is kept as a value: personal data (see the module's note)."""
+    references = [r.reference for r in shown]
+    _write(session, actor, at, entity, None, SEARCHED, {
+        "by": by, "text": text, "rows": len(references), "records": references,
+        "shown": f"{SEARCH_SHOWS} of {len(references)} record{'' if len(references) == 1 else 's'}"
+        if references else NOTHING_SHOWN})
+
+
+def record_history_view(session: Session, actor: UserRecord, at: datetime, entity: str, entity_id: int,
+                        entries: Iterable[AuditEntry], names: Mapping[str, str]) -> None:
+    """One row when a record's history shown to ``actor`` carries personal values (``names``: which
+    fields are), saying which; a history without any writes nothing."""
+    fields: list[str] = []
+    for entry in entries:
+        fields += [k for k, v in entry.changes.items() if k in names and v != WITHHELD and k not in fields]
+    if fields:
+        _write(session, actor, at, entity, entity_id, HISTORY_VIEWED,
+               {"shown": ", ".join(names[k] for k in fields)})
 
 
 def _shown(values: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -292,7 +332,8 @@ class AuditService:
                 raise NotFound(f"no audit entry {entry_id}")
             references, locked = _resolve(s, [row])
             line = _line(row, references, complete=True, locked=locked)
-            if row.entity in SUBJECT_ENTITIES and row.entity_id is not None:
+            # A case's entry, or a search's (its text is a personal value), is itself a disclosure.
+            if row.entity in SUBJECT_ENTITIES and (row.entity_id is not None or row.action == SEARCHED):
                 record_view(s, actor, self._clock.now(), row.entity, row.entity_id,
                             f"{row.action}: {', '.join(line.fields)}" if line.fields else row.action,
                             action=VIEWED_IN_AUDIT, audit_entry=row.id)

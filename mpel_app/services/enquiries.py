@@ -17,6 +17,7 @@ from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
 from ..db.models import Enquiry, Member, Region, User
+from ..domain import passcode_gate
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
@@ -29,7 +30,7 @@ from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, Enqui
 from ..domain.references import parse_cts_reference, parse_hotline_reference
 from ..domain.targets import due_bands
 from ..domain.text import clean_name, clean_text, fold, normalise_reference
-from ..domain.values import as_choice, as_date, as_flag, is_row_id
+from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
 from . import audit
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_of, region_code_or_default
 from .security import verify_secret
@@ -333,23 +334,35 @@ class EnquiryService(EnquiryUseCases):
 
     def find(self, actor: UserRecord, key: SearchKey | str, text: str,
              limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
-        """Find records by one of the five keys; deleted records never show."""
+        """Find records by one of the five keys; deleted records never show.
+
+        A search discloses (names, nationalities, references): the passcode gate
+        decides what each result may show (domain.passcode_gate), and the search is
+        audited (who, by what, the text typed kept as a personal value, how many
+        records were shown) before its results leave the service.
+        """
         perm.require(actor, Action.FIND_ENQUIRY)
         key = as_choice(key, SearchKey, field="Search by")
         text = clean_text(text, field="Search text", max_length=200)
+        limit = as_limit(limit, field="Number of results", maximum=repo.SEARCH_LIMIT)
         # A mistyped reference is told what is wrong with it, rather than "no records found".
         if key is SearchKey.REFERENCE:
             text = str(parse_hotline_reference(text))
         elif key is SearchKey.CTS_REFERENCE and text:
             text = str(parse_cts_reference(text))
-        if key is SearchKey.SUBJECT_NAME:
-            with self._uow.reading() as conn:
-                return subject_name_summaries(conn, text, limit)
-        query = repo.search_query(key, text, limit)
-        if query is None:
-            return []
+        found: list[EnquirySummary] = []
         with self._uow.reading() as conn:
-            return repo.summaries(conn, *query)
+            if key is SearchKey.SUBJECT_NAME:
+                found = subject_name_summaries(conn, text, limit)
+            else:
+                query = repo.search_query(key, text, limit)
+                found = repo.summaries(conn, *query) if query is not None else []
+            locked = set(conn.scalars(select(Enquiry.id).where(
+                Enquiry.id.in_([f.id for f in found]), Enquiry.passcode_verified_at.is_(None)))) if found else set()
+        shown = [r for r in (passcode_gate.search_result(actor, key, f, f.id not in locked) for f in found) if r]
+        with self._uow() as s:
+            audit.record_search(s, actor, self._clock.now(), ENTITY, key.value, text, shown)
+        return shown
 
     def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
@@ -398,17 +411,18 @@ class EnquiryService(EnquiryUseCases):
             after = page.next
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
-        """The record's history; personal values are withheld while the passcode is not verified."""
+        """The record's history; personal values are withheld unless the passcode gate lets ``actor`` see them,
+        and shown ones are audited (who saw which personal values of it) in the same transaction."""
         perm.require(actor, Action.VIEW_AUDIT)
-        with self._uow.read() as s:
+        with self._uow() as s:
             e = self._load(s, enquiry_id, include_deleted=perm.allowed(actor, Action.DELETE_ENQUIRY))
             trail = audit.trail(s, ENTITY, enquiry_id)
-            locked = e.passcode_verified_at is None
-        if locked:
-            # A record can lock again (another member chosen after the details were typed):
-            # its history must not give away what the record itself now withholds.
-            trail = [replace(t, changes={k: (WITHHELD if k in PERSONAL_FIELDS else v) for k, v in t.changes.items()})
-                     for t in trail]
+            if not passcode_gate.may_see_personal_data(actor, passcode_verified=e.passcode_verified_at is not None):
+                # A record can lock again (another member chosen after the details were typed):
+                # its history must not give away what the record itself now withholds.
+                trail = [replace(t, changes=audit.withhold_personal(t.changes)) for t in trail]
+            audit.record_history_view(s, actor, self._clock.now(), ENTITY, e.id, trail,
+                                      audit.ENQUIRY_PERSONAL_FIELDS)
         return trail
 
     def record_printed(self, actor: UserRecord, enquiry_id: int) -> None:

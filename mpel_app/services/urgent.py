@@ -3,12 +3,14 @@ record the calls made, show the duty manager what is unacknowledged, escalate wh
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import Enquiry, Member, Region, UrgentContact, User
+from ..domain import passcode_gate
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON, region_calendar
 from ..domain.enquiry_flow import EDITABLE, Step
@@ -80,9 +82,14 @@ class UrgentService(EnquiryUseCases):
             return plan
 
     def plan(self, actor: UserRecord, enquiry_id: int) -> UrgentPlan:
+        """Whom to telephone; the removal time only while the passcode gate lets ``actor`` see it."""
         perm.require(actor, Action.FIND_ENQUIRY)
         with self._uow.read() as s:
-            return self._plan(s, self._load(s, enquiry_id))
+            e = self._load(s, enquiry_id)
+            plan, verified = self._plan(s, e), e.passcode_verified_at is not None
+        if not passcode_gate.may_see_personal_data(actor, passcode_verified=verified):
+            plan = replace(plan, removal_at=None)
+        return plan
 
     def record_contact(self, actor: UserRecord, enquiry_id: int, *, kind: str, spoken_to: str,
                        phone: str = "", note: str = "", at: datetime | None = None) -> UrgentContactRecord:
@@ -139,6 +146,11 @@ class UrgentService(EnquiryUseCases):
         perm.require(actor, Action.DUTY_BOARD)
 
         def change(s: Session, e: Enquiry) -> None:
+            # The duty board moves urgent items; an ordinary item's region is the MPEL team leader's to
+            # change (EnquiryService.change_region), which the duty manager may not do.
+            if not e.urgent:
+                raise InvalidTransition(f"{e.reference} is not urgent: only urgent items are moved from the duty "
+                                        "board; the MPEL team leader changes an ordinary item's region")
             code = region_code_or_default(region_code, e)
             self._move(s, actor, e, Step.CHANGE_REGION, {"region_code": [e.region_code, code]})
             self._dispatch(s, actor, e, code)

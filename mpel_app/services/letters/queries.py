@@ -106,9 +106,13 @@ class LetterQueries(LetterUseCases):
             raise NotFound(f"no letter {ref}") from None
 
     def history(self, actor: UserRecord, letter_id: int) -> list[AuditEntry]:
-        with self._uow.read() as s:
+        """The letter's history; its personal values (the background note, the draft...) are audited as
+        read, like opening the letter, in the same (writing) transaction."""
+        with self._uow() as s:
             self._require_visible(actor, self._context(s, self._get(s, letter_id)))
-            return audit.trail(s, ENTITY, letter_id)
+            trail = audit.trail(s, ENTITY, letter_id)
+            audit.record_history_view(s, actor, self._now(), ENTITY, letter_id, trail, audit.LETTER_PERSONAL_FIELDS)
+            return trail
 
     def document(self, actor: UserRecord, document_id: int) -> LetterDocumentRecord:
         """One document with its bytes (None once purged).
