@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import repositories as repo
 from ..db.models import Enquiry, Member, Region, UrgentContact, User
 from ..domain import passcode_gate
 from ..domain import permissions as perm
-from ..domain.calendar import LONDON, region_calendar
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, Step
 from ..domain.errors import InvalidTransition, ValidationError
 from ..domain.opening_hours import add_working_time
@@ -51,7 +52,8 @@ class UrgentService(EnquiryUseCases):
                 raise ValidationError("Removal date and time is more than a year after the call: "
                                       "check the date of removal")
             try:
-                route = route_urgent_call(e.received_at, removal_at=removal_at, compassionate=compassionate)
+                route = route_urgent_call(e.received_at, removal_at=removal_at, compassionate=compassionate,
+                                          closures=repo.closures_for(s, REGION_NATION[HOTLINE_PREFIX]))
             except ValueError as exc:
                 raise ValidationError(str(exc)) from None
             before = _flags(e)
@@ -167,8 +169,11 @@ class UrgentService(EnquiryUseCases):
                                       Enquiry.acknowledged_at.is_(None), Enquiry.escalated_at.is_(None),
                                       Enquiry.deleted_at.is_(None))
             ).all()
+            closures: dict[str, list] = {}
             for e in candidates:
-                calendar = region_calendar(e.region_code)
+                # The region's working time: its nation's bank holidays and the closure days recorded.
+                calendar = region_calendar(e.region_code, closures.setdefault(
+                    e.region_code, repo.closures_for(s, REGION_NATION[e.region_code])))
                 if add_working_time(e.sent_to_region_at or e.received_at, ESCALATE_AFTER, calendar) > now:
                     continue
                 region = s.get(Region, e.region_code)
