@@ -21,7 +21,7 @@ def member_record(m: Member) -> MemberRecord:
     return MemberRecord(id=m.id, name=m.name, kind=m.kind, constituency=m.constituency,
                         region_code=m.region_code, privy_counsellor=m.privy_counsellor,
                         office_phone=format_phone(m.office_phone), office_fax=format_phone(m.office_fax),
-                        office_email=m.office_email)
+                        office_email=m.office_email, passcode_locked=m.passcode_locked_at is not None)
 
 
 def user_record(u: User) -> UserRecord:

@@ -92,7 +92,7 @@ NOTHING_SHOWN = "no personal data"
 NON_PERSONAL_FIELDS = frozenset({
     "status", "state", "region_code", "channel", "reference", "shown", "withheld", "rows", "cut at",
     "audit_entry", "file_needed", "due_date", "acknowledged_at", "unit", "kind", "via", "to", "message_id",
-    "by", "records", "document",
+    "by", "records", "document", "member_id", "failures", "office_failures", "enquiry_reference",
 })
 # What a search by each key shows of every record it lists.
 SEARCH_SHOWS = "subject's name, nationality, Home Office reference, CTS reference"

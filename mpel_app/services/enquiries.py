@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
-from ..db.models import Enquiry, Member, Region, User
-from ..domain import passcode_gate
+from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
+from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
@@ -94,29 +94,54 @@ class EnquiryService(EnquiryUseCases):
         return self._change(actor, enquiry_id, change)
 
     def verify_passcode(self, actor: UserRecord, enquiry_id: int, passcode: str) -> EnquiryRecord:
-        """Check the passcode the caller gave against their member's office; count failures."""
+        """Check the passcode the caller gave against their member's office; count failures, per call and
+        per office across calls (domain.office_passcode), and log every attempt, refused ones too."""
         perm.require(actor, Action.LOG_ENQUIRY)
         passcode = clean_text(passcode, field="Passcode", max_length=64)
+
+        def refuse_logged(s: Session, e: Enquiry, action: str, message: str) -> None:
+            # The attempt is kept though the call is refused: committed before the refusal rolls back.
+            self._audit(s, actor, e, action, {"member_id": e.member_id})
+            s.commit()
+            raise InvalidTransition(message)
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_status(e, {EnquiryStatus.OPEN}, "check a passcode")
             if e.member is None:
                 raise ValidationError("choose the member before checking the passcode")
             if e.passcode_verified_at is not None:
-                return
+                return  # nothing to check: the record goes back audited as a view (_change)
             if e.passcode_failures >= MAX_PASSCODE_ATTEMPTS:
-                raise InvalidTransition(
-                    f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
-            if verify_secret(e.member.passcode_hash, passcode):
-                e.passcode_verified_at = self._clock.now()
+                refuse_logged(s, e, "passcode attempt after the call was locked",
+                              f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
+            now = self._clock.now()
+            # The office's row locked (PostgreSQL; SQLite's writer holds the lock): desks counting the same
+            # office's failures at once queue here, so the limit is never overshot.
+            # populate_existing: the member was loaded with the enquiry, before the lock; read it again under it.
+            member = s.scalar(select(Member).where(Member.id == e.member_id).with_for_update()
+                              .execution_options(populate_existing=True))
+            if member.passcode_locked_at is not None:
+                refuse_logged(s, e, "passcode attempt while the office is locked",
+                              office_passcode.locked_message(member.name))
+            if verify_secret(member.passcode_hash, passcode):
+                e.passcode_verified_at = now
                 # Verified again after another member was chosen, the details typed before show again.
                 shown = audit.enquiry_shown(enquiry_record(e))
                 self._audit(s, actor, e, "passcode verified",
                             {"member_id": e.member_id, **({"shown": shown} if shown else {})})
-            else:
-                e.passcode_failures += 1
-                self._audit(s, actor, e, "passcode failed",
-                            {"member_id": e.member_id, "failures": e.passcode_failures})
+                return
+            e.passcode_failures += 1
+            s.add(PasscodeFailure(member_id=member.id, enquiry_id=e.id, user_id=actor.id, at=now))
+            s.flush()
+            office_failures = s.scalar(select(func.count()).select_from(PasscodeFailure).where(
+                PasscodeFailure.member_id == member.id,
+                PasscodeFailure.at > office_passcode.counting_from(now, member.passcode_cleared_at)))
+            self._audit(s, actor, e, "passcode failed", {"member_id": e.member_id, "failures": e.passcode_failures,
+                                                         "office_failures": office_failures})
+            if office_passcode.office_locks(office_failures):
+                member.passcode_locked_at = now
+                audit.record(s, actor, now, "member", member.id, "passcode locked after repeated wrong passcodes",
+                             {"office_failures": office_failures, "enquiry_reference": e.reference})
 
         return self._change(actor, enquiry_id, change)
 

@@ -97,8 +97,35 @@ class MemberService:
                 raise NotFound(f"no member {member_id}")
             member.passcode_hash = passcode_hash
             member.passcode_changed_at = self._clock.now()
+            # A new passcode ends a lock: the guesses were at the old one.
+            was_locked = member.passcode_locked_at is not None
+            member.passcode_locked_at, member.passcode_cleared_at = None, self._clock.now()
             # The audit says that it changed, never what it is.
-            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode changed")
+            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode changed",
+                         {"unlocked": True} if was_locked else None)
+
+    def clear_passcode_lock(self, actor: UserRecord, member_id: int) -> MemberRecord:
+        """The MPEL team leader or an administrator, having spoken to the office, lets its passcode be used
+        again after repeated wrong passcodes locked it (domain.office_passcode); earlier failures no longer count."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        if not is_row_id(member_id):
+            raise NotFound(f"no member {member_id!r}")
+        with self._uow() as s:
+            member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+            if member is None:
+                raise NotFound(f"no member {member_id}")
+            if member.passcode_locked_at is None:
+                raise ValidationError(f"the passcode of {member.name}'s office is not locked")
+            member.passcode_locked_at, member.passcode_cleared_at = None, self._clock.now()
+            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode lock cleared")
+            return member_record(member)
+
+    def locked_offices(self, actor: UserRecord) -> list[MemberRecord]:
+        """Offices whose passcode is locked after repeated wrong passcodes: flagged for the team leader."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        with self._uow.read() as s:
+            return [member_record(m) for m in s.scalars(
+                select(Member).where(Member.passcode_locked_at.is_not(None)).order_by(Member.name_folded))]
 
 
 def _passcode_hash(passcode: str, demo: bool) -> str:

@@ -150,10 +150,10 @@ class UrgentService(EnquiryUseCases):
         def change(s: Session, e: Enquiry) -> None:
             # The duty board moves urgent items; an ordinary item's region is the MPEL team leader's to
             # change (EnquiryService.change_region), which the duty manager may not do.
+            code = region_code_or_default(region_code, e)
             if not e.urgent:
                 raise InvalidTransition(f"{e.reference} is not urgent: only urgent items are moved from the duty "
                                         "board; the MPEL team leader changes an ordinary item's region")
-            code = region_code_or_default(region_code, e)
             self._move(s, actor, e, Step.CHANGE_REGION, {"region_code": [e.region_code, code]})
             self._dispatch(s, actor, e, code)
 
