@@ -20,7 +20,7 @@ from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
 from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
-from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
@@ -275,6 +275,12 @@ class EnquiryService(EnquiryUseCases):
             if e.acknowledged_at is None:
                 e.acknowledged_at, e.acknowledged_by_id = self._clock.now(), actor.id
                 self._audit(s, actor, e, "acknowledged", {"acknowledged_at": e.acknowledged_at})
+            elif e.acknowledged_by_id != actor.id:
+                # Two account managers at once: the second waited on the row lock and must hear that it
+                # lost, not that it succeeded, or both think they are the one the MP's office will hear from.
+                who = e.acknowledged_by.full_name if e.acknowledged_by else "someone else"
+                raise InvalidTransition(f"{e.reference} was acknowledged already, by {who} at "
+                                        f"{e.acknowledged_at.astimezone(LONDON):%H:%M on %d %b %Y}")
 
         return self._change(actor, enquiry_id, change)
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import repositories as repo
 from ..db.models import DutyRota, Region
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
@@ -92,6 +93,8 @@ class RotaService:
     def _upsert(self, s: Session, actor: UserRecord, entry: RotaEntry) -> None:
         if s.get(Region, entry.region_code) is None:
             raise ValidationError(f"unknown region {entry.region_code}")
+        # Two desks setting the same evening take turns: the second updates the first's row.
+        repo.lock_key(s, f"duty_rota: {entry.day.isoformat()}")
         row = s.get(DutyRota, entry.day)
         before = {} if row is None else {"region_code": row.region_code, "manager_name": row.manager_name,
                                          "phone": row.phone}

@@ -15,6 +15,7 @@ import re
 
 from sqlalchemy import func, select, update
 
+from ..db import repositories as repo
 from ..db.mappers import user_record
 from ..db.models import Region, User
 from ..db.uow import UnitOfWork
@@ -49,6 +50,8 @@ class UserService:
     def create_first_admin(self, username: str, full_name: str, password: str) -> UserRecord:
         """Only on an empty database: the walk-through at first start."""
         with self._uow() as s:
+            # Two first-run walkthroughs at once: the second waits here, then finds the first's administrator.
+            repo.lock_key(s, "users: the first administrator")
             if s.scalar(select(func.count(User.id))):
                 raise ValidationError("an administrator already exists; sign in instead")
             user = self._new_user(s, username, full_name, password, {Role.ADMINISTRATOR}, None, None)
@@ -192,6 +195,7 @@ class UserService:
             raise ValidationError(f"unknown region {region_code}")
         if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and region_code is None:
             raise ValidationError("account managers belong to a region")
+        repo.lock_key(s, f"users: {username}")  # two desks creating the same username take turns
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError(f"the username {username} is taken")
         user = User(username=username, full_name=full_name, password_hash=hash_secret(password, demo=demo),
