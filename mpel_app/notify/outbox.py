@@ -174,6 +174,8 @@ class OutboxService:
 
     def messages_for(self, actor: UserRecord, entity: str, entity_id: int) -> list[OutboxItem]:
         """Every message caused by one record (e.g. an enquiry), delivered or not, oldest first."""
+        if not is_row_id(entity_id):
+            return []  # no record has such an id
         with self._uow.read() as s:
             rows = s.scalars(select(OutboxMessage).options(*_LIGHT)
                              .where(_visible_to(s, actor, OutboxMessage.entity == entity,

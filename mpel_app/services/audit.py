@@ -69,6 +69,7 @@ from ..domain.letter_records import LetterRecord
 from ..domain.permissions import Action
 from ..domain.records import AuditEntry, EnquiryRecord, UserRecord
 from ..domain.text import clean_text, normalise_reference
+from ..domain.values import as_date, as_limit, is_row_id
 from . import conflicts
 
 AUDIT_ENTITY = "audit_log"
@@ -320,6 +321,7 @@ class AuditService:
         """The newest ``limit`` entries matching ``filters``, newest first, without their values."""
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
+        limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
         with self._uow.read() as s:
             return _page(s, actor, filters, limit, complete=False)
 
@@ -327,7 +329,7 @@ class AuditService:
         """One entry with its values; opening an entry about a case is itself audited, against that case."""
         perm.require(actor, Action.QUERY_AUDIT)
         with self._uow() as s:
-            row = s.get(AuditLog, entry_id)
+            row = s.get(AuditLog, entry_id) if is_row_id(entry_id) else None
             if row is None or not _visible(s, actor, row):
                 raise NotFound(f"no audit entry {entry_id}")
             references, locked = _resolve(s, [row])
@@ -349,6 +351,7 @@ class AuditService:
         """
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
+        limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
         with self._uow.read() as s:
             page = _page(s, actor, filters, limit, complete=True)
         with self._uow() as s:
@@ -361,10 +364,19 @@ class AuditService:
 
 
 def _checked(f: AuditFilter) -> AuditFilter:
-    if f.date_from and f.date_to and f.date_from > f.date_to:
+    """The filters as typed, each checked: text that is text, dates that are dates (a clear refusal naming
+    the filter, never an AttributeError or a driver's error)."""
+    if not isinstance(f, AuditFilter):
+        raise ValidationError("filters: give an AuditFilter")
+    date_from = as_date(f.date_from, field="The 'from' date")
+    date_to = as_date(f.date_to, field="The 'to' date")
+    if date_from and date_to and date_from > date_to:
         raise ValidationError("the 'from' date is after the 'to' date")
-    return replace(f, username=f.username.strip(), action=f.action.strip(), entity=f.entity.strip(),
+    return replace(f, username=clean_text(f.username, field="User", max_length=64),
+                   action=clean_text(f.action, field="Action", max_length=80),
+                   entity=clean_text(f.entity, field="Record type", max_length=32),
                    reference=normalise_reference(clean_text(f.reference, field="Reference", max_length=20)),
+                   date_from=date_from, date_to=date_to,
                    text=clean_text(f.text, field="Text", max_length=200))
 
 

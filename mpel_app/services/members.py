@@ -19,7 +19,7 @@ from ..domain.permissions import Action
 from ..domain.phones import normalise_phone
 from ..domain.records import MemberRecord, UserRecord
 from ..domain.text import clean_email, clean_name, clean_text, fold
-from ..domain.values import as_flag, is_row_id
+from ..domain.values import as_flag, as_limit, is_row_id
 from . import audit
 from .enquiry_base import region_code_of
 from .security import MIN_PASSCODE_LENGTH, hash_secret
@@ -37,6 +37,7 @@ class MemberService:
     def search(self, text: str, limit: int = 20) -> list[MemberRecord]:
         """Type-ahead: members whose name or constituency contains every word typed (taken literally)."""
         words = fold(clean_text(text, field="Search text", max_length=200)).split()
+        limit = as_limit(limit, field="Number of results", maximum=200)
         stmt = select(Member).where(Member.active.is_(True))
         for word in words:
             # '%' and '_' are letters to look for, not wildcards.

@@ -15,7 +15,7 @@ from ..domain import passcode_gate
 from ..domain import permissions as perm
 from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, Step
-from ..domain.errors import InvalidTransition, ValidationError
+from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.opening_hours import add_working_time
 from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
@@ -23,7 +23,7 @@ from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord,
                               UserRecord)
 from ..domain.text import clean_name, clean_text
 from ..domain.urgency import route_urgent_call
-from ..domain.values import as_flag, as_instant
+from ..domain.values import as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit, reference_data
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_or_default
@@ -123,6 +123,8 @@ class UrgentService(EnquiryUseCases):
 
     def contacts(self, actor: UserRecord, enquiry_id: int) -> list[UrgentContactRecord]:
         perm.require(actor, Action.FIND_ENQUIRY)
+        if not is_row_id(enquiry_id):
+            raise NotFound(f"no enquiry with id {enquiry_id!r}")  # not a driver's overflow
         with self._uow.read() as s:
             return _contacts(s, [enquiry_id]).get(enquiry_id, [])
 
