@@ -102,3 +102,24 @@ def test_a_refused_search_writes_nothing(world):
     with pytest.raises(ValidationError):
         world.services.enquiries.find(world.agent, SearchKey.REFERENCE, "MPH12")
     assert rows(world.services, action=SEARCHED) == []
+
+
+def test_searches_and_histories_read_are_not_announced_as_changes():
+    """Desks showing the same list would otherwise refresh each other for ever, each refresh a new search."""
+    from mpel_app.db.changes import entities_of
+    from mpel_app.domain.audit_actions import HISTORY_VIEWED
+    assert entities_of("enquiry", SEARCHED, '{"rows": 3}', None) == set()
+    assert entities_of("enquiry", HISTORY_VIEWED, '{"shown": "subject\'s name"}', None) == set()
+    assert entities_of("letter", HISTORY_VIEWED, "{}", None) == set()
+
+
+def test_a_letter_search_is_audited_too(services):
+    from tests.support.letters_world import build_letters_world
+    lw = build_letters_world(services)
+    rec = lw.register()
+    found = services.letters.search(lw.mpcs, "Rezaei")
+    assert [f.id for f in found] == [rec.id]
+    [row] = rows(services, action=SEARCHED)
+    changes = json.loads(row.changes)
+    assert (row.username, row.entity, changes["text"], changes["rows"]) == ("mpcs", "letter", "Rezaei", 1)
+    assert changes["records"] == [rec.reference]

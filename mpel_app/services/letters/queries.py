@@ -148,7 +148,12 @@ class LetterQueries(LetterUseCases):
                                          Letter.subject_name_folded.like(like, escape="\\")))
                 .order_by(Letter.received_at.desc(), Letter.id.desc()).limit(limit))
         with self._uow.read() as s:
-            return [summary for _, summary in self._summaries(s, actor, stmt, lambda c: c.state.label)]
+            found = [summary for _, summary in self._summaries(s, actor, stmt, lambda c: c.state.label)]
+        # A search is a disclosure (names, references): audited like the enquiry log's (services/audit.py).
+        with self._uow() as s:
+            audit.record_search(s, actor, self._now(), ENTITY, "CTS reference, Home Office reference or name",
+                                text, found)
+        return found
 
     # ------------------------------------------------------------ workstacks
 
