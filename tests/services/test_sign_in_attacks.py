@@ -43,7 +43,7 @@ def test_parallel_wrong_passwords_are_all_counted_and_lock_the_account(world, db
         services.users.authenticate("target", PASSWORD)
 
 
-def test_a_right_password_does_not_unlock_an_account_locked_meanwhile(world):
+def test_a_right_password_is_refused_once_the_account_is_locked(world):
     users = world.services.users
     users.create_user(world.admin, username="target", full_name="Tara Get", password=PASSWORD,
                       roles={Role.CALL_AGENT}, demo=True)
