@@ -72,3 +72,25 @@ def test_an_unknown_username_costs_a_real_verification(world, monkeypatch):
     assert len(calls) == 2
     assert calls[0] == security.dummy_hash() and calls[0].startswith("$argon2id$")
     assert f"m={security._HASHER.memory_cost}" in calls[0]
+
+
+def test_a_right_password_checked_while_other_desks_lock_the_account_is_refused(world, monkeypatch):
+    """The right password arrives while other desks' wrong ones lock the account during its (slow) check:
+    it must not reset the count and sign in."""
+    from sqlalchemy import update
+
+    from mpel_app.services import users as users_module
+    services = world.services
+    target = services.users.create_user(world.admin, username="target", full_name="Tara Get", password=PASSWORD,
+                                        roles={Role.CALL_AGENT}, demo=True)
+
+    def locked_meanwhile(stored, secret):
+        with services.uow() as s:  # another desk's failures land while this one verifies
+            s.execute(update(User).where(User.id == target.id).values(failed_logins=MAX_FAILED_SIGN_INS))
+        return security.verify_secret(stored, secret)
+
+    monkeypatch.setattr(users_module, "verify_secret", locked_meanwhile)
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        services.users.authenticate("target", PASSWORD)
+    with services.uow.read() as s:
+        assert s.scalar(select(User.failed_logins).where(User.id == target.id)) == MAX_FAILED_SIGN_INS
