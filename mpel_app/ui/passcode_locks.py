@@ -24,11 +24,15 @@ class PasscodeLocksTab(QWidget):
                        "Speak to the office before clearing the lock, or set a new passcode on the Members tab.")
         intro.setWordWrap(True)
         self.table = admin_table(["Member", "Constituency", "Region", "Office telephone"], "Locked offices")
+        # How many, always in view; ``message`` is for what the person just did, which a refresh must not hide.
+        self.summary = QLabel("")
+        self.summary.setAccessibleName("Locked offices: summary")
         self.clear_button = button("C&lear the lock", "Let the selected office's passcode be used again")
         self.clear_button.clicked.connect(self.clear_lock)
         self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.clear_button, alignment=Qt.AlignLeft)
         layout.addWidget(self.message)
@@ -44,8 +48,9 @@ class PasscodeLocksTab(QWidget):
         for row in range(self.table.rowCount()):
             mark_alarm(self.table.item(row, 0))
         self.clear_button.setEnabled(bool(locked))
-        if not locked:
-            self.message.show_info("No office's passcode is locked.")
+        count = len(locked)
+        self.summary.setText("No office's passcode is locked." if not count else
+                             f"{count} office{'s' if count != 1 else ''} locked.")
 
     def clear_lock(self) -> None:
         row = self.table.currentRow()

@@ -325,12 +325,13 @@ def test_answer_longer_than_a_page_splits():
 
 
 def test_falls_back_to_helvetica_without_dejavu(monkeypatch, tmp_path):
-    from mpel_app.reports import call_record
+    from mpel_app.reports import fonts
 
-    monkeypatch.setattr(call_record, "_DEJAVU_DIR", tmp_path / "no-fonts-here")
-    monkeypatch.setattr(call_record, "_fonts", None)
+    # The shipped fonts missing (a broken install): reports/fonts.py falls back to the built-in Helvetica.
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path / "no-fonts-here")
+    monkeypatch.setattr(fonts, "_state", fonts._Fonts())
     record = make_record(subject=dataclasses.replace(make_record().subject, name="Zoë Ñúñez"))
     text = all_text(render(record))
-    assert call_record._fonts == ("Helvetica", "Helvetica-Bold")
+    assert fonts.font_names() == ("Helvetica", "Helvetica-Bold")
     assert "Zoë Ñúñez" in text
     assert "page 1 of" in text
