@@ -21,6 +21,11 @@ def resources_dir() -> Path:
     return project_root() / "resources"
 
 
+def fonts_dir() -> Path:
+    """The fonts the PDFs embed (resources/fonts): shipped with the desk, not looked for on the PC."""
+    return resources_dir() / "fonts"
+
+
 def migrations_dir() -> Path:
     return project_root() / "migrations"
 

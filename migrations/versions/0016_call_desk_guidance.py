@@ -8,7 +8,7 @@
   the rules an agent needs mid-call, also kept by the MPEL team leader.
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from mpel_app.db.types import UTCDateTime
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

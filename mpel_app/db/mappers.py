@@ -5,6 +5,7 @@ enquiry whose passcode was never verified carries no personal data at all.
 """
 from __future__ import annotations
 
+from ..domain.passcode_gate import unlocked as passcode_unlocked
 from ..domain.phones import format_phone
 from ..domain.records import (MAX_FAILED_SIGN_INS, CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
                               MemberRecord, RegionRecord, Role, SubjectDetails, UserRecord)
@@ -20,7 +21,7 @@ def member_record(m: Member) -> MemberRecord:
     return MemberRecord(id=m.id, name=m.name, kind=m.kind, constituency=m.constituency,
                         region_code=m.region_code, privy_counsellor=m.privy_counsellor,
                         office_phone=format_phone(m.office_phone), office_fax=format_phone(m.office_fax),
-                        office_email=m.office_email)
+                        office_email=m.office_email, passcode_locked=m.passcode_locked_at is not None)
 
 
 def user_record(u: User) -> UserRecord:
@@ -32,7 +33,7 @@ def user_record(u: User) -> UserRecord:
 
 
 def enquiry_record(e: Enquiry) -> EnquiryRecord:
-    unlocked = e.passcode_verified_at is not None
+    unlocked = passcode_unlocked(e.passcode_verified_at is not None)
     return EnquiryRecord(
         id=e.id, reference=e.reference, channel=Channel(e.channel), status=EnquiryStatus(e.status),
         received_at=e.received_at, created_by=e.created_by.full_name,

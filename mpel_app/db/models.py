@@ -40,6 +40,11 @@ class Member(Base):
     office_email: Mapped[str] = mapped_column(String(254), default="")
     passcode_hash: Mapped[str | None] = mapped_column(String(200))
     passcode_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when too many wrong passcodes were given for this office across calls (domain.office_passcode):
+    # no passcode of the office is accepted until a team leader or an administrator clears it.
+    passcode_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When it was last cleared (or the passcode changed): failures before it no longer count.
+    passcode_cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -65,6 +70,18 @@ class User(Base):
     phone_interfaces: Mapped[str] = mapped_column(String(200), default="", server_default="")
     phone_extension: Mapped[str] = mapped_column(String(16), default="", server_default="")
     phone_queues: Mapped[str] = mapped_column(String(400), default="", server_default="")
+
+
+class PasscodeFailure(Base):
+    """One wrong passcode given for an MP's office, on any call: counted per office over a window."""
+
+    __tablename__ = "passcode_failures"
+    __table_args__ = (Index("ix_passcode_failures_member_at", "member_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ReferenceCounter(Base):

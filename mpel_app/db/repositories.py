@@ -46,6 +46,16 @@ def reserve_numbers(session: Session, counter: type, key: dict[str, object], cou
     return range(last - count + 1, last + 1)
 
 
+def lock_key(session: Session, key: str) -> None:
+    """Hold a lock named ``key`` until the transaction ends, so that desks creating the same row at once
+    (the same rota evening, username, closure day, setting; the first administrator) take turns: the one
+    that waited then finds the row the other made, and says so or updates it, instead of both inserting
+    and the loser failing on the unique constraint.  PostgreSQL: a transaction-scoped advisory lock;
+    SQLite: nothing, its writing transactions (BEGIN IMMEDIATE) already take turns."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("key", key), 0))))
+
+
 def reserve_reference_numbers(session: Session, prefix: str, count: int = 1) -> range:
     """Take the next `count` hotline numbers for a prefix (see `reserve_numbers`)."""
     try:

@@ -11,5 +11,9 @@ VIEWED = "viewed"
 VIEWED_IN_AUDIT = "viewed in the audit trail"
 PRINTED = "printed"
 EXPORTED = "exported"
-VIEW_ACTIONS = frozenset({VIEWED, VIEWED_IN_AUDIT})
+# A search or list shown: what was looked for and which records it showed (issue #13, "searches are disclosures").
+SEARCHED = "searched"
+# A record's history shown with its values (old and new names, dates of birth...).
+HISTORY_VIEWED = "history viewed"
+VIEW_ACTIONS = frozenset({VIEWED, VIEWED_IN_AUDIT, SEARCHED, HISTORY_VIEWED})
 READ_ACTIONS = VIEW_ACTIONS | {PRINTED, EXPORTED}

@@ -91,6 +91,8 @@ class MemberRecord:
     office_phone: str  # formatted for display
     office_fax: str  # formatted for display
     office_email: str
+    # Too many wrong passcodes for this office across calls: none is accepted until cleared (office_passcode).
+    passcode_locked: bool = False
 
     @property
     def display_name(self) -> str:

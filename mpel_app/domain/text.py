@@ -14,6 +14,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # display in another order than it is stored (U+202E), zero-width spaces and joiners, the byte-order
 # mark, soft hyphens.  Zero-width non-joiner and joiner stay: Persian and Indic names are spelt with them.
 _SPELLING_JOINERS = frozenset("\u200c\u200d")
+# Line and paragraph separators: line breaks to many programs (a one-line field must not hold one).
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
+# What XML 1.0 (a .docx, an .xlsx) cannot hold at all: control characters but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF.  Replaced on output by U+FFFD, so a document is always written.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A spreadsheet takes a cell starting with one of these for a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@")
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
@@ -33,6 +38,18 @@ def name_tokens(text: str) -> list[str]:
         if token and token not in seen:
             seen.append(token)
     return seen
+
+
+def is_noncharacter(char: str) -> bool:
+    """Unicode's 66 noncharacters (U+FDD0..U+FDEF and every U+xxFFFE, U+xxFFFF): never text a person typed."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with what XML cannot hold replaced by U+FFFD: for writers of XML documents (.docx), which
+    must not fail on a value stored before the input checks refused such characters."""
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _as_text(text: object, field: str) -> str:
@@ -62,6 +79,10 @@ def check_printable(value: str, *, field: str) -> None:
         if category == "Cs":
             # Lone surrogates cannot be stored as UTF-8 by either database.
             raise ValidationError(f"{field} contains a broken character (a lone surrogate)")
+        if is_noncharacter(char):
+            # U+FFFF and kin: not text; XML (a Word reply) cannot hold U+FFFE or U+FFFF at all.
+            raise ValidationError(f"{field} contains a character that is not text (U+{ord(char):04X}): "
+                                  "type the text again rather than pasting it")
 
 
 def clean_text(text: str | None, *, field: str, max_length: int, multiline: bool = False) -> str:
@@ -71,7 +92,7 @@ def clean_text(text: str | None, *, field: str, max_length: int, multiline: bool
         # Said before scanning a megabyte for characters, and whatever the spaces round it.
         raise ValidationError(f"{field} is too long ({len(value)} characters; at most {max_length})")
     value = value.strip()
-    if not multiline and ("\n" in value or "\r" in value):
+    if not multiline and any(mark in value for mark in _LINE_BREAKS):
         raise ValidationError(f"{field} must be on one line")
     check_printable(value, field=field)
     if len(value) > max_length:

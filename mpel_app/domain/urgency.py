@@ -5,11 +5,16 @@
   duty region; at or after 17:00, before 09:00, or on a non-working day they are
   for OSCU's out-of-hours service. Everything else goes to its own region.
 - Compassionate cases are urgent but always go to their own region.
+- A closure day the administrators recorded is a non-working day like a bank holiday.
+
+"Within 72 hours" is measured between instants (UTC), not London wall-clock times: across the
+clock change a removal 71 h 15 min away is 71 h 15 min away whatever the clocks on the wall say.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 
 from .calendar import LONDON, region_calendar
@@ -34,21 +39,25 @@ class UrgentRouting:
         return self.imminent_removal
 
 
-def route_urgent_call(received_at: datetime, *, removal_at: datetime | None,
-                      compassionate: bool) -> UrgentRouting:
+def route_urgent_call(received_at: datetime, *, removal_at: datetime | None, compassionate: bool,
+                      closures: Iterable[date] = ()) -> UrgentRouting:
+    """Where an urgent call goes; ``closures``: the Enquiry Line's closure days (its calendar's, and ALL)."""
     if received_at.tzinfo is None or (removal_at is not None and removal_at.tzinfo is None):
         raise ValueError("times must be timezone-aware")
-    if removal_at is not None and removal_at < received_at:
+    # Subtracting two datetimes with the same tzinfo object compares wall-clock times: convert first.
+    received_utc = received_at.astimezone(timezone.utc)
+    removal_utc = removal_at.astimezone(timezone.utc) if removal_at is not None else None
+    if removal_utc is not None and removal_utc < received_utc:
         raise ValueError("the removal time is before the call: check the date and time of removal")
-    imminent = removal_at is not None and removal_at - received_at <= IMMINENT_WINDOW
+    imminent = removal_utc is not None and removal_utc - received_utc <= IMMINENT_WINDOW
     return UrgentRouting(imminent_removal=imminent, urgent=imminent or compassionate,
-                         destination=_destination(received_at) if imminent else "region")
+                         destination=_destination(received_at, closures) if imminent else "region")
 
 
-def _destination(received_at: datetime) -> Destination:
+def _destination(received_at: datetime, closures: Iterable[date]) -> Destination:
     local = received_at.astimezone(LONDON)
     # The rota and OSCU's hours follow the Enquiry Line's own (England & Wales) calendar.
-    if not region_calendar("MPH").is_working_day(local.date()):
+    if not region_calendar("MPH", closures).is_working_day(local.date()):
         return "oscu"
     clock = local.time()
     if clock >= OUT_OF_HOURS_FROM or clock < DAY_STARTS:

@@ -55,6 +55,24 @@ def as_choice(value: object, choices: type[E], *, field: str) -> E:
         raise ValidationError(f"{field} must be one of {allowed}, not {value!r}") from None
 
 
+def as_limit(value: object, *, field: str, maximum: int) -> int:
+    """How many results to return: a whole number from 1 to ``maximum`` (not a bool, not 10**30)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(f"{field} must be a whole number, not {_kind(value)}")
+    if not 1 <= value <= maximum:
+        raise ValidationError(f"{field} must be from 1 to {maximum}, not {str(value)[:40]}")
+    return value
+
+
+def as_row_id(value: object, *, field: str) -> int:
+    """A row's id as a caller may hand it: a whole number a row can have; anything else is a clear refusal."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{field} must be a record's number, not {_kind(value)}")
+    if not is_row_id(value):
+        raise ValidationError(f"{field} {str(value)[:40]} is not a record's number")
+    return value
+
+
 def is_row_id(value: object) -> bool:
     """Whether ``value`` could be a row's id: a positive integer the databases can hold (not a bool)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID

@@ -174,6 +174,8 @@ class OutboxService:
 
     def messages_for(self, actor: UserRecord, entity: str, entity_id: int) -> list[OutboxItem]:
         """Every message caused by one record (e.g. an enquiry), delivered or not, oldest first."""
+        if not is_row_id(entity_id):
+            return []  # no record has such an id
         with self._uow.read() as s:
             rows = s.scalars(select(OutboxMessage).options(*_LIGHT)
                              .where(_visible_to(s, actor, OutboxMessage.entity == entity,
@@ -192,14 +194,24 @@ class OutboxService:
         attached; the Message-ID is the outbox's, so if the sender also gets
         through later the region can tell the two copies are one message.
         """
-        with self._uow.read() as s:
-            row = _load(s, message_id, actor)
+        with self._uow() as s:
+            row = _load(s, message_id, actor)  # first: a restricted letter's message is "not found"
+            perm.require(actor, Action.WORK_OUTBOX)
             msg = build_message(row, from_address)
             if not from_address:
                 del msg["From"]  # the agent's own mail program fills it in
             msg["X-Unsent"] = "1"
             stem = row.attachment_name.rsplit(".", 1)[0] if row.attachment_name else f"mpel-{row.kind}-{row.id}"
             filename = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or f"mpel-message-{row.id}"
+            # The document carries the case's personal data (the call record): audited as read, against the
+            # case it is about, in this transaction, so nothing leaves without its row.
+            if row.entity in audit.SUBJECT_ENTITIES and row.entity_id is not None:
+                audit.record_view(s, actor, self._clock.now(), row.entity, row.entity_id,
+                                  f"{row.kind.replace('_', ' ')} exported as a document", message_id=row.message_id,
+                                  document=f"{filename}.eml")
+            else:
+                audit.record(s, actor, self._clock.now(), ENTITY, row.id, audit.EXPORTED,
+                             {"document": f"{filename}.eml", "message_id": row.message_id})
             return f"{filename}.eml", msg.as_bytes()
 
     # ------------------------------------------------------------------ acting

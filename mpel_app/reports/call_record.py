@@ -31,10 +31,9 @@ import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from mpel_app.domain.records import AuditEntry, EnquiryRecord
-from mpel_app.paths import resources_dir
+from mpel_app.reports.fonts import font_names, markup
 from mpel_app.reports.record_sections import WITHHELD_TEXT, format_datetime, record_sections
 
 __all__ = ["render_call_record", "save_call_record", "MARKING", "WITHHELD_TEXT"]
@@ -42,49 +41,16 @@ __all__ = ["render_call_record", "save_call_record", "MARKING", "WITHHELD_TEXT"]
 MARKING = "OFFICIAL-SENSITIVE: PERSONAL"
 
 
-# Fonts ----------------------------------------------------------------------
-
-_DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_fonts: tuple[str, str] | None = None
-
-
-def _dejavu_dirs() -> list[Path]:
-    # The copy shipped in resources/fonts first: a Windows desk has no DejaVu of its own.
-    return [resources_dir() / "fonts", _DEJAVU_DIR]
-
+# Fonts and text: reports/fonts.py (shipped fonts, fallback for scripts DejaVu lacks) -----
 
 def _font_names() -> tuple[str, str]:
-    """(regular, bold) font names: DejaVu Sans when installed, else Helvetica.
+    """(regular, bold) font names for the PDFs."""
+    return font_names()
 
-    DejaVu covers far more of the alphabet than Helvetica's Latin-1 (names
-    such as "Łukasz" or "Şahin"); Helvetica is always available.
-    """
-    global _fonts
-    if _fonts is None:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        folder = next((d for d in _dejavu_dirs() if (d / "DejaVuSans.ttf").is_file()), _DEJAVU_DIR)
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        try:
-            pdfmetrics.registerFont(TTFont("MPEL-Sans", str(regular)))
-            pdfmetrics.registerFont(TTFont("MPEL-Sans-Bold", str(bold)))
-            pdfmetrics.registerFontFamily(
-                "MPEL-Sans", normal="MPEL-Sans", bold="MPEL-Sans-Bold",
-                italic="MPEL-Sans", boldItalic="MPEL-Sans-Bold",
-            )
-            _fonts = ("MPEL-Sans", "MPEL-Sans-Bold")
-        except Exception:  # font missing or unreadable: the built-in will do
-            _fonts = ("Helvetica", "Helvetica-Bold")
-    return _fonts
-
-
-# Text helpers --------------------------------------------------------------
 
 def _safe(text: object) -> str:
-    """Escape user text for a reportlab Paragraph; keep its line breaks."""
-    value = escape(str(text))
-    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
+    """Escape user text for a reportlab Paragraph; keep its line breaks; set CJK in the fallback font."""
+    return markup(text)
 
 
 # Public API --------------------------------------------------------------

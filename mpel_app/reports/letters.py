@@ -70,6 +70,7 @@ from pathlib import Path
 
 from mpel_app.domain.errors import ValidationError
 from mpel_app.domain.references import parse_cts_reference
+from mpel_app.domain.text import xml_safe
 from mpel_app.paths import resources_dir
 from mpel_app.reports.record_sections import format_date
 
@@ -537,7 +538,8 @@ def render_letter_docx(template: str, ctx: LetterContext) -> bytes:
              align=None, after: float = 0, keep: bool = False):
         p = doc.add_paragraph()
         if text:
-            run = p.add_run(text)  # python-docx writes "\n" as a line break, and escapes the XML itself
+            # python-docx writes "\n" as a line break and escapes the XML, but cannot store what XML cannot hold.
+            run = p.add_run(xml_safe(text))
             run.bold = bold
             if size:
                 run.font.size = Pt(size)
@@ -553,7 +555,7 @@ def render_letter_docx(template: str, ctx: LetterContext) -> bytes:
         # On every page, as on the PDF.
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = header.add_run(letter.heading)
+        run = header.add_run(xml_safe(letter.heading))
         run.bold = True
         run.font.size = Pt(9)
 

@@ -24,12 +24,17 @@ What counts as a subject's personal data (the decision):
 * A CTS letter: the subject's and the constituent's names, the Home Office
   reference, the issue and question, the draft reply, the background note
   and the name of the staff member it is about [CORR 2.5].
-* Lists (search results, queues, workstacks, the duty board) are not audited:
-  each line shows a name and references so that staff can pick the case they
-  are working on, never its content (date of birth, question, answer,
-  draft).  A list of names is personal data, but a row for every refresh of
-  every queue would drown the views that matter; what a person reads about
-  one subject they read by opening the record, and that is audited.
+* A search is a disclosure (issue #13): its results show names, nationalities
+  and references.  ``record_search`` writes one row per search: action
+  "searched", by which key, the text typed, how many records were shown and
+  their hotline references.  The text typed is itself personal data (a
+  name, a Home Office reference), so it is kept only as a value of the row,
+  like the old and new values of a change: the oversight list shows that a
+  search was made and its non-personal fields, and opening the entry, which
+  is audited, shows the text.  Queues, workstacks and the duty board are not
+  audited: each line there is the work of the person's own team, shown so
+  that they can pick it, and a row for every refresh of every queue would
+  drown the views that matter.
 * The trail itself holds personal values (a "details updated" row keeps the
   old and new name).  So the oversight search lists each entry with the
   names of the fields it touched only; opening an entry (``entry``) shows the
@@ -57,13 +62,14 @@ from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
-from ..domain.audit_actions import EXPORTED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
+from ..domain.audit_actions import EXPORTED, HISTORY_VIEWED, SEARCHED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
 from ..domain.correspondence import may_see_letter
 from ..domain.errors import NotFound, ValidationError
 from ..domain.letter_records import LetterRecord
 from ..domain.permissions import Action
 from ..domain.records import AuditEntry, EnquiryRecord, UserRecord
 from ..domain.text import clean_text, normalise_reference
+from ..domain.values import as_date, as_limit, is_row_id
 from . import conflicts
 
 AUDIT_ENTITY = "audit_log"
@@ -75,7 +81,7 @@ WITHHELD = "withheld: passcode not verified"
 ENQUIRY_PERSONAL_FIELDS: dict[str, str] = {
     "subject_name": "subject's name", "subject_dob": "date of birth", "nationality": "nationality",
     "ho_reference": "Home Office reference", "cts_reference": "CTS reference", "question": "question",
-    "answer": "answer", "response": "response",
+    "answer": "answer", "response": "response", "removal_at": "removal date and time",
 }
 LETTER_PERSONAL_FIELDS: dict[str, str] = {
     "subject_name": "subject's name", "constituent_name": "constituent's name",
@@ -87,7 +93,10 @@ NOTHING_SHOWN = "no personal data"
 NON_PERSONAL_FIELDS = frozenset({
     "status", "state", "region_code", "channel", "reference", "shown", "withheld", "rows", "cut at",
     "audit_entry", "file_needed", "due_date", "acknowledged_at", "unit", "kind", "via", "to", "message_id",
+    "by", "records", "document", "member_id", "failures", "office_failures", "enquiry_reference",
 })
+# What a search by each key shows of every record it lists.
+SEARCH_SHOWS = "subject's name, nationality, Home Office reference, CTS reference"
 
 SEARCH_LIMIT = 500  # enough to scan by eye; narrower filters find older entries
 EXPORT_LIMIT = 100_000
@@ -114,8 +123,17 @@ def record(session: Session, actor: UserRecord | None, at: datetime, entity: str
     _write(session, actor, at, entity, entity_id, action, changes)
 
 
+AUDITED = "mpel_audited"  # session.info key: the (entity, id) pairs this transaction wrote a row about
+
+
+def audited(session: Session, entity: str, entity_id: int | None) -> bool:
+    """Whether ``session``'s transaction has written a row about the record (a change or a view)."""
+    return (entity, entity_id) in session.info.get(AUDITED, ())
+
+
 def _write(session: Session, actor: UserRecord | None, at: datetime, entity: str, entity_id: int | None,
            action: str, changes: Mapping[str, Any]) -> None:
+    session.info.setdefault(AUDITED, set()).add((entity, entity_id))
     session.add(AuditLog(
         at=at,
         user_id=actor.id if actor else None,
@@ -147,6 +165,29 @@ def record_view(session: Session, actor: UserRecord, at: datetime, entity: str, 
         changes["withheld"] = withheld
     # Not stamped with a base version: a view changes nothing, so it never makes anyone's copy stale.
     _write(session, actor, at, entity, entity_id, action, changes)
+
+
+def record_search(session: Session, actor: UserRecord, at: datetime, entity: str, by: str, text: str,
+                  shown: Iterable[Any]) -> None:
+    """One row: ``actor`` searched ``entity`` records by ``by`` for ``text`` and was shown ``shown``
+    (records with a ``reference``).  ``text`` is kept as a value: personal data (see the module's note)."""
+    references = [r.reference for r in shown]
+    _write(session, actor, at, entity, None, SEARCHED, {
+        "by": by, "text": text, "rows": len(references), "records": references,
+        "shown": f"{SEARCH_SHOWS} of {len(references)} record{'' if len(references) == 1 else 's'}"
+        if references else NOTHING_SHOWN})
+
+
+def record_history_view(session: Session, actor: UserRecord, at: datetime, entity: str, entity_id: int,
+                        entries: Iterable[AuditEntry], names: Mapping[str, str]) -> None:
+    """One row when a record's history shown to ``actor`` carries personal values (``names``: which
+    fields are), saying which; a history without any writes nothing."""
+    fields: list[str] = []
+    for entry in entries:
+        fields += [k for k, v in entry.changes.items() if k in names and v != WITHHELD and k not in fields]
+    if fields:
+        _write(session, actor, at, entity, entity_id, HISTORY_VIEWED,
+               {"shown": ", ".join(names[k] for k in fields)})
 
 
 def _shown(values: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -280,6 +321,7 @@ class AuditService:
         """The newest ``limit`` entries matching ``filters``, newest first, without their values."""
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
+        limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
         with self._uow.read() as s:
             return _page(s, actor, filters, limit, complete=False)
 
@@ -287,12 +329,13 @@ class AuditService:
         """One entry with its values; opening an entry about a case is itself audited, against that case."""
         perm.require(actor, Action.QUERY_AUDIT)
         with self._uow() as s:
-            row = s.get(AuditLog, entry_id)
+            row = s.get(AuditLog, entry_id) if is_row_id(entry_id) else None
             if row is None or not _visible(s, actor, row):
                 raise NotFound(f"no audit entry {entry_id}")
             references, locked = _resolve(s, [row])
             line = _line(row, references, complete=True, locked=locked)
-            if row.entity in SUBJECT_ENTITIES and row.entity_id is not None:
+            # A case's entry, or a search's (its text is a personal value), is itself a disclosure.
+            if row.entity in SUBJECT_ENTITIES and (row.entity_id is not None or row.action == SEARCHED):
                 record_view(s, actor, self._clock.now(), row.entity, row.entity_id,
                             f"{row.action}: {', '.join(line.fields)}" if line.fields else row.action,
                             action=VIEWED_IN_AUDIT, audit_entry=row.id)
@@ -308,6 +351,7 @@ class AuditService:
         """
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
+        limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
         with self._uow.read() as s:
             page = _page(s, actor, filters, limit, complete=True)
         with self._uow() as s:
@@ -320,10 +364,19 @@ class AuditService:
 
 
 def _checked(f: AuditFilter) -> AuditFilter:
-    if f.date_from and f.date_to and f.date_from > f.date_to:
+    """The filters as typed, each checked: text that is text, dates that are dates (a clear refusal naming
+    the filter, never an AttributeError or a driver's error)."""
+    if not isinstance(f, AuditFilter):
+        raise ValidationError("filters: give an AuditFilter")
+    date_from = as_date(f.date_from, field="The 'from' date")
+    date_to = as_date(f.date_to, field="The 'to' date")
+    if date_from and date_to and date_from > date_to:
         raise ValidationError("the 'from' date is after the 'to' date")
-    return replace(f, username=f.username.strip(), action=f.action.strip(), entity=f.entity.strip(),
+    return replace(f, username=clean_text(f.username, field="User", max_length=64),
+                   action=clean_text(f.action, field="Action", max_length=80),
+                   entity=clean_text(f.entity, field="Record type", max_length=32),
                    reference=normalise_reference(clean_text(f.reference, field="Reference", max_length=20)),
+                   date_from=date_from, date_to=date_to,
                    text=clean_text(f.text, field="Text", max_length=200))
 
 

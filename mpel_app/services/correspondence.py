@@ -369,6 +369,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
         perm.require(actor, Action.SET_DISSOLUTION)
         day = as_date(day, field="Dissolution date")
         with self._uow() as s:
+            repo.lock_key(s, f"settings: {DISSOLUTION_KEY}")  # two desks recording it first at once take turns
             row = s.get(Setting, DISSOLUTION_KEY)
             before = row.value if row is not None else ""
             value = day.isoformat() if day else ""

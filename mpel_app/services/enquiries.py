@@ -10,16 +10,17 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
-from ..db.models import Enquiry, Member, Region, User
+from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
+from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
-from ..domain.calendar import HOTLINE_PREFIX, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from ..domain.disclosure import check_answer
 from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
 from ..notify.outbox import enqueue
@@ -32,7 +33,7 @@ from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, Enqui
 from ..domain.references import parse_cts_reference, parse_hotline_reference
 from ..domain.targets import due_bands
 from ..domain.text import clean_name, clean_text, fold, normalise_reference
-from ..domain.values import as_choice, as_date, as_flag, is_row_id
+from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
 from . import audit
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_of, region_code_or_default
 from .security import verify_secret
@@ -96,29 +97,54 @@ class EnquiryService(EnquiryUseCases):
         return self._change(actor, enquiry_id, change)
 
     def verify_passcode(self, actor: UserRecord, enquiry_id: int, passcode: str) -> EnquiryRecord:
-        """Check the passcode the caller gave against their member's office; count failures."""
+        """Check the passcode the caller gave against their member's office; count failures, per call and
+        per office across calls (domain.office_passcode), and log every attempt, refused ones too."""
         perm.require(actor, Action.LOG_ENQUIRY)
         passcode = clean_text(passcode, field="Passcode", max_length=64)
+
+        def refuse_logged(s: Session, e: Enquiry, action: str, message: str) -> None:
+            # The attempt is kept though the call is refused: committed before the refusal rolls back.
+            self._audit(s, actor, e, action, {"member_id": e.member_id})
+            s.commit()
+            raise InvalidTransition(message)
 
         def change(s: Session, e: Enquiry) -> None:
             self._require_status(e, {EnquiryStatus.OPEN}, "check a passcode")
             if e.member is None:
                 raise ValidationError("choose the member before checking the passcode")
             if e.passcode_verified_at is not None:
-                return
+                return  # nothing to check: the record goes back audited as a view (_change)
             if e.passcode_failures >= MAX_PASSCODE_ATTEMPTS:
-                raise InvalidTransition(
-                    f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
-            if verify_secret(e.member.passcode_hash, passcode):
-                e.passcode_verified_at = self._clock.now()
+                refuse_logged(s, e, "passcode attempt after the call was locked",
+                              f"{MAX_PASSCODE_ATTEMPTS} wrong passcodes: no information may be given on this call")
+            now = self._clock.now()
+            # The office's row locked (PostgreSQL; SQLite's writer holds the lock): desks counting the same
+            # office's failures at once queue here, so the limit is never overshot.
+            # populate_existing: the member was loaded with the enquiry, before the lock; read it again under it.
+            member = s.scalar(select(Member).where(Member.id == e.member_id).with_for_update()
+                              .execution_options(populate_existing=True))
+            if member.passcode_locked_at is not None:
+                refuse_logged(s, e, "passcode attempt while the office is locked",
+                              office_passcode.locked_message(member.name))
+            if verify_secret(member.passcode_hash, passcode):
+                e.passcode_verified_at = now
                 # Verified again after another member was chosen, the details typed before show again.
                 shown = audit.enquiry_shown(enquiry_record(e))
                 self._audit(s, actor, e, "passcode verified",
                             {"member_id": e.member_id, **({"shown": shown} if shown else {})})
-            else:
-                e.passcode_failures += 1
-                self._audit(s, actor, e, "passcode failed",
-                            {"member_id": e.member_id, "failures": e.passcode_failures})
+                return
+            e.passcode_failures += 1
+            s.add(PasscodeFailure(member_id=member.id, enquiry_id=e.id, user_id=actor.id, at=now))
+            s.flush()
+            office_failures = s.scalar(select(func.count()).select_from(PasscodeFailure).where(
+                PasscodeFailure.member_id == member.id,
+                PasscodeFailure.at > office_passcode.counting_from(now, member.passcode_cleared_at)))
+            self._audit(s, actor, e, "passcode failed", {"member_id": e.member_id, "failures": e.passcode_failures,
+                                                         "office_failures": office_failures})
+            if office_passcode.office_locks(office_failures):
+                member.passcode_locked_at = now
+                audit.record(s, actor, now, "member", member.id, "passcode locked after repeated wrong passcodes",
+                             {"office_failures": office_failures, "enquiry_reference": e.reference})
 
         return self._change(actor, enquiry_id, change)
 
@@ -275,6 +301,12 @@ class EnquiryService(EnquiryUseCases):
             if e.acknowledged_at is None:
                 e.acknowledged_at, e.acknowledged_by_id = self._clock.now(), actor.id
                 self._audit(s, actor, e, "acknowledged", {"acknowledged_at": e.acknowledged_at})
+            elif e.acknowledged_by_id != actor.id:
+                # Two account managers at once: the second waited on the row lock and must hear that it
+                # lost, not that it succeeded, or both think they are the one the MP's office will hear from.
+                who = e.acknowledged_by.full_name if e.acknowledged_by else "someone else"
+                raise InvalidTransition(f"{e.reference} was acknowledged already, by {who} at "
+                                        f"{e.acknowledged_at.astimezone(LONDON):%H:%M on %d %b %Y}")
 
         return self._change(actor, enquiry_id, change)
 
@@ -359,23 +391,35 @@ class EnquiryService(EnquiryUseCases):
 
     def find(self, actor: UserRecord, key: SearchKey | str, text: str,
              limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
-        """Find records by one of the five keys; deleted records never show."""
+        """Find records by one of the five keys; deleted records never show.
+
+        A search discloses (names, nationalities, references): the passcode gate
+        decides what each result may show (domain.passcode_gate), and the search is
+        audited (who, by what, the text typed kept as a personal value, how many
+        records were shown) before its results leave the service.
+        """
         perm.require(actor, Action.FIND_ENQUIRY)
         key = as_choice(key, SearchKey, field="Search by")
         text = clean_text(text, field="Search text", max_length=200)
+        limit = as_limit(limit, field="Number of results", maximum=repo.SEARCH_LIMIT)
         # A mistyped reference is told what is wrong with it, rather than "no records found".
         if key is SearchKey.REFERENCE:
             text = str(parse_hotline_reference(text))
         elif key is SearchKey.CTS_REFERENCE and text:
             text = str(parse_cts_reference(text))
-        if key is SearchKey.SUBJECT_NAME:
-            with self._uow.reading() as conn:
-                return subject_name_summaries(conn, text, limit)
-        query = repo.search_query(key, text, limit)
-        if query is None:
-            return []
+        found: list[EnquirySummary] = []
         with self._uow.reading() as conn:
-            return repo.summaries(conn, *query)
+            if key is SearchKey.SUBJECT_NAME:
+                found = subject_name_summaries(conn, text, limit)
+            else:
+                query = repo.search_query(key, text, limit)
+                found = repo.summaries(conn, *query) if query is not None else []
+            locked = set(conn.scalars(select(Enquiry.id).where(
+                Enquiry.id.in_([f.id for f in found]), Enquiry.passcode_verified_at.is_(None)))) if found else set()
+        shown = [r for r in (passcode_gate.search_result(actor, key, f, f.id not in locked) for f in found) if r]
+        with self._uow() as s:
+            audit.record_search(s, actor, self._clock.now(), ENTITY, key.value, text, shown)
+        return shown
 
     def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
@@ -424,17 +468,18 @@ class EnquiryService(EnquiryUseCases):
             after = page.next
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
-        """The record's history; personal values are withheld while the passcode is not verified."""
+        """The record's history; personal values are withheld unless the passcode gate lets ``actor`` see them,
+        and shown ones are audited (who saw which personal values of it) in the same transaction."""
         perm.require(actor, Action.VIEW_AUDIT)
-        with self._uow.read() as s:
+        with self._uow() as s:
             e = self._load(s, enquiry_id, include_deleted=perm.allowed(actor, Action.DELETE_ENQUIRY))
             trail = audit.trail(s, ENTITY, enquiry_id)
-            locked = e.passcode_verified_at is None
-        if locked:
-            # A record can lock again (another member chosen after the details were typed):
-            # its history must not give away what the record itself now withholds.
-            trail = [replace(t, changes={k: (WITHHELD if k in PERSONAL_FIELDS else v) for k, v in t.changes.items()})
-                     for t in trail]
+            if not passcode_gate.may_see_personal_data(actor, passcode_verified=e.passcode_verified_at is not None):
+                # A record can lock again (another member chosen after the details were typed):
+                # its history must not give away what the record itself now withholds.
+                trail = [replace(t, changes=audit.withhold_personal(t.changes)) for t in trail]
+            audit.record_history_view(s, actor, self._clock.now(), ENTITY, e.id, trail,
+                                      audit.ENQUIRY_PERSONAL_FIELDS)
         return trail
 
     def record_printed(self, actor: UserRecord, enquiry_id: int) -> None:

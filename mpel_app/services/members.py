@@ -19,7 +19,7 @@ from ..domain.permissions import Action
 from ..domain.phones import normalise_phone
 from ..domain.records import MemberRecord, UserRecord
 from ..domain.text import clean_email, clean_name, clean_text, fold
-from ..domain.values import as_flag, is_row_id
+from ..domain.values import as_flag, as_limit, is_row_id
 from . import audit
 from .enquiry_base import region_code_of
 from .security import MIN_PASSCODE_LENGTH, hash_secret
@@ -37,6 +37,7 @@ class MemberService:
     def search(self, text: str, limit: int = 20) -> list[MemberRecord]:
         """Type-ahead: members whose name or constituency contains every word typed (taken literally)."""
         words = fold(clean_text(text, field="Search text", max_length=200)).split()
+        limit = as_limit(limit, field="Number of results", maximum=200)
         stmt = select(Member).where(Member.active.is_(True))
         for word in words:
             # '%' and '_' are letters to look for, not wildcards.
@@ -97,8 +98,35 @@ class MemberService:
                 raise NotFound(f"no member {member_id}")
             member.passcode_hash = passcode_hash
             member.passcode_changed_at = self._clock.now()
+            # A new passcode ends a lock: the guesses were at the old one.
+            was_locked = member.passcode_locked_at is not None
+            member.passcode_locked_at, member.passcode_cleared_at = None, self._clock.now()
             # The audit says that it changed, never what it is.
-            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode changed")
+            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode changed",
+                         {"unlocked": True} if was_locked else None)
+
+    def clear_passcode_lock(self, actor: UserRecord, member_id: int) -> MemberRecord:
+        """The MPEL team leader or an administrator, having spoken to the office, lets its passcode be used
+        again after repeated wrong passcodes locked it (domain.office_passcode); earlier failures no longer count."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        if not is_row_id(member_id):
+            raise NotFound(f"no member {member_id!r}")
+        with self._uow() as s:
+            member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+            if member is None:
+                raise NotFound(f"no member {member_id}")
+            if member.passcode_locked_at is None:
+                raise ValidationError(f"the passcode of {member.name}'s office is not locked")
+            member.passcode_locked_at, member.passcode_cleared_at = None, self._clock.now()
+            audit.record(s, actor, self._clock.now(), ENTITY, member.id, "passcode lock cleared")
+            return member_record(member)
+
+    def locked_offices(self, actor: UserRecord) -> list[MemberRecord]:
+        """Offices whose passcode is locked after repeated wrong passcodes: flagged for the team leader."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        with self._uow.read() as s:
+            return [member_record(m) for m in s.scalars(
+                select(Member).where(Member.passcode_locked_at.is_not(None)).order_by(Member.name_folded))]
 
 
 def _passcode_hash(passcode: str, demo: bool) -> str:

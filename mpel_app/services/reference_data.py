@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import select
 
+from ..db import repositories as repo
 from ..db.mappers import region_record
 from ..db.models import ClosureDay, Region
 from ..db.uow import UnitOfWork
@@ -82,6 +83,7 @@ class ReferenceDataService:
         if not reason:
             raise ValidationError("give the reason for the closure")
         with self._uow() as s:
+            repo.lock_key(s, f"closure_days: {day.isoformat()} {nation}")  # two desks at once take turns
             if s.scalar(select(ClosureDay.id).where(ClosureDay.day == day, ClosureDay.nation == nation)):
                 raise ValidationError(f"{day:%d %B %Y} is already a closure day for {nation}")
             closure = ClosureDay(day=day, nation=nation, reason=reason)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import repositories as repo
 from ..db.models import DutyRota, Region
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
@@ -20,7 +21,7 @@ from ..domain.phones import format_phone, normalise_phone
 from ..domain.records import RotaRecord, UserRecord
 from ..domain.rota import (COVER_LOOKAHEAD_DAYS, RotaEntry, RotaProblem, check_rota_day, parse_rota_csv,
                            rota_manager_name, uncovered_evenings)
-from ..domain.values import as_date
+from ..domain.values import as_date, as_limit
 from . import audit
 from .enquiry_base import region_code_of
 
@@ -69,6 +70,9 @@ class RotaService:
         return RotaImport(len(entries), ())
 
     def entries(self, first: date, last: date) -> list[RotaRecord]:
+        first, last = as_date(first, field="First evening"), as_date(last, field="Last evening")
+        if first is None or last is None:
+            raise ValidationError("give the first and the last evening")
         with self._uow.read() as s:
             rows = s.execute(select(DutyRota, Region.name).join(Region, Region.code == DutyRota.region_code)
                              .where(DutyRota.day >= first, DutyRota.day <= last).order_by(DutyRota.day)).all()
@@ -82,6 +86,7 @@ class RotaService:
 
     def uncovered(self, days: int = COVER_LOOKAHEAD_DAYS) -> list[date]:
         """Working evenings in the next `days` days with nobody on duty."""
+        days = as_limit(days, field="Days ahead", maximum=366)
         today = self._today()
         covered = {r.day for r in self.entries(today, today + timedelta(days=days))}
         return uncovered_evenings(covered, today, region_calendar("MPH"), days)
@@ -92,6 +97,8 @@ class RotaService:
     def _upsert(self, s: Session, actor: UserRecord, entry: RotaEntry) -> None:
         if s.get(Region, entry.region_code) is None:
             raise ValidationError(f"unknown region {entry.region_code}")
+        # Two desks setting the same evening take turns: the second updates the first's row.
+        repo.lock_key(s, f"duty_rota: {entry.day.isoformat()}")
         row = s.get(DutyRota, entry.day)
         before = {} if row is None else {"region_code": row.region_code, "manager_name": row.manager_name,
                                          "phone": row.phone}

@@ -1,6 +1,8 @@
 """Hashing of passwords and passcodes with argon2 (never stored as plain text)."""
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -14,6 +16,17 @@ _DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def hash_secret(secret: str, *, demo: bool = False) -> str:
     return (_DEMO_HASHER if demo else _HASHER).hash(secret)
+
+
+_DUMMY: list[str] = []
+
+
+def dummy_hash() -> str:
+    """A hash of a random secret at the real cost, made once: checking a password against it takes as
+    long as against a real user's, so an unknown username answers no faster than a real one."""
+    if not _DUMMY:
+        _DUMMY.append(_HASHER.hash(secrets.token_urlsafe(24)))
+    return _DUMMY[0]
 
 
 def verify_secret(stored_hash: str | None, secret: str) -> bool:

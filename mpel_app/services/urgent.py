@@ -3,16 +3,19 @@ record the calls made, show the duty manager what is unacknowledged, escalate wh
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import repositories as repo
 from ..db.models import Enquiry, Member, Region, UrgentContact, User
+from ..domain import passcode_gate
 from ..domain import permissions as perm
-from ..domain.calendar import LONDON, region_calendar
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_NATION, region_calendar
 from ..domain.enquiry_flow import EDITABLE, Step
-from ..domain.errors import InvalidTransition, ValidationError
+from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.opening_hours import add_working_time
 from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
@@ -20,7 +23,7 @@ from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord,
                               UserRecord)
 from ..domain.text import clean_name, clean_text
 from ..domain.urgency import route_urgent_call
-from ..domain.values import as_flag, as_instant
+from ..domain.values import as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit, reference_data
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_or_default
@@ -49,7 +52,8 @@ class UrgentService(EnquiryUseCases):
                 raise ValidationError("Removal date and time is more than a year after the call: "
                                       "check the date of removal")
             try:
-                route = route_urgent_call(e.received_at, removal_at=removal_at, compassionate=compassionate)
+                route = route_urgent_call(e.received_at, removal_at=removal_at, compassionate=compassionate,
+                                          closures=repo.closures_for(s, REGION_NATION[HOTLINE_PREFIX]))
             except ValueError as exc:
                 raise ValidationError(str(exc)) from None
             before = _flags(e)
@@ -80,9 +84,14 @@ class UrgentService(EnquiryUseCases):
             return plan
 
     def plan(self, actor: UserRecord, enquiry_id: int) -> UrgentPlan:
+        """Whom to telephone; the removal time only while the passcode gate lets ``actor`` see it."""
         perm.require(actor, Action.FIND_ENQUIRY)
         with self._uow.read() as s:
-            return self._plan(s, self._load(s, enquiry_id))
+            e = self._load(s, enquiry_id)
+            plan, verified = self._plan(s, e), e.passcode_verified_at is not None
+        if not passcode_gate.may_see_personal_data(actor, passcode_verified=verified):
+            plan = replace(plan, removal_at=None)
+        return plan
 
     def record_contact(self, actor: UserRecord, enquiry_id: int, *, kind: str, spoken_to: str,
                        phone: str = "", note: str = "", at: datetime | None = None) -> UrgentContactRecord:
@@ -114,6 +123,8 @@ class UrgentService(EnquiryUseCases):
 
     def contacts(self, actor: UserRecord, enquiry_id: int) -> list[UrgentContactRecord]:
         perm.require(actor, Action.FIND_ENQUIRY)
+        if not is_row_id(enquiry_id):
+            raise NotFound(f"no enquiry with id {enquiry_id!r}")  # not a driver's overflow
         with self._uow.read() as s:
             return _contacts(s, [enquiry_id]).get(enquiry_id, [])
 
@@ -139,7 +150,12 @@ class UrgentService(EnquiryUseCases):
         perm.require(actor, Action.DUTY_BOARD)
 
         def change(s: Session, e: Enquiry) -> None:
+            # The duty board moves urgent items; an ordinary item's region is the MPEL team leader's to
+            # change (EnquiryService.change_region), which the duty manager may not do.
             code = region_code_or_default(region_code, e)
+            if not e.urgent:
+                raise InvalidTransition(f"{e.reference} is not urgent: only urgent items are moved from the duty "
+                                        "board; the MPEL team leader changes an ordinary item's region")
             self._move(s, actor, e, Step.CHANGE_REGION, {"region_code": [e.region_code, code]})
             self._dispatch(s, actor, e, code)
 
@@ -155,8 +171,11 @@ class UrgentService(EnquiryUseCases):
                                       Enquiry.acknowledged_at.is_(None), Enquiry.escalated_at.is_(None),
                                       Enquiry.deleted_at.is_(None))
             ).all()
+            closures: dict[str, list] = {}
             for e in candidates:
-                calendar = region_calendar(e.region_code)
+                # The region's working time: its nation's bank holidays and the closure days recorded.
+                calendar = region_calendar(e.region_code, closures.setdefault(
+                    e.region_code, repo.closures_for(s, REGION_NATION[e.region_code])))
                 if add_working_time(e.sent_to_region_at or e.received_at, ESCALATE_AFTER, calendar) > now:
                     continue
                 region = s.get(Region, e.region_code)

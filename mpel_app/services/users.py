@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from ..db import repositories as repo
 from ..db.mappers import user_record
 from ..db.models import Region, User
 from ..db.uow import UnitOfWork
@@ -28,7 +29,7 @@ from ..domain.text import check_printable, clean_email, clean_name, clean_text
 from ..domain.values import as_choice, is_row_id
 from . import audit
 from .enquiry_base import region_code_of
-from .security import check_password_strength, hash_secret, verify_secret
+from .security import check_password_strength, dummy_hash, hash_secret, verify_secret
 
 MAX_FAILED_LOGINS = MAX_FAILED_SIGN_INS
 ENTITY = "user"
@@ -49,6 +50,8 @@ class UserService:
     def create_first_admin(self, username: str, full_name: str, password: str) -> UserRecord:
         """Only on an empty database: the walk-through at first start."""
         with self._uow() as s:
+            # Two first-run walkthroughs at once: the second waits here, then finds the first's administrator.
+            repo.lock_key(s, "users: the first administrator")
             if s.scalar(select(func.count(User.id))):
                 raise ValidationError("an administrator already exists; sign in instead")
             user = self._new_user(s, username, full_name, password, {Role.ADMINISTRATOR}, None, None)
@@ -58,27 +61,49 @@ class UserService:
             return record
 
     def authenticate(self, username: str, password: str) -> UserRecord:
+        """The user whose password this is; every failure counted, whatever number of desks try at once.
+
+        The count is kept by the database (``failed_logins = failed_logins + 1 ... RETURNING``), not read,
+        incremented and written back: six processes trying three passwords each would otherwise lose
+        each other's updates and never reach the lockout.  A right password resets the count only if the
+        account is still unlocked at that moment.  Every failure costs one argon2 verification, an unknown
+        username included (against a dummy hash), so the time taken does not tell which usernames exist.
+        """
+        name = _sign_in_name(username)
+        # One message for every failure: do not tell a stranger which usernames exist.
+        failure = AuthenticationFailed("wrong username or password")
+        locked = AuthenticationFailed("this account is locked after repeated failed sign-ins; "
+                                      "ask an administrator to unlock it")
+        with self._uow.read() as s:
+            found = s.execute(select(User.id, User.password_hash, User.active, User.failed_logins)
+                              .where(User.username == name)).first()
+        if found is None or not found.active:
+            verify_secret(dummy_hash(), password)
+            raise failure
+        if found.failed_logins >= MAX_FAILED_LOGINS:
+            verify_secret(dummy_hash(), password)
+            raise locked
+        # argon2 outside any transaction: it takes a moment, and holds no lock meanwhile.
+        right = verify_secret(found.password_hash, password)
         with self._uow() as s:
-            user = s.scalar(select(User).where(User.username == _sign_in_name(username)))
-            # One message for every failure: do not tell a stranger which usernames exist.
-            failure = AuthenticationFailed("wrong username or password")
-            if user is None or not user.active:
-                verify_secret(None, password)
-                raise failure
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                raise AuthenticationFailed("this account is locked after repeated failed sign-ins; "
-                                           "ask an administrator to unlock it")
-            if not verify_secret(user.password_hash, password):
-                user.failed_logins += 1
-                audit.record(s, None, self._clock.now(), ENTITY, user.id, "sign-in failed",
-                             {"failed_logins": user.failed_logins,
-                              "locked": user.failed_logins >= MAX_FAILED_SIGN_INS})
-                s.commit()
-                raise failure
-            user.failed_logins = 0
-            record = user_record(user)
-            audit.record(s, record, self._clock.now(), ENTITY, user.id, "signed in")
-            return record
+            if not right:
+                failed = s.execute(update(User).where(User.id == found.id)
+                                   .values(failed_logins=User.failed_logins + 1)
+                                   .returning(User.failed_logins)).scalar_one()
+                audit.record(s, None, self._clock.now(), ENTITY, found.id, "sign-in failed",
+                             {"failed_logins": failed, "locked": failed >= MAX_FAILED_SIGN_INS})
+            else:
+                reset = s.execute(update(User).where(User.id == found.id, User.active.is_(True),
+                                                     User.failed_logins < MAX_FAILED_LOGINS)
+                                  .values(failed_logins=0).returning(User.id)).scalar_one_or_none()
+                if reset is not None:
+                    user = s.get(User, found.id)
+                    record = user_record(user)
+                    audit.record(s, record, self._clock.now(), ENTITY, user.id, "signed in")
+                    return record
+                # Locked (or deactivated) by other attempts while this password was being checked.
+                audit.record(s, None, self._clock.now(), ENTITY, found.id, "sign-in refused: account locked", {})
+        raise failure if right is False else locked
 
     def create_user(self, actor: UserRecord, *, username: str, full_name: str, password: str,
                     roles: set[Role], region_code: str | None = None, grade: str | None = None,
@@ -170,6 +195,7 @@ class UserService:
             raise ValidationError(f"unknown region {region_code}")
         if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and region_code is None:
             raise ValidationError("account managers belong to a region")
+        repo.lock_key(s, f"users: {username}")  # two desks creating the same username take turns
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError(f"the username {username} is taken")
         user = User(username=username, full_name=full_name, password_hash=hash_secret(password, demo=demo),

@@ -753,6 +753,11 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.SET_DISSOLUTION):
             self.election = ElectionTab(ctx)
             self._add(self.election, "General &election")
+        from .passcode_locks import PasscodeLocksTab  # here for the same reason
+
+        if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
+            self.passcode_locks = PasscodeLocksTab(ctx)
+            self._add(self.passcode_locks, "Locked &offices")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

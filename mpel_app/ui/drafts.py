@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +30,9 @@ from pathlib import Path
 from ..paths import user_data
 
 DRAFT_FORMAT = 1
+STALE_TEMPORARY_SECONDS = 600  # a draft is written in milliseconds: a temporary file this old is a crash's
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,16 +95,40 @@ class DraftStore:
             raise
 
     def load(self) -> CallDraft | None:
-        """The saved draft, or None; a damaged file is set aside (renamed ``.damaged``) rather than lost."""
+        """The saved draft, or None.
+
+        A draft that cannot be read is deleted, not kept aside: it can never be
+        offered back, and it holds personal data typed during a call, which must
+        not stay on the disk (issue #19 finding 15).  So are what earlier versions
+        set aside (``.damaged``) and temporary files a crash left half-written.
+        """
+        self._remove_leftovers()
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except (UnicodeDecodeError, OSError):
+            text = None
         try:
+            if text is None:
+                raise ValueError("unreadable draft")
             return CallDraft.from_json(text)
         except (ValueError, KeyError, TypeError):
-            os.replace(self.path, self.path.with_suffix(".damaged"))
+            log.warning("an unreadable call draft was deleted: %s", self.path.name)
+            self.path.unlink(missing_ok=True)
             return None
+
+    def _remove_leftovers(self) -> None:
+        self.path.with_suffix(".damaged").unlink(missing_ok=True)
+        # Another desk of the same person may be writing its own temporary file this very moment: only
+        # those old enough to be a crash's are removed.
+        cutoff = time.time() - STALE_TEMPORARY_SECONDS
+        for tmp in self.directory.glob(".call-draft-*.tmp"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink(missing_ok=True)
+            except OSError:
+                continue
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

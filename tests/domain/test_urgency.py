@@ -83,3 +83,24 @@ def test_bad_times_refused():
         route_urgent_call(datetime(2026, 11, 23, 16, 30), removal_at=None, compassionate=True)
     with pytest.raises(ValueError, match="before the call"):
         route_urgent_call(at(*WINTER_MON, 12), removal_at=at(*WINTER_MON, 11), compassionate=False)
+
+
+def test_the_72_hours_are_measured_between_instants_across_the_clock_change():
+    """Issue #19 finding 14: 71 h 15 min across the spring clock change is imminent, though London's
+    wall clocks differ by 72 h 15 min (both times given in Europe/London)."""
+    received = at(2026, 3, 27, 12, 0)  # Friday, GMT
+    removal = at(2026, 3, 30, 12, 15)  # Monday, BST: 71 h 15 min later
+    assert removal.astimezone(timezone.utc) - received.astimezone(timezone.utc) == timedelta(hours=71, minutes=15)
+    assert route_urgent_call(received, removal_at=removal, compassionate=False).imminent_removal
+    # In autumn the other way: 72 h 45 min of real time shows as 71 h 45 min on the wall.
+    assert not route_urgent_call(at(2026, 10, 23, 12, 0), removal_at=at(2026, 10, 26, 11, 45),
+                                 compassionate=False).imminent_removal
+
+
+def test_a_closure_day_is_out_of_hours_for_imminent_removals():
+    """Issue #19 finding 5: on an administrators' closure day 16:30 is not the duty region's hour."""
+    received = at(*WINTER_MON, 16, 30)
+    assert route_urgent_call(received, removal_at=received + timedelta(hours=30),
+                             compassionate=False).destination == "duty_region"
+    assert route_urgent_call(received, removal_at=received + timedelta(hours=30), compassionate=False,
+                             closures=[received.date()]).destination == "oscu"

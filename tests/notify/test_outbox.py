@@ -327,8 +327,14 @@ def test_offline_procedure_export_then_mark_sent_by_hand(world, smtp_server):
     [oid] = put(services, entity_id=41)
     svc = OutboxService(services.uow, services.clock)
 
-    filename, data = svc.export_document(READER, oid)
+    # The document carries the call record: only whoever works the outbox exports it, and it is audited.
+    with pytest.raises(PermissionDenied):
+        svc.export_document(world.case_owner, oid)
+    filename, data = svc.export_document(world.agent, oid)
     assert filename == "LSE000120-call-record.eml"
+    with services.uow.read() as s:
+        [exported] = [e for e in audit.trail(s, "enquiry", 41, views=True) if e.username == "agent"]
+    assert exported.action == "viewed" and exported.changes["document"] == filename
     doc = email.message_from_bytes(data, policy=policy.default)
     assert doc["X-Unsent"] == "1" and doc["Subject"] == SUBJECT and doc["To"].addresses[0].addr_spec == INBOX
     [pdf] = list(doc.iter_attachments())

@@ -325,25 +325,14 @@ def test_answer_longer_than_a_page_splits():
 
 
 def test_falls_back_to_helvetica_without_dejavu(monkeypatch, tmp_path):
-    from mpel_app.reports import call_record
+    from mpel_app.reports import fonts
 
-    monkeypatch.setattr(call_record, "_DEJAVU_DIR", tmp_path / "no-fonts-here")
-    monkeypatch.setattr(call_record, "_dejavu_dirs", lambda: [tmp_path / "no-fonts-here"])  # nor a bundled copy
-    monkeypatch.setattr(call_record, "_fonts", None)
+    # The shipped fonts missing (a broken install): reports/fonts.py falls back to the built-in Helvetica.
+    monkeypatch.setattr(fonts, "fonts_dir", lambda: tmp_path / "no-fonts-here")
+    monkeypatch.setattr(fonts, "_state", fonts._Fonts())
     record = make_record(subject=dataclasses.replace(make_record().subject, name="Zoë Ñúñez"))
     text = all_text(render(record))
-    assert call_record._fonts == ("Helvetica", "Helvetica-Bold")
+    assert fonts.font_names() == ("Helvetica", "Helvetica-Bold")
     assert "Zoë Ñúñez" in text
     assert "page 1 of" in text
 
-
-def test_the_bundled_dejavu_is_used_where_the_system_has_none(monkeypatch, tmp_path):
-    """A Windows desk has no /usr/share/fonts: resources/fonts (bundled by the installer) serves instead."""
-    from mpel_app.reports import call_record
-
-    monkeypatch.setattr(call_record, "_DEJAVU_DIR", tmp_path / "no-fonts-here")
-    monkeypatch.setattr(call_record, "_fonts", None)
-    record = make_record(subject=dataclasses.replace(make_record().subject, name="Łukasz Şahin"))
-    pdf = render(record)
-    assert call_record._fonts == ("MPEL-Sans", "MPEL-Sans-Bold")
-    assert b"DejaVuSans" in pdf and "Łukasz Şahin" in all_text(pdf)

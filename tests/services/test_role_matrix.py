@@ -147,6 +147,19 @@ def _urgent_sent(m: M):
     return rec
 
 
+def _office_locked(m: M) -> int:
+    """A new member's office, locked: two calls, each with its three wrong passcodes (the world's own members
+    stay usable for the other actions on this role's database)."""
+    e, agent = m.services.enquiries, m.w.agent
+    member = m.services.members.add(m.w.admin, name="Lou Locked", region_code="LSE", passcode="1357", demo=True)
+    for _ in range(2):
+        call = e.set_caller(agent, e.start(agent, Channel.TELEPHONE).id, member_id=member.id,
+                            caller_kind=CallerKind.MEMBER)
+        for _ in range(3):
+            e.verify_passcode(agent, call.id, "0000")
+    return member.id
+
+
 def _outbox_message(m: M) -> int:
     return m.services.outbox.messages_for(m.w.agent, "enquiry", _with_region(m).id)[0].id
 
@@ -281,6 +294,9 @@ ACTS = [
     Act("retry a message", OUTBOX, lambda m, u, i: m.services.outbox.retry_now(u, i), _outbox_message),
     Act("mark a message sent by hand", OUTBOX, lambda m, u, i: m.services.outbox.mark_sent_by_hand(
         u, i, "Faxed to the LSE inbox at 14:20"), _outbox_message),
+    # Issue #19 finding 3: the exported document carries the call record; whoever works the outbox exports it.
+    Act("export a message as a document", OUTBOX, lambda m, u, i: m.services.outbox.export_document(u, i),
+        _outbox_message),
     Act("retry a letter's escalation to the heads of unit", OUTBOX,
         lambda m, u, i: m.services.outbox.retry_now(u, i), _letter_message(_escalated)),
     Act("mark a line manager's message sent by hand", OUTBOX, lambda m, u, i: m.services.outbox.mark_sent_by_hand(
@@ -298,6 +314,9 @@ ACTS = [
         u, PASSWORD, "another long pass phrase")),
     Act("add a member", MEMBERS, lambda m, u, _: m.services.members.add(u, name="Jo Bloggs", region_code="LSE")),
     Act("change a passcode", MEMBERS, lambda m, u, _: m.services.members.set_passcode(u, m.w.mp.id, "8888")),
+    # Issue #19 finding 4: an office locked after repeated wrong passcodes is cleared by whoever keeps passcodes.
+    Act("clear an office's passcode lock", MEMBERS,
+        lambda m, u, member_id: m.services.members.clear_passcode_lock(u, member_id), _office_locked),
     Act("add a closure day", ADMIN, lambda m, u, _: m.services.reference.add_closure(
         u, date(2026, 12, 4), "ENG", "Office move")),
     Act("set a rota evening", ROTA, lambda m, u, _: m.services.rota.set_entry(

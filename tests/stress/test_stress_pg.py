@@ -209,8 +209,11 @@ def _check_cases(s, journal, cases, desks) -> None:
         notes = s.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.entity == "enquiry", OutboxMessage.entity_id == target, OutboxMessage.kind == "call_note"))
         assert notes == 1, "one call note per case sent, however many desks tried"
-        # Exactly one desk acknowledged it; every other desk's acknowledgement found it done.
-        mine = [e for e in acks[target] if e.get("mine")]
-        assert len(mine) == 1 and all("refused" not in e for e in acks[target])
+        # Exactly one desk acknowledged it; every other desk was told it lost, naming the winner (issue #19
+        # finding 13: the loser used to be told it had succeeded).
+        mine = [e for e in acks[target] if "refused" not in e]
+        assert len(mine) == 1 and mine[0].get("mine")
+        assert all(e["refused"] == "InvalidTransition" and "acknowledged already" in e["message"]
+                   for e in acks[target] if "refused" in e)
         winner = s.scalar(select(User.full_name).where(User.id == acknowledged_by))
         assert winner == f"Desk {mine[0]['desk']:02d}" and user_ids[winner] == acknowledged_by

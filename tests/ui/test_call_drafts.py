@@ -132,7 +132,7 @@ def test_nothing_is_kept_before_the_passcode_is_verified(qtbot, sqlite_services,
     assert not store.path.exists()
 
 
-def test_store_round_trips_and_sets_aside_a_damaged_file(tmp_path):
+def test_store_round_trips_and_deletes_a_damaged_file(tmp_path):
     store = DraftStore(tmp_path, "Agent.One", "postgresql://mpel@db.example/mpel")
     assert "db.example" not in store.path.name and store.load() is None
     draft = CallDraft(enquiry_id=7, reference="MPH000007", record_version=3,
@@ -140,9 +140,11 @@ def test_store_round_trips_and_sets_aside_a_damaged_file(tmp_path):
                       fields={"subject_name": "Zoë Ní Bhriain", "imminent": True})
     store.save(draft)
     assert store.load() == draft
-    store.path.write_text("{not json", encoding="utf-8")
+    # Issue #19 finding 15: a draft that cannot be read holds personal data and can never be offered back:
+    # it is deleted, and nothing of it stays on the disk.
+    store.path.write_text('{"format": 1, "subject_name": "Zoë Ní Bhriain", ', encoding="utf-8")
     assert store.load() is None
-    assert store.path.with_suffix(".damaged").read_text(encoding="utf-8") == "{not json"
+    assert list(tmp_path.iterdir()) == []
     other_db = DraftStore(tmp_path, "Agent.One", "sqlite:///elsewhere.sqlite3")
     assert other_db.path != store.path
 
@@ -175,3 +177,21 @@ def test_recovery_after_someone_else_saved_merges_instead_of_overwriting(qtbot, 
     saved = sqlite_services.enquiries.get(world.agent, rec.id)
     assert (saved.subject.name, saved.subject.nationality, saved.question) == \
         ("Amina Yusuf", "Eritrean", "Leader's wording")
+
+
+def test_leftovers_of_earlier_versions_and_crashes_are_removed(tmp_path):
+    """What an earlier version set aside (``.damaged``) and a temporary file a crash left are deleted at the
+    next look; a temporary file being written this moment (by another desk of the same person) is not."""
+    import os
+    import time
+
+    store = DraftStore(tmp_path, "agent", "sqlite:///mpel.sqlite3")
+    damaged = store.path.with_suffix(".damaged")
+    damaged.write_text('{"fields": {"subject_name": "Zoë Ní Bhriain"}}', encoding="utf-8")
+    crashed, writing = tmp_path / ".call-draft-crashed.tmp", tmp_path / ".call-draft-now.tmp"
+    for f in (crashed, writing):
+        f.write_text("Zoë", encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(crashed, (an_hour_ago, an_hour_ago))
+    assert store.load() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [writing.name]

@@ -21,6 +21,7 @@ from ...domain.errors import NotFound, PermissionDenied, ValidationError
 from ...domain.letter_records import LateLetter, LetterDocumentRecord, LetterRecord, LetterSummary
 from ...domain.records import AuditEntry, Role, UserRecord
 from ...domain.text import clean_text, fold, normalise_reference
+from ...domain.values import as_limit, as_row_id, is_row_id
 from .. import audit
 from .base import ENTITY, Case, LetterUseCases, _full_names, document_record
 from .units import unit_code_of, units_of
@@ -106,9 +107,13 @@ class LetterQueries(LetterUseCases):
             raise NotFound(f"no letter {ref}") from None
 
     def history(self, actor: UserRecord, letter_id: int) -> list[AuditEntry]:
-        with self._uow.read() as s:
+        """The letter's history; its personal values (the background note, the draft...) are audited as
+        read, like opening the letter, in the same (writing) transaction."""
+        with self._uow() as s:
             self._require_visible(actor, self._context(s, self._get(s, letter_id)))
-            return audit.trail(s, ENTITY, letter_id)
+            trail = audit.trail(s, ENTITY, letter_id)
+            audit.record_history_view(s, actor, self._now(), ENTITY, letter_id, trail, audit.LETTER_PERSONAL_FIELDS)
+            return trail
 
     def document(self, actor: UserRecord, document_id: int) -> LetterDocumentRecord:
         """One document with its bytes (None once purged).
@@ -117,7 +122,7 @@ class LetterQueries(LetterUseCases):
         bytes is audited like opening the letter, in the same (writing) transaction.
         """
         with self._uow() as s:
-            doc = s.get(LetterDocument, document_id)
+            doc = s.get(LetterDocument, document_id) if is_row_id(document_id) else None
             if doc is None:
                 raise NotFound(f"no document {document_id}")
             c = self._context(s, self._get(s, doc.letter_id))
@@ -134,6 +139,7 @@ class LetterQueries(LetterUseCases):
     def search(self, actor: UserRecord, text: str, limit: int = SEARCH_LIMIT) -> list[LetterSummary]:
         """By CTS reference, Home Office reference, or any part of the subject's name."""
         text = clean_text(text, field="Search text", max_length=200)
+        limit = as_limit(limit, field="Number of results", maximum=SEARCH_LIMIT * 25)
         if not text:
             return []
         ref, name = normalise_reference(text), fold(text)
@@ -142,7 +148,12 @@ class LetterQueries(LetterUseCases):
                                          Letter.subject_name_folded.like(like, escape="\\")))
                 .order_by(Letter.received_at.desc(), Letter.id.desc()).limit(limit))
         with self._uow.read() as s:
-            return [summary for _, summary in self._summaries(s, actor, stmt, lambda c: c.state.label)]
+            found = [summary for _, summary in self._summaries(s, actor, stmt, lambda c: c.state.label)]
+        # A search is a disclosure (names, references): audited like the enquiry log's (services/audit.py).
+        with self._uow() as s:
+            audit.record_search(s, actor, self._now(), ENTITY, "CTS reference, Home Office reference or name",
+                                text, found)
+        return found
 
     # ------------------------------------------------------------ workstacks
 
@@ -244,6 +255,7 @@ class LetterQueries(LetterUseCases):
         """The late MP's letters still to be drafted, signed or sent, by CTS reference [CORR 5.1]."""
         if not actor.active:
             raise PermissionDenied(f"{actor.full_name} is not an active user")
+        member_id = as_row_id(member_id, field="Member")
         with self._uow.read() as s:
             letters = list(s.scalars(select(Letter).where(Letter.member_id == member_id)
                                      .order_by(Letter.received_at, Letter.id)))

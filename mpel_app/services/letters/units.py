@@ -19,6 +19,7 @@ from ...domain.letter_records import DraftingUnitRecord
 from ...domain.permissions import Action
 from ...domain.records import UserRecord
 from ...domain.text import clean_text
+from ...domain.values import is_row_id
 from .. import audit
 
 ENTITY = "drafting_unit"
@@ -151,6 +152,8 @@ class UnitService:
                 .where(UnitMember.unit_code == unit.code).order_by(User.full_name))]
 
     def units_of(self, user_id: int) -> list[str]:
+        if not is_row_id(user_id):
+            raise NotFound(f"no user {user_id!r}")
         with self._uow.read() as s:
             return sorted(units_of(s, user_id))
 

@@ -24,6 +24,8 @@ BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: makes text display reversed
 ZWSP = "\u200b"  # ZERO WIDTH SPACE
 BOM = "\ufeff"
 SURROGATE = "\ud800"  # a lone surrogate: not encodable as UTF-8
+NONCHARACTER = "\uffff"  # not text; XML cannot hold it, so a Word reply could never be written (issue #19, 11)
+LINE_SEPARATOR, PARAGRAPH_SEPARATOR = "\u2028", "\u2029"  # line breaks to many programs (issue #19, 10)
 MEGABYTE = "x" * 1_000_000
 FULLWIDTH_DIGITS = "１２３４５６"
 ARABIC_INDIC_DIGITS = "".join(chr(0x660 + int(d)) for d in "123456")
@@ -31,7 +33,7 @@ SQL = "'; DROP TABLE enquiries; --"
 
 # Control and invisible characters, put in the middle of otherwise good one-line text.
 UNPRINTABLE = {"nul": NUL, "escape": ESC, "c1-control": C1, "bidi-override": BIDI, "zero-width-space": ZWSP,
-               "byte-order-mark": BOM, "lone-surrogate": SURROGATE}
+               "byte-order-mark": BOM, "lone-surrogate": SURROGATE, "noncharacter": NONCHARACTER}
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def text_cases(prefix: str, field: str, call: Callable[[BadWorld, object], objec
              for name, char in UNPRINTABLE.items()]
     if one_line:
         cases.append(Bad(f"{prefix}-newline", lambda w: call(w, good[:3] + "\n" + good[3:]), field))
+        for name, mark in (("line-separator", LINE_SEPARATOR), ("paragraph-separator", PARAGRAPH_SEPARATOR)):
+            cases.append(Bad(f"{prefix}-{name}", lambda w, m=mark: call(w, good[:3] + m + good[3:]), field))
     if huge:
         cases.append(Bad(f"{prefix}-1MB", lambda w: call(w, MEGABYTE), field, pg="1MB" in pg))
     if wrong_type:
