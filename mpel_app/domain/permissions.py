@@ -25,6 +25,7 @@ class Action(StrEnum):
     PURGE_DOCUMENTS = "purge scanned letters and replies past retention"
     SET_DISSOLUTION = "record the dissolution of Parliament"
     WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
+    VIEW_PERFORMANCE = "see performance against the targets and chase late work"
 
 
 _R = Role
@@ -64,6 +65,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # regions (call notes, urgent escalations) and MPCS (a disputed letter's escalation to heads of unit, an
     # Agency staff member's line manager [CORR 2.5]).
     Action.WORK_OUTBOX: _LOGGING | {_R.MPCS_ALLOCATOR},
+    # The people who answer for the targets (issue 11; domain-rules §1, §9): team leaders of the
+    # Enquiry Line and of CTS units, duty managers, administrators.  Account managers see their
+    # own queue's lights instead; figures across every region and unit are for those who manage.
+    Action.VIEW_PERFORMANCE: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.DUTY_MANAGER,
+                                        _R.ADMINISTRATOR}),
 }
 
 

@@ -1,0 +1,200 @@
+"""The league table's aggregate SQL, the same on SQLite and PostgreSQL.
+
+The figures are counted by the database (GROUP BY over the period's rows), never by loading
+rows into Python.  Two things the rules need are not in SQL itself, so they are handed to it
+as small lookup tables built from the one source of each rule in ``domain/``:
+
+* London time: PostgreSQL converts with ``timezone('Europe/London', …)``; SQLite, which has
+  no time zones, adds the offset of the span an instant falls in (``london_offset_spans``:
+  a CASE of at most a few BST spans).
+* Working days: a VALUES table of ``DayOrdinal`` rows (one per day and nation, from the
+  domain calendar with its bank holidays and closures), so "within N working days" and
+  "working days taken" are subtractions of ordinals after an equality join on the date.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import (Date, Integer, String, and_, case, cast, column, extract, func, literal, or_,
+                        select, values)
+from sqlalchemy.sql import ColumnElement, Select
+
+from ..db.models import DraftingUnit, Enquiry, Letter
+from ..domain.calendar import LONDON, REGION_NATION
+from ..domain.correspondence.deadlines import REPLY_DAYS
+from ..domain.correspondence.states import TERMINAL_STATES, LetterState
+from ..domain.performance import AGEING_BUCKETS, CUT_OFF_HOUR, DayOrdinal, OffsetSpan
+from ..domain.records import EnquiryStatus
+from ..domain.targets import EMAIL, EMAIL_DAYS_100
+
+ET, LT, UT = Enquiry.__table__, Letter.__table__, DraftingUnit.__table__
+E, L, U = ET.c, LT.c, UT.c
+
+REGIONAL_WORK = (EnquiryStatus.WITH_REGION.value, EnquiryStatus.COMPLETED.value)
+OPEN_ENQUIRY = EnquiryStatus.WITH_REGION.value
+ANSWERED_ENQUIRY = EnquiryStatus.COMPLETED.value
+OPEN_LETTER_STATES = tuple(s.value for s in LetterState if s not in TERMINAL_STATES)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What a statement needs from Python: the dialect, London offsets, working-day ordinals, today."""
+
+    dialect: str
+    spans: Sequence[OffsetSpan]
+    ordinals: Sequence[DayOrdinal]
+    today: date
+    today_ordinal: dict[str, int]  # nation -> ordinal of today
+
+    def table(self):
+        """The working-day ordinals as a CTE (``WITH wd(nation, day, ord, nxt) AS (VALUES …)``):
+        the form both databases accept."""
+        return values(column("nation", String), column("day", Date), column("ord", Integer),
+                      column("nxt", Integer), name="wd").data(
+            [(r.nation, r.day, r.ordinal, r.after) for r in self.ordinals]).cte("wd")
+
+    def local(self, instant: ColumnElement) -> ColumnElement:
+        """London wall-clock time of a stored UTC instant."""
+        if self.dialect == "postgresql":
+            return func.timezone(str(LONDON), instant)
+        whens = [(and_(instant >= s.start, instant < s.end), literal(f"+{s.hours} hours"))
+                 for s in self.spans if s.hours]
+        if not whens:
+            return func.datetime(instant)
+        return func.datetime(instant, case(*whens, else_=literal("+0 hours")))
+
+    def local_date(self, instant: ColumnElement) -> ColumnElement:
+        local = self.local(instant)
+        return cast(local, Date) if self.dialect == "postgresql" else func.date(local)
+
+    def after_cut_off(self, instant: ColumnElement) -> ColumnElement:
+        local = self.local(instant)
+        hour = (extract("hour", local) if self.dialect == "postgresql"
+                else cast(func.strftime("%H", local), Integer))
+        return hour >= CUT_OFF_HOUR
+
+    def today_ord(self, nation: ColumnElement) -> ColumnElement:
+        return case(self.today_ordinal, value=nation, else_=self.today_ordinal.get("ENG"))
+
+
+def _count(cond) -> ColumnElement:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _with_days(lk: Lookups, rows, received: str, done: str):
+    """``rows`` (a subquery with ``nation``, ``<received>_date``, ``<received>_late`` and
+    ``<done>_date``) joined to the working-day ordinals: adds ``day0`` (the working day receipt
+    counts from) and ``done_ord`` (the answer's working day; NULL when not answered)."""
+    wd = lk.table()
+    r, c = wd.alias("r"), wd.alias("c")
+    q = rows.c
+    day0 = case((q[f"{received}_late"], r.c.nxt), else_=r.c.ord)
+    return (
+        select(*q, day0.label("day0"), c.c.ord.label("done_ord"))
+        .select_from(rows)
+        .join(r, and_(r.c.nation == q.nation, r.c.day == q[f"{received}_date"]))
+        .outerjoin(c, and_(c.c.nation == q.nation, c.c.day == q[f"{done}_date"]))
+        .subquery("d")
+    )
+
+
+def _figures(lk: Lookups, d, answered, within, is_open, overdue) -> list[ColumnElement]:
+    """The columns every row of the league table has (``domain.performance.LeagueRow``)."""
+    age = lk.today_ord(d.c.nation) - d.c.day0
+    ageing = []
+    for i, (low, high) in enumerate(AGEING_BUCKETS):
+        cond = and_(is_open, age >= low) if high is None else and_(is_open, age >= low, age <= high)
+        ageing.append(_count(cond).label(f"age{i}"))
+    return [
+        d.c.key.label("key"),
+        func.count().label("received"),
+        _count(answered).label("answered"),
+        _count(within).label("within"),
+        _count(overdue).label("open_overdue"),
+        _count(is_open).label("open"),
+        func.min(case((is_open, d.c.received_at))).label("oldest_open"),
+        func.avg(case((answered, d.c.done_ord - d.c.day0))).label("average_days"),
+        *ageing,
+    ]
+
+
+def enquiry_league(lk: Lookups, lo: datetime, hi: datetime) -> Select:
+    """One row per region: the regional work received in [lo, hi) as it stands now."""
+    nation = case({code: n for code, n in REGION_NATION.items()}, value=E.region_code, else_="ENG")
+    answered_now = E.status == ANSWERED_ENQUIRY
+    rows = (
+        select(E.region_code.label("key"), E.status, E.channel, E.urgent, E.acknowledged_at, E.escalated_at,
+               E.due_date, E.received_at, nation.label("nation"),
+               lk.local_date(E.received_at).label("received_date"),
+               lk.after_cut_off(E.received_at).label("received_late"),
+               # The answer's London date, only for answered items (a reopened one's old time is ignored).
+               case((answered_now, lk.local_date(E.completed_at))).label("done_date"))
+        .where(E.received_at >= lo, E.received_at < hi, E.deleted_at.is_(None),
+               E.region_code.is_not(None), E.status.in_(REGIONAL_WORK))
+        .subquery("e")
+    )
+    d = _with_days(lk, rows, "received", "done")
+    answered = d.c.status == ANSWERED_ENQUIRY
+    is_open = d.c.status == OPEN_ENQUIRY
+    within = and_(answered, d.c.done_date <= d.c.due_date)
+    email = d.c.channel == EMAIL
+    return (
+        select(
+            *_figures(lk, d, answered, within, is_open, and_(is_open, d.c.due_date < lk.today)),
+            _count(and_(email, answered)).label("email_answered"),
+            _count(and_(email, within)).label("email_within_10"),
+            _count(and_(email, answered, d.c.done_ord <= d.c.day0 + EMAIL_DAYS_100)).label("email_within_20"),
+            _count(d.c.urgent).label("urgent"),
+            _count(and_(d.c.urgent, d.c.acknowledged_at.is_not(None), d.c.escalated_at.is_(None)))
+            .label("urgent_in_time"),
+        )
+        .group_by(d.c.key)
+    )
+
+
+def letter_league(lk: Lookups, lo: datetime, hi: datetime) -> Select:
+    """One row per drafting unit now holding the letters received in [lo, hi) (NULL: with MPCS)."""
+    answered_now = L.state == LetterState.DISPATCHED.value
+    rows = (
+        select(L.unit_code.label("key"), L.state, L.ophso_deadline, L.received_at,
+               func.coalesce(U.nation, "ENG").label("nation"),
+               lk.local_date(L.received_at).label("received_date"),
+               lk.after_cut_off(L.received_at).label("received_late"),
+               case((answered_now, lk.local_date(L.dispatched_at))).label("done_date"))
+        .select_from(LT).outerjoin(UT, U.code == L.unit_code)
+        .where(L.received_at >= lo, L.received_at < hi, L.state != LetterState.CANCELLED.value)
+        .subquery("l")
+    )
+    d = _with_days(lk, rows, "received", "done")
+    answered = d.c.state == LetterState.DISPATCHED.value
+    is_open = d.c.state.in_(OPEN_LETTER_STATES)
+    reply_ord = d.c.day0 + REPLY_DAYS
+    # An OPHSO enquiry's own deadline is fixed at registration; no deadline may fall after it [ASY].
+    ophso_ok = or_(d.c.ophso_deadline.is_(None), d.c.done_date <= d.c.ophso_deadline)
+    within = and_(answered, d.c.done_ord <= reply_ord, ophso_ok)
+    overdue = and_(is_open, or_(lk.today_ord(d.c.nation) > reply_ord,
+                                and_(d.c.ophso_deadline.is_not(None), d.c.ophso_deadline < lk.today)))
+    return select(*_figures(lk, d, answered, within, is_open, overdue)).group_by(d.c.key)
+
+
+def raw_enquiry_league(lo: datetime, hi: datetime) -> Select:
+    """The plainest aggregate over the same rows (no London time, no working days): the benchmark's
+    baseline, to show what the rules cost on top of reading the rows."""
+    answered = E.status == ANSWERED_ENQUIRY
+    return (select(E.region_code, func.count(), _count(answered),
+                   _count(and_(answered, cast(E.completed_at, Date) <= E.due_date)))
+            .where(E.received_at >= lo, E.received_at < hi, E.deleted_at.is_(None),
+                   E.region_code.is_not(None), E.status.in_(REGIONAL_WORK))
+            .group_by(E.region_code))
+
+
+def raw_letter_league(lo: datetime, hi: datetime) -> Select:
+    answered = L.state == LetterState.DISPATCHED.value
+    return (select(L.unit_code, func.count(), _count(answered), _count(L.state.in_(OPEN_LETTER_STATES)))
+            .where(L.received_at >= lo, L.received_at < hi, L.state != LetterState.CANCELLED.value)
+            .group_by(L.unit_code))
+
+
+__all__ = ["Lookups", "enquiry_league", "letter_league", "raw_enquiry_league", "raw_letter_league"]
