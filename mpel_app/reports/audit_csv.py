@@ -109,6 +109,12 @@ def csv_row(line: AuditLine) -> list[str]:
 
 def write_audit_csv(path: Path | str, lines: Iterable[AuditLine]) -> int:
     """Write the entries to ``path`` (replacing it); returns how many rows were written."""
+    return write_csv(path, COLUMNS, (csv_row(line) for line in lines))
+
+
+def write_csv(path: Path | str, columns: Iterable[str], rows: Iterable[Iterable[str]]) -> int:
+    """Write a header and rows of already escaped cells to ``path`` as described above (BOM, every
+    cell quoted, moved into place whole); returns how many rows were written."""
     path = Path(path)
     count = 0
     try:
@@ -116,9 +122,9 @@ def write_audit_csv(path: Path | str, lines: Iterable[AuditLine]) -> int:
         try:
             with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-                writer.writerow(COLUMNS)
-                for line in lines:
-                    writer.writerow(csv_row(line))
+                writer.writerow(list(columns))
+                for row in rows:
+                    writer.writerow(list(row))
                     count += 1
             os.replace(temporary, path)
         except BaseException:
