@@ -15,6 +15,7 @@ from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
 from .services.letters.units import UnitService
 from .services.members import MemberService
+from .services.chasing import ChaseService
 from .services.performance import PerformanceService
 from .notify.outbox import OutboxService
 from .services.reference_data import ReferenceDataService, load_regions
@@ -39,6 +40,7 @@ class Services:
     units: UnitService
     audit: AuditService
     performance: PerformanceService
+    chasing: ChaseService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -70,4 +72,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock), performance=PerformanceService(uow, clock))
+                    audit=AuditService(uow, clock), performance=PerformanceService(uow, clock),
+                    chasing=ChaseService(uow, clock))
