@@ -60,7 +60,7 @@ def sections(table: LeagueTable) -> list[tuple[str, Target, tuple[LeagueRow, ...
 
 
 def target_line(target: Target) -> str:
-    return f"Target line: {target.share:.0f} % ({target.work.lower()}: {target.text})."
+    return f"Target line: {target.share:.0f} % ({target.work}: {target.text})."
 
 
 def definitions_text() -> list[str]:

@@ -44,6 +44,7 @@ from ..notify.outbox import OutboxSummary
 from ..notify.sender import DeliveryReport, OutboxSender
 from ..notify.smtp import SmtpSettings, Transport
 from .audit_view import AUDIT_SHORTCUT, AuditView
+from .performance_view import PerformanceView
 from .change_watcher import ChangeWatcher
 from .context import DeskContext
 from .find_view import FindView
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         if perm.allowed(user, Action.QUERY_AUDIT):  # oversight: who changed or looked at what
             self.audit_view = AuditView(ctx, save_chooser=save_chooser)
             self._register(self.audit_view, "Audit")
+        if perm.allowed(user, Action.VIEW_PERFORMANCE):  # league tables and chasing (issue 11)
+            self._register(PerformanceView(ctx, save_chooser=save_chooser, csv_chooser=save_chooser), "Performance")
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
