@@ -191,13 +191,16 @@ class OffsetSpan:
 
 def london_offset_spans(lo: datetime, hi: datetime) -> list[OffsetSpan]:
     """The spans of constant London offset covering [lo, hi): for turning stored UTC into London
-    time in a database without time zones.  Found by walking hours, so no transition is missed."""
+    time in a database without time zones.  Walks days, and hours only across a day whose offset
+    changes (UK changes happen at 01:00 UTC, but nothing here assumes so)."""
     spans: list[OffsetSpan] = []
     at = lo.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     hi = hi.astimezone(UTC)
     start, hours = at, _offset_hours(at)
+    day = timedelta(days=1)
     while at < hi:
-        at += timedelta(hours=1)
+        step = day if _offset_hours(min(at + day, hi)) == hours else timedelta(hours=1)
+        at = min(at + step, hi)
         now = _offset_hours(at)
         if now != hours or at >= hi:
             spans.append(OffsetSpan(start, at, hours))

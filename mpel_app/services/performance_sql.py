@@ -14,15 +14,15 @@ as small lookup tables built from the one source of each rule in ``domain/``:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import (Date, Integer, String, and_, case, cast, column, extract, func, literal, or_,
-                        select, values)
+from sqlalchemy import (Date, Integer, String, and_, case, cast, column, extract, func, literal, or_, select,
+                        text)
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..db.models import DraftingUnit, Enquiry, Letter
-from ..domain.calendar import LONDON, REGION_NATION
+from ..domain.calendar import LONDON, NATIONS, REGION_NATION
 from ..domain.correspondence.deadlines import REPLY_DAYS
 from ..domain.correspondence.states import TERMINAL_STATES, LetterState
 from ..domain.performance import AGEING_BUCKETS, CUT_OFF_HOUR, DayOrdinal, OffsetSpan
@@ -35,6 +35,7 @@ E, L, U = ET.c, LT.c, UT.c
 REGIONAL_WORK = (EnquiryStatus.WITH_REGION.value, EnquiryStatus.COMPLETED.value)
 OPEN_ENQUIRY = EnquiryStatus.WITH_REGION.value
 ANSWERED_ENQUIRY = EnquiryStatus.COMPLETED.value
+_NATIONS = frozenset(NATIONS)
 OPEN_LETTER_STATES = tuple(s.value for s in LetterState if s not in TERMINAL_STATES)
 
 
@@ -47,13 +48,23 @@ class Lookups:
     ordinals: Sequence[DayOrdinal]
     today: date
     today_ordinal: dict[str, int]  # nation -> ordinal of today
+    _table: object = field(default=None, compare=False, repr=False)
 
     def table(self):
-        """The working-day ordinals as a CTE (``WITH wd(nation, day, ord, nxt) AS (VALUES …)``):
-        the form both databases accept."""
-        return values(column("nation", String), column("day", Date), column("ord", Integer),
-                      column("nxt", Integer), name="wd").data(
-            [(r.nation, r.day, r.ordinal, r.after) for r in self.ordinals]).cte("wd")
+        """The working-day ordinals as a CTE over a VALUES list written out as SQL text.
+
+        Text, not SQLAlchemy's ``values()``: a year's table is ~1,500 rows, and compiling them as
+        bound parameters took longer than the database took to answer (every figure computed
+        afresh, nothing to cache).  Safe as text: every value is ours (nation codes, dates,
+        integers), none comes from a person."""
+        if self._table is None:
+            date_sql = "DATE '{}'" if self.dialect == "postgresql" else "'{}'"
+            rows = ", ".join(f"('{r.nation}', {date_sql.format(r.day.isoformat())}, {int(r.ordinal)}, {int(r.after)})"
+                             for r in self.ordinals if r.nation in _NATIONS)
+            sql = f"SELECT column1 AS nation, column2 AS day, column3 AS ord, column4 AS nxt FROM (VALUES {rows}) AS v"
+            object.__setattr__(self, "_table", text(sql).columns(
+                column("nation", String), column("day", Date), column("ord", Integer), column("nxt", Integer)))
+        return self._table.cte("wd")
 
     def local(self, instant: ColumnElement) -> ColumnElement:
         """London wall-clock time of a stored UTC instant."""
