@@ -259,3 +259,22 @@ def test_who_may_see_the_figures(world, roles, allowed):
     else:
         with pytest.raises(PermissionDenied):
             world.services.performance.league_table(user, period)
+
+
+def test_trend_and_quarterly_return(world, clock):
+    """Per step and per quarter, from the same aggregates: the December letters above, and one
+    letter received in Q1 2027 and dispatched late."""
+    _unit(world, "ASY")
+    _unit(world, "SCO", "SCT")
+    # Mon 4 Jan 2027 10:00: 20 working days -> Mon 1 Feb; dispatched 2 Feb: late, within 20 it is not.
+    _add_letters(world, LETTERS + [("ASY", london("2027-01-04 10:00"), "dispatched", london("2027-02-02 10:00"))])
+    clock.set(london("2027-04-15 10:00"))
+    perf = world.services.performance
+    lines = perf.quarterly_return(world.admin, Period(date(2026, 11, 1), date(2027, 2, 28)))
+    assert [(q.quarter.label, q.letters_received, q.target_days, q.percent_within_target, q.percent_within_20)
+            for q in lines] == [("Q4 2026", 6, 20, 75.0, 75.0), ("Q1 2027", 1, 20, 0.0, 0.0)]
+    points = perf.trend(world.admin, Period(date(2026, 12, 1), date(2026, 12, 31)))
+    # Weeks: w/c 7 Dec holds every December letter of ASY but the cancelled one and the late MPCS one.
+    asy = {p.step.label: (p.answered, p.within) for p in points if p.key == "ASY"}
+    assert asy == {"w/c 07 Dec": (3, 2)}
+    assert {p.key for p in points} == {"ASY", "SCO", "MPCS"}
