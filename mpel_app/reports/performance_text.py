@@ -18,5 +18,6 @@ def league_text(table) -> str:
             lines.append("(nothing received in the period)")
         lines.append(target_line(target))
         lines.append("")
+    lines.extend(f"{name}: {value}" for name, value in table.more)
     lines.extend(definitions_text())
     return "\n".join(lines) + "\n"

@@ -35,7 +35,6 @@ E, L, U = ET.c, LT.c, UT.c
 REGIONAL_WORK = (EnquiryStatus.WITH_REGION.value, EnquiryStatus.COMPLETED.value)
 OPEN_ENQUIRY = EnquiryStatus.WITH_REGION.value
 ANSWERED_ENQUIRY = EnquiryStatus.COMPLETED.value
-_NATIONS = frozenset(NATIONS)
 COUNTED_LETTER_STATES = tuple(s.value for s in LetterState if s is not LetterState.CANCELLED)
 OPEN_LETTER_STATES = tuple(s.value for s in LetterState if s not in TERMINAL_STATES)
 
@@ -52,20 +51,36 @@ class Lookups:
     _table: object = field(default=None, compare=False, repr=False)
 
     def table(self):
-        """The working-day ordinals as a CTE over a VALUES list written out as SQL text.
+        """The working-day ordinals as a CTE: one row per day, two columns per nation
+        (``<nation>_ord``, ``<nation>_nxt``), over a VALUES list written out as SQL text.
 
-        Text, not SQLAlchemy's ``values()``: a year's table is ~1,500 rows, and compiling them as
-        bound parameters took longer than the database took to answer (every figure computed
-        afresh, nothing to cache).  Safe as text: every value is ours (nation codes, dates,
-        integers), none comes from a person."""
+        One row per day, so each join is on the date alone: joined on (nation, day), PostgreSQL
+        misjudged the rows and merged on the nation, testing the date as a filter (a cross product
+        per nation).  Text, not SQLAlchemy's ``values()``: compiling ~1,500 values as bound
+        parameters took longer than the database took to answer.  Safe as text: every value is
+        ours (dates and integers), none comes from a person."""
         if self._table is None:
             date_sql = "DATE '{}'" if self.dialect == "postgresql" else "'{}'"
-            rows = ", ".join(f"('{r.nation}', {date_sql.format(r.day.isoformat())}, {int(r.ordinal)}, {int(r.after)})"
-                             for r in self.ordinals if r.nation in _NATIONS)
-            sql = f"SELECT column1 AS nation, column2 AS day, column3 AS ord, column4 AS nxt FROM (VALUES {rows}) AS v"
+            by_day: dict = {}
+            for r in self.ordinals:
+                by_day.setdefault(r.day, {})[r.nation] = (int(r.ordinal), int(r.after))
+            rows = ", ".join(
+                "(" + ", ".join([date_sql.format(day.isoformat())] +
+                                [str(v) for n in NATIONS for v in nations.get(n, (0, 0))]) + ")"
+                for day, nations in sorted(by_day.items()))
+            names = ["day"] + [f"{n.lower()}_{w}" for n in NATIONS for w in ("ord", "nxt")]
+            sql = (f"SELECT {', '.join(f'column{i + 1} AS {name}' for i, name in enumerate(names))} "
+                   f"FROM (VALUES {rows}) AS v")
             object.__setattr__(self, "_table", text(sql).columns(
-                column("nation", String), column("day", Date), column("ord", Integer), column("nxt", Integer)))
+                column("day", Date), *(column(name, Integer) for name in names[1:])))
         return self._table.cte("wd")
+
+    @staticmethod
+    def pick(table, nation: ColumnElement, which: str) -> ColumnElement:
+        """``table``'s ``<nation>_<which>`` column for each row's nation (England & Wales by default)."""
+        cols = table.c
+        return case(*((nation == n, cols[f"{n.lower()}_{which}"]) for n in NATIONS if n != "ENG"),
+                    else_=cols[f"eng_{which}"])
 
     def local(self, instant: ColumnElement) -> ColumnElement:
         """London wall-clock time of a stored UTC instant."""
@@ -91,6 +106,13 @@ class Lookups:
         return case(self.today_ordinal, value=nation, else_=self.today_ordinal.get("ENG"))
 
 
+# _FENCE: the period's rows are selected in a subquery with OFFSET 0, which neither database merges
+# into the outer query.  Merged, PostgreSQL joined the working days on the nation alone and
+# re-evaluated the London date of each answer for every day of the table (a filter, not a hash
+# key): seconds for a year.  Fenced, the London dates are columns, computed once per row, and both
+# joins are plain equality (hash joins; SQLite's automatic indexes).
+
+
 def _count(cond) -> ColumnElement:
     return func.sum(case((cond, 1), else_=0))
 
@@ -102,12 +124,12 @@ def _with_days(lk: Lookups, rows, received: str, done: str):
     wd = lk.table()
     r, c = wd.alias("r"), wd.alias("c")
     q = rows.c
-    day0 = case((q[f"{received}_late"], r.c.nxt), else_=r.c.ord)
+    day0 = case((q[f"{received}_late"], lk.pick(r, q.nation, "nxt")), else_=lk.pick(r, q.nation, "ord"))
     return (
-        select(*q, day0.label("day0"), c.c.ord.label("done_ord"))
+        select(*q, day0.label("day0"), lk.pick(c, q.nation, "ord").label("done_ord"))
         .select_from(rows)
-        .join(r, and_(r.c.nation == q.nation, r.c.day == q[f"{received}_date"]))
-        .outerjoin(c, and_(c.c.nation == q.nation, c.c.day == q[f"{done}_date"]))
+        .join(r, r.c.day == q[f"{received}_date"])
+        .outerjoin(c, c.c.day == q[f"{done}_date"])
         .subquery("d")
     )
 
@@ -153,6 +175,7 @@ def enquiry_league(lk: Lookups, lo: datetime, hi: datetime) -> Select:
         # Found through (status, received_at): two index ranges.
         .where(E.status.in_(REGIONAL_WORK), E.received_at >= lo, E.received_at < hi, E.deleted_at.is_(None),
                E.region_code.is_not(None))
+        .offset(0)  # see _FENCE
         .subquery("e")
     )
     d = _with_days(lk, rows, "received", "done")
@@ -186,6 +209,7 @@ def letter_league(lk: Lookups, lo: datetime, hi: datetime) -> Select:
         .select_from(LT).outerjoin(UT, U.code == L.unit_code)
         # Every state but cancelled, named: (state, received_at) then serves it as index ranges.
         .where(L.state.in_(COUNTED_LETTER_STATES), L.received_at >= lo, L.received_at < hi)
+        .offset(0)  # see _FENCE
         .subquery("l")
     )
     d = _with_days(lk, rows, "received", "done")
@@ -197,7 +221,10 @@ def letter_league(lk: Lookups, lo: datetime, hi: datetime) -> Select:
     within = and_(answered, d.c.done_ord <= reply_ord, ophso_ok)
     overdue = and_(is_open, or_(lk.today_ord(d.c.nation) > reply_ord,
                                 and_(d.c.ophso_deadline.is_not(None), d.c.ophso_deadline < lk.today)))
-    return select(*_figures(lk, d, answered, within, is_open, overdue)).group_by(_group_key(d))
+    return (select(*_figures(lk, d, answered, within, is_open, overdue),
+                   # The Cabinet Office return's "within 20 working days", OPHSO's shorter deadline aside.
+                   _count(and_(answered, d.c.done_ord <= reply_ord)).label("within_20"))
+            .group_by(_group_key(d)))
 
 
 def raw_enquiry_league(lo: datetime, hi: datetime) -> Select:

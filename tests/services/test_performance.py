@@ -217,11 +217,11 @@ LETTERS = [
 
 def _add_letters(world, rows) -> None:
     with world.services.uow() as s:
-        for i, (unit, received, state, dispatched) in enumerate(rows, start=1):
+        for i, (unit, received, state, dispatched, *ophso) in enumerate(rows, start=1):
             s.add(Letter(cts_reference=f"B{i:05d}/26", kind="official", sequence=i, year=2026, state=state,
                          received_at=received, registered_at=received, registered_by_id=world.admin.id,
                          member_id=world.mp.id, member_letter_date=received.date(), unit_code=unit,
-                         dispatched_at=dispatched))
+                         dispatched_at=dispatched, ophso=bool(ophso), ophso_deadline=ophso[0] if ophso else None))
 
 
 def test_letters_per_unit_hand_worked(world, clock):
@@ -262,19 +262,41 @@ def test_who_may_see_the_figures(world, roles, allowed):
 
 
 def test_trend_and_quarterly_return(world, clock):
-    """Per step and per quarter, from the same aggregates: the December letters above, and one
-    letter received in Q1 2027 and dispatched late."""
+    """Per step and per quarter, from the same aggregates: the December letters above, and two
+    letters received in Q1 2027 and dispatched late (one only by its OPHSO deadline)."""
     _unit(world, "ASY")
     _unit(world, "SCO", "SCT")
     # Mon 4 Jan 2027 10:00: 20 working days -> Mon 1 Feb; dispatched 2 Feb: late, within 20 it is not.
-    _add_letters(world, LETTERS + [("ASY", london("2027-01-04 10:00"), "dispatched", london("2027-02-02 10:00"))])
+    _add_letters(world, LETTERS + [
+        ("ASY", london("2027-01-04 10:00"), "dispatched", london("2027-02-02 10:00")),
+        # OPHSO, registered Mon 11 Jan: its own deadline Mon 18 Jan; dispatched Wed 20 Jan: late by it,
+        # though within 20 working days.
+        ("ASY", london("2027-01-11 10:00"), "dispatched", london("2027-01-20 10:00"), date(2027, 1, 18))])
     clock.set(london("2027-04-15 10:00"))
     perf = world.services.performance
     lines = perf.quarterly_return(world.admin, Period(date(2026, 11, 1), date(2027, 2, 28)))
     assert [(q.quarter.label, q.letters_received, q.target_days, q.percent_within_target, q.percent_within_20)
-            for q in lines] == [("Q4 2026", 6, 20, 75.0, 75.0), ("Q1 2027", 1, 20, 0.0, 0.0)]
+            for q in lines] == [("Q4 2026", 6, 20, 75.0, 75.0), ("Q1 2027", 2, 20, 0.0, 50.0)]
     points = perf.trend(world.admin, Period(date(2026, 12, 1), date(2026, 12, 31)))
     # Weeks: w/c 7 Dec holds every December letter of ASY but the cancelled one and the late MPCS one.
     asy = {p.step.label: (p.answered, p.within) for p in points if p.key == "ASY"}
     assert asy == {"w/c 07 Dec": (3, 2)}
     assert {p.key for p in points} == {"ASY", "SCO", "MPCS"}
+
+
+def test_a_later_figure_is_added_by_one_function(world, monkeypatch):
+    """Telephony's "calls answered within 30 s" will be one function in EXTRA_FIGURES; until then the
+    figure is absent from the table, not zero."""
+    from sqlalchemy import text
+
+    from mpel_app.services import performance
+
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert "calls" not in world.services.performance.league_table(world.leader, period).as_json()
+
+    def calls(conn, p, lo, hi):
+        assert (p, lo, hi) == (period, *period.utc_bounds())
+        return "calls", {"offered": conn.execute(text("SELECT 0")).scalar()}
+
+    monkeypatch.setattr(performance, "EXTRA_FIGURES", [calls])
+    assert world.services.performance.league_table(world.leader, period).as_json()["calls"] == {"offered": 0}
