@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ..domain.performance import LeagueTable
 from .audit_csv import escape_cell, write_csv
-from .performance_table import (AGEING_COLUMNS, COLUMNS, REGION_EXTRA, ageing_cells, definitions_text,
-                                region_extra_cells, row_cells, sections, target_line)
+from .performance_table import (AGEING_COLUMNS, COLUMNS, ageing_cells, definitions_text, extra_cells, extra_columns,
+                                row_cells, sections, target_line)
 
-CSV_COLUMNS = ("Table", *COLUMNS, *(label for _, label in REGION_EXTRA), *AGEING_COLUMNS)
+CSV_COLUMNS = ("Table", *COLUMNS, *extra_columns(True), *extra_columns(False), *AGEING_COLUMNS)
 RETURN_COLUMNS = ("Quarter", "Letters received", "Target (working days)", "% answered within target",
                   "% answered within 20 working days")
 
@@ -20,9 +20,11 @@ def league_rows(table: LeagueTable) -> list[list[str]]:
     rows = []
     for title, target, items in sections(table):
         for rank, row in enumerate(items, start=1):
-            extra = region_extra_cells(row) if items is table.regions else [None] * len(REGION_EXTRA)
+            regions = items is table.regions
+            blank_regions, blank_units = [""] * len(extra_columns(True)), [""] * len(extra_columns(False))
+            extra = [c.text for c in extra_cells(row, regions)]
             cells = [title, *(c.text for c in row_cells(rank, row, target)),
-                     *(c.text if c is not None else "" for c in extra), *(c.text for c in ageing_cells(row))]
+                     *(extra + blank_units if regions else blank_regions + extra), *(c.text for c in ageing_cells(row))]
             rows.append([escape_cell(c) for c in cells])
         rows.append([escape_cell(title), escape_cell(target_line(target))])
     rows.append([escape_cell(f"Period: received {table.period.title}")])

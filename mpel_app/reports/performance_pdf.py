@@ -20,8 +20,8 @@ from ..domain.performance import TARGETS, LeagueTable, trend_buckets
 from .call_record import _font_names
 from .pdf_page import ACCENT, ALERT, ALERT_BG, GREY, INK, RULE, SHADE
 from .performance_charts import ageing_chart, trend_chart, trend_series
-from .performance_table import (AGEING_COLUMNS, COLUMNS, REGION_EXTRA, SHORT, Cell, ageing_cells, definitions_text,
-                                region_extra_cells, row_cells, sections, target_line)
+from .performance_table import (AGEING_COLUMNS, COLUMNS, SHORT, Cell, ageing_cells, definitions_text, extra_cells,
+                                extra_columns, extra_notes, row_cells, sections, target_line)
 
 RETURN_DEFINITION = ("Quarterly return (Cabinet Office): per calendar quarter, MPs' letters received in it, the "
                      "target in working days (20), the % of the answered letters answered within the target and "
@@ -83,14 +83,12 @@ def league_pdf(table: LeagueTable, trend_points=(), quarterly=()) -> bytes:
     labels = [s.label for s in steps]
     for title, target, rows in sections(table):
         is_regions = rows is table.regions
-        header = list(COLUMNS) + ([label for _, label in REGION_EXTRA] if is_regions else [])
-        body = [row_cells(i, r, target) + (region_extra_cells(r) if is_regions else [])
-                for i, r in enumerate(rows, start=1)]
+        header = list(COLUMNS) + extra_columns(is_regions)
+        body = [row_cells(i, r, target) + extra_cells(r, is_regions) for i, r in enumerate(rows, start=1)]
         story += [CondPageBreak(60 * mm), Paragraph(escape(title), st["section"]),
                   _table(header, body, st) if body else Paragraph("Nothing received in the period.", st["base"]),
                   Spacer(1, 2 * mm),
-                  *_notes([target_line(target)] + ([f"{TARGETS[k].work}: {TARGETS[k].text}." for k, _ in REGION_EXTRA]
-                                                   if is_regions else []) + definitions_text(), st)]
+                  *_notes([target_line(target), *extra_notes(is_regions), *definitions_text()], st)]
         series = trend_series(trend_points, [r.key for r in rows], steps)
         charts = Table([[trend_chart(labels, series, target, width=370, height=200,
                                      title=f"{title}: % answered within target"),

@@ -29,7 +29,7 @@ from ..domain.performance import (AGEING_BUCKETS, LeagueRow, LeagueTable, Period
                                   london_offset_spans, percent, quarters, ranked, trend_buckets)
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
-from .performance_sql import Lookups, enquiry_league, letter_league
+from .performance_sql import Lookups, enquiry_league, letter_league, letter_stages
 
 MPCS = "MPCS"  # the row of letters no drafting unit holds (registered, rejected, escalated)
 # Working days before the period's first day and after today the ordinal table must reach: the
@@ -92,7 +92,9 @@ class PerformanceService:
                                              ("email_100", r.email_within_20, r.email_answered),
                                              ("urgent", r.urgent_in_time, r.urgent)))
                        for r in conn.execute(enquiry_league(lk, lo, hi))]
-            units = [_row(r, names) for r in conn.execute(letter_league(lk, lo, hi))]
+            stages = {r.key or MPCS: r for r in conn.execute(letter_stages(lk, lo, hi))}
+            units = [_row(r, names, extra=_stage_extra(stages.get(r.key or MPCS)))
+                     for r in conn.execute(letter_league(lk, lo, hi))]
             more = tuple(found for figure in EXTRA_FIGURES if (found := figure(conn, period, lo, hi)) is not None)
         return LeagueTable(period=period, made_at=now, regions=ranked(regions), units=ranked(units), more=more)
 
@@ -156,6 +158,14 @@ def _row(r, names: dict[str, str], extra: tuple = ()) -> LeagueRow:
         extra=tuple((k, int(part or 0), int(whole or 0)) for k, part, whole in extra),
         ageing=tuple(int(getattr(r, f"age{i}") or 0) for i in range(len(AGEING_BUCKETS))),
     )
+
+
+def _stage_extra(r) -> tuple:
+    """A unit's stage figures (``letter_stages``) as (target key, within, of)."""
+    if r is None:
+        return ()
+    return (("allocation", r.allocated_in_time, r.allocated), ("misallocation", r.misallocated, r.allocated),
+            ("draft", r.drafted_in_time, r.drafted), ("signing", r.signed_in_time, r.signed))
 
 
 def _instant(value) -> datetime | None:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGroupBo
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.chasing import ChaseItem
-from ..domain.performance import TARGETS, LeagueRow, Period, Target, last_month, quarter_of, this_week
-from ..reports.performance_table import (COLUMNS, REGION_EXTRA, Cell, definitions_text, region_extra_cells,
+from ..domain.performance import LeagueRow, Period, Target, last_month, quarter_of, this_week
+from ..reports.performance_table import (COLUMNS, Cell, definitions_text, extra_cells, extra_columns, extra_notes,
                                          row_cells, target_line)
 from .widgets import GROUP_STYLE, button, buddy_label, in_row
 
@@ -117,13 +117,13 @@ class LeagueSection(QGroupBox):
         self.setStyleSheet(GROUP_STYLE)
         self.target = target
         self.regions = regions
-        headers = list(COLUMNS) + ([label for _, label in REGION_EXTRA] if regions else [])
+        headers = list(COLUMNS) + extra_columns(regions)
         self.table = _table(f"{title} league table", headers)
         # The target line first, then the definitions, in a read-only text box, not a wrapped label: it keeps its height in a scrolling page
         # (wrapped labels report no height-for-width there and get overlapped), and the keyboard
         # can reach and scroll it.
-        extra = [f"{TARGETS[k].work}: {TARGETS[k].text}." for k, _ in REGION_EXTRA] if regions else []
-        self.definitions = QPlainTextEdit("\n".join([target_line(target), *extra, *definitions_text()]))
+        self.definitions = QPlainTextEdit("\n".join([target_line(target), *extra_notes(regions),
+                                                     *definitions_text()]))
         self.definitions.setReadOnly(True)
         self.definitions.setAccessibleName(f"{title}: how the figures are counted")
         self.definitions.setFixedHeight(96)
@@ -134,7 +134,7 @@ class LeagueSection(QGroupBox):
 
     def show_rows(self, rows: tuple[LeagueRow, ...]) -> None:
         _fit_height(self.table, len(rows))
-        _fill(self.table, [row_cells(i, r, self.target) + (region_extra_cells(r) if self.regions else [])
+        _fill(self.table, [row_cells(i, r, self.target) + extra_cells(r, self.regions)
                            for i, r in enumerate(rows, start=1)])
 
     def row_texts(self, row: int) -> list[str]:

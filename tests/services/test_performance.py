@@ -300,3 +300,39 @@ def test_a_later_figure_is_added_by_one_function(world, monkeypatch):
 
     monkeypatch.setattr(performance, "EXTRA_FIGURES", [calls])
     assert world.services.performance.league_table(world.leader, period).as_json()["calls"] == {"offered": 0}
+
+
+def test_letter_stage_targets_hand_worked(world, clock):
+    """Allocation within 2 working days (and misallocations), drafting within 12, signing within 4 of
+    reaching the signatory (the 18:00 cut-off applies there too), per unit."""
+    from mpel_app.db.models import LetterRejection
+
+    _unit(world, "ASY")
+    with world.services.uow() as s:
+        def letter(i, received, state, allocated, qa=None, signatory=None, dispatched=None):
+            s.add(Letter(id=i, cts_reference=f"B{i:05d}/26", kind="official", sequence=i, year=2026, state=state,
+                         received_at=received, registered_at=received, registered_by_id=world.admin.id,
+                         member_id=world.mp.id, member_letter_date=received.date(), unit_code="ASY",
+                         allocated_at=allocated, submitted_to_qa_at=qa, reached_signatory_at=signatory,
+                         dispatched_at=dispatched))
+        # Mon 7 Dec: allocate by Wed 9 Dec (2); draft by Wed 23 Dec (8..11, 14..18, 21..23 = 12).
+        # Signatory Wed 30 Dec 17:00: sign by 31 Dec, 4, 5, 6 Jan -> Wed 6 Jan.  All in time.
+        letter(1, london("2026-12-07 10:00"), "dispatched", london("2026-12-09 15:00"), london("2026-12-22 10:00"),
+               london("2026-12-30 17:00"), london("2027-01-06 15:00"))
+        # Allocated Thu 10 Dec: late, and rejected once by a unit; drafted Thu 24 Dec: late; signatory
+        # Wed 30 Dec 18:30 counts from Thu 31 Dec -> sign by Thu 7 Jan: dispatched 7 Jan, in time.
+        letter(2, london("2026-12-07 10:00"), "dispatched", london("2026-12-10 09:00"), london("2026-12-24 10:00"),
+               london("2026-12-30 18:30"), london("2027-01-07 10:00"))
+        # Allocated the day it came; not drafted yet.
+        letter(3, london("2026-12-08 10:00"), "drafting", london("2026-12-08 14:00"))
+        s.flush()
+        s.add(LetterRejection(letter_id=2, unit_code="ASY", reason="Not ours", at=london("2026-12-09 10:00"),
+                              by_id=world.admin.id))
+    clock.set(london("2027-01-15 10:00"))
+    asy = _row(world.services.performance.league_table(world.admin, Period(date(2026, 12, 1), date(2026, 12, 31))).units,
+               "ASY")
+    assert dict((k, (part, whole)) for k, part, whole in asy.extra) == {
+        "allocation": (2, 3), "misallocation": (1, 3), "draft": (1, 2), "signing": (2, 2)}
+    from mpel_app.reports.performance_table import unit_extra_cells
+    assert [c.text for c in unit_extra_cells(asy)] == [
+        "66.7 % (below target)", "33.3 % (below target)", "50.0 % (below target)", "100.0 %"]
