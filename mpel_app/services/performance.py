@@ -79,7 +79,9 @@ class PerformanceService:
 
     # -- the league table ------------------------------------------------------------------
 
-    def league_table(self, actor: UserRecord, period: Period) -> LeagueTable:
+    def league_table(self, actor: UserRecord, period: Period, *, stages: bool = True) -> LeagueTable:
+        """``stages``: also the letters' stage figures per unit (a second aggregate, as costly as
+        the first; the main figures do not need it)."""
         perm.require(actor, Action.VIEW_PERFORMANCE)
         now = self._clock.now()
         lo, hi = period.utc_bounds()
@@ -92,8 +94,8 @@ class PerformanceService:
                                              ("email_100", r.email_within_20, r.email_answered),
                                              ("urgent", r.urgent_in_time, r.urgent)))
                        for r in conn.execute(enquiry_league(lk, lo, hi))]
-            stages = {r.key or MPCS: r for r in conn.execute(letter_stages(lk, lo, hi))}
-            units = [_row(r, names, extra=_stage_extra(stages.get(r.key or MPCS)))
+            found = {r.key or MPCS: r for r in conn.execute(letter_stages(lk, lo, hi))} if stages else {}
+            units = [_row(r, names, extra=_stage_extra(found.get(r.key or MPCS)))
                      for r in conn.execute(letter_league(lk, lo, hi))]
             more = tuple(found for figure in EXTRA_FIGURES if (found := figure(conn, period, lo, hi)) is not None)
         return LeagueTable(period=period, made_at=now, regions=ranked(regions), units=ranked(units), more=more)
