@@ -97,16 +97,18 @@ class PeriodPicker(QWidget):
             period = found()
             self.start.setDate(QDate(period.start.year, period.start.month, period.start.day))
             self.end.setDate(QDate(period.end.year, period.end.month, period.end.day))
-            self._label = period.label
+            self._preset_period = period
         else:
-            self._label = ""
+            self._preset_period = None
 
     def period(self) -> Period:
         start, end = self.start.date().toPython(), self.end.date().toPython()
         if end < start:
             start, end = end, start
-        preset = self._label if self.choice.currentText() != "Any dates" else ""
-        return Period(start, end, preset)
+        # A preset's name only while its dates are untouched: edited dates are "any dates".
+        preset = self._preset_period
+        label = preset.label if preset is not None and (preset.start, preset.end) == (start, end) else ""
+        return Period(start, end, label)
 
 
 class LeagueSection(QGroupBox):

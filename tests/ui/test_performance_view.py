@@ -13,9 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from mpel_app.domain.records import Role
 from mpel_app.ui.performance_view import PerformanceView
-from tests.services.test_chasing import ROWS as LATE_ROWS
 from tests.services.test_performance import ENQUIRIES, LETTERS, _add_enquiries, _add_letters, _unit, london
 from tests.support.desk import desk_context, shown
 from tests.support.world import build_world
@@ -133,4 +131,19 @@ def test_only_for_those_who_answer_for_the_targets(qtbot, sqlite_services):
         window.close()
 
 
-del LATE_ROWS, Role
+
+
+def test_period_picker_presets(qtbot):
+    from mpel_app.ui.performance_sections import PeriodPicker
+
+    picker = PeriodPicker(date(2027, 1, 15))
+    qtbot.addWidget(picker)
+    assert picker.period().label == "This week" and picker.period().start == date(2027, 1, 11)
+    picker.choice.setCurrentText("Last month")
+    assert (picker.period().label, picker.period().start, picker.period().end) == (
+        "December 2026", date(2026, 12, 1), date(2026, 12, 31))
+    picker.choice.setCurrentText("Last quarter")
+    assert picker.period().label == "Q4 2026"
+    picker.end.setDate(date(2026, 12, 24))  # edited: no longer the quarter
+    assert (picker.period().label, picker.period().end) == ("", date(2026, 12, 24))
+    assert picker.choice.accessibleName() == "Period" and picker.start.accessibleName() == "From"
