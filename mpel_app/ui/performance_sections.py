@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.chasing import ChaseItem
 from ..domain.performance import LeagueRow, Period, Target, last_month, quarter_of, this_week
@@ -39,10 +39,12 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
 
 def _fit_height(table: QTableWidget, rows: int, most: int = 12) -> None:
     """As tall as its rows (up to ``most``), so a short league table leaves no empty box."""
-    header = table.horizontalHeader().sizeHint().height()
+    # From the font and the style, not the header's or scroll bar's own hints: those are 0 until
+    # the table has been laid out once, and the table came out too short on its first fill.
+    header = max(table.horizontalHeader().sizeHint().height(), table.fontMetrics().height() + 10)
     row = table.verticalHeader().defaultSectionSize()
-    scroll = table.horizontalScrollBar().sizeHint().height()
-    table.setFixedHeight(header + row * max(1, min(rows, most)) + scroll + 2 * table.frameWidth() + 2)
+    scroll = table.style().pixelMetric(QStyle.PM_ScrollBarExtent)
+    table.setFixedHeight(header + row * max(1, min(rows, most)) + scroll + 2 * table.frameWidth() + 4)
 
 
 def _fill(table: QTableWidget, rows: list[list[Cell]]) -> None:
