@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_cti, cli_db, cli_report_calls, paths
+from . import cli_cti, cli_db, cli_report_calls, cli_report_league, paths
+from .cli_report import report_group
 
 log = logging.getLogger("mpel_app")
 
@@ -90,9 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
     cli_cti.add_parser(commands)
-    report = commands.add_parser("report", help="management reports (no window)")
-    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
-    cli_report_calls.add_parser(report_commands)
+    cli_report_league.add_parser(commands)
+    cli_report_calls.add_parser(report_group(commands))
     return parser
 
 

@@ -18,6 +18,8 @@ from .services.enquiries import EnquiryService
 from .services.guidance import GuidanceService, load_guidance
 from .services.letters.units import UnitService
 from .services.members import MemberService
+from .services.chasing import ChaseService
+from .services.performance import PerformanceService
 from .notify.outbox import OutboxService
 from .services.reference_data import ReferenceDataService, load_regions
 from .services.rota import RotaService
@@ -43,6 +45,8 @@ class Services:
     calls: CallService
     call_backs: CallBackQueue
     guidance: GuidanceService
+    performance: PerformanceService
+    chasing: ChaseService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,4 +80,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
-                    call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock))
+                    call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
+                    performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock))

@@ -824,7 +824,7 @@ def _fill_case(rng: random.Random, status: EnquiryStatus, v: dict, now: datetime
 
     sent = max(received, min(received + timedelta(minutes=rng.randint(15, 60 * 26)), now - timedelta(minutes=1)))
     v.update(region_code=region, file_needed=file_needed, sent_to_region_at=sent,
-             due_date=regional_response_due(received, region, file_needed, closures[region]))
+             due_date=regional_response_due(received, region, file_needed, closures[region], channel=v["channel"]))
     acknowledged = sent + timedelta(minutes=rng.randint(10, 60 * 24))
     if status is EnquiryStatus.WITH_REGION:
         waited = (now - received).days

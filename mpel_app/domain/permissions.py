@@ -26,6 +26,7 @@ class Action(StrEnum):
     SET_DISSOLUTION = "record the dissolution of Parliament"
     WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
     VIEW_CALL_STATISTICS = "see the telephone line's service level and call statistics"
+    VIEW_PERFORMANCE = "see performance against the targets and chase late work"
 
 
 _R = Role
@@ -68,6 +69,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The 30-second report (issue 9) is the Enquiry Line's own oversight: its team leader, the duty manager
     # who runs the evening line, administrators.  Call agents see their calls, not their colleagues' figures.
     Action.VIEW_CALL_STATISTICS: frozenset({_R.MPEL_TEAM_LEADER, _R.DUTY_MANAGER, _R.ADMINISTRATOR}),
+    # The people who answer for the targets (issue 11; domain-rules §1, §9): team leaders of the
+    # Enquiry Line and of CTS units, duty managers, administrators.  Account managers see their
+    # own queue's lights instead; figures across every region and unit are for those who manage.
+    Action.VIEW_PERFORMANCE: frozenset({_R.MPEL_TEAM_LEADER, _R.UNIT_TEAM_LEADER, _R.DUTY_MANAGER,
+                                        _R.ADMINISTRATOR}),
 }
 
 

@@ -124,7 +124,7 @@ class EnquiryUseCases:
 
     def _set_due(self, s: Session, e: Enquiry) -> None:
         closures = repo.closures_for(s, REGION_NATION[e.region_code])
-        e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures)
+        e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures, channel=e.channel)
 
     def _dispatch(self, s: Session, actor: UserRecord, e: Enquiry, region_code: str) -> None:
         """Hand the enquiry to a region: due date from receipt at MPEL, call note to the regional inbox."""

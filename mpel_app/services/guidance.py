@@ -118,7 +118,7 @@ class GuidanceService:
             if e.region_code is None or e.due_date is None:
                 return None
             closures = repo.closures_for(s, REGION_NATION[e.region_code])
-            return e.reference, explain_regional_due(e.received_at, e.region_code, e.file_needed, closures)
+            return e.reference, explain_regional_due(e.received_at, e.region_code, e.file_needed, closures, channel=e.channel)
 
     # ----------------------------------------------------------- maintaining
 

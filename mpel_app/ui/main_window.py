@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.pages_by_view: dict[QWidget, ViewPage] = {}
         for entry in VIEWS:
             setattr(self, entry.key, None)
-        options = {"save_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
+        options = {"save_chooser": save_chooser, "csv_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
         for entry in views_for(ctx):
             view = entry.build(ctx, options)
             setattr(self, entry.key, view)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroup
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import EnquiryRecord, EnquirySummary, QueueCounts, QueueCursor, QueuePage, RegionRecord
+from ..domain.targets import target_text
 from ..services.enquiries import QUEUE_PAGE_SIZE
 from ..reports.record_sections import format_date as long_date, is_withheld
 from .context import DeskContext
@@ -90,7 +91,7 @@ class CaseDetail(QTextBrowser):
         if rec.due_date:
             ack = (f"acknowledged {format_received(rec.acknowledged_at)} by {rec.acknowledged_by}"
                    if rec.acknowledged_at else "not yet acknowledged")
-            target = "10 working days (file needed)" if rec.file_needed else "5 working days"
+            target = target_text(rec.channel, rec.file_needed)
             rows.append(("Target", f"response due by {format_date(rec.due_date)}  ·  {target}  ·  {ack}"
                                    "  ·  F8: why then?"))
         else:

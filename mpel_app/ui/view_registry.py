@@ -37,6 +37,7 @@ from .context import DeskContext
 from .duty_view import DutyView
 from .find_view import FindView
 from .letters_view import LettersView, has_cts_role
+from .performance_view import PerformanceView
 from .queues import FurtherActionView, RegionQueueView
 from .telephony.calls_view import CallsView
 from .telephony.missed_calls import MissedCallsView
@@ -89,6 +90,9 @@ VIEWS: tuple[ViewEntry, ...] = (
               frozenset({CALLS})),
     ViewEntry("calls_stats_view", "Calls", CallsView, allowed_to(Action.VIEW_CALL_STATISTICS), frozenset({CALLS}),
               options=("save_chooser",)),
+    # League tables and chasing lists (issue 11).
+    ViewEntry("performance_view", "Performance", PerformanceView, allowed_to(Action.VIEW_PERFORMANCE),
+              options=("save_chooser", "csv_chooser")),
 )
 
 
