@@ -43,5 +43,5 @@ def test_smoke_test_fails_and_says_what_is_missing(tmp_path):
     assert "FAIL bundled files: missing under" in result.stdout
     assert "fonts/DejaVuSans.ttf" in result.stdout
     # Without the shipped fonts the call record falls back to Helvetica, which the PDF check also refuses.
-    assert "resources/fonts: using Helvetica (Latin-1 only)" in result.stdout
+    assert "FAIL call-record PDF: the call record was set without the bundled DejaVu Sans font" in result.stdout
     assert result.stdout.rstrip().endswith("smoke test FAILED (2 check(s))")
