@@ -25,6 +25,7 @@ class Action(StrEnum):
     PURGE_DOCUMENTS = "purge scanned letters and replies past retention"
     SET_DISSOLUTION = "record the dissolution of Parliament"
     WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
+    IMPORT_LEGACY = "import the legacy Access database"
 
 
 _R = Role
@@ -58,6 +59,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_UNITS: frozenset({_R.ADMINISTRATOR}),
     # Retention [CORR 1.9]: an administrator's purge command.
     Action.PURGE_DOCUMENTS: frozenset({_R.ADMINISTRATOR}),
+    Action.IMPORT_LEGACY: frozenset({_R.ADMINISTRATOR}),
     # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
     Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
     # Whoever's work puts messages in the outbox looks after them when they fail: the Enquiry Line and the
