@@ -1,0 +1,124 @@
+"""``mpel legacy import``: bring the MPEL Access database into MPEL Desk, or dry-run it first.
+
+    mpel --database URL legacy import PATH [--dry-run] [--json REPORT_PATH]
+
+Prints progress on the terminal (stderr) and a readable summary (stdout);
+``--json`` writes the whole report, decisions included, to REPORT_PATH.  The
+import runs with the database login of the URL (on a shared database, the
+boundary) and is audited as the command line.  Exit status: 0 done, 1 the
+file or the database could not be read (the message says why; nothing was
+written), 2 bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .domain.errors import MpelError
+
+SUMMARY_DECISIONS = 20
+
+
+def add_parser(commands) -> None:
+    legacy = commands.add_parser("legacy", help="the legacy Access database (administrators)")
+    actions = legacy.add_subparsers(dest="legacy_command", metavar="ACTION", required=True)
+    run = actions.add_parser("import", help="import the MPEL Access database (.mdb or .accdb)")
+    run.add_argument("path", metavar="PATH", help="the Access database file")
+    run.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
+    run.add_argument("--json", metavar="REPORT_PATH", help="write the whole report as JSON to this file")
+    run.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                     help="database URL (default as for the desk)")
+
+
+class TerminalProgress:
+    """One line on the terminal, rewritten in place when it is a terminal, else a line each 10 %."""
+
+    def __init__(self, err: TextIO):
+        self.err = err
+        self.tty = err.isatty()
+        self.shown = -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "reading":
+            print("Reading the Access database…", file=self.err, flush=True)
+            return
+        percent = 100 * done // total if total else 100
+        if self.tty:
+            print(f"\rImporting: {done:,} of {total:,} call records ({percent}%)", end="", file=self.err,
+                  flush=True)
+            if done >= total:
+                print(file=self.err, flush=True)
+        elif percent // 10 != self.shown // 10 or done >= total:
+            self.shown = percent
+            print(f"Importing: {done:,} of {total:,} call records ({percent}%)", file=self.err, flush=True)
+
+
+def summary(report: dict) -> list[str]:
+    """The report as a person reads it on the terminal."""
+    e = report["enquiries"]
+    r = report["references"]
+    lines = [
+        ("Dry run of the import" if report["dry_run"] else "Import") + f" of {report['file']} ({report['reader']})",
+        "Read: " + ", ".join(f"{t} {n:,}" for t, n in report["read"].items()),
+        f"Hotline references: {r['valid_as_stored']:,} valid as stored, {r['valid_after_normalisation']:,} valid "
+        f"after trimming and upper-casing, {r['invalid']:,} invalid; {r['duplicate_refs']} held by more than one "
+        f"row ({r['rows_with_duplicate_ref']} rows)",
+        "Call type: " + ", ".join(f"{k} {v:,}" for k, v in report["call_type"].items()),
+        "Urgent: " + ", ".join(f"{k} {v:,}" for k, v in report["urgent"].items()),
+        f"Deleted in Access: {report['deleted']:,}",
+        f"Enquiries {'to import' if report['dry_run'] else 'imported'}: {e['imported']:,}; already present: "
+        f"{e['already_present']:,}; not imported: {e['not_imported']:,}"
+        + "".join(f"\n  {reason}: {n:,}" for reason, n in e["not_imported_reasons"].items()),
+    ]
+    if report["counters"]:
+        lines.append("Reference counters moved past the highest number imported: " + ", ".join(
+            f"{p} {c['before']:,} → {c['after']:,}" for p, c in report["counters"].items()))
+    look = [d for d in report["decisions"] if d["look_at"]]
+    lines.append(f"Decisions: {len(report['decisions']):,} ("
+                 + ", ".join(f"{k} {v}" for k, v in report["decision_counts"].items()) + ")")
+    if look:
+        lines.append(f"To look at ({len(look)}):")
+        lines += [f"  Access ID {d['access_id']}: {d['field']} {d['as_stored']!r}: {d['decided']}"
+                  for d in look[:SUMMARY_DECISIONS]]
+        if len(look) > SUMMARY_DECISIONS:
+            lines.append(f"  … and {len(look) - SUMMARY_DECISIONS} more in the JSON report (--json)")
+    if report["dry_run"]:
+        lines.append("Dry run: nothing was written.")
+    return lines
+
+
+def run(args, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    url = getattr(args, "database", None)
+    if url is None:
+        from .config import Settings  # Qt settings: only when no URL was given
+
+        url = Settings().database_url
+    from .app import open_database
+
+    try:
+        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
+        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+        return 1
+    try:
+        try:
+            report = services.legacy.import_file(None, Path(args.path), dry_run=args.dry_run,
+                                                 progress=TerminalProgress(err))
+        except MpelError as exc:
+            print(f"mpel: {exc}; nothing was imported", file=err)
+            return 1
+        if args.json:
+            try:
+                Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+            except OSError as exc:
+                print(f"mpel: cannot write the report to {args.json}: {exc.strerror or exc}", file=err)
+                return 1
+        for line in summary(report):
+            print(line, file=out)
+        return 0
+    finally:
+        services.close()
