@@ -206,9 +206,11 @@ def completer(value: str | None) -> tuple[str, str] | None:
     return name, ""
 
 
-def person_key(name: str) -> str:
-    """Completers typed the same name with other case or accents: one legacy person for them."""
-    return fold(name)[:120]
+def person_key(name: str, team: str = "") -> str:
+    """One legacy person per name and team as typed, whatever the case or accents: 'Gwen Price (WSW)' and
+    'GWEN PRICE (WSW)' are one person; 'Gwen Price (MEE)' is kept apart (the team is part of what was
+    typed, and people moved between regions), and so is a bare 'Gwen Price'."""
+    return f"{fold(name)}|{team}"[:120]
 
 
 # ----------------------------------------------------------------------------- dates

@@ -276,7 +276,7 @@ class _Writer:
         if completer is None:
             return None
         name, team = completer
-        return self._person("completer", L.person_key(name), name, team=team)
+        return self._person("completer", L.person_key(name, team), name, team=team)
 
     def _due(self, r: LegacyRow):
         if r.status is not EnquiryStatus.WITH_REGION:
