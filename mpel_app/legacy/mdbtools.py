@@ -11,6 +11,7 @@ import csv
 import io
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -44,45 +45,57 @@ def _convert(column: str, value: str):
 
 
 class MdbToolsReader:
+    """mdbtools writes nothing on stderr for a sound file; anything it says there ("offset … is beyond
+    EOF", "Unable to read page") means pages it could not read, whose rows it silently left out.  So any
+    such output refuses the file: a partial import would be worse than none."""
+
     name = "mdbtools"
 
     def __init__(self, path: Path):
         self.path = path
 
-    def _run(self, *args: str) -> subprocess.Popen:
+    def _run(self, args: list[str], stderr) -> subprocess.Popen:
         try:
-            return subprocess.Popen([*args, str(self.path)] if args[0] == "mdb-tables" else list(args),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr)
         except FileNotFoundError:
             raise LegacyFileError(f"{args[0]} is not installed: sudo apt-get install mdbtools") from None
 
     def tables(self) -> list[str]:
-        proc = self._run("mdb-tables", "-1")
-        out, err = proc.communicate()
+        with tempfile.TemporaryFile() as err:
+            proc = self._run(["mdb-tables", "-1", str(self.path)], err)
+            out, _ = proc.communicate()
+            problem = _problem(err)
         names = [t for t in out.decode("utf-8", "replace").splitlines() if t.strip()]
-        if proc.returncode != 0 or not names:
-            raise unreadable(self.path, _first_line(err))
+        if proc.returncode != 0 or not names or problem:
+            raise unreadable(self.path, problem)
         return names
 
     def rows(self, table: str) -> Iterator[dict]:
-        proc = self._run("mdb-export", "-T", DATE_FORMAT, str(self.path), table)
-        try:
-            text = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="replace", newline="")
-            reader = csv.reader(text)
-            header = next(reader, None)
-            if header is None:
-                raise unreadable(self.path, _first_line(proc.stderr.read()))
-            for record in reader:
-                yield {c: _convert(c, v) for c, v in zip(header, record)}
-        except ValueError as exc:
-            raise unreadable(self.path, f"{table}: {exc}") from None
-        finally:
-            proc.stdout.close()
-            err = proc.stderr.read()
-            proc.stderr.close()
-            code = proc.wait()
-        if code != 0:
-            raise unreadable(self.path, _first_line(err))
+        with tempfile.TemporaryFile() as err:
+            proc = self._run(["mdb-export", "-T", DATE_FORMAT, str(self.path), table], err)
+            try:
+                text = io.TextIOWrapper(proc.stdout, encoding="utf-8", errors="replace", newline="")
+                reader = csv.reader(text)
+                header = next(reader, None)
+                if header is None:
+                    proc.wait()
+                    raise unreadable(self.path, _problem(err))
+                for record in reader:
+                    yield {c: _convert(c, v) for c, v in zip(header, record)}
+            except ValueError as exc:
+                raise unreadable(self.path, f"{table}: {exc}") from None
+            finally:
+                proc.stdout.close()
+                code = proc.wait()
+            problem = _problem(err)
+        if code != 0 or problem:
+            raise unreadable(self.path, problem or f"mdb-export ended with status {code}")
+
+
+def _problem(err) -> str:
+    """The last thing mdbtools said on stderr (a temporary file), or ''."""
+    err.seek(0)
+    return _first_line(err.read())
 
 
 def _first_line(err: bytes) -> str:
