@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .domain.errors import MpelError
-
-SUMMARY_DECISIONS = 20
+from .reports.legacy_summary import summary
 
 
 def add_parser(commands) -> None:
@@ -54,40 +53,6 @@ class TerminalProgress:
         elif percent // 10 != self.shown // 10 or done >= total:
             self.shown = percent
             print(f"Importing: {done:,} of {total:,} call records ({percent}%)", file=self.err, flush=True)
-
-
-def summary(report: dict) -> list[str]:
-    """The report as a person reads it on the terminal."""
-    e = report["enquiries"]
-    r = report["references"]
-    lines = [
-        ("Dry run of the import" if report["dry_run"] else "Import") + f" of {report['file']} ({report['reader']})",
-        "Read: " + ", ".join(f"{t} {n:,}" for t, n in report["read"].items()),
-        f"Hotline references: {r['valid_as_stored']:,} valid as stored, {r['valid_after_normalisation']:,} valid "
-        f"after trimming and upper-casing, {r['invalid']:,} invalid; {r['duplicate_refs']} held by more than one "
-        f"row ({r['rows_with_duplicate_ref']} rows)",
-        "Call type: " + ", ".join(f"{k} {v:,}" for k, v in report["call_type"].items()),
-        "Urgent: " + ", ".join(f"{k} {v:,}" for k, v in report["urgent"].items()),
-        f"Deleted in Access: {report['deleted']:,}",
-        f"Enquiries {'to import' if report['dry_run'] else 'imported'}: {e['imported']:,}; already present: "
-        f"{e['already_present']:,}; not imported: {e['not_imported']:,}"
-        + "".join(f"\n  {reason}: {n:,}" for reason, n in e["not_imported_reasons"].items()),
-    ]
-    if report["counters"]:
-        lines.append("Reference counters moved past the highest number imported: " + ", ".join(
-            f"{p} {c['before']:,} → {c['after']:,}" for p, c in report["counters"].items()))
-    look = [d for d in report["decisions"] if d["look_at"]]
-    lines.append(f"Decisions: {len(report['decisions']):,} ("
-                 + ", ".join(f"{k} {v}" for k, v in report["decision_counts"].items()) + ")")
-    if look:
-        lines.append(f"To look at ({len(look)}):")
-        lines += [f"  Access ID {d['access_id']}: {d['field']} {d['as_stored']!r}: {d['decided']}"
-                  for d in look[:SUMMARY_DECISIONS]]
-        if len(look) > SUMMARY_DECISIONS:
-            lines.append(f"  … and {len(look) - SUMMARY_DECISIONS} more in the JSON report (--json)")
-    if report["dry_run"]:
-        lines.append("Dry run: nothing was written.")
-    return lines
 
 
 def run(args, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
