@@ -154,6 +154,8 @@ class Enquiry(Base):
     member: Mapped[Member | None] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id], lazy="joined")
+    # Only for records imported from the legacy Access database (issue 10).
+    legacy: Mapped[LegacyRecord | None] = relationship(lazy="joined", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -489,3 +491,7 @@ class LegacyRecord(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("legacy_people.id"))
     passcode_given: Mapped[bool] = mapped_column(Boolean, default=False)
     decisions: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of what the import decided
+
+    source: Mapped[LegacySource] = relationship(lazy="joined")
+    call_agent: Mapped[LegacyPerson | None] = relationship(foreign_keys=[call_agent_id], lazy="joined")
+    completed_by: Mapped[LegacyPerson | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")

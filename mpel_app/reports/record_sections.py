@@ -35,7 +35,7 @@ from mpel_app.domain.calendar import LONDON
 from mpel_app.domain.records import CallerKind, EnquiryRecord
 
 __all__ = [
-    "NOT_RECORDED", "NOT_SENT_TEXT", "WITHHELD_TEXT", "Row", "Section", "format_date", "format_datetime",
+    "LEGACY_TITLE", "NOT_RECORDED", "NOT_SENT_TEXT", "WITHHELD_TEXT", "Row", "Section", "format_date", "format_datetime",
     "format_weekday_date", "is_withheld", "or_dash", "record_sections", "to_london", "yes_no",
 ]
 
@@ -123,13 +123,34 @@ def record_sections(record: EnquiryRecord, region_name: str | None = None, *,
                     printed: bool) -> list[Section]:
     """The record's sections in reading order; ``printed`` for the PDF, else the record window."""
     withheld = is_withheld(record)
-    return [
+    sections = [
         _member_and_caller(record, printed),
         _disclosure(record),
         Section.withheld_section("Subject") if withheld else _subject(record),
         Section.withheld_section("Enquiry") if withheld else _enquiry(record),
         _regional_action(record, region_name, withheld, printed),
     ]
+    if record.legacy is not None:
+        sections.append(_legacy(record))
+    return sections
+
+
+LEGACY_TITLE = "Legacy Access database"
+
+
+def _legacy(record: EnquiryRecord) -> Section:
+    """An imported record says where it came from: the Access ID, what Access held, what the import decided."""
+    o = record.legacy
+    assert o is not None
+    return Section(LEGACY_TITLE, (
+        Row("Imported from", f"{o.file_name}, Access ID {o.access_id}"),
+        Row("Hotline Ref in Access", or_dash(o.reference_as_stored)),
+        Row("MP (as typed)", or_dash(" – ".join(p for p in (o.mp_name, o.constituency) if p))),
+        Row("Call agent", or_dash(o.call_agent)),
+        Row("Completed by", or_dash(o.completed_by)),
+        Row("Passcode given", yes_no(o.passcode_given)),
+        Row("Import decisions", or_dash("\n".join(o.decisions)), long=True),
+    ))
 
 
 def _member_and_caller(record: EnquiryRecord, printed: bool) -> Section:

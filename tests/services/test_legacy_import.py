@@ -340,3 +340,34 @@ def test_legacy_people_cannot_sign_in_and_new_calls_follow_the_old_numbers(servi
         highest = max(int(r[3:]) for r in s.scalars(select(Enquiry.reference).where(Enquiry.reference.like("MPH%")))
                       if r != new.reference)
     assert new.reference == f"MPH{highest + 1:06d}"
+
+
+def test_the_record_and_its_print_say_it_came_from_the_legacy_database(services, world, legacy_file, clock):
+    import io
+
+    from pypdf import PdfReader
+
+    from mpel_app.reports.call_record import render_call_record
+    from mpel_app.reports.record_sections import LEGACY_TITLE, record_sections
+
+    _import(services, world, legacy_file)
+    with services.uow.read() as s:
+        ids = dict(s.execute(select(LegacyRecord.access_id, LegacyRecord.enquiry_id)).all())
+    record = services.enquiries.get(world.admin, ids[2973])
+    assert record.legacy is not None and record.legacy.access_id == 2973
+    assert record.legacy.call_agent == "Harjit Sharma" and record.legacy.completed_by == "Gwen Price"
+    assert record.legacy.mp_name == "Siân Treharne MP" and record.legacy.passcode_given
+    sections = {s.title: s for s in record_sections(record, "Wales & South West", printed=False)}
+    rows = {r.label: r.value for r in sections[LEGACY_TITLE].rows}
+    assert rows["Imported from"] == f"{legacy_file.name}, Access ID 2973"
+    assert rows["Hotline Ref in Access"] == "MPH029891"
+    pdf = render_call_record(record, printed_by="Ada Administrator", printed_at=clock.now(),
+                             region_name="Wales & South West")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Legacy Access database" in text and "Access ID 2973" in text and "Nguyễn Thị Hoa" in text
+    # A record typed in the desk has no legacy section.
+    new = services.enquiries.start(world.agent, Channel.TELEPHONE)
+    assert new.legacy is None
+    assert LEGACY_TITLE not in {s.title for s in record_sections(new, None, printed=True)}
+    tbc = services.enquiries.get(world.admin, ids[1640])
+    assert any("Hotline Ref: not a hotline reference" in d for d in tbc.legacy.decisions)
