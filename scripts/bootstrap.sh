@@ -8,6 +8,9 @@
 #    - libraries PySide6's wheels link against, plus a font; for "desktop"
 #      also Qt's X11 (xcb) platform libraries;
 #    - poppler-utils for "test": reading generated PDFs back;
+#    - mdbtools (and its ODBC driver with unixodbc) for "test": reading the
+#      legacy Access database in the import's tests; an administrator who
+#      imports the Access database on Linux needs mdbtools too;
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
 # 2. Creates .venv if needed and installs the project with its test extras
 #    (again whenever pyproject.toml changes).
@@ -24,11 +27,12 @@ packages=(
     fonts-dejavu-core
 )
 case "$purpose" in
-    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back
-        packages+=(poppler-utils) ;;
+    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back; mdbtools: the legacy import
+        packages+=(poppler-utils mdbtools odbc-mdbtools unixodbc) ;;
     desktop)  # Qt's xcb platform plugin, to open a real window on an X11 desktop
         packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-                   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0) ;;
+                   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+                   mdbtools) ;;  # Administration → Import legacy database reads the Access file with it
     *) echo "usage: scripts/bootstrap.sh [test|desktop]" >&2; exit 2 ;;
 esac
 

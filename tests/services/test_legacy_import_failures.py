@@ -133,3 +133,28 @@ def test_without_mdbtools_the_message_names_what_to_install(db_url, tmp_path, ca
     assert "no program to read Access files is installed: install mdbtools" in err
     assert "sudo apt-get install mdbtools" in err and "Microsoft Access Database Engine" in err
     _nothing_written(url)
+
+
+def test_the_odbc_reader_reads_the_call_records_as_mdbtools_does(tmp_path):
+    """The pyodbc reader (used on Windows with Microsoft's driver) through the MDBTools ODBC driver: the
+    same call records, value for value, once NULL and '' are taken alike as the rules take them."""
+    from datetime import date, datetime
+
+    from mpel_app.legacy.mdbtools import MdbToolsReader
+    from mpel_app.legacy.odbc import MDBTOOLS_DRIVER, OdbcReader
+
+    path = unpack(FILES[0], tmp_path)
+    assert MDBTOOLS_DRIVER in __import__("pyodbc").drivers(), "unixodbc and odbc-mdbtools: scripts/bootstrap.sh test"
+
+    def plain(value):
+        if value == "":
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):  # the driver's date-only values
+            return datetime(value.year, value.month, value.day)
+        return value
+
+    cli = {r["ID"]: r for r in MdbToolsReader(path).rows("tblCallRecord")}
+    odbc = {r["ID"]: r for r in OdbcReader(path, MDBTOOLS_DRIVER).rows("tblCallRecord")}
+    assert len(cli) == len(odbc) == 3000
+    assert {k: {c: plain(v) for c, v in r.items()} for k, r in odbc.items()} == \
+        {k: {c: plain(v) for c, v in r.items()} for k, r in cli.items()}
