@@ -109,10 +109,16 @@ class ReferenceCheck:
         return self.key is not None
 
 
+_CANONICAL = re.compile(r"(?:MPH|LSE|MEE|NEY|WSW|NWE|SNI)(?!000000)[0-9]{6}")
+
+
 def check_reference(value: str | None) -> ReferenceCheck:
-    """A hotline reference is valid after trimming and upper-casing when it is a prefix and six digits."""
+    """A hotline reference is valid after trimming and upper-casing when it is a prefix and six digits
+    (domain/references.parse_hotline_reference; the pattern first, for the million that are canonical)."""
     if not value:
         return ReferenceCheck(None, False)
+    if _CANONICAL.fullmatch(value):
+        return ReferenceCheck(value, True)
     candidate = value.strip().upper()
     try:
         key = str(parse_hotline_reference(candidate))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
@@ -57,6 +57,7 @@ LR = LegacyRecord.__table__
 LP = LegacyPerson.__table__
 T = SubjectNameToken.__table__
 RC = ReferenceCounter.__table__
+_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -175,6 +176,7 @@ class _Writer:
         self.decisions: list[dict] = []
         self.new_people = Counter()
         self.ids: list[int] = []
+        self.next_id: int | None = None
 
     # -- set-up
 
@@ -306,7 +308,10 @@ class _Writer:
             "deleted_at": self.now if r.deleted else None, "deleted_by_id": self.system_user if r.deleted else None,
             "deletion_reason": L.DELETED_REASON if r.deleted else "", "version": 1,
         } for r in planned]
-        ids = list(self.conn.execute(insert(E).returning(E.c.id, sort_by_parameter_order=True), enquiries).scalars())
+        ids = self._new_ids(len(enquiries))
+        for i, row in zip(ids, enquiries):
+            row["id"] = i
+        self.conn.execute(insert(E), enquiries)
         self.ids.extend(ids)
         tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
         if tokens:
@@ -318,6 +323,17 @@ class _Writer:
             "completed_by_id": self._completer(r.completer), "passcode_given": r.passcode_given,
             "decisions": json.dumps([d.as_dict() for d in r.decisions], ensure_ascii=False),
         } for i, r in zip(ids, planned)])
+
+    def _new_ids(self, n: int) -> list[int]:
+        """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
+        INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
+        this transaction holds the write lock, so the ids after the highest are free."""
+        if self.s.get_bind().dialect.name == "postgresql":
+            return list(self.conn.scalars(_PG_IDS, {"n": n}))
+        if self.next_id is None:
+            self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
+        first, self.next_id = self.next_id, self.next_id + n
+        return list(range(first, first + n))
 
     # -- the end
 
