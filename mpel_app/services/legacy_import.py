@@ -168,7 +168,10 @@ class _Writer:
         self.counters = dict(self.conn.execute(select(RC.c.prefix, RC.c.last_number)).all())
         self.counters_before = dict(self.counters)
         self.system_user = None if dry_run else self._system_user()
-        self._move_counters()
+        self.deferred: list[LegacyRow] = []
+        if s.get_bind().dialect.name == "sqlite" and not dry_run:
+            # The write lock now, not at the first insert: the ids given out (_new_ids) stay free.
+            self.conn.execute(text("UPDATE legacy_sources SET id = id WHERE 0"))
         self.closures: dict[str, list] = {}
         self.imported = self.already = 0
         self.not_imported: Counter = Counter()
@@ -200,12 +203,14 @@ class _Writer:
 
     def _move_counters(self) -> None:
         """Each prefix's counter moves past the highest number the file holds, so new calls never collide."""
-        for prefix, number in self.found.highest.items():
-            if self.counters.get(prefix, 0) < number:
-                self.counters[prefix] = number
-                if not self.dry_run:
-                    self.conn.execute(update(RC).where(RC.c.prefix == prefix).values(last_number=case(
-                        (RC.c.last_number < number, number), else_=RC.c.last_number)))
+        for prefix, number in sorted(self.found.highest.items()):  # one order: no deadlock with a desk
+            if self.dry_run:
+                self.counters[prefix] = max(self.counters.get(prefix, 0), number)
+                continue
+            # Where the counter is now (desks may have logged calls since the import began), moved if behind.
+            self.counters[prefix] = self.conn.execute(update(RC).where(RC.c.prefix == prefix).values(
+                last_number=case((RC.c.last_number < number, number), else_=RC.c.last_number)
+            ).returning(RC.c.last_number)).scalar_one()
 
     # -- rows
 
@@ -225,21 +230,36 @@ class _Writer:
         if not planned:
             return
         in_use = self._references_in_use([r.reference for r in planned if r.reference])
+        ready: list[LegacyRow] = []
         for r in planned:
             if r.reference in in_use:
                 r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
                                               "already used by another enquiry in MPEL Desk: a new reference is "
                                               "issued; the reference as stored stays searchable", "reference_in_use"))
                 r.reference = None
-            if r.reference is None:
-                r.reference = self._issue(r.substitute_prefix)
-                r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
-                                              f"new reference {r.reference}", "reference_issued"))
+            # Rows needing a new reference wait for the end, where the counters move: their rows stay locked
+            # from then to the commit only, not for the whole import, while other desks log calls.
+            (ready if r.reference else self.deferred).append(r)
+        self._take(ready)
+
+    def _take(self, rows: list[LegacyRow]) -> None:
+        for r in rows:
             self.statuses[r.status.value] += 1
             self.decisions.extend(d.as_dict() for d in r.decisions)
-        self.imported += len(planned)
-        if not self.dry_run:
-            self._insert(planned)
+        self.imported += len(rows)
+        if rows and not self.dry_run:
+            self._insert(rows)
+
+    def _issue_deferred(self) -> None:
+        """The counters move past the file's highest numbers, then the rows without a usable reference get
+        theirs, in the order they were read."""
+        self._move_counters()
+        for r in self.deferred:
+            r.reference = self._issue(r.substitute_prefix)
+            r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
+                                          f"new reference {r.reference}", "reference_issued"))
+        self._take(self.deferred)
+        self.deferred = []
 
     def _decisions_of(self, access_id: int, reason: str) -> list[L.Decision]:
         return [L.Decision(access_id, "row", "", f"not imported: {reason}", "not_imported")]
@@ -250,9 +270,10 @@ class _Writer:
         return set(self.conn.scalars(select(E.c.reference).where(E.c.reference.in_(references))))
 
     def _issue(self, prefix: str) -> str:
-        self.counters[prefix] = self.counters.get(prefix, 0) + 1
-        if not self.dry_run:
-            repo.reserve_reference_numbers(self.s, prefix, 1)
+        if self.dry_run:
+            self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        else:
+            self.counters[prefix] = repo.reserve_reference_numbers(self.s, prefix, 1)[0]
         return f"{prefix}{self.counters[prefix]:06d}"
 
     def _person(self, kind: str, key: str, name: str, login: str = "", team: str = "") -> int | None:
@@ -338,6 +359,7 @@ class _Writer:
     # -- the end
 
     def finish(self, reader_name: str) -> dict:
+        self._issue_deferred()
         counts = self.found.counts
         not_imported = sum(self.not_imported.values())
         report = {
