@@ -57,17 +57,10 @@ class TerminalProgress:
 
 def run(args, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    url = getattr(args, "database", None)
-    if url is None:
-        from .config import Settings  # Qt settings: only when no URL was given
+    from .cli_db import open_for_command
 
-        url = Settings().database_url
-    from .app import open_database
-
-    try:
-        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+    services = open_for_command(getattr(args, "database", None), err)
+    if services is None:
         return 1
     try:
         try:
