@@ -155,8 +155,10 @@ def _legacy(record: EnquiryRecord) -> Section:
 
 def _member_and_caller(record: EnquiryRecord, printed: bool) -> Section:
     m = record.member
+    # An imported Access record names its MP as typed there, not a member of the desk's list.
+    typed = f"{record.legacy.mp_name} (as typed in Access)" if record.legacy and record.legacy.mp_name else NOT_RECORDED
     rows = [
-        Row("Member", m.display_name if m else NOT_RECORDED),
+        Row("Member", m.display_name if m else typed),
         Row("Constituency", or_dash(m.constituency) if m else NOT_RECORDED),
         Row("Office phone" if printed else "Office telephone", or_dash(m.office_phone) if m else NOT_RECORDED),
     ]
@@ -167,8 +169,8 @@ def _member_and_caller(record: EnquiryRecord, printed: bool) -> Section:
         rows.append(Row("Caller", "The member"))
     elif record.caller_kind is CallerKind.CASEWORKER:
         rows.append(Row("Caller", f"{or_dash(record.caller_name)} (caseworker)"))
-    else:
-        rows.append(Row("Caller", NOT_RECORDED))
+    else:  # no kind recorded (an imported Access record): the name as typed, if any
+        rows.append(Row("Caller", or_dash(record.caller_name)))
     return Section("Member and caller", tuple(rows))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtWidgets import QGroupBox, QLineEdit
 from sqlalchemy import func, select
 
 from mpel_app.db.models import Enquiry
@@ -98,3 +99,24 @@ def test_the_tab_is_for_administrators_only(qtbot, sqlite_services):
     qtbot.addWidget(view)
     assert not hasattr(view, "legacy")
     qtbot.waitUntil(lambda: not runner.busy)  # the rota tab's own loading, before the view goes
+
+
+def test_an_imported_record_window_shows_its_legacy_origin(qtbot, sqlite_services, tmp_path):
+    from mpel_app.db.models import LegacyRecord
+    from mpel_app.ui.record_dialog import RecordDialog
+
+    world = build_world(sqlite_services)
+    sqlite_services.legacy.import_file(world.admin, unpack(FILES[1], tmp_path), dry_run=False)
+    with sqlite_services.uow.read() as s:
+        enquiry_id = s.scalar(select(LegacyRecord.enquiry_id).where(LegacyRecord.access_id == 2312))
+    dialog = RecordDialog(DeskContext(services=sqlite_services, user=world.admin, runner=TaskRunner()), enquiry_id,
+                          opener=lambda path: None, print_dir=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 1100)
+    dialog.show()
+    qtbot.waitUntil(lambda: any(w.title() == "Legacy Access database" for w in dialog.findChildren(QGroupBox)),
+                    timeout=30_000)
+    texts = " ".join(w.text() for w in dialog.findChildren(QLineEdit))
+    assert "mpel-legacy.accdb, Access ID 2312" in texts and "Harjit Rigby" in texts
+    assert_accessible(dialog)
+    _grab(dialog, "legacy-record")
