@@ -157,10 +157,10 @@ def _search(key: SearchKey, words: int = 0) -> Select:
         # Access database held it (a duplicated or invalid one was given a new reference on import).
         legacy = select(LegacyRecord.__table__.c.enquiry_id).where(
             LegacyRecord.__table__.c.reference_key == bindparam("value"))
-        stmt = stmt.where(or_(E.reference == bindparam("value"), E.id.in_(legacy))).order_by(*_NEWEST_FIRST)
+        stmt = stmt.where(or_(E.reference == bindparam("value"), E.id.in_(legacy)))
     else:
         stmt = stmt.where(_SEARCH_COLUMNS[key] == bindparam("value"))
-        stmt = stmt.order_by(*_NEWEST_FIRST)
+    stmt = stmt.order_by(*_NEWEST_FIRST)
     return stmt.limit(bindparam("limit", type_=Integer))
 
 

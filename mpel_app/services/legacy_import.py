@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import case, func, insert, select, text, update
+from sqlalchemy import bindparam, case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
+from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
                          SubjectNameToken, User)
 from ..db.uow import UnitOfWork
@@ -58,6 +59,10 @@ LR = LegacyRecord.__table__
 LP = LegacyPerson.__table__
 T = SubjectNameToken.__table__
 RC = ReferenceCounter.__table__
+_TOKEN_TRIGGERS = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'subject_name_tokens'")
+_FTS_DOCUMENTS = text(
+    f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
+    "WHERE enquiry_id IN :ids GROUP BY enquiry_id").bindparams(bindparam("ids", expanding=True))
 _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
 
 
@@ -111,6 +116,7 @@ class LegacyImportService:
                     done += len(batch)
                     progress("importing", done, total)
                 report = writer.finish(reader_name)
+                writer.put_back_triggers()
             finally:
                 writer.restore()
             if dry_run:
@@ -174,6 +180,7 @@ class _Writer:
         self.system_user = None if dry_run else self._system_user()
         self.deferred: list[LegacyRow] = []
         self.cache_size: int | None = None
+        self.fts_triggers: list = []
         if s.get_bind().dialect.name == "sqlite" and not dry_run:
             # The write lock now, not at the first insert: the ids given out (_new_ids) stay free.
             self.conn.execute(text("UPDATE legacy_sources SET id = id WHERE 0"))
@@ -182,6 +189,13 @@ class _Writer:
             # back when the import ends (the connection returns to the pool).
             self.cache_size = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
             self.conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+            if has_fts(self.conn):
+                # The FTS5 name index's triggers rewrite an enquiry's document once per token row; the
+                # import writes each batch's documents in one statement instead, and puts the triggers
+                # back before it commits (SQLite's DDL is transactional: a failed import keeps them).
+                self.fts_triggers = list(self.conn.execute(_TOKEN_TRIGGERS).all())
+                for name, _ in self.fts_triggers:
+                    self.conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         self.closures: dict[str, list] = {}
         self.imported = self.already = 0
         self.not_imported: Counter = Counter()
@@ -347,6 +361,8 @@ class _Writer:
         tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
         if tokens:
             self.conn.execute(insert(T), tokens)
+            if self.fts_triggers:  # what the triggers would have written, for the batch at once
+                self.conn.execute(_FTS_DOCUMENTS, {"ids": ids})
         self.conn.execute(insert(LR), [{
             "enquiry_id": i, "source_id": self.source_id, "access_id": r.access_id,
             "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
@@ -367,6 +383,11 @@ class _Writer:
         return list(range(first, first + n))
 
     # -- the end
+
+    def put_back_triggers(self) -> None:
+        for _, sql in self.fts_triggers:
+            self.conn.exec_driver_sql(sql)
+        self.fts_triggers = []
 
     def restore(self) -> None:
         if self.cache_size is not None:

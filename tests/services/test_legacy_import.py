@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mpel_app.app import open_database
 from mpel_app.db.models import (AuditLog, Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
@@ -305,6 +305,13 @@ def test_imported_records_are_found_like_any_other(services, world, legacy_file)
     assert access_ids(find(admin, SearchKey.HO_REFERENCE, "n2087731")) == [2973]
     assert 2312 in access_ids(find(admin, SearchKey.CTS_REFERENCE, "b04512/08"))
     assert 2973 in access_ids(find(admin, SearchKey.NATIONALITY, "VIETNAMESE"))
+    # The name index (FTS5 on SQLite) is kept for records typed afterwards too.
+    with services.uow.read() as s:
+        if s.get_bind().dialect.name == "sqlite":
+            assert s.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND tbl_name = 'subject_name_tokens'")) == 3
+            assert s.scalar(text("SELECT count(*) FROM subject_name_fts")) == s.scalar(
+                text("SELECT count(DISTINCT enquiry_id) FROM subject_name_tokens"))
 
 
 def test_open_records_queue_in_their_region_and_history_is_read_only(services, world, legacy_file):
