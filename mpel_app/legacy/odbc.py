@@ -29,10 +29,9 @@ def _drivers() -> list[str]:
         return []
 
 
-def available(*, access_only: bool = True) -> bool:
-    """Whether the Access ODBC driver (or, when not ``access_only``, any Access driver) is installed."""
-    drivers = _drivers()
-    return ACCESS_DRIVER in drivers or (not access_only and MDBTOOLS_DRIVER in drivers)
+def available() -> bool:
+    """Whether Microsoft's Access ODBC driver is installed (the MDBTools one is never chosen)."""
+    return ACCESS_DRIVER in _drivers()
 
 
 class OdbcReader:

@@ -73,7 +73,7 @@ def open_reader(path: str | os.PathLike) -> LegacyReader:
 
     path = Path(path)
     check_file(path)
-    if odbc.available(access_only=True):
+    if odbc.available():
         return odbc.OdbcReader(path)
     if mdbtools.available():
         return mdbtools.MdbToolsReader(path)
