@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QGroupBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QGroupBox, QLineEdit
 from sqlalchemy import func, select
 
 from mpel_app.db.models import Enquiry
@@ -21,6 +21,7 @@ SHOTS = Path(os.environ.get("MPEL_SHOTS", "")) if os.environ.get("MPEL_SHOTS") e
 
 def _grab(widget, name: str) -> None:
     if SHOTS:
+        QApplication.processEvents()  # the layout catches up with the text just set
         widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
