@@ -127,6 +127,9 @@ class LegacyImportDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
             self.progress.setFormat(f"{done:,} of {total:,} call records (%p%)")
+            self.message.show_info(f"Dry run: {done:,} of {total:,} call records checked…" if self._dry_run else
+                                   f"Importing: {done:,} of {total:,} call records written. Nothing is kept "
+                                   "unless all of them are.")
 
     def _done(self, report: dict) -> None:
         self._set_busy(False)
