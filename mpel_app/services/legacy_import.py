@@ -47,6 +47,7 @@ from . import audit
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 BATCH = 1000
+OVERLAP_SAMPLE = 200  # rows of a new database's first batch compared with the databases imported before
 IMPORT_CACHE_KIB = -262_144  # SQLite's page cache during an import: 256 MB (negative: KiB)
 SYSTEM_USERNAME = "legacy-import"
 SYSTEM_FULL_NAME = "Legacy Access database"
@@ -209,6 +210,8 @@ class _Writer:
 
     def _source(self) -> int | None:
         source = self.conn.scalar(select(LegacySource.id).where(LegacySource.identity == self.found.identity))
+        # A database not seen before, while others were imported: the first batch is checked against them.
+        self.check_overlap = source is None and self.conn.scalar(select(func.count()).select_from(LegacySource)) > 0
         if source is not None or self.dry_run:
             return source
         return self.conn.execute(insert(LegacySource).values(
@@ -239,6 +242,8 @@ class _Writer:
     # -- rows
 
     def batch(self, rows: list[Mapping]) -> None:
+        if self.check_overlap:
+            self._refuse_if_already_imported(rows[:OVERLAP_SAMPLE])
         planned: list[LegacyRow] = []
         for row in rows:
             if row["ID"] in self.present:
@@ -284,6 +289,22 @@ class _Writer:
                                           f"new reference {r.reference}", "reference_issued"))
         self._take(self.deferred)
         self.deferred = []
+
+    def _refuse_if_already_imported(self, rows: list[Mapping]) -> None:
+        """A database already imported whose oldest record was since deleted in Access has a new
+        fingerprint; most of its rows (Access ID and reference as stored) are then already here under
+        another source.  Refused, rather than every record imported a second time."""
+        self.check_overlap = False
+        pairs = {(r["ID"], L.reference_key(r.get("Hotline Ref"))) for r in rows}
+        held = self.conn.execute(select(LR.c.access_id, LR.c.reference_key, LegacySource.file_name).join(
+            LegacySource, LegacySource.id == LR.c.source_id).where(LR.c.access_id.in_([p[0] for p in pairs]))).all()
+        same = [h for h in held if (h[0], h[1]) in pairs]
+        if pairs and len(same) * 2 > len(pairs):
+            raise LegacyFileError(
+                f"{self.file_name} looks like the Access database already imported from {same[0][2]}: "
+                f"{len(same)} of its first {len(pairs)} records are already here with the same Access ID and "
+                "reference, but its oldest record is not (deleted in Access since?). Nothing was imported; "
+                "importing it would bring those records in twice")
 
     def _decisions_of(self, access_id: int, reason: str) -> list[L.Decision]:
         return [L.Decision(access_id, "row", "", f"not imported: {reason}", "not_imported")]

@@ -378,3 +378,23 @@ def test_the_record_and_its_print_say_it_came_from_the_legacy_database(services,
     assert LEGACY_TITLE not in {s.title for s in record_sections(new, None, printed=True)}
     tbc = services.enquiries.get(world.admin, ids[1640])
     assert any("Hotline Ref: not a hotline reference" in d for d in tbc.legacy.decisions)
+
+
+def test_the_same_database_with_its_oldest_record_deleted_is_refused_not_imported_twice(services, world,
+                                                                                          legacy_file):
+    from mpel_app.domain import legacy as L
+    from mpel_app.domain.legacy_plan import RowPlanner, survey
+    from mpel_app.legacy.errors import LegacyFileError
+    from mpel_app.legacy.reader import open_reader
+
+    _import(services, world, legacy_file)
+    before = _state(services)
+    reader = open_reader(legacy_file)
+    rows = [r for r in reader.rows(L.CALL_TABLE) if r["ID"] != expected()["id_range"]["min"]]
+    regions, agents = list(reader.rows(L.REGION_TABLE)), list(reader.rows(L.AGENT_TABLE))
+    found = survey(rows, {}, date(2026, 11, 23))
+    planner = RowPlanner(found, L.region_codes(regions), {a["ID"]: a for a in agents})
+    with pytest.raises(LegacyFileError, match="looks like the Access database already imported from"):
+        services.legacy.write(world.admin, "copy.mdb", "mdbtools", found, planner, rows, dry_run=False,
+                              progress=lambda *a: None, total=len(rows))
+    assert _state(services) == before
