@@ -16,6 +16,7 @@ from .services.calls import CallService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
 from .services.guidance import GuidanceService, load_guidance
+from .services.legacy_import import LegacyImportService
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .services.chasing import ChaseService
@@ -47,6 +48,7 @@ class Services:
     guidance: GuidanceService
     performance: PerformanceService
     chasing: ChaseService
+    legacy: LegacyImportService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -81,4 +83,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
-                    performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock))
+                    performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
+                    legacy=LegacyImportService(uow, clock))

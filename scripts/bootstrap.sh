@@ -13,6 +13,9 @@
 #      listed on Linux);
 #    - for "test": Xvfb, D-Bus, the AT-SPI bus and pyatspi, xdotool and the xcb libraries, for the
 #      out-of-process accessibility check (tests/desktop/);
+#    - mdbtools (and its ODBC driver with unixodbc) for "test": reading the
+#      legacy Access database in the import's tests; an administrator who
+#      imports the Access database on Linux needs mdbtools too;
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
 # 2. Creates .venv if needed and installs the project with its test extras
 #    (again whenever pyproject.toml changes).
@@ -35,9 +38,10 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
 installer=(binutils nsis p7zip-full wixl msitools)
 accessibility=(xvfb xauth dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 xdotool)
 case "$purpose" in
-    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back
-        packages+=(poppler-utils "${installer[@]}" "${xcb[@]}" "${accessibility[@]}") ;;
-    desktop) packages+=("${xcb[@]}") ;;
+    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back; mdbtools: the legacy import
+        packages+=(poppler-utils mdbtools odbc-mdbtools unixodbc "${installer[@]}" "${xcb[@]}" "${accessibility[@]}") ;;
+    desktop)  # mdbtools: Administration → Import legacy database reads the Access file with it
+        packages+=("${xcb[@]}" mdbtools) ;;
     build) packages+=("${installer[@]}") ;;
     *) echo "usage: scripts/bootstrap.sh [test|desktop|build]" >&2; exit 2 ;;
 esac

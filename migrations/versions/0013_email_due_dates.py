@@ -7,7 +7,7 @@ rule, ``domain.targets.regional_response_due`` (the region's calendar and its cl
 writes one audit row for each date it changes, as the desk does for any change.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 import json
 from datetime import datetime, timezone
@@ -19,7 +19,7 @@ from mpel_app.domain.calendar import REGION_NATION
 from mpel_app.domain.targets import regional_response_due
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

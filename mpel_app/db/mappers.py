@@ -5,11 +5,13 @@ enquiry whose passcode was never verified carries no personal data at all.
 """
 from __future__ import annotations
 
+import json
+
 from ..domain.passcode_gate import unlocked as passcode_unlocked
 from ..domain.phones import format_phone
 from ..domain.records import (MAX_FAILED_SIGN_INS, CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
-                              MemberRecord, RegionRecord, Role, SubjectDetails, UserRecord)
-from .models import Enquiry, Member, Region, User
+                              LegacyOrigin, MemberRecord, RegionRecord, Role, SubjectDetails, UserRecord)
+from .models import Enquiry, LegacyRecord, Member, Region, User
 
 
 def region_record(r: Region) -> RegionRecord:
@@ -55,4 +57,14 @@ def enquiry_record(e: Enquiry) -> EnquiryRecord:
         acknowledged_by=e.acknowledged_by.full_name if e.acknowledged_by else None,
         response=e.response if unlocked else None,
         completed_at=e.completed_at, deleted=e.deleted_at is not None, version=e.version, urgent=e.urgent,
+        legacy=legacy_origin(e.legacy) if e.legacy is not None else None,
     )
+
+
+def legacy_origin(r: LegacyRecord) -> LegacyOrigin:
+    decisions = tuple(f"{d['field']}: {d['decided']}" for d in json.loads(r.decisions or "[]"))
+    return LegacyOrigin(access_id=r.access_id, file_name=r.source.file_name,
+                        reference_as_stored=r.reference_as_stored, mp_name=r.mp_name, constituency=r.constituency,
+                        call_agent=r.call_agent.name if r.call_agent else "",
+                        completed_by=r.completed_by.name if r.completed_by else "",
+                        passcode_given=r.passcode_given, decisions=decisions)

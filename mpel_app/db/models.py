@@ -182,6 +182,8 @@ class Enquiry(Base):
     member: Mapped[Member | None] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id], lazy="joined")
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id], lazy="joined")
+    # Only for records imported from the legacy Access database (issue 10).
+    legacy: Mapped[LegacyRecord | None] = relationship(lazy="joined", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -576,3 +578,59 @@ class GuidanceAnswer(Base):
     answer: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# -- the legacy Access database (issue 10) -------------------------------------
+#
+# What the import of the MPEL Access database brought in, beside the enquiries it
+# created: which database (a source), the people named in it (call agents and
+# completers: never users, so nobody signs in as them), and for each imported
+# enquiry its Access ID, its reference as Access held it and the import's decisions.
+
+
+class LegacySource(Base):
+    """One legacy Access database, known by a fingerprint of its oldest call record (services/legacy_import)."""
+
+    __tablename__ = "legacy_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(260))
+    first_imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LegacyPerson(Base):
+    """A call agent (tblAgent) or a completer (free text) of the Access database: a name, never a user."""
+
+    __tablename__ = "legacy_people"
+    __table_args__ = (UniqueConstraint("source_id", "kind", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("legacy_sources.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # agent / completer
+    key: Mapped[str] = mapped_column(String(120))  # the tblAgent ID, or the completer's folded name
+    name: Mapped[str] = mapped_column(String(120))
+    login: Mapped[str] = mapped_column(String(40), default="")
+    team: Mapped[str] = mapped_column(String(20), default="")
+
+
+class LegacyRecord(Base):
+    """Where an imported enquiry came from: its Access ID, its reference as stored, what was decided."""
+
+    __tablename__ = "legacy_records"
+    __table_args__ = (UniqueConstraint("source_id", "access_id"),)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("legacy_sources.id"))
+    access_id: Mapped[int] = mapped_column(Integer)
+    reference_as_stored: Mapped[str] = mapped_column(String(40), default="")
+    # The stored reference compared as references are searched (domain/text.normalise_reference):
+    # a duplicated or invalid Access reference is still found by what Access held.
+    reference_key: Mapped[str] = mapped_column(String(40), default="", index=True)
+    mp_name: Mapped[str] = mapped_column(String(120), default="")
+    constituency: Mapped[str] = mapped_column(String(120), default="")
+    call_agent_id: Mapped[int | None] = mapped_column(ForeignKey("legacy_people.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("legacy_people.id"))
+    passcode_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    decisions: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of what the import decided
+
+    source: Mapped[LegacySource] = relationship(lazy="joined")
+    call_agent: Mapped[LegacyPerson | None] = relationship(foreign_keys=[call_agent_id], lazy="joined")
+    completed_by: Mapped[LegacyPerson | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")

@@ -15,7 +15,7 @@ from ..domain.records import (Channel, EnquiryStatus, EnquirySummary, QueueCount
                               SearchKey)
 from ..domain.targets import DueBands
 from ..domain.text import fold, name_tokens, normalise_reference
-from .models import ClosureDay, CtsCounter, Enquiry, Member, ReferenceCounter, SubjectNameToken
+from .models import ClosureDay, CtsCounter, Enquiry, LegacyRecord, Member, ReferenceCounter, SubjectNameToken
 
 SEARCH_LIMIT = 200
 
@@ -162,10 +162,15 @@ def _search(key: SearchKey, words: int = 0) -> Select:
         # Every word typed must begin some word of the name: "zoe nun" finds "Zoë Núñez".
         for n in range(words):
             stmt = stmt.where(exists().where(T.enquiry_id == E.id, _prefix_range(T.token, n)))
+    elif key is SearchKey.REFERENCE:
+        # A hotline reference is unique; an imported legacy record is also found by its reference as the
+        # Access database held it (a duplicated or invalid one was given a new reference on import).
+        legacy = select(LegacyRecord.__table__.c.enquiry_id).where(
+            LegacyRecord.__table__.c.reference_key == bindparam("value"))
+        stmt = stmt.where(or_(E.reference == bindparam("value"), E.id.in_(legacy)))
     else:
         stmt = stmt.where(_SEARCH_COLUMNS[key] == bindparam("value"))
-    if key is not SearchKey.REFERENCE:  # a hotline reference is unique
-        stmt = stmt.order_by(*_NEWEST_FIRST)
+    stmt = stmt.order_by(*_NEWEST_FIRST)
     return stmt.limit(bindparam("limit", type_=Integer))
 
 

@@ -27,6 +27,7 @@ class Action(StrEnum):
     WORK_OUTBOX = "retry undelivered e-mail or record it as sent by other means"
     VIEW_CALL_STATISTICS = "see the telephone line's service level and call statistics"
     VIEW_PERFORMANCE = "see performance against the targets and chase late work"
+    IMPORT_LEGACY = "import the legacy Access database"
 
 
 _R = Role
@@ -60,6 +61,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_UNITS: frozenset({_R.ADMINISTRATOR}),
     # Retention [CORR 1.9]: an administrator's purge command.
     Action.PURGE_DOCUMENTS: frozenset({_R.ADMINISTRATOR}),
+    Action.IMPORT_LEGACY: frozenset({_R.ADMINISTRATOR}),
     # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
     Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
     # Whoever's work puts messages in the outbox looks after them when they fail: the Enquiry Line and the

@@ -147,6 +147,21 @@ class SubjectDetails:
 
 
 @dataclass(frozen=True)
+class LegacyOrigin:
+    """Where an enquiry imported from the legacy Access database came from (services/legacy_import)."""
+
+    access_id: int
+    file_name: str
+    reference_as_stored: str
+    mp_name: str
+    constituency: str
+    call_agent: str
+    completed_by: str
+    passcode_given: bool
+    decisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EnquiryRecord:
     id: int
     reference: str
@@ -175,6 +190,7 @@ class EnquiryRecord:
     deleted: bool
     version: int
     urgent: bool = False
+    legacy: LegacyOrigin | None = None  # imported from the legacy Access database
 
     @property
     def locked(self) -> bool:

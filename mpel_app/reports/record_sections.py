@@ -35,7 +35,7 @@ from mpel_app.domain.calendar import LONDON
 from mpel_app.domain.records import CallerKind, EnquiryRecord
 
 __all__ = [
-    "NOT_RECORDED", "NOT_SENT_TEXT", "WITHHELD_TEXT", "Row", "Section", "format_date", "format_datetime",
+    "LEGACY_TITLE", "NOT_RECORDED", "NOT_SENT_TEXT", "WITHHELD_TEXT", "Row", "Section", "format_date", "format_datetime",
     "format_weekday_date", "is_withheld", "or_dash", "record_sections", "to_london", "yes_no",
 ]
 
@@ -123,19 +123,42 @@ def record_sections(record: EnquiryRecord, region_name: str | None = None, *,
                     printed: bool) -> list[Section]:
     """The record's sections in reading order; ``printed`` for the PDF, else the record window."""
     withheld = is_withheld(record)
-    return [
+    sections = [
         _member_and_caller(record, printed),
         _disclosure(record),
         Section.withheld_section("Subject") if withheld else _subject(record),
         Section.withheld_section("Enquiry") if withheld else _enquiry(record),
         _regional_action(record, region_name, withheld, printed),
     ]
+    if record.legacy is not None:
+        sections.append(_legacy(record))
+    return sections
+
+
+LEGACY_TITLE = "Legacy Access database"
+
+
+def _legacy(record: EnquiryRecord) -> Section:
+    """An imported record says where it came from: the Access ID, what Access held, what the import decided."""
+    o = record.legacy
+    assert o is not None
+    return Section(LEGACY_TITLE, (
+        Row("Imported from", f"{o.file_name}, Access ID {o.access_id}"),
+        Row("Hotline Ref in Access", or_dash(o.reference_as_stored)),
+        Row("MP (as typed)", or_dash(" – ".join(p for p in (o.mp_name, o.constituency) if p))),
+        Row("Call agent", or_dash(o.call_agent)),
+        Row("Completed by", or_dash(o.completed_by)),
+        Row("Passcode given", yes_no(o.passcode_given)),
+        Row("Import decisions", or_dash("\n".join(o.decisions)), long=True),
+    ))
 
 
 def _member_and_caller(record: EnquiryRecord, printed: bool) -> Section:
     m = record.member
+    # An imported Access record names its MP as typed there, not a member of the desk's list.
+    typed = f"{record.legacy.mp_name} (as typed in Access)" if record.legacy and record.legacy.mp_name else NOT_RECORDED
     rows = [
-        Row("Member", m.display_name if m else NOT_RECORDED),
+        Row("Member", m.display_name if m else typed),
         Row("Constituency", or_dash(m.constituency) if m else NOT_RECORDED),
         Row("Office phone" if printed else "Office telephone", or_dash(m.office_phone) if m else NOT_RECORDED),
     ]
@@ -146,8 +169,8 @@ def _member_and_caller(record: EnquiryRecord, printed: bool) -> Section:
         rows.append(Row("Caller", "The member"))
     elif record.caller_kind is CallerKind.CASEWORKER:
         rows.append(Row("Caller", f"{or_dash(record.caller_name)} (caseworker)"))
-    else:
-        rows.append(Row("Caller", NOT_RECORDED))
+    else:  # no kind recorded (an imported Access record): the name as typed, if any
+        rows.append(Row("Caller", or_dash(record.caller_name)))
     return Section("Member and caller", tuple(rows))
 
 

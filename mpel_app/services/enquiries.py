@@ -404,7 +404,16 @@ class EnquiryService(EnquiryUseCases):
         limit = as_limit(limit, field="Number of results", maximum=repo.SEARCH_LIMIT)
         # A mistyped reference is told what is wrong with it, rather than "no records found".
         if key is SearchKey.REFERENCE:
-            text = str(parse_hotline_reference(text))
+            try:
+                text = str(parse_hotline_reference(text))
+            except ValidationError:
+                # An invalid reference the legacy Access database held ('TBC', 'MPH12345') is still found.
+                query = repo.search_query(key, text, limit)
+                with self._uow.reading() as conn:
+                    found = repo.summaries(conn, *query) if query else []
+                if not found:
+                    raise
+                return found
         elif key is SearchKey.CTS_REFERENCE and text:
             text = str(parse_cts_reference(text))
         found: list[EnquirySummary] = []

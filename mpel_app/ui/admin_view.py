@@ -758,6 +758,11 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
             self.passcode_locks = PasscodeLocksTab(ctx)
             self._add(self.passcode_locks, "Locked &offices")
+        if perm.allowed(ctx.user, Action.IMPORT_LEGACY):
+            from .legacy_import_dialog import LegacyImportTab  # builds on this module's table helpers
+
+            self.legacy = LegacyImportTab(ctx)
+            self._add(self.legacy, "Le&gacy database")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

@@ -60,8 +60,9 @@ QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: 
 
 # Where each of record_sections' groups goes in the window's grid: (row, column, columns spanned).
 _PLACES = {"Member and caller": (0, 0, 1), "Subject": (0, 1, 1), "Disclosure checks": (1, 0, 1),
-           "Regional action": (1, 1, 1), "Enquiry": (2, 0, 2)}
-_READING_ORDER = ("Member and caller", "Disclosure checks", "Subject", "Regional action", "Enquiry")
+           "Regional action": (1, 1, 1), "Enquiry": (2, 0, 2), "Legacy Access database": (3, 0, 2)}
+_READING_ORDER = ("Member and caller", "Disclosure checks", "Subject", "Regional action", "Enquiry",
+                  "Legacy Access database")
 
 # Long free text is cut short in the trail's table; the record shows it whole.
 _AUDIT_TEXT = 80
@@ -494,11 +495,12 @@ class RecordDialog(QDialog):
         groups = {section.title: self._group(section)
                   for section in record_sections(record, region_name, printed=False)}
         for title, (row, column, columns) in _PLACES.items():
-            grid.addWidget(groups[title], row, column, 1, columns)
-        grid.setRowStretch(3, 1)
+            if title in groups:  # the legacy section only on imported records
+                grid.addWidget(groups[title], row, column, 1, columns)
+        grid.setRowStretch(4, 1)
         self._scroll.setWidget(page)
         # Tab order follows reading order: left column, right column, then the enquiry.
-        order = [w for title in _READING_ORDER for w in groups[title].findChildren(QWidget)
+        order = [w for title in _READING_ORDER if title in groups for w in groups[title].findChildren(QWidget)
                  if w.focusPolicy() != Qt.NoFocus]
         tab_chain(*order, self.print_button)
 

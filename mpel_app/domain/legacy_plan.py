@@ -1,0 +1,279 @@
+"""The import of the Access call records as a plan: what each row becomes, and the report's counts.
+
+Two passes over the rows, both pure.  ``survey`` reads every row once and
+keeps only what deciding a row needs from the others (which row keeps a
+duplicated reference, the plausible dates of the rows around a mistyped
+date, the database's identity) and the report's counts.  ``plan_row`` then
+turns one row into a ``LegacyRow``, the values of one enquiry, with the
+decisions it took, or into the reason it is not imported.  The rules
+themselves are in ``domain/legacy``.
+"""
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from . import legacy as L
+from .records import Channel, EnquiryStatus
+from .text import fold
+
+NO_DATE = "no usable date of call"
+
+
+@dataclass
+class Survey:
+    """What the first pass learnt about the whole table."""
+
+    read: dict[str, int]
+    identity: str
+    service_end: date
+    keepers: dict[str, int]  # duplicated reference -> the Access ID that keeps it
+    duplicate_rows: dict[str, list[int]]  # duplicated reference -> its rows' Access IDs
+    highest: dict[str, int]  # prefix -> the highest valid reference number read
+    call_dates: set[int]  # the Access IDs whose Date of Call needs correcting
+    plausible: tuple[array, array]  # Access IDs and their plausible Dates of Call (ordinals), in ID order
+    counts: dict = field(default_factory=dict)  # the report's counts over the rows read
+
+    def neighbours(self, access_id: int) -> tuple[date | None, date | None]:
+        """The plausible dates of the rows keyed just before and just after this one."""
+        ids, days = self.plausible
+        i = bisect_left(ids, access_id)
+        j = i + 1 if i < len(ids) and ids[i] == access_id else i
+        return (date.fromordinal(days[i - 1]) if i > 0 else None,
+                date.fromordinal(days[j]) if j < len(ids) else None)
+
+
+def survey(rows: Iterable[Mapping], read: dict[str, int], today: date) -> Survey:
+    """The first pass: counts for the report and the facts that deciding single rows needs.
+
+    Kept compact (a million rows are a few tens of megabytes): each valid reference's first row as
+    one int, each row's Access ID and Date of Call as machine ints, the distinct other dates."""
+    first: dict[str, int] = {}  # reference -> keeper_order packed as access_id * 2 + deleted
+    duplicates: dict[str, list[int]] = {}
+    highest: dict[str, int] = {}
+    valid_as_stored = valid = invalid = deleted = 0
+    call_types: Counter = Counter()
+    urgent: Counter = Counter()
+    ids, days = array("q"), array("q")
+    other_days: set[date] = set()
+    oldest: Mapping | None = None
+    for row in rows:
+        access_id = row["ID"]
+        if oldest is None or access_id < oldest["ID"]:
+            oldest = {k: row.get(k) for k in ("ID", "Hotline Ref", "Date of Call")}
+        gone = bool(row.get("Deleted"))
+        check = L.check_reference(row.get("Hotline Ref"))
+        if check.valid:
+            valid += 1
+            valid_as_stored += check.valid_as_stored
+            packed = access_id * 2 + gone
+            if check.key in first:
+                duplicates.setdefault(check.key, [first[check.key]]).append(packed)
+            else:
+                first[check.key] = packed
+            prefix, number = L.reference_number(check.key)
+            if number > highest.get(prefix, 0):
+                highest[prefix] = number
+        else:
+            invalid += 1
+        call_types[L.call_type(row.get("Call Type"))] += 1
+        urgent[L.urgency(row.get("Urgent"))[0]] += 1
+        deleted += gone
+        day = L.as_date(row.get("Date of Call"))
+        ids.append(access_id)
+        days.append(day.toordinal() if day else 0)
+        for column in ("Date Sent to Region", "Date Completed"):
+            other = L.as_date(row.get(column))
+            if other is not None:
+                other_days.add(other)
+    end = L.service_end(list(other_days), today)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    plausible_ids, plausible_days, wrong = array("q"), array("q"), set()
+    for i in order:
+        day = date.fromordinal(days[i]) if days[i] else None
+        if L.plausible_call_date(day, end):
+            plausible_ids.append(ids[i])
+            plausible_days.append(days[i])
+        else:
+            wrong.add(ids[i])
+    counts = {
+        "references": {"valid_as_stored": valid_as_stored, "valid_after_normalisation": valid,
+                       "invalid": invalid, "duplicate_refs": len(duplicates),
+                       "rows_with_duplicate_ref": sum(len(r) for r in duplicates.values())},
+        "call_type": {k: call_types.get(k, 0) for k in ("Telephone", "Fax", "Email", L.UNKNOWN)},
+        "urgent": {k: urgent.get(k, 0) for k in (L.IMMINENT_REMOVAL, L.COMPASSIONATE, L.NOT_URGENT)},
+        "deleted": deleted,
+    }
+    keepers = {key: L.keeper_of([(p % 2 == 1, p // 2) for p in packed]) for key, packed in duplicates.items()}
+    return Survey(read={**read, L.CALL_TABLE: len(ids)}, identity=L.source_identity(oldest or {}),
+                  service_end=end, keepers=keepers,
+                  duplicate_rows={key: sorted(p // 2 for p in packed) for key, packed in duplicates.items()},
+                  highest=highest, call_dates=wrong, plausible=(plausible_ids, plausible_days), counts=counts)
+
+
+@dataclass
+class LegacyRow:
+    """One Access call record as the values of an enquiry (and its legacy_records row)."""
+
+    access_id: int
+    reference: str | None  # None: a new reference is issued under substitute_prefix
+    substitute_prefix: str
+    reference_as_stored: str
+    channel: Channel
+    status: EnquiryStatus
+    received_at: datetime
+    caller_name: str
+    subject_name: str
+    subject_dob: date | None
+    nationality: str
+    ho_reference: str
+    cts_reference: str
+    question: str
+    answer: str
+    response: str
+    urgent: bool
+    imminent_removal: bool
+    compassionate: bool
+    removal_at: datetime | None
+    region_code: str | None
+    file_needed: bool
+    sent_to_region_at: datetime | None
+    completed_at: datetime | None
+    completer: tuple[str, str] | None
+    agent_id: int | None
+    mp_name: str
+    constituency: str
+    passcode_given: bool
+    deleted: bool
+    decisions: list[L.Decision]
+
+    @property
+    def nationality_folded(self) -> str:
+        return fold(self.nationality)[:L.MAX_NATIONALITY]
+
+
+class RowPlanner:
+    """Turns rows into LegacyRows with the survey's facts and the lookup tables."""
+
+    def __init__(self, found: Survey, regions: Mapping[int, str], agents: Mapping[int, Mapping]):
+        self.survey = found
+        self.regions = regions
+        self.agents = agents
+
+    def plan(self, row: Mapping) -> LegacyRow | str:
+        """The row as an enquiry's values, or the reason it is not imported."""
+        access_id = row["ID"]
+        decisions: list[L.Decision] = []
+
+        def decide(field_: str, as_stored: object, decided: str, rule: str) -> None:
+            decisions.append(L.Decision(access_id, field_, L.shown(as_stored), decided, rule))
+
+        call_day = self._call_date(row, decide)
+        if call_day is None:
+            return NO_DATE
+        raw_time = row.get("Time of Call")
+        received = L.london_instant(call_day, L.time_of_call(raw_time))
+        if raw_time is None:
+            decide("Time of Call", None, "not recorded: taken as the start of the day", "time_missing")
+
+        raw_ref = row.get("Hotline Ref")
+        check = L.check_reference(raw_ref)
+        reference = check.key
+        if not check.valid:
+            decide("Hotline Ref", raw_ref, "not a hotline reference: a new reference is issued; the text as "
+                   "stored stays searchable", "reference_invalid")
+        elif check.key in self.survey.keepers and self.survey.keepers[check.key] != access_id:
+            keeper = self.survey.keepers[check.key]
+            decide("Hotline Ref", raw_ref, f"also held by Access ID {keeper}, which keeps it: a new reference is "
+                   "issued; the reference as stored stays searchable", "reference_duplicate")
+            reference = None
+        elif not check.valid_as_stored:
+            decide("Hotline Ref", raw_ref, f"read as {check.key}", "reference_normalised")
+
+        kind = L.call_type(row.get("Call Type"))
+        channel = L.CHANNELS.get(kind, L.UNKNOWN_CALL_TYPE_CHANNEL)
+        if kind == L.UNKNOWN:
+            decide("Call Type", row.get("Call Type"), f"not recorded or not recognised: taken as {channel.value}",
+                   "call_type_unknown")
+        level, recognised = L.urgency(row.get("Urgent"))
+        if not recognised:
+            decide("Urgent", row.get("Urgent"), "not recognised: not urgent", "urgent_unknown")
+
+        region, usable = L.region_code(row.get("Region"), self.regions)
+        if not usable:
+            decide("Region", row.get("Region"), "no such region in tblRegion: no region", "region_orphan")
+        agent_id = row.get("Call Agent")
+        if agent_id is not None and agent_id not in self.agents:
+            decide("Call Agent", agent_id, f"not in tblAgent: recorded as '{L.orphan_agent_name(agent_id)}'",
+                   "agent_orphan")
+
+        dob, rule = L.subject_dob(L.as_date(row.get("Subject DOB")), call_day)
+        if rule:
+            decide("Subject DOB", row.get("Subject DOB"),
+                   {"dob_placeholder": "Access's 'not known' date: no date of birth",
+                    "dob_century": f"after the call, typed 20xx for 19xx: {dob}",
+                    "dob_future": "after the call: no date of birth"}[rule], rule)
+        completed_day = L.as_date(row.get("Date Completed"))
+        completed, before_call = L.completed_at(completed_day, received)
+        if before_call:
+            decide("Date Completed", row.get("Date Completed"), "before the call: completed when received",
+                   "completed_before_call")
+        removal = row.get("Removal Date")
+        if removal is not None and L.as_date(removal) < call_day:
+            decide("Removal Date", removal, "before the call: kept as stored", "removal_before_call")
+        further = bool(row.get("Further Action"))
+        state = L.status(further, completed is not None, region)
+        sent = L.as_date(row.get("Date Sent to Region"))
+        response = L.memo(row.get("Response"))
+        values = dict(
+            caller_name=self._fitted(row, "Caller Name", L.MAX_CALLER, decide),
+            subject_name=self._fitted(row, "Subject Name", L.MAX_NAME, decide),
+            nationality=self._fitted(row, "Nationality", L.MAX_NATIONALITY, decide),
+            ho_reference=L.reference_key(row.get("HO Ref")),
+            cts_reference=L.reference_key(row.get("CTS Ref"))[:L.MAX_CTS_REF],
+        )
+        return LegacyRow(
+            access_id=access_id, reference=reference, substitute_prefix=L.substitute_prefix(raw_ref),
+            reference_as_stored=(raw_ref or "")[:40], channel=channel, status=state, received_at=received,
+            subject_dob=dob, question=L.memo(row.get("Enquiry")),
+            answer="" if L.answer_column(further) == "response" else response,
+            response=response if L.answer_column(further) == "response" else "",
+            urgent=level != L.NOT_URGENT, imminent_removal=level == L.IMMINENT_REMOVAL,
+            compassionate=level == L.COMPASSIONATE,
+            removal_at=L.london_instant(L.as_date(removal), L.time_of_call(removal)) if removal else None,
+            region_code=region, file_needed=bool(row.get("File Required")),
+            sent_to_region_at=L.london_instant(sent) if sent else None, completed_at=completed,
+            completer=L.completer(row.get("Completed By")), agent_id=agent_id,
+            mp_name=L.clipped(L.text(row.get("MP Name")), 120),
+            constituency=L.clipped(L.text(row.get("Constituency")), 120),
+            passcode_given=bool(row.get("Passcode Given")), deleted=bool(row.get("Deleted")),
+            decisions=decisions, **values)
+
+    def _call_date(self, row: Mapping, decide) -> date | None:
+        access_id = row["ID"]
+        day = L.as_date(row.get("Date of Call"))
+        if access_id not in self.survey.call_dates:
+            return day
+        before, after = self.survey.neighbours(access_id)
+        own = (L.as_date(row.get("Date Sent to Region")), L.as_date(row.get("Date Completed")))
+        taken, how = L.corrected_call_date(day, before, after, own, self.survey.service_end)
+        if taken is None:
+            decide("Date of Call", row.get("Date of Call"), "no usable date: not imported", "no_date")
+            return None
+        why = "missing" if day is None else "outside the years the database was used"
+        how_text = {"year_from_neighbours": "the year of the records keyed around it",
+                    "from_own_dates": "its own date sent to region or completed",
+                    "from_row_before": "the date of the record keyed before it"}[how]
+        decide("Date of Call", row.get("Date of Call"), f"{why}: {taken} from {how_text}", "date_of_call")
+        return taken
+
+    @staticmethod
+    def _fitted(row: Mapping, column: str, length: int, decide) -> str:
+        value = L.text(row.get(column))
+        if len(value) > length:
+            decide(column, value, f"longer than {length} characters: cut", "text_cut")
+        return L.clipped(value, length)

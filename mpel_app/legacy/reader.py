@@ -1,0 +1,80 @@
+"""The one interface the import reads an Access database through, and the choice of reader.
+
+``open_reader(path)`` checks the file itself first (there, not empty, an
+Access header, whole pages: an Access file is made of 2 KB or 4 KB pages, so
+one cut short is truncated), then picks the Microsoft Access ODBC driver
+through pyodbc when it is installed (Windows, where administrators run the
+import), else mdbtools, else says what to install.  A reader yields each
+table's rows as dicts keyed by column name, with Python values: text or
+None, ``datetime`` (naive, UK local as typed) or None, ``bool``, ``int`` or None.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from .errors import LegacyFileError, ReaderMissing
+
+# Page 0 of every Jet (.mdb) and ACE (.accdb) file: 4 bytes, then the engine's name.
+_MAGIC = {b"Standard Jet DB\x00": "Jet", b"Standard ACE DB\x00": "ACE"}
+_JET3_VERSION = 0  # byte 0x14: 0 is Jet 3 (Access 97, 2 KB pages); later versions use 4 KB pages
+
+INSTALL_HINT = ("install mdbtools (Debian/Ubuntu: sudo apt-get install mdbtools) or, on Windows, the "
+                "Microsoft Access Database Engine 2016 Redistributable with pyodbc")
+
+
+class LegacyReader(Protocol):
+    name: str
+
+    def tables(self) -> list[str]: ...
+
+    def rows(self, table: str) -> Iterator[dict]: ...
+
+
+def check_file(path: Path) -> str:
+    """'Jet' or 'ACE' when ``path`` looks like a whole Access file; LegacyFileError saying why not."""
+    shown = str(path)
+    if not path.exists():
+        raise LegacyFileError(f"{shown}: no such file")
+    if not path.is_file():
+        raise LegacyFileError(f"{shown} is not a file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(0x20)
+    except OSError as exc:
+        raise LegacyFileError(f"{shown} cannot be read: {exc.strerror or exc}") from None
+    if size == 0:
+        raise LegacyFileError(f"{shown} is empty (0 bytes): not an Access database")
+    engine = _MAGIC.get(head[4:20])
+    if engine is None:
+        raise LegacyFileError(f"{shown} is not a Microsoft Access database (.mdb or .accdb): its first bytes "
+                              "are not an Access file's")
+    page = 2048 if engine == "Jet" and len(head) > 0x14 and head[0x14] == _JET3_VERSION else 4096
+    if size % page or size < 2 * page:
+        raise LegacyFileError(f"{shown} is truncated: {size} bytes is not a whole number of {page}-byte "
+                              "Access pages; copy the file again from where the database is kept")
+    return engine
+
+
+def unreadable(path: Path, detail: str = "") -> LegacyFileError:
+    """The header is an Access file's but the tables cannot be read: encrypted or damaged."""
+    more = f" ({detail})" if detail else ""
+    return LegacyFileError(
+        f"{path} cannot be read{more}: it is password-protected (encrypted) or damaged. Remove the database "
+        "password in Access (File > Info > Decrypt Database), or run Compact & Repair, and try again")
+
+
+def open_reader(path: str | os.PathLike) -> LegacyReader:
+    """A reader over the Access file at ``path``, after checking the file; LegacyFileError if it cannot be."""
+    from . import mdbtools, odbc  # registered here, statically: the readers this desk knows
+
+    path = Path(path)
+    check_file(path)
+    if odbc.available():
+        return odbc.OdbcReader(path)
+    if mdbtools.available():
+        return mdbtools.MdbToolsReader(path)
+    raise ReaderMissing(f"no program to read Access files is installed: {INSTALL_HINT}")

@@ -1,0 +1,451 @@
+"""Import of the legacy MPEL Access database: a dry run that writes nothing, and the import in one transaction.
+
+``LegacyImportService.import_file(actor, path, dry_run=...)`` reads the file
+through one reader (legacy/reader.py), decides every row with the rules in
+domain/legacy (through the plan in domain/legacy_plan) and returns the report
+as a plain dict (the JSON the CLI writes).  The import is all or nothing:
+every enquiry, its name tokens, its legacy_records row, the legacy people, the
+moved reference counters and the audit entry are written in one transaction,
+so an import killed half-way leaves the database as it was.  A second import
+of the same Access database (known by its fingerprint, domain/legacy
+.source_identity; .mdb or .accdb alike) finds each record already present
+by its Access ID and imports nothing twice.
+
+Who may: administrators (Action.IMPORT_LEGACY); ``actor`` None is the command
+line, which holds the database's own credentials (the shared database is the
+security boundary) and is audited as such.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import bindparam, case, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from ..db import repositories as repo
+from ..db.name_search import FTS_TABLE, has_fts
+from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
+                         SubjectNameToken, User)
+from ..db.uow import UnitOfWork
+from ..domain import legacy as L
+from ..domain import permissions as perm
+from ..domain.calendar import REGION_NATION
+from ..domain.clock import Clock
+from ..domain.legacy_plan import LegacyRow, RowPlanner, survey
+from ..domain.permissions import Action
+from ..domain.records import EnquiryStatus, UserRecord
+from ..domain.targets import regional_response_due
+from ..domain.text import name_tokens
+from ..legacy.errors import LegacyFileError
+from ..legacy.reader import LegacyReader, open_reader
+from . import audit
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+BATCH = 1000
+OVERLAP_SAMPLE = 200  # rows of a new database's first batch compared with the databases imported before
+IMPORT_CACHE_KIB = -262_144  # SQLite's page cache during an import: 256 MB (negative: KiB)
+SYSTEM_USERNAME = "legacy-import"
+SYSTEM_FULL_NAME = "Legacy Access database"
+# Decisions a person should look at (the others are routine normalisation).
+LOOK_AT = frozenset({"reference_invalid", "reference_duplicate", "reference_in_use", "date_of_call", "no_date",
+                     "region_orphan", "agent_orphan", "completed_before_call", "removal_before_call",
+                     "dob_century", "dob_future", "urgent_unknown", "text_cut"})
+E = Enquiry.__table__
+LR = LegacyRecord.__table__
+LP = LegacyPerson.__table__
+T = SubjectNameToken.__table__
+RC = ReferenceCounter.__table__
+_TOKEN_TRIGGERS = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'subject_name_tokens'")
+_FTS_DOCUMENTS = text(
+    f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
+    "WHERE enquiry_id IN :ids GROUP BY enquiry_id").bindparams(bindparam("ids", expanding=True))
+_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+class LegacyImportService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, open_file: Callable[[Path], LegacyReader] = open_reader):
+        self._uow = uow
+        self._clock = clock
+        self._open = open_file
+
+    # ------------------------------------------------------------------ the use case
+
+    def import_file(self, actor: UserRecord | None, path: str | Path, *, dry_run: bool,
+                    progress: Progress | None = None) -> dict:
+        """Read ``path`` and import it (or, with ``dry_run``, only report what importing would do)."""
+        if actor is not None:
+            perm.require(actor, Action.IMPORT_LEGACY)
+        progress = progress or _no_progress
+        path = Path(path)
+        reader = self._open(path)
+        tables = reader.tables()
+        missing = [t for t in L.TABLES if t not in tables]
+        if missing:
+            raise LegacyFileError(f"{path} is an Access database but not the MPEL one: it has no "
+                                  f"{', '.join(missing)}")
+        regions = list(reader.rows(L.REGION_TABLE))
+        agents = list(reader.rows(L.AGENT_TABLE))
+        read = {L.REGION_TABLE: len(regions), L.AGENT_TABLE: len(agents)}
+        progress("reading", 0, 0)
+        found = survey(_checked(reader.rows(L.CALL_TABLE), path), read, self._clock.now().date())
+        total = found.read[L.CALL_TABLE]
+        planner = RowPlanner(found, L.region_codes(regions),
+                             {int(a["ID"]): a for a in agents if a.get("ID") is not None})
+        return self.write(actor, path.name, reader.name, found, planner, reader.rows(L.CALL_TABLE),
+                          dry_run=dry_run, progress=progress, total=total)
+
+    def write(self, actor: UserRecord | None, file_name: str, reader_name: str, found, planner: RowPlanner,
+              rows: Iterable[Mapping], *, dry_run: bool, progress: Progress, total: int) -> dict:
+        """The second pass: plan each row and (unless ``dry_run``) write it, all in one transaction.
+        Public for the benchmark, which feeds synthetic rows without a file."""
+        with self._uow() as s:
+            writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run)
+            try:
+                done = 0
+                progress("importing", 0, total)
+                for batch in _batches(rows, BATCH):
+                    writer.batch(batch)
+                    done += len(batch)
+                    progress("importing", done, total)
+                report = writer.finish(reader_name)
+                writer.put_back_triggers()
+            finally:
+                writer.restore()
+            if dry_run:
+                s.rollback()
+            return report
+
+    # ------------------------------------------------------------------ the record view
+
+    def origin(self, enquiry_id: int) -> dict | None:
+        """Where an enquiry came from, when it was imported: shown on the record and its print."""
+        with self._uow.read() as s:
+            row = s.execute(select(LegacyRecord, LegacySource.file_name).join(
+                LegacySource, LegacySource.id == LegacyRecord.source_id).where(
+                LegacyRecord.enquiry_id == enquiry_id)).first()
+            if row is None:
+                return None
+            record, file_name = row
+            names = {p.id: p for p in s.scalars(select(LegacyPerson).where(
+                LegacyPerson.id.in_([i for i in (record.call_agent_id, record.completed_by_id) if i])))}
+            agent = names.get(record.call_agent_id)
+            completer = names.get(record.completed_by_id)
+            return {"access_id": record.access_id, "file_name": file_name,
+                    "reference_as_stored": record.reference_as_stored, "mp_name": record.mp_name,
+                    "constituency": record.constituency, "passcode_given": record.passcode_given,
+                    "call_agent": agent.name if agent else "", "completed_by": completer.name if completer else "",
+                    "decisions": json.loads(record.decisions or "[]")}
+
+
+def _batches(rows: Iterable, n: int) -> Iterator[list]:
+    it = iter(rows)
+    while batch := list(islice(it, n)):
+        yield batch
+
+
+def _checked(rows: Iterable[Mapping], path: Path) -> Iterator[Mapping]:
+    for row in rows:
+        missing = L.CALL_COLUMNS.difference(row)
+        if missing:
+            raise LegacyFileError(f"{path}: tblCallRecord has no column {', '.join(sorted(missing))}: "
+                                  "not the MPEL database")
+        yield row
+
+
+class _Writer:
+    """One import's writes inside its transaction, batch by batch; counts what it did for the report."""
+
+    def __init__(self, s: Session, clock: Clock, actor: UserRecord | None, found, planner: RowPlanner,
+                 file_name: str, dry_run: bool):
+        self.s, self.clock, self.actor, self.found, self.planner = s, clock, actor, found, planner
+        self.dry_run = dry_run
+        self.now = clock.now()
+        self.conn = s.connection()
+        self.file_name = file_name
+        self.source_id = self._source()
+        self.present = set(self.conn.scalars(select(LR.c.access_id).where(LR.c.source_id == self.source_id))) \
+            if self.source_id else set()
+        self.people = {(r.kind, r.key): r.id for r in self.conn.execute(
+            select(LP.c.kind, LP.c.key, LP.c.id).where(LP.c.source_id == self.source_id))} if self.source_id else {}
+        self.counters = dict(self.conn.execute(select(RC.c.prefix, RC.c.last_number)).all())
+        self.counters_before = dict(self.counters)
+        self.system_user = None if dry_run else self._system_user()
+        self.deferred: list[LegacyRow] = []
+        self.cache_size: int | None = None
+        self.fts_triggers: list = []
+        if s.get_bind().dialect.name == "sqlite" and not dry_run:
+            # The write lock now, not at the first insert: the ids given out (_new_ids) stay free.
+            self.conn.execute(text("UPDATE legacy_sources SET id = id WHERE 0"))
+            # The import inserts into a dozen indexes in no one order: with SQLite's default page cache
+            # (2 MB) most inserts read pages back from the file.  A larger cache for this connection, put
+            # back when the import ends (the connection returns to the pool).
+            self.cache_size = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+            if has_fts(self.conn):
+                # The FTS5 name index's triggers rewrite an enquiry's document once per token row; the
+                # import writes each batch's documents in one statement instead, and puts the triggers
+                # back before it commits (SQLite's DDL is transactional: a failed import keeps them).
+                self.fts_triggers = list(self.conn.execute(_TOKEN_TRIGGERS).all())
+                for name, _ in self.fts_triggers:
+                    self.conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        self.closures: dict[str, list] = {}
+        self.imported = self.already = 0
+        self.not_imported: Counter = Counter()
+        self.statuses: Counter = Counter()
+        self.decisions: list[dict] = []
+        self.new_people = Counter()
+        self.ids: list[int] = []
+        self.next_id: int | None = None
+
+    # -- set-up
+
+    def _source(self) -> int | None:
+        source = self.conn.scalar(select(LegacySource.id).where(LegacySource.identity == self.found.identity))
+        # A database not seen before, while others were imported: the first batch is checked against them.
+        self.check_overlap = source is None and self.conn.scalar(select(func.count()).select_from(LegacySource)) > 0
+        if source is not None or self.dry_run:
+            return source
+        return self.conn.execute(insert(LegacySource).values(
+            identity=self.found.identity, file_name=self.file_name[:260], first_imported_at=self.now
+        ).returning(LegacySource.id)).scalar_one()
+
+    def _system_user(self) -> int:
+        """The account imported records are logged under: inactive, no roles, a password nothing matches."""
+        found = self.conn.scalar(select(User.id).where(User.username == SYSTEM_USERNAME))
+        if found is not None:
+            return found
+        return self.conn.execute(insert(User).values(
+            username=SYSTEM_USERNAME, full_name=SYSTEM_FULL_NAME, password_hash="!no sign-in", roles="",
+            active=False, failed_logins=0, must_change_password=False, created_at=self.now, phone="", email=""
+        ).returning(User.id)).scalar_one()
+
+    def _move_counters(self) -> None:
+        """Each prefix's counter moves past the highest number the file holds, so new calls never collide."""
+        for prefix, number in sorted(self.found.highest.items()):  # one order: no deadlock with a desk
+            if self.dry_run:
+                self.counters[prefix] = max(self.counters.get(prefix, 0), number)
+                continue
+            # Where the counter is now (desks may have logged calls since the import began), moved if behind.
+            self.counters[prefix] = self.conn.execute(update(RC).where(RC.c.prefix == prefix).values(
+                last_number=case((RC.c.last_number < number, number), else_=RC.c.last_number)
+            ).returning(RC.c.last_number)).scalar_one()
+
+    # -- rows
+
+    def batch(self, rows: list[Mapping]) -> None:
+        if self.check_overlap:
+            self._refuse_if_already_imported(rows[:OVERLAP_SAMPLE])
+        planned: list[LegacyRow] = []
+        for row in rows:
+            if row["ID"] in self.present:
+                self.already += 1
+                continue
+            result = self.planner.plan(row)
+            if isinstance(result, str):
+                self.not_imported[result] += 1
+                self.decisions.extend(d.as_dict() for d in self._decisions_of(row["ID"], result))
+                continue
+            self.present.add(row["ID"])
+            planned.append(result)
+        if not planned:
+            return
+        in_use = self._references_in_use([r.reference for r in planned if r.reference])
+        ready: list[LegacyRow] = []
+        for r in planned:
+            if r.reference in in_use:
+                r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
+                                              "already used by another enquiry in MPEL Desk: a new reference is "
+                                              "issued; the reference as stored stays searchable", "reference_in_use"))
+                r.reference = None
+            # Rows needing a new reference wait for the end, where the counters move: their rows stay locked
+            # from then to the commit only, not for the whole import, while other desks log calls.
+            (ready if r.reference else self.deferred).append(r)
+        self._take(ready)
+
+    def _take(self, rows: list[LegacyRow]) -> None:
+        for r in rows:
+            self.statuses[r.status.value] += 1
+            self.decisions.extend(d.as_dict() for d in r.decisions)
+        self.imported += len(rows)
+        if rows and not self.dry_run:
+            self._insert(rows)
+
+    def _issue_deferred(self) -> None:
+        """The counters move past the file's highest numbers, then the rows without a usable reference get
+        theirs, in the order they were read."""
+        self._move_counters()
+        for r in self.deferred:
+            r.reference = self._issue(r.substitute_prefix)
+            r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
+                                          f"new reference {r.reference}", "reference_issued"))
+        self._take(self.deferred)
+        self.deferred = []
+
+    def _refuse_if_already_imported(self, rows: list[Mapping]) -> None:
+        """A database already imported whose oldest record was since deleted in Access has a new
+        fingerprint; most of its rows (Access ID and reference as stored) are then already here under
+        another source.  Refused, rather than every record imported a second time."""
+        self.check_overlap = False
+        pairs = {(r["ID"], L.reference_key(r.get("Hotline Ref"))) for r in rows}
+        held = self.conn.execute(select(LR.c.access_id, LR.c.reference_key, LegacySource.file_name).join(
+            LegacySource, LegacySource.id == LR.c.source_id).where(LR.c.access_id.in_([p[0] for p in pairs]))).all()
+        same = [h for h in held if (h[0], h[1]) in pairs]
+        if pairs and len(same) * 2 > len(pairs):
+            raise LegacyFileError(
+                f"{self.file_name} looks like the Access database already imported from {same[0][2]}: "
+                f"{len(same)} of its first {len(pairs)} records are already here with the same Access ID and "
+                "reference, but its oldest record is not (deleted in Access since?). Nothing was imported; "
+                "importing it would bring those records in twice")
+
+    def _decisions_of(self, access_id: int, reason: str) -> list[L.Decision]:
+        return [L.Decision(access_id, "row", "", f"not imported: {reason}", "not_imported")]
+
+    def _references_in_use(self, references: list[str]) -> set[str]:
+        if not references:
+            return set()
+        return set(self.conn.scalars(select(E.c.reference).where(E.c.reference.in_(references))))
+
+    def _issue(self, prefix: str) -> str:
+        if self.dry_run:
+            self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        else:
+            self.counters[prefix] = repo.reserve_reference_numbers(self.s, prefix, 1)[0]
+        return f"{prefix}{self.counters[prefix]:06d}"
+
+    def _person(self, kind: str, key: str, name: str, login: str = "", team: str = "") -> int | None:
+        found = self.people.get((kind, key))
+        if found is None:
+            found = self.conn.execute(insert(LP).values(
+                source_id=self.source_id, kind=kind, key=key[:120], name=name[:120], login=login[:40], team=team[:20]
+            ).returning(LP.c.id)).scalar_one()
+            self.people[(kind, key)] = found
+            self.new_people[kind] += 1
+        return found
+
+    def _agent(self, agent_id: int | None) -> int | None:
+        if agent_id is None:
+            return None
+        agent = self.planner.agents.get(agent_id)
+        if agent is None:
+            return self._person("agent", str(agent_id), L.orphan_agent_name(agent_id))
+        return self._person("agent", str(agent_id), L.text(agent.get("Full Name")) or L.text(agent.get("Login")),
+                            L.text(agent.get("Login")), L.text(agent.get("Team")))
+
+    def _completer(self, completer: tuple[str, str] | None) -> int | None:
+        if completer is None:
+            return None
+        name, team = completer
+        return self._person("completer", L.person_key(name, team), name, team=team)
+
+    def _due(self, r: LegacyRow):
+        if r.status is not EnquiryStatus.WITH_REGION:
+            return None
+        nation = REGION_NATION[r.region_code]
+        if nation not in self.closures:
+            self.closures[nation] = repo.closures_for(self.conn, nation)
+        return regional_response_due(r.received_at, r.region_code, r.file_needed, self.closures[nation])
+
+    def _insert(self, planned: list[LegacyRow]) -> None:
+        enquiries = [{
+            "reference": r.reference, "channel": r.channel.value, "status": r.status.value,
+            "received_at": r.received_at, "created_by_id": self.system_user, "member_id": None,
+            "caller_kind": None, "caller_name": r.caller_name, "passcode_verified_at": r.received_at,
+            "passcode_failures": 0, "constituency_mp": False, "authorised_representative": False,
+            "third_party": False, "identity_confirmed": False, "subject_name": r.subject_name,
+            "subject_dob": r.subject_dob, "nationality": r.nationality, "nationality_folded": r.nationality_folded,
+            "ho_reference": r.ho_reference, "cts_reference": r.cts_reference, "question": r.question,
+            "answer": r.answer, "written_confirmation": False, "urgent": r.urgent, "compassionate": r.compassionate,
+            "removal_at": r.removal_at, "imminent_removal": r.imminent_removal, "barrier_to_removal": False,
+            "urgent_destination": None, "escalated_at": None, "region_code": r.region_code,
+            "file_needed": r.file_needed, "due_date": self._due(r),
+            "sent_to_region_at": r.sent_to_region_at or (r.received_at if r.status is EnquiryStatus.WITH_REGION
+                                                         else None),
+            "acknowledged_at": None, "acknowledged_by_id": None, "response": r.response,
+            "completed_at": r.completed_at, "completed_by_id": None,
+            "deleted_at": self.now if r.deleted else None, "deleted_by_id": self.system_user if r.deleted else None,
+            "deletion_reason": L.DELETED_REASON if r.deleted else "", "version": 1,
+        } for r in planned]
+        ids = self._new_ids(len(enquiries))
+        for i, row in zip(ids, enquiries):
+            row["id"] = i
+        self.conn.execute(insert(E), enquiries)
+        self.ids.extend(ids)
+        tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
+        if tokens:
+            self.conn.execute(insert(T), tokens)
+            if self.fts_triggers:  # what the triggers would have written, for the batch at once
+                self.conn.execute(_FTS_DOCUMENTS, {"ids": ids})
+        self.conn.execute(insert(LR), [{
+            "enquiry_id": i, "source_id": self.source_id, "access_id": r.access_id,
+            "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
+            "mp_name": r.mp_name, "constituency": r.constituency, "call_agent_id": self._agent(r.agent_id),
+            "completed_by_id": self._completer(r.completer), "passcode_given": r.passcode_given,
+            "decisions": json.dumps([d.as_dict() for d in r.decisions], ensure_ascii=False),
+        } for i, r in zip(ids, planned)])
+
+    def _new_ids(self, n: int) -> list[int]:
+        """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
+        INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
+        this transaction holds the write lock, so the ids after the highest are free."""
+        if self.s.get_bind().dialect.name == "postgresql":
+            return list(self.conn.scalars(_PG_IDS, {"n": n}))
+        if self.next_id is None:
+            self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
+        first, self.next_id = self.next_id, self.next_id + n
+        return list(range(first, first + n))
+
+    # -- the end
+
+    def put_back_triggers(self) -> None:
+        for _, sql in self.fts_triggers:
+            self.conn.exec_driver_sql(sql)
+        self.fts_triggers = []
+
+    def restore(self) -> None:
+        if self.cache_size is not None:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(self.cache_size)}")
+
+    def finish(self, reader_name: str) -> dict:
+        self._issue_deferred()
+        counts = self.found.counts
+        not_imported = sum(self.not_imported.values())
+        report = {
+            "file": self.file_name, "reader": reader_name, "source": self.found.identity,
+            "dry_run": self.dry_run,
+            "read": self.found.read,
+            "references": counts["references"], "call_type": counts["call_type"], "urgent": counts["urgent"],
+            "deleted": counts["deleted"],
+            "enquiries": {"imported": self.imported, "already_present": self.already,
+                          "not_imported": not_imported, "not_imported_reasons": dict(self.not_imported)},
+            "statuses": dict(sorted(self.statuses.items())),
+            "counters": {p: {"before": self.counters_before.get(p, 0), "after": n}
+                         for p, n in sorted(self.counters.items()) if n != self.counters_before.get(p, 0)},
+            "legacy_people_added": dict(self.new_people),
+            "decision_counts": dict(sorted(Counter(d["rule"] for d in self.decisions).items())),
+            "decisions": [{**d, "look_at": d["rule"] in LOOK_AT} for d in self.decisions],
+        }
+        if not self.dry_run and (self.imported or self.source_id):
+            who = None if self.actor else f"command line ({_os_user()})"
+            audit.record(self.s, self.actor, self.now, "enquiry", None, "legacy database imported", {
+                "file": self.file_name, "source": self.found.identity, "imported": self.imported,
+                "already_present": self.already, "not_imported": not_imported,
+                "enquiry_ids": [min(self.ids), max(self.ids)] if self.ids else [],
+                "counters": report["counters"], **({"by": who} if who else {})})
+        return report
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in this environment
+        return "unknown"
+
