@@ -13,6 +13,7 @@ from .notify import credentials
 from .services.audit import AuditService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
+from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .notify.outbox import OutboxService
@@ -37,6 +38,7 @@ class Services:
     letters: CorrespondenceService
     units: UnitService
     audit: AuditService
+    inbox: InboxService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -68,4 +70,4 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock))
+                    audit=AuditService(uow, clock), inbox=InboxService(uow, clock))

@@ -7,7 +7,8 @@
 #      cluster and never touch the system service;
 #    - libraries PySide6's wheels link against, plus a font; for "desktop"
 #      also Qt's X11 (xcb) platform libraries;
-#    - poppler-utils for "test": reading generated PDFs back;
+#    - poppler-utils for "test": reading generated PDFs back; dovecot-imapd for
+#      "test": the inbox tests' IMAP server (tests/support/imapserver.py);
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
 # 2. Creates .venv if needed and installs the project with its test extras
 #    (again whenever pyproject.toml changes).
@@ -24,8 +25,9 @@ packages=(
     fonts-dejavu-core
 )
 case "$purpose" in
-    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back
-        packages+=(poppler-utils) ;;
+    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back;
+           # dovecot-imapd: the real IMAP server the inbox tests start on loopback (no service is started)
+        packages+=(poppler-utils dovecot-imapd) ;;
     desktop)  # Qt's xcb platform plugin, to open a real window on an X11 desktop
         packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
                    libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0) ;;
