@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_db, paths
+from . import cli_db, cli_inbox, paths
 
 log = logging.getLogger("mpel_app")
 
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         # SUPPRESS: `mpel --database X db upgrade` and `mpel db upgrade --database X` both work.
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="database URL (default as for the desk)")
+    cli_inbox.add_parser(commands)
     # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
@@ -101,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
         url = args.database or Settings().database_url
         return cli_db.db_status(url) if args.db_command == "status" else cli_db.db_upgrade(url)
+    if args.command == "inbox":
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return cli_inbox.run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 

@@ -1,0 +1,66 @@
+"""`mpel --database URL inbox serve ...` as the acceptance checks run it: a real process, a real Dovecot."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+from sqlalchemy import select
+
+from mpel_app.db.models import Enquiry
+from tests.inbox import messages as m
+
+
+def mpel(db_url, server, *extra, password=None):
+    argv = [sys.executable, "-m", "mpel_app", "--database", db_url, "inbox", "serve", "--imap", server.address,
+            "--user", server.user, "--password-stdin", "--plain", *extra]
+    return argv, (password if password is not None else server.password) + "\n"
+
+
+def test_once_prints_the_summary_and_creates_the_folders(world, dovecot, db_url):
+    dovecot.deliver(m.raw(m.plain()), m.raw(m.html_only()), m.MALFORMED)
+    argv, password = mpel(db_url, dovecot, "--once")
+    done = subprocess.run(argv, input=password, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert {k: summary[k] for k in ("fetched", "enquiries_created", "already_taken_in", "quarantined")} == \
+        {"fetched": 3, "enquiries_created": 2, "already_taken_in": 0, "quarantined": 1}
+    assert len(dovecot.uids("Processed")) == 2 and len(dovecot.uids("Quarantine")) == 1
+    with world.services.uow.read() as s:
+        assert len(list(s.scalars(select(Enquiry)))) == 2
+    again = subprocess.run(argv, input=password, capture_output=True, text=True, timeout=120)
+    assert json.loads(again.stdout)["fetched"] == 0
+
+
+def test_wrong_password_exits_3_with_the_reason(world, dovecot, db_url):
+    dovecot.deliver(m.raw(m.plain()))
+    argv, _ = mpel(db_url, dovecot, "--once")
+    done = subprocess.run(argv, input="not-it\n", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3 and "refused the login" in done.stderr and done.stdout == ""
+    assert len(dovecot.uids("INBOX")) == 1
+
+
+def test_watching_takes_in_new_mail_until_sigterm(world, dovecot, db_url):
+    argv, password = mpel(db_url, dovecot, "--poll-seconds", "0.2")
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        process.stdin.write(password)
+        process.stdin.flush()
+        dovecot.deliver(m.raw(m.plain()))
+        deadline = time.monotonic() + 60
+        while dovecot.uids("INBOX") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        dovecot.deliver(m.raw(m.plain(subject="A later one")))
+        while dovecot.uids("INBOX") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert dovecot.uids("INBOX") == []
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert json.loads(out)["enquiries_created"] == 2
