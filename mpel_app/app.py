@@ -13,6 +13,7 @@ from .notify import credentials
 from .services.audit import AuditService
 from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
+from .services.email_cases import EmailCaseService
 from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
@@ -39,6 +40,7 @@ class Services:
     units: UnitService
     audit: AuditService
     inbox: InboxService
+    email_cases: EmailCaseService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -70,4 +72,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
-                    audit=AuditService(uow, clock), inbox=InboxService(uow, clock))
+                    audit=AuditService(uow, clock), inbox=InboxService(uow, clock),
+                    email_cases=EmailCaseService(uow, clock))
