@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import select
 
-from mpel_app.db.models import Enquiry
+from mpel_app.db.models import Enquiry, InboxMessage
 from tests.inbox import messages as m
 
 
@@ -64,3 +64,40 @@ def test_watching_takes_in_new_mail_until_sigterm(world, dovecot, db_url):
             process.kill()
     assert process.returncode == 0, err
     assert json.loads(out)["enquiries_created"] == 2
+
+
+def test_killed_mid_run_the_next_run_finishes_with_every_message_exactly_once(world, dovecot, db_url):
+    """kill -9 at whatever point the intake has reached (after at least one commit): nothing is taken in twice,
+    nothing is left behind, and the mailbox ends empty with every message in Processed."""
+    total = 60
+    dovecot.deliver(*(m.raw(m.plain(subject=f"Case {i}")) for i in range(total)))
+    argv, password = mpel(db_url, dovecot, "--once")
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        process.stdin.write(password)
+        process.stdin.flush()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with world.services.uow.read() as s:
+                if len(list(s.scalars(select(Enquiry.id)))) >= 3:
+                    break
+            time.sleep(0.02)
+        process.kill()
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with world.services.uow.read() as s:
+        taken_before = len(list(s.scalars(select(Enquiry.id))))
+    assert 3 <= taken_before <= total
+    done = subprocess.run(argv, input=password, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["enquiries_created"] == total - taken_before
+    assert summary["fetched"] == summary["enquiries_created"] + summary["already_taken_in"]
+    with world.services.uow.read() as s:
+        assert len(list(s.scalars(select(Enquiry.id)))) == total
+        subjects = list(s.scalars(select(InboxMessage.subject).where(InboxMessage.enquiry_id.is_not(None))))
+        assert sorted(subjects) == sorted(f"Case {i}" for i in range(total))  # each once
+    assert dovecot.uids("INBOX") == [] and len(dovecot.uids("Processed")) == total
