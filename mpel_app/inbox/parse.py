@@ -227,7 +227,7 @@ def _attachment(part: EmailMessage, ctype: str, original: str, notes: list[str])
     fallback = "message.eml" if ctype == "message/rfc822" else "attachment"
     name = safe_filename(original, fallback=fallback)
     if name != original and original:
-        notes.append(f"attachment name {original!r} kept as {name!r}")
+        notes.append(f"attachment name “{original}” saved as “{name}”")
     lower = name.lower()
     if len(data) > MAX_ATTACHMENT_BYTES:
         note = (f"{name} ({len(data) // (1024 * 1024)} MB) not stored in the desk (over "

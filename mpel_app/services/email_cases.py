@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
@@ -84,6 +84,22 @@ class EmailCaseView:
 
 
 @dataclass(frozen=True)
+class EmailCaseSummary:
+    """One line of the inbox list: which case, from whom, where it is, when due."""
+
+    enquiry_id: int
+    reference: str
+    cts_reference: str
+    channel: str
+    state: CaseState
+    region_code: str | None
+    member_name: str
+    subject: str
+    received_at: datetime
+    due_date: date | None
+
+
+@dataclass(frozen=True)
 class QuarantineItem:
     id: int
     taken_in_at: datetime
@@ -105,6 +121,31 @@ class EmailCaseService:
             record = self._view(s, e, case)
             audit.record_view(s, actor, self._clock.now(), ENTITY, e.id, "e-mail text, attachments, draft reply")
             return record
+
+    def queue(self, actor: UserRecord, *, include_replied: bool = False) -> list[EmailCaseSummary]:
+        """The e-mail enquiries ``actor`` works: their region's (every region's for those who oversee all),
+        and the unmatched ones for the MPEL team leader; oldest due first."""
+        may_filter = perm.allowed(actor, Action.FILTER_FURTHER_ACTION)
+        may_work = perm.allowed(actor, Action.WORK_REGION_QUEUE)
+        if not (may_filter or may_work):
+            raise PermissionDenied(f"{actor.full_name} ({actor.username}) may not work e-mail enquiries")
+        query = (select(Enquiry.id, Enquiry.reference, Enquiry.cts_reference, Enquiry.channel, EmailCase.state,
+                        Enquiry.region_code, Member.name, InboxMessage.subject, Enquiry.received_at, Enquiry.due_date)
+                 .join(EmailCase, EmailCase.enquiry_id == Enquiry.id)
+                 .outerjoin(Member, Member.id == Enquiry.member_id)
+                 .outerjoin(InboxMessage, InboxMessage.id == EmailCase.inbox_message_id)
+                 .where(Enquiry.deleted_at.is_(None)))
+        if not include_replied:
+            query = query.where(EmailCase.state != CaseState.REPLIED.value)
+        if not perm.allowed(actor, Action.WORK_ANY_REGION):
+            mine = [EmailCase.state == CaseState.UNMATCHED.value] if may_filter else []
+            if may_work and actor.region_code:
+                mine.append(Enquiry.region_code == actor.region_code)
+            query = query.where(or_(*mine)) if mine else query.where(Enquiry.id.is_(None))
+        query = query.order_by(Enquiry.due_date.is_(None), Enquiry.due_date, Enquiry.id).limit(1000)
+        with self._uow.read() as s:
+            return [EmailCaseSummary(r[0], r[1], r[2], r[3], CaseState(r[4]), r[5], r[6] or "", r[7] or "", r[8],
+                                     r[9]) for r in s.execute(query)]
 
     def quarantine(self, actor: UserRecord) -> list[QuarantineItem]:
         """The messages the intake could not read, newest first, for the MPEL team leader to deal with."""

@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         self.letters_view = None
         if user.has(*CTS_ROLES):  # MPs' letters on CTS (issue 4): each role's workstack
             self.letters_view = self._add_view("letters_view", "LettersView", "Letters")
+        if perm.allowed(user, Action.WORK_REGION_QUEUE) or perm.allowed(user, Action.FILTER_FURTHER_ACTION):
+            self._add_view("inbox_view", "InboxView", "Central inbox")  # e-mails and faxes taken in (issue 18)
         self.find_view = FindView(ctx)
         self._register(self.find_view, "Find")
         self.admin_view = None

@@ -60,7 +60,7 @@ def test_attachment_named_with_a_path_is_sanitised(world, dovecot):
     (a,) = rows(world.services, InboxAttachment)
     assert a.filename == "x.exe" and a.original_name == "..\\..\\x.exe" and a.data == b"MZ fake exe"
     (msg,) = rows(world.services, InboxMessage)
-    assert "kept as 'x.exe'" in msg.notes
+    assert "saved as “x.exe”" in msg.notes
 
 
 def test_safe_filename_rules():

@@ -160,11 +160,13 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
 
 @pytest.mark.parametrize("who, tabs", [
     ("agent", ["New call", "Find"]),
-    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
-    ("am_lse", ["New call", "Region queue", "Find"]),
+    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Central inbox", "Find", "Administration",
+                "Audit"]),
+    ("am_lse", ["New call", "Region queue", "Central inbox", "Find"]),
     ("case_owner", ["Letters", "Find"]),
-    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit"]),
-    ("duty", ["New call", "Region queue", "Duty", "Find", "Administration"]),  # the duty rota is theirs to keep
+    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Central inbox", "Find", "Administration",
+               "Audit"]),
+    ("duty", ["New call", "Region queue", "Duty", "Central inbox", "Find", "Administration"]),  # the duty rota is theirs to keep
     ("unit_leader", ["Letters", "Find", "Audit"]),  # CTS: no part in the enquiry log's rota or deletions
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):
