@@ -29,6 +29,7 @@ import sys
 import threading
 from typing import TextIO
 
+from .cli_common import open_services
 from .domain.errors import MpelError
 
 KEYRING_SERVICE = "MPEL Desk IMAP"
@@ -108,17 +109,8 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
         return 2
     settings = ImapSettings(host=host, port=port, user=args.user, security=security, mailbox=args.mailbox,
                             ca_file=args.ca_file)
-    url = database_url or getattr(args, "database", None)
-    if url is None:
-        from .config import Settings  # Qt settings: only when no URL was given
-
-        url = Settings().database_url
-    from .app import open_database
-
-    try:
-        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+    services = open_services(database_url or getattr(args, "database", None), err)
+    if services is None:
         return 1
     try:
         if args.once:

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from .cli_common import open_services
 from .domain.errors import MpelError
 
 
@@ -40,17 +41,8 @@ def main(argv: list[str] | None = None, *, password: Callable[[str], str] | None
     out, err = out or sys.stdout, err or sys.stderr
     password = password or getpass.getpass  # looked up now, so a test or wrapper can replace it
     args = build_parser().parse_args(argv)
-    url = args.database
-    if url is None:
-        from .config import Settings  # Qt settings: only when no URL was given
-
-        url = Settings().database_url
-    from .app import open_database
-
-    try:
-        services = open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
+    services = open_services(args.database, err)
+    if services is None:
         return 1
     try:
         try:
