@@ -14,6 +14,10 @@
   ``USER@HOST``); otherwise asked for at a terminal.  Never on the command line.
 * ``--ssl`` (implicit TLS, port 993, the default), ``--starttls`` (port 143),
   ``--plain`` (no encryption: loopback or a test server only).
+* Microsoft 365 (no passwords over IMAP): ``--xoauth2-tenant T --xoauth2-client-id C``
+  logs in with SASL XOAUTH2 using an app-only token (inbox/oauth.py); the secret
+  read as above is then the app's client secret.  A token that expires while
+  watching is not renewed yet: restart the service (a known gap).
 
 Exit status: 0 done; 1 the database or the IMAP server could not be reached (or
 the connection was lost); 2 bad arguments; 3 the IMAP server refused the login.
@@ -55,6 +59,10 @@ def add_parser(commands) -> None:
     serve.add_argument("--once", action="store_true", help="take in what is waiting, print a JSON summary, exit")
     serve.add_argument("--ca-file", metavar="PEM", default=None, help="extra CA certificates to trust")
     serve.add_argument("--poll-seconds", type=float, default=30.0, help="how often to look while watching")
+    serve.add_argument("--xoauth2-tenant", metavar="TENANT", default=None,
+                       help="Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
+                            "tenant; the secret read (stdin or keyring) is then the app's client secret")
+    serve.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
     serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                        help="database URL (default as for the desk)")
 
@@ -93,7 +101,7 @@ def _password(args, host: str, stdin: TextIO, err: TextIO) -> str | None:
 
 
 def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
-        err: TextIO | None = None) -> int:
+        err: TextIO | None = None, oauth_app_factory=None) -> int:
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     from .inbox.imap import ImapError, ImapSettings, connect
     from .inbox.intake import run_once, watch
@@ -104,9 +112,22 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
     except ValueError as exc:
         print(f"mpel: {exc}", file=err)
         return 2
+    if bool(args.xoauth2_tenant) != bool(args.xoauth2_client_id):
+        print("mpel: --xoauth2-tenant and --xoauth2-client-id go together", file=err)
+        return 2
     password = _password(args, host, stdin, err)
     if password is None:
         return 2
+    login = {"password": password}
+    if args.xoauth2_tenant:
+        from .inbox.oauth import OAuthError, app_token
+
+        try:
+            login = {"oauth_token": app_token(args.xoauth2_tenant, args.xoauth2_client_id, password,
+                                              app_factory=oauth_app_factory)}
+        except OAuthError as exc:
+            print(f"mpel: {exc}", file=err)
+            return 3
     settings = ImapSettings(host=host, port=port, user=args.user, security=security, mailbox=args.mailbox,
                             ca_file=args.ca_file)
     services = open_services(database_url or getattr(args, "database", None), err)
@@ -114,13 +135,13 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
         return 1
     try:
         if args.once:
-            with connect(settings, password=password) as imap:
+            with connect(settings, **login) as imap:
                 summary = run_once(imap, services.inbox, settings)
         else:
             stop = threading.Event()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
-            summary = watch(lambda: connect(settings, password=password), services.inbox, settings,
+            summary = watch(lambda: connect(settings, **login), services.inbox, settings,
                             stop=stop, poll_seconds=args.poll_seconds)
     except ImapError as exc:
         print(f"mpel: {exc}", file=err)

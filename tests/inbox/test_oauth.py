@@ -52,3 +52,20 @@ def test_xoauth2_reaches_the_server_as_authenticate(dovecot):
     with pytest.raises(ImapError) as refused:
         imap_client.connect(settings, oauth_token="token123")
     assert refused.value.auth and "mechanism" in str(refused.value).lower()
+
+
+def test_cli_logs_in_with_xoauth2_when_given_a_tenant(world, dovecot, db_url):
+    import io
+
+    from mpel_app.__main__ import build_parser
+    from mpel_app.cli_inbox import run
+
+    args = build_parser().parse_args(["--database", db_url, "inbox", "serve", "--imap", dovecot.address, "--user",
+                                      dovecot.user, "--password-stdin", "--plain", "--once",
+                                      "--xoauth2-tenant", "t1", "--xoauth2-client-id", "c1"])
+    app = FakeApp({"access_token": "tok"})
+    err = io.StringIO()
+    code = run(args, stdin=io.StringIO("client-secret\n"), out=io.StringIO(), err=err, oauth_app_factory=app)
+    # The token was asked for with the client secret read from stdin, and offered as XOAUTH2 (this Dovecot has none).
+    assert app.calls[0] == ("c1", "https://login.microsoftonline.com/t1", "client-secret")
+    assert code == 3 and "mechanism" in err.getvalue().lower()
