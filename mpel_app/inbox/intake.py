@@ -64,27 +64,30 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
         if stop is not None and stop.is_set():
             break
         batch = uids[start:start + BATCH]
-        new: list[int] = []
-        for uid in batch:
-            known = service.delivery(settings.mailbox, uidvalidity, uid, folders)
-            if known is None:
-                new.append(uid)
-                continue
-            # Recorded by an earlier run that stopped before (or while) moving it: only move it now.
-            _count(summary, known)
-            imap.move(uid, known.folder)
-            service.filed(known.delivery_id)
-        raws = imap.fetch(new) if new else {}
-        for uid in new:
-            raw = raws.get(uid)
-            if raw is None:  # gone since the search (another client moved it): not ours to count
-                continue
-            outcome = service.take_in(actor, settings.mailbox, uidvalidity, uid, raw, directory, folders)
-            _count(summary, outcome)
-            if after_commit is not None:
-                after_commit(uid)
-            imap.move(uid, outcome.folder)
-            service.filed(outcome.delivery_id)
+        known = service.deliveries(settings.mailbox, uidvalidity, batch, folders)
+        moved: list[int] = []
+        try:
+            for uid in batch:
+                if uid in known:
+                    # Recorded by an earlier run that stopped before (or while) moving it: only move it now.
+                    _count(summary, known[uid])
+                    imap.move(uid, known[uid].folder)
+                    moved.append(known[uid].delivery_id)
+            new = [uid for uid in batch if uid not in known]
+            raws = imap.fetch(new) if new else {}
+            for uid in new:
+                raw = raws.get(uid)
+                if raw is None:  # gone since the search (another client moved it): not ours to count
+                    continue
+                outcome = service.take_in(actor, settings.mailbox, uidvalidity, uid, raw, directory, folders)
+                _count(summary, outcome)
+                if after_commit is not None:
+                    after_commit(uid)
+                imap.move(uid, outcome.folder)
+                moved.append(outcome.delivery_id)
+        finally:
+            # What was moved is recorded as filed even when the batch stops half-way (a lost connection).
+            service.filed(moved)
     log.info("inbox: %s", summary.as_dict())
     return summary
 

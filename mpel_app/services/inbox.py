@@ -30,10 +30,11 @@ the audit trail.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -160,12 +161,29 @@ class InboxService:
                 return self._record(s, actor, mailbox, uidvalidity, uid, raw, parsed, reason, digest, directory,
                                     folders)
 
-    def filed(self, delivery_id: int) -> None:
-        """The message has been moved to its folder."""
+    def deliveries(self, mailbox: str, uidvalidity: int, uids: Iterable[int], folders: Folders) -> dict[int, Outcome]:
+        """``delivery`` for a batch of UIDs in one query: the ones an earlier run recorded, by UID."""
+        wanted = list(uids)
+        if not wanted:
+            return {}
+        with self._uow.read() as s:
+            rows = s.execute(select(InboxDelivery, InboxMessage).join(InboxMessage).where(
+                InboxDelivery.mailbox == mailbox, InboxDelivery.uidvalidity == uidvalidity,
+                InboxDelivery.uid.in_(wanted))).all()
+            return {d.uid: _known(d, m, folders) for d, m in rows}
+
+    def filed(self, delivery_ids: Iterable[int]) -> None:
+        """These deliveries have been moved to their folders (one transaction for a batch).
+
+        Only a record of it: a crash before this runs leaves ``moved_at`` empty for
+        messages already moved, and nothing else (they are no longer in the mailbox).
+        """
+        ids = list(delivery_ids)
+        if not ids:
+            return
         with self._uow() as s:
-            row = s.get(InboxDelivery, delivery_id)
-            if row is not None and row.moved_at is None:
-                row.moved_at = self._clock.now()
+            s.execute(update(InboxDelivery).where(InboxDelivery.id.in_(ids), InboxDelivery.moved_at.is_(None))
+                      .values(moved_at=self._clock.now()))
 
     # ------------------------------------------------------------------ recording
 

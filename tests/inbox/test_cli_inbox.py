@@ -101,3 +101,23 @@ def test_killed_mid_run_the_next_run_finishes_with_every_message_exactly_once(wo
         subjects = list(s.scalars(select(InboxMessage.subject).where(InboxMessage.enquiry_id.is_not(None))))
         assert sorted(subjects) == sorted(f"Case {i}" for i in range(total))  # each once
     assert dovecot.uids("INBOX") == [] and len(dovecot.uids("Processed")) == total
+
+
+def test_two_intakes_at_once_take_each_message_exactly_once(world, dovecot, db_url):
+    """Two `inbox serve --once` on the same mailbox at the same moment (a second site's service started by
+    mistake): the database's unique keys decide, each message becomes one enquiry, both exit 0."""
+    total = 40
+    dovecot.deliver(*(m.raw(m.plain(subject=f"Case {i}")) for i in range(total)))
+    argv, password = mpel(db_url, dovecot, "--once")
+    processes = [subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+    results = [p.communicate(password, timeout=180) for p in processes]
+    for process, (out, err) in zip(processes, results):
+        assert process.returncode == 0, err
+    summaries = [json.loads(out) for out, _ in results]
+    assert sum(s["enquiries_created"] for s in summaries) == total
+    for s in summaries:
+        assert s["fetched"] == s["enquiries_created"] + s["already_taken_in"] + s["quarantined"]
+    with world.services.uow.read() as s:
+        assert len(list(s.scalars(select(Enquiry.id)))) == total
+    assert dovecot.uids("INBOX") == [] and len(dovecot.uids("Processed")) == total
