@@ -76,7 +76,8 @@ class EmailCaseView:
     reply_sent_at: datetime | None
     offline_exported_at: datetime | None
     offline_reply_at: datetime | None
-    targets: EmailTargets | None
+    targets: EmailTargets | None  # an e-mail's 10 and 20 working days
+    due_date: date | None  # the response due date (a fax's 5 or 10 working days; an e-mail's 10)
     target_status: str
     steps: tuple[CaseStep, ...]
     version: int
@@ -401,5 +402,5 @@ class EmailCaseService:
             draft_text=case.draft_text, drafter=names.get(case.drafter_id, ""), drafter_grade=case.drafter_grade,
             qa_by=names.get(case.qa_by_id, ""), qa_note=case.qa_note, reply_sent_at=case.reply_sent_at,
             offline_exported_at=case.offline_exported_at, offline_reply_at=case.offline_reply_at,
-            targets=targets, target_status=status, steps=tuple(allowed_steps(CaseState(case.state))),
+            targets=targets, due_date=e.due_date, target_status=status, steps=tuple(allowed_steps(CaseState(case.state))),
             version=case.version, later_messages=tuple(tuple(r) for r in later))

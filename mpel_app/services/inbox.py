@@ -300,9 +300,9 @@ class InboxService:
             "reference": e.reference, "cts_reference": e.cts_reference, "channel": channel.value,
             "from": parsed.from_address, "subject": parsed.subject, "message_id": parsed.message_id,
             "sent": received.isoformat(), "member": member.name if member else "not matched: for a person to match"})
-        if channel is Channel.EMAIL:
-            s.add(EmailCase(enquiry_id=e.id, inbox_message_id=message.id, state="unmatched", draft_text="",
-                            qa_note="", reply_message_id=""))
+        # A fax is worked from the same list as an e-mail (matched, accepted, answered); only its targets differ.
+        s.add(EmailCase(enquiry_id=e.id, inbox_message_id=message.id, state="unmatched", draft_text="",
+                        qa_note="", reply_message_id=""))
         if member is not None:
             allocate_to_region(s, self._clock, actor, e, member.region_code, message)
         else:
@@ -327,12 +327,12 @@ def allocate_to_region(s: Session, clock: Clock, actor: UserRecord, e: Enquiry, 
         targets = email_targets(e.received_at, region_calendar(region_code, closures))
         e.due_date = targets.due_90
         due_text = f"{targets.due_90:%d/%m/%Y} (10 working days; at the latest {targets.due_100:%d/%m/%Y}, 20)"
-        case = s.get(EmailCase, e.id)
-        if case is not None:
-            case.state, case.allocated_at = "allocated", now
     else:
         e.due_date = regional_response_due(e.received_at, region_code, e.file_needed, closures)
         due_text = f"{e.due_date:%d/%m/%Y}"
+    case = s.get(EmailCase, e.id)
+    if case is not None:
+        case.state, case.allocated_at = "allocated", now
     files = list(s.scalars(select(InboxAttachment).where(InboxAttachment.inbox_message_id == message.id)))
     image = next((a for a in files if a.kind == "fax_image" and a.data is not None), None)
     member_name = e.member.name if e.member else ""

@@ -68,7 +68,8 @@ class IncomingSection(QGroupBox):
         f["Received"].setText(_when(v.received_at) + (" · sent as HTML only, shown as text" if v.html_only else ""))
         f["Targets"].setText(
             f"10 working days: {v.targets.due_90:%d/%m/%Y} · 20 working days: {v.targets.due_100:%d/%m/%Y} "
-            f"· {v.target_status}" if v.targets else "Set when the enquiry is allocated to a region")
+            f"· {v.target_status}" if v.targets else
+            f"Response due {v.due_date:%d/%m/%Y}" if v.due_date else "Set when the enquiry is allocated to a region")
         f["State"].setText(v.state.label.capitalize() + (f" · allocated to {v.allocated_to}" if v.allocated_to else ""))
         for name, label in f.items():
             label.setAccessibleName(f"{name}: {label.text()}")

@@ -164,3 +164,19 @@ def test_quarantine_list_is_for_the_team_leader(world, dovecot):
         world.services.email_cases.quarantine(world.agent)
     with world.services.uow.read() as s:
         assert s.scalars(select(Enquiry)).first() is None
+
+
+def test_a_fax_from_an_unknown_number_is_matched_then_sent_on_with_its_image(world, dovecot):
+    dovecot.deliver(m.raw(m.fax(number="01632 960000")))
+    take_in(world.services, dovecot)
+    cases = world.services.email_cases
+    (item,) = cases.queue(world.leader)
+    assert item.channel == "fax" and item.state is CaseState.UNMATCHED and item.cts_reference == ""
+    assert rows(world.services, OutboxMessage) == []
+    view = cases.match_member(world.leader, item.enquiry_id, world.mp.id)
+    assert view.state is CaseState.ALLOCATED and view.targets is None
+    assert view.due_date.isoformat() == "2026-11-30"  # 5 working days from receipt at MPEL
+    (note,) = rows(world.services, OutboxMessage)
+    assert note.kind == "fax_note" and note.attachment == m.PDF
+    assert [i.enquiry_id for i in cases.queue(world.am_lse)] == [item.enquiry_id]
+    assert cases.queue(world.am_sni) == []
