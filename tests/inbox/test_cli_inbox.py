@@ -121,3 +121,32 @@ def test_two_intakes_at_once_take_each_message_exactly_once(world, dovecot, db_u
     with world.services.uow.read() as s:
         assert len(list(s.scalars(select(Enquiry.id)))) == total
     assert dovecot.uids("INBOX") == [] and len(dovecot.uids("Processed")) == total
+
+
+def test_watching_survives_an_imap_outage_and_carries_on(world, dovecot, db_url):
+    argv, password = mpel(db_url, dovecot, "--poll-seconds", "0.2")
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        process.stdin.write(password)
+        process.stdin.flush()
+        dovecot.deliver(m.raw(m.plain()))
+        deadline = time.monotonic() + 60
+        while dovecot.uids("INBOX") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        dovecot.stop()  # the mail server goes down under the watching service...
+        time.sleep(1.0)
+        assert process.poll() is None  # ...which waits and retries rather than giving up
+        dovecot.start()
+        dovecot.deliver(m.raw(m.plain(subject="After the outage")))
+        while dovecot.uids("INBOX") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert dovecot.uids("INBOX") == []
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert json.loads(out)["enquiries_created"] == 2
+    assert "trying again" in err
