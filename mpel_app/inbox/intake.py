@@ -11,8 +11,8 @@ that was a reply or follow-up checked in against an existing enquiry.
 
 ``watch``: ``run_once`` every ``poll_seconds`` until ``stop`` is set (SIGTERM
 in ``mpel inbox serve``), reconnecting after a dropped connection with a
-growing pause; a refused login ends it (retrying a wrong password only
-locks the account).
+growing pause, and likewise after losing the database; a refused login
+ends it (retrying a wrong password only locks the account).
 """
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from sqlalchemy.exc import OperationalError
+
+from ..domain.errors import StaleRecord
 from ..services.inbox import ALREADY, CREATED, Folders, InboxService
 from .imap import ImapError, ImapSession, ImapSettings
 
@@ -117,10 +120,12 @@ def watch(connect: Callable[[], ImapSession], service: InboxService, settings: I
                     if stop.wait(poll_seconds):
                         break
                     imap.noop()
-        except ImapError as exc:
-            if exc.auth:
+        except (ImapError, OperationalError, StaleRecord) as exc:
+            # The mail server or the database went away (or another desk won a race): wait, then go on
+            # where the database says we were.  A refused login is not retried: it would only lock the account.
+            if isinstance(exc, ImapError) and exc.auth:
                 raise
-            log.warning("inbox: %s; trying again in %.0f s", exc, pause)
+            log.warning("inbox: %s; trying again in %.0f s", " ".join(str(exc).split())[:500], pause)
             if stop.wait(pause):
                 break
             pause = min(max_pause, pause * 2)
