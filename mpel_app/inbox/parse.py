@@ -126,7 +126,7 @@ def parse(raw: bytes) -> ParsedMessage:
         text = html_text.to_text(html)
     if html:
         # Kept as a file to open deliberately, never rendered by the desk.
-        data = html.encode("utf-8")
+        data = _clean(html).encode("utf-8")
         attachments.insert(0, ParsedAttachment("message.html.txt", "message.html", "text/plain", len(data), data,
                                                kind="html", note="the HTML of the message, as text (never rendered)"))
     if msg.defects:
@@ -135,15 +135,22 @@ def parse(raw: bytes) -> ParsedMessage:
         if msg.defects:
             raise Unreadable("the message is malformed and has neither text nor attachments: "
                              + "; ".join(sorted({type(d).__name__ for d in msg.defects})))
+    if "\x00" in text:
+        notes.append("NUL characters removed from the text")
     return ParsedMessage(
-        message_id=_header(msg, "Message-ID", notes).strip(),
-        from_address=from_address, from_name=from_name,
-        to=_header(msg, "To", notes), subject=" ".join(subject.split()),
-        sent_at=_date(msg), in_reply_to=_header(msg, "In-Reply-To", notes).strip(),
-        references=" ".join(_header(msg, "References", notes).split()),
-        text=text.strip(), html_only=html_only, content_hash=content_hash(raw), size=len(raw),
-        attachments=tuple(attachments), notes=tuple(notes),
+        message_id=_clean(_header(msg, "Message-ID", notes)).strip(),
+        from_address=_clean(from_address), from_name=_clean(from_name),
+        to=_clean(_header(msg, "To", notes)), subject=" ".join(_clean(subject).split()),
+        sent_at=_date(msg), in_reply_to=_clean(_header(msg, "In-Reply-To", notes)).strip(),
+        references=" ".join(_clean(_header(msg, "References", notes)).split()),
+        text=_clean(text).strip(), html_only=html_only, content_hash=content_hash(raw), size=len(raw),
+        attachments=tuple(attachments), notes=tuple(_clean(n) for n in notes),
     )
+
+
+def _clean(text: str) -> str:
+    """Text without NUL characters, which PostgreSQL cannot store in a text column (and no mail should carry)."""
+    return text.replace("\x00", "")
 
 
 def _header(msg: EmailMessage, name: str, notes: list[str]) -> str:

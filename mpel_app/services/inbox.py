@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
@@ -146,6 +146,9 @@ class InboxService:
             reason = ""
         except Unreadable as exc:
             parsed, reason = None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - the parser choking on odd input is still "unreadable"
+            log.warning("inbox: parsing %s UID %s failed", mailbox, uid, exc_info=True)
+            parsed, reason = None, f"the message could not be read ({type(exc).__name__}: {exc})"
         digest = parsed.content_hash if parsed else content_hash(raw)
         try:
             with self._uow() as s:
@@ -159,6 +162,18 @@ class InboxService:
                 return known
             with self._uow() as s:
                 return self._record(s, actor, mailbox, uidvalidity, uid, raw, parsed, reason, digest, directory,
+                                    folders)
+        except OperationalError:
+            raise  # the database is unreachable: nothing is recorded and nothing moved; the next pass retries
+        except Exception as exc:  # noqa: BLE001 - a message the database refuses must not block the mailbox
+            if parsed is None:
+                raise
+            # Something in this message cannot be stored: quarantine it, whole, rather than fail on it at every
+            # pass and hold up everything behind it.
+            log.warning("inbox: %s UID %s could not be recorded", mailbox, uid, exc_info=True)
+            reason = f"the message could not be recorded ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})"
+            with self._uow() as s:
+                return self._record(s, actor, mailbox, uidvalidity, uid, raw, None, reason, digest, directory,
                                     folders)
 
     def deliveries(self, mailbox: str, uidvalidity: int, uids: Iterable[int], folders: Folders) -> dict[int, Outcome]:
@@ -245,7 +260,7 @@ class InboxService:
         message = InboxMessage(content_hash=digest, message_id="", status=QUARANTINED, channel=None,
                                from_address="", from_name="", subject=_raw_subject(raw), taken_in_at=now,
                                in_reply_to="", references="", body_text="", html_only=False, matched=False,
-                               notes="", reason=reason[:1000], size=len(raw), raw=raw)
+                               notes="", reason=reason.replace("\x00", "")[:1000], size=len(raw), raw=raw)
         s.add(message)
         s.flush()
         delivery = self._deliver(s, message, mailbox, uidvalidity, uid, folders, now)
@@ -364,5 +379,5 @@ def _raw_subject(raw: bytes) -> str:
     head = raw[:64 * 1024].split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
     for line in head.splitlines():
         if line.lower().startswith(b"subject:"):
-            return line[8:].decode("utf-8", "replace").strip()[:1000]
+            return line[8:].decode("utf-8", "replace").replace("\x00", "").strip()[:1000]
     return ""

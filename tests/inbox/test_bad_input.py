@@ -83,3 +83,32 @@ def test_content_hash_ignores_trace_headers_only():
     raw = m.raw(m.plain(message_id="<h@x.example>"))
     assert parsing.content_hash(b"Received: from a\r\n by b\r\n" + raw) == parsing.content_hash(raw)
     assert parsing.content_hash(raw.replace(b"Mr A Example", b"Mr B Example")) != parsing.content_hash(raw)
+
+
+NUL_TEXT = (b"From: Jane Smith MP <jane.smith.mp@parliament.example>\r\nSubject: nul\x00here\r\n"
+            b"Message-ID: <nul@parliament.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            b"before\x00after\r\n")
+
+
+def test_nul_characters_are_removed_not_a_reason_to_block_the_mailbox(world):
+    """Dovecot itself turns NULs into 0x80 on saving, so the bytes are handed to the service as another IMAP
+    server (or a file) could deliver them: PostgreSQL cannot store NUL in text, so they are dropped, noted."""
+    inbox = world.services.inbox
+    outcome = inbox.take_in(inbox.intake_actor(), "INBOX", 7, 1, NUL_TEXT, inbox.directory())
+    assert outcome.kind == "created"
+    (msg,) = rows(world.services, InboxMessage)
+    assert (msg.subject, msg.body_text) == ("nulhere", "beforeafter") and "NUL" in msg.notes
+
+
+def test_a_message_the_parser_chokes_on_is_quarantined_not_retried_for_ever(world, dovecot, monkeypatch):
+    from mpel_app.services import inbox as inbox_service
+
+    def choke(raw):
+        raise LookupError("unexpected parser failure")
+
+    monkeypatch.setattr(inbox_service, "parse", choke)
+    dovecot.deliver(m.raw(m.plain()))
+    summary = take_in(world.services, dovecot)
+    assert summary.quarantined == 1
+    (q,) = rows(world.services, InboxMessage)
+    assert "LookupError" in q.reason and q.raw
