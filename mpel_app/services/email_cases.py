@@ -23,7 +23,7 @@ from ..domain import permissions as perm
 from ..domain.calendar import LONDON, REGION_NATION, region_calendar
 from ..domain.clock import Clock
 from ..domain.email_case_flow import CaseState, CaseStep, allowed_steps, check_qa_grade, next_state
-from ..domain.errors import NotFound, PermissionDenied, ValidationError
+from ..domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
 from ..domain.inbox_rules import EmailTargets, email_targets
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
@@ -361,7 +361,8 @@ class EmailCaseService:
         with self._uow() as s:
             e, case = self._load(s, actor, enquiry_id, lock=True, team_leader=team_leader)
             if expected_version is not None and case.version != expected_version:
-                raise ValidationError("someone else changed this e-mail enquiry since you opened it; reopen it")
+                raise StaleRecord("someone else changed this e-mail enquiry since you opened it; your text is still "
+                                  "on screen: reopen the enquiry, then save again")
             change(s, e, case)
             s.flush()
             return self._view(s, e, case)

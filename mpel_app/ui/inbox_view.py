@@ -209,8 +209,10 @@ class InboxView(QWidget):
         if self.current is None:
             return
         cases, user, eid = self._ctx.services.email_cases, self._ctx.user, self.current.enquiry_id
+        version = self.current.version
         calls = {CaseStep.ACCEPT: lambda: cases.accept(user, eid),
-                 CaseStep.DRAFT: lambda: cases.save_draft(user, eid, text),
+                 # Saved only over the version on screen: another desk's save since is refused, not overwritten.
+                 CaseStep.DRAFT: lambda: cases.save_draft(user, eid, text, expected_version=version),
                  CaseStep.SUBMIT: lambda: cases.submit(user, eid),
                  CaseStep.APPROVE: lambda: cases.approve(user, eid),
                  CaseStep.RETURN: lambda: cases.return_to_drafter(user, eid, text),

@@ -180,3 +180,15 @@ def test_a_fax_from_an_unknown_number_is_matched_then_sent_on_with_its_image(wor
     assert note.kind == "fax_note" and note.attachment == m.PDF
     assert [i.enquiry_id for i in cases.queue(world.am_lse)] == [item.enquiry_id]
     assert cases.queue(world.am_sni) == []
+
+
+def test_a_draft_saved_over_someone_elses_newer_save_is_refused(world, dovecot):
+    from mpel_app.domain.errors import StaleRecord
+
+    e = one_email_enquiry(world, dovecot)
+    cases = world.services.email_cases
+    opened = cases.accept(world.am_lse, e.id)
+    cases.save_draft(world.am_lse, e.id, "First desk's words", expected_version=opened.version)
+    with pytest.raises(StaleRecord):
+        cases.save_draft(world.am_lse, e.id, "Second desk's words", expected_version=opened.version)
+    assert cases.view(world.am_lse, e.id).draft_text == "First desk's words"
