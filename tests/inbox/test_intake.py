@@ -100,6 +100,24 @@ def test_server_without_move_uses_copy_and_expunge(world, dovecot_no_move):
     assert not any("\\Seen" in f or "\\Deleted" in f for f in dovecot_no_move.flags("Processed"))
 
 
+def test_server_without_move_or_uidplus_falls_back_to_expunge(world):
+    from tests.support import imapserver
+
+    if not imapserver.available():
+        pytest.skip(imapserver.SKIP_MESSAGE)
+    server = imapserver.DovecotServer(move=False, uidplus=False)
+    try:
+        server.start()
+        server.deliver(m.raw(m.plain()), m.raw(m.plain(subject="Other")))
+        settings = imap_settings(server)
+        with imap_client.connect(settings, password=server.password) as imap:
+            assert not imap.has_move and not imap.has_uidplus
+            assert run_once(imap, world.services.inbox, settings).enquiries_created == 2
+        assert server.uids("INBOX") == [] and len(server.uids("Processed")) == 2
+    finally:
+        server.close()
+
+
 def test_wrong_password_is_refused_with_a_clear_error_and_nothing_taken(world, dovecot):
     dovecot.deliver(m.raw(m.plain()))
     settings = imap_settings(dovecot)

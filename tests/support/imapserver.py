@@ -115,6 +115,7 @@ class DovecotServer:
     cert: Path | None = None
     key: Path | None = None
     move: bool = True
+    uidplus: bool = True  # False (with move=False): the client's last resort, a plain EXPUNGE
     host: str = "127.0.0.1"
     port: int = field(default_factory=free_port)
     ssl_port: int = field(default_factory=free_port)
@@ -140,7 +141,8 @@ class DovecotServer:
         (self.root / "dovecot.conf").write_text(_CONFIG.format(
             root=self.root, port=self.port, ssl_port=self.ssl_port, uid=self._uid, gid=self._gid,
             ssl="yes" if self.cert else "no", ssl_files=ssl_files, internal=internal, login=login,
-            capability="" if self.move else f"imap_capability = {_CAPABILITIES_WITHOUT_MOVE}"))
+            capability="" if self.move else "imap_capability = " + (
+                _CAPABILITIES_WITHOUT_MOVE if self.uidplus else _CAPABILITIES_WITHOUT_MOVE.replace(" UIDPLUS", ""))))
         if not self.cert:
             # No TLS at all: drop the imaps listener, which needs a certificate.
             conf = (self.root / "dovecot.conf").read_text()
