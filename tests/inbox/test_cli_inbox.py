@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import signal
 import subprocess
 import sys
@@ -42,28 +43,45 @@ def test_wrong_password_exits_3_with_the_reason(world, dovecot, db_url):
     assert len(dovecot.uids("INBOX")) == 1
 
 
-def test_watching_takes_in_new_mail_until_sigterm(world, dovecot, db_url):
-    argv, password = mpel(db_url, dovecot, "--poll-seconds", "0.2")
+@contextmanager
+def serving(db_url, server):
+    """`mpel inbox serve` watching (polling every 0.2 s) in a process; yields it, and kills it if still running."""
+    argv, password = mpel(db_url, server, "--poll-seconds", "0.2")
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     try:
         process.stdin.write(password)
         process.stdin.flush()
-        dovecot.deliver(m.raw(m.plain()))
-        deadline = time.monotonic() + 60
-        while dovecot.uids("INBOX") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        dovecot.deliver(m.raw(m.plain(subject="A later one")))
-        while dovecot.uids("INBOX") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert dovecot.uids("INBOX") == []
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
+            process.communicate(timeout=30)
+
+
+def wait_taken(server, timeout=60.0):
+    """Until the service has taken everything out of INBOX."""
+    deadline = time.monotonic() + timeout
+    while server.uids("INBOX") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.uids("INBOX") == []
+
+
+def stopped(process):
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
-    assert json.loads(out)["enquiries_created"] == 2
+    return json.loads(out), err
+
+
+def test_watching_takes_in_new_mail_until_sigterm(world, dovecot, db_url):
+    with serving(db_url, dovecot) as process:
+        dovecot.deliver(m.raw(m.plain()))
+        wait_taken(dovecot)
+        dovecot.deliver(m.raw(m.plain(subject="A later one")))
+        wait_taken(dovecot)
+        summary, _ = stopped(process)
+    assert summary["enquiries_created"] == 2
 
 
 def test_killed_mid_run_the_next_run_finishes_with_every_message_exactly_once(world, dovecot, db_url):
@@ -124,29 +142,15 @@ def test_two_intakes_at_once_take_each_message_exactly_once(world, dovecot, db_u
 
 
 def test_watching_survives_an_imap_outage_and_carries_on(world, dovecot, db_url):
-    argv, password = mpel(db_url, dovecot, "--poll-seconds", "0.2")
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    try:
-        process.stdin.write(password)
-        process.stdin.flush()
+    with serving(db_url, dovecot) as process:
         dovecot.deliver(m.raw(m.plain()))
-        deadline = time.monotonic() + 60
-        while dovecot.uids("INBOX") and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_taken(dovecot)
         dovecot.stop()  # the mail server goes down under the watching service...
         time.sleep(1.0)
         assert process.poll() is None  # ...which waits and retries rather than giving up
         dovecot.start()
         dovecot.deliver(m.raw(m.plain(subject="After the outage")))
-        while dovecot.uids("INBOX") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert dovecot.uids("INBOX") == []
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, err
-    assert json.loads(out)["enquiries_created"] == 2
+        wait_taken(dovecot)
+        summary, err = stopped(process)
+    assert summary["enquiries_created"] == 2
     assert "trying again" in err
