@@ -112,3 +112,16 @@ def test_a_message_the_parser_chokes_on_is_quarantined_not_retried_for_ever(worl
     assert summary.quarantined == 1
     (q,) = rows(world.services, InboxMessage)
     assert "LookupError" in q.reason and q.raw
+
+
+def test_outlook_msg_and_tiff_fax_are_kept_as_documents(world):
+    inbox = world.services.inbox
+    msg = m.with_attachment("Letter from constituent.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ole2",
+                            "application/vnd.ms-outlook")
+    fax = m.fax()
+    fax.add_attachment(b"II*\x00 tiff page", maintype="image", subtype="tiff", filename="page2.tif")
+    actor, directory = inbox.intake_actor(), inbox.directory()
+    inbox.take_in(actor, "INBOX", 9, 1, m.raw(msg), directory)
+    inbox.take_in(actor, "INBOX", 9, 2, m.raw(fax), directory)
+    kinds = {a.filename: a.kind for a in rows(world.services, InboxAttachment)}
+    assert kinds == {"Letter from constituent.msg": "msg", "fax-0001.pdf": "fax_image", "page2.tif": "fax_image"}
