@@ -30,7 +30,7 @@ from ..domain.records import EnquiryStatus, UserRecord
 from ..domain.text import clean_text
 from ..notify.outbox import Attachment, enqueue
 from . import audit
-from .inbox import QUARANTINED, allocate_to_region
+from .inbox import QUARANTINED, allocate_to_region, send_regional_note
 
 ENTITY = "enquiry"
 MAX_DRAFT = 20_000
@@ -180,11 +180,29 @@ class EmailCaseService:
             if member is None or not member.active:
                 raise ValidationError("choose a Member from the list")
             self._step(s, actor, e, case, CaseStep.MATCH, {"member": member.name})
-            e.member, e.member_id = member, member.id
+            e.member, e.member_id = member, member.id  # the note to the region follows (allocate_to_region)
             allocate_to_region(s, self._clock, actor, e, member.region_code, s.get(InboxMessage,
                                                                                       case.inbox_message_id))
 
         return self._change(actor, enquiry_id, change, team_leader=True)
+
+    def flag_compassionate(self, actor: UserRecord, enquiry_id: int) -> EmailCaseView:
+        """Compelling or compassionate (domain-rules §4): noted, and the region told again, URGENT and flagged."""
+
+        def change(s: Session, e: Enquiry, case: EmailCase) -> None:
+            if case.state == CaseState.REPLIED.value:
+                raise ValidationError("the reply has been sent: nothing is left to hurry")
+            if e.compassionate:
+                return
+            e.compassionate = e.urgent = True
+            changes: dict = {"compassionate": [False, True]}
+            if e.region_code:
+                message = s.get(InboxMessage, case.inbox_message_id)
+                outgoing, _ = send_regional_note(s, self._clock, e, message)
+                changes["message_id"] = outgoing.message_id
+            audit.record(s, actor, self._clock.now(), ENTITY, e.id, "flagged compelling or compassionate", changes)
+
+        return self._change(actor, enquiry_id, change)
 
     def accept(self, actor: UserRecord, enquiry_id: int) -> EmailCaseView:
         def change(s: Session, e: Enquiry, case: EmailCase) -> None:

@@ -339,15 +339,28 @@ def allocate_to_region(s: Session, clock: Clock, actor: UserRecord, e: Enquiry, 
     closures = repo.closures_for(s, REGION_NATION[region_code])
     e.region_code, e.status, e.sent_to_region_at = region_code, EnquiryStatus.WITH_REGION.value, now
     if e.channel == Channel.EMAIL.value:
-        targets = email_targets(e.received_at, region_calendar(region_code, closures))
-        e.due_date = targets.due_90
-        due_text = f"{targets.due_90:%d/%m/%Y} (10 working days; at the latest {targets.due_100:%d/%m/%Y}, 20)"
+        e.due_date = email_targets(e.received_at, region_calendar(region_code, closures)).due_90
     else:
         e.due_date = regional_response_due(e.received_at, region_code, e.file_needed, closures)
-        due_text = f"{e.due_date:%d/%m/%Y}"
     case = s.get(EmailCase, e.id)
     if case is not None:
         case.state, case.allocated_at = "allocated", now
+    outgoing, image = send_regional_note(s, clock, e, message)
+    audit.record(s, actor, now, ENTITY, e.id, "sent to region",
+                 {"region": region_code, "due_date": e.due_date.isoformat(), "to": region.inbox_name,
+                  "message_id": outgoing.message_id, "fax_image": image})
+
+
+def send_regional_note(s: Session, clock: Clock, e: Enquiry, message: InboxMessage):
+    """Queue the note telling the region's inbox about this e-mail or fax enquiry (a fax's image attached,
+    a compassionate case flagged URGENT); the outbox row and the name of the image sent ("" for none)."""
+    region = s.get(Region, e.region_code)
+    closures = repo.closures_for(s, REGION_NATION[e.region_code])
+    if e.channel == Channel.EMAIL.value:
+        targets = email_targets(e.received_at, region_calendar(e.region_code, closures))
+        due_text = f"{targets.due_90:%d/%m/%Y} (10 working days; at the latest {targets.due_100:%d/%m/%Y}, 20)"
+    else:
+        due_text = f"{e.due_date:%d/%m/%Y}"
     files = list(s.scalars(select(InboxAttachment).where(InboxAttachment.inbox_message_id == message.id)))
     image = next((a for a in files if a.kind == "fax_image" and a.data is not None), None)
     member_name = e.member.name if e.member else ""
@@ -363,9 +376,7 @@ def allocate_to_region(s: Session, clock: Clock, actor: UserRecord, e: Enquiry, 
             attachments=[a.filename for a in files if a.kind != "html"]),
         attachment=Attachment(image.filename, image.mime, image.data) if image else None,
         headers=email_notes.priority_headers(e.compassionate))
-    audit.record(s, actor, now, ENTITY, e.id, "sent to region",
-                 {"region": region_code, "due_date": e.due_date.isoformat(), "to": region.inbox_name,
-                  "message_id": outgoing.message_id, "fax_image": image.filename if image else ""})
+    return outgoing, image.filename if image else ""
 
 
 def _known(delivery: InboxDelivery, message: InboxMessage, folders: Folders) -> Outcome:

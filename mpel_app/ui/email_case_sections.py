@@ -30,6 +30,7 @@ class IncomingSection(QGroupBox):
     """Who wrote, when, the targets, the text (plain) and the attachments (saved as files, never opened)."""
 
     save_attachment = Signal(int)  # attachment id
+    compassionate_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("The e-mail as received", parent)
@@ -50,8 +51,12 @@ class IncomingSection(QGroupBox):
         self.attachments.itemActivated.connect(self._activated)
         self.save_button = button("Save &attachment…", "Save the selected attachment as a file")
         self.save_button.clicked.connect(self._save_selected)
+        self.urgent_button = button("Flag compelling or compassionate (&URGENT)",
+                                    "Note it, and tell the region again with URGENT in the subject, flagged high")
+        self.urgent_button.clicked.connect(self.compassionate_requested.emit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.urgent_button)
         layout.addWidget(self.text, 1)
         row = QHBoxLayout()
         row.addWidget(self.attachments, 1)
@@ -81,6 +86,7 @@ class IncomingSection(QGroupBox):
             item.setToolTip(a.note or a.mime)
             self.attachments.addItem(item)
         self.save_button.setEnabled(any(a.kept for a in v.attachments))
+        self.urgent_button.setEnabled(not v.compassionate and v.reply_sent_at is None)
 
     def _activated(self, item: QListWidgetItem) -> None:
         if item.data(256) is not None:

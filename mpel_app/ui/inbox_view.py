@@ -91,6 +91,7 @@ class InboxView(QWidget):
         self.match_row.setVisible(False)
         self.message = MessageLabel()
         self.incoming.save_attachment.connect(self._save_attachment)
+        self.incoming.compassionate_requested.connect(self._flag_compassionate)
         self.reply.step_requested.connect(self._step)
         self.offline.export_requested.connect(self._export)
         self.offline.check_in_requested.connect(self._check_in)
@@ -230,6 +231,13 @@ class InboxView(QWidget):
         cases, user, eid = self._ctx.services.email_cases, self._ctx.user, self.current.enquiry_id
         self._run(lambda: cases.match_member(user, eid, member.id), f"Matched to {member.name} and allocated.",
                   queued=True)
+
+    def _flag_compassionate(self) -> None:
+        if self.current is None:
+            return
+        cases, user, eid = self._ctx.services.email_cases, self._ctx.user, self.current.enquiry_id
+        self._run(lambda: cases.flag_compassionate(user, eid), "Flagged compelling or compassionate: the region is "
+                  "told again, URGENT.", queued=True)
 
     def _save_attachment(self, attachment_id: int) -> None:
         ctx = self._ctx

@@ -92,14 +92,26 @@ def test_an_unmatched_sender_is_matched_by_the_team_leader_then_allocated(world,
 
 def test_compassionate_case_is_flagged_urgent_in_subject_and_headers(world, dovecot, smtp_server):
     e = one_email_enquiry(world, dovecot, sender="caseworker@gmail.example")
-    with world.services.uow() as s:
-        s.get(Enquiry, e.id).compassionate = True
-    world.services.email_cases.match_member(world.leader, e.id, world.mp.id)
+    cases = world.services.email_cases
+    assert cases.flag_compassionate(world.leader, e.id).compassionate
+    assert rows(world.services, OutboxMessage) == []  # no region yet: the flag goes with the allocation
+    cases.match_member(world.leader, e.id, world.mp.id)
     deliver_outbox(world.services, smtp_server)
     (received,) = smtp_server.messages
     msg = received.message
     assert msg["Subject"].startswith("URGENT") and msg["Importance"] == "high" and msg["X-Priority"] == "1"
     assert "URGENT: compelling or compassionate" in msg.get_content()
+
+
+def test_flagging_an_allocated_case_tells_the_region_again_urgently(world, dovecot, smtp_server):
+    e = one_email_enquiry(world, dovecot)  # matched: the region was told at intake, not urgently
+    world.services.email_cases.flag_compassionate(world.am_lse, e.id)
+    world.services.email_cases.flag_compassionate(world.am_lse, e.id)  # once is enough
+    deliver_outbox(world.services, smtp_server)
+    first, second = smtp_server.messages
+    assert "URGENT" not in first.message["Subject"] and first.message["X-Priority"] is None
+    assert second.message["Subject"].startswith("URGENT – E-mail enquiry B00001/26")
+    assert second.message["Importance"] == "high" and second.message["X-Priority"] == "1"
 
 
 def test_fax_is_sent_on_to_the_regional_inbox_with_its_image(world, dovecot, smtp_server):

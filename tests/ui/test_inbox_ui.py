@@ -104,3 +104,13 @@ def test_quarantine_list_and_offline_export(qtbot, world, tmp_path):
     assert read_reply(saved.read_bytes()).cts_reference == "B00001/26"
     qtbot.waitUntil(lambda: "Exported" in view.offline.status.text(), timeout=10_000)
     grab(view, "inbox-offline-export", tmp_path)
+
+
+def test_flagging_compassionate_from_the_view(qtbot, world):
+    take_in(world.services, m.raw(m.plain()))
+    view = open_view(qtbot, world.services, world.am_lse)
+    assert view.incoming.urgent_button.isEnabled()
+    with qtbot.waitSignal(view.outbox_changed, timeout=10_000):
+        view.incoming.urgent_button.click()
+    qtbot.waitUntil(lambda: view.current.compassionate, timeout=10_000)
+    assert "URGENT" in view.incoming.fields["References"].text() and not view.incoming.urgent_button.isEnabled()
