@@ -2,6 +2,7 @@
 
     mpel --database URL inbox serve --imap HOST[:PORT] --user NAME [--password-stdin]
          [--starttls | --ssl | --plain] [--mailbox INBOX] [--once] [--ca-file PEM] [--poll-seconds N]
+         [--processed-folder NAME] [--quarantine-folder NAME] [--xoauth2-tenant T --xoauth2-client-id C]
 
 * ``--once``: take in what is waiting, print a JSON summary on standard output
   (``fetched``, ``enquiries_created``, ``already_taken_in``, ``quarantined``;
@@ -56,6 +57,10 @@ def add_parser(commands) -> None:
     security.add_argument("--plain", dest="security", action="store_const", const="plain",
                           help="no encryption (loopback or test servers only)")
     serve.add_argument("--mailbox", default="INBOX", help="the mailbox to take in (default INBOX)")
+    serve.add_argument("--processed-folder", default="Processed", metavar="NAME",
+                       help="where taken-in messages are filed (default Processed; e.g. INBOX/Processed)")
+    serve.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME",
+                       help="where unreadable messages are filed (default Quarantine)")
     serve.add_argument("--once", action="store_true", help="take in what is waiting, print a JSON summary, exit")
     serve.add_argument("--ca-file", metavar="PEM", default=None, help="extra CA certificates to trust")
     serve.add_argument("--poll-seconds", type=float, default=30.0, help="how often to look while watching")
@@ -129,6 +134,7 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
             print(f"mpel: {exc}", file=err)
             return 3
     settings = ImapSettings(host=host, port=port, user=args.user, security=security, mailbox=args.mailbox,
+                            processed_folder=args.processed_folder, quarantine_folder=args.quarantine_folder,
                             ca_file=args.ca_file)
     services = open_services(database_url or getattr(args, "database", None), err)
     if services is None:

@@ -35,6 +35,15 @@ def test_once_prints_the_summary_and_creates_the_folders(world, dovecot, db_url)
     assert json.loads(again.stdout)["fetched"] == 0
 
 
+def test_folders_can_be_named_under_the_inbox(world, dovecot, db_url):
+    dovecot.deliver(m.raw(m.plain()), m.MALFORMED)
+    argv, password = mpel(db_url, dovecot, "--once", "--processed-folder", "INBOX/Done",
+                          "--quarantine-folder", "INBOX/Needs a look")
+    done = subprocess.run(argv, input=password, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(dovecot.uids("INBOX/Done")) == 1 and len(dovecot.uids("INBOX/Needs a look")) == 1
+
+
 def test_wrong_password_exits_3_with_the_reason(world, dovecot, db_url):
     dovecot.deliver(m.raw(m.plain()))
     argv, _ = mpel(db_url, dovecot, "--once")
