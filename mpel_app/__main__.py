@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_cti, cli_db, cli_legacy, cli_report_calls, cli_report_league, paths
+from . import cli_cti, cli_db, cli_inbox, cli_legacy, cli_report_calls, cli_report_league, paths
 from .cli_report import report_group
 
 log = logging.getLogger("mpel_app")
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="database URL (default as for the desk)")
     cli_legacy.add_parser(commands)
+    cli_inbox.add_parser(commands)
     # Its own parser (cli_purge) owns the options; this entry only names the command for --help.
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
@@ -128,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "legacy":
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_legacy.run(args)
+    if args.command == "inbox":
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return cli_inbox.run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 

@@ -17,6 +17,8 @@ from .services.correspondence import CorrespondenceService
 from .services.enquiries import EnquiryService
 from .services.guidance import GuidanceService, load_guidance
 from .services.legacy_import import LegacyImportService
+from .services.email_cases import EmailCaseService
+from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .services.chasing import ChaseService
@@ -49,6 +51,8 @@ class Services:
     performance: PerformanceService
     chasing: ChaseService
     legacy: LegacyImportService
+    inbox: InboxService
+    email_cases: EmailCaseService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -84,4 +88,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
-                    legacy=LegacyImportService(uow, clock))
+                    legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
+                    email_cases=EmailCaseService(uow, clock))

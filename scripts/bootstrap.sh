@@ -16,6 +16,7 @@
 #    - mdbtools (and its ODBC driver with unixodbc) for "test": reading the
 #      legacy Access database in the import's tests; an administrator who
 #      imports the Access database on Linux needs mdbtools too;
+#    - dovecot-imapd for "test": the inbox tests' IMAP server (tests/support/imapserver.py);
 #    - python3-venv, only when .venv must be created and python3 lacks venv.
 # 2. Creates .venv if needed and installs the project with its test extras
 #    (again whenever pyproject.toml changes).
@@ -38,8 +39,10 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
 installer=(binutils nsis p7zip-full wixl msitools)
 accessibility=(xvfb xauth dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 xdotool)
 case "$purpose" in
-    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back; mdbtools: the legacy import
-        packages+=(poppler-utils mdbtools odbc-mdbtools unixodbc "${installer[@]}" "${xcb[@]}" "${accessibility[@]}") ;;
+    test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back; mdbtools: the legacy import;
+           # dovecot-imapd: the real IMAP server the inbox tests start on loopback (no service is started)
+        packages+=(poppler-utils mdbtools odbc-mdbtools unixodbc dovecot-imapd "${installer[@]}" "${xcb[@]}"
+                   "${accessibility[@]}") ;;
     desktop)  # mdbtools: Administration → Import legacy database reads the Access file with it
         packages+=("${xcb[@]}" mdbtools) ;;
     build) packages+=("${installer[@]}") ;;

@@ -1,7 +1,7 @@
 """Wrong passcodes counted per MP's office across calls, and the office's passcode locked after too many.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 
 * ``passcode_failures``: one row per wrong passcode given for an office, on any call, with when, on
   which call and at which desk user; counted per office over a window (domain.office_passcode).
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import mpel_app.db.types
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint, false, text, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -254,6 +254,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Extra headers as JSON (threading: In-Reply-To, References; priority: Importance, X-Priority); "" for none.
+    headers: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -634,3 +636,94 @@ class LegacyRecord(Base):
     source: Mapped[LegacySource] = relationship(lazy="joined")
     call_agent: Mapped[LegacyPerson | None] = relationship(foreign_keys=[call_agent_id], lazy="joined")
     completed_by: Mapped[LegacyPerson | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")
+
+
+# -- the central inbox: e-mails and faxes taken in over IMAP (issue 18) ---------------
+
+
+class InboxMessage(Base):
+    """One message taken in from the central mailbox, whatever became of it (enquiry, check-in, quarantine).
+
+    ``content_hash`` (services/inbox.py, inbox/parse.py) is unique: the same
+    message delivered twice is one row with two deliveries.  ``raw`` is kept
+    for a quarantined message, so nothing that could not be read is lost.
+    """
+
+    __tablename__ = "inbox_messages"
+    __table_args__ = (Index("ix_inbox_messages_status", "status", "taken_in_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str] = mapped_column(String(250), default="", index=True)
+    status: Mapped[str] = mapped_column(String(16))  # taken_in / checked_in / quarantined / released
+    channel: Mapped[str | None] = mapped_column(String(10))  # email / fax; None when quarantined
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiries.id"), index=True)
+    from_address: Mapped[str] = mapped_column(String(254), default="")
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(1000), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    taken_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    in_reply_to: Mapped[str] = mapped_column(String(500), default="")
+    references: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    html_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    matched: Mapped[bool] = mapped_column(Boolean, default=False)  # the sender is a Member's office
+    notes: Mapped[str] = mapped_column(Text, default="")  # what was odd but survivable, one per line
+    reason: Mapped[str] = mapped_column(String(1000), default="")  # why it was quarantined
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class InboxDelivery(Base):
+    """A copy of a message seen in a mailbox (mailbox, UIDVALIDITY, UID), and whether it has been filed."""
+
+    __tablename__ = "inbox_deliveries"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_inbox_deliveries_uid"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    inbox_message_id: Mapped[int] = mapped_column(ForeignKey("inbox_messages.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    folder: Mapped[str] = mapped_column(String(200))  # where it is to be filed
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InboxAttachment(Base):
+    """A file that came with an inbox message: kept as it came (``data``), or not kept with the reason."""
+
+    __tablename__ = "inbox_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbox_message_id: Mapped[int] = mapped_column(ForeignKey("inbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))  # safe: a bare name
+    original_name: Mapped[str] = mapped_column(String(500), default="")
+    mime: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # attachment / fax_image / image / tnef / msg / archive / html / not_kept
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class EmailCase(Base):
+    """An e-mail enquiry's way through the region: allocated, accepted, drafted, quality assured, replied."""
+
+    __tablename__ = "email_cases"
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiries.id", ondelete="CASCADE"), primary_key=True)
+    inbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_messages.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    allocated_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    allocated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    draft_text: Mapped[str] = mapped_column(Text, default="")
+    drafter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drafter_grade: Mapped[str | None] = mapped_column(String(8))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    qa_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    qa_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    qa_note: Mapped[str] = mapped_column(String(2000), default="")
+    reply_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_message_id: Mapped[str] = mapped_column(String(250), default="")
+    offline_exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offline_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

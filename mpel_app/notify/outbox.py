@@ -29,6 +29,7 @@ plain-text file would lose the attachment the regions work from.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,7 +101,7 @@ class OutboxItem:
 def enqueue(session: Session, *, clock: Clock, kind: str, entity: str, entity_id: int | None,
             to_address: str, to_name: str, subject: str, body_text: str,
             attachment: Attachment | tuple[str, str, bytes] | None = None,
-            message_id_domain: str = MESSAGE_ID_DOMAIN) -> OutboxMessage:
+            message_id_domain: str = MESSAGE_ID_DOMAIN, headers: dict[str, str] | None = None) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction and return the (flushed) row.
 
     The Message-ID is fixed now, so every later attempt sends the same one.
@@ -135,6 +136,8 @@ def enqueue(session: Session, *, clock: Clock, kind: str, entity: str, entity_id
         # and some parsers then keep the fold's space in the value, spoiling de-duplication.
         message_id=make_msgid(domain=message_id_domain),
         status=PENDING, attempts=0, next_attempt_at=now, last_error="",
+        # Threading and priority headers (smtp.ALLOWED_EXTRA_HEADERS); stored so every retry sends the same.
+        headers=json.dumps(headers, ensure_ascii=False) if headers else "",
     )
     session.add(row)
     session.flush()

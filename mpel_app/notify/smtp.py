@@ -12,6 +12,7 @@ of a batch need not be tried now) and whether retrying could ever help.
 """
 from __future__ import annotations
 
+import json
 import smtplib
 import socket
 import ssl
@@ -75,12 +76,31 @@ def build_message(outbox_row: Any, from_address: str) -> EmailMessage:
     msg["Date"] = format_datetime(outbox_row.created_at)
     msg["Message-ID"] = outbox_row.message_id
     msg["X-Mailer"] = "MPEL Desk"
+    for name, value in extra_headers(outbox_row).items():
+        msg[name] = value
     msg.set_content(outbox_row.body_text)
     if outbox_row.attachment is not None:
         maintype, _, subtype = (outbox_row.attachment_mime or "application/octet-stream").partition("/")
         msg.add_attachment(bytes(outbox_row.attachment), maintype=maintype, subtype=subtype or "octet-stream",
                            filename=outbox_row.attachment_name or "attachment")
     return msg
+
+
+# Only these may be set from a stored row: never From, To or Message-ID, which the outbox owns.
+ALLOWED_EXTRA_HEADERS = frozenset({"In-Reply-To", "References", "Importance", "X-Priority", "Priority"})
+
+
+def extra_headers(outbox_row: Any) -> dict[str, str]:
+    """The row's extra headers (JSON in ``headers``), line breaks folded away, unknown names dropped."""
+    text = getattr(outbox_row, "headers", "") or ""
+    if not text:
+        return {}
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return {}
+    return {name: " ".join(str(value).split()) for name, value in values.items()
+            if name in ALLOWED_EXTRA_HEADERS and str(value).strip()}
 
 
 class SmtpTransport:

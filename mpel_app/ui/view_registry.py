@@ -36,6 +36,7 @@ from .call_view import CallView
 from .context import DeskContext
 from .duty_view import DutyView
 from .find_view import FindView
+from .inbox_view import InboxView
 from .letters_view import LettersView, has_cts_role
 from .performance_view import PerformanceView
 from .queues import FurtherActionView, RegionQueueView
@@ -47,6 +48,11 @@ Wanted = Callable[[DeskContext], bool]
 def allowed_to(action: Action) -> Wanted:
     """The view is for whoever may do ``action`` (domain.permissions decides, as the services do)."""
     return lambda ctx: perm.allowed(ctx.user, action)
+
+
+def works_enquiry_queues(ctx: DeskContext) -> bool:
+    """Whoever works a region's queue or the Further Action queue (the central inbox's e-mails go to both)."""
+    return perm.allowed(ctx.user, Action.WORK_REGION_QUEUE) or perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION)
 
 
 def everyone(_ctx: DeskContext) -> bool:
@@ -80,6 +86,9 @@ VIEWS: tuple[ViewEntry, ...] = (
               frozenset({ENQUIRIES})),
     ViewEntry("duty_view", "Duty", DutyView, allowed_to(Action.DUTY_BOARD), frozenset({URGENT, ROTA})),
     ViewEntry("letters_view", "Letters", LettersView, has_cts_role, frozenset({LETTERS})),  # each CTS role's workstack
+    # E-mails and faxes taken in from the central inbox (issue 18).
+    ViewEntry("inbox_view", "Central inbox", InboxView, works_enquiry_queues, frozenset({ENQUIRIES}),
+              options=("save_chooser",)),
     ViewEntry("find_view", "Find", FindView, everyone, frozenset({ENQUIRIES})),
     ViewEntry("admin_view", "Administration", AdminView, AdminView.wanted_by),
     ViewEntry("audit_view", "Audit", AuditView, allowed_to(Action.QUERY_AUDIT), shortcut=AUDIT_SHORTCUT,

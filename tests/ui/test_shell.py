@@ -160,14 +160,15 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
 
 @pytest.mark.parametrize("who, tabs", [
     ("agent", ["New call", "Find", "Missed calls"]),
-    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit",
-                "Missed calls", "Calls", "Performance"]),
-    ("am_lse", ["New call", "Region queue", "Find", "Missed calls"]),
+    ("leader", ["New call", "Further Action", "Region queue", "Duty", "Central inbox", "Find", "Administration",
+                "Audit", "Missed calls", "Calls", "Performance"]),
+    ("am_lse", ["New call", "Region queue", "Central inbox", "Find", "Missed calls"]),
     ("case_owner", ["Letters", "Find"]),
-    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Find", "Administration", "Audit",
-               "Missed calls", "Calls", "Performance"]),
+    ("admin", ["New call", "Further Action", "Region queue", "Duty", "Central inbox", "Find", "Administration",
+               "Audit", "Missed calls", "Calls", "Performance"]),
     # The duty rota is theirs to keep; the evening line's 30-second figures and the targets theirs to watch.
-    ("duty", ["New call", "Region queue", "Duty", "Find", "Administration", "Missed calls", "Calls", "Performance"]),
+    ("duty", ["New call", "Region queue", "Duty", "Central inbox", "Find", "Administration", "Missed calls", "Calls",
+              "Performance"]),
     ("unit_leader", ["Letters", "Find", "Audit", "Performance"]),  # CTS: no part in the enquiry log's rota or deletions
 ])
 def test_views_follow_the_roles(qtbot, sqlite_services, who, tabs):

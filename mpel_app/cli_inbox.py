@@ -1,0 +1,162 @@
+"""``mpel inbox serve``: take the central MPEL mailbox into the desk over IMAP (one per site).
+
+    mpel --database URL inbox serve --imap HOST[:PORT] --user NAME [--password-stdin]
+         [--starttls | --ssl | --plain] [--mailbox INBOX] [--once] [--ca-file PEM] [--poll-seconds N]
+         [--processed-folder NAME] [--quarantine-folder NAME] [--xoauth2-tenant T --xoauth2-client-id C]
+
+* ``--once``: take in what is waiting, print a JSON summary on standard output
+  (``fetched``, ``enquiries_created``, ``already_taken_in``, ``quarantined``;
+  the last three add up to the first; ``replies_checked_in`` is the part of
+  ``already_taken_in`` that was a reply checked in) and exit.
+* Without it: keep watching (polling every ``--poll-seconds``) until SIGTERM
+  or Ctrl+C, then print the summary of everything taken in.
+* The password: with ``--password-stdin`` the first line of standard input;
+  otherwise from the system keyring (service ``MPEL Desk IMAP``, name
+  ``USER@HOST``); otherwise asked for at a terminal.  Never on the command line.
+* ``--ssl`` (implicit TLS, port 993, the default), ``--starttls`` (port 143),
+  ``--plain`` (no encryption: loopback or a test server only).
+* Microsoft 365 (no passwords over IMAP): ``--xoauth2-tenant T --xoauth2-client-id C``
+  logs in with SASL XOAUTH2 using an app-only token (inbox/oauth.py); the secret
+  read as above is then the app's client secret.  A token that expires while
+  watching is not renewed yet: restart the service (a known gap).
+
+Exit status: 0 done; 1 the database or the IMAP server could not be reached (or
+the connection was lost); 2 bad arguments; 3 the IMAP server refused the login.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import signal
+import sys
+import threading
+from typing import TextIO
+
+from .cli_db import open_for_command
+from .domain.errors import MpelError
+
+KEYRING_SERVICE = "MPEL Desk IMAP"
+log = logging.getLogger(__name__)
+
+
+def add_parser(commands) -> None:
+    inbox = commands.add_parser("inbox", help="the central inbox: take e-mails and faxes in over IMAP")
+    actions = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
+    serve = actions.add_parser("serve", help="take in the central mailbox (once, or watching until SIGTERM)")
+    serve.add_argument("--imap", required=True, metavar="HOST:PORT", help="the IMAP server (port optional)")
+    serve.add_argument("--user", required=True, metavar="NAME", help="the mailbox's user name")
+    serve.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    security = serve.add_mutually_exclusive_group()
+    security.add_argument("--ssl", dest="security", action="store_const", const="ssl",
+                          help="implicit TLS (default; port 993)")
+    security.add_argument("--starttls", dest="security", action="store_const", const="starttls",
+                          help="upgrade to TLS before logging in (port 143)")
+    security.add_argument("--plain", dest="security", action="store_const", const="plain",
+                          help="no encryption (loopback or test servers only)")
+    serve.add_argument("--mailbox", default="INBOX", help="the mailbox to take in (default INBOX)")
+    serve.add_argument("--processed-folder", default="Processed", metavar="NAME",
+                       help="where taken-in messages are filed (default Processed; e.g. INBOX/Processed)")
+    serve.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME",
+                       help="where unreadable messages are filed (default Quarantine)")
+    serve.add_argument("--once", action="store_true", help="take in what is waiting, print a JSON summary, exit")
+    serve.add_argument("--ca-file", metavar="PEM", default=None, help="extra CA certificates to trust")
+    serve.add_argument("--poll-seconds", type=float, default=30.0, help="how often to look while watching")
+    serve.add_argument("--xoauth2-tenant", metavar="TENANT", default=None,
+                       help="Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
+                            "tenant; the secret read (stdin or keyring) is then the app's client secret")
+    serve.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
+    serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                       help="database URL (default as for the desk)")
+
+
+def _host_port(text: str, security: str) -> tuple[str, int]:
+    from .inbox.imap import DEFAULT_PORTS
+
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port:
+        return text.strip("[]"), DEFAULT_PORTS[security]
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"--imap: {port!r} is not a port number")
+    return host.strip("[]"), int(port)
+
+
+def _password(args, host: str, stdin: TextIO, err: TextIO) -> str | None:
+    if args.password_stdin:
+        return stdin.readline().rstrip("\r\n")
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            stored = keyring.get_password(KEYRING_SERVICE, f"{args.user}@{host}")
+        except KeyringError:
+            stored = None
+    except ImportError:
+        stored = None
+    if stored:
+        return stored
+    if stdin.isatty():
+        return getpass.getpass(f"IMAP password for {args.user}@{host}: ")
+    print("mpel: no IMAP password: give --password-stdin, or keep it in the system keyring "
+          f"(service {KEYRING_SERVICE!r}, name '{args.user}@{host}')", file=err)
+    return None
+
+
+def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
+        err: TextIO | None = None, oauth_app_factory=None) -> int:
+    stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
+    from .inbox.imap import ImapError, ImapSettings, connect
+    from .inbox.intake import run_once, watch
+
+    security = args.security or "ssl"
+    try:
+        host, port = _host_port(args.imap, security)
+    except ValueError as exc:
+        print(f"mpel: {exc}", file=err)
+        return 2
+    if bool(args.xoauth2_tenant) != bool(args.xoauth2_client_id):
+        print("mpel: --xoauth2-tenant and --xoauth2-client-id go together", file=err)
+        return 2
+    password = _password(args, host, stdin, err)
+    if password is None:
+        return 2
+    login = {"password": password}
+    if args.xoauth2_tenant:
+        from .inbox.oauth import OAuthError, app_token
+
+        try:
+            login = {"oauth_token": app_token(args.xoauth2_tenant, args.xoauth2_client_id, password,
+                                              app_factory=oauth_app_factory)}
+        except OAuthError as exc:
+            print(f"mpel: {exc}", file=err)
+            return 3
+    settings = ImapSettings(host=host, port=port, user=args.user, security=security, mailbox=args.mailbox,
+                            processed_folder=args.processed_folder, quarantine_folder=args.quarantine_folder,
+                            ca_file=args.ca_file)
+    services = open_for_command(database_url or getattr(args, "database", None), err)
+    if services is None:
+        return 1
+    try:
+        if args.once:
+            with connect(settings, **login) as imap:
+                summary = run_once(imap, services.inbox, settings)
+        else:
+            stop = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            summary = watch(lambda: connect(settings, **login), services.inbox, settings,
+                            stop=stop, poll_seconds=args.poll_seconds)
+    except ImapError as exc:
+        print(f"mpel: {exc}", file=err)
+        return 3 if exc.auth else 1
+    except MpelError as exc:
+        print(f"mpel: {exc}", file=err)
+        return 1
+    finally:
+        services.close()
+    print(json.dumps(summary.as_dict()), file=out)
+    out.flush()
+    return 0

@@ -1,0 +1,211 @@
+"""The IMAP conversation with the central mailbox (standard library ``imaplib``), bounded and explicit.
+
+* Connection security: ``ssl`` (implicit TLS, port 993), ``starttls`` (port
+  143 upgraded before login) or ``plain`` (loopback and test servers only);
+  certificates are checked, with an extra CA file for a private CA.
+* Login with a password, or SASL XOAUTH2 with a bearer token (Microsoft 365
+  accepts nothing else; see ``oauth.py``).
+* Messages are read with ``BODY.PEEK[]``: reading never sets ``\\Seen``, so the
+  mailbox looks to an administrator exactly as it did until a message is
+  filed.
+* ``move`` uses ``UID MOVE`` when the server offers MOVE, and otherwise
+  ``UID COPY`` + ``\\Deleted`` + ``UID EXPUNGE`` (UIDPLUS), or a plain
+  ``EXPUNGE`` as the last resort (it also removes other messages already
+  marked deleted, which is what any client's expunge does).
+* Every failure comes out as ``ImapError``, whose text can be shown as it is;
+  ``auth`` tells a refused login (retrying will not help) from a dropped
+  connection (it will).
+"""
+from __future__ import annotations
+
+import imaplib
+import re
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..domain.errors import MpelError
+
+SECURITY = ("ssl", "starttls", "plain")
+DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
+FETCH_BATCH = 25
+
+
+class ImapError(MpelError):
+    def __init__(self, message: str, *, auth: bool = False):
+        super().__init__(message)
+        self.auth = auth
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int = 993
+    user: str = ""
+    security: str = "ssl"
+    mailbox: str = "INBOX"
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
+    timeout: float = 30.0
+    ca_file: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.security not in SECURITY:
+            raise ValueError(f"security must be one of {', '.join(SECURITY)}, not {self.security!r}")
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def quote(mailbox: str) -> str:
+    """A mailbox name as an IMAP quoted string (names with spaces, quotes or backslashes)."""
+    return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ImapSession:
+    """One logged-in connection.  Use as a context manager; ``close`` logs out."""
+
+    def __init__(self, imap: imaplib.IMAP4, settings: ImapSettings):
+        self._imap = imap
+        self.settings = settings
+        self.capabilities = self._capabilities()
+
+    def __enter__(self) -> ImapSession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _capabilities(self) -> frozenset[str]:
+        typ, data = self._call("CAPABILITY", lambda: self._imap.capability())
+        words = b" ".join(d for d in data if isinstance(d, bytes)).decode("ascii", "replace").upper().split()
+        return frozenset(words)
+
+    @property
+    def has_move(self) -> bool:
+        return "MOVE" in self.capabilities
+
+    @property
+    def has_uidplus(self) -> bool:
+        return "UIDPLUS" in self.capabilities
+
+    def _call(self, what: str, call: Callable[[], tuple[str, list]], *, ok: bool = True) -> tuple[str, list]:
+        try:
+            typ, data = call()
+        except (imaplib.IMAP4.abort, OSError, EOFError) as exc:
+            raise ImapError(f"the connection to the IMAP server {self.settings.where} was lost during {what}: "
+                            f"{exc or type(exc).__name__}") from exc
+        except imaplib.IMAP4.error as exc:
+            raise ImapError(f"the IMAP server refused {what}: {exc}") from exc
+        if ok and typ != "OK":
+            raise ImapError(f"the IMAP server refused {what}: {_text(data)}")
+        return typ, data
+
+    def ensure_folder(self, name: str) -> bool:
+        """Create ``name`` if it does not exist; True when it was created."""
+        typ, data = self._call("LIST", lambda: self._imap.list('""', quote(name)))
+        if any(isinstance(d, bytes) and d for d in data):
+            return False
+        self._call(f"CREATE {name}", lambda: self._imap.create(quote(name)))
+        self._call(f"SUBSCRIBE {name}", lambda: self._imap.subscribe(quote(name)), ok=False)
+        return True
+
+    def select(self, mailbox: str) -> int:
+        """Open ``mailbox`` for reading and writing; its UIDVALIDITY."""
+        self._call(f"SELECT {mailbox}", lambda: self._imap.select(quote(mailbox)))
+        _, data = self._imap.response("UIDVALIDITY")
+        try:
+            return int(data[0])
+        except (TypeError, ValueError, IndexError):
+            raise ImapError(f"the IMAP server gave no UIDVALIDITY for {mailbox}") from None
+
+    def uids(self) -> list[int]:
+        """UIDs of the messages waiting (not already marked deleted), oldest first."""
+        _, data = self._call("UID SEARCH", lambda: self._imap.uid("SEARCH", "UNDELETED"))
+        return sorted(int(x) for x in (data[0] or b"").split())
+
+    def fetch(self, uids: Iterable[int]) -> dict[int, bytes]:
+        """The raw bytes of each message, read with BODY.PEEK[] (never marks them \\Seen)."""
+        wanted = list(uids)
+        found: dict[int, bytes] = {}
+        for start in range(0, len(wanted), FETCH_BATCH):
+            batch = wanted[start:start + FETCH_BATCH]
+            spec = ",".join(str(u) for u in batch)
+            _, data = self._call("UID FETCH", lambda: self._imap.uid("FETCH", spec, "(UID BODY.PEEK[])"))
+            for item in data:
+                if isinstance(item, tuple) and len(item) == 2:
+                    match = re.search(rb"UID (\d+)", item[0])
+                    if match:
+                        found[int(match.group(1))] = item[1]
+        return found
+
+    def move(self, uid: int, folder: str) -> None:
+        if self.has_move:
+            self._call(f"UID MOVE to {folder}", lambda: self._imap.uid("MOVE", str(uid), quote(folder)))
+            return
+        self._call(f"UID COPY to {folder}", lambda: self._imap.uid("COPY", str(uid), quote(folder)))
+        self._call("UID STORE \\Deleted", lambda: self._imap.uid("STORE", str(uid), "+FLAGS.SILENT", "(\\Deleted)"))
+        if self.has_uidplus:
+            self._call("UID EXPUNGE", lambda: self._imap.uid("EXPUNGE", str(uid)))
+        else:
+            self._call("EXPUNGE", lambda: self._imap.expunge())
+
+    def noop(self) -> None:
+        self._call("NOOP", lambda: self._imap.noop())
+
+    def close(self) -> None:
+        try:
+            self._imap.logout()
+        except Exception:  # already gone: nothing to tidy
+            pass
+
+
+def connect(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None) -> ImapSession:
+    """Connect, secure the connection as ``settings.security`` says, and log in."""
+    context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "plain" else None
+    try:
+        if settings.security == "ssl":
+            imap = imaplib.IMAP4_SSL(settings.host, settings.port, ssl_context=context, timeout=settings.timeout)
+        else:
+            imap = imaplib.IMAP4(settings.host, settings.port, timeout=settings.timeout)
+            if settings.security == "starttls":
+                imap.starttls(ssl_context=context)
+    except ssl.SSLError as exc:
+        raise ImapError(f"TLS with the IMAP server {settings.where} failed: {exc.reason or exc}") from exc
+    except (OSError, imaplib.IMAP4.error, EOFError) as exc:
+        raise ImapError(f"cannot connect to the IMAP server {settings.where}: {exc or type(exc).__name__}") from exc
+    try:
+        if oauth_token is not None:
+            from .oauth import xoauth2_string
+            sasl = xoauth2_string(settings.user, oauth_token)
+            imap.authenticate("XOAUTH2", lambda _challenge: sasl)
+        else:
+            imap.login(settings.user, password or "")
+    except imaplib.IMAP4.abort as exc:
+        raise ImapError(f"the IMAP server {settings.where} closed the connection at login: {exc}") from exc
+    except imaplib.IMAP4.error as exc:
+        _quietly_close(imap)
+        raise ImapError(f"the IMAP server {settings.where} refused the login of {settings.user!r}: "
+                        f"{_text([exc.args[0] if exc.args else b''])}", auth=True) from exc
+    except OSError as exc:
+        raise ImapError(f"the connection to the IMAP server {settings.where} was lost at login: {exc}") from exc
+    return ImapSession(imap, settings)
+
+
+def _quietly_close(imap: imaplib.IMAP4) -> None:
+    try:
+        imap.shutdown()
+    except (OSError, imaplib.IMAP4.error):
+        pass
+
+
+def _text(data: list) -> str:
+    parts = []
+    for item in data or ():
+        if isinstance(item, bytes):
+            parts.append(item.decode("utf-8", "replace"))
+        elif item is not None:
+            parts.append(str(item))
+    return " ".join(parts).strip() or "no reason given"
+

@@ -1,0 +1,132 @@
+"""One pass over the central mailbox, and the watch that repeats it until told to stop.
+
+``run_once``: make sure the "Processed" and "Quarantine" folders exist, open
+the mailbox, and for each message waiting (oldest first): if an earlier run
+already recorded this delivery, only move it; otherwise read it (BODY.PEEK,
+never marking it seen), have the service record it in one transaction, and
+only after that commit move it to its folder.  ``Summary`` counts what was
+looked at: ``fetched`` = ``enquiries_created`` + ``already_taken_in`` +
+``quarantined``; ``replies_checked_in`` is the part of ``already_taken_in``
+that was a reply or follow-up checked in against an existing enquiry.
+
+``watch``: ``run_once`` every ``poll_seconds`` until ``stop`` is set (SIGTERM
+in ``mpel inbox serve``), reconnecting after a dropped connection with a
+growing pause, and likewise after losing the database; a refused login
+ends it (retrying a wrong password only locks the account).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.exc import OperationalError
+
+from ..domain.errors import StaleRecord
+from ..services.inbox import ALREADY, CREATED, Folders, InboxService
+from .imap import ImapError, ImapSession, ImapSettings
+
+log = logging.getLogger(__name__)
+BATCH = 25
+
+
+@dataclass
+class Summary:
+    fetched: int = 0
+    enquiries_created: int = 0
+    already_taken_in: int = 0
+    quarantined: int = 0
+    replies_checked_in: int = 0
+
+    def add(self, other: Summary) -> None:
+        for key, value in asdict(other).items():
+            setattr(self, key, getattr(self, key) + value)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *,
+             after_commit: Callable[[int], None] | None = None, stop: threading.Event | None = None) -> Summary:
+    """Take in what is waiting in ``settings.mailbox`` (see the module docstring).
+
+    ``after_commit(uid)`` runs between a message's commit and its move: the
+    point a crash would hit worst (tests inject one there).
+    """
+    folders = Folders(settings.processed_folder, settings.quarantine_folder)
+    for folder in (folders.processed, folders.quarantine):
+        if imap.ensure_folder(folder):
+            log.info("inbox: created the folder %s", folder)
+    uidvalidity = imap.select(settings.mailbox)
+    actor = service.intake_actor()
+    directory = service.directory()
+    summary = Summary()
+    uids = imap.uids()
+    for start in range(0, len(uids), BATCH):
+        if stop is not None and stop.is_set():
+            break
+        batch = uids[start:start + BATCH]
+        known = service.deliveries(settings.mailbox, uidvalidity, batch, folders)
+        moved: list[int] = []
+        try:
+            for uid in batch:
+                if uid in known:
+                    # Recorded by an earlier run that stopped before (or while) moving it: only move it now.
+                    _count(summary, known[uid])
+                    imap.move(uid, known[uid].folder)
+                    moved.append(known[uid].delivery_id)
+            new = [uid for uid in batch if uid not in known]
+            raws = imap.fetch(new) if new else {}
+            for uid in new:
+                raw = raws.get(uid)
+                if raw is None:  # gone since the search (another client moved it): not ours to count
+                    continue
+                outcome = service.take_in(actor, settings.mailbox, uidvalidity, uid, raw, directory, folders)
+                _count(summary, outcome)
+                if after_commit is not None:
+                    after_commit(uid)
+                imap.move(uid, outcome.folder)
+                moved.append(outcome.delivery_id)
+        finally:
+            # What was moved is recorded as filed even when the batch stops half-way (a lost connection).
+            service.filed(moved)
+    log.info("inbox: %s", summary.as_dict())
+    return summary
+
+
+def _count(summary: Summary, outcome) -> None:
+    summary.fetched += 1
+    if outcome.kind == CREATED:
+        summary.enquiries_created += 1
+    elif outcome.kind == ALREADY:
+        summary.already_taken_in += 1
+        summary.replies_checked_in += int(outcome.checked_in)
+    else:
+        summary.quarantined += 1
+
+
+def watch(connect: Callable[[], ImapSession], service: InboxService, settings: ImapSettings, *,
+          stop: threading.Event, poll_seconds: float = 30.0, max_pause: float = 300.0) -> Summary:
+    """Repeat ``run_once`` until ``stop`` is set; ``ImapError`` with ``auth`` ends it (raised)."""
+    total = Summary()
+    pause = min(5.0, poll_seconds)
+    while not stop.is_set():
+        try:
+            with connect() as imap:
+                pause = min(5.0, poll_seconds)
+                while not stop.is_set():
+                    total.add(run_once(imap, service, settings, stop=stop))
+                    if stop.wait(poll_seconds):
+                        break
+                    imap.noop()
+        except (ImapError, OperationalError, StaleRecord) as exc:
+            # The mail server or the database went away (or another desk won a race): wait, then go on
+            # where the database says we were.  A refused login is not retried: it would only lock the account.
+            if isinstance(exc, ImapError) and exc.auth:
+                raise
+            log.warning("inbox: %s; trying again in %.0f s", " ".join(str(exc).split())[:500], pause)
+            if stop.wait(pause):
+                break
+            pause = min(max_pause, pause * 2)
+    return total
