@@ -65,10 +65,16 @@ def test_third_party_reply_is_kept_as_pdf_and_docx_without_the_home_office_refer
 
 def test_the_drafted_reply_defaults_to_the_draft_and_the_welsh_line_follows_the_request(lw):
     letters = lw.services.letters
-    rec = lw.in_qa(welsh_requested=True)
+    # A Welsh reply only where the letter was in Welsh and one was asked for [CORR 5.3].
+    rec = lw.in_qa(welsh_requested=True, letter_in_welsh=True)
     reply = letters.generate_reply(lw.scw, rec.id, template="third_party", **SIGNER)
     pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
     assert "The application was decided on 1 March" in pdf and WELSH_LINE in pdf
+    english = lw.in_qa(welsh_requested=True)
+    reply = letters.generate_reply(lw.scw, english.id, template="third_party", **SIGNER)
+    pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
+    assert "The application was decided on 1 March" in pdf and WELSH_LINE not in pdf
+    assert any("[CORR 5.3]" in n for n in letters.reply_plan(lw.scw, english.id).notes)
 
 
 def test_a_home_office_reference_or_address_typed_into_a_third_party_reply_is_refused(lw):
@@ -110,7 +116,7 @@ def test_who_may_produce_a_reply_and_when(lw, clock):
         letters.generate_reply(lw.po, rec.id, template="third_party", body=DRAFT, **SIGNER)  # not Ministerial
     with pytest.raises(ValidationError, match="template must be one of"):
         letters.generate_reply(lw.co, rec.id, template="in_confidence_forwardable", body=DRAFT, **SIGNER)
-    with pytest.raises(ValidationError, match="only for a Member of a devolved legislature"):
+    with pytest.raises(ValidationError, match=r"template 'mdl' is not the reply for this letter \(an MP gets a substantive reply"):
         letters.generate_reply(lw.co, rec.id, template="mdl", **SIGNER)
     with pytest.raises(InvalidTransition, match="cannot produce a reply"):
         letters.generate_reply(lw.mpcs, lw.register().id, template="third_party", body=DRAFT, **SIGNER)
@@ -124,7 +130,8 @@ def test_after_dissolution_no_one_is_addressed_as_an_mp(lw, clock):
     letters = lw.services.letters
     rec = lw.drafting()
     letters.set_dissolution_date(lw.admin, date(2026, 11, 23))
-    reply = letters.generate_reply(lw.co, rec.id, template="third_party", body=DRAFT, **SIGNER)
+    # Written after dissolution about a case: the election reply, not a substantive one [CORR 5.4].
+    reply = letters.generate_reply(lw.co, rec.id, template="election_third_party", body=DRAFT, **SIGNER)
     pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
     assert "Jane Smith" in pdf and "Jane Smith MP" not in pdf
 

@@ -1,0 +1,60 @@
+"""Special cases of MPs' letters (issue 15): what kind of letter it is, and what happened to its Member.
+
+Revision ID: 0018
+Revises: 0017
+
+* ``letter_facts``: one row per letter that has any: its category (case,
+  policy, support, allegation, family_sponsor, policy_challenge), FOI only and
+  when the Information Access Team was told, Welsh, a meeting asked for, the
+  general-election facts, the family/sponsor disclosure conditions, and where
+  an allegation was passed.
+* ``member_status``: a Member's death and by-election, an interim handler of
+  their casework, the election outcome, and for MDLs whether they are also
+  MPs or devolved Ministers.
+
+New tables only: nothing existing is copied or rewritten.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from mpel_app.db.types import UTCDateTime
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "letter_facts",
+        sa.Column("letter_id", sa.Integer(), sa.ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("category", sa.String(length=20), server_default="case", nullable=False),
+        sa.Column("foi_only", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("foi_notified_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("letter_in_welsh", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("meeting_requested", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("against_removal", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("answers_earlier_request", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("raised_before", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("supports_case", sa.Boolean(), nullable=True),
+        sa.Column("relationship_evidenced", sa.Boolean(), nullable=True),
+        sa.Column("no_adverse_effect", sa.Boolean(), nullable=True),
+        sa.Column("allegation_unit", sa.String(length=254), server_default="", nullable=False),
+        sa.Column("allegation_passed_at", UTCDateTime(timezone=True), nullable=True),
+    )
+    op.create_table(
+        "member_status",
+        sa.Column("member_id", sa.Integer(), sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("died_on", sa.Date(), nullable=True),
+        sa.Column("by_election_on", sa.Date(), nullable=True),
+        sa.Column("interim_handler", sa.String(length=120), server_default="", nullable=False),
+        sa.Column("election_outcome", sa.String(length=16), nullable=True),
+        sa.Column("also_mp", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("devolved_minister", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("member_status")
+    op.drop_table("letter_facts")
