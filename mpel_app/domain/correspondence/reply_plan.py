@@ -91,7 +91,7 @@ class LetterCase:
     against_removal: bool = False
     also_mp: bool = False
     devolved_minister: bool = False
-    constituency_mp_already_wrote: bool = False
+    gets_copy_of_reply: bool = False  # the group's plan gives this writer a copy of another's reply [CORR 2.6]
     foi: bool = False
     foi_only: bool = False
     letter_in_welsh: bool = False
@@ -155,12 +155,12 @@ def plan_reply(case: LetterCase) -> ReplyPlan:
     else:
         decision = correspondent_reply(kind if kind != "PPC" else "MP", individual_case=individual,
                                        also_mp=case.also_mp, devolved_minister=case.devolved_minister,
-                                       constituency_mp_already_wrote=case.constituency_mp_already_wrote)
+                                       constituency_mp_already_wrote=case.gets_copy_of_reply)
     if decision.extra_sentence:
         sentences.append(decision.extra_sentence)
 
     unmet: tuple[str, ...] = ()
-    if decision.copy_of_mp_reply:
+    if decision.copy_of_mp_reply or (case.gets_copy_of_reply and decision.substantive):
         templates: tuple[str, ...] = (TEMPLATE_COPY,)
     elif decision.template == TEMPLATE_MDL:
         templates = (TEMPLATE_MDL,)

@@ -259,7 +259,7 @@ class SpecialLetters(LetterUseCases):
             answers_earlier_request=bool(row and row.answers_earlier_request),
             raised_before=bool(row and row.raised_before), against_removal=bool(row and row.against_removal),
             also_mp=bool(status and status.also_mp), devolved_minister=bool(status and status.devolved_minister),
-            constituency_mp_already_wrote=bool(group and group.role_of(e.cts_reference) is ReplyRole.COPY),
+            gets_copy_of_reply=bool(group and group.role_of(e.cts_reference) is ReplyRole.COPY),
             foi=e.foi, foi_only=bool(row and row.foi_only), letter_in_welsh=bool(row and row.letter_in_welsh),
             welsh_requested=e.welsh_requested, meeting_requested=bool(row and row.meeting_requested),
             disclosure=tuple((k, getattr(row, k) if row else None) for k in DISCLOSURE_CONDITIONS),
