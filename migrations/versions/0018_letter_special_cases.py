@@ -7,7 +7,8 @@ Revises: 0017
   policy, support, allegation, family_sponsor, policy_challenge), FOI only and
   when the Information Access Team was told, Welsh, a meeting asked for, the
   general-election facts, the family/sponsor disclosure conditions, and where
-  an allegation was passed.
+  an allegation was passed; a Welsh reply out to the translator and back;
+  the barrier to removal lifted before the reply, and the removal date.
 * ``member_status``: a Member's death and by-election, an interim handler of
   their casework, the election outcome, and for MDLs whether they are also
   MPs or devolved Ministers.
@@ -42,6 +43,12 @@ def upgrade() -> None:
         sa.Column("no_adverse_effect", sa.Boolean(), nullable=True),
         sa.Column("allegation_unit", sa.String(length=254), server_default="", nullable=False),
         sa.Column("allegation_passed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("translation_sent_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("translation_sent_to", sa.String(length=254), server_default="", nullable=False),
+        sa.Column("translation_received_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("english_also", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("removal_on", sa.Date(), nullable=True),
+        sa.Column("barrier_lifted_at", UTCDateTime(timezone=True), nullable=True),
     )
     op.create_table(
         "member_status",

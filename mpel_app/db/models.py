@@ -463,6 +463,14 @@ class LetterFacts(Base):
     no_adverse_effect: Mapped[bool | None] = mapped_column(Boolean)
     allegation_unit: Mapped[str] = mapped_column(String(254), default="", server_default="")
     allegation_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A Welsh reply [CORR 5.3]: out to the translator and back; ``english_also`` the English one goes too.
+    translation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    translation_sent_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    translation_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    english_also: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The barrier to removal lifted before the reply [CORR 2.2].
+    removal_on: Mapped[date | None] = mapped_column(Date)
+    barrier_lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class MemberStatus(Base):

@@ -630,6 +630,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
                 changes["copy_of_reply"] = copied  # a copy of that reply went, with the covering note [CORR 2.6]
             elif group and group.plan and group.plan.lead == e.cts_reference:
                 changes["copies_to_follow"] = list(group.plan.copies)
+            self._on_dispatch(s, actor, c, changes)  # a Welsh reply's translation; the Home Office file copy
             self._move(s, actor, c, A.DISPATCH, target, changes)
             return self._record(s, actor, e)
 

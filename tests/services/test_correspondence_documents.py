@@ -169,15 +169,17 @@ def test_purge_removes_scans_and_replies_past_retention_and_reports_them(lw, clo
     assert letters.purge_documents(lw.admin).documents == ()  # kept until 31 December 2026
     clock.set(london(2027, 1, 1, 9, 0))
     due = letters.documents_due_for_purge(lw.admin)
-    assert due.dry_run and len(due.documents) == 4
+    assert due.dry_run and len(due.documents) == 5
     report = letters.purge_documents(lw.admin)
     assert [(d.reference, d.kind, d.filename) for d in report.documents] == [
         (old.reference, DocumentKind.SCAN, "B00001-24-scan.pdf"),
         (old.reference, DocumentKind.REPLY_PDF, "B00001-24-third_party.pdf"),
         (old.reference, DocumentKind.REPLY_DOCX, "B00001-24-third_party.docx"),
+        # The copy made for the Home Office file on dispatch [CORR 1.9] counts from dispatch, as the reply.
+        (old.reference, DocumentKind.HOME_OFFICE_FILE, "B00001-24-home-office-file.pdf"),
         (still_open.reference, DocumentKind.SCAN, "B00002-24-scan.pdf"),
     ]
-    assert report.lines()[-1] == "4 document(s) purged on 01 January 2027."
+    assert report.lines()[-1] == "5 document(s) purged on 01 January 2027."
     assert letters.purge_documents(lw.admin).documents == ()  # nothing twice
 
     # The case and its audit trail remain; the rows say what there was and when it went.
@@ -188,7 +190,7 @@ def test_purge_removes_scans_and_replies_past_retention_and_reports_them(lw, clo
     trail = letters.history(lw.mpcs, old.id)
     assert trail[0].action == "register the letter"
     assert trail[-1].action == "documents purged (retention)" and trail[-1].username == "admin"
-    assert trail[-1].changes["kept_until"] == ["2026-12-31", "2026-12-31", "2026-12-31"]
+    assert trail[-1].changes["kept_until"] == ["2026-12-31", "2026-12-31", "2026-12-31", "2026-12-31"]
     # The open letter's reply stays; the recent letter's scan too.
     kept = {d.filename: d.purged for d in letters.get(lw.mpcs, still_open.id).documents}
     assert kept == {"B00002-24-scan.pdf": True, "B00002-24-third_party.pdf": False,
@@ -215,5 +217,5 @@ def test_purge_command(lw, clock, db_url):
     assert "may not purge" in err.getvalue()
     assert cli_purge.main(["--database", db_url, "--as", "admin"], password=lambda _: PASSWORD,
                           out=out, err=err) == 0
-    assert "3 document(s) purged" in out.getvalue()
+    assert "4 document(s) purged" in out.getvalue()  # scan, reply PDF and .docx, the Home Office file copy
     assert all(d.purged for d in lw.services.letters.get(lw.mpcs, 1).documents)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from docx import Document
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from mpel_app.db.models import OutboxMessage
@@ -311,3 +311,104 @@ def test_letter_facts_are_refused_when_unknown_or_from_someone_outside_the_unit(
     with pytest.raises(PermissionDenied):
         letters.record_letter_facts(lw.co_eur, rec.id, category="policy")
     assert letters.record_letter_facts(lw.co, rec.id, category="policy").templates[0] == "full_reply"
+
+
+# -- the case steps: Welsh, removal, expediting, interim replies, the Home Office file ---------------
+
+WELSH_PDF = b"%PDF-1.4\n% Ateb yn Gymraeg\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _signed(lw, rec):
+    from tests.support.letters_world import NOTE
+    letters = lw.services.letters
+    letters.save_background_note(lw.co, rec.id, **NOTE)
+    letters.submit_to_qa(lw.co, rec.id, draft=DRAFT)
+    letters.qa_pass(lw.scw, rec.id)
+    return letters.sign(lw.tl, rec.id)
+
+
+def test_a_welsh_reply_goes_to_the_translator_and_is_dispatched_only_in_welsh_once_back(lw):
+    letters = lw.services.letters
+    rec = lw.drafting(welsh_requested=True, letter_in_welsh=True)
+    with pytest.raises(ValidationError, match="produce the reply first"):
+        letters.send_for_translation(lw.co, rec.id, translator_email="cyfieithu@homeoffice.example.gov.uk")
+    reply = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
+    both_say(reply, "full_reply", "a Welsh language version of this letter will follow")
+    plan = letters.send_for_translation(lw.co, rec.id, translator_email="cyfieithu@homeoffice.example.gov.uk",
+                                        english_also=True)
+    [message] = outbox(lw, "letter_translation")
+    assert message.attachment_name == f"{rec.reference.replace('/', '-')}-full_reply.pdf"
+    assert any("with the translator since 23 November 2026 (0 working days); unit deadline" in n
+               for n in plan.notes)
+    signed = _signed(lw, rec)
+    with pytest.raises(Exception, match="translation has not come back"):
+        letters.dispatch(lw.tl, signed.id, reply_channel="letter")
+    with pytest.raises(ValidationError, match="as a PDF"):
+        letters.translation_received(lw.co, rec.id, pdf=b"not a pdf")
+    plan = letters.translation_received(lw.co, rec.id, pdf=WELSH_PDF, filename="ateb.pdf")
+    assert any("Welsh translation received 23 November 2026 after 0 working days" in n for n in plan.notes)
+    done = letters.dispatch(lw.tl, signed.id, reply_channel="letter")
+    [entry] = [t for t in letters.history(lw.mpcs, rec.id) if t.action == "record dispatch"]
+    assert entry.changes["languages"] == ["cy", "en"]
+    kinds = [d.kind for d in done.documents]
+    assert DocumentKind.TRANSLATION in kinds and DocumentKind.HOME_OFFICE_FILE in kinds
+
+
+def one_page_scan() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_on_dispatch_the_members_letter_and_the_reply_go_on_the_home_office_file_as_one_pdf(lw):
+    letters = lw.services.letters
+    rec = lw.drafting(scanned_pdf=one_page_scan())
+    letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
+    done = letters.dispatch(lw.tl, _signed(lw, rec).id, reply_channel="letter")
+    [bundle] = [d for d in done.documents if d.kind is DocumentKind.HOME_OFFICE_FILE]
+    data = letters.document(lw.tl, bundle.id).data
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert len(pages) == 2 and DRAFT in text  # the scan's page, then the reply's
+    [entry] = [t for t in letters.history(lw.mpcs, rec.id) if t.action == "record dispatch"]
+    assert entry.changes["home_office_file"] == bundle.filename
+
+
+def test_the_barrier_to_removal_is_lifted_only_for_an_imminent_removal_the_member_supports(lw):
+    letters = lw.services.letters
+    rec = lw.drafting()
+    soon = date(2026, 11, 30)
+    with pytest.raises(PermissionDenied):
+        letters.lift_barrier_to_removal(lw.co, rec.id, member_supports_removal=True, removal_on=soon,
+                                        reason="The Member asks that removal go ahead")
+    with pytest.raises(ValidationError, match="only where the Member supports the removal"):
+        letters.lift_barrier_to_removal(lw.wm, rec.id, member_supports_removal=False, removal_on=soon,
+                                        reason="x")
+    with pytest.raises(ValidationError, match="not imminent"):
+        letters.lift_barrier_to_removal(lw.wm, rec.id, member_supports_removal=True,
+                                        removal_on=date(2027, 1, 30), reason="x")
+    plan = letters.lift_barrier_to_removal(lw.wm, rec.id, member_supports_removal=True, removal_on=soon,
+                                           reason="The Member asks that removal go ahead")
+    assert any("removal set for 30 November 2026: make every effort" in n for n in plan.notes)
+    got = letters.get(lw.co, rec.id)
+    assert got.barrier_to_removal is False and got.no_barrier_reason.startswith("lifted before the reply")
+    assert "barrier to removal lifted" in trail(lw, rec)
+
+
+def test_expediting_needs_its_audit_note_and_an_interim_reply_needs_mpcs_advice(lw):
+    letters = lw.services.letters
+    rec = lw.drafting()
+    with pytest.raises(ValidationError, match="the decisions or actions taken"):
+        letters.record_expedited(lw.co, rec.id, intervention="New medical evidence", reason="Serious illness",
+                                 decisions="")
+    letters.record_expedited(lw.co, rec.id, intervention="New medical evidence", reason="Serious illness",
+                             decisions="Decision brought forward to this week")
+    [entry] = [t for t in letters.history(lw.mpcs, rec.id) if t.action == "case expedited on the Member's letter"]
+    assert entry.changes["decisions"] == "Decision brought forward to this week"
+    with pytest.raises(ValidationError, match="only on MPCS's advice"):
+        letters.record_interim_reply(lw.co, rec.id, mpcs_advice="  ", summary="Still with the caseworker")
+    letters.record_interim_reply(lw.co, rec.id, mpcs_advice="Mona Allocator, 23 Nov: send an interim",
+                                 summary="Still with the caseworker")
+    assert "interim reply sent on MPCS's advice" in trail(lw, rec)

@@ -43,7 +43,7 @@ from ...reports.letters import (
     COMPANIONS, COVERING_NOTES, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf)
 from .. import audit
 from .base import ENTITY, Case, GroupView, document_record
-from .special import SpecialLetters
+from .steps import LetterSteps
 from .units import is_member
 
 S = LetterState
@@ -66,7 +66,7 @@ _FROM_RECEIPT = frozenset({DocumentKind.SCAN.value, DocumentKind.WRITTEN_AGREEME
 REPLY_TEMPLATES = (*(t for t in TEMPLATES if t not in COMPANIONS.values()), *COVERING_NOTES)
 
 
-class LetterDocuments(SpecialLetters):
+class LetterDocuments(LetterSteps):
 
     def generate_reply(self, actor: UserRecord, letter_id: int, *, template: str,
                        body: str | Sequence[str] | None = None,
