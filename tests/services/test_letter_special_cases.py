@@ -412,3 +412,14 @@ def test_expediting_needs_its_audit_note_and_an_interim_reply_needs_mpcs_advice(
     letters.record_interim_reply(lw.co, rec.id, mpcs_advice="Mona Allocator, 23 Nov: send an interim",
                                  summary="Still with the caseworker")
     assert "interim reply sent on MPCS's advice" in trail(lw, rec)
+
+
+def test_the_case_view_shows_why_a_letter_is_held_and_what_the_drafter_must_do(lw):
+    letters = lw.services.letters
+    msp = _member(lw, "Morag Reid", "MDL")
+    challenge = lw.drafting(member_id=msp.id, category="policy_challenge")
+    assert any(w.startswith("Held: an MDL challenging the policy") for w in letters.get(lw.co, challenge.id).warnings)
+    meeting = lw.drafting(category="policy", meeting_requested=True)
+    assert any("refer it to the relevant Private Office" in w for w in letters.get(lw.co, meeting.id).warnings)
+    plain = lw.drafting()
+    assert not any("[CORR" in w for w in letters.get(lw.co, plain.id).warnings)

@@ -388,7 +388,8 @@ class LetterUseCases:
         plan = group.plan if group else None
         role = group.role_of(e.cts_reference) if group else ReplyRole.SUBSTANTIVE
         manager = s.get(User, e.line_manager_id) if e.line_manager_id is not None else None
-        warnings = self._warnings(ctx, deadlines, today) + ((group.problem,) if group and group.problem else ())
+        warnings = (self._warnings(ctx, deadlines, today) + ((group.problem,) if group and group.problem else ())
+                    + (self._case_warnings(s, actor, ctx) if ctx.state not in TERMINAL_STATES else ()))
         return LetterRecord(
             id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state,
             received_at=e.received_at, registered_at=e.registered_at, registered_by=names.get(e.registered_by_id, ""),
@@ -460,6 +461,10 @@ class LetterUseCases:
     def _priority(self, ctx: Case) -> int:
         e = ctx.letter
         return priority(e.urgent, e.kind, working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+
+    def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        """What the special cases ask of the people on the letter (``letters.special`` says)."""
+        return ()
 
     def _warnings(self, ctx: Case, deadlines: Mapping[str, date], today: date) -> tuple[str, ...]:
         """Warn before the QA deadline (the case owner still drafting); submitting after it is flagged."""

@@ -270,6 +270,15 @@ class SpecialLetters(LetterUseCases):
     def _plan(self, s: Session, actor: UserRecord, e: Letter) -> ReplyPlan:
         return plan_reply(self._letter_case(s, actor, e))
 
+    def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        """On the case view: why the letter is held, and what the drafter must do besides the reply."""
+        try:
+            plan = self._plan(s, actor, ctx.letter)
+        except ValidationError as exc:  # shown, never a case that cannot open
+            return (str(exc),)
+        held = (f"Held: {plan.held}",) if plan.held else ()
+        return held + tuple(n for n in plan.notes if n != plan.held)
+
     # ------------------------------------------------------------ the Member
 
     def record_member_status(self, actor: UserRecord, member_id: int, **fields: object) -> None:
