@@ -13,6 +13,9 @@ Revises: 0017
   their casework, the election outcome, and for MDLs whether they are also
   MPs or devolved Ministers.
 
+* ``letter_contributions``: contributions commissioned from colleagues, due dates [ASY].
+* ``offline_units``: drafting units without CTS, and their e-mail address [ASY].
+
 New tables only: nothing existing is copied or rewritten.
 """
 from alembic import op
@@ -60,8 +63,32 @@ def upgrade() -> None:
         sa.Column("also_mp", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("devolved_minister", sa.Boolean(), server_default=sa.false(), nullable=False),
     )
+    op.create_table(
+        "letter_contributions",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("letter_id", sa.Integer(), sa.ForeignKey("letters.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("contributor_name", sa.String(length=120), nullable=False),
+        sa.Column("contributor_email", sa.String(length=254), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("asked_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("asked_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("received_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answer", sa.Text(), server_default="", nullable=False),
+    )
+    op.create_index("ix_letter_contributions_letter_id", "letter_contributions", ["letter_id"], unique=False)
+    op.create_table(
+        "offline_units",
+        sa.Column("unit_code", sa.String(length=16), sa.ForeignKey("drafting_units.code", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("since", UTCDateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("offline_units")
+    op.drop_index("ix_letter_contributions_letter_id", table_name="letter_contributions")
+    op.drop_table("letter_contributions")
     op.drop_table("member_status")
     op.drop_table("letter_facts")

@@ -484,3 +484,28 @@ class MemberStatus(Base):
     election_outcome: Mapped[str | None] = mapped_column(String(16))  # returned / not_returned
     also_mp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     devolved_minister: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class LetterContribution(Base):
+    """A contribution to a reply commissioned from a colleague, with the date it is due [ASY]."""
+
+    __tablename__ = "letter_contributions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    contributor_name: Mapped[str] = mapped_column(String(120))
+    contributor_email: Mapped[str] = mapped_column(String(254))
+    question: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class OfflineUnit(Base):
+    """A drafting unit without CTS: letters reach it by e-mail and its replies come back through MPCS [ASY]."""
+
+    __tablename__ = "offline_units"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("drafting_units.code", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    since: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -219,7 +219,8 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
             unit = active_unit(s, code)
             before = c.letter.unit_code
             self._hand_to_unit(c.letter, unit, enforced=None)
-            self._move(s, actor, c, A.ALLOCATE, target, {"unit": [before, unit.code]})
+            emailed = self._on_allocate(s, actor, c, unit)  # an off-line unit gets the letter by e-mail [ASY]
+            self._move(s, actor, c, A.ALLOCATE, target, {"unit": [before, unit.code], **emailed})
             return self._record(s, actor, c.letter)
 
         return self._change(actor, letter_id, change, expected_version)

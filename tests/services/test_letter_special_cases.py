@@ -4,7 +4,7 @@ registered with what it is, the reply produced from the template the case needs,
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from docx import Document
@@ -423,3 +423,65 @@ def test_the_case_view_shows_why_a_letter_is_held_and_what_the_drafter_must_do(l
     assert any("refer it to the relevant Private Office" in w for w in letters.get(lw.co, meeting.id).warnings)
     plain = lw.drafting()
     assert not any("[CORR" in w for w in letters.get(lw.co, plain.id).warnings)
+
+
+# -- drafting help and off-line units [ASY] ----------------------------------------------------
+
+def test_contributions_are_commissioned_with_due_dates_and_chased_once_overdue(lw, clock):
+    letters = lw.services.letters
+    rec = lw.drafting()
+    with pytest.raises(ValidationError, match="after the unit deadline"):
+        letters.commission_contribution(lw.co, rec.id, contributor_name="Dev Detention",
+                                        contributor_email="dev@homeoffice.example.gov.uk",
+                                        question="Is he still detained?", due_on=date(2027, 3, 1))
+    asked = letters.commission_contribution(lw.co, rec.id, contributor_name="Dev Detention",
+                                            contributor_email="dev@homeoffice.example.gov.uk",
+                                            question="Is he still detained?", due_on=date(2026, 11, 25))
+    [message] = outbox(lw, "letter_contribution")
+    assert message.to_address == "dev@homeoffice.example.gov.uk" and "Is he still detained?" in message.body_text
+    assert not asked.overdue
+    clock.set(clock.now() + timedelta(days=3))  # Thursday 26 November
+    [listed] = letters.contributions(lw.co, rec.id)
+    assert listed.overdue
+    assert any("contribution from Dev Detention was due 25 November 2026" in w
+               for w in letters.get(lw.co, rec.id).warnings)
+    done = letters.contribution_received(lw.co, asked.id, answer="Released on 20 November.")
+    assert not done.overdue and done.answer == "Released on 20 November."
+    assert not any("contribution from" in w for w in letters.get(lw.co, rec.id).warnings)
+
+
+def test_the_case_owner_warns_the_senior_caseworker_and_workflow_manager_of_a_delay(lw):
+    letters = lw.services.letters
+    rec = lw.drafting()
+    with pytest.raises(PermissionDenied, match="case owner"):
+        letters.warn_of_delay(lw.co2, rec.id, reason="Waiting for the file")
+    assert letters.warn_of_delay(lw.co, rec.id, reason="Waiting for the file from storage") == 2
+    told = {m.to_address for m in outbox(lw, "letter_delay")}
+    assert told == {lw.scw.email, lw.wm.email}
+    assert "warning of delay sent" in trail(lw, rec)
+
+
+def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_its_reply_in(lw):
+    letters = lw.services.letters
+    with pytest.raises(PermissionDenied):
+        letters.set_unit_offline(lw.mpcs, "CRT", "crt.casework@homeoffice.example.gov.uk")
+    letters.set_unit_offline(lw.admin, "CRT", "crt.casework@homeoffice.example.gov.uk")
+    rec = lw.register()
+    letters.allocate(lw.mpcs, rec.id, "CRT")
+    scan_mail, draft_mail = outbox(lw, "letter_offline_unit")
+    assert scan_mail.to_address == "crt.casework@homeoffice.example.gov.uk"
+    assert scan_mail.attachment_name.endswith("scan.pdf") and "MPCS CTS Offline Management" in scan_mail.body_text
+    assert "the signed reply" in scan_mail.body_text
+    with lw.services.uow.read() as s:
+        data = s.get(OutboxMessage, draft_mail.id).attachment
+    draft = " ".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "[Draft the reply here]" in draft and "Jane Smith MP" in draft
+    with pytest.raises(PermissionDenied):
+        letters.check_in_offline_reply(lw.wm_crt, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal")
+    letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
+    got = letters.get(lw.mpcs, rec.id)
+    assert any(d.filename.endswith("offline-signed-reply.pdf") for d in got.documents)
+    assert "signed reply checked in from MPCS CTS Offline Management" in trail(lw, rec)
+    on_cts = lw.register()
+    with pytest.raises(ValidationError, match="not with an off-line unit"):
+        letters.check_in_offline_reply(lw.mpcs, on_cts.id, pdf=WELSH_PDF, approved_by="x")

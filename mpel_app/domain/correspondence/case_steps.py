@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from ..errors import ValidationError
@@ -74,3 +74,21 @@ def translation_note(sent_on: date, received_on: date | None, working_days_taken
                 f"unit deadline {deadline}{late} [CORR 5.3]")
     return (f"Welsh translation received {received_on.day} {received_on:%B %Y} after {working_days_taken} working "
             f"days; unit deadline {deadline} [CORR 5.3]")
+
+
+def check_contribution_due(due_on: date | None, today: date, unit_deadline: date) -> date:
+    """A contribution commissioned from a colleague is due by a date that leaves the reply its deadline [ASY]."""
+    if due_on is None:
+        raise ValidationError("due_on: give the date the contribution is needed by")
+    if due_on < today:
+        raise ValidationError("due_on: the date has passed")
+    if due_on > unit_deadline:
+        raise ValidationError(f"due_on: the contribution would come after the unit deadline "
+                              f"({unit_deadline.day} {unit_deadline:%B %Y}); ask for it sooner")
+    return due_on
+
+
+def overdue_contributions(contributions: Iterable[tuple[str, date, bool]], today: date) -> tuple[str, ...]:
+    """(contributor, due on, received) → a warning for each contribution past its date and not in [ASY]."""
+    return tuple(f"contribution from {who} was due {due.day} {due:%B %Y} and has not come in: chase it"
+                 for who, due, received in contributions if not received and due < today)

@@ -43,7 +43,7 @@ from ...reports.letters import (
     COMPANIONS, COVERING_NOTES, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf)
 from .. import audit
 from .base import ENTITY, Case, GroupView, document_record
-from .steps import LetterSteps
+from .drafting_help import DraftingHelp
 from .units import is_member
 
 S = LetterState
@@ -66,7 +66,7 @@ _FROM_RECEIPT = frozenset({DocumentKind.SCAN.value, DocumentKind.WRITTEN_AGREEME
 REPLY_TEMPLATES = (*(t for t in TEMPLATES if t not in COMPANIONS.values()), *COVERING_NOTES)
 
 
-class LetterDocuments(LetterSteps):
+class LetterDocuments(DraftingHelp):
 
     def generate_reply(self, actor: UserRecord, letter_id: int, *, template: str,
                        body: str | Sequence[str] | None = None,
