@@ -15,6 +15,7 @@ Revises: 0017
 
 * ``letter_contributions``: contributions commissioned from colleagues, due dates [ASY].
 * ``offline_units``: drafting units without CTS, and their e-mail address [ASY].
+* ``workstack_cover``: a delegate covering an absent colleague's workstack [ASY].
 
 New tables only: nothing existing is copied or rewritten.
 """
@@ -84,9 +85,24 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("since", UTCDateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "workstack_cover",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("absent_user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("delegate_user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+    )
+    op.create_index("ix_workstack_cover_absent_user_id", "workstack_cover", ["absent_user_id"], unique=False)
+    op.create_index("ix_workstack_cover_delegate_user_id", "workstack_cover", ["delegate_user_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_workstack_cover_delegate_user_id", table_name="workstack_cover")
+    op.drop_index("ix_workstack_cover_absent_user_id", table_name="workstack_cover")
+    op.drop_table("workstack_cover")
     op.drop_table("offline_units")
     op.drop_index("ix_letter_contributions_letter_id", table_name="letter_contributions")
     op.drop_table("letter_contributions")

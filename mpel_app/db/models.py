@@ -509,3 +509,16 @@ class OfflineUnit(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("drafting_units.code", ondelete="CASCADE"), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkstackCover(Base):
+    """Inbox cover during an absence: the delegate sees and acts on the absent person's workstack [ASY]."""
+
+    __tablename__ = "workstack_cover"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absent_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    delegate_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

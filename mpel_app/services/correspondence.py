@@ -53,6 +53,7 @@ from ..domain.values import as_date, as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit
 from .letters.base import DISSOLUTION_KEY, ENTITY, Case
+from .letters.cover import WorkstackCovers
 from .letters.documents import LetterDocuments
 from .letters.groups import LetterGroups, is_mp, link_reference
 from .letters.queries import LetterQueries
@@ -70,7 +71,7 @@ MAX_SEQUENCE = 99_999  # five digits on the reference
 LATEST_REGISTRATION = timedelta(days=366)
 
 
-class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters):
+class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers):
 
     # ------------------------------------------------------------- MPCS
 

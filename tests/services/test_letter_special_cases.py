@@ -485,3 +485,30 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     on_cts = lw.register()
     with pytest.raises(ValidationError, match="not with an off-line unit"):
         letters.check_in_offline_reply(lw.mpcs, on_cts.id, pdf=WELSH_PDF, approved_by="x")
+
+
+def test_a_delegate_covers_an_absent_case_owners_workstack_and_acts_on_it(lw, clock):
+    from tests.support.letters_world import NOTE
+    letters = lw.services.letters
+    rec = lw.drafting()  # owned by Owen (lw.co)
+    assert rec.reference not in {i.reference for i in letters.workstack(lw.co2, "case_owner")}
+    with pytest.raises(PermissionDenied):
+        letters.save_background_note(lw.co2, rec.id, **NOTE)
+    with pytest.raises(PermissionDenied, match="set by the absent person"):
+        letters.set_cover(lw.co2, absent_user_id=lw.co.id, delegate_user_id=lw.co2.id,
+                          starts_on=date(2026, 11, 23), ends_on=date(2026, 11, 27))
+    with pytest.raises(ValidationError, match="not in a drafting unit with"):
+        letters.set_cover(lw.co, absent_user_id=lw.co.id, delegate_user_id=lw.co_eur.id,
+                          starts_on=date(2026, 11, 23), ends_on=date(2026, 11, 27))
+    letters.set_cover(lw.wm, absent_user_id=lw.co.id, delegate_user_id=lw.co2.id,
+                      starts_on=date(2026, 11, 23), ends_on=date(2026, 11, 27))
+    assert [c.absent for c in letters.covers_for(lw.co2)] == [lw.co.username]
+    assert rec.reference in {i.reference for i in letters.workstack(lw.co2, "case_owner")}
+    letters.save_background_note(lw.co2, rec.id, **NOTE)
+    reply = letters.generate_reply(lw.co2, rec.id, template="full_reply", body=DRAFT, **SIGNER)
+    both_say(reply, "full_reply", DRAFT)
+    assert letters.history(lw.mpcs, rec.id)[-1].username == lw.co2.username  # the delegate, by name
+    clock.set(clock.now() + timedelta(days=7))  # the absence is over
+    assert rec.reference not in {i.reference for i in letters.workstack(lw.co2, "case_owner")}
+    with pytest.raises(PermissionDenied):
+        letters.submit_to_qa(lw.co2, rec.id, draft=DRAFT)

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, defer
 
 from ...db import repositories as repo
 from ...db.mappers import member_record
-from ...db.models import DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User
+from ...db.models import (DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User,
+                          WorkstackCover)
 from ...db.uow import UnitOfWork
 from ...domain.calendar import LONDON, WorkingCalendar
 from ...domain.clock import Clock
@@ -205,6 +206,13 @@ class LetterUseCases:
         )
         return Case(letter, calendar, rejections, handlers, facts, now)
 
+    def _acting_for(self, s: Session, actor: UserRecord) -> set[int]:
+        """The actor and everyone whose workstack they cover today (inbox cover during an absence [ASY])."""
+        today = self._today()
+        return {actor.id, *s.scalars(select(WorkstackCover.absent_user_id).where(
+            WorkstackCover.delegate_user_id == actor.id, WorkstackCover.starts_on <= today,
+            WorkstackCover.ends_on >= today))}
+
     # ----------------------------------------------------------- visibility
 
     @staticmethod
@@ -297,7 +305,7 @@ class LetterUseCases:
             if unit not in mine:
                 return (f"{actor.full_name} is not a member of {unit}: only that unit's staff may {action.label} "
                         f"on {ctx.letter.cts_reference}")
-        if action in OWNER_ACTIONS and ctx.letter.case_owner_id != actor.id:
+        if action in OWNER_ACTIONS and ctx.letter.case_owner_id not in self._acting_for(s, actor):
             owner = ctx.letter.case_owner.full_name if ctx.letter.case_owner else "nobody yet"
             return (f"only the case owner ({owner}) may {action.label} on {ctx.letter.cts_reference}")
         return None

@@ -128,7 +128,7 @@ class LetterDocuments(DraftingHelp):
         if c.state not in REPLY_STATES:
             raise InvalidTransition(f"cannot produce a reply: the letter is {c.state.label.lower()}")
         e = c.letter
-        if e.case_owner_id == actor.id:
+        if e.case_owner_id in self._acting_for(s, actor):  # the case owner, or who covers for them [ASY]
             return
         if actor.has(Role.SENIOR_CASEWORKER, Role.UNIT_TEAM_LEADER) and is_member(s, actor.id, e.unit_code):
             return

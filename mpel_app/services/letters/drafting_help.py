@@ -138,7 +138,7 @@ class DraftingHelp(LetterSteps):
             raise ValidationError("reason: say why the reply will be late")
 
         def change(s: Session, c: Case) -> int:
-            if c.letter.case_owner_id != actor.id:
+            if c.letter.case_owner_id not in self._acting_for(s, actor):
                 raise PermissionDenied("the case owner warns of a delay on their own case [ASY]")
             wanted = {Role.SENIOR_CASEWORKER.value, Role.WORKFLOW_MANAGER.value}
             people = [u for u in s.scalars(select(User).join(UnitMember, UnitMember.user_id == User.id)
