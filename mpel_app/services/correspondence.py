@@ -52,7 +52,7 @@ from ..domain.text import clean_text, fold, normalise_reference
 from ..domain.values import as_date, as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit
-from .letters.base import DISSOLUTION_KEY, ENTITY, Case
+from .letters.base import DISSOLUTION_KEY, ENTITY, Case, check_pdf
 from .letters.cover import WorkstackCovers
 from .letters.documents import LetterDocuments
 from .letters.groups import LetterGroups, is_mp, link_reference
@@ -64,7 +64,6 @@ A = LetterAction
 S = LetterState
 
 MAX_TEXT = 10_000
-MAX_PDF_BYTES = 20 * 1024 * 1024
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 MAX_SEQUENCE = 99_999  # five digits on the reference
 # Letters are registered within days of arriving; a date more than a year back is a typing slip.
@@ -732,18 +731,7 @@ def _ho_reference(text: str) -> str:
 
 
 def _pdf(data: bytes | None, filename: str, *, field: str) -> str:
-    """Check an attached PDF; returns its cleaned file name ('' when none was given)."""
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise ValidationError(f"{field}: attach the PDF")
-    if not bytes(data[:1024]).lstrip().startswith(b"%PDF-"):
-        raise ValidationError(f"{field}: the file is not a PDF")
-    if len(data) > MAX_PDF_BYTES:
-        raise ValidationError(f"{field}: the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
-    name = clean_text(filename, field="File name", max_length=200)
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # a name, never a path
-    if name and not name.lower().endswith(".pdf"):
-        name += ".pdf"
-    return name
+    return check_pdf(data, filename, field=field)
 
 
 def _file_stem(reference: str) -> str:

@@ -343,7 +343,7 @@ def test_a_welsh_reply_goes_to_the_translator_and_is_dispatched_only_in_welsh_on
     signed = _signed(lw, rec)
     with pytest.raises(Exception, match="translation has not come back"):
         letters.dispatch(lw.tl, signed.id, reply_channel="letter")
-    with pytest.raises(ValidationError, match="as a PDF"):
+    with pytest.raises(ValidationError, match="translation: the file is not a PDF"):
         letters.translation_received(lw.co, rec.id, pdf=b"not a pdf")
     plan = letters.translation_received(lw.co, rec.id, pdf=WELSH_PDF, filename="ateb.pdf")
     assert any("Welsh translation received 23 November 2026 after 0 working days" in n for n in plan.notes)

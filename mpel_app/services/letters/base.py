@@ -46,6 +46,7 @@ from ...domain.letter_records import (
 from ...domain.phones import format_phone
 from ...domain.records import QueueStatus, Role, UserRecord
 from ...domain.values import is_row_id
+from ...domain.text import clean_text
 from .. import audit, conflicts
 from .units import is_member, units_of
 
@@ -534,3 +535,21 @@ def document_record(d: LetterDocument, reference: str, *, with_data: bool = Fals
     return LetterDocumentRecord(id=d.id, letter_id=d.letter_id, reference=reference, kind=DocumentKind(d.kind),
                                 filename=d.filename, mime=d.mime, size=d.size, created_at=d.created_at,
                                 purged_at=d.purged_at, data=d.data if with_data else None)
+
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def check_pdf(data: bytes | None, filename: str, *, field: str) -> str:
+    """Check an attached PDF; returns its cleaned file name ('' when none was given)."""
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise ValidationError(f"{field}: attach the PDF")
+    if not bytes(data[:1024]).lstrip().startswith(b"%PDF-"):
+        raise ValidationError(f"{field}: the file is not a PDF")
+    if len(data) > MAX_PDF_BYTES:
+        raise ValidationError(f"{field}: the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+    name = clean_text(filename, field="File name", max_length=200)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # a name, never a path
+    if name and not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    return name

@@ -30,7 +30,7 @@ from ...domain.text import clean_text
 from ...domain.values import as_date, is_row_id
 from ...notify.outbox import enqueue
 from .. import audit
-from .base import ENTITY, Case
+from .base import ENTITY, Case, check_pdf
 from .steps import LetterSteps
 from .units import active_unit, unit_code_of
 
@@ -234,8 +234,7 @@ class DraftingHelp(LetterSteps):
         approved_by = clean_text(approved_by, field="Approved or signed by", max_length=120)
         if not actor.has(Role.MPCS_ALLOCATOR):
             raise PermissionDenied(f"MPCS checks in replies from off-line units ({OFFLINE_ROUTE})")
-        if not isinstance(pdf, (bytes, bytearray)) or not bytes(pdf[:1024]).lstrip().startswith(b"%PDF-"):
-            raise ValidationError("attach the reply (or approved draft) as a PDF")
+        given_name = check_pdf(pdf, filename, field="reply")
         if not approved_by:
             raise ValidationError("approved_by: who approved the draft or signed the reply")
 
@@ -243,8 +242,7 @@ class DraftingHelp(LetterSteps):
             if c.letter.unit_code is None or s.get(OfflineUnit, c.letter.unit_code) is None:
                 raise ValidationError(f"{c.letter.cts_reference} is not with an off-line unit")
             what = "approved draft" if c.letter.kind == LetterKind.MINISTERIAL.value else "signed reply"
-            name = clean_text(filename, field="File name", max_length=200).replace("\\", "/").rsplit("/", 1)[-1]
-            name = name or f"{c.letter.cts_reference.replace('/', '-')}-offline-{what.replace(' ', '-')}.pdf"
+            name = given_name or f"{c.letter.cts_reference.replace('/', '-')}-offline-{what.replace(' ', '-')}.pdf"
             self._add_document(s, actor, c.letter, DocumentKind.REPLY_PDF, name, "application/pdf", bytes(pdf))
             self._audit(s, actor, c.letter, f"{what} checked in from {OFFLINE_ROUTE}",
                         {"document": name, "approved_by": approved_by, "unit": c.letter.unit_code})

@@ -34,11 +34,10 @@ from ...domain.records import Role, UserRecord
 from ...domain.text import clean_text
 from ...domain.values import as_date, as_flag
 from ...notify.outbox import enqueue
-from .base import ENTITY, Case
+from .base import ENTITY, Case, check_pdf
 from .special import SpecialLetters
 
 TRANSLATION_KIND = "letter_translation"
-MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 class LetterSteps(SpecialLetters):
@@ -81,18 +80,14 @@ class LetterSteps(SpecialLetters):
     def translation_received(self, actor: UserRecord, letter_id: int, *, pdf: bytes, filename: str = "",
                              expected_version: int | None = None) -> ReplyPlan:
         """The Welsh reply is back: kept as a document, its time recorded against the deadline."""
-        if not isinstance(pdf, (bytes, bytearray)) or not bytes(pdf[:1024]).lstrip().startswith(b"%PDF-"):
-            raise ValidationError("translation: attach the Welsh reply as a PDF")
-        if len(pdf) > MAX_PDF_BYTES:
-            raise ValidationError("translation: the PDF is larger than 20 MB")
+        given_name = check_pdf(pdf, filename, field="translation")
 
         def change(s: Session, c: Case) -> ReplyPlan:
             self._may_record(s, actor, c, unit_only=True)
             row = self._facts_row(s, c.letter)
             if row.translation_sent_at is None:
                 raise ValidationError("the reply was not sent for translation")
-            name = clean_text(filename, field="File name", max_length=200).replace("\\", "/").rsplit("/", 1)[-1]
-            name = name or f"{c.letter.cts_reference.replace('/', '-')}-cy.pdf"
+            name = given_name or f"{c.letter.cts_reference.replace('/', '-')}-cy.pdf"
             self._add_document(s, actor, c.letter, DocumentKind.TRANSLATION, name, "application/pdf", bytes(pdf))
             row.translation_received_at = c.now
             self._audit(s, actor, c.letter, "Welsh translation received",
