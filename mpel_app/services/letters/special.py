@@ -320,11 +320,11 @@ class SpecialLetters(LetterUseCases):
                     setattr(row, key, as_flag(fields[key], field=key))
             today = self._now().astimezone(LONDON).date()
             if row.died_on and row.died_on > today:
-                raise ValidationError("died_on cannot be in the future")
+                raise ValidationError("died_on: the date of death cannot be in the future")
             if row.by_election_on and not row.died_on:
-                raise ValidationError("by_election_on: record the Member's death first")
+                raise ValidationError("by_election_on: record the date of the Member's death first")
             if row.by_election_on and row.by_election_on < row.died_on:
-                raise ValidationError("by_election_on cannot be before the Member died")
+                raise ValidationError("by_election_on: the by-election cannot be before the Member died")
             after = {k: getattr(row, k) for k in before}
             changes = audit.diff(before, after)
             if not changes:
