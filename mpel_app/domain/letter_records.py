@@ -181,6 +181,8 @@ class LetterRecord:
     line_manager: str | None = None  # username
     line_manager_name: str = ""
     line_manager_flagged_at: datetime | None = None
+    # The special cases (issue 15): the templates the reply may be made from now, the plan's first.
+    reply_templates: tuple[str, ...] = ()
 
     @property
     def linked(self) -> bool:

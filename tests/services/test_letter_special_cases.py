@@ -63,6 +63,7 @@ def trail(lw, rec) -> list[str]:
 def test_a_support_letter_gets_its_own_reply_not_the_third_party_letter(lw):
     letters = lw.services.letters
     rec = lw.drafting(category="support")
+    assert rec.reply_templates == ("support",)  # the case view offers it first
     with pytest.raises(ValidationError, match="use support"):
         letters.generate_reply(lw.co, rec.id, template="third_party", body="", **SIGNER)
     reply = letters.generate_reply(lw.co, rec.id, template="support", body="", **SIGNER)

@@ -434,6 +434,7 @@ class LetterUseCases:
             line_manager=manager.username if manager else None,
             line_manager_name=manager.full_name if manager else "",
             line_manager_flagged_at=e.line_manager_flagged_at,
+            reply_templates=self._reply_templates(s, actor, ctx) if ctx.state not in TERMINAL_STATES else (),
         )
 
     def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str]) -> LetterSummary:
@@ -473,6 +474,10 @@ class LetterUseCases:
 
     def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
         """What the special cases ask of the people on the letter (``letters.special`` says)."""
+        return ()
+
+    def _reply_templates(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        """The templates the reply may use now (``letters.special`` says)."""
         return ()
 
     def _warnings(self, ctx: Case, deadlines: Mapping[str, date], today: date) -> tuple[str, ...]:

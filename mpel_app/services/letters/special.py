@@ -270,6 +270,12 @@ class SpecialLetters(LetterUseCases):
     def _plan(self, s: Session, actor: UserRecord, e: Letter) -> ReplyPlan:
         return plan_reply(self._letter_case(s, actor, e))
 
+    def _reply_templates(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        try:
+            return self._plan(s, actor, ctx.letter).templates
+        except ValidationError:
+            return ()
+
     def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
         """On the case view: why the letter is held, and what the drafter must do besides the reply."""
         try:
