@@ -727,3 +727,88 @@ class EmailCase(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class LetterFacts(Base):
+    """What kind of letter it is, and the special cases it raises (issue 15): one row per letter, made on demand.
+
+    ``category``: case, policy, support [CORR 3.4], allegation [CORR 3.5],
+    family_sponsor [CORR 3.2] or policy_challenge (an MDL challenging the
+    policy on MDLs [CORR 4.5]).  The three disclosure conditions are None until
+    someone has looked.
+    """
+
+    __tablename__ = "letter_facts"
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), default="case", server_default="case")
+    foi_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    foi_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    letter_in_welsh: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    meeting_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    against_removal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    answers_earlier_request: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    raised_before: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    supports_case: Mapped[bool | None] = mapped_column(Boolean)
+    relationship_evidenced: Mapped[bool | None] = mapped_column(Boolean)
+    no_adverse_effect: Mapped[bool | None] = mapped_column(Boolean)
+    allegation_unit: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    allegation_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A Welsh reply [CORR 5.3]: out to the translator and back; ``english_also`` the English one goes too.
+    translation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    translation_sent_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    translation_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    english_also: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The barrier to removal lifted before the reply [CORR 2.2].
+    removal_on: Mapped[date | None] = mapped_column(Date)
+    barrier_lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MemberStatus(Base):
+    """What happened to a Member that changes how their letters are answered [CORR 4.1], [CORR 5.1], [CORR 5.4]."""
+
+    __tablename__ = "member_status"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    died_on: Mapped[date | None] = mapped_column(Date)
+    by_election_on: Mapped[date | None] = mapped_column(Date)
+    interim_handler: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    election_outcome: Mapped[str | None] = mapped_column(String(16))  # returned / not_returned
+    also_mp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    devolved_minister: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class LetterContribution(Base):
+    """A contribution to a reply commissioned from a colleague, with the date it is due [ASY]."""
+
+    __tablename__ = "letter_contributions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    contributor_name: Mapped[str] = mapped_column(String(120))
+    contributor_email: Mapped[str] = mapped_column(String(254))
+    question: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class OfflineUnit(Base):
+    """A drafting unit without CTS: letters reach it by e-mail and its replies come back through MPCS [ASY]."""
+
+    __tablename__ = "offline_units"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("drafting_units.code", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkstackCover(Base):
+    """Inbox cover during an absence: the delegate sees and acts on the absent person's workstack [ASY]."""
+
+    __tablename__ = "workstack_cover"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absent_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    delegate_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

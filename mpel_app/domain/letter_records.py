@@ -22,6 +22,8 @@ class DocumentKind(StrEnum):
     WRITTEN_AGREEMENT = "written_agreement"  # another unit's agreement to take an enforced case [CORR 1.4]
     REPLY_PDF = "reply_pdf"
     REPLY_DOCX = "reply_docx"
+    TRANSLATION = "translation"  # the reply in Welsh, back from the translator [CORR 5.3]
+    HOME_OFFICE_FILE = "home_office_file"  # the Member's letter and the reply, for the applicant's file [CORR 1.9]
 
     @property
     def label(self) -> str:
@@ -30,6 +32,8 @@ class DocumentKind(StrEnum):
             DocumentKind.WRITTEN_AGREEMENT: "Written agreement to take the case",
             DocumentKind.REPLY_PDF: "Reply (PDF)",
             DocumentKind.REPLY_DOCX: "Reply (Word)",
+            DocumentKind.TRANSLATION: "Reply in Welsh",
+            DocumentKind.HOME_OFFICE_FILE: "Copy for the Home Office file",
         }[self]
 
 
@@ -177,6 +181,8 @@ class LetterRecord:
     line_manager: str | None = None  # username
     line_manager_name: str = ""
     line_manager_flagged_at: datetime | None = None
+    # The special cases (issue 15): the templates the reply may be made from now, the plan's first.
+    reply_templates: tuple[str, ...] = ()
 
     @property
     def linked(self) -> bool:

@@ -68,6 +68,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
+from mpel_app.domain.correspondence.elections import addressee_name
 from mpel_app.domain.errors import ValidationError
 from mpel_app.domain.references import parse_cts_reference
 from mpel_app.domain.text import xml_safe
@@ -85,6 +86,11 @@ TEMPLATES: dict[str, str] = {
     "in_confidence": "\u2018In confidence\u2019 reply to the Member",
     "in_confidence_forwardable": "Reply the Member can forward (goes with the \u2018in confidence\u2019 reply)",
     "mdl": "Reply to a Member of a devolved legislature (individual case)",
+    "full_reply": "Full reply to the Member",
+    "support": "Reply to a support letter",
+    "allegation": "Reply to an allegation letter",
+    "election_third_party": "Reply during a general election (no substantive reply)",
+    "late_member_constituent": "Reply to the constituent of a late Member",
 }
 
 # A letter that must always go out with another, separate one.
@@ -97,7 +103,7 @@ COVERING_NOTES: dict[str, str] = {
 _TITLES = {**TEMPLATES, **COVERING_NOTES}
 
 KINDS = ("ministerial", "official")
-MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL")
+MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL", "Public")  # Public: a constituent written to directly (5.1)
 
 # (name, address lines) printed at the top.  Ministerial replies come from the
 # Home Office (Private Office); Official replies from the Agency's drafting units.
@@ -116,7 +122,14 @@ _BODY_PLACEHOLDER = {
     "in_confidence": "body",
     "in_confidence_forwardable": "forwardable_body",
     "mdl": None,  # an MDL gets no substantive reply on an individual case
+    "full_reply": "body",
+    "support": "body",
+    "allegation": "body",
+    "election_third_party": "body",
+    "late_member_constituent": "body",
 }
+# Replies that open with who wrote before, rather than "Thank you for your letter".
+_OPENING_TEMPLATES = frozenset({"late_member_constituent"})
 _COMMON_PLACEHOLDERS = frozenset({
     "cts_reference", "your_reference", "date", "member_letter_date", "member_name", "constituency",
     "constituent", "constituent_name", "subject_name", "issue", "signatory_name", "signatory_title",
@@ -158,6 +171,11 @@ class Addressee:
 
     def display_name(self, *, dissolved: bool = False) -> str:
         """``Rt Hon Jane Doe MP``; without "MP" once Parliament is dissolved."""
+        if self.post_nominals is None and self.title.strip() in ("", "Rt Hon") and self.kind in ("MP", "Peer"):
+            # The rule for Members' names, "MP" dropped once Parliament is dissolved, is the domain's (5.4).
+            name = addressee_name(self.name, self.kind, privy_counsellor=bool(self.title.strip()),
+                                  dissolved=dissolved or self.deceased)
+            return f"The Office of the late {name}" if self.deceased else name
         words = [self.title.strip(), self.name.strip()]
         post = self.post_nominals if self.post_nominals is not None else {"MP": "MP", "MEP": "MEP"}.get(self.kind, "")
         post_words = post.split()
@@ -179,7 +197,7 @@ class Addressee:
 
     def has_constituents(self, *, dissolved: bool) -> bool:
         # Peers have none; nor has a former MP after dissolution (an MDL's or MEP's mandate is unaffected).
-        if self.kind == "Peer" or self.deceased:
+        if self.kind in ("Peer", "Public") or self.deceased:
             return False
         return not (self.kind == "MP" and dissolved)
 
@@ -220,10 +238,15 @@ class LetterContext:
     welsh_requested: bool = False
     cc: tuple[Addressee, ...] = field(default_factory=tuple)  # other Members sent a copy
     copy_of: Addressee | None = None  # the covering note only: the Member whose reply is copied
+    # Sentences the case needs (an FOI request answered separately, the meeting line, a removal review),
+    # set after the drafter's text; worded by the domain's rules.
+    extra_paragraphs: tuple[str, ...] = ()
+    opening: str = ""  # late_member_constituent only: "[Member] previously wrote on [date] about" (5.1)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "body", _paragraphs(self.body))
         object.__setattr__(self, "forwardable_body", _paragraphs(self.forwardable_body))
+        object.__setattr__(self, "extra_paragraphs", _paragraphs(self.extra_paragraphs))
         object.__setattr__(self, "cc", tuple(self.cc))
         object.__setattr__(self, "cts_reference", str(parse_cts_reference(self.cts_reference)))
         if self.kind not in KINDS:
@@ -336,7 +359,12 @@ def _fill(template: str, ctx: LetterContext) -> tuple[str, ...]:
         allowed |= {"ho_reference"}
     if template in COVERING_NOTES:
         allowed |= {"substantive_member"}
+    if template in _OPENING_TEMPLATES:
+        allowed |= {"opening"}
+        if not ctx.opening.strip():
+            raise ValidationError("The reply to a late Member's constituent needs its opening (who wrote, and when)")
     values = _placeholders(ctx)
+    values["opening"] = ctx.opening.strip()
     if ctx.copy_of is not None:
         values["substantive_member"] = ctx.copy_of.display_name(dissolved=ctx.dissolved)
     values["ho_reference"] = ctx.ho_reference.strip()
@@ -361,6 +389,7 @@ def _fill(template: str, ctx: LetterContext) -> tuple[str, ...]:
                 )
         if body_name and paragraph.strip() in (f"${body_name}", f"${{{body_name}}}"):
             out.extend(drafted[body_name])
+            out.extend(ctx.extra_paragraphs)
             body_used = True
             continue
         if body_name and body_name in names:
@@ -368,6 +397,8 @@ def _fill(template: str, ctx: LetterContext) -> tuple[str, ...]:
         out.append(tpl.substitute(values))
     if body_name and not body_used and drafted[body_name]:
         raise ValidationError(f"Template {template}.txt has no ${body_name} line for the drafter's reply")
+    if not body_used:
+        out.extend(ctx.extra_paragraphs)
     return tuple(out)
 
 

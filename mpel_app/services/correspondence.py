@@ -40,7 +40,7 @@ from ..db.models import DraftingUnit, Letter, LetterDocument, LetterHandler, Let
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.correspondence import (
-    ACTIONS, SYSTEM, LetterAction, LetterFacts, LetterKind, LetterState, ReplyChannel, SignatoryFacts, check,
+    ACTIONS, SYSTEM, LetterAction, agency_staff_handling, count_returns, LetterFacts, LetterKind, LetterState, ReplyChannel, SignatoryFacts, check,
     check_copy_dispatch, ophso_deadline, roles_for, select_signatory)
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.letter_records import DocumentKind, EnforcedHow, LetterRecord, QaSubmission
@@ -52,7 +52,8 @@ from ..domain.text import clean_text, fold, normalise_reference
 from ..domain.values import as_date, as_flag, as_instant, is_row_id
 from ..notify.outbox import enqueue
 from . import audit
-from .letters.base import DISSOLUTION_KEY, ENTITY, Case
+from .letters.base import DISSOLUTION_KEY, ENTITY, Case, check_pdf
+from .letters.cover import WorkstackCovers
 from .letters.documents import LetterDocuments
 from .letters.groups import LetterGroups, is_mp, link_reference
 from .letters.queries import LetterQueries
@@ -63,14 +64,13 @@ A = LetterAction
 S = LetterState
 
 MAX_TEXT = 10_000
-MAX_PDF_BYTES = 20 * 1024 * 1024
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 MAX_SEQUENCE = 99_999  # five digits on the reference
 # Letters are registered within days of arriving; a date more than a year back is a typing slip.
 LATEST_REGISTRATION = timedelta(days=366)
 
 
-class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters):
+class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers):
 
     # ------------------------------------------------------------- MPCS
 
@@ -83,7 +83,8 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
                  scanned_pdf: bytes | None = None, scanned_filename: str = "",
                  signatory: SignatoryFacts | None = None, link_to_reference: str = "",
                  constituency_mp: bool = True, different_points: bool = False,
-                 line_manager_id: int | None = None, line_manager: str = "") -> LetterRecord:
+                 line_manager_id: int | None = None, line_manager: str = "",
+                 **special: object) -> LetterRecord:
         """Register a letter or e-mail: a CTS reference from this year's counter, the scan attached.
 
         ``staff_member`` (a letter about a member of Agency staff) makes the
@@ -101,6 +102,12 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
         writer is the person's constituency MP (only an MP can be: for anyone
         else it is recorded false); ``different_points`` that they raised
         points of their own, so get a substantive reply of their own.
+
+        ``special``: what kind of letter it is and what it asks
+        (``category``, ``foi_only``, ``letter_in_welsh``, ``meeting_requested``,
+        ``against_removal``, ...; see ``letters.special``).  A letter with an
+        FOI request is told to the Information Access Team in this
+        transaction [CORR 5.2].
         """
         letter_kind = _kind(kind)
         facts = LetterFacts(kind=letter_kind, ophso=ophso)
@@ -138,13 +145,17 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
         staff_as_typed = clean_text(staff_member, field="Member of staff", max_length=64)
         staff = staff_as_typed.lower()
         link_ref = link_reference(link_to_reference, field="link_to_reference")
-        restricted = bool(restricted or staff)  # Agency staff: always restricted [CORR 2.5]
+        # Agency staff [CORR 2.5]: the domain says how (always restricted; off CTS if they could see it there).
+        handling = None
         chosen = _signatory(letter_kind, signatory)
         scan_name = _pdf(scanned_pdf, scanned_filename, field="scanned_letter") if scanned_pdf is not None else ""
         with self._uow() as s:
             member = s.get(Member, member_id) if is_row_id(member_id) else None
             if member is None or not member.active:
                 raise ValidationError("correspondent: choose a Member from the list")
+            if staff:
+                handling = agency_staff_handling(staff_has_system_access=active_user_named(s, staff) is not None)
+                restricted = restricted or handling.restricted
             handlers = self._handler_users(s, actor, named_handlers, staff) if restricted else []
             flag = self._line_manager(s, line_manager_id, line_manager, staff)
             other = None
@@ -188,11 +199,14 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
                 "named_handlers": [u.username for u in handlers], "scanned_letter": scan_name or None,
                 "signatory": chosen.who if chosen else None, "constituency_mp": letter.constituency_mp,
                 "different_points": letter.different_points, "link_to_reference": link_ref or None,
-                "line_manager": flag[0].username if flag else None})
+                "line_manager": flag[0].username if flag else None,
+                "answer_off_system": handling.answer_off_system if handling else None})
             if flag is not None:
                 self._flag_line_manager(s, actor, letter, *flag, staff_as_typed)
             if other is not None:
                 self._join(s, actor, letter, other, field="link_to_reference")
+            if special or letter.foi:
+                self._apply_facts(s, actor, letter, special)
             return self._record(s, actor, letter)
 
     def allocate(self, actor: UserRecord, letter_id: int, unit_code: str, *,
@@ -205,7 +219,8 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
             unit = active_unit(s, code)
             before = c.letter.unit_code
             self._hand_to_unit(c.letter, unit, enforced=None)
-            self._move(s, actor, c, A.ALLOCATE, target, {"unit": [before, unit.code]})
+            emailed = self._on_allocate(s, actor, c, unit)  # an off-line unit gets the letter by e-mail [ASY]
+            self._move(s, actor, c, A.ALLOCATE, target, {"unit": [before, unit.code], **emailed})
             return self._record(s, actor, c.letter)
 
         return self._change(actor, letter_id, change, expected_version)
@@ -617,6 +632,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
                 changes["copy_of_reply"] = copied  # a copy of that reply went, with the covering note [CORR 2.6]
             elif group and group.plan and group.plan.lead == e.cts_reference:
                 changes["copies_to_follow"] = list(group.plan.copies)
+            self._on_dispatch(s, actor, c, changes)  # a Welsh reply's translation; the Home Office file copy
             self._move(s, actor, c, A.DISPATCH, target, changes)
             return self._record(s, actor, e)
 
@@ -632,7 +648,7 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
         def change(s: Session, c: Case) -> LetterRecord:
             target = self._check(s, actor, c, action, {"note": note})
             e = c.letter
-            e.returns_count += 1
+            e.returns_count += count_returns([action])  # the domain says which actions are returns
             e.last_return_note = note
             e.reached_signatory_at = None  # it will reach the signatory again
             self._move(s, actor, c, action, target, {"note": note, "returns_count": e.returns_count})
@@ -716,18 +732,7 @@ def _ho_reference(text: str) -> str:
 
 
 def _pdf(data: bytes | None, filename: str, *, field: str) -> str:
-    """Check an attached PDF; returns its cleaned file name ('' when none was given)."""
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise ValidationError(f"{field}: attach the PDF")
-    if not bytes(data[:1024]).lstrip().startswith(b"%PDF-"):
-        raise ValidationError(f"{field}: the file is not a PDF")
-    if len(data) > MAX_PDF_BYTES:
-        raise ValidationError(f"{field}: the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
-    name = clean_text(filename, field="File name", max_length=200)
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # a name, never a path
-    if name and not name.lower().endswith(".pdf"):
-        name += ".pdf"
-    return name
+    return check_pdf(data, filename, field=field)
 
 
 def _file_stem(reference: str) -> str:

@@ -19,6 +19,7 @@ from ..domain.correspondence import DeathReview, late_mp_addressing
 from ..domain.records import MemberRecord, Role
 from .context import DeskContext
 from .task_runner import LatestOnly
+from .letter_death_section import DeathSection
 from .member_picker import MemberPicker
 from .widgets import (ListTableModel, MessageLabel, button, dialog_buttons, error_text, heading, labelled,
                       record_table, tab_chain)
@@ -95,6 +96,10 @@ class DeceasedMemberDialog(QDialog):
         self.guidance.setStyleSheet("background: #eef3fb; color: #102a43; padding: 6px;")
         self.guidance.hide()
         self.message = MessageLabel()
+        self.death = DeathSection(ctx)  # record the death, the by-election, an interim handler (issue 15)
+        self.death.setVisible(ctx.user.has(Role.MPCS_ALLOCATOR))
+        self.picker.member_changed.connect(self.death.set_member)
+        self.death.recorded.connect(self.load)
 
         self.show_button = button("&Show letters", "List the chosen Member's letters")
         self.show_button.clicked.connect(self.load)
@@ -108,9 +113,10 @@ class DeceasedMemberDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.guidance)
+        layout.addWidget(self.death)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        tab_chain(self.picker.edit, self.table, self.show_button, self.close_button)
+        tab_chain(self.picker.edit, self.table, *self.death.widgets(), self.show_button, self.close_button)
         self.picker.edit.setFocus()
 
     # ------------------------------------------------------------- public API

@@ -255,7 +255,8 @@ class DocumentsPanel(QWidget):
         if rec is None:
             return
         if not self.generate_box.isVisible():
-            default = "mdl" if rec.member.kind.upper() == "MDL" else "third_party"
+            # The reply the letter's special case calls for (issue 15); the service refuses any other.
+            default = next((t for t in rec.reply_templates if t in REPLY_TEMPLATES), "third_party")
             self.template_combo.setCurrentIndex(max(self.template_combo.findData(default), 0))
             self.body_edit.setPlainText(rec.draft)
             if not self.signatory_name.text() and rec.signed_by:

@@ -32,6 +32,7 @@ from ..domain.errors import MpelError, ValidationError
 from ..domain.letter_records import LetterRecord
 from ..domain.records import MemberRecord
 from .context import DeskContext
+from .letter_special_section import LetterKindSection
 from .member_picker import MemberPicker
 from .widgets import (GROUP_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled,
                       named, tab_chain, text_box)
@@ -116,6 +117,11 @@ class RegisterLetterDialog(QDialog):
         right.addWidget(self._signatory_group())
         right.addWidget(self._restricted_group())
         right.addWidget(self._link_group())
+        self.kind_section = LetterKindSection()  # the special cases (issue 15)
+        right.addWidget(self.kind_section)
+        # In the form's tab order, after the link section.
+        self.fields["category"] = self.kind_section.category
+        self.fields.update({f"kind_{name}": box for name, box in self.kind_section.flags.items()})
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -372,7 +378,7 @@ class RegisterLetterDialog(QDialog):
             ophso=f["ophso"].isChecked(), foi=f["foi"].isChecked(), welsh_requested=f["welsh"].isChecked(),
             restricted=f["restricted"].isChecked(), staff_member=f["staff_member"].text(),
             named_handlers=handlers if f["restricted"].isChecked() else [],
-            signatory=self.signatory_facts())
+            signatory=self.signatory_facts(), **self.kind_section.values())
         return values
 
     def register(self) -> None:
@@ -494,6 +500,7 @@ class RegisterLetterDialog(QDialog):
                      "writer_is_home_office_minister", "different_points"):
             f[name].setChecked(False)
         f["constituency_mp"].setChecked(True)
+        self.kind_section.clear()
         self._restricted_changed()
         self._link_changed()
         f["member"].setFocus(Qt.OtherFocusReason)

@@ -66,7 +66,13 @@ CTX_FOR = {
     "in_confidence": lambda **kw: make_ctx(**{"body": (CONFIDENTIAL,), **kw}),
     "in_confidence_forwardable": lambda **kw: make_ctx(**kw),
     "mdl": lambda **kw: make_ctx(**{"addressee": MSP, **kw}),
+    "full_reply": lambda **kw: make_ctx(**{"body": ("The application was granted on 1 March.",), **kw}),
+    "support": lambda **kw: make_ctx(**kw),
+    "allegation": lambda **kw: make_ctx(**kw),
+    "election_third_party": lambda **kw: make_ctx(**kw),
 }
+# Written to the constituent, not a Member: tests/reports/test_special_letters.py.
+TO_MEMBERS = sorted(set(TEMPLATES) - {"late_member_constituent"})
 
 
 def squash(text: str) -> str:
@@ -102,13 +108,14 @@ def read(request):
 # Every template --------------------------------------------------------------------
 
 def test_templates_are_the_ones_in_the_guidance():
-    assert set(TEMPLATES) == {"third_party", "in_confidence", "in_confidence_forwardable", "mdl"}
+    assert set(TEMPLATES) == {"third_party", "in_confidence", "in_confidence_forwardable", "mdl", "full_reply",
+                              "support", "allegation", "election_third_party", "late_member_constituent"}
     assert COMPANIONS == {"in_confidence": "in_confidence_forwardable"}
     for name in TEMPLATES:
         assert letters.template_path(name).is_file()
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("template", TO_MEMBERS)
 def test_each_letter_carries_reference_date_addressee_salutation_and_signature(template, read):
     ctx = CTX_FOR[template]()
     text = read(template, ctx)

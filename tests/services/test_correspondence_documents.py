@@ -65,10 +65,16 @@ def test_third_party_reply_is_kept_as_pdf_and_docx_without_the_home_office_refer
 
 def test_the_drafted_reply_defaults_to_the_draft_and_the_welsh_line_follows_the_request(lw):
     letters = lw.services.letters
-    rec = lw.in_qa(welsh_requested=True)
+    # A Welsh reply only where the letter was in Welsh and one was asked for [CORR 5.3].
+    rec = lw.in_qa(welsh_requested=True, letter_in_welsh=True)
     reply = letters.generate_reply(lw.scw, rec.id, template="third_party", **SIGNER)
     pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
     assert "The application was decided on 1 March" in pdf and WELSH_LINE in pdf
+    english = lw.in_qa(welsh_requested=True)
+    reply = letters.generate_reply(lw.scw, english.id, template="third_party", **SIGNER)
+    pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
+    assert "The application was decided on 1 March" in pdf and WELSH_LINE not in pdf
+    assert any("[CORR 5.3]" in n for n in letters.reply_plan(lw.scw, english.id).notes)
 
 
 def test_a_home_office_reference_or_address_typed_into_a_third_party_reply_is_refused(lw):
@@ -110,7 +116,7 @@ def test_who_may_produce_a_reply_and_when(lw, clock):
         letters.generate_reply(lw.po, rec.id, template="third_party", body=DRAFT, **SIGNER)  # not Ministerial
     with pytest.raises(ValidationError, match="template must be one of"):
         letters.generate_reply(lw.co, rec.id, template="in_confidence_forwardable", body=DRAFT, **SIGNER)
-    with pytest.raises(ValidationError, match="only for a Member of a devolved legislature"):
+    with pytest.raises(ValidationError, match=r"template 'mdl' is not the reply for this letter \(an MP gets a substantive reply"):
         letters.generate_reply(lw.co, rec.id, template="mdl", **SIGNER)
     with pytest.raises(InvalidTransition, match="cannot produce a reply"):
         letters.generate_reply(lw.mpcs, lw.register().id, template="third_party", body=DRAFT, **SIGNER)
@@ -124,7 +130,8 @@ def test_after_dissolution_no_one_is_addressed_as_an_mp(lw, clock):
     letters = lw.services.letters
     rec = lw.drafting()
     letters.set_dissolution_date(lw.admin, date(2026, 11, 23))
-    reply = letters.generate_reply(lw.co, rec.id, template="third_party", body=DRAFT, **SIGNER)
+    # Written after dissolution about a case: the election reply, not a substantive one [CORR 5.4].
+    reply = letters.generate_reply(lw.co, rec.id, template="election_third_party", body=DRAFT, **SIGNER)
     pdf = pdf_text(next(d.data for d in reply.documents if d.kind is DocumentKind.REPLY_PDF))
     assert "Jane Smith" in pdf and "Jane Smith MP" not in pdf
 
@@ -162,15 +169,17 @@ def test_purge_removes_scans_and_replies_past_retention_and_reports_them(lw, clo
     assert letters.purge_documents(lw.admin).documents == ()  # kept until 31 December 2026
     clock.set(london(2027, 1, 1, 9, 0))
     due = letters.documents_due_for_purge(lw.admin)
-    assert due.dry_run and len(due.documents) == 4
+    assert due.dry_run and len(due.documents) == 5
     report = letters.purge_documents(lw.admin)
     assert [(d.reference, d.kind, d.filename) for d in report.documents] == [
         (old.reference, DocumentKind.SCAN, "B00001-24-scan.pdf"),
         (old.reference, DocumentKind.REPLY_PDF, "B00001-24-third_party.pdf"),
         (old.reference, DocumentKind.REPLY_DOCX, "B00001-24-third_party.docx"),
+        # The copy made for the Home Office file on dispatch [CORR 1.9] counts from dispatch, as the reply.
+        (old.reference, DocumentKind.HOME_OFFICE_FILE, "B00001-24-home-office-file.pdf"),
         (still_open.reference, DocumentKind.SCAN, "B00002-24-scan.pdf"),
     ]
-    assert report.lines()[-1] == "4 document(s) purged on 01 January 2027."
+    assert report.lines()[-1] == "5 document(s) purged on 01 January 2027."
     assert letters.purge_documents(lw.admin).documents == ()  # nothing twice
 
     # The case and its audit trail remain; the rows say what there was and when it went.
@@ -181,7 +190,7 @@ def test_purge_removes_scans_and_replies_past_retention_and_reports_them(lw, clo
     trail = letters.history(lw.mpcs, old.id)
     assert trail[0].action == "register the letter"
     assert trail[-1].action == "documents purged (retention)" and trail[-1].username == "admin"
-    assert trail[-1].changes["kept_until"] == ["2026-12-31", "2026-12-31", "2026-12-31"]
+    assert trail[-1].changes["kept_until"] == ["2026-12-31", "2026-12-31", "2026-12-31", "2026-12-31"]
     # The open letter's reply stays; the recent letter's scan too.
     kept = {d.filename: d.purged for d in letters.get(lw.mpcs, still_open.id).documents}
     assert kept == {"B00002-24-scan.pdf": True, "B00002-24-third_party.pdf": False,
@@ -208,5 +217,5 @@ def test_purge_command(lw, clock, db_url):
     assert "may not purge" in err.getvalue()
     assert cli_purge.main(["--database", db_url, "--as", "admin"], password=lambda _: PASSWORD,
                           out=out, err=err) == 0
-    assert "3 document(s) purged" in out.getvalue()
+    assert "4 document(s) purged" in out.getvalue()  # scan, reply PDF and .docx, the Home Office file copy
     assert all(d.purged for d in lw.services.letters.get(lw.mpcs, 1).documents)

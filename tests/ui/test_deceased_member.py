@@ -93,3 +93,36 @@ def test_only_mpcs_gets_the_dialog(qtbot, sqlite_services, lw):
     assert view.deceased_dialog is None
     assert view.open_deceased_member() is None
     assert view.message.text() == "Only MPCS allocators review a late Member's letters."
+
+
+def test_mpcs_records_the_death_and_the_units_are_told(qtbot, sqlite_services, lw):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    drafting = lw.drafting()
+    dialog = DeceasedMemberDialog(desk_context(sqlite_services, lw.mpcs))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.death.isEnabled()  # nothing to record until a Member is chosen
+    with qtbot.waitSignal(dialog.loaded):
+        choose_member(qtbot, dialog.picker, "holborn")
+    assert dialog.death.isEnabled()
+    dialog.death.died_on.setDate(QDate(2026, 11, 20))
+    dialog.death.interim_handler.setText("Ann Neighbour")
+    assert not dialog.death.by_election_on.isEnabled()
+    with qtbot.waitSignal(dialog.loaded):  # recorded, then the list reloads
+        dialog.death.record_button.click()
+    assert "have been told" in dialog.death.message.text()
+    assert sqlite_services.letters.member_status(lw.mp.id)["died_on"] == date(2026, 11, 20)
+    assert sqlite_services.letters.member_status(lw.mp.id)["interim_handler"] == "Ann Neighbour"
+    assert [m.subject for m in sqlite_services.outbox.messages_for(lw.mpcs, "member", lw.mp.id)] == [
+        "Death of Jane Smith: 1 letter(s) to review"]
+    assert drafting.reference in [r[0] for r in rows(dialog)]
+    # A date in the future is refused, under the section.
+    dialog.death.died_on.setDate(QDate(2027, 1, 1))
+    dialog.death.record_button.click()
+    qtbot.waitUntil(lambda: "future" in dialog.death.message.text())
+    assert_accessible(dialog)
+    dialog.grab().save("/tmp/ui_deceased_record.png")

@@ -74,7 +74,8 @@ def test_case_owner_generates_a_reply_and_reads_it_back(qtbot, sqlite_services, 
 
     panel.generate_button.click()
     assert panel.generate_box.isVisible()
-    assert panel.template_combo.currentData() == "third_party"
+    assert panel.template_combo.currentData() == "full_reply"  # the plan's first for an MP's case letter
+    panel.template_combo.setCurrentIndex(panel.template_combo.findData("third_party"))
     assert not panel.forwardable_edit.isVisibleTo(panel)  # only the "in confidence" reply has a companion
     panel.body_edit.setPlainText(DRAFT)
     panel.signatory_name.setText("Tariq Leader")

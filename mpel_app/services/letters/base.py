@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, defer
 
 from ...db import repositories as repo
 from ...db.mappers import member_record
-from ...db.models import DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User
+from ...db.models import (DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User,
+                          WorkstackCover)
 from ...db.uow import UnitOfWork
 from ...domain.calendar import LONDON, WorkingCalendar
 from ...domain.clock import Clock
@@ -45,6 +46,7 @@ from ...domain.letter_records import (
 from ...domain.phones import format_phone
 from ...domain.records import QueueStatus, Role, UserRecord
 from ...domain.values import is_row_id
+from ...domain.text import clean_text
 from .. import audit, conflicts
 from .units import is_member, units_of
 
@@ -205,6 +207,13 @@ class LetterUseCases:
         )
         return Case(letter, calendar, rejections, handlers, facts, now)
 
+    def _acting_for(self, s: Session, actor: UserRecord) -> set[int]:
+        """The actor and everyone whose workstack they cover today (inbox cover during an absence [ASY])."""
+        today = self._today()
+        return {actor.id, *s.scalars(select(WorkstackCover.absent_user_id).where(
+            WorkstackCover.delegate_user_id == actor.id, WorkstackCover.starts_on <= today,
+            WorkstackCover.ends_on >= today))}
+
     # ----------------------------------------------------------- visibility
 
     @staticmethod
@@ -297,7 +306,7 @@ class LetterUseCases:
             if unit not in mine:
                 return (f"{actor.full_name} is not a member of {unit}: only that unit's staff may {action.label} "
                         f"on {ctx.letter.cts_reference}")
-        if action in OWNER_ACTIONS and ctx.letter.case_owner_id != actor.id:
+        if action in OWNER_ACTIONS and ctx.letter.case_owner_id not in self._acting_for(s, actor):
             owner = ctx.letter.case_owner.full_name if ctx.letter.case_owner else "nobody yet"
             return (f"only the case owner ({owner}) may {action.label} on {ctx.letter.cts_reference}")
         return None
@@ -388,7 +397,8 @@ class LetterUseCases:
         plan = group.plan if group else None
         role = group.role_of(e.cts_reference) if group else ReplyRole.SUBSTANTIVE
         manager = s.get(User, e.line_manager_id) if e.line_manager_id is not None else None
-        warnings = self._warnings(ctx, deadlines, today) + ((group.problem,) if group and group.problem else ())
+        warnings = (self._warnings(ctx, deadlines, today) + ((group.problem,) if group and group.problem else ())
+                    + (self._case_warnings(s, actor, ctx) if ctx.state not in TERMINAL_STATES else ()))
         return LetterRecord(
             id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state,
             received_at=e.received_at, registered_at=e.registered_at, registered_by=names.get(e.registered_by_id, ""),
@@ -424,6 +434,7 @@ class LetterUseCases:
             line_manager=manager.username if manager else None,
             line_manager_name=manager.full_name if manager else "",
             line_manager_flagged_at=e.line_manager_flagged_at,
+            reply_templates=self._reply_templates(s, actor, ctx) if ctx.state not in TERMINAL_STATES else (),
         )
 
     def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str]) -> LetterSummary:
@@ -460,6 +471,14 @@ class LetterUseCases:
     def _priority(self, ctx: Case) -> int:
         e = ctx.letter
         return priority(e.urgent, e.kind, working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+
+    def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        """What the special cases ask of the people on the letter (``letters.special`` says)."""
+        return ()
+
+    def _reply_templates(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
+        """The templates the reply may use now (``letters.special`` says)."""
+        return ()
 
     def _warnings(self, ctx: Case, deadlines: Mapping[str, date], today: date) -> tuple[str, ...]:
         """Warn before the QA deadline (the case owner still drafting); submitting after it is flagged."""
@@ -521,3 +540,21 @@ def document_record(d: LetterDocument, reference: str, *, with_data: bool = Fals
     return LetterDocumentRecord(id=d.id, letter_id=d.letter_id, reference=reference, kind=DocumentKind(d.kind),
                                 filename=d.filename, mime=d.mime, size=d.size, created_at=d.created_at,
                                 purged_at=d.purged_at, data=d.data if with_data else None)
+
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def check_pdf(data: bytes | None, filename: str, *, field: str) -> str:
+    """Check an attached PDF; returns its cleaned file name ('' when none was given)."""
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise ValidationError(f"{field}: attach the PDF")
+    if not bytes(data[:1024]).lstrip().startswith(b"%PDF-"):
+        raise ValidationError(f"{field}: the file is not a PDF")
+    if len(data) > MAX_PDF_BYTES:
+        raise ValidationError(f"{field}: the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+    name = clean_text(filename, field="File name", max_length=200)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # a name, never a path
+    if name and not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    return name

@@ -26,11 +26,13 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...db.models import Letter, LetterDocument, Member
+from ...db.models import Letter, LetterDocument, Member, MemberStatus
 from ...domain import permissions as perm
 from ...domain.calendar import LONDON
 from ...domain.correspondence import (
-    LetterKind, LetterState, ReplyRole, check_reply_template, parliament_dissolved, purge_due, purge_from)
+    LetterKind, LetterState, ReplyRole, check_reply_template, late_mp_addressing, parliament_dissolved, purge_due,
+    purge_from)
+from ...domain.correspondence.reply_plan import ReplyPlan, check_plan_template
 from ...domain.errors import InvalidTransition, PermissionDenied, ValidationError
 from ...domain.letter_records import DocumentKind, GeneratedReply, PurgedDocument, PurgeReport
 from ...domain.permissions import Action
@@ -40,7 +42,8 @@ from ...domain.values import as_date
 from ...reports.letters import (
     COMPANIONS, COVERING_NOTES, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf)
 from .. import audit
-from .base import ENTITY, Case, GroupView, LetterUseCases, document_record
+from .base import ENTITY, Case, GroupView, document_record
+from .drafting_help import DraftingHelp
 from .units import is_member
 
 S = LetterState
@@ -63,7 +66,7 @@ _FROM_RECEIPT = frozenset({DocumentKind.SCAN.value, DocumentKind.WRITTEN_AGREEME
 REPLY_TEMPLATES = (*(t for t in TEMPLATES if t not in COMPANIONS.values()), *COVERING_NOTES)
 
 
-class LetterDocuments(LetterUseCases):
+class LetterDocuments(DraftingHelp):
 
     def generate_reply(self, actor: UserRecord, letter_id: int, *, template: str,
                        body: str | Sequence[str] | None = None,
@@ -88,8 +91,10 @@ class LetterDocuments(LetterUseCases):
             group = self._group(s, actor, c.letter)
             check_reply_template(group.role_of(c.letter.cts_reference) if group else ReplyRole.SUBSTANTIVE,
                                  template, group.lead if group else None)
+            plan = self._plan(s, actor, c.letter)
+            check_plan_template(plan, template)  # the special cases: MDLs, Peers, elections, FOI, support, ...
             context = self._reply_context(s, c, template, body, forwardable_body, signatory_name, signatory_title,
-                                          group)
+                                          group, plan)
             stem = c.letter.cts_reference.replace("/", "-")
             made = []
             for name in (template, *([COMPANIONS[template]] if template in COMPANIONS else [])):
@@ -109,7 +114,10 @@ class LetterDocuments(LetterUseCases):
                          "signatory": f"{signatory_name}, {signatory_title}",
                          "cc": [m.display_name(dissolved=context.dissolved) for m in context.cc] or None,
                          "copy_of": (context.copy_of.display_name(dissolved=context.dissolved)
-                                     if context.copy_of else None)})
+                                     if context.copy_of else None),
+                         "addressee": context.addressee.display_name(dissolved=context.dissolved),
+                         "sentences_added": list(context.extra_paragraphs) or None,
+                         "language": plan.language})
             return GeneratedReply(letter_id=c.letter.id, reference=c.letter.cts_reference, template=template,
                                   documents=tuple(document_record(d, c.letter.cts_reference, with_data=True)
                                                   for d in made))
@@ -120,7 +128,7 @@ class LetterDocuments(LetterUseCases):
         if c.state not in REPLY_STATES:
             raise InvalidTransition(f"cannot produce a reply: the letter is {c.state.label.lower()}")
         e = c.letter
-        if e.case_owner_id == actor.id:
+        if e.case_owner_id in self._acting_for(s, actor):  # the case owner, or who covers for them [ASY]
             return
         if actor.has(Role.SENIOR_CASEWORKER, Role.UNIT_TEAM_LEADER) and is_member(s, actor.id, e.unit_code):
             return
@@ -130,11 +138,25 @@ class LetterDocuments(LetterUseCases):
                                f"Private Office for a Ministerial letter may produce the reply to {e.cts_reference}")
 
     def _reply_context(self, s: Session, c: Case, template: str, body, forwardable_body, signatory_name: str,
-                       signatory_title: str, group: GroupView | None = None) -> LetterContext:
+                       signatory_title: str, group: GroupView | None = None,
+                       plan: ReplyPlan | None = None) -> LetterContext:
         e = c.letter
         member = e.member
         today = c.now.astimezone(LONDON).date()
         addressee = _addressee(member, with_address=True)
+        opening = ""
+        status = s.get(MemberStatus, e.member_id)
+        if status is not None and status.died_on is not None:
+            # The late Member's letters [CORR 5.1]: addressed as the domain says, the new Member never copied.
+            how = late_mp_addressing(
+                member.name, after_by_election=bool(status.by_election_on and today >= status.by_election_on),
+                interim_handler=status.interim_handler or None,
+                constituent_name=e.constituent_name or e.subject_name, late_mp_letter_date=e.member_letter_date)
+            if how.send_to == "constituency_office":
+                addressee = replace(_addressee(member), deceased=True)
+            else:
+                addressee = Addressee(name=how.addressee, kind="Public", salutation=how.salutation)
+                opening = how.opening or ""
         # A candidate is no longer an MP: never "MP" after the name, whatever the date.
         dissolved = parliament_dissolved(self._dissolution(s), today) or member.kind.strip().upper() == "PPC"
         cc: tuple[Addressee, ...] = ()
@@ -154,7 +176,9 @@ class LetterDocuments(LetterUseCases):
             forwardable_body=forwardable_body or (),
             # Given so the guard can refuse it where it must not appear; printed on "in confidence" only.
             ho_reference=e.ho_reference, your_reference=e.member_reference,
-            dissolved=dissolved, welsh_requested=e.welsh_requested, cc=cc, copy_of=copy_of)
+            dissolved=dissolved, cc=() if opening else cc, copy_of=copy_of,
+            welsh_requested=plan.language == "cy" if plan else False,
+            extra_paragraphs=plan.sentences if plan else (), opening=opening)
 
     # ---------------------------------------------------------------- retention
 

@@ -202,9 +202,11 @@ class LetterQueries(LetterUseCases):
             return stmt.where(or_(states(S.ALLOCATED, S.ACCEPTED, S.REALLOCATION_REQUESTED),
                                   states(S.SIGNED) & official))
         if role is R.CASE_OWNER:
-            return stmt.where(Letter.case_owner_id == actor.id, states(*_DRAFTING))
+            # With the workstacks of anyone the actor covers for today [ASY].
+            return stmt.where(Letter.case_owner_id.in_(sorted(self._acting_for(s, actor))), states(*_DRAFTING))
         if role is R.SENIOR_CASEWORKER:
-            return stmt.where(or_(states(S.IN_QA), (Letter.case_owner_id == actor.id) & states(*_DRAFTING)))
+            return stmt.where(or_(states(S.IN_QA), Letter.case_owner_id.in_(sorted(self._acting_for(s, actor)))
+                                  & states(*_DRAFTING)))
         if role is R.UNIT_TEAM_LEADER:
             return stmt.where(or_(states(S.WITH_TEAM_LEADER), states(S.SIGNED) & official))
         return stmt.where(Letter.kind == LetterKind.MINISTERIAL.value,
