@@ -1,0 +1,212 @@
+"""PostgreSQL is the boundary (issue 19): each person's own login, with raw SQL, is refused what the services refuse.
+
+A database on the session's throwaway cluster is set up through the services
+(as the superuser that migrates it, with per-person logins on, so every
+account created gets its login through the provisioning functions); then each
+test connects AS one person's login with psycopg and tries, in plain SQL, what
+the desk would never let them do.  The cluster trusts its unix socket, so the
+logins here connect without their passwords; ``test_password_is_a_scram_verifier``
+checks the stored verifier signs in with the password for real.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from mpel_app.app import open_database
+from mpel_app.db import pg_roles
+from mpel_app.domain.records import CallerKind, Channel, Disclosure, Role, SubjectDetails
+from tests.support.letters_world import SCAN
+from tests.support.world import OTHER_PASSCODE, PASSCODE, PASSWORD, build_world
+
+SUBJECT = SubjectDetails(name="Zoë Núñez-García", ho_reference="N1234567", nationality="Colombian")
+SCOT_SUBJECT = SubjectDetails(name="Fergus Doyle", ho_reference="D7654321", nationality="Irish")
+
+
+def _detailed(e, actor, member, passcode, subject):
+    rec = e.start(actor, Channel.TELEPHONE)
+    e.set_caller(actor, rec.id, member_id=member.id, caller_kind=CallerKind.MEMBER)
+    e.verify_passcode(actor, rec.id, passcode)
+    e.record_disclosure(actor, rec.id, Disclosure(constituency_mp=True, identity_confirmed=True))
+    return e.update_details(actor, rec.id, subject=subject, question="Where is the claim?", answer="",
+                            written_confirmation=False)
+
+
+@pytest.fixture(scope="module")
+def boundary(pg_cluster):
+    with pg_cluster.temporary_database(prefix="mpel_boundary") as url:
+        services = open_database(url, per_person_logins=True)
+        try:
+            world = build_world(services)
+            users, e = services.users, services.enquiries
+            mpcs = users.create_user(world.admin, username="mpcs", full_name="Mo Allocator", password=PASSWORD,
+                                     roles={Role.MPCS_ALLOCATOR}, demo=True)
+            handler = users.create_user(world.admin, username="handler", full_name="Hana Handler",
+                                        password=PASSWORD, roles={Role.CASE_OWNER}, demo=True)
+            # Verified once, then the caller changed to another MP: locked again, its subject typed.
+            relocked = _detailed(e, world.agent, world.mp, PASSCODE, SUBJECT)
+            e.set_caller(world.agent, relocked.id, member_id=world.mp_scot.id, caller_kind=CallerKind.MEMBER)
+            # A Scottish item with the SNI region: London's account manager must not read or change it.
+            scot = _detailed(e, world.agent, world.mp_scot, OTHER_PASSCODE, SCOT_SUBJECT)
+            e.mark_further_action(world.agent, scot.id)
+            scot = e.send_to_region(world.leader, scot.id)
+            london = _detailed(e, world.agent, world.mp, PASSCODE, SUBJECT)
+            e.mark_further_action(world.agent, london.id)
+            london = e.send_to_region(world.leader, london.id)
+            letter = dict(kind="official", member_id=world.mp.id, issue="his claim", ho_reference="R1234567",
+                          constituent_name="Mrs Rezaei", scanned_pdf=SCAN, signatory=None)
+            open_letter = services.letters.register(mpcs, subject_name="Ali Rezaei", **letter)
+            secret = services.letters.register(mpcs, subject_name="Staff Member", **letter)
+            dbname = make_url(url).database
+            with pg_cluster.connect(dbname) as su:  # restricted [CORR 2.5], its one named handler
+                su.execute("UPDATE letters SET restricted = true WHERE id = %s", (secret.id,))
+                su.execute("INSERT INTO letter_handlers (letter_id, user_id) VALUES (%s, %s)", (secret.id, handler.id))
+            yield dict(url=url, dbname=dbname, services=services, world=world, relocked=relocked, scot=scot,
+                       london=london, open_letter=open_letter, secret=secret, handler=handler)
+        finally:
+            services.close()
+
+
+@contextlib.contextmanager
+def login(pg_cluster, boundary, who: str):
+    conn = psycopg.connect(host=str(pg_cluster.socket_dir), user=who, dbname=boundary["dbname"], autocommit=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def refused(conn, statement: str, params=()) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(statement, params)
+
+
+def test_every_account_has_its_login_in_its_groups(pg_cluster, boundary):
+    with pg_cluster.connect(boundary["dbname"]) as su:
+        rows = dict(su.execute(
+            "SELECT r.rolname, array_agg(g.rolname ORDER BY g.rolname) FROM pg_roles r "
+            "JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
+            "WHERE r.rolcanlogin AND r.rolname IN ('admin', 'agent', 'amlse', 'handler') GROUP BY r.rolname"))
+    assert rows["agent"] == ["mpel_call_agent", "mpel_desk", "mpel_person"]
+    assert rows["amlse"] == ["mpel_account_manager", "mpel_desk", "mpel_person"]
+    assert rows["admin"] == ["mpel_administrator", "mpel_desk", "mpel_person"]
+    assert rows["handler"] == ["mpel_case_owner", "mpel_desk", "mpel_person"]
+
+
+def test_locked_subject_is_not_readable_by_raw_sql(pg_cluster, boundary):
+    relocked, london = boundary["relocked"].id, boundary["london"].id
+    for who in ("agent", "leader", "admin"):
+        with login(pg_cluster, boundary, who) as conn:
+            refused(conn, "SELECT subject_name FROM enquiries WHERE id = %s", (relocked,))
+            refused(conn, "SELECT * FROM enquiries")
+            # The reference and state stay readable: the desk needs them to check the passcode.
+            assert conn.execute("SELECT reference FROM enquiries WHERE id = %s", (relocked,)).fetchone()
+            assert conn.execute("SELECT subject_name FROM enquiry_subjects WHERE id = %s",
+                                (relocked,)).fetchall() == []
+            assert conn.execute("SELECT count(*) FROM subject_name_tokens WHERE enquiry_id = %s",
+                                (relocked,)).fetchone() == (0,)
+            assert conn.execute("SELECT subject_name FROM enquiry_subjects WHERE id = %s",
+                                (london,)).fetchone() == (SUBJECT.name,)
+    with pg_cluster.connect(boundary["dbname"]) as su:  # it is there: the database withholds it
+        assert su.execute("SELECT subject_name FROM enquiries WHERE id = %s", (relocked,)).fetchone() == (SUBJECT.name,)
+        assert su.execute("SELECT count(*) FROM subject_name_tokens WHERE enquiry_id = %s",
+                          (relocked,)).fetchone()[0] > 0
+
+
+def test_account_manager_reads_and_changes_only_their_region(pg_cluster, boundary):
+    scot, london = boundary["scot"].id, boundary["london"].id
+    with login(pg_cluster, boundary, "amlse") as conn:
+        assert conn.execute("SELECT id FROM enquiry_subjects WHERE id IN (%s, %s)", (scot, london)).fetchall() \
+            == [(london,)]
+        assert conn.execute("SELECT count(*) FROM subject_name_words WHERE enquiry_id = %s", (scot,)).fetchone() == (0,)
+        updated = conn.execute("UPDATE enquiries SET acknowledged_at = now() WHERE id = %s", (scot,))
+        assert updated.rowcount == 0
+        # Moving its own item into another region is refused by the policy's check.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE enquiries SET region_code = 'SNI' WHERE id = %s", (london,))
+    with login(pg_cluster, boundary, "amsni") as conn:
+        assert conn.execute("SELECT subject_name FROM enquiry_subjects WHERE id = %s",
+                            (scot,)).fetchone() == (SCOT_SUBJECT.name,)
+        assert conn.execute("SELECT id FROM enquiry_subjects WHERE id = %s", (london,)).fetchall() == []
+
+
+def test_restricted_letter_only_for_its_named_handler(pg_cluster, boundary):
+    secret, open_letter = boundary["secret"].id, boundary["open_letter"].id
+    for who in ("owner", "mpcs", "admin"):
+        with login(pg_cluster, boundary, who) as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM letters ORDER BY id")]
+            assert ids == [open_letter], who
+            assert conn.execute("SELECT count(*) FROM letter_documents WHERE letter_id = %s",
+                                (secret,)).fetchone() == (0,)
+            assert conn.execute("UPDATE letters SET draft_text = 'x' WHERE id = %s", (secret,)).rowcount == 0
+    with login(pg_cluster, boundary, "handler") as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM letters ORDER BY id")]
+        assert ids == [open_letter, secret]
+    with login(pg_cluster, boundary, "agent") as conn:  # no part in CTS letters at all
+        refused(conn, "SELECT id FROM letters")
+
+
+def test_audit_log_is_append_only_for_everyone(pg_cluster, boundary):
+    for who in ("agent", "admin"):
+        with login(pg_cluster, boundary, who) as conn:
+            assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
+            refused(conn, "UPDATE audit_log SET action = 'nothing happened'")
+            refused(conn, "DELETE FROM audit_log")
+            refused(conn, "TRUNCATE audit_log")
+    with pg_cluster.connect(boundary["dbname"]) as su:  # even the owner (here a superuser)
+        refused(su, "UPDATE audit_log SET action = 'nothing happened'")
+        refused(su, "DELETE FROM audit_log")
+        refused(su, "TRUNCATE audit_log")
+
+
+def test_no_one_raises_their_own_rights(pg_cluster, boundary):
+    admin_id = boundary["world"].admin.id
+    with login(pg_cluster, boundary, "agent") as conn:
+        refused(conn, "UPDATE users SET roles = 'administrator' WHERE username = 'agent'")
+        refused(conn, "UPDATE users SET roles = 'call_agent' WHERE id = %s", (admin_id,))
+        # Its own sign-in state it may change, but no one else's.
+        assert conn.execute("UPDATE users SET failed_logins = 0 WHERE username = 'agent'").rowcount == 1
+        assert conn.execute("UPDATE users SET failed_logins = 9 WHERE id = %s", (admin_id,)).rowcount == 0
+        refused(conn, "SET ROLE mpel_administrator")
+        refused(conn, "SET ROLE admin")
+        refused(conn, "GRANT mpel_administrator TO agent")
+        # Granting what one has no grant option on is a warning and grants nothing.
+        conn.execute("GRANT UPDATE ON audit_log TO agent")
+        conn.execute("GRANT SELECT ON enquiries TO agent")
+        assert conn.execute("SELECT has_table_privilege('agent', 'audit_log', 'UPDATE'), "
+                            "has_column_privilege('agent', 'enquiries', 'subject_name', 'SELECT'), "
+                            "pg_has_role('agent', 'mpel_administrator', 'MEMBER')").fetchone() == (False, False, False)
+        refused(conn, "SELECT mpel_set_login_roles('agent', ARRAY['mpel_administrator'])")
+        refused(conn, "SELECT mpel_provision_login('mallory', NULL, ARRAY['mpel_administrator'])")
+        refused(conn, "ALTER ROLE agent CREATEROLE")
+        refused(conn, "CREATE ROLE mallory LOGIN")
+    with login(pg_cluster, boundary, "admin") as conn:
+        # An administrator changes people's MPEL roles, but only to MPEL roles, and only of people's logins.
+        refused(conn, "SELECT mpel_set_login_roles('agent', ARRAY['pg_read_server_files'])")
+        refused(conn, "SELECT mpel_set_login_roles('postgres', ARRAY['mpel_call_agent'])")
+        refused(conn, "SELECT mpel_set_login_roles('mpel_provisioner', ARRAY['mpel_call_agent'])")
+        refused(conn, "SET ROLE mpel_provisioner")
+        refused(conn, "CREATE ROLE mallory LOGIN")
+
+
+def test_service_logins_only_what_they_do(pg_cluster, boundary):
+    with pg_cluster.connect(boundary["dbname"]) as su:
+        su.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cti') THEN "
+                   "CREATE ROLE cti LOGIN IN ROLE mpel_cti_service; END IF; END $$")
+    with login(pg_cluster, boundary, "cti") as conn:
+        assert conn.execute("SELECT count(*) FROM calls").fetchone() == (0,)
+        refused(conn, "SELECT reference FROM enquiries")
+        refused(conn, "SELECT * FROM enquiry_subjects")
+        refused(conn, "SELECT id FROM letters")
+        refused(conn, "SELECT count(*) FROM audit_log")
+        refused(conn, "UPDATE users SET roles = 'administrator'")
+
+
+def test_group_names_follow_the_roles():
+    assert pg_roles.GROUPS[Role.CALL_AGENT] == "mpel_call_agent"
+    assert pg_roles.GROUPS[Role.MPEL_TEAM_LEADER] == "mpel_team_leader"
+    assert pg_roles.GROUPS[Role.ADMINISTRATOR] == "mpel_administrator"
+    assert len(set(pg_roles.GROUPS.values())) == len(Role)
