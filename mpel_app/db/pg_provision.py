@@ -21,6 +21,7 @@ import os
 from sqlalchemy import Connection, text
 
 from ..domain.records import Role
+from .pg_desk_view import SCHEMA as DESK_VIEW
 from .pg_roles import DESK, GROUPS, PROVISIONER
 
 PERSON = "mpel_person"  # marks a login made by mpel_provision_login: the only ones these functions touch
@@ -60,6 +61,8 @@ FUNCTIONS = (
            RAISE EXCEPTION 'a database role % exists already', login USING ERRCODE = 'duplicate_object';
          END IF;
          EXECUTE format('CREATE ROLE %I LOGIN IN ROLE {PERSON}, {DESK}', login);
+         -- The desk's SQL then reads enquiries through the view that masks locked subjects (pg_desk_view).
+         EXECUTE format('ALTER ROLE %I SET search_path = {DESK_VIEW}, public', login);
          IF verifier IS NOT NULL THEN EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier); END IF;
          PERFORM mpel_set_login_roles(login, groups);
        END $$""",

@@ -31,6 +31,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from ..domain.records import Role
+from . import pg_desk_view
 
 DESK = "mpel_desk"  # every person's login is a member; reference data and their own work
 PROVISIONER = "mpel_provisioner"  # owns the SECURITY DEFINER functions that create and change logins
@@ -232,6 +233,10 @@ def apply(conn: Connection) -> None:
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
     for statement in _policies(present):
         conn.execute(text(statement))
+    desk_view = {**TABLE_GRANTS["enquiries"], DESK: "SELECT"}
+    for group in TABLE_GRANTS["enquiries"]:
+        desk_view[group] = "SELECT, " + TABLE_GRANTS["enquiries"][group]
+    pg_desk_view.apply(conn, desk_view, everyone)
     conn.execute(text(f"GRANT {DESK} TO {', '.join(GROUPS.values())}"))
 
 
@@ -275,6 +280,7 @@ def remove(conn: Connection) -> None:
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_append_only ON audit_log"))
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_no_truncate ON audit_log"))
     conn.execute(text("DROP VIEW IF EXISTS enquiry_subjects"))
+    pg_desk_view.remove(conn)
     for name in ("mpel_audit_append_only()", "mpel_may_see_letter(integer)", "mpel_may_see_subject(integer)",
                  "mpel_works_region(text, integer)", "mpel_region_bound()", "mpel_user_id()"):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {name}"))

@@ -11,13 +11,16 @@ checks the stored verifier signs in with the password for real.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from mpel_app.app import open_database
 from mpel_app.db import pg_roles
+from mpel_app.domain.errors import StaleRecord
 from mpel_app.domain.records import CallerKind, Channel, Disclosure, Role, SubjectDetails
 from tests.support.letters_world import SCAN
 from tests.support.world import OTHER_PASSCODE, PASSCODE, PASSWORD, build_world
@@ -100,10 +103,15 @@ def test_locked_subject_is_not_readable_by_raw_sql(pg_cluster, boundary):
     relocked, london = boundary["relocked"].id, boundary["london"].id
     for who in ("agent", "leader", "admin"):
         with login(pg_cluster, boundary, who) as conn:
-            refused(conn, "SELECT subject_name FROM enquiries WHERE id = %s", (relocked,))
-            refused(conn, "SELECT * FROM enquiries")
+            refused(conn, "SELECT subject_name FROM public.enquiries WHERE id = %s", (relocked,))
+            refused(conn, "SELECT * FROM public.enquiries")
             # The reference and state stay readable: the desk needs them to check the passcode.
-            assert conn.execute("SELECT reference FROM enquiries WHERE id = %s", (relocked,)).fetchone()
+            assert conn.execute("SELECT reference FROM public.enquiries WHERE id = %s", (relocked,)).fetchone()
+            # The login's own search_path reads the desk's view: the subject comes back blank.
+            assert conn.execute("SELECT subject_name, ho_reference, subject_dob FROM enquiries WHERE id = %s",
+                                (relocked,)).fetchone() == ("", "", None)
+            assert conn.execute("SELECT subject_name FROM enquiries WHERE id = %s", (london,)).fetchone() \
+                == (SUBJECT.name,)
             assert conn.execute("SELECT subject_name FROM enquiry_subjects WHERE id = %s",
                                 (relocked,)).fetchall() == []
             assert conn.execute("SELECT count(*) FROM subject_name_tokens WHERE enquiry_id = %s",
@@ -122,11 +130,12 @@ def test_account_manager_reads_and_changes_only_their_region(pg_cluster, boundar
         assert conn.execute("SELECT id FROM enquiry_subjects WHERE id IN (%s, %s)", (scot, london)).fetchall() \
             == [(london,)]
         assert conn.execute("SELECT count(*) FROM subject_name_words WHERE enquiry_id = %s", (scot,)).fetchone() == (0,)
-        updated = conn.execute("UPDATE enquiries SET acknowledged_at = now() WHERE id = %s", (scot,))
-        assert updated.rowcount == 0
-        # Moving its own item into another region is refused by the policy's check.
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE enquiries SET region_code = 'SNI' WHERE id = %s", (london,))
+        for table in ("public.enquiries", "enquiries"):  # the table, and the desk's view of it
+            updated = conn.execute(f"UPDATE {table} SET acknowledged_at = now() WHERE id = %s", (scot,))
+            assert updated.rowcount == 0
+            # Moving its own item into another region is refused by the policy's check.
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"UPDATE {table} SET region_code = 'SNI' WHERE id = %s", (london,))
     with login(pg_cluster, boundary, "amsni") as conn:
         assert conn.execute("SELECT subject_name FROM enquiry_subjects WHERE id = %s",
                             (scot,)).fetchone() == (SCOT_SUBJECT.name,)
@@ -175,9 +184,9 @@ def test_no_one_raises_their_own_rights(pg_cluster, boundary):
         refused(conn, "GRANT mpel_administrator TO agent")
         # Granting what one has no grant option on is a warning and grants nothing.
         conn.execute("GRANT UPDATE ON audit_log TO agent")
-        conn.execute("GRANT SELECT ON enquiries TO agent")
+        conn.execute("GRANT SELECT ON public.enquiries TO agent")
         assert conn.execute("SELECT has_table_privilege('agent', 'audit_log', 'UPDATE'), "
-                            "has_column_privilege('agent', 'enquiries', 'subject_name', 'SELECT'), "
+                            "has_column_privilege('agent', 'public.enquiries', 'subject_name', 'SELECT'), "
                             "pg_has_role('agent', 'mpel_administrator', 'MEMBER')").fetchone() == (False, False, False)
         refused(conn, "SELECT mpel_set_login_roles('agent', ARRAY['mpel_administrator'])")
         refused(conn, "SELECT mpel_provision_login('mallory', NULL, ARRAY['mpel_administrator'])")
@@ -210,3 +219,76 @@ def test_group_names_follow_the_roles():
     assert pg_roles.GROUPS[Role.MPEL_TEAM_LEADER] == "mpel_team_leader"
     assert pg_roles.GROUPS[Role.ADMINISTRATOR] == "mpel_administrator"
     assert len(set(pg_roles.GROUPS.values())) == len(Role)
+
+
+def desk_as(boundary, who: str):
+    """The services as a desk signed in to the database as ``who`` (not migrating: a desk never does)."""
+    url = make_url(boundary["url"]).set(username=who)
+    return open_database(url.render_as_string(hide_password=False), upgrade=None, per_person_logins=True)
+
+
+def test_admin_login_creates_a_user_and_their_login(pg_cluster, boundary):
+    desk = desk_as(boundary, "admin")
+    try:
+        made = desk.users.create_user(boundary["world"].admin, username="newagent", full_name="Nina New",
+                                      password=PASSWORD, roles={Role.CALL_AGENT}, demo=True)
+        assert made.username == "newagent"
+    finally:
+        desk.close()
+    with pg_cluster.connect(boundary["dbname"]) as su:
+        assert su.execute("SELECT rolcanlogin, pg_has_role('newagent', 'mpel_call_agent', 'MEMBER'), "
+                          "pg_has_role('newagent', 'mpel_administrator', 'MEMBER') FROM pg_roles "
+                          "WHERE rolname = 'newagent'").fetchone() == (True, True, False)
+
+
+def test_call_agent_login_logs_a_call(boundary):
+    world = boundary["world"]
+    desk = desk_as(boundary, "agent")
+    try:
+        e = desk.enquiries
+        rec = e.start(world.agent, Channel.TELEPHONE)
+        rec = e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
+        rec = e.verify_passcode(world.agent, rec.id, PASSCODE)
+        assert not rec.locked
+        e.record_disclosure(world.agent, rec.id, Disclosure(constituency_mp=True, identity_confirmed=True))
+        rec = e.update_details(world.agent, rec.id, subject=SCOT_SUBJECT, question="Any news?", answer="",
+                               written_confirmation=False)
+        assert e.get(world.agent, rec.id).subject.name == SCOT_SUBJECT.name
+        # Another MP on the line: locked again, and the database shows the desk a blank subject.
+        e.set_caller(world.agent, rec.id, member_id=world.mp_scot.id, caller_kind=CallerKind.MEMBER)
+        with desk.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT subject_name FROM enquiries WHERE id = %(i)s",
+                                        {"i": rec.id}).scalar_one() == ""
+    finally:
+        desk.close()
+    with psycopg.connect(host=str(make_url(boundary["url"]).query["host"]), user="postgres",
+                         dbname=boundary["dbname"]) as su:  # written through the view, unharmed by the blank
+        assert su.execute("SELECT subject_name FROM enquiries WHERE id = %s", (rec.id,)).fetchone() \
+            == (SCOT_SUBJECT.name,)
+
+
+def test_a_claimed_region_does_not_fool_the_database(boundary):
+    """The attack of issue 19: a desk process that hands the service a doctored user record."""
+    world = boundary["world"]
+    desk = desk_as(boundary, "amsni")
+    try:
+        forged = dataclasses.replace(world.am_sni, region_code="LSE", roles=frozenset({Role.ADMINISTRATOR}))
+        # The row policy leaves the update nothing to change: the service reads that as a lost race.
+        with pytest.raises(StaleRecord):
+            desk.enquiries.acknowledge(forged, boundary["london"].id)
+        assert desk.enquiries.header(world.am_sni, boundary["london"].id).acknowledged_at is None
+        with pytest.raises(DBAPIError, match="permission denied"):
+            desk.users.create_user(forged, username="mallory", full_name="Mal Lory", password=PASSWORD,
+                                   roles={Role.ADMINISTRATOR}, demo=True)
+    finally:
+        desk.close()
+
+
+def test_account_manager_login_acknowledges_their_item(boundary):
+    world = boundary["world"]
+    desk = desk_as(boundary, "amlse")
+    try:
+        rec = desk.enquiries.acknowledge(world.am_lse, boundary["london"].id)
+        assert rec.acknowledged_by == "Lena South"
+    finally:
+        desk.close()
