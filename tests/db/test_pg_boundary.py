@@ -292,3 +292,31 @@ def test_account_manager_login_acknowledges_their_item(boundary):
         assert rec.acknowledged_by == "Lena South"
     finally:
         desk.close()
+
+
+def test_password_is_a_scram_verifier_that_signs_in(pg_cluster, boundary):
+    """The desk sends PostgreSQL a SCRAM verifier, never the password; the login then signs in with the password."""
+    world = boundary["world"]
+    hba = pg_cluster.dir / "data" / "pg_hba.conf"
+    original = hba.read_text()
+    # Only this one login is asked for its password; every other keeps the cluster's trust.
+    hba.write_text("local all pwcheck scram-sha-256\n" + original)
+    try:
+        with pg_cluster.connect(boundary["dbname"]) as su:
+            su.execute("SELECT pg_reload_conf()")
+        boundary["services"].users.create_user(world.admin, username="pwcheck", full_name="Pat Word",
+                                               password="a long pass phrase 42", roles={Role.CALL_AGENT})
+        with pg_cluster.connect(boundary["dbname"]) as su:
+            stored = su.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'pwcheck'").fetchone()[0]
+        assert stored.startswith("SCRAM-SHA-256$4096:")
+        conn = psycopg.connect(host=str(pg_cluster.socket_dir), user="pwcheck", dbname=boundary["dbname"],
+                               password="a long pass phrase 42")
+        assert conn.execute("SELECT session_user, mpel_user_id() IS NOT NULL").fetchone() == ("pwcheck", True)
+        conn.close()
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(host=str(pg_cluster.socket_dir), user="pwcheck", dbname=boundary["dbname"],
+                            password="a wrong guess")
+    finally:
+        hba.write_text(original)
+        with pg_cluster.connect(boundary["dbname"]) as su:
+            su.execute("SELECT pg_reload_conf()")
