@@ -8,10 +8,10 @@ execute; the password travels as a SCRAM verifier, never as itself.
 """
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from ..db.pg_provision import login_groups, scram_verifier
+from ..db.pg_provision import PERSON, login_groups, scram_verifier
 from ..domain.records import Role
 
 
@@ -46,3 +46,19 @@ class DbLogins:
     def disable(self, s: Session, username: str) -> None:
         if self.enabled:
             s.execute(text("SELECT mpel_disable_login(:login)"), {"login": username})
+
+
+def signed_in_as_person(engine: Engine) -> bool:
+    """True when the engine connects to PostgreSQL as a person's own login (a member of ``mpel_person``).
+
+    A shared-role deployment (every desk as the owner ``mpel``) and SQLite say no; so does a database
+    migrated before 0019 (no such role).
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        return bool(conn.execute(text(
+            # Made a member directly by mpel_provision_login (a superuser "has" every role: not a person).
+            "SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles me ON me.oid = m.member WHERE g.rolname = :person AND me.rolname = session_user)"),
+            {"person": PERSON}).scalar())

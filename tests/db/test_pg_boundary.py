@@ -214,6 +214,15 @@ def test_service_logins_only_what_they_do(pg_cluster, boundary):
         refused(conn, "UPDATE users SET roles = 'administrator'")
 
 
+def test_the_owner_and_sqlite_are_not_person_logins(boundary, sqlite_url):
+    for url in (boundary["url"], sqlite_url):
+        services = open_database(url)
+        try:
+            assert not services.users._logins.enabled
+        finally:
+            services.close()
+
+
 def test_group_names_follow_the_roles():
     assert pg_roles.GROUPS[Role.CALL_AGENT] == "mpel_call_agent"
     assert pg_roles.GROUPS[Role.MPEL_TEAM_LEADER] == "mpel_team_leader"
@@ -224,7 +233,9 @@ def test_group_names_follow_the_roles():
 def desk_as(boundary, who: str):
     """The services as a desk signed in to the database as ``who`` (not migrating: a desk never does)."""
     url = make_url(boundary["url"]).set(username=who)
-    return open_database(url.render_as_string(hide_password=False), upgrade=None, per_person_logins=True)
+    desk = open_database(url.render_as_string(hide_password=False), upgrade=None)
+    assert desk.users._logins.enabled  # found out from the login itself: no setting to forget
+    return desk
 
 
 def test_admin_login_creates_a_user_and_their_login(pg_cluster, boundary):
