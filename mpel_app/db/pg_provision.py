@@ -82,6 +82,11 @@ FUNCTIONS = (
          EXECUTE format('ALTER ROLE %I LOGIN', login);
        END $$""",
 )
+# Upgrading a shared-role deployment: a login (no password yet) for every active account that has none,
+# in the groups of its MPEL roles.  Run once by the owner (README, "Moving to per-person logins").
+PROVISION_EXISTING = """SELECT u.username, mpel_provision_login(u.username, NULL, ARRAY(
+    SELECT 'mpel_' || regexp_replace(r, '^mpel_', '') FROM unnest(string_to_array(u.roles, ',')) AS r))
+FROM users u WHERE u.active AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = u.username)"""
 SIGNATURES = ("mpel_set_login_roles(text, text[])", "mpel_provision_login(text, text, text[])",
               "mpel_set_login_password(text, text)", "mpel_disable_login(text)", "mpel_enable_login(text)")
 

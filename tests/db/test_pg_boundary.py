@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from mpel_app.app import open_database
-from mpel_app.db import pg_roles
+from mpel_app.db import pg_provision, pg_roles
 from mpel_app.domain.errors import StaleRecord
 from mpel_app.domain.records import CallerKind, Channel, Disclosure, Role, SubjectDetails
 from tests.support.letters_world import SCAN
@@ -221,6 +221,25 @@ def test_the_owner_and_sqlite_are_not_person_logins(boundary, sqlite_url):
             assert not services.users._logins.enabled
         finally:
             services.close()
+
+
+def test_existing_accounts_get_their_logins_at_upgrade(pg_cluster, boundary):
+    """README: a shared-role deployment's accounts, made before 0019, are given logins by one statement."""
+    world = boundary["world"]
+    shared = open_database(boundary["url"])  # the owner: Administration makes no logins
+    try:
+        shared.users.create_user(world.admin, username="legacy", full_name="Lee Gacy", password=PASSWORD,
+                                 roles={Role.MPEL_TEAM_LEADER, Role.DUTY_MANAGER}, demo=True)
+    finally:
+        shared.close()
+    with pg_cluster.connect(boundary["dbname"]) as su:
+        assert su.execute("SELECT 1 FROM pg_roles WHERE rolname = 'legacy'").fetchone() is None
+        made = [row[0] for row in su.execute(pg_provision.PROVISION_EXISTING)]
+        assert made == ["legacy"]
+        assert su.execute("SELECT pg_has_role('legacy', 'mpel_team_leader', 'MEMBER'), "
+                          "pg_has_role('legacy', 'mpel_duty_manager', 'MEMBER'), "
+                          "pg_has_role('legacy', 'mpel_administrator', 'MEMBER')").fetchone() == (True, True, False)
+        assert list(su.execute(pg_provision.PROVISION_EXISTING)) == []  # run twice: nothing more
 
 
 def test_group_names_follow_the_roles():
