@@ -43,6 +43,10 @@ class DbLogins:
             verifier = scram_verifier(password).replace("'", "''")  # base64 and '$:': no quote, but be sure
             s.execute(text(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'"))
 
+    def enable(self, s: Session, username: str) -> None:
+        if self.enabled:
+            s.execute(text("SELECT mpel_enable_login(:login)"), {"login": username})
+
     def disable(self, s: Session, username: str) -> None:
         if self.enabled:
             s.execute(text("SELECT mpel_disable_login(:login)"), {"login": username})

@@ -154,6 +154,39 @@ class UserService:
                          {"username": user.username, "unlocked": was_locked})
             return user_record(user)
 
+    def set_roles(self, actor: UserRecord, user_id: int, roles: set[Role]) -> UserRecord:
+        """An administrator changes someone's roles; with per-person logins, their login's groups too."""
+        perm.require(actor, Action.MANAGE_USERS)
+        roles = _roles(roles)
+        with self._uow() as s:
+            user = _user(s, user_id)
+            if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and user.region_code is None:
+                raise ValidationError("account managers belong to a region")
+            before, after = user.roles, ",".join(sorted(r.value for r in roles))
+            if before != after:
+                user.roles = after
+                self._logins.set_roles(s, user.username, roles)
+                audit.record(s, actor, self._clock.now(), ENTITY, user.id, "roles changed",
+                             {"username": user.username, "roles": [before, after]})
+            return user_record(user)
+
+    def set_active(self, actor: UserRecord, user_id: int, active: bool) -> UserRecord:
+        """An administrator deactivates (or reactivates) an account; with per-person logins, its login too."""
+        perm.require(actor, Action.MANAGE_USERS)
+        if user_id == actor.id and not active:
+            raise ValidationError("you cannot deactivate your own account")
+        with self._uow() as s:
+            user = _user(s, user_id)
+            if user.active != bool(active):
+                user.active = bool(active)
+                if active:
+                    self._logins.enable(s, user.username)
+                else:
+                    self._logins.disable(s, user.username)
+                audit.record(s, actor, self._clock.now(), ENTITY, user.id,
+                             "reactivated" if active else "deactivated", {"username": user.username})
+            return user_record(user)
+
     def list_users(self, actor: UserRecord) -> list[UserRecord]:
         perm.require(actor, Action.MANAGE_USERS)
         with self._uow.read() as s:

@@ -271,6 +271,25 @@ def test_admin_login_creates_a_user_and_their_login(pg_cluster, boundary):
                           "WHERE rolname = 'newagent'").fetchone() == (True, True, False)
 
 
+def test_admin_login_changes_roles_and_deactivates_with_the_login(pg_cluster, boundary):
+    world = boundary["world"]
+    desk = desk_as(boundary, "admin")
+    try:
+        made = desk.users.create_user(world.admin, username="temp", full_name="Tem Porary", password=PASSWORD,
+                                      roles={Role.CALL_AGENT}, demo=True)
+        desk.users.set_roles(world.admin, made.id, {Role.MPEL_TEAM_LEADER})
+        with pg_cluster.connect(boundary["dbname"]) as su:
+            assert su.execute("SELECT pg_has_role('temp', 'mpel_team_leader', 'MEMBER'), "
+                              "pg_has_role('temp', 'mpel_call_agent', 'MEMBER')").fetchone() == (True, False)
+        desk.users.set_active(world.admin, made.id, False)
+        with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+            psycopg.connect(host=str(pg_cluster.socket_dir), user="temp", dbname=boundary["dbname"])
+        desk.users.set_active(world.admin, made.id, True)
+        psycopg.connect(host=str(pg_cluster.socket_dir), user="temp", dbname=boundary["dbname"]).close()
+    finally:
+        desk.close()
+
+
 def test_call_agent_login_logs_a_call(boundary):
     world = boundary["world"]
     desk = desk_as(boundary, "agent")
