@@ -100,10 +100,13 @@ def apply(conn: Connection) -> None:
     for statement in FUNCTIONS:
         conn.execute(text(statement))
     admin = GROUPS[Role.ADMINISTRATOR]
+    # A new owner must be allowed to create in the schema at the moment of the change, and no longer.
+    conn.execute(text(f"GRANT CREATE ON SCHEMA public TO {PROVISIONER}"))
     for signature in SIGNATURES:
         conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {PROVISIONER}"))
         conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}"))
+    conn.execute(text(f"REVOKE CREATE ON SCHEMA public FROM {PROVISIONER}"))
 
 
 def remove(conn: Connection) -> None:

@@ -200,8 +200,17 @@ def _columns(conn: Connection, table: str) -> list[str]:
                                   "ORDER BY ordinal_position"), {"t": table}))
 
 
+class NeedsCreateRole(RuntimeError):
+    """The role migrating the shared database may not create the group roles of schema 0019."""
+
+
 def apply(conn: Connection) -> None:
     """Create the roles if missing and (re)apply every grant, policy and trigger; safe to re-run."""
+    if not conn.scalar(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")):
+        raise NeedsCreateRole(
+            f"{conn.scalar(text('SELECT current_user'))} may not create roles: schema 0019 creates the MPEL "
+            "group roles once. As the PostgreSQL superuser run ALTER ROLE <this role> CREATEROLE, "
+            "or run `mpel db upgrade` once as the superuser (README, Per-person logins)")
     for name in ALL_GROUPS:
         conn.execute(text(_create_role(name)))
     conn.execute(text(_create_role(PROVISIONER, "NOLOGIN CREATEROLE")))

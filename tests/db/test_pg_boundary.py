@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import uuid
 
 import psycopg
 import pytest
@@ -369,3 +370,48 @@ def test_password_is_a_scram_verifier_that_signs_in(pg_cluster, boundary):
         hba.write_text(original)
         with pg_cluster.connect(boundary["dbname"]) as su:
             su.execute("SELECT pg_reload_conf()")
+
+
+def test_readme_steps_on_a_fresh_database_with_an_ordinary_owner(pg_cluster):
+    """The README, followed: an owner with CREATEROLE (no superuser) upgrades, the first administrator gets
+    a login, creates users of three roles from Administration as themselves, and each signs in as themselves."""
+    tag = uuid.uuid4().hex[:8]
+    owner, name = f"owner_{tag}", f"mpel_readme_{tag}"
+    with pg_cluster.connect() as su:
+        su.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE")
+        su.execute(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0")
+    host = str(pg_cluster.socket_dir)
+    url_of = lambda who: f"postgresql+psycopg://{who}@/{name}?host={host}"  # noqa: E731
+    try:
+        setup = open_database(url_of(owner))  # `mpel db upgrade`, then the first-start walk-through
+        try:
+            assert not setup.users._logins.enabled
+            ada = setup.users.create_first_admin(f"ada{tag}", "Ada Lovelace", PASSWORD)
+        finally:
+            setup.close()
+        with psycopg.connect(host=host, user=owner, dbname=name, autocommit=True) as conn:  # README step 2
+            conn.execute("SELECT mpel_provision_login(%s, NULL, ARRAY['mpel_administrator'])", (ada.username,))
+        desk = open_database(url_of(ada.username), upgrade=None)
+        try:
+            ada = desk.users.authenticate(ada.username, PASSWORD)
+            made = {role: desk.users.create_user(ada, username=f"{role.value[:6]}{tag}", full_name="Pat Person",
+                                                 password=PASSWORD, roles={role}, region_code=region)
+                    for role, region in ((Role.CALL_AGENT, None), (Role.ACCOUNT_MANAGER, "LSE"),
+                                         (Role.MPEL_TEAM_LEADER, None))}
+        finally:
+            desk.close()
+        for role, user in made.items():
+            own = open_database(url_of(user.username), upgrade=None)
+            try:
+                signed_in = own.users.authenticate(user.username, PASSWORD)
+                assert signed_in.roles == {role}
+                with own.engine.connect() as conn:
+                    assert conn.exec_driver_sql("SELECT session_user").scalar_one() == user.username
+                if role is Role.CALL_AGENT:
+                    assert own.enquiries.start(signed_in, Channel.TELEPHONE).reference.startswith("MPH")
+                with own.engine.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+                    conn.exec_driver_sql("SELECT subject_name FROM public.enquiries")
+            finally:
+                own.close()
+    finally:
+        pg_cluster.drop_database(name)
