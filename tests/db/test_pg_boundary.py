@@ -250,22 +250,23 @@ def test_group_names_follow_the_roles():
     assert len(set(pg_roles.GROUPS.values())) == len(Role)
 
 
+@contextlib.contextmanager
 def desk_as(boundary, who: str):
     """The services as a desk signed in to the database as ``who`` (not migrating: a desk never does)."""
     url = make_url(boundary["url"]).set(username=who)
     desk = open_database(url.render_as_string(hide_password=False), upgrade=None)
-    assert desk.users._logins.enabled  # found out from the login itself: no setting to forget
-    return desk
+    try:
+        assert desk.users._logins.enabled  # found out from the login itself: no setting to forget
+        yield desk
+    finally:
+        desk.close()
 
 
 def test_admin_login_creates_a_user_and_their_login(pg_cluster, boundary):
-    desk = desk_as(boundary, "admin")
-    try:
+    with desk_as(boundary, "admin") as desk:
         made = desk.users.create_user(boundary["world"].admin, username="newagent", full_name="Nina New",
                                       password=PASSWORD, roles={Role.CALL_AGENT}, demo=True)
         assert made.username == "newagent"
-    finally:
-        desk.close()
     with pg_cluster.connect(boundary["dbname"]) as su:
         assert su.execute("SELECT rolcanlogin, pg_has_role('newagent', 'mpel_call_agent', 'MEMBER'), "
                           "pg_has_role('newagent', 'mpel_administrator', 'MEMBER') FROM pg_roles "
@@ -274,8 +275,7 @@ def test_admin_login_creates_a_user_and_their_login(pg_cluster, boundary):
 
 def test_admin_login_changes_roles_and_deactivates_with_the_login(pg_cluster, boundary):
     world = boundary["world"]
-    desk = desk_as(boundary, "admin")
-    try:
+    with desk_as(boundary, "admin") as desk:
         made = desk.users.create_user(world.admin, username="temp", full_name="Tem Porary", password=PASSWORD,
                                       roles={Role.CALL_AGENT}, demo=True)
         desk.users.set_roles(world.admin, made.id, {Role.MPEL_TEAM_LEADER})
@@ -287,14 +287,11 @@ def test_admin_login_changes_roles_and_deactivates_with_the_login(pg_cluster, bo
             psycopg.connect(host=str(pg_cluster.socket_dir), user="temp", dbname=boundary["dbname"])
         desk.users.set_active(world.admin, made.id, True)
         psycopg.connect(host=str(pg_cluster.socket_dir), user="temp", dbname=boundary["dbname"]).close()
-    finally:
-        desk.close()
 
 
 def test_call_agent_login_logs_a_call(boundary):
     world = boundary["world"]
-    desk = desk_as(boundary, "agent")
-    try:
+    with desk_as(boundary, "agent") as desk:
         e = desk.enquiries
         rec = e.start(world.agent, Channel.TELEPHONE)
         rec = e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
@@ -309,8 +306,6 @@ def test_call_agent_login_logs_a_call(boundary):
         with desk.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT subject_name FROM enquiries WHERE id = %(i)s",
                                         {"i": rec.id}).scalar_one() == ""
-    finally:
-        desk.close()
     with psycopg.connect(host=str(make_url(boundary["url"]).query["host"]), user="postgres",
                          dbname=boundary["dbname"]) as su:  # written through the view, unharmed by the blank
         assert su.execute("SELECT subject_name FROM enquiries WHERE id = %s", (rec.id,)).fetchone() \
@@ -320,8 +315,7 @@ def test_call_agent_login_logs_a_call(boundary):
 def test_a_claimed_region_does_not_fool_the_database(boundary):
     """The attack of issue 19: a desk process that hands the service a doctored user record."""
     world = boundary["world"]
-    desk = desk_as(boundary, "amsni")
-    try:
+    with desk_as(boundary, "amsni") as desk:
         forged = dataclasses.replace(world.am_sni, region_code="LSE", roles=frozenset({Role.ADMINISTRATOR}))
         # The row policy leaves the update nothing to change: the service reads that as a lost race.
         with pytest.raises(StaleRecord):
@@ -330,18 +324,13 @@ def test_a_claimed_region_does_not_fool_the_database(boundary):
         with pytest.raises(DBAPIError, match="permission denied"):
             desk.users.create_user(forged, username="mallory", full_name="Mal Lory", password=PASSWORD,
                                    roles={Role.ADMINISTRATOR}, demo=True)
-    finally:
-        desk.close()
 
 
 def test_account_manager_login_acknowledges_their_item(boundary):
     world = boundary["world"]
-    desk = desk_as(boundary, "amlse")
-    try:
+    with desk_as(boundary, "amlse") as desk:
         rec = desk.enquiries.acknowledge(world.am_lse, boundary["london"].id)
         assert rec.acknowledged_by == "Lena South"
-    finally:
-        desk.close()
 
 
 def test_password_is_a_scram_verifier_that_signs_in(pg_cluster, boundary):
