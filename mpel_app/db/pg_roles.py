@@ -169,12 +169,27 @@ FUNCTIONS = (
             RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
           END $$""",
 )
+# Who wrote an audit entry is the database's to say when a person's own login writes it: a desk
+# handing the service a doctored user record cannot sign the trail with someone else's name.
+AUDIT_WHO = """CREATE OR REPLACE FUNCTION mpel_audit_who() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+       SET search_path = public, pg_catalog AS $$
+       BEGIN
+         IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                    JOIN pg_roles me ON me.oid = m.member WHERE g.rolname = 'mpel_person'
+                    AND me.rolname = session_user) THEN
+           NEW.user_id := mpel_user_id();
+           NEW.username := session_user;
+         END IF;
+         RETURN NEW;
+       END $$"""
 SUBJECT_VIEW = (
     "CREATE OR REPLACE VIEW enquiry_subjects WITH (security_barrier) AS SELECT id, "
     + ", ".join(SUBJECT_COLUMNS)
     + " FROM enquiries WHERE passcode_verified_at IS NOT NULL AND mpel_works_region(region_code, created_by_id)"
 )
 TRIGGERS = (
+    "DROP TRIGGER IF EXISTS mpel_audit_who ON audit_log",
+    "CREATE TRIGGER mpel_audit_who BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION mpel_audit_who()",
     "DROP TRIGGER IF EXISTS mpel_audit_append_only ON audit_log",
     "CREATE TRIGGER mpel_audit_append_only BEFORE UPDATE OR DELETE ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION mpel_audit_append_only()",
@@ -221,6 +236,7 @@ def apply(conn: Connection) -> None:
     for statement in FUNCTIONS:
         conn.execute(text(statement))
     conn.execute(text(SUBJECT_VIEW))
+    conn.execute(text(AUDIT_WHO))
     for statement in TRIGGERS:
         conn.execute(text(statement))
     present = _tables(conn)
@@ -288,9 +304,10 @@ def remove(conn: Connection) -> None:
     conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {everyone}"))
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_append_only ON audit_log"))
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_no_truncate ON audit_log"))
+    conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_who ON audit_log"))
     conn.execute(text("DROP VIEW IF EXISTS enquiry_subjects"))
     pg_desk_view.remove(conn)
-    for name in ("mpel_audit_append_only()", "mpel_may_see_letter(integer)", "mpel_may_see_subject(integer)",
+    for name in ("mpel_audit_who()", "mpel_audit_append_only()", "mpel_may_see_letter(integer)", "mpel_may_see_subject(integer)",
                  "mpel_works_region(text, integer)", "mpel_region_bound()", "mpel_user_id()"):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {name}"))
     conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {everyone}, {PROVISIONER}"))

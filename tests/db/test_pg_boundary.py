@@ -172,6 +172,18 @@ def test_audit_log_is_append_only_for_everyone(pg_cluster, boundary):
         refused(su, "TRUNCATE audit_log")
 
 
+def test_audit_entries_name_the_login_that_wrote_them(pg_cluster, boundary):
+    admin_id, agent_id = boundary["world"].admin.id, boundary["world"].agent.id
+    with login(pg_cluster, boundary, "agent") as conn:
+        written = conn.execute(
+            "INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, changes) "
+            "VALUES (now(), %s, 'admin', 'user', %s, 'roles changed', '{}') RETURNING id", (admin_id, agent_id)
+        ).fetchone()[0]
+    with pg_cluster.connect(boundary["dbname"]) as su:
+        assert su.execute("SELECT user_id, username FROM audit_log WHERE id = %s",
+                          (written,)).fetchone() == (agent_id, "agent")
+
+
 def test_no_one_raises_their_own_rights(pg_cluster, boundary):
     admin_id = boundary["world"].admin.id
     with login(pg_cluster, boundary, "agent") as conn:
