@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from mpel_app.app import open_database
 from mpel_app.db import pg_provision, pg_roles
 from mpel_app.domain.errors import StaleRecord
-from mpel_app.domain.records import CallerKind, Channel, Disclosure, Role, SubjectDetails
+from mpel_app.domain.records import CallerKind, Channel, Disclosure, Role, SearchKey, SubjectDetails
 from tests.support.letters_world import SCAN
 from tests.support.world import OTHER_PASSCODE, PASSCODE, PASSWORD, build_world
 
@@ -338,6 +338,20 @@ def test_a_claimed_region_does_not_fool_the_database(boundary):
                                    roles={Role.ADMINISTRATOR}, demo=True)
 
 
+def test_find_and_queues_as_a_person_show_no_locked_or_foreign_subject(boundary):
+    """Finding 1 of issue 19 at the database: a re-locked record's subject is not there to be found."""
+    world, relocked, london = boundary["world"], boundary["relocked"].id, boundary["london"].id
+    with desk_as(boundary, "agent") as desk:
+        for key, text in ((SearchKey.SUBJECT_NAME, "Núñez"), (SearchKey.HO_REFERENCE, SUBJECT.ho_reference),
+                          (SearchKey.NATIONALITY, SUBJECT.nationality)):
+            found = {row.id: row for row in desk.enquiries.find(world.agent, key, text)}
+            assert london in found and relocked not in found, key
+            assert found[london].subject_name == SUBJECT.name
+    with desk_as(boundary, "amlse") as desk:
+        queue = desk.enquiries.region_queue(world.am_lse, "LSE")
+        assert [row.subject_name for row in queue if row.id == london] == [SUBJECT.name]
+
+
 def test_account_manager_login_acknowledges_their_item(boundary):
     world = boundary["world"]
     with desk_as(boundary, "amlse") as desk:
@@ -416,3 +430,25 @@ def test_readme_steps_on_a_fresh_database_with_an_ordinary_owner(pg_cluster):
                 own.close()
     finally:
         pg_cluster.drop_database(name)
+
+
+def test_0019_downgrades_and_upgrades_again(pg_cluster):
+    from alembic import command
+
+    from mpel_app.db import migrate
+    from mpel_app.db.engine import make_engine
+
+    with pg_cluster.temporary_database(prefix="mpel_down") as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            command.downgrade(migrate.alembic_config(engine), "0017")
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT count(*) FROM pg_policies").scalar_one() == 0
+                assert conn.exec_driver_sql("SELECT to_regclass('mpel_desk_view.enquiries'), "
+                                            "to_regprocedure('mpel_user_id()')").one() == (None, None)
+            migrate.upgrade(engine)
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT count(*) FROM pg_policies").scalar_one() > 0
+        finally:
+            engine.dispose()
