@@ -27,6 +27,7 @@ from .notify.outbox import OutboxService
 from .services.reference_data import ReferenceDataService, load_regions
 from .services.rota import RotaService
 from .services.urgent import UrgentService
+from .services.db_logins import DbLogins, signed_in_as_person
 from .services.users import UserService
 
 
@@ -58,12 +59,16 @@ class Services:
         self.engine.dispose()
 
 
-def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None = True) -> Services:
+def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None = True,
+                  per_person_logins: bool | None = None) -> Services:
     """Open the database at url (with its password from the keyring) and build the services over it.
 
     ``upgrade``: True migrates to the latest schema; False requires the schema
     to be current already (``SchemaTooOld``/``SchemaTooNew``); None follows the
     start-up policy in ``migrate.migrates_at_start`` (SQLite yes, PostgreSQL no).
+    ``per_person_logins``: a shared PostgreSQL deployment where each person has their own login
+    (README); Administration then creates and changes the logins too.  None: yes when this
+    connection is itself a person's login (``db_logins.signed_in_as_person``).
     """
     engine = make_engine(credentials.with_database_password(url))
     try:
@@ -78,11 +83,14 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
         raise
     clock = clock or SystemClock()
     uow = UnitOfWork(make_session_factory(engine))
+    if per_person_logins is None:
+        per_person_logins = signed_in_as_person(engine)
+    logins = DbLogins(per_person_logins and engine.dialect.name == "postgresql")
     load_regions(uow)
     load_guidance(uow, clock)
     return Services(engine=engine, uow=uow, clock=clock,
                     enquiries=EnquiryService(uow, clock), members=MemberService(uow, clock),
-                    users=UserService(uow, clock), reference=ReferenceDataService(uow, clock),
+                    users=UserService(uow, clock, logins), reference=ReferenceDataService(uow, clock),
                     urgent=UrgentService(uow, clock), rota=RotaService(uow, clock), outbox=OutboxService(uow, clock),
                     letters=CorrespondenceService(uow, clock), units=UnitService(uow, clock),
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),

@@ -57,7 +57,8 @@ def shared_db(pg_cluster):
     suffix = uuid.uuid4().hex[:10]
     role, name = f"mpel_{suffix}", f"mpel_shared_{suffix}"
     with pg_cluster.connect() as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role),
+        # CREATEROLE, as the README's createuser --createrole: schema 0019 creates the MPEL group roles.
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(sql.Identifier(role),
                                                                        sql.Literal(ROLE_PASSWORD)))
         admin.execute(sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
             sql.Identifier(name), sql.Identifier(role)))

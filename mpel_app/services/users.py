@@ -28,6 +28,7 @@ from ..domain.records import MAX_FAILED_SIGN_INS, Role, UserRecord
 from ..domain.text import check_printable, clean_email, clean_name, clean_text
 from ..domain.values import as_choice, is_row_id
 from . import audit
+from .db_logins import DbLogins
 from .enquiry_base import region_code_of
 from .security import check_password_strength, dummy_hash, hash_secret, verify_secret
 
@@ -39,9 +40,11 @@ _USERNAME = re.compile(r"[a-z0-9._-]+")
 
 
 class UserService:
-    def __init__(self, uow: UnitOfWork, clock: Clock):
+    def __init__(self, uow: UnitOfWork, clock: Clock, db_logins: DbLogins | None = None):
         self._uow = uow
         self._clock = clock
+        # Per-person PostgreSQL logins: each account change is made to the person's login too.
+        self._logins = db_logins or DbLogins(enabled=False)
 
     def needs_first_admin(self) -> bool:
         with self._uow.read() as s:
@@ -55,6 +58,7 @@ class UserService:
             if s.scalar(select(func.count(User.id))):
                 raise ValidationError("an administrator already exists; sign in instead")
             user = self._new_user(s, username, full_name, password, {Role.ADMINISTRATOR}, None, None)
+            self._logins.provision(s, user.username, password, {Role.ADMINISTRATOR})
             record = user_record(user)
             audit.record(s, record, self._clock.now(), ENTITY, user.id, "first administrator created",
                          {"username": user.username})
@@ -113,6 +117,7 @@ class UserService:
         with self._uow() as s:
             user = self._new_user(s, username, full_name, password, roles, region_code, grade, demo=demo)
             user.email = email
+            self._logins.provision(s, user.username, password, _roles(roles))
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "user created",
                          {"username": user.username, "roles": user.roles, "region_code": region_code,
                           "grade": grade, "email": email or None})
@@ -141,6 +146,7 @@ class UserService:
                 raise ValidationError("choose a new password: this is the one you have now")
             user.password_hash = hash_secret(new_password)
             user.must_change_password = False
+            self._logins.change_own_password(s, new_password)
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "password changed")
 
     def unlock(self, actor: UserRecord, user_id: int) -> None:
@@ -167,9 +173,43 @@ class UserService:
             user.password_hash = password_hash
             user.failed_logins = 0
             user.must_change_password = True  # the administrator knows it: the person must choose their own
+            self._logins.set_password(s, user.username, new_password)
             # Never the password itself, nor its hash: only that it changed, and by whom.
             audit.record(s, actor, self._clock.now(), ENTITY, user.id, "password reset",
                          {"username": user.username, "unlocked": was_locked})
+            return user_record(user)
+
+    def set_roles(self, actor: UserRecord, user_id: int, roles: set[Role]) -> UserRecord:
+        """An administrator changes someone's roles; with per-person logins, their login's groups too."""
+        perm.require(actor, Action.MANAGE_USERS)
+        roles = _roles(roles)
+        with self._uow() as s:
+            user = _user(s, user_id)
+            if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and user.region_code is None:
+                raise ValidationError("account managers belong to a region")
+            before, after = user.roles, ",".join(sorted(r.value for r in roles))
+            if before != after:
+                user.roles = after
+                self._logins.set_roles(s, user.username, roles)
+                audit.record(s, actor, self._clock.now(), ENTITY, user.id, "roles changed",
+                             {"username": user.username, "roles": [before, after]})
+            return user_record(user)
+
+    def set_active(self, actor: UserRecord, user_id: int, active: bool) -> UserRecord:
+        """An administrator deactivates (or reactivates) an account; with per-person logins, its login too."""
+        perm.require(actor, Action.MANAGE_USERS)
+        if user_id == actor.id and not active:
+            raise ValidationError("you cannot deactivate your own account")
+        with self._uow() as s:
+            user = _user(s, user_id)
+            if user.active != bool(active):
+                user.active = bool(active)
+                if active:
+                    self._logins.enable(s, user.username)
+                else:
+                    self._logins.disable(s, user.username)
+                audit.record(s, actor, self._clock.now(), ENTITY, user.id,
+                             "reactivated" if active else "deactivated", {"username": user.username})
             return user_record(user)
 
     def list_users(self, actor: UserRecord) -> list[UserRecord]:
