@@ -1,7 +1,7 @@
 """PostgreSQL enforces the rights: group roles, grants, row-level security, append-only audit, login provisioning.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 
 PostgreSQL only (mpel_app/db/pg_roles.py, pg_provision.py); a no-op on SQLite.
 Run ``mpel db upgrade`` as the role that owns the tables, with CREATEROLE (or a
@@ -15,7 +15,7 @@ from alembic import op
 from mpel_app.db import pg_provision, pg_roles
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -106,12 +106,37 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "letter_documents": {**_to(_CORRESPONDENCE, RWU), PURGE_SERVICE: "SELECT, UPDATE"},
     "calls": {DESK: RWU, CTI_SERVICE: RWU},
     "call_events_seen": {DESK: RW, CTI_SERVICE: RW},
+    # Call backs: queued by a desk, placed by the CTI bridge (issue 9).
+    "call_backs": {DESK: RWU, CTI_SERVICE: "SELECT, UPDATE"},
+    # The guidance at the agent's hand (issue 13): everyone reads; the MPEL team leader keeps it.
+    "guidance_contacts": {DESK: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
+    "guidance_answers": {DESK: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
+    # Wrong passcodes counted per office (issue 19, finding 4): written by whoever checks a passcode.
+    "passcode_failures": {**_to(_LOGGING + _QUEUE, RW), **_to(_MEMBERS, R)},
+    # The legacy import (issue 10): administrators write; every desk reads an imported record's origin.
+    "legacy_sources": {DESK: R, **_to(_ADMIN, RWU)},
+    "legacy_people": {DESK: R, **_to(_ADMIN, RWU)},
+    "legacy_records": {DESK: R, **_to(_ADMIN, RWU)},
+    # The central inbox (issue 18): the intake service writes; the queues work the e-mail cases.
+    "inbox_messages": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
+    "inbox_deliveries": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
+    "inbox_attachments": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
+    "email_cases": {**_to(_LOGGING + _QUEUE, RWU), INBOX_SERVICE: RWU},
+    # The letters' special cases (issue 15).
+    "letter_facts": {**_to(_CORRESPONDENCE, RWU)},
+    "member_status": {DESK: R, **_to(_DISSOLUTION, RWU)},
+    "letter_contributions": {**_to(_CORRESPONDENCE, RWU)},
+    "offline_units": {DESK: R, **_to(_ADMIN + _CORRESPONDENCE, RWU)},
+    "workstack_cover": {**_to(_CORRESPONDENCE, "SELECT, INSERT, UPDATE, DELETE")},
 }
 
 # (table, group): the only columns that group may UPDATE (instead of the whole row).
 COLUMN_GRANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     # A person's own sign-in state; roles, region, active and names are the administrator's.
     ("users", DESK): ("UPDATE", ("password_hash", "failed_logins", "must_change_password")),
+    # Whoever checks a passcode may lock the office's passcode after too many wrong ones (finding 4).
+    **{("members", group): ("UPDATE", ("passcode_locked_at",)) for group in _LOGGING + _QUEUE
+       if group not in _MEMBERS},
 }
 
 # Which rows a login sees (USING) and writes (WITH CHECK): table -> {command: predicate}.
