@@ -70,3 +70,16 @@ def build_report(s: Session, first: date, last: date, queue: str | None) -> Call
                                  .order_by(Call.wait_seconds.desc(), Call.offered_at).limit(LONGEST_LISTED)))
     return CallReport(first=first, last=last, queue=queue, totals=call_stats.total(c for _d, c in by_day),
                       by_day=by_day, by_agent=tuple(agents), by_hour=by_hour, longest=longest)
+
+
+def league_figure(conn, period, _lo, _hi) -> tuple[str, dict] | None:
+    """The league table's calls figure (issue 11, registered in ``services.performance.EXTRA_FIGURES``):
+    the line's 30-second counts for the period's London days; absent when no call was offered."""
+    with Session(bind=conn) as s:
+        totals = build_report(s, period.start, period.end, None).totals
+    if not totals.offered:
+        return None
+    return "calls", {"offered": totals.offered, "answered": totals.answered,
+                     "answered_within_threshold": totals.answered_within_threshold,
+                     "abandoned": totals.abandoned, "abandoned_short": totals.abandoned_short,
+                     "service_level": totals.service_level}

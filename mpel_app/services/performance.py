@@ -6,9 +6,9 @@ tables the SQL needs from the domain's calendars, checks the permission and turn
 grouped rows into ``LeagueRow`` records.  How each figure is counted is said once, in
 ``domain/performance.py`` (its ``DEFINITIONS`` are printed under every table).
 
-A later source of figures (calls answered within 30 s, when telephony stores calls) adds one
-function to ``EXTRA_FIGURES``: it gets the connection, the period and its UTC bounds and
-returns ``(name, value)`` or None; until it is registered the figure is absent, not zero.
+Another source of figures adds one function to ``EXTRA_FIGURES``: it gets the connection, the
+period and its UTC bounds and returns ``(name, value)`` or None (the figure is then absent, not
+zero).  The calls answered within 30 s (``services.call_report.league_figure``) are the first.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import Connection, select
 
 from ..db import repositories as repo
+from . import call_report
 from ..db.models import DraftingUnit, Region
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
@@ -38,7 +39,8 @@ _BEFORE = timedelta(days=14)
 _AFTER = timedelta(days=60)
 
 ExtraFigure = Callable[[Connection, Period, datetime, datetime], "tuple[str, object] | None"]
-EXTRA_FIGURES: list[ExtraFigure] = []
+# The line's calls answered within 30 s (issue 9's stored calls): absent for a period with no calls.
+EXTRA_FIGURES: list[ExtraFigure] = [call_report.league_figure]
 
 
 @dataclass(frozen=True)

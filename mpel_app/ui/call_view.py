@@ -36,6 +36,7 @@ from .call.autosave import TypedFields, show_unusable_draft
 from .call.caller import CallerSection
 from .call.case import CaseSection
 from .call.controller import CallController, CallDetails, StepFailed
+from .call.from_phone import PhoneStart
 from .call.footer import CallFooter
 from .call.header import CallHeader
 from .call.keys import CALL_SHORTCUTS, COMPLETE, CONTACTS, FURTHER_ACTION, GUIDANCE, SAVE, SEND_URGENT
@@ -54,7 +55,7 @@ from .widgets import GROUP_STYLE, MessageLabel, ask, error_text, tab_chain
 from ..domain.calendar import LONDON
 from ..domain.edits import merge_edits
 from ..domain.errors import StaleRecord
-from ..domain.records import EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentPlan
+from ..domain.records import Channel, EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentPlan
 from ..reports.record_sections import format_date
 from ..services.conflicts import stale_message
 
@@ -88,6 +89,7 @@ class CallView(QWidget):
         self.urgent = UrgentSection(SEND_URGENT.label)
         self.plan_panel = UrgentPlanPanel(self.controller)
         self.footer = CallFooter()
+        self.phone = PhoneStart(self, ctx)  # a record started from a ringing call (issue 9)
         self.message = self.footer.message
         self._layout()
         self.setStyleSheet(GROUP_STYLE)
@@ -199,8 +201,9 @@ class CallView(QWidget):
 
         self.controller.header(self._record.id, done, lambda exc: self.message.show_error(error_text(exc, full_stop=False)))
 
-    def new_call(self) -> None:
-        """Start a new enquiry on the chosen channel; asks first if a call is still open."""
+    def new_call(self, *, channel: Channel | None = None, then=None) -> None:
+        """Start a new enquiry on the chosen channel (or ``channel``); asks first if a call is still open.
+        ``then(record)`` runs once it has started (a call from the phone picks its caller: ui/call/from_phone)."""
         if self.busy:
             return
         if self._record is not None and self._record.status is EnquiryStatus.OPEN:
@@ -211,6 +214,8 @@ class CallView(QWidget):
             if not self.confirm_unrecorded(self.plan):
                 self.plan_panel.spoken_to.setFocus()
                 return
+        if channel is not None:
+            self.header.channel_buttons[channel].setChecked(True)
         channel = self.header.channel()
         self._reset_form()
         self.discard_draft()  # the agent chose to leave the open call (or none was open)
@@ -219,6 +224,8 @@ class CallView(QWidget):
             self._set_record(rec)
             self.message.show_info(f"{rec.reference} started: ask who is calling.")
             self.caller.member_edit.setFocus()
+            if then is not None:
+                then(rec)
 
         self.controller.start(channel, done, self._failed(self.message))
 

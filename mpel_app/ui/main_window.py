@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
             self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
             self.ringing.refresh()
+            if self.call_view is not None:  # answering starts the record; Ctrl+Shift+R starts it from the strip
+                self.ringing_bar.answered.connect(lambda call: self._record_from_phone(call, automatic=True))
+                self.ringing_bar.start_record.connect(lambda call: self._record_from_phone(call, automatic=False))
         self.changes.start()
 
     # --------------------------------------------------------------- views
@@ -238,6 +241,13 @@ class MainWindow(QMainWindow):
             return
         table = getattr(view, "table", None)
         (table if isinstance(table, QWidget) else view).setFocus(Qt.OtherFocusReason)
+
+    def _record_from_phone(self, call, *, automatic: bool) -> None:
+        """The call screen, with a record started for the telephone call (ui/call/from_phone.py)."""
+        if self.locked:
+            return
+        self.show_view(self.call_view)
+        self.call_view.phone.start(call, automatic=automatic)
 
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(self.pages_by_view[view])

@@ -302,6 +302,33 @@ def test_a_later_figure_is_added_by_one_function(world, monkeypatch):
     assert world.services.performance.league_table(world.leader, period).as_json()["calls"] == {"offered": 0}
 
 
+def test_the_calls_answered_within_30_seconds_are_in_the_league_table(world):
+    """Issue 9's stored calls give the league table its calls figure (the one in EXTRA_FIGURES)."""
+    from datetime import timedelta
+
+    from mpel_app.telephony.events import ANSWER, CANCEL, HANGUP, NEW_CALL, NORMAL_CLEARING, CtiEvent
+    from tests.support.world import MONDAY_MORNING
+
+    def call(call_id, wait, answered):
+        common = dict(call_id=call_id, from_number="020 7219 3000", queue="mpel")
+        world.services.calls.record(CtiEvent(event=NEW_CALL, at=MONDAY_MORNING, **common))
+        if answered:
+            world.services.calls.record(CtiEvent(event=ANSWER, at=MONDAY_MORNING + timedelta(seconds=wait),
+                                                 users=("PJSIP/2001",), **common))
+        ended = wait + 60 if answered else wait  # an abandoned caller waited ``wait`` seconds, then hung up
+        world.services.calls.record(CtiEvent(event=HANGUP, at=MONDAY_MORNING + timedelta(seconds=ended),
+                                             cause=NORMAL_CLEARING if answered else CANCEL, **common))
+
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    for n, (wait, answered) in enumerate([(30, True), (31, True), (3, False), (45, False)]):
+        call(f"c{n}", wait, answered)
+    figure = world.services.performance.league_table(world.leader, period).as_json()["calls"]
+    assert figure == {"offered": 4, "answered": 2, "answered_within_threshold": 1, "abandoned": 2,
+                      "abandoned_short": 1, "service_level": 1 / 3}
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    assert "calls" not in world.services.performance.league_table(world.leader, december).as_json()
+
+
 def test_letter_stage_targets_hand_worked(world, clock):
     """Allocation within 2 working days (and misallocations), drafting within 12, signing within 4 of
     reaching the signatory (the 18:00 cut-off applies there too), per unit."""

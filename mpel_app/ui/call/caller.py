@@ -123,6 +123,18 @@ class CallerSection(QGroupBox):
         current = (rec.member.id if rec.member else None, rec.caller_kind, rec.caller_name)
         return current != (values["member_id"], values["caller_kind"], values["caller_name"])
 
+    def choose(self, member: MemberRecord) -> None:
+        """The member chosen for the agent (a caller ID that is exactly their office's number)."""
+        self._suggestions = [member]
+        self._pick_member(0)
+
+    def offer(self, member: MemberRecord) -> None:
+        """The member offered, not chosen: typed into the box with the suggestion open, for the agent to
+        confirm with Enter (a number learned from earlier calls may be someone else's now)."""
+        self.member_edit.setText(member_line(member))
+        self._show_suggestions([member])
+        self.member_edit.setFocus()
+
     def reset(self) -> None:
         self._member = None
         self._suggestions = []
