@@ -42,11 +42,12 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
     )
-    with op.batch_alter_table("enquiries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("personal_information", sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
-        batch_op.add_column(sa.Column("limited_facts_only", sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode may copy the table, re-creating its indexes in
+    # an order that varies from run to run, and the planner breaks ties between indexes by that order.
+    op.add_column("enquiries", sa.Column("personal_information", sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
+    op.add_column("enquiries", sa.Column("limited_facts_only", sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
 
 
 def downgrade() -> None:
