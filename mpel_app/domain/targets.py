@@ -76,38 +76,22 @@ class DueExplanation:
     lines: tuple[str, ...]
 
 
-def explain_regional_due(received_at: datetime, region_code: str, file_needed: bool,
-                         closures: Iterable[date] = (), *, channel: str = "telephone") -> DueExplanation:
-    """The regional response target (domain-rules §3), counted day by day with the reasons.
+def day_text(d: date) -> str:
+    """A date as every explanation writes it: ``Wed 6 Jan 2027``."""
+    return _day(d)
 
-    This is the rule itself (``regional_response_due`` is its ``due``): day 0 is
-    the day of receipt, or the next working day at 09:00 when received after
-    18:00 or on a closed day; due by the end of the N-th working day after it.
-    """
-    calendar = region_calendar(region_code, closures)
-    days = response_days(channel, file_needed)
-    received = received_at.astimezone(LONDON)
-    effective = calendar.effective_receipt(received_at)
-    day0 = effective.date()
-    lines = [f"Received {_day(received.date())} at {received:%H:%M} (UK time)."]
-    if day0 != received.date():
-        why = (f"after the {CUT_OFF:%H:%M} cut-off" if calendar.is_working_day(received.date())
-               else "on a day the office is closed")
-        lines.append(f"That was {why}, so it counts as received at {START_OF_DAY:%H:%M} on {_day(day0)}.")
-    lines.append(f"Day 0 is {_day(day0)}.")
-    if str(channel) == EMAIL:
-        target = f"{days} working days: an e-mail enquiry (90 % within {EMAIL_DAYS_90}, all within {EMAIL_DAYS_100})"
-    elif file_needed:
-        target = f"{days} working days: the file is needed ({REGIONAL_DAYS} otherwise)"
-    else:
-        target = f"{days} working days: no file needed ({REGIONAL_DAYS_FILE_NEEDED} if the file is needed)"
-    lines.append(f"Target: {target}.")
-    holidays = {**calendar.bank_holidays(day0.year), **calendar.bank_holidays(day0.year + 1)}
-    skipped: list[tuple[date, str]] = []
+
+def count_working_days(calendar: WorkingCalendar, start: date, n: int) -> tuple[list[date], list[tuple[date, str]]]:
+    """The ``n`` working days after ``start`` (before it when ``n`` is negative), and each day
+    passed over with its reason: a weekend, a bank holiday by name, or a closure."""
+    holidays = {**calendar.bank_holidays(start.year - 1), **calendar.bank_holidays(start.year),
+                **calendar.bank_holidays(start.year + 1)}
+    step = timedelta(days=1 if n >= 0 else -1)
     counted: list[date] = []
-    day = day0
-    while len(counted) < days:
-        day += timedelta(days=1)
+    skipped: list[tuple[date, str]] = []
+    day = start
+    while len(counted) < abs(n):
+        day += step
         if calendar.is_working_day(day):
             counted.append(day)
         elif day.weekday() >= 5:
@@ -116,16 +100,68 @@ def explain_regional_due(received_at: datetime, region_code: str, file_needed: b
             skipped.append((day, f"bank holiday ({NATION_CALENDARS[calendar.nation]}): {holidays[day]}"))
         else:
             skipped.append((day, "office closed"))
-    lines.append("Working days counted: " + ", ".join(f"{n} {_day(d)[:-5]}" for n, d in enumerate(counted, 1)) + ".")
+    return counted, skipped
+
+
+def skipped_lines(skipped: Iterable[tuple[date, str]]) -> list[str]:
+    """How the days passed over are told: weekends counted, the rest by date and name."""
+    skipped = list(skipped)
+    lines = []
     named = [f"{_day(d)} — {why}" for d, why in skipped if why != "weekend"]
     weekends = sum(1 for _d, why in skipped if why == "weekend")
     if weekends:
         lines.append(f"Skipped {weekends} weekend day{'s' if weekends != 1 else ''}.")
     if named:
         lines.append("Skipped: " + "; ".join(named) + ".")
+    return lines
+
+
+def due_line(due: date) -> str:
+    return f"Due by the end (23:59) of {_day(due)}."
+
+
+def explain_working_days(start_at: datetime, calendar: WorkingCalendar, days: int, target: str, *,
+                         started: str = "Received") -> DueExplanation:
+    """Due ``days`` working days after ``start_at`` (``WorkingCalendar.due_date``), told step by step.
+
+    Day 0 is the day of ``start_at``, or the next working day at 09:00 when it
+    came after 18:00 or on a closed day; due by the end of the N-th working day
+    after it.  ``target`` says which target this is; ``started`` names the event
+    the count starts from ("Received", "Allocated", ...).
+    """
+    received = start_at.astimezone(LONDON)
+    day0 = calendar.effective_receipt(start_at).date()
+    lines = [f"{started} {_day(received.date())} at {received:%H:%M} (UK time)."]
+    if day0 != received.date():
+        why = (f"after the {CUT_OFF:%H:%M} cut-off" if calendar.is_working_day(received.date())
+               else "on a day the office is closed")
+        lines.append(f"That was {why}, so it counts as {started.lower()} at {START_OF_DAY:%H:%M} on {_day(day0)}.")
+    lines.append(f"Day 0 is {_day(day0)}.")
+    lines.append(f"Target: {target}.")
+    counted, skipped = count_working_days(calendar, day0, days)
+    lines.append("Working days counted: " + ", ".join(f"{n} {_day(d)[:-5]}" for n, d in enumerate(counted, 1)) + ".")
+    lines.extend(skipped_lines(skipped))
     due = counted[-1] if counted else day0
-    lines.append(f"Due by the end (23:59) of {_day(due)}.")
+    lines.append(due_line(due))
     return DueExplanation(due=due, day0=day0, working_days=days, skipped=tuple(skipped), lines=tuple(lines))
+
+
+def explain_regional_due(received_at: datetime, region_code: str, file_needed: bool,
+                         closures: Iterable[date] = (), *, channel: str = "telephone") -> DueExplanation:
+    """The regional response target (domain-rules §3), counted day by day with the reasons.
+
+    This is the rule itself (``regional_response_due`` is its ``due``), counted by
+    ``explain_working_days``.
+    """
+    calendar = region_calendar(region_code, closures)
+    days = response_days(channel, file_needed)
+    if str(channel) == EMAIL:
+        target = f"{days} working days: an e-mail enquiry (90 % within {EMAIL_DAYS_90}, all within {EMAIL_DAYS_100})"
+    elif file_needed:
+        target = f"{days} working days: the file is needed ({REGIONAL_DAYS} otherwise)"
+    else:
+        target = f"{days} working days: no file needed ({REGIONAL_DAYS_FILE_NEEDED} if the file is needed)"
+    return explain_working_days(received_at, calendar, days, target)
 
 
 @dataclass(frozen=True)

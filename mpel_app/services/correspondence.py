@@ -59,6 +59,7 @@ from .letters.groups import LetterGroups, is_mp, link_reference
 from .letters.queries import LetterQueries
 from .letters.staff import StaffLetters, active_user_named
 from .letters.units import active_unit, unit_code_of
+from .letters.why_due import LetterDueExplanations
 
 A = LetterAction
 S = LetterState
@@ -70,7 +71,8 @@ MAX_SEQUENCE = 99_999  # five digits on the reference
 LATEST_REGISTRATION = timedelta(days=366)
 
 
-class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers):
+class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers,
+                            LetterDueExplanations):
 
     # ------------------------------------------------------------- MPCS
 

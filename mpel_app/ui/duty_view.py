@@ -30,6 +30,7 @@ from ..domain.records import RegionRecord, RotaRecord, UrgentContactRecord, Urge
 from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
+from .why_due import add_why_due_key
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
                       keys_hint, record_table, screen_shortcut, tab_chain)
 
@@ -248,6 +249,7 @@ class DutyView(QWidget, RecordTableMixin):
         self.setStyleSheet(GROUP_STYLE)
 
         self.acknowledge_action = screen_shortcut(self, "Ctrl+K", self.acknowledge, "Acknowledge the selected item")
+        add_why_due_key(self, ctx, lambda: getattr(self.selected(), "id", None), self.message)
         tab_chain(self.table, self.acknowledge_button, self.region_combo, self.reassign_button, self.open_button,
                   self.detail)
 

@@ -22,6 +22,7 @@ from ..domain.records import EnquirySummary, SearchKey
 from ..domain.references import is_hotline_reference, recognise_search
 from .context import DeskContext
 from .models import SEARCH_COLUMNS, Column, SummaryTableModel
+from .why_due import add_why_due_key
 from .widgets import MessageLabel, buddy_label, button, error_text, holds_focus, named, plain_label
 
 # Label with its Alt+ mnemonic, and what to type, per key. The letters differ
@@ -143,6 +144,7 @@ class FindView(QWidget):
         self.setTabOrder(self.find_button, self.table)
         self.auto_button.setChecked(True)
         self.setFocusProxy(self.search_box)
+        add_why_due_key(self, ctx, self._selected_id, self.message)
 
     # ------------------------------------------------------------- public API
 
@@ -273,6 +275,11 @@ class FindView(QWidget):
         self.recognised_label.setAccessibleName(self.recognised_label.text() or "Recognised as")
         self.recognised_label.setStyleSheet("color: #1b5e20; font-weight: bold;" if recognise_search(text).key
                                             else "color: #5c3b00;")
+
+    def _selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        item = self.model.item(index.row()) if index.isValid() else None
+        return item.id if item is not None else None
 
     def open_selected(self) -> None:
         index = self.table.currentIndex()

@@ -33,6 +33,7 @@ from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
 from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialog
 from .models import format_due
 from .viewer import Opener
+from .why_due import add_why_due_key
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
                       keys_hint, screen_shortcut, tab_chain)
 
@@ -215,6 +216,8 @@ class LettersView(QWidget):
             self.deceased_action = screen_shortcut(self, DECEASED_SHORTCUT, self.open_deceased_member,
                                                    "A Member has died: their letters to re-address")
         self.late_action = screen_shortcut(self, LATE_LETTERS_SHORTCUT, self.open_late_letters, "Late letters")
+        add_why_due_key(self, ctx, lambda: getattr(self.selected(), "id", None), self.message, letters=True,
+                        what="the selected letter's deadlines")
         tab_chain(self.role_combo, self.unit_combo, self.table, self.register_button, self.next_button,
                   self.open_button, self.refresh_button)
         tab_chain(self.register_button, self.deceased_button, self.late_button, self.next_button)

@@ -126,7 +126,7 @@ class Column(StrEnum):
 ALL_COLUMNS: tuple[Column, ...] = tuple(Column)
 SEARCH_COLUMNS: tuple[Column, ...] = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT,
                                       Column.NATIONALITY, Column.HO_REFERENCE, Column.CTS_REFERENCE,
-                                      Column.STATUS, Column.REGION)
+                                      Column.STATUS, Column.REGION, Column.DUE)
 
 
 def _display(item: EnquirySummary, column: Column) -> str:

@@ -99,10 +99,10 @@ def test_find_by_each_key_shows_the_record(qtbot, desk, key, text):
     model = view.model
     row = [model.data(model.index(0, c)) for c in range(model.columnCount())]
     assert row == ["MPH000001", "23 Nov 2026 10:15", "Jane Smith", "Zoë Núñez", "Colombian", "B1234567",
-                   "M12345/26", "Answered", ""]
+                   "M12345/26", "Answered", "", ""]
     headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Reference", "Received (London)", "Member", "Subject", "Nationality", "HO ref", "CTS ref",
-                       "Status", "Region"]
+                       "Status", "Region", "Due"]
     # The results take the focus, first row selected: a second Enter opens it.
     assert view.table.hasFocus()
     with qtbot.waitSignal(view.open_record) as opened:

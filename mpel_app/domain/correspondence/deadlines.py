@@ -156,12 +156,18 @@ _STAGE_KEY = {
 _FALLBACK = {"decision": "allocation", "signing": "reply"}
 
 
-def stage_deadline(state: S | str, deadlines: dict[str, date]) -> date | None:
-    """The deadline of the stage the letter is at, for a workstack; None once it is closed."""
+def stage_key(state: S | str, deadlines: dict[str, date]) -> str | None:
+    """Which of ``deadlines`` is the stage the letter is at; None once it is closed."""
     key = _STAGE_KEY.get(S(state))
     if key is None:
         return None
-    return deadlines.get(key) or deadlines[_FALLBACK.get(key, key)]
+    return key if deadlines.get(key) else _FALLBACK.get(key, key)
+
+
+def stage_deadline(state: S | str, deadlines: dict[str, date]) -> date | None:
+    """The deadline of the stage the letter is at, for a workstack; None once it is closed."""
+    key = stage_key(state, deadlines)
+    return None if key is None else deadlines[key]
 
 
 URGENT_WEIGHT = 1000
