@@ -6,17 +6,14 @@ Audit), so Ctrl+1… always means the same view for the same person; each sits i
 a scroll page (``ui.view_page``) so the window fits a small screen.  Each view emits ``open_record(enquiry_id)``; the window opens a
 RecordDialog for it. The window also locks itself after a spell without
 keyboard or mouse use, because a desk left open shows personal data to
-whoever walks past.
+whoever walks past (``ui.desk_lock``; the unlock puts the keyboard back where
+the agent was typing).
 
 Background work the window owns:
 
-* mail: once signed in, ``start_mail_delivery`` asks for the SMTP password
-  if the keyring has none (on this, the UI thread) and then starts the
-  outbox sender thread (``ui.mail.MailDelivery``); its reports arrive as
-  queued signals.  A view that queues a call note emits ``outbox_changed``
-  and the sender is woken at once.  The sender stops when the window closes.
-* the banner of undelivered mail, refreshed from the outbox after every
-  sender report and every 30 seconds (Ctrl+Shift+O opens the Outbox);
+* mail (``ui.desk_mail``): once signed in, ``start_mail_delivery`` starts the
+  outbox sender thread; the banner of undelivered mail; the Outbox dialog.
+  The sender stops when the window closes.
 * escalation of urgent items nobody acknowledged after 30 working minutes,
   run every minute through the TaskRunner (idempotent, so any desk may);
 * live refresh (``ui.change_watcher``): the queues, Duty, Letters and Find
@@ -27,27 +24,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
-from shiboken6 import isValid
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ..domain import permissions as perm
 from ..domain.permissions import Action
 from ..domain.records import Role
-from ..notify import credentials
-from ..notify.outbox import OutboxSummary
-from ..notify.sender import DeliveryReport, OutboxSender
-from ..notify.smtp import SmtpSettings, Transport
+from ..notify.smtp import SmtpSettings
 from .audit_view import AUDIT_SHORTCUT
 from .change_watcher import ChangeWatcher
 from .telephony.ringing_strip import RingingBar, RingingController
 from .context import DeskContext
-from .login import LoginDialog
-from .mail import SEND_INTERVAL_SECONDS, MailDelivery, ask_smtp_password, smtp_transport_factory
+from .desk_lock import LockingWindow
+from .desk_mail import MailWindow
+from .mail import MailDelivery
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
 from .record_dialog import RecordDialog
@@ -64,44 +55,7 @@ ESCALATION_INTERVAL_MS = 60_000
 
 
 
-class _IdleWatch(QObject):
-    """Restarts a timer on every key press or mouse use anywhere in the application."""
-
-    _EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel}
-
-    def __init__(self, timer: QTimer, parent: QObject | None = None):
-        super().__init__(parent)
-        self._timer = timer
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in self._EVENTS and self._timer.isActive():
-            self._timer.start()
-        return False
-
-
-def _hidden_by_lock(widget: QWidget) -> bool:
-    """The desk's own windows (records, letters, audit entries, lists); not a box waiting for an answer
-    (QMessageBox.exec), which hiding would answer."""
-    return isinstance(widget, QDialog) and not isinstance(widget, QMessageBox) and widget.isWindow()
-
-
-class _LockGuard(QObject):
-    """While the desk is locked, hides any of its windows that opens, and remembers it for the unlock."""
-
-    def __init__(self, lock_dialog: QDialog, hidden: list[QWidget], parent: QObject | None = None):
-        super().__init__(parent)
-        self._lock_dialog = lock_dialog
-        self._hidden = hidden
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (event.type() == QEvent.Show and isinstance(obj, QWidget) and obj is not self._lock_dialog
-                and _hidden_by_lock(obj) and obj.parent() is not self._lock_dialog):
-            self._hidden.append(obj)
-            QTimer.singleShot(0, lambda: obj.hide() if isValid(obj) else None)
-        return False
-
-
-class MainWindow(QMainWindow):
+class MainWindow(LockingWindow, MailWindow, QMainWindow):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, database_label: str = "",
                  opener: Opener | None = None, print_dir: Path | None = None,
                  idle_lock_minutes: int | None = None, save_chooser: SaveChooser | None = None):
@@ -116,7 +70,6 @@ class MainWindow(QMainWindow):
         self._outbox_seq = 0
         self._closed = False  # answers from background work that arrive after closing are dropped
         self.record_dialogs: dict[int, RecordDialog] = {}
-        self.lock_dialog: LoginDialog | None = None
         self._home_focused = False
         ctx.mail_configured = lambda: self.mail_configured  # the call screen says "queued, not sent" without it
         user = ctx.user
@@ -163,15 +116,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.pages_by_view[self._home_view()])
         self.resize(1280, 800)
 
-        self._idle_timer = QTimer(self)
-        self._idle_timer.setSingleShot(True)
-        self._idle_timer.timeout.connect(self.lock)
-        self._idle_watch = _IdleWatch(self._idle_timer, self)
-        self.idle_lock_minutes = idle_lock_minutes
-        if idle_lock_minutes:
-            self._idle_timer.setInterval(int(idle_lock_minutes * 60_000))
-            QApplication.instance().installEventFilter(self._idle_watch)
-            self._idle_timer.start()
+        self._setup_lock(idle_lock_minutes)  # ui.desk_lock
 
         self.outbox_timer = QTimer(self)
         self.outbox_timer.setInterval(OUTBOX_REFRESH_MS)
@@ -407,179 +352,7 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    # ----------------------------------------------------------------- lock
-
-    @property
-    def locked(self) -> bool:
-        return self.lock_dialog is not None
-
-    def lock(self) -> None:
-        """Hide everything and ask for the signed-in user's password again."""
-        if self.locked:
-            return
-        self._idle_timer.stop()
-        self.pages.setCurrentWidget(self.lock_notice)
-        self.ringing_bar.set_suspended(True)
-        self.outbox_banner.setVisible(False)
-        if self.outbox_dialog is not None:
-            self.outbox_dialog.close()
-        self.menuBar().setEnabled(False)
-        for action in self.actions():
-            action.setEnabled(False)
-        # Every open window of the desk (records, letters, audit entries, lists): personal data must
-        # not stay on screen behind the lock, whichever view opened it.
-        # A box waiting for an answer (QMessageBox.exec) is left up: hiding it would answer it.
-        hidden = [w for w in QApplication.topLevelWidgets() if _hidden_by_lock(w) and w.isVisible()]
-        for d in hidden:
-            d.hide()
-        dialog = LoginDialog(self.ctx.services, self.ctx.runner, parent=self, locked_user=self.ctx.user)
-        self.lock_dialog = dialog
-        # Work still running may open a window while the desk is locked (get next case, an audit
-        # entry): it is held back until the desk is unlocked.
-        guard = _LockGuard(dialog, hidden, self)
-        QApplication.instance().installEventFilter(guard)
-
-        def finished(result: int) -> None:
-            QApplication.instance().removeEventFilter(guard)
-            guard.deleteLater()
-            self.lock_dialog = None
-            dialog.deleteLater()
-            if result != QDialog.Accepted:
-                self.close()
-                return
-            self.pages.setCurrentWidget(self.tabs)
-            self.ringing_bar.set_suspended(False)
-            self.menuBar().setEnabled(True)
-            for action in self.actions():
-                action.setEnabled(True)
-            self.new_call_action.setEnabled(self.call_view is not None)
-            for d in hidden:
-                if isValid(d):  # a window that finished its work while hidden may have gone
-                    d.show()
-            self.refresh_outbox()
-            if self.idle_lock_minutes:
-                self._idle_timer.start()
-
-        dialog.finished.connect(finished)
-        dialog.open()
-
-    # ------------------------------------------------------------ mail, urgent
-
-    @property
-    def mail_configured(self) -> bool:
-        return self.smtp is not None
-
-    def start_mail_delivery(self, smtp: SmtpSettings | None, *, prompt: Callable[[], str | None] | None = None,
-                            transport_factory: Callable[[], Transport] | None = None,
-                            interval: float = SEND_INTERVAL_SECONDS) -> None:
-        """Start delivering the outbox through ``smtp`` (None: mail not set up; the banner says so).
-
-        The password is asked for here, on the UI thread, when the keyring does not
-        have it; the sender thread itself never asks (it would have no window to ask in).
-        """
-        if self.mail is not None:
-            self.mail.stop()
-            self.mail = None
-        self.smtp = smtp
-        if smtp is not None:
-            if smtp.username:
-                credentials.get_password(smtp.username, prompt or (lambda: ask_smtp_password(self, smtp)))
-            sender = OutboxSender(self.ctx.services.uow, self.ctx.services.clock,
-                                  transport_factory or smtp_transport_factory(smtp))
-            self.mail = MailDelivery(sender, interval=interval, parent=self)
-            self.mail.reported.connect(self._mail_reported)
-            self.mail.failed.connect(self._mail_failed)
-            self.mail.start()
-        self.refresh_outbox()
-
-    def ask_mail_password(self) -> bool:
-        """Ask for the mail password again (after the server refused it, or a cancelled prompt)."""
-        if self.smtp is None or not self.smtp.username:
-            return False
-        answer = ask_smtp_password(self, self.smtp)
-        if not answer:
-            return False
-        username = self.smtp.username
-        # The keyring may be slow (D-Bus, a locked store): off the UI thread, then deliver at once.
-        self.ctx.runner.submit(lambda: credentials.set_password(username, answer), lambda _stored: self.wake_mail(),
-                               lambda exc: log.warning("cannot keep the mail password: %s", exc))
-        return True
-
-    def wake_mail(self) -> None:
-        if self.mail is not None:
-            self.mail.wake()
-
-    def refresh_outbox(self) -> None:
-        """Re-read the undelivered count and last error for the banner (the latest answer wins)."""
-        self._outbox_seq += 1
-        seq = self._outbox_seq
-
-        def done(summary: OutboxSummary) -> None:
-            if seq == self._outbox_seq and not self._closed:
-                self._show_outbox(summary)
-
-        def failed(exc: Exception) -> None:
-            log.warning("cannot read the outbox for the banner: %s", exc)
-
-        outbox, user = self.ctx.services.outbox, self.ctx.user
-        self.ctx.runner.submit(lambda: outbox.pending_summary(user), done, failed)
-
-    def _show_outbox(self, summary: OutboxSummary) -> None:
-        self.outbox_banner.show_summary(summary, mail_configured=self.mail_configured)
-        if self.locked:
-            self.outbox_banner.setVisible(False)
-
-    def open_outbox(self) -> OutboxDialog:
-        """The Outbox dialog: undelivered messages, retry, and the offline procedure."""
-        if self.outbox_dialog is not None:
-            self.outbox_dialog.refresh()
-            self.outbox_dialog.raise_()
-            self.outbox_dialog.activateWindow()
-            return self.outbox_dialog
-        smtp = self.smtp
-        if smtp is None:
-            status = ("Mail is not set up on this desk (no mail server is configured), so nothing is sent from "
-                      "here: save each message as a document and send it by other means, or ask for the mail "
-                      "settings (MPEL_SMTP_HOST).")
-        else:
-            who = f" as {smtp.username}" if smtp.username else ""
-            status = (f"Mail goes through {smtp.where}{' with STARTTLS' if smtp.starttls else ''}{who}. Failed "
-                      "messages are retried automatically, more slowly each time (at most every 15 minutes).")
-        dialog = OutboxDialog(self.ctx, self, mail_configured=smtp is not None, mail_status=status,
-                              wake=self.wake_mail if self.mail is not None else None,
-                              from_address=smtp.from_address if smtp else "", save_chooser=self.save_chooser,
-                              ask_password=self.ask_mail_password if smtp and smtp.username else None)
-        dialog.changed.connect(self.refresh_outbox)
-        dialog.finished.connect(lambda _result: self._outbox_closed(dialog))
-        self.outbox_dialog = dialog
-        dialog.show()
-        dialog.refresh()
-        return dialog
-
-    def _outbox_closed(self, dialog: OutboxDialog) -> None:
-        if self.outbox_dialog is dialog:
-            self.outbox_dialog = None
-        dialog.deleteLater()
-
-    def _outbox_changed(self) -> None:
-        self.wake_mail()
-        self.refresh_outbox()
-
-    def _mail_reported(self, report: DeliveryReport) -> None:
-        if self._closed:
-            return
-        if report.sent:
-            self.statusBar().showMessage(f"{report.sent} message{'s' if report.sent != 1 else ''} delivered "
-                                         "to the mail server.", 10_000)
-        self.refresh_outbox()
-        if self.outbox_dialog is not None and (report.sent or report.failed):
-            self.outbox_dialog.refresh()
-
-    def _mail_failed(self, exc: BaseException) -> None:
-        if self._closed:
-            return
-        self.statusBar().showMessage(f"The mail sender could not read the outbox: {exc}", 15_000)
-        self.refresh_outbox()
+    # ----------------------------------------------------------------- urgent
 
     def run_escalation(self) -> None:
         """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent)."""
@@ -616,7 +389,7 @@ class MainWindow(QMainWindow):
             # A round in progress finishes (at most one SMTP conversation); what is left waits
             # in the outbox for the next start.
             self.mail.stop()
-        QApplication.instance().removeEventFilter(self._idle_watch)
+        self._stop_idle_watch()
         # Let a save in flight finish rather than cutting it off mid-transaction.
         self.ctx.runner.wait(10_000)
         super().closeEvent(event)
