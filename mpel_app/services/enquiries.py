@@ -22,8 +22,7 @@ from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
 from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from ..domain.disclosure import check_answer
-from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
-from ..notify.outbox import enqueue
+from ..domain.written_confirmation import ANSWERED, FURTHER_ACTION
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
@@ -206,26 +205,9 @@ class EnquiryService(EnquiryUseCases):
             self._move(s, actor, e, Step.COMPLETE_FIRST_CONTACT)
             e.completed_at, e.completed_by_id = self._clock.now(), actor.id
             if e.written_confirmation:
-                self._confirm_in_writing(s, actor, e)
+                self._confirm_in_writing(s, actor, e, ANSWERED)
 
         return self._change(actor, enquiry_id, change)
-
-    def _confirm_in_writing(self, s: Session, actor: UserRecord, e: Enquiry) -> None:
-        """The written confirmation the office asked for, to its e-mail through the outbox, recorded (same
-        transaction as the completion: nothing is sent that was not saved, nothing saved is left unsent)."""
-        member = e.member
-        if member is None or not (member.office_email or "").strip():
-            who = f"{member.name}'s office" if member is not None else "The member's office"
-            raise ValidationError(f"written confirmation was requested but {who} has no e-mail address on record: "
-                                  "add it (Administration, Members) or untick it and send a letter by hand")
-        s.flush()
-        record = enquiry_record(e)
-        message = enqueue(s, clock=self._clock, kind=CONFIRMATION_KIND, entity=ENTITY, entity_id=e.id,
-                          to_address=member.office_email, to_name=f"{record.member.display_name}'s office",
-                          subject=confirmation_subject(record),
-                          body_text=confirmation_body(record, agent_name=actor.full_name))
-        self._audit(s, actor, e, "written confirmation queued",
-                    {"to": member.office_email, "message_id": message.message_id})
 
     def mark_further_action(self, actor: UserRecord, enquiry_id: int) -> EnquiryRecord:
         perm.require(actor, Action.LOG_ENQUIRY)
@@ -235,6 +217,8 @@ class EnquiryService(EnquiryUseCases):
             if not e.question.strip():
                 raise ValidationError("write up the question before passing the case on")
             self._move(s, actor, e, Step.FURTHER_ACTION)
+            if e.written_confirmation:  # handing the case on never waits for an office's e-mail address
+                self._confirm_in_writing(s, actor, e, FURTHER_ACTION, required=False)
 
         return self._change(actor, enquiry_id, change)
 

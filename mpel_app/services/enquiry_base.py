@@ -22,6 +22,7 @@ from ..domain.errors import InvalidTransition, NotFound, PasscodeRequired, Permi
 from ..domain.records import EnquiryRecord, EnquiryStatus, UserRecord
 from ..domain.targets import regional_response_due
 from ..domain.values import is_row_id
+from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
 from ..notify.outbox import Attachment, enqueue
 from ..reports.call_record import render_call_record
 from . import audit, conflicts
@@ -148,6 +149,38 @@ class EnquiryUseCases:
             attachment=Attachment(f"{e.reference}-call-record.pdf", "application/pdf", pdf),
         )
         self._audit(s, actor, e, "call note queued", {"to": region.inbox_name, "message_id": message.message_id})
+
+    def _confirm_in_writing(self, s: Session, actor: UserRecord, e: Enquiry, outcome: str, *,
+                            required: bool = True, region_name: str = "") -> bool:
+        """The written confirmation the office asked for on the call (``domain.written_confirmation``), to its
+        e-mail through the outbox, recorded: in the same transaction as the step that finished the call, so
+        nothing is sent that was not saved and nothing saved is left unsent.
+
+        With no e-mail address for the office, a ``required`` confirmation (answered at first contact: it is
+        all the call produces) refuses the step; otherwise (a case handed on to the team leader or a region
+        must not wait for it) the trail records that it was not queued, and the screen says to send a letter
+        by hand.  True when queued.
+        """
+        member = e.member
+        if member is None or not (member.office_email or "").strip():
+            who = f"{member.name}'s office" if member is not None else "The member's office"
+            if required:
+                raise ValidationError(f"written confirmation was requested but {who} has no e-mail address on "
+                                      "record: add it (Administration, Members) or untick it and send a letter "
+                                      "by hand")
+            self._audit(s, actor, e, "written confirmation not queued",
+                        {"reason": f"{who} has no e-mail address on record: send a letter by hand"})
+            return False
+        s.flush()
+        record = enquiry_record(e)
+        message = enqueue(s, clock=self._clock, kind=CONFIRMATION_KIND, entity=ENTITY, entity_id=e.id,
+                          to_address=member.office_email, to_name=f"{record.member.display_name}'s office",
+                          subject=confirmation_subject(record),
+                          body_text=confirmation_body(record, agent_name=actor.full_name, outcome=outcome,
+                                                      region_name=region_name))
+        self._audit(s, actor, e, "written confirmation queued",
+                    {"to": member.office_email, "message_id": message.message_id, "outcome": outcome})
+        return True
 
 
 def region_code_of(value: str | None) -> str:

@@ -24,6 +24,7 @@ from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord,
 from ..domain.text import clean_name, clean_text
 from ..domain.urgency import route_urgent_call
 from ..domain.values import as_flag, as_instant, is_row_id
+from ..domain.written_confirmation import URGENT
 from ..notify.outbox import enqueue
 from . import audit, reference_data
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_or_default
@@ -81,6 +82,8 @@ class UrgentService(EnquiryUseCases):
             self._move(s, actor, e, Step.SEND_URGENT, {"region_code": plan.region_code,
                                                        "destination": plan.destination})
             self._dispatch(s, actor, e, plan.region_code)
+            if e.written_confirmation:  # never holds up the call note: recorded as not queued without an address
+                self._confirm_in_writing(s, actor, e, URGENT, required=False, region_name=plan.region_name)
             return plan
 
     def plan(self, actor: UserRecord, enquiry_id: int) -> UrgentPlan:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QGroupBox, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QVBoxLayout, QWidget)
 
 from ..domain.calendar import LONDON
@@ -29,6 +29,7 @@ from ..domain.letter_records import DraftingUnitRecord
 from ..domain.records import UserRecord
 from .admin_view import ALARM_STYLE, NATION_NAMES, admin_table, fill_table
 from .context import DeskContext
+from .reflow import ReflowColumns, flow_row
 from .widgets import GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled
 
 _MINISTERIAL = LetterFacts(kind=LetterKind.MINISTERIAL)
@@ -77,7 +78,7 @@ class UnitsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.active_button = button("Deacti&vate unit")
         self.active_button.clicked.connect(self.toggle_active)
-        form.addRow("", in_row(self.new_button, self.save_button, self.active_button, stretch=None))
+        form.addRow("", flow_row(self.new_button, self.save_button, self.active_button))
 
         people = QGroupBox("Members")
         people_layout = QVBoxLayout(people)
@@ -93,15 +94,15 @@ class UnitsTab(QWidget):
         self.add_button.clicked.connect(self.add_member)
         self.remove_button = button("Remove &from unit", "Remove the member selected in the list")
         self.remove_button.clicked.connect(self.remove_member)
-        people_layout.addWidget(in_row(self.add_button, self.remove_button, stretch=None))
+        people_layout.addWidget(flow_row(self.add_button, self.remove_button))
 
         self.message = MessageLabel()
-        below = QHBoxLayout()
-        below.addWidget(details, 3)
-        below.addWidget(people, 2)
+        # The unit beside its members on a wide screen, above them at 200 % text (no sideways scrolling).
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        below = ReflowColumns(details, people, stretch=(3, 2))
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 2)
-        layout.addLayout(below, 3)
+        layout.addWidget(below, 3)
         layout.addWidget(self.message)
         self.setStyleSheet(GROUP_STYLE)
         self.new_unit(focus=False)

@@ -29,10 +29,10 @@ merges their change into the fields the agent had not touched.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .call.autosave import TypedFields, show_unusable_draft
+from .call.autosave import TypedFields
 from .call.caller import CallerSection
 from .call.case import CaseSection
 from .call.controller import CallController, CallDetails, StepFailed
@@ -40,29 +40,28 @@ from .call.from_phone import PhoneStart
 from .call.footer import CallFooter
 from .call.header import CallHeader
 from .call.keys import CALL_SHORTCUTS, COMPLETE, CONTACTS, FURTHER_ACTION, GUIDANCE, SAVE, SEND_URGENT
-from .call.note_status import NoteSaid, NoteWatch, note_queued
+from .call.note_status import NoteWatch
 from .call.passcode import PasscodeSection
+from .call.recovery import DraftRecovery
 from .call.plan import UrgentPlanPanel
 from .call.state import CallState
 from .call.urgent import UrgentSection
+from .call.urgent_flow import UrgentFlow, written_confirmation_said
 from .context import DeskContext
 from .guidance_dialog import AnswersDialog, ContactsDialog, bring_forward
-from .drafts import CallDraft
 from .enquiry_edits import detail_values, reload_message
-from .models import STATUS_LABELS, format_time
+from .models import format_time
+from .reflow import ReflowColumns
 from .shortcuts import install
 from .widgets import GROUP_STYLE, MessageLabel, ask, error_text, tab_chain
-from ..domain.calendar import LONDON
-from ..domain.edits import merge_edits
 from ..domain.errors import StaleRecord
 from ..domain.records import Channel, EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentPlan
-from ..reports.record_sections import format_date
 from ..services.conflicts import stale_message
 
 COUNTDOWN_INTERVAL_MS = 30_000  # the removal countdown ticks twice a minute
 
 
-class CallView(QWidget):
+class CallView(UrgentFlow, DraftRecovery, QWidget):
     """One call at a time, from 'New call' to 'Complete' or 'Further Action Case'."""
 
     title = "New call"
@@ -111,24 +110,33 @@ class CallView(QWidget):
 
     def _layout(self) -> None:
         left_widget = QWidget()
-        left = QVBoxLayout(left_widget)
-        left.setContentsMargins(0, 0, 0, 0)
+        self._left = QVBoxLayout(left_widget)
+        self._left.setContentsMargins(0, 0, 0, 0)
         for section in (self.caller, self.passcode, self.urgent):
-            left.addWidget(section)
-        left.addStretch(1)
+            self._left.addWidget(section)
+        self._left.addStretch(1)
         left_widget.setMinimumWidth(420)
-        left_widget.setMaximumWidth(520)
+        # Side by side on a wide screen; at 200 % text on a laptop the case goes below the caller, so
+        # nothing needs sideways scrolling (WCAG 1.4.10), and the urgent section below the case, so the
+        # sections still read 1, 2, 3, 4 from the top.
+        self.columns = ReflowColumns(left_widget, self.case, stretch=(4, 6), first_max=520)
+        self.columns.reflowed.connect(self._reflowed)
         self.form_area = QWidget()
-        columns = QHBoxLayout(self.form_area)
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.addWidget(left_widget, 4)
-        columns.addWidget(self.case, 6)
+        self._form = QVBoxLayout(self.form_area)
+        self._form.setContentsMargins(0, 0, 0, 0)
+        self._form.addWidget(self.columns)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.plan_panel)
         layout.addWidget(self.form_area, 1)
         layout.addStretch(0)
         layout.addWidget(self.footer)
+
+    def _reflowed(self, side_by_side: bool) -> None:
+        if side_by_side:
+            self._left.insertWidget(2, self.urgent)
+        else:
+            self._form.addWidget(self.urgent)
 
     def _connect(self) -> None:
         self.header.start_requested.connect(self.new_call)
@@ -362,14 +370,13 @@ class CallView(QWidget):
                 self._set_record(rec)
                 self._show_plan(plan)
                 self.outbox_changed.emit()
-            elif finish == "complete":
-                written = (f" Written confirmation queued to {saved.member.display_name}'s office (Outbox)."
-                           if saved.written_confirmation and saved.member else "")
-                self._finished(saved, f"{saved.reference} completed: answered at first contact.{written}")
-                if written:
+            elif finish in ("complete", "further_action"):
+                written = written_confirmation_said(saved)
+                done_text = ("completed: answered at first contact." if finish == "complete" else
+                             "passed to the MPEL team leader as a Further Action Case.")
+                self._finished(saved, f"{saved.reference} {done_text}{written}")
+                if "queued" in written:
                     self.outbox_changed.emit()  # the window wakes the mail sender
-            elif finish == "further_action":
-                self._finished(saved, f"{saved.reference} passed to the MPEL team leader as a Further Action Case.")
             else:
                 self._set_record(saved)
                 self.message.show_ok(f"{saved.reference} saved at {format_time(self.controller.now())}.")
@@ -424,47 +431,6 @@ class CallView(QWidget):
         self.controller.get(rec_id, done, lambda exc: self.message.show_error(
             f"{said}\nCould not reload it: {error_text(exc, full_stop=False)}"))
 
-    # ----------------------------------------------------------------- urgent
-
-    def record_call(self) -> None:
-        """Record the telephone call the urgent plan asked for (the panel's form)."""
-        self.plan_panel.record_call()
-
-    def finish_urgent(self) -> None:
-        """Clear the form for the next call once the urgent call is recorded (asks once if it is not)."""
-        rec = self._record
-        if self.busy or rec is None:
-            return
-        text = self.plan_panel.finished_text()
-        if text is not None:
-            self._finished(rec, text)
-
-    def _show_plan(self, plan: UrgentPlan) -> None:
-        said = note_queued(bool(self._ctx.mail_configured and self._ctx.mail_configured()))
-        self.plan_panel.show_plan(plan, self._record, said.title)
-        # The form is saved and closed: the plan takes the whole screen, with the call summed up in it.
-        self.form_area.setVisible(False)
-        self.footer.show_finish_buttons(False)
-        self._show_note(said)
-        self.note_watch.watch(self._record.id, plan.region_name)
-        self.plan_panel.spoken_to.setFocus()
-
-    def _show_note(self, said: NoteSaid) -> None:
-        """Say what happened to the call note, truthfully, until it has gone (``NoteWatch`` follows the outbox)."""
-        plan = self.plan
-        if plan is None:
-            return
-        self.plan_panel.show_note(said.title)
-        text = (f"{plan.reference}: {said.sentence} Telephone {plan.call_name} now on {plan.call_phone}, "
-                "then record the call.")
-        (self.message.show_ok if said.delivered else self.message.show_error)(text)
-
-    def _clear_plan(self) -> None:
-        self.note_watch.stop()
-        self.plan_panel.clear()
-        self.form_area.setVisible(True)
-        self.footer.show_finish_buttons(True)
-
     def _open_last(self) -> None:
         if self._last_finished is not None:
             self.open_record.emit(self._last_finished.id)
@@ -502,66 +468,3 @@ class CallView(QWidget):
         if not self._recovery_offered:
             self._recovery_offered = True
             QTimer.singleShot(0, self.offer_recovery)
-
-    # ------------------------------------------------------------------ drafts
-
-    def write_draft(self) -> None:
-        """Write what is typed into the open, verified call to the local draft now."""
-        try:
-            self.typed.write()
-        except OSError as exc:
-            self.message.show_error(f"Could not keep a local copy of what you typed ({exc.strerror}): "
-                                    f"save with {SAVE.label}.")
-
-    def discard_draft(self) -> None:
-        self.typed.discard()
-
-    def confirm_recover(self, draft: CallDraft) -> bool:
-        """Ask whether to restore a draft left by a crash; restoring is the default."""
-        return ask(self, "Recover unsaved call?",
-                   f"MPEL Desk closed before {draft.reference} was saved. What you had typed at "
-                   f"{format_time(draft.saved_at)} on {format_date(draft.saved_at.astimezone(LONDON).date())}"
-                   " was kept.\n\nRestore it into the call screen?",
-                   yes="Restore", no="Discard", default_yes=True, no_role=QMessageBox.DestructiveRole)
-
-    def offer_recovery(self) -> None:
-        """After a crash: offer back the call typed but not saved, if there is one."""
-        drafts = self._ctx.drafts
-        draft = drafts.load() if drafts is not None else None
-        if draft is None or self._record is not None or self.busy:
-            return
-        if not self.confirm_recover(draft):
-            drafts.clear()
-            return
-
-        def done(rec: EnquiryRecord) -> None:
-            if rec.status is not EnquiryStatus.OPEN or not rec.passcode_verified:
-                # Kept on disk: the text is still the agent's, to be copied from the details shown.
-                status = STATUS_LABELS.get(rec.status, rec.status.value).lower()
-                self.message.show_error(f"{rec.reference} is no longer open ({status}), so the recovered text "
-                                        "cannot go back into it: copy it from the window shown. The draft is kept "
-                                        "until you start a new call.")
-                self._show_unusable_draft(draft)
-                return
-            self._reset_form()
-            self._set_record(rec)
-            said = (f"Recovered what was typed into {rec.reference} at {format_time(draft.saved_at)}, not yet "
-                    f"saved: check it and press {SAVE.label}.")
-            if rec.version == draft.record_version:
-                self.typed.fill(draft.fields)
-                self.message.show_info(said)
-            else:
-                # Someone saved the call since: their change goes into the fields the agent had not
-                # touched, as after a refused save, so saving the recovered text does not undo it.
-                theirs = detail_values(rec)
-                mine = {key: draft.fields[key] for key in theirs if key in draft.fields}
-                merged = merge_edits(draft.base or theirs, mine, theirs)
-                self.typed.fill({**draft.fields, **merged.values})
-                self.message.show_error(f"{said}\n{reload_message(rec.reference, draft.base or theirs, theirs, merged)}")
-            self.caller.set_state(CallState.of(rec))
-            self.case.subject_name.setFocus()
-
-        self.controller.get(draft.enquiry_id, done, self._failed(self.message))
-
-    def _show_unusable_draft(self, draft: CallDraft) -> None:
-        show_unusable_draft(self, draft)

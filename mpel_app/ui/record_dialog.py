@@ -17,34 +17,31 @@ their own text stays where they had typed (``domain.edits``).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import paths
 from ..domain import permissions as perm
-from ..domain.edits import merge_edits
-from ..domain.errors import ConflictingChange, StaleRecord
 from ..domain.permissions import Action
-from ..domain.records import AuditEntry, EnquiryRecord, EnquiryStatus, SubjectDetails
+from ..domain.records import AuditEntry, EnquiryRecord
 from ..reports.call_record import save_call_record
-from ..reports.record_sections import Section, format_date, is_withheld, record_sections, yes_no
-from ..services.enquiries import MIN_DELETION_REASON
-from .call.typed import parse_dob
+from ..reports.record_sections import Section, is_withheld, record_sections
+from .audit_text import describe_changes
 from .context import DeskContext
-from .enquiry_edits import detail_values, editable, reload_message
+from .enquiry_edits import editable
 from .models import STATUS_LABELS, format_received
 from .due_dialog import explain_due
 from .print_options import PrintOptions, record_document
+from .record_delete import DeleteDialog
+from .record_edit import DetailsDialog
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
 from .telephony.enquiry_calls import EnquiryCallsSection
-from .widgets import (ERROR_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, labelled, named,
-                      tab_chain, text_box)
+from .widgets import ERROR_STYLE, MessageLabel, button, error_text, heading, labelled, tab_chain
 
 # Read-only values look like text, not like boxes to type in, but still take
 # the keyboard focus (so screen-reader users can tab through them) and show
@@ -63,299 +60,6 @@ _PLACES = {"Member and caller": (0, 0, 1), "Subject": (0, 1, 1), "Disclosure che
            "Regional action": (1, 1, 1), "Enquiry": (2, 0, 2), "Legacy Access database": (3, 0, 2)}
 _READING_ORDER = ("Member and caller", "Disclosure checks", "Subject", "Regional action", "Enquiry",
                   "Legacy Access database")
-
-# Long free text is cut short in the trail's table; the record shows it whole.
-_AUDIT_TEXT = 80
-# Fields of the trail that carry personal data or case content (domain-rules §5).
-_PERSONAL_FIELDS = frozenset({"subject_name", "subject_dob", "nationality", "ho_reference", "cts_reference",
-                              "question", "answer", "response", "reason"})
-
-_FIELD_NAMES = {
-    "subject_name": "Subject name", "subject_dob": "Date of birth", "ho_reference": "Home Office reference",
-    "cts_reference": "CTS reference", "region_code": "Region", "member_id": "Member",
-    "caller_kind": "Caller kind", "caller_name": "Caller name", "constituency_mp": "Constituency MP",
-    "authorised_representative": "Authorised representative", "third_party": "Third party",
-    "identity_confirmed": "Identity confirmed", "written_confirmation": "Written confirmation requested",
-    "acknowledged_at": "Acknowledged", "due_date": "Response due", "file_needed": "File needed",
-    "answer": "Answer given",
-}
-
-
-def _audit_value(key: str, value: object, members: dict[int, str]) -> str:
-    if value is None or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return yes_no(value)
-    if key == "member_id" and isinstance(value, int):
-        return members.get(value, f"member no. {value}")
-    if key == "status":
-        try:
-            return STATUS_LABELS[EnquiryStatus(value)]
-        except ValueError:
-            return str(value)
-    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-        # Dates and instants are stored as ISO text in the trail.
-        try:
-            if len(value) == 10:
-                return format_date(date.fromisoformat(value))
-            return format_received(datetime.fromisoformat(value))
-        except ValueError:
-            pass
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    text = " ".join(str(value).split())
-    return text if len(text) <= _AUDIT_TEXT else text[:_AUDIT_TEXT - 1] + "…"
-
-
-def describe_changes(changes: dict, *, members: dict[int, str] | None = None, withhold: bool = False) -> str:
-    """'Status: Open → Answered; Region: LSE' from an audit entry's changes.
-
-    ``withhold`` names the fields that changed but not their values: for a
-    record whose passcode is not verified, the trail must not show what the
-    record itself withholds.
-    """
-    members = members or {}
-    parts = []
-    for key, value in changes.items():
-        name = field_name(key)
-        if withhold and key in _PERSONAL_FIELDS:
-            parts.append(f"{name} (withheld)")
-        elif isinstance(value, list) and len(value) == 2:
-            parts.append(f"{name}: {_audit_value(key, value[0], members)} → {_audit_value(key, value[1], members)}")
-        else:
-            parts.append(f"{name}: {_audit_value(key, value, members)}")
-    return "; ".join(parts)
-
-
-def field_name(key: str) -> str:
-    """How a person names a field of the trail: 'Subject name' for subject_name."""
-    return _FIELD_NAMES.get(key, key.replace("_", " ").capitalize())
-
-
-def describe_conflict(change: ConflictingChange, *, members: dict[int, str] | None = None) -> str:
-    """'23 Nov 2026 10:19 · Carla Agent (agent) · details updated: Question: (blank) → Where…'."""
-    shown = {f.field: ([f.old, f.new] if f.old_known else f.new) for f in change.fields if not f.withheld}
-    parts = [describe_changes(shown, members=members)] if shown else []
-    parts += [f"{field_name(f.field)} (withheld)" for f in change.fields if f.withheld]
-    return f"{format_received(change.at)} · {change.who} · {change.action}" + (
-        f": {'; '.join(parts)}" if parts else "")
-
-
-def conflict_text(stale: StaleRecord, *, members: dict[int, str] | None = None) -> str:
-    """What a refused save tells the person: not saved, who changed what since they opened the record."""
-    lines = [f"Not saved: {stale.reference or 'the record'} was changed by someone else since you opened it."]
-    lines += [f"• {describe_conflict(c, members=members)}" for c in stale.changes]
-    if not stale.changes:
-        lines.append("• The audit trail does not say what changed: reload to see the record as it is now.")
-    lines.append("What you typed is still here. Reload to bring in their change (your text stays where you "
-                 "typed), then save again.")
-    return "\n".join(lines)
-
-
-# The details "Edit details" changes, in form order (keys as in ``enquiry_edits``).
-_DETAIL_LABELS = {
-    "subject_name": "&Name:", "dob": "Date of &birth:", "nationality": "Na&tionality:",
-    "ho_reference": "&Home Office reference:", "cts_reference": "&CTS reference:", "question": "&Question:",
-    "answer": "&Answer given:",
-}
-WRITTEN_LABEL = "&Written confirmation requested"
-
-
-class DetailsDialog(QDialog):
-    """Correct the subject, question and answer of one record, saved against the version it started from."""
-
-    saved = Signal(object)  # the EnquiryRecord as saved
-    conflict_shown = Signal()
-    reloaded = Signal()
-
-    def __init__(self, ctx: DeskContext, record: EnquiryRecord, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.record = record
-        self._base = detail_values(record)  # what the person started from: the merge's common ancestor
-        self.stale: StaleRecord | None = None
-        self.setWindowTitle(f"Edit details of {record.reference} — MPEL Desk")
-        self.fields: dict[str, QWidget] = {}
-        form = QFormLayout()
-        for key, label in _DETAIL_LABELS.items():
-            widget = text_box(4, 8) if key in ("question", "answer") else QLineEdit()
-            self.fields[key] = labelled(form, label, widget)
-        self.fields["dob"].setPlaceholderText("dd/mm/yyyy")
-        self.written = named(QCheckBox(WRITTEN_LABEL))
-        form.addRow(self.written)
-        self.message = MessageLabel()
-        self.reload_button = button("&Reload, keeping my text",
-                                    "Read the record again: their change comes in, what you typed stays")
-        self.reload_button.clicked.connect(self.reload)
-        self.reload_button.hide()
-        self.save_button = button("&Save", "Save the details (Ctrl+S)")
-        self.cancel_button = button("Cancel", "Close without saving (Esc)")
-        self.save_button.clicked.connect(self.save)
-        buttons = dialog_buttons(self, self.save_button, self.cancel_button)
-        QShortcut(QKeySequence.Save, self, self.save)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(f"Edit details of {record.reference}", 3))
-        layout.addWidget(self.message)
-        layout.addWidget(self.reload_button, 0, Qt.AlignLeft)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(620)
-        self._fill(self._base)
-        tab_chain(*self.fields.values(), self.written, self.save_button, self.cancel_button)
-        self.fields["subject_name"].setFocus()
-
-    # ---------------------------------------------------------------- values
-
-    def values(self) -> dict[str, object]:
-        """What the form holds now, in the shape of ``detail_values``."""
-        found: dict[str, object] = {key: (w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text())
-                                    for key, w in self.fields.items()}
-        found["written_confirmation"] = self.written.isChecked()
-        return found
-
-    def _fill(self, values: dict[str, object]) -> None:
-        for key, widget in self.fields.items():
-            text = str(values.get(key) or "")
-            if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(text)
-            else:
-                widget.setText(text)
-                widget.setCursorPosition(0)
-        self.written.setChecked(bool(values.get("written_confirmation")))
-
-    # ------------------------------------------------------------------ save
-
-    def save(self) -> None:
-        if not self.save_button.isEnabled():
-            return
-        values = self.values()
-        try:
-            dob = parse_dob(str(values["dob"]))
-        except ValueError as exc:
-            self.message.show_error(str(exc))
-            self.fields["dob"].setFocus()
-            return
-        subject = SubjectDetails(name=str(values["subject_name"]), date_of_birth=dob,
-                                 nationality=str(values["nationality"]), ho_reference=str(values["ho_reference"]),
-                                 cts_reference=str(values["cts_reference"]))
-        question, answer, written = str(values["question"]), str(values["answer"]), bool(values["written_confirmation"])
-        services, user, rec = self._ctx.services, self._ctx.user, self.record
-
-        def work() -> EnquiryRecord:
-            return services.enquiries.update_details(user, rec.id, subject=subject, question=question, answer=answer,
-                                                     written_confirmation=written, expected_version=rec.version)
-
-        self.save_button.setEnabled(False)
-        self.message.show_info(f"Saving {rec.reference}…")
-        self._ctx.runner.submit(work, self._saved, self._save_failed)
-
-    def _saved(self, record: EnquiryRecord) -> None:
-        self.record = record
-        self.saved.emit(record)
-        self.accept()
-
-    def _save_failed(self, exc: Exception) -> None:
-        if isinstance(exc, StaleRecord):
-            self._show_conflict(exc)
-            return
-        self.save_button.setEnabled(True)
-        self.message.show_error(error_text(exc))
-
-    def _show_conflict(self, stale: StaleRecord) -> None:
-        # Saving again would be refused the same way: the way on is to reload.
-        self.stale = stale
-        self.message.show_error(conflict_text(stale, members=self._members()))
-        self.reload_button.show()
-        self.reload_button.setEnabled(True)
-        self.reload_button.setFocus()
-        self.conflict_shown.emit()
-
-    def _members(self) -> dict[int, str]:
-        member = self.record.member
-        return {member.id: member.display_name} if member else {}
-
-    # ---------------------------------------------------------------- reload
-
-    def reload(self) -> None:
-        services, user, enquiry_id = self._ctx.services, self._ctx.user, self.record.id
-        self.reload_button.setEnabled(False)
-        self.message.show_info(f"Reloading {self.record.reference}…")
-        self._ctx.runner.submit(lambda: services.enquiries.get(user, enquiry_id), self._reloaded,
-                                self._reload_failed)
-
-    def _reload_failed(self, exc: Exception) -> None:
-        self.reload_button.setEnabled(True)
-        self.message.show_error(f"Could not reload: {error_text(exc)} What you typed is still here.")
-
-    def _reloaded(self, fresh: EnquiryRecord) -> None:
-        self.reload_button.hide()
-        self.record = fresh
-        if not editable(fresh):
-            status = "deleted" if fresh.deleted else STATUS_LABELS.get(fresh.status, fresh.status.value).lower()
-            why = "its passcode is no longer verified" if not fresh.passcode_verified else f"it is now {status}"
-            self.message.show_error(f"{fresh.reference} can no longer be edited here: {why}. What you typed is "
-                                    "still on screen, to copy where it belongs.")
-            self.cancel_button.setFocus()
-            self.reloaded.emit()
-            return
-        theirs = detail_values(fresh)
-        merged = merge_edits(self._base, self.values(), theirs)
-        self._fill(merged.values)
-        self.message.show_info(reload_message(fresh.reference, self._base, theirs, merged))
-        self._base = theirs
-        self.save_button.setEnabled(True)
-        first = next(iter(merged.clashes or merged.kept_mine), None)
-        (self.fields[first] if first in self.fields else self.save_button).setFocus()
-        self.reloaded.emit()
-
-
-class DeleteDialog(QDialog):
-    """Are you sure, and why? Yes stays disabled until a reason is given."""
-
-    confirmed = Signal(str)
-
-    def __init__(self, reference: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Delete record")
-        question = heading(f"Delete record {reference}?", 3)
-        explain = QLabel("The record will no longer show in searches or queues. It is kept, with this "
-                         "reason, in the audit trail.")
-        explain.setWordWrap(True)
-        form = QFormLayout()
-        self.reason = labelled(form, "&Reason for deleting:", QLineEdit())
-        self.reason.setMaxLength(500)
-        self.reason.setPlaceholderText("e.g. logged twice; duplicate of MPH000122")
-        self.message = MessageLabel()
-        self.yes_button = button("&Yes, delete")
-        self.no_button = button("&No, keep it")
-        self.yes_button.setEnabled(False)
-        buttons = dialog_buttons(self, self.yes_button, self.no_button)
-        self.yes_button.clicked.connect(self._confirm)
-        self.reason.textChanged.connect(
-            lambda text: self.yes_button.setEnabled(len(text.strip()) >= MIN_DELETION_REASON))
-        layout = QVBoxLayout(self)
-        layout.addWidget(question)
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(440)
-        self.reason.setFocus()
-
-    def _confirm(self) -> None:
-        reason = self.reason.text().strip()
-        if len(reason) < MIN_DELETION_REASON:
-            self.message.show_error("Give the reason for deleting this record.")
-            return
-        self.yes_button.setEnabled(False)
-        self.message.show_info("Deleting…")
-        self.confirmed.emit(reason)
-
-    def failed(self, exc: Exception) -> None:
-        self.message.show_error(error_text(exc))
-        self.yes_button.setEnabled(True)
-        self.reason.setFocus()
-
 
 class RecordDialog(QDialog):
     """Shows one enquiry. ``opener`` opens a printed PDF (injectable so tests launch no viewer)."""

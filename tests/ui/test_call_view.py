@@ -121,7 +121,9 @@ def test_further_action_case_logged_with_the_keyboard_only(qtbot, view, world, s
 
     press(qtbot, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
     qtbot.waitUntil(lambda: "Further Action Case" in view.message.text())
-    assert view.message.text() == "MPH000001 passed to the MPEL team leader as a Further Action Case."
+    # Written confirmation was asked for (Space above): a Further Action Case gets one too.
+    assert view.message.text() == ("MPH000001 passed to the MPEL team leader as a Further Action Case. Written "
+                                   "confirmation queued to Jane Smith MP's office (Outbox).")
     # Ready for the next call.
     assert view.record is None
     assert focused() is view.header.channel_buttons[Channel.TELEPHONE]

@@ -28,6 +28,17 @@ def desk(qtbot, services, user) -> MainWindow:
     return window
 
 
+def verified_call(qtbot, window: MainWindow):
+    """A call started, the member picked and the passcode verified: the cursor is in the subject's name."""
+    view = window.call_view
+    start_call(qtbot, view)
+    pick_member(qtbot, view, "holborn")
+    tab(qtbot)
+    enter_passcode(qtbot, view, PASSCODE)
+    assert focused() is view.case.subject_name
+    return view
+
+
 def unlock(qtbot, window: MainWindow) -> None:
     dialog = window.lock_dialog
     qtbot.waitUntil(lambda: focused() is dialog.password)
@@ -39,11 +50,7 @@ def unlock(qtbot, window: MainWindow) -> None:
 def test_unlock_puts_the_caret_back_in_the_answer_being_typed(qtbot, sqlite_services):
     world = build_world(sqlite_services)
     window = desk(qtbot, sqlite_services, world.agent)
-    view = window.call_view
-    start_call(qtbot, view)
-    pick_member(qtbot, view, "holborn")
-    tab(qtbot)
-    enter_passcode(qtbot, view, PASSCODE)
+    view = verified_call(qtbot, window)
     type_text(qtbot, "Ali Rezaei")
     view.case.answer.setFocus()
     qtbot.waitUntil(lambda: focused() is view.case.answer)
@@ -63,12 +70,7 @@ def test_unlock_puts_the_caret_back_in_the_answer_being_typed(qtbot, sqlite_serv
 def test_unlock_puts_the_selection_back_in_a_line_field(qtbot, sqlite_services):
     world = build_world(sqlite_services)
     window = desk(qtbot, sqlite_services, world.agent)
-    view = window.call_view
-    start_call(qtbot, view)
-    pick_member(qtbot, view, "holborn")
-    tab(qtbot)
-    enter_passcode(qtbot, view, PASSCODE)
-    assert focused() is view.case.subject_name
+    view = verified_call(qtbot, window)
     type_text(qtbot, "Ali Rezaie")
     press(qtbot, Qt.Key_Left, Qt.ShiftModifier)
     press(qtbot, Qt.Key_Left, Qt.ShiftModifier)  # "ie" selected, to be retyped

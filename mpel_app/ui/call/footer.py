@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..reflow import FlowLayout
 from ..widgets import MessageLabel, button
 from .keys import COMPLETE, FURTHER_ACTION, SAVE, SEND_URGENT, keys_hint, plan_keys_hint
 
@@ -37,16 +38,19 @@ class CallFooter(QWidget):
         self.keys_hint.setAccessibleName("Keyboard shortcuts")
         self.keys_hint.setStyleSheet("color: #555;")
 
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.message, 1)
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setAlignment(Qt.AlignRight)
+        # The buttons wrap onto a second row rather than push the screen wider (200 % text, WCAG 1.4.10);
+        # the message has its own line above them, as wide as the screen.
+        buttons = FlowLayout(align_right=True)
         for b in (self.open_last_button, self.save_button, self.complete_button, self.further_action_button,
                   self.send_urgent_button):
-            row.addWidget(b)
+            buttons.addWidget(b)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(row)
-        outer.addWidget(self.keys_hint, alignment=Qt.AlignRight)
+        outer.addWidget(self.message)
+        outer.addLayout(buttons)
+        outer.addWidget(self.keys_hint)
 
     def tab_order(self) -> list:
         return [self.open_last_button, self.save_button, self.complete_button, self.further_action_button,

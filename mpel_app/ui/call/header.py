@@ -45,7 +45,7 @@ class CallHeader(QFrame):
         self.new_call_button.clicked.connect(self.start_requested)
 
         self.reference_label = QLabel()
-        self.reference_label.setAccessibleName("Call reference")
+        self.reference_label.setAccessibleName("Call reference: no call open")  # then the reference (_say)
         font = QFont(self.font())
         font.setPointSize(max(22, font.pointSize() * 2))
         font.setBold(True)
@@ -54,7 +54,7 @@ class CallHeader(QFrame):
         self.reference_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.reference_label.setVisible(False)
         self.call_info_label = QLabel(NO_CALL_TEXT)
-        self.call_info_label.setAccessibleName("Call details")
+        self.call_info_label.setAccessibleName(f"Call details: {NO_CALL_TEXT}")
         self.call_info_label.setWordWrap(True)
 
         header = QHBoxLayout(self)
@@ -87,13 +87,33 @@ class CallHeader(QFrame):
         self.reference_label.setText(rec.reference)
         self.reference_label.setVisible(True)
         status = STATUS_LABELS.get(rec.status, rec.status.value)
-        self.call_info_label.setText(f"Received {format_received(rec.received_at)}\n"
-                                     f"{rec.channel.value.capitalize()}  ·  {status}  ·  logged by {rec.created_by}")
+        details = (f"Received {format_received(rec.received_at)}\n"
+                   f"{rec.channel.value.capitalize()}  ·  {status}  ·  logged by {rec.created_by}")
+        self.call_info_label.setText(details)
+        self._say(rec.reference, details)
 
     def show_no_call(self) -> None:
         self.reference_label.clear()
         self.reference_label.setVisible(False)
         self.call_info_label.setText(NO_CALL_TEXT)
+        self._say(None, NO_CALL_TEXT)
+
+    def _say(self, reference: str | None, details: str) -> None:
+        """What a screen reader hears: the value itself, not only "Call reference".
+
+        A fixed accessible name would be read instead of the label's text, so the name carries the
+        reference, and the description spells it out character by character, as the agent reads it
+        to the caller (a screen reader would say "MPH" and then a number in the hundreds of thousands).
+        """
+        if reference:
+            self.reference_label.setAccessibleName(f"Call reference {reference}")
+            self.reference_label.setAccessibleDescription("Spelt out: " + " ".join(reference))
+        else:
+            self.reference_label.setAccessibleName("Call reference: no call open")
+            self.reference_label.setAccessibleDescription("")
+        said = " ".join(details.replace("\n", ", ").replace("  ·  ", ", ").split())
+        self.call_info_label.setAccessibleName(f"Call details: {said}")
+        self.call_info_label.setAccessibleDescription(said)
 
     def arm(self) -> None:
         """The agent is at the desk (they just finished a call here): Enter on a channel starts the next."""

@@ -24,3 +24,17 @@ def test_written_confirmation_is_queued_on_completion(qtbot, sqlite_services):
     rec = sqlite_services.enquiries.get_by_reference(world.agent, "MPH000001")
     [note] = sqlite_services.outbox.messages_for(world.agent, "enquiry", rec.id)
     assert note.kind == "written_confirmation" and note.to_address == "jane.smith.mp@parliament.example"
+
+
+def test_written_confirmation_is_queued_for_a_further_action_case_too(qtbot, sqlite_services):
+    world = build_world(sqlite_services)
+    view = open_call_view(qtbot, sqlite_services, world.agent)
+    verified_call(qtbot, view, question="Has the fresh claim been considered?")
+    view.case.written_confirmation.setChecked(True)
+    with qtbot.waitSignal(view.outbox_changed, timeout=10_000):
+        press(qtbot, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
+    assert view.message.text() == ("MPH000001 passed to the MPEL team leader as a Further Action Case. Written "
+                                   "confirmation queued to Jane Smith MP's office (Outbox).")
+    rec = sqlite_services.enquiries.get_by_reference(world.agent, "MPH000001")
+    [note] = sqlite_services.outbox.messages_for(world.agent, "enquiry", rec.id)
+    assert note.kind == "written_confirmation"
