@@ -37,6 +37,7 @@ from .context import DeskContext
 from .letter_documents import DocumentsPanel
 from .models import format_date, format_received, member_line
 from .viewer import Opener
+from .why_due import add_why_due_key
 from .widgets import (GROUP_STYLE, MessageLabel, SaveChooser, button, dialog_buttons, error_text, heading, labelled,
                       named, tab_chain, text_box)
 
@@ -158,6 +159,7 @@ class LetterDialog(QDialog):
         layout.addWidget(self.form_box)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        add_why_due_key(self, ctx, lambda: self.letter_id, self.message, letters=True, what="this letter's deadlines")
         self.resize(860, 760)
         self.reload()
 

@@ -89,3 +89,20 @@ def test_f8_on_find_results_and_nothing_selected(qtbot, sqlite_services):
     assert view.due_dialog.text.toPlainText().endswith("Due by the end (23:59) of Mon 30 Nov 2026.")
     assert ("F8", "Why is it due then? (the selected case)") in [
         (row.keys, row.text) for row in action_rows("Find", view.actions())]
+
+
+def test_f8_in_a_letters_case_view(qtbot, sqlite_services):
+    from mpel_app.ui.letter_dialog import LetterDialog
+    lw = build_letters_world(sqlite_services)
+    rec = lw.register()  # with MPCS: the stage deadline is the allocation's
+    dialog = shown(qtbot, LetterDialog(desk_context(sqlite_services, lw.mpcs), rec.id, opener=lambda _p: True))
+    qtbot.waitUntil(lambda: dialog.record is not None)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key_F8)
+    qtbot.waitUntil(lambda: getattr(dialog, "due_dialog", None) is not None)
+    text = dialog.due_dialog.text.toPlainText()
+    assert text.startswith("Allocation by MPCS: by the end of Wed 25 Nov 2026\n")
+    assert "Target: 2 working days: MPCS allocates the letter [CORR 1.2]." in text
+    assert "Reply due: by the end of" in text
