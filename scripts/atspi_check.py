@@ -186,14 +186,14 @@ def log_a_call(app, args) -> str:
 
     key("alt+n")  # New call: the reference is issued at once, and the cursor goes to the Member field
     expect_focus(app, "Member", pyatspi.ROLE_TEXT)
-    reference = need(app, "Call reference", pyatspi.ROLE_LABEL)
-    heard = " ".join((reference.name or "", reference.description or "", text_of(reference)))
-    number = re.search(r"[A-Z]{3}\d{6}", heard)
-    if number:
-        say(f"call {number.group(0)} started")
-    else:  # reported, not fatal: the agent reads the reference out, so a screen reader must reach it
-        say(f"FINDING: the call reference label exposes no number to AT-SPI (name, description and text: "
-            f"{heard.strip()!r}); the call view should put the reference in its accessible name or description")
+    # The agent reads the reference out to the caller: a screen reader must say it, in the label's
+    # accessible name (what is read first), not only "Call reference".
+    reference = wait_for("the call reference in the label's accessible name", lambda: (
+        lambda node: node if node is not None and re.search(r"[A-Z]{3}\d{6}", node.name or "") else None)(
+        find(app, "Call reference", pyatspi.ROLE_LABEL, match="prefix")))
+    say(f"heard the call reference: {reference.name!r}, described {reference.description!r}")
+    details = need(app, "Call details", pyatspi.ROLE_LABEL, match="prefix")
+    say(f"heard the call details: {details.name!r}")
     member = need(app, "Member", pyatspi.ROLE_TEXT)
     type_text(args.member)
     suggestions = wait_for("member suggestions", lambda: (lambda n: n if n is not None and n.childCount else None)(

@@ -8,6 +8,7 @@ name and role and logs a call with keyboard events alone; this test then reads t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,11 @@ def test_a_call_logged_through_at_spi_with_the_keyboard_alone(sqlite_services, s
                     "text 'Answer given'"):
         assert f"focus on {control}" in out
     assert "the Member field reads 'Jane Smith MP — Holborn and St Pancras'" in out
+    # The reference the agent reads out is heard, not only the words "Call reference" (issue 12).
+    assert ("heard the call reference: 'Call reference MPH000001', described "
+            "'Spelt out: M P H 0 0 0 0 0 1'") in out
+    assert re.search(r"heard the call details: 'Call details: Received \d{1,2} \w{3} \d{4} \d\d:\d\d, Telephone, "
+                     r"Open, logged by Carla Agent'", out)  # the desk runs on the real clock
     assert "the desk said (alert): MPH000001 completed: answered at first contact." in out
     assert "the desk quit with status 0" in out
 
