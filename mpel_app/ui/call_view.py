@@ -19,6 +19,12 @@ each part is its own section widget in ``ui/call/``:
   declared once in ``ui/call/keys.py`` (Save, Complete, Further Action Case,
   Send urgent call note).
 
+The caller, passcode and urgent sections sit beside the case on a wide
+screen and above it at 200 % text (``ui.reflow.ReflowColumns``), in reading
+order either way.  After an urgent send the plan and the call note's honest
+status are ``UrgentFlow``'s (``ui/call/urgent_flow.py``); crash recovery of
+what was typed is ``DraftRecovery``'s (``ui/call/recovery.py``).
+
 ``CallController`` runs every use case through the TaskRunner; this view
 only wires the sections to it: it works out the ``CallState`` once per
 record and hands it to each section, reads plain values off the sections
@@ -375,7 +381,7 @@ class CallView(UrgentFlow, DraftRecovery, QWidget):
                 done_text = ("completed: answered at first contact." if finish == "complete" else
                              "passed to the MPEL team leader as a Further Action Case.")
                 self._finished(saved, f"{saved.reference} {done_text}{written}")
-                if "queued" in written:
+                if saved.written_confirmation:
                     self.outbox_changed.emit()  # the window wakes the mail sender
             else:
                 self._set_record(saved)

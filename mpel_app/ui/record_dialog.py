@@ -7,13 +7,9 @@ this dialog only says so. Delete is offered to those the permission table
 allows, and the service checks again. What each group says (labels, values,
 the withheld rule) comes from ``reports.record_sections``, as on the printout.
 
-"Edit details…" (Alt+E) corrects the subject, question and answer of a
-record still open or waiting for the team leader (``DetailsDialog``).  It
-saves with the version this window loaded; when someone else saved the
-record since, the save is refused and the dialog says who changed what and
-when, keeps everything typed on screen, and offers "Reload, keeping my
-text": their change comes into the fields the person had not touched, and
-their own text stays where they had typed (``domain.edits``).
+"Edit details…" (Alt+E) opens ``ui.record_edit.DetailsDialog`` and Delete…
+``ui.record_delete.DeleteDialog``; the trail reads as ``ui.audit_text`` words
+it.  F8 explains the due date (``ui.due_dialog``).
 """
 from __future__ import annotations
 

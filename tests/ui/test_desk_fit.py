@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from mpel_app.ui.view_registry import VIEWS
 
-import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -21,16 +20,6 @@ from mpel_app.ui.view_page import ViewPage
 from tests.support.world import PASSWORD, build_world
 
 SCREEN_W, USABLE_H = 1366, 768 - 40 - 30  # a Windows taskbar, and the window's title bar
-
-
-@pytest.fixture(params=[1, 2], ids=["100%", "200% text"])
-def text_scale(request, qapp):
-    font = qapp.font()
-    bigger = qapp.font()
-    bigger.setPointSizeF(font.pointSizeF() * request.param)
-    qapp.setFont(bigger)
-    yield request.param
-    qapp.setFont(font)
 
 
 def _everything_window(qtbot, services) -> MainWindow:

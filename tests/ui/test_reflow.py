@@ -9,7 +9,6 @@ from mpel_app.ui.reflow import FlowLayout, ReflowColumns
 from tests.support.world import build_world
 from tests.ui.accessibility import assert_accessible
 from tests.ui.test_desk_fit import SCREEN_W, _everything_window
-from tests.ui.test_desk_fit import text_scale  # noqa: F401 (the fixture: 100 % and 200 % text)
 
 
 def no_sideways_scrolling(window, view) -> bool:
