@@ -136,8 +136,9 @@ class FindView(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        hint = QLabel("Enter or double-click opens the selected record.")
+        hint = QLabel("Enter or double-click opens the selected record; F8 says why it is due when it is.")
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
         layout.addWidget(hint)
 
         self.setTabOrder(self.search_box, self.find_button)

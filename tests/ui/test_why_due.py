@@ -62,11 +62,12 @@ def test_f8_on_the_duty_board(qtbot, sqlite_services, clock):
     due = sqlite_services.enquiries.get(world.agent, rec.id).due_date
     press_f8(qtbot, board, board.table)
     text = board.due_dialog.text.toPlainText()
+    board.grab().save("/tmp/ui_why_due_duty.png")
     assert text.startswith("Received Mon 23 Nov 2026 at 11:00 (UK time).")
     assert text.endswith(f"Due by the end (23:59) of {day_text(due)}.")
 
 
-def test_f8_on_find_results_and_nothing_selected(qtbot, sqlite_services):
+def test_f8_on_find_results_and_nothing_selected(qtbot, sqlite_services, text_scale):
     world = build_world(sqlite_services)
     rec = further_action_case(sqlite_services, world)
     view = shown(qtbot, FindView(desk_context(sqlite_services, world.leader)), (1280, 600))
@@ -87,6 +88,8 @@ def test_f8_on_find_results_and_nothing_selected(qtbot, sqlite_services):
     qtbot.waitUntil(lambda: view.model.data(view.model.index(0, view.model.columnCount() - 1)) == "Mon 30 Nov")
     press_f8(qtbot, view, view.table)
     assert view.due_dialog.text.toPlainText().endswith("Due by the end (23:59) of Mon 30 Nov 2026.")
+    view.grab().save(f"/tmp/ui_why_due_find_{text_scale}x.png")
+    view.due_dialog.grab().save(f"/tmp/ui_why_due_find_dialog_{text_scale}x.png")
     assert ("F8", "Why is it due then? (the selected case)") in [
         (row.keys, row.text) for row in action_rows("Find", view.actions())]
 
