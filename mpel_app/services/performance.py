@@ -7,8 +7,8 @@ grouped rows into ``LeagueRow`` records.  How each figure is counted is said onc
 ``domain/performance.py`` (its ``DEFINITIONS`` are printed under every table).
 
 Another source of figures adds one function to ``EXTRA_FIGURES``: it gets the connection, the
-period and its UTC bounds and returns ``(name, value)`` or None (the figure is then absent, not
-zero).  The calls answered within 30 s (``services.call_report.league_figure``) are the first.
+period and its UTC bounds and returns a ``MoreFigure`` (its JSON key and value, and the lines a
+person reads) or None (the figure is then absent, not zero).  The calls answered within 30 s (``services.call_report.league_figure``) are the first.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from ..domain import permissions as perm
 from ..domain.calendar import LONDON, NATIONS, WorkingCalendar
 from ..domain.clock import Clock
 from ..domain.correspondence.deadlines import REPLY_DAYS
-from ..domain.performance import (AGEING_BUCKETS, LeagueRow, LeagueTable, Period, day_ordinals,
+from ..domain.performance import (AGEING_BUCKETS, LeagueRow, LeagueTable, MoreFigure, Period, day_ordinals,
                                   london_offset_spans, percent, quarters, ranked, trend_buckets)
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
@@ -38,7 +38,7 @@ MPCS = "MPCS"  # the row of letters no drafting unit holds (registered, rejected
 _BEFORE = timedelta(days=14)
 _AFTER = timedelta(days=60)
 
-ExtraFigure = Callable[[Connection, Period, datetime, datetime], "tuple[str, object] | None"]
+ExtraFigure = Callable[[Connection, Period, datetime, datetime], "MoreFigure | None"]
 # The line's calls answered within 30 s (issue 9's stored calls): absent for a period with no calls.
 EXTRA_FIGURES: list[ExtraFigure] = [call_report.league_figure]
 
