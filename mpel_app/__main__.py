@@ -438,16 +438,20 @@ def _load_before_qt() -> None:
     the services' few hundred modules (SQLAlchemy, the models, the rules) and the holidays package's
     250 country modules came to about a tenth of a second of every start (issue 5).  The bank
     holidays are needed at once anyway: the first escalation run and the first queue's due dates
-    count working days, and worked out in a task they held the SQLite write lock meanwhile.
+    count working days, and worked out in a task they held the SQLite write lock meanwhile.  They
+    come from the desk's saved copy (``holiday_cache``) when it has them, which spares importing
+    the holidays package at all.
     """
     from datetime import datetime
 
     from . import app  # noqa: F401 (the composition root: services, models, SQLAlchemy)
-    from .domain.calendar import LONDON, REGION_NATION, WorkingCalendar
+    from . import holiday_cache, paths
+    from .domain.calendar import LONDON, REGION_NATION
 
+    # Last year, this year and next: queue ages look back, due dates in December run on.
     year = datetime.now(LONDON).year
-    for nation in sorted(set(REGION_NATION.values())):
-        WorkingCalendar(nation).bank_holidays(year)  # cached per nation and year (domain.calendar)
+    holiday_cache.warm(paths.user_data() / holiday_cache.FILE_NAME,
+                       sorted(set(REGION_NATION.values())), (year - 1, year, year + 1))
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
-
-import holidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -49,10 +46,24 @@ START_OF_DAY = time(9, 0)
 END_OF_DAY = time(23, 59, 59)
 
 
-@lru_cache(maxsize=None)
+# Weekday bank holidays per (nation, year), shared by all calendar objects,
+# because services build a calendar per call and the holidays package is slow
+# to compute -- and slow to import (it loads every country's module, ~0.1 s), so
+# it is imported only when a year is not already known.  A desk primes this
+# from its saved copy at start (``mpel_app.holiday_cache``).
+_WEEKDAY_HOLIDAYS: dict[tuple[str, int], Mapping[date, str]] = {}
+
+
 def _weekday_holidays(nation: str, year: int) -> Mapping[date, str]:
-    # Cached per (nation, year) across all calendar objects, because services
-    # build a calendar per call and the holidays package is slow to compute.
+    found = _WEEKDAY_HOLIDAYS.get((nation, year))
+    if found is None:
+        found = _WEEKDAY_HOLIDAYS[(nation, year)] = _compute_weekday_holidays(nation, year)
+    return found
+
+
+def _compute_weekday_holidays(nation: str, year: int) -> Mapping[date, str]:
+    import holidays  # noqa: PLC0415 (deliberately late: see _WEEKDAY_HOLIDAYS)
+
     # The package also lists the weekend date beside its "(observed)"
     # substitute; drop it so a display never shows a Saturday as the holiday.
     found = holidays.UK(subdiv=nation, years=year)
@@ -61,6 +72,24 @@ def _weekday_holidays(nation: str, year: int) -> Mapping[date, str]:
         for day, name in sorted(found.items())
         if day.weekday() < 5
     })
+
+
+def known_bank_holidays() -> dict[tuple[str, int], dict[date, str]]:
+    """Every (nation, year) worked out or primed so far in this process, for saving."""
+    return {key: dict(days) for key, days in _WEEKDAY_HOLIDAYS.items()}
+
+
+def prime_bank_holidays(nation: str, year: int, days: Mapping[date, str]) -> None:
+    """Take ``nation``'s weekday bank holidays of ``year`` as already worked out (a saved copy).
+
+    Only the holidays package's own answer may be primed (the saved copy is keyed by its
+    version); the weekend filter is applied again so a primed copy cannot disagree on that.
+    """
+    code = nation.strip().upper()
+    if code not in NATIONS:
+        raise ValueError(f"unknown nation {nation!r}; expected one of {', '.join(NATIONS)}")
+    _WEEKDAY_HOLIDAYS[(code, year)] = MappingProxyType(
+        {day: name for day, name in sorted(days.items()) if day.weekday() < 5})
 
 
 class WorkingCalendar:

@@ -145,6 +145,24 @@ class CallCounts:
                 "mean_wait_seconds": self.mean_wait, "longest_wait_seconds": self.longest_wait}
 
 
+LEAGUE_TITLE = f"Telephone calls answered within {THRESHOLD_SECONDS} seconds"
+
+
+def league_lines(c: CallCounts) -> tuple[str, ...]:
+    """The calls figure as a person reads it under the league table (screen, PDF, text)."""
+    level = c.service_level
+    share = "no call counts towards it" if level is None else f"{level * 100:.1f} %"
+    answered = f"{c.answered:,} answered" + (f" ({c.answered * 100 / c.offered:.1f} %)" if c.offered else "")
+    abandoned = (f"{c.abandoned:,} abandoned, {c.abandoned_short:,} of those within {SHORT_ABANDON_SECONDS} s"
+                 if c.abandoned else "none abandoned")
+    return (
+        f"Service level: {share} (aim: every call answered within {THRESHOLD_SECONDS} s).",
+        f"{c.offered:,} calls offered; {answered}, {c.answered_within_threshold:,} of them within "
+        f"{THRESHOLD_SECONDS} s; {abandoned}.",
+        FORMULA,
+    )
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 

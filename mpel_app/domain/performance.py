@@ -12,7 +12,7 @@ working-day ordinals, percentages, ranking, ageing buckets).
 from __future__ import annotations
 
 import calendar as _months
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -318,13 +318,26 @@ class LeagueRow:
 
 
 @dataclass(frozen=True)
+class MoreFigure:
+    """A figure another source adds to the league table (calls answered within 30 s), once it exists.
+
+    ``key`` and ``data`` are its entry in the JSON (``report league-table --json``); ``title`` and
+    ``lines`` are what a person reads under "More figures" on screen, on paper and as text."""
+
+    key: str
+    title: str
+    data: Mapping[str, object]
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LeagueTable:
     period: Period
     made_at: datetime
     regions: tuple[LeagueRow, ...]  # best first
     units: tuple[LeagueRow, ...]  # best first
-    # Figures a later source adds (e.g. calls answered within 30 s), by name; absent until it exists.
-    more: tuple[tuple[str, object], ...] = ()
+    # Figures a later source adds (e.g. calls answered within 30 s); absent until it exists.
+    more: tuple[MoreFigure, ...] = ()
 
     def as_json(self) -> dict:
         data = {
@@ -333,8 +346,8 @@ class LeagueTable:
             "regions": [r.as_json("region") for r in self.regions],
             "units": [r.as_json("unit") for r in self.units],
         }
-        for name, value in self.more:
-            data[name] = value
+        for figure in self.more:
+            data[figure.key] = dict(figure.data)
         return data
 
 

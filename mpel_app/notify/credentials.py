@@ -25,8 +25,6 @@ import logging
 import threading
 from collections.abc import Callable
 
-import keyring
-from keyring.errors import PasswordDeleteError
 from sqlalchemy.engine import URL, make_url
 
 SERVICE_NAME = "MPEL Desk SMTP"
@@ -38,6 +36,14 @@ _lock = threading.Lock()
 _session: dict[tuple[str, str], str] = {}  # (service, account) -> password, this process only
 
 
+def _keyring():
+    """The keyring package, imported on first use: it takes ~30 ms (its backends, entry points)
+    and a desk on its own SQLite file needs no password before its window is up (issue 16)."""
+    import keyring  # noqa: PLC0415
+
+    return keyring
+
+
 def get_password(username: str, prompt: Callable[[], str | None] | None = None, *,
                  service: str = SERVICE_NAME) -> str | None:
     """The password for ``username``: keyring, then this session's memory, then ``prompt``.
@@ -47,7 +53,7 @@ def get_password(username: str, prompt: Callable[[], str | None] | None = None, 
     Returns None when nothing is known and there is no prompt or it was cancelled.
     """
     try:
-        stored = keyring.get_password(service, username)
+        stored = _keyring().get_password(service, username)
     except Exception as exc:  # KeyringError, or a backend's own D-Bus/OS error: fall back all the same
         log.info("no usable keyring for the %s password (%s); using this session's memory",
                  service, type(exc).__name__)
@@ -70,7 +76,7 @@ def get_password(username: str, prompt: Callable[[], str | None] | None = None, 
 def set_password(username: str, password: str, *, service: str = SERVICE_NAME) -> bool:
     """Remember the password: in the keyring if there is one (True), else in memory for this session (False)."""
     try:
-        keyring.set_password(service, username, password)
+        _keyring().set_password(service, username, password)
     except Exception as exc:  # as in get_password: any backend failure means "no keyring here"
         log.info("cannot store the %s password in a keyring (%s); keeping it for this session only",
                  service, type(exc).__name__)
@@ -88,8 +94,8 @@ def forget_password(username: str, *, service: str = SERVICE_NAME) -> None:
     with _lock:
         _session.pop((service, username), None)
     try:
-        keyring.delete_password(service, username)
-    except PasswordDeleteError:
+        _keyring().delete_password(service, username)
+    except _keyring().errors.PasswordDeleteError:
         pass  # nothing stored: already forgotten
     except Exception as exc:
         log.info("cannot remove the %s password from the keyring (%s)", service, type(exc).__name__)

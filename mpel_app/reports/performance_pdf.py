@@ -100,9 +100,9 @@ def league_pdf(table: LeagueTable, trend_points=(), quarterly=()) -> bytes:
         if rows:
             story += [Spacer(1, 2 * mm), _table(["Code", *AGEING_COLUMNS],
                                                 [[row_cells(0, r, target)[1], *ageing_cells(r)] for r in rows], st)]
-    if table.more:  # figures a later source adds (calls answered within 30 s): shown only once they exist
-        story += [Paragraph("More figures", st["section"]),
-                  *_notes([f"{name}: {value}" for name, value in table.more], st)]
+    for figure in table.more:  # figures a later source adds (calls answered within 30 s), once they exist
+        story += [KeepTogether([Paragraph(escape(figure.title), st["section"]),
+                                *_notes(list(figure.lines), st)])]
     if quarterly:
         def pct(v):
             return Cell("–" if v is None else f"{v:.1f} %" + (f" ({SHORT})" if v < TARGETS["letters"].share else ""),

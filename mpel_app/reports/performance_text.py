@@ -18,6 +18,7 @@ def league_text(table) -> str:
             lines.append("(nothing received in the period)")
         lines.append(target_line(target))
         lines.append("")
-    lines.extend(f"{name}: {value}" for name, value in table.more)
+    for figure in table.more:
+        lines.extend([figure.title, *(f"  {line}" for line in figure.lines), ""])
     lines.extend(definitions_text())
     return "\n".join(lines) + "\n"

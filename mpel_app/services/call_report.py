@@ -16,6 +16,7 @@ from ..db.models import Call, User
 from ..domain import call_stats
 from ..domain.call_records import AgentCounts, CallReport, LongWait
 from ..domain.call_stats import CallCounts
+from ..domain.performance import MoreFigure
 
 LONGEST_LISTED = 10
 
@@ -72,14 +73,15 @@ def build_report(s: Session, first: date, last: date, queue: str | None) -> Call
                       by_day=by_day, by_agent=tuple(agents), by_hour=by_hour, longest=longest)
 
 
-def league_figure(conn, period, _lo, _hi) -> tuple[str, dict] | None:
+def league_figure(conn, period, _lo, _hi) -> MoreFigure | None:
     """The league table's calls figure (issue 11, registered in ``services.performance.EXTRA_FIGURES``):
     the line's 30-second counts for the period's London days; absent when no call was offered."""
     with Session(bind=conn) as s:
         totals = build_report(s, period.start, period.end, None).totals
     if not totals.offered:
         return None
-    return "calls", {"offered": totals.offered, "answered": totals.answered,
-                     "answered_within_threshold": totals.answered_within_threshold,
-                     "abandoned": totals.abandoned, "abandoned_short": totals.abandoned_short,
-                     "service_level": totals.service_level}
+    data = {"offered": totals.offered, "answered": totals.answered,
+            "answered_within_threshold": totals.answered_within_threshold,
+            "abandoned": totals.abandoned, "abandoned_short": totals.abandoned_short,
+            "service_level": totals.service_level}
+    return MoreFigure("calls", call_stats.LEAGUE_TITLE, data, call_stats.league_lines(totals))

@@ -28,6 +28,8 @@ from sqlalchemy import bindparam, case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
+from ..db import pg_name_index
+from ..db.bulk import insert_rows
 from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
                          SubjectNameToken, User)
@@ -64,6 +66,7 @@ _TOKEN_TRIGGERS = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigge
 _FTS_DOCUMENTS = text(
     f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
     "WHERE enquiry_id IN :ids GROUP BY enquiry_id").bindparams(bindparam("ids", expanding=True))
+_HAS_PG_NAME_INDEX = text(f"SELECT to_regclass('{pg_name_index.WORDS}') IS NOT NULL")
 _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
 
 
@@ -197,6 +200,12 @@ class _Writer:
                 self.fts_triggers = list(self.conn.execute(_TOKEN_TRIGGERS).all())
                 for name, _ in self.fts_triggers:
                     self.conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        self.pg_name_index = False
+        if s.get_bind().dialect.name == "postgresql" and not dry_run and self.conn.scalar(_HAS_PG_NAME_INDEX):
+            # As for SQLite's FTS5 triggers: each batch's name-index rows in two statements, not a
+            # trigger's re-derivation per token row; for this transaction only.
+            self.conn.execute(pg_name_index.BULK_ON)
+            self.pg_name_index = True
         self.closures: dict[str, list] = {}
         self.imported = self.already = 0
         self.not_imported: Counter = Counter()
@@ -377,14 +386,17 @@ class _Writer:
         ids = self._new_ids(len(enquiries))
         for i, row in zip(ids, enquiries):
             row["id"] = i
-        self.conn.execute(insert(E), enquiries)
+        insert_rows(self.conn, E, enquiries)
         self.ids.extend(ids)
         tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
         if tokens:
-            self.conn.execute(insert(T), tokens)
+            insert_rows(self.conn, T, tokens)
             if self.fts_triggers:  # what the triggers would have written, for the batch at once
                 self.conn.execute(_FTS_DOCUMENTS, {"ids": ids})
-        self.conn.execute(insert(LR), [{
+            if self.pg_name_index:
+                for fill in pg_name_index.FILL_ENQUIRIES:
+                    self.conn.execute(fill, {"ids": ids})
+        insert_rows(self.conn, LR, [{
             "enquiry_id": i, "source_id": self.source_id, "access_id": r.access_id,
             "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
             "mp_name": r.mp_name, "constituency": r.constituency, "call_agent_id": self._agent(r.agent_id),

@@ -7,12 +7,13 @@ grouped rows into ``LeagueRow`` records.  How each figure is counted is said onc
 ``domain/performance.py`` (its ``DEFINITIONS`` are printed under every table).
 
 Another source of figures adds one function to ``EXTRA_FIGURES``: it gets the connection, the
-period and its UTC bounds and returns ``(name, value)`` or None (the figure is then absent, not
-zero).  The calls answered within 30 s (``services.call_report.league_figure``) are the first.
+period and its UTC bounds and returns a ``MoreFigure`` (its JSON key and value, and the lines a
+person reads) or None (the figure is then absent, not zero).  The calls answered within 30 s (``services.call_report.league_figure``) are the first.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -26,11 +27,11 @@ from ..domain import permissions as perm
 from ..domain.calendar import LONDON, NATIONS, WorkingCalendar
 from ..domain.clock import Clock
 from ..domain.correspondence.deadlines import REPLY_DAYS
-from ..domain.performance import (AGEING_BUCKETS, LeagueRow, LeagueTable, Period, day_ordinals,
+from ..domain.performance import (AGEING_BUCKETS, LeagueRow, LeagueTable, MoreFigure, Period, day_ordinals,
                                   london_offset_spans, percent, quarters, ranked, trend_buckets)
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
-from .performance_sql import Lookups, enquiry_league, letter_league, letter_stages
+from .performance_sql import Lookups, enquiry_league, letter_league
 
 MPCS = "MPCS"  # the row of letters no drafting unit holds (registered, rejected, escalated)
 # Working days before the period's first day and after today the ordinal table must reach: the
@@ -38,7 +39,7 @@ MPCS = "MPCS"  # the row of letters no drafting unit holds (registered, rejected
 _BEFORE = timedelta(days=14)
 _AFTER = timedelta(days=60)
 
-ExtraFigure = Callable[[Connection, Period, datetime, datetime], "tuple[str, object] | None"]
+ExtraFigure = Callable[[Connection, Period, datetime, datetime], "MoreFigure | None"]
 # The line's calls answered within 30 s (issue 9's stored calls): absent for a period with no calls.
 EXTRA_FIGURES: list[ExtraFigure] = [call_report.league_figure]
 
@@ -82,8 +83,8 @@ class PerformanceService:
     # -- the league table ------------------------------------------------------------------
 
     def league_table(self, actor: UserRecord, period: Period, *, stages: bool = True) -> LeagueTable:
-        """``stages``: also the letters' stage figures per unit (a second aggregate, as costly as
-        the first; the main figures do not need it)."""
+        """``stages``: also the letters' stage figures per unit (four more joins in the letters'
+        aggregate; the main figures do not need them)."""
         perm.require(actor, Action.VIEW_PERFORMANCE)
         now = self._clock.now()
         lo, hi = period.utc_bounds()
@@ -92,14 +93,23 @@ class PerformanceService:
             names = dict(conn.execute(select(Region.code, Region.name)).all())
             names.update(conn.execute(select(DraftingUnit.code, DraftingUnit.name)).all())
             names[MPCS] = "MPCS (not yet with a unit)"
-            regions = [_row(r, names, extra=(("email_90", r.email_within_10, r.email_answered),
-                                             ("email_100", r.email_within_20, r.email_answered),
-                                             ("urgent", r.urgent_in_time, r.urgent)))
-                       for r in conn.execute(enquiry_league(lk, lo, hi))]
-            found = {r.key or MPCS: r for r in conn.execute(letter_stages(lk, lo, hi))} if stages else {}
-            units = [_row(r, names, extra=_stage_extra(found.get(r.key or MPCS)))
-                     for r in conn.execute(letter_league(lk, lo, hi))]
-            more = tuple(found for figure in EXTRA_FIGURES if (found := figure(conn, period, lo, hi)) is not None)
+
+        def letters() -> list:
+            with self._uow.reading() as conn:
+                return list(conn.execute(letter_league(lk, lo, hi, stages=stages)))
+
+        # The letters' aggregate runs on a second connection while this one counts the enquiries:
+        # each is one core's work, and together they were most of a year's table (issue 11).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="league-letters") as pool:
+            letter_rows = pool.submit(letters)
+            with self._uow.reading() as conn:
+                regions = [_row(r, names, extra=(("email_90", r.email_within_10, r.email_answered),
+                                                 ("email_100", r.email_within_20, r.email_answered),
+                                                 ("urgent", r.urgent_in_time, r.urgent)))
+                           for r in conn.execute(enquiry_league(lk, lo, hi))]
+                more = tuple(found for figure in EXTRA_FIGURES
+                             if (found := figure(conn, period, lo, hi)) is not None)
+            units = [_row(r, names, extra=_stage_extra(r) if stages else ()) for r in letter_rows.result()]
         return LeagueTable(period=period, made_at=now, regions=ranked(regions), units=ranked(units), more=more)
 
     def trend(self, actor: UserRecord, period: Period) -> list[TrendPoint]:
@@ -165,9 +175,7 @@ def _row(r, names: dict[str, str], extra: tuple = ()) -> LeagueRow:
 
 
 def _stage_extra(r) -> tuple:
-    """A unit's stage figures (``letter_stages``) as (target key, within, of)."""
-    if r is None:
-        return ()
+    """A unit's stage figures (``letter_league(stages=True)``) as (target key, within, of)."""
     return (("allocation", r.allocated_in_time, r.allocated), ("misallocation", r.misallocated, r.allocated),
             ("draft", r.drafted_in_time, r.drafted), ("signing", r.signed_in_time, r.signed))
 

@@ -175,6 +175,10 @@ def _sort_value(item: EnquirySummary, column: Column):
     return _display(item, column).casefold()
 
 
+_ANSWERED_ROLES = frozenset({Qt.DisplayRole, Qt.AccessibleTextRole, SORT_ROLE, ITEM_ROLE, Qt.ToolTipRole,
+                             Qt.ForegroundRole, Qt.BackgroundRole, Qt.FontRole})
+
+
 class SummaryTableModel(QAbstractTableModel):
     """A read-only table of ``EnquirySummary`` rows with chosen columns.
 
@@ -239,7 +243,8 @@ class SummaryTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
+        # Qt asks every cell in a dozen roles (fitting columns, painting); most say nothing here.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         item = self.item(index.row())
         if item is None or not 0 <= index.column() < len(self._columns):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from html import escape
+
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
@@ -165,6 +167,36 @@ class ChartsSection(QWidget):
     def show_svg(self, trend: bytes, ageing: bytes) -> None:
         self.trend.load(trend)
         self.ageing.load(ageing)
+
+
+class MoreFiguresSection(QGroupBox):
+    """Figures another source adds to the league table (the calls answered within 30 s), as sentences.
+
+    Hidden while there are none: a period with no calls has no calls figure, not a zero."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("More figures", parent)
+        self.setStyleSheet(GROUP_STYLE)
+        self._column = QVBoxLayout(self)
+        self.labels: list[QLabel] = []
+        self.hide()
+
+    def show_figures(self, figures) -> None:
+        for label in self.labels:
+            self._column.removeWidget(label)
+            label.deleteLater()
+        self.labels = []
+        for figure in figures:
+            title = QLabel(f"<b>{escape(figure.title)}</b>")
+            body = QLabel("\n".join(figure.lines))
+            body.setWordWrap(True)
+            body.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+            body.setAccessibleName(figure.title)
+            body.setAccessibleDescription(" ".join(figure.lines))
+            for label in (title, body):
+                self._column.addWidget(label)
+                self.labels.append(label)
+        self.setVisible(bool(figures))
 
 
 class ChaseSection(QGroupBox):

@@ -17,7 +17,7 @@ from ..domain.calendar import LONDON
 from ..domain.chasing import ChaseItem
 from ..domain.performance import REGION_TARGET, UNIT_TARGET, LeagueTable, Period, trend_buckets
 from .context import DeskContext
-from .performance_sections import ChartsSection, ChaseSection, LeagueSection, PeriodPicker
+from .performance_sections import ChartsSection, ChaseSection, LeagueSection, MoreFiguresSection, PeriodPicker
 from .widgets import MessageLabel, SaveChooser, button, choose_save_path, error_text, heading, screen_shortcut
 
 choose_pdf_path = partial(choose_save_path, title="Export the league table", file_filter="PDF file (*.pdf)")
@@ -66,6 +66,7 @@ class PerformanceView(QWidget):
         self.units = LeagueSection("Drafting units: MPs' letters", UNIT_TARGET, regions=False)
         self.region_charts = ChartsSection("Regions")
         self.unit_charts = ChartsSection("Drafting units")
+        self.more = MoreFiguresSection()
         self.chase = ChaseSection("Overdue or due within a working day")
         self.awaiting = ChaseSection("Letters sent to a unit, not yet accepted", "Chase the &unit")
         self.pdf_button = button("Export &PDF…", "The league table, charts and definitions as a PDF")
@@ -79,7 +80,7 @@ class PerformanceView(QWidget):
         column = QVBoxLayout(league)
         # Never squeezed below what the sections need (the page scrolls instead).
         column.setSizeConstraint(QLayout.SetMinimumSize)
-        for widget in (self.regions, self.region_charts, self.units, self.unit_charts):
+        for widget in (self.regions, self.region_charts, self.units, self.unit_charts, self.more):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -133,6 +134,7 @@ class PerformanceView(QWidget):
         self.units.show_rows(figures.table.units)
         self.region_charts.show_svg(*figures.charts["regions"])
         self.unit_charts.show_svg(*figures.charts["units"])
+        self.more.show_figures(figures.table.more)
         self.chase.show_items(figures.chase)
         self.awaiting.show_items(figures.awaiting)
         for b in (self.pdf_button, self.csv_button, self.return_button):

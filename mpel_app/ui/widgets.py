@@ -300,6 +300,13 @@ def tab_chain(*widgets: QWidget) -> None:
         QWidget.setTabOrder(first, second)
 
 
+# Rows looked at (beyond those on screen) when a list's columns are fitted to their contents.
+# Qt's default is 1,000: fitting a full queue page asked the model for every cell of every row in
+# every role, a quarter of a second of the desk's start (issue 16).  A wider value further down
+# is elided; its tooltip and the record show it whole.
+FIT_ROWS = 100
+
+
 def record_table(model, name: str) -> QTableView:
     """A read-only list of records: whole rows, one at a time; Tab leaves it, arrows move in it."""
     table = QTableView()
@@ -313,6 +320,7 @@ def record_table(model, name: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setHighlightSections(False)
+    table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
     table.setAlternatingRowColors(True)
     return table
 

@@ -398,3 +398,29 @@ def test_the_same_database_with_its_oldest_record_deleted_is_refused_not_importe
         services.legacy.write(world.admin, "copy.mdb", "mdbtools", found, planner, rows, dry_run=False,
                               progress=lambda *a: None, total=len(rows))
     assert _state(services) == before
+
+
+def test_on_postgresql_the_name_index_holds_every_imported_name_and_desks_keep_it_after(pg_cluster, clock,
+                                                                                        tmp_path):
+    """The import writes each batch's word and pair rows itself (the token trigger is off for its
+    transaction only): afterwards the index is exactly what the tokens say, and a call logged next
+    is indexed by the trigger as before."""
+    from tests.db.test_name_search import _pg_index
+    from tests.support.world import build_world
+
+    with pg_cluster.temporary_database(prefix="mpel_legacy_names") as url:
+        services = open_database(url, clock=clock)
+        try:
+            world = build_world(services)
+            _import(services, world, unpack(FILES[0], tmp_path))
+            words, _pairs = _pg_index(services)
+            assert len({e for _t, _r, e in words}) > 1000
+            with services.engine.connect() as conn:
+                assert conn.execute(text("SELECT current_setting('mpel.bulk_name_index', true)")).scalar() in (None, "")
+                conn.execute(text("INSERT INTO subject_name_tokens (enquiry_id, token) "
+                                  "SELECT min(id), 'zzbulkcheck' FROM enquiries WHERE deleted_at IS NULL"))
+                conn.commit()
+            words_after, _ = _pg_index(services)
+            assert any(t == "zzbulkcheck" for t, _r, _e in words_after)
+        finally:
+            services.close()

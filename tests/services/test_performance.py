@@ -289,6 +289,7 @@ def test_a_later_figure_is_added_by_one_function(world, monkeypatch):
     figure is absent from the table, not zero."""
     from sqlalchemy import text
 
+    from mpel_app.domain.performance import MoreFigure
     from mpel_app.services import performance
 
     period = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -296,7 +297,7 @@ def test_a_later_figure_is_added_by_one_function(world, monkeypatch):
 
     def calls(conn, p, lo, hi):
         assert (p, lo, hi) == (period, *period.utc_bounds())
-        return "calls", {"offered": conn.execute(text("SELECT 0")).scalar()}
+        return MoreFigure("calls", "Calls", {"offered": conn.execute(text("SELECT 0")).scalar()}, ("None offered.",))
 
     monkeypatch.setattr(performance, "EXTRA_FIGURES", [calls])
     assert world.services.performance.league_table(world.leader, period).as_json()["calls"] == {"offered": 0}
@@ -322,9 +323,23 @@ def test_the_calls_answered_within_30_seconds_are_in_the_league_table(world):
     period = Period(date(2026, 11, 1), date(2026, 11, 30))
     for n, (wait, answered) in enumerate([(30, True), (31, True), (3, False), (45, False)]):
         call(f"c{n}", wait, answered)
-    figure = world.services.performance.league_table(world.leader, period).as_json()["calls"]
+    table = world.services.performance.league_table(world.leader, period)
+    figure = table.as_json()["calls"]
     assert figure == {"offered": 4, "answered": 2, "answered_within_threshold": 1, "abandoned": 2,
                       "abandoned_short": 1, "service_level": 1 / 3}
+    # What a person reads (screen, PDF, text): sentences, not a Python dict.
+    (more,) = table.more
+    assert more.title == "Telephone calls answered within 30 seconds"
+    assert more.lines[:2] == ("Service level: 33.3 % (aim: every call answered within 30 s).",
+                              "4 calls offered; 2 answered (50.0 %), 1 of them within 30 s; 2 abandoned, "
+                              "1 of those within 5 s.")
+    from mpel_app.reports.performance_pdf import league_pdf
+    from mpel_app.reports.performance_text import league_text
+    from tests.reports.test_letters import pdf_text
+
+    for shown in (league_text(table), pdf_text(league_pdf(table))):
+        flat = " ".join(shown.split())
+        assert "Service level: 33.3 %" in flat and "{" not in flat
     december = Period(date(2026, 12, 1), date(2026, 12, 31))
     assert "calls" not in world.services.performance.league_table(world.leader, december).as_json()
 

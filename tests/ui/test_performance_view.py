@@ -147,3 +147,29 @@ def test_period_picker_presets(qtbot):
     picker.end.setDate(date(2026, 12, 24))  # edited: no longer the quarter
     assert (picker.period().label, picker.period().end) == ("", date(2026, 12, 24))
     assert picker.choice.accessibleName() == "Period" and picker.start.accessibleName() == "From"
+
+
+def test_the_calls_figure_reads_as_sentences_and_is_absent_without_calls(view, qtbot):
+    from datetime import timedelta
+
+    from mpel_app.telephony.events import ANSWER, HANGUP, NEW_CALL, NORMAL_CLEARING, CtiEvent
+
+    _choose(view, qtbot, "Any dates", date(2026, 11, 1), date(2026, 12, 31))
+    assert view.more.isHidden()  # no calls stored: no calls figure, not a zero
+    start = london("2026-12-01 10:00")
+    for n, wait in enumerate((12, 50)):
+        common = dict(call_id=f"c{n}", from_number="020 7219 3000", queue="mpel")
+        view.world.services.calls.record(CtiEvent(event=NEW_CALL, at=start, **common))
+        view.world.services.calls.record(CtiEvent(event=ANSWER, at=start + timedelta(seconds=wait),
+                                                  users=("PJSIP/2001",), **common))
+        view.world.services.calls.record(CtiEvent(event=HANGUP, at=start + timedelta(seconds=wait + 90),
+                                                  cause=NORMAL_CLEARING, **common))
+    _choose(view, qtbot, "Any dates", date(2026, 11, 1), date(2026, 12, 31))
+    assert not view.more.isHidden()
+    title, body = (label.text() for label in view.more.labels)
+    assert "Telephone calls answered within 30 seconds" in title
+    assert body.startswith("Service level: 50.0 % (aim: every call answered within 30 s).\n"
+                           "2 calls offered; 2 answered (100.0 %), 1 of them within 30 s; none abandoned.")
+    assert view.more.labels[1].accessibleName() == "Telephone calls answered within 30 seconds"
+    view.pages.widget(0).ensureWidgetVisible(view.more)
+    _grab(view, "performance-calls.png")

@@ -74,3 +74,33 @@ def test_list_table_model_rows_headers_and_lookup():
     items = model.items()
     items.clear()  # a copy: the model keeps its rows
     assert model.rowCount() == 2
+
+
+class _CountingModel(ListTableModel):
+    columns = ("Reference", "Name")
+
+    def __init__(self):
+        super().__init__()
+        self.rows_asked: set[int] = set()
+
+    def data(self, index, role=Qt.DisplayRole):
+        self.rows_asked.add(index.row())
+        if role == Qt.DisplayRole:
+            return f"row {index.row()}" if index.column() == 0 else "x" * (index.row() % 7)
+        return None
+
+
+def test_fitting_a_long_list_reads_the_rows_on_screen_and_a_hundred_more_not_every_row(qtbot):
+    from mpel_app.ui.widgets import FIT_ROWS, record_table
+
+    model = _CountingModel()
+    model.set_items(range(5_000))
+    table = record_table(model, "Long list")
+    qtbot.addWidget(table)
+    table.resize(600, 300)
+    table.show()
+    model.rows_asked.clear()
+    table.resizeColumnsToContents()
+    # A quarter of a second of the desk's start went on Qt asking every cell of a queue page.
+    assert 0 < len(model.rows_asked) <= FIT_ROWS + 50
+    assert table.columnWidth(0) > 0

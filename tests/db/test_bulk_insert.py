@@ -1,0 +1,54 @@
+"""db.bulk.insert_rows stores exactly what SQLAlchemy's own insert stores, on both databases."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import insert, select
+
+from mpel_app.db.bulk import insert_rows
+from mpel_app.db.models import Enquiry, LegacyRecord, LegacySource
+from tests.support.world import build_world
+
+E = Enquiry.__table__
+
+
+def _enquiry(world, reference: str, **more) -> dict:
+    received = datetime(2026, 6, 30, 23, 30, 15, 123456, tzinfo=timezone.utc)  # BST: 1 July in London
+    return {"reference": reference, "channel": "telephone", "status": "with_region", "received_at": received,
+            "created_by_id": world.agent.id, "member_id": None, "subject_name": "Zoë O'Brien-Nguyễn",
+            "subject_dob": date(1980, 2, 29), "urgent": True, "region_code": "LSE", "due_date": date(2026, 7, 8),
+            "completed_at": None, "passcode_verified_at": received, **more}
+
+
+def test_rows_read_back_the_same_as_through_sqlalchemy_defaults_included(services):
+    world = build_world(services)
+    with services.uow() as s:
+        conn = s.connection()
+        conn.execute(insert(E), [_enquiry(world, "MPH900001")])
+        assert insert_rows(conn, E, [_enquiry(world, "MPH900002"), _enquiry(world, "MPH900003", urgent=False)]) == 2
+    with services.uow.reading() as conn:
+        rows = {r.reference: r._asdict() for r in conn.execute(select(E).where(E.c.reference.like("MPH9000%")))}
+    one, two, three = (dict(rows[f"MPH90000{n}"]) for n in (1, 2, 3))
+    for row in (one, two, three):
+        del row["id"], row["reference"]
+    assert two == one  # datetimes (UTC, microseconds), dates, booleans, text, and the left-out defaults
+    assert two["received_at"] == datetime(2026, 6, 30, 23, 30, 15, 123456, tzinfo=timezone.utc)
+    assert two["version"] == 1 and two["question"] == "" and two["passcode_failures"] == 0
+    assert three["urgent"] is False and three["subject_dob"] == date(1980, 2, 29)
+
+
+def test_a_json_text_column_and_a_table_of_few_columns(services):
+    world = build_world(services)
+    with services.uow() as s:
+        s.add(LegacySource(id=7, identity="x" * 64, file_name="mpel.mdb",
+                           first_imported_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        s.flush()
+        conn = s.connection()
+        (enquiry_id,) = conn.execute(insert(E).returning(E.c.id), [_enquiry(world, "MPH900010")]).scalars()
+        insert_rows(conn, LegacyRecord.__table__, [
+            {"enquiry_id": enquiry_id, "source_id": 7, "access_id": 42, "decisions": '[{"field": "Hotline Ref"}]'}])
+        assert insert_rows(conn, LegacyRecord.__table__, []) == 0
+    with services.uow.reading() as conn:
+        record = conn.execute(select(LegacyRecord.__table__)).one()
+    assert (record.access_id, record.decisions, record.mp_name, record.passcode_given) == (
+        42, '[{"field": "Hotline Ref"}]', "", False)
