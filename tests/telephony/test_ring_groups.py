@@ -1,0 +1,72 @@
+"""A call that rings several phones (a ring group, a ``ringall`` queue, a transfer) from the PBX's frames
+to the desks: every agent rung sees the strip, the others' strips clear when one answers, and the
+30-second report counts the call once, for the agent who answered (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mpel_app.telephony.asterisk import AsteriskTranslator
+from tests.support.world import MONDAY_MORNING
+from tests.telephony.ami_calls import Pbx, utc
+from tests.telephony.test_asterisk_translation import _frames
+
+START = MONDAY_MORNING.timestamp()
+
+
+def _phones(world, *pairs):
+    for user, extension in pairs:
+        world.services.calls.set_identity(world.admin, user.id, interfaces=f"PJSIP/{extension}",
+                                          extension=extension, queues="enquiry-line")
+
+
+def _ringing(world, *users):
+    return [[r.call_id for r in world.services.calls.ringing_for(u)] for u in users]
+
+
+def test_a_ring_group_rings_every_desk_and_clears_the_others_on_answer(world, clock):
+    _phones(world, (world.agent, "2001"), (world.leader, "2002"), (world.admin, "2003"))
+    call = Pbx(START).ring_group_call(START, caller="020 7219 3000", agents=("2001", "2002", "2003"),
+                                      answerer="2002")
+    clock.set(utc(call.offered) + timedelta(seconds=2))
+    frames = list(_frames(*call.frames))
+    translator = AsteriskTranslator(world.services.calls.handle)
+    answer_at = next(i for i, f in enumerate(frames) if f.event == "DialEnd")
+    for frame in frames[:answer_at]:
+        translator.feed(frame)
+    assert _ringing(world, world.agent, world.leader, world.admin) == [[call.call_id]] * 3
+    strip = world.services.calls.ringing(call.call_id, world.admin)
+    assert strip.who == "Jane Smith MP's office"
+    for frame in frames[answer_at:answer_at + 1]:  # the DialEnd ANSWER of 2002
+        translator.feed(frame)
+    assert _ringing(world, world.agent, world.leader, world.admin) == [[], [call.call_id], []]
+    for frame in frames[answer_at + 1:]:
+        translator.feed(frame)
+    report = world.services.calls.call_report(MONDAY_MORNING.date(), MONDAY_MORNING.date())
+    t = report.totals
+    assert (t.offered, t.answered, t.answered_within_threshold, t.abandoned) == (1, 1, 1, 0)
+    assert [(a.agent, a.counts.answered) for a in report.by_agent] == [("Tom Leader", 1)]
+
+
+def test_a_ringall_queue_and_a_transfer_count_once_for_the_agent_who_answered(world, clock):
+    _phones(world, (world.agent, "2001"), (world.leader, "2002"))
+    pbx = Pbx(START)
+    ringall = pbx.ringall_queue_call(START, caller="020 7219 3000", agents=("2001", "2002"), answerer="2001",
+                                     wait=31)
+    transferred, _ = pbx.transferred_queue_call(START + 300, first="2002", second="2001", wait=12)
+    clock.set(utc(ringall.offered) + timedelta(seconds=5))
+    frames = list(_frames(*ringall.frames))
+    translator = AsteriskTranslator(world.services.calls.handle)
+    connect = next(i for i, f in enumerate(frames) if f.event == "AgentConnect")
+    for frame in frames[:connect]:
+        translator.feed(frame)
+    assert _ringing(world, world.agent, world.leader) == [[ringall.call_id]] * 2
+    translator.feed(frames[connect])
+    assert _ringing(world, world.agent, world.leader) == [[ringall.call_id], []]
+    for frame in frames[connect + 1:] + list(_frames(*transferred.frames)):
+        translator.feed(frame)
+    report = world.services.calls.call_report(MONDAY_MORNING.date(), MONDAY_MORNING.date())
+    t = report.totals
+    # 31 s is over the threshold; the transferred call (12 s) is within it and stays the first agent's
+    assert (t.offered, t.answered, t.answered_within_threshold, t.abandoned) == (2, 2, 1, 0)
+    assert sorted((a.agent, a.counts.answered) for a in report.by_agent) == [("Carla Agent", 1),
+                                                                              ("Tom Leader", 1)]
