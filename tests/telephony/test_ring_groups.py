@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from mpel_app.db.models import Call
 from mpel_app.telephony.asterisk import AsteriskTranslator
 from tests.support.world import MONDAY_MORNING
 from tests.telephony.ami_calls import Pbx, utc
@@ -70,3 +73,25 @@ def test_a_ringall_queue_and_a_transfer_count_once_for_the_agent_who_answered(wo
     assert (t.offered, t.answered, t.answered_within_threshold, t.abandoned) == (2, 2, 1, 0)
     assert sorted((a.agent, a.counts.answered) for a in report.by_agent) == [("Carla Agent", 1),
                                                                               ("Tom Leader", 1)]
+
+
+def test_an_outbound_call_is_matched_to_the_office_dialled(world, clock):
+    _phones(world, (world.agent, "2001"))
+    call = Pbx(START).outbound_call(START, agent="2001", dialled="902072193000")  # 9 for an outside line
+    clock.set(utc(call.offered) + timedelta(seconds=1))
+    frames = list(_frames(*call.frames))
+    translator = AsteriskTranslator(world.services.calls.handle)
+    bridged = next(i for i, f in enumerate(frames) if f.event == "BridgeEnter")
+    for frame in frames[:bridged]:
+        translator.feed(frame)
+    mine = world.services.calls.ringing(call.call_id, world.agent)
+    assert (mine.member_id, mine.match_kind, mine.who, mine.number) == (
+        world.mp.id, "exact", "Jane Smith MP's office", "020 7219 3000")
+    for frame in frames[bridged:]:
+        translator.feed(frame)
+    with world.services.uow.read() as s:
+        stored = s.scalar(select(Call).where(Call.call_id == call.call_id))
+        assert (stored.direction, stored.member_id, stored.called_number, stored.outcome) == (
+            "out", world.mp.id, "902072193000", "outbound")
+    report = world.services.calls.call_report(MONDAY_MORNING.date(), MONDAY_MORNING.date())
+    assert report.totals.offered == 0  # outbound calls are never offered
