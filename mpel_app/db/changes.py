@@ -63,6 +63,7 @@ ALL = frozenset({ENQUIRIES, URGENT, LETTERS, ROTA, CALLS})
 
 POLL_SECONDS = 2.0  # SQLite: how often to look at data_version
 WAIT_SECONDS = 0.5  # PostgreSQL: longest wait for a notification before checking for stop
+SETTLE_SECONDS, RECHECKS = 0.025, 10  # SQLite, after a wake that found nothing: look again for 250 ms
 MAX_BACKOFF_SECONDS = 30.0
 
 _INFO_KEY = "mpel_changed_entities"
@@ -253,15 +254,21 @@ class ChangeListener:
             version = conn.execute("PRAGMA data_version").fetchone()[0]
             last_id = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
             self._watching()
+            rechecks = 0
             while True:
-                self._wake.wait(self._poll)
+                woken = self._wake.wait(SETTLE_SECONDS if rechecks else self._poll)
                 # Cleared before looking: a write noticed during the look wakes the next one.
                 self._wake.clear()
                 if self._stop.is_set():
                     break
                 now = conn.execute("PRAGMA data_version").fetchone()[0]
                 if now == version:
+                    # The file's notice can come before the writer has published its commit (the log
+                    # written, its index in shared memory not yet, and that memory sends no notice):
+                    # look again a few times shortly after a wake that found nothing.
+                    rechecks = RECHECKS if woken else max(0, rechecks - 1)
                     continue
+                rechecks = 0
                 version = now
                 rows = conn.execute(
                     "SELECT a.id, a.entity, a.action, a.changes, e.urgent FROM audit_log a "
