@@ -190,8 +190,9 @@ class RingingController(QObject):
     """
 
     loaded = Signal(object)  # list[RingingCall], after each load (tests and benchmarks wait on it)
-    # Emit from any thread after a bridge in this process stored an event (the embedded SQLite desk runs its
-    # own bridge): the strip reloads at once instead of at the SQLite watcher's next poll.
+    # Emit from any thread after a bridge in this same process stored an event: the strip reloads at once.
+    # (A desk with a separate `mpel cti serve` hears of calls through the ChangeWatcher: NOTIFY, or the
+    # SQLite file's change notice.)
     recorded = Signal()
 
     def __init__(self, ctx: DeskContext, bar: RingingBar, changed=None, *, reload_ms: int = RELOAD_MS):
