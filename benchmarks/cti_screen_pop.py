@@ -1,6 +1,6 @@
 """CTI event → ringing strip data ready, with 20 calls ringing at once, on a large enquiry table.
 
-    python -m benchmarks.cti_screen_pop [--rows N] [--backend sqlite|postgresql|both] [--rounds R]
+    python -m benchmarks.cti_screen_pop [--rows N] [--backend sqlite|postgresql|both] [--rounds R] [--desk-rounds D]
 
 For each backend it builds (or reuses) the benchmark database of ``benchmarks.build_db``
 (N enquiries, default 1,000,000; 650 members with office numbers; 60 call agents), gives
@@ -17,6 +17,14 @@ For each backend it builds (or reuses) the benchmark database of ``benchmarks.bu
    desk's data (``show_calls``), timed apart.
 3. **baseline**: the same lookups in raw SQL on a raw driver connection (member by office
    number; its five newest live enquiries), one after another.
+
+4. **end to end on a desk** (``--desk-rounds``): the whole path a person sees.  The bridge
+   is a separate process (as ``mpel cti serve`` is) recording the burst of 20; one desk
+   (this process: its own ``Services``, the real ``ChangeWatcher`` with the real 2 s SQLite
+   poll and its file-change wake-up, or PostgreSQL LISTEN, a ``RingingController`` loading
+   through the ``TaskRunner``, an offscreen ``RingingBar``) is the phone of call *k* of the
+   burst, *k* = round mod 20.  Latency = from the bridge starting to record call *k* to the
+   desk's bar holding its strip (``time.monotonic``, one clock for both processes).
 
 And once per backend, **change notice**: the time from the bridge's ``record()`` to a
 desk's ``ChangeListener`` reporting ``calls`` (PostgreSQL ``NOTIFY``; SQLite polls
@@ -165,6 +173,92 @@ def notices(bridge: Services, desk: Services, count: int) -> list[float]:
     return times
 
 
+def _bridge_process(url: str, conn) -> None:
+    """The CTI bridge as its own process: records what the desk benchmark asks, says when it began."""
+    bridge = open_database(url, upgrade=False)
+    try:
+        while (order := conn.recv()) is not None:
+            kind, run, k, numbers = order
+            began = 0.0
+            for i in range(RINGING):
+                if kind == "burst":
+                    if i == k:
+                        began = time.monotonic()
+                    # call k rings the desk's own phone (2001); the others ring the other 19 agents
+                    phone = f"PJSIP/{2001 + (i - k) % RINGING}"
+                    bridge.calls.record(CtiEvent(event=NEW_CALL, call_id=f"desk-{run}-{i}", at=_now(), queue="mpel",
+                                                 from_number=numbers[i], users=(phone,), source="ami"))
+                else:
+                    bridge.calls.record(CtiEvent(event=HANGUP, call_id=f"desk-{run}-{i}", at=_now(),
+                                                 cause=NORMAL_CLEARING))
+            conn.send(began)
+    finally:
+        bridge.close()
+
+
+def desk_times(url: str, agent, rounds: int, rng: random.Random) -> list[float]:
+    """Event -> strip shown on a real desk (see step 4 of the module docstring)."""
+    import multiprocessing
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mpel_app.ui.change_watcher import ChangeWatcher
+    from mpel_app.ui.context import DeskContext
+    from mpel_app.ui.task_runner import TaskRunner
+    from mpel_app.ui.telephony.ringing_strip import RingingBar, RingingController
+
+    app = QApplication.instance() or QApplication([])
+    spawn = multiprocessing.get_context("spawn")
+    ours, theirs = spawn.Pipe()
+    bridge = spawn.Process(target=_bridge_process, args=(url, theirs), daemon=True)
+    bridge.start()
+    desk = open_database(url, upgrade=False)
+    bar = RingingBar()
+    bar.show()
+    ctx = DeskContext(services=desk, user=agent, runner=TaskRunner())
+    watcher = ChangeWatcher(desk.engine, bar)  # the desk's real settings: 2 s SQLite poll, file wake-up
+    controller = RingingController(ctx, bar, watcher.changed)
+    watcher.start()
+    watcher.listener.wait_ready(10)
+    times: list[float] = []
+    try:
+        for r in range(rounds + 1):  # round 0 warms the desk up (connections, caches) and is not counted
+            k = r % RINGING  # where in the burst the desk's own call comes
+            run = uuid.uuid4().hex[:8]
+            target = f"desk-{run}-{k}"
+            shown = [0.0]
+            loop = QEventLoop()
+
+            def seen(calls, target=target, shown=shown, loop=loop) -> None:
+                if not shown[0] and any(c.call_id == target for c in calls):
+                    shown[0] = time.monotonic()
+                    loop.quit()
+
+            controller.loaded.connect(seen)
+            QTimer.singleShot(20_000, loop.quit)
+            ours.send(("burst", run, k, _numbers(rng)))
+            loop.exec()
+            began = ours.recv()
+            controller.loaded.disconnect(seen)
+            if not shown[0]:
+                raise RuntimeError(f"the desk never showed call {target}")
+            if r:
+                times.append((shown[0] - began) * 1000)
+            ours.send(("hangup", run, k, []))
+            ours.recv()
+    finally:
+        ours.send(None)
+        bridge.join(20)
+        watcher.stop()
+        ctx.runner.wait()
+        bar.close()
+        bar.deleteLater()
+        app.processEvents()
+        desk.close()
+    return times
+
+
 def widget_times(results: list, agents: list) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
@@ -185,7 +279,8 @@ def widget_times(results: list, agents: list) -> list[float]:
     return times
 
 
-def measure(backend: str, url: str, rounds: int, notice_count: int, widget: bool) -> list[Figures]:
+def measure(backend: str, url: str, rounds: int, notice_count: int, widget: bool,
+            desk_rounds: int = 0) -> list[Figures]:
     bridge = open_database(url)
     desks = [open_database(url, upgrade=False) for _ in range(RINGING)]
     try:
@@ -207,8 +302,11 @@ def measure(backend: str, url: str, rounds: int, notice_count: int, widget: bool
             figures.append(Figures(backend, "sum of the two p95s (upper bound)",
                                    [_p95(pop) + _p95(shown)]))
         figures.append(Figures(backend, "baseline: raw SQL look-up, one at a time", raw))
+        if desk_rounds:
+            figures.append(Figures(backend, "event -> strip SHOWN on a desk, bridge process",
+                                   desk_times(url, agents[0], desk_rounds, rng)))
         if notice_count:
-            figures.append(Figures(backend, f"record -> desk's change notice{' (poll %.0f s)' % POLL_SECONDS if backend == 'sqlite' else ''}",
+            figures.append(Figures(backend, f"record -> bare listener's notice{' (%.0f s poll)' % POLL_SECONDS if backend == 'sqlite' else ''}",
                                    notices(bridge, desks[0], notice_count)))
         return figures
     finally:
@@ -229,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10, help="bursts of 20 calls (default %(default)s)")
     parser.add_argument("--notices", type=int, default=20, help="single calls timed to the change notice")
     parser.add_argument("--no-widget", action="store_true", help="skip the Qt widget timing")
+    parser.add_argument("--desk-rounds", type=int, default=40,
+                        help="bursts timed end to end on a real desk, bridge in its own process (0: skip)")
     parser.add_argument("--pg-url", help="use this PostgreSQL database instead of a throwaway cluster")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the SQLite database even if cached")
     args = parser.parse_args(argv)
@@ -239,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     for backend in (("sqlite", "postgresql") if args.backend == "both" else (args.backend,)):
         with build_db.built(backend, spec, pg_url=args.pg_url, rebuild=args.rebuild) as build:
             builds.append(build)
-            figures += measure(backend, build.url, args.rounds, args.notices, not args.no_widget)
+            figures += measure(backend, build.url, args.rounds, args.notices, not args.no_widget, args.desk_rounds)
     print()
     for build in builds:
         print(build.describe())

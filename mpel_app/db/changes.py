@@ -25,7 +25,12 @@ Watching, on a background thread (``ChangeListener``)
       connection of its own, which changes when another connection commits;
       only then are the audit rows written since the last look read, to learn
       what changed.  Writers are serialised on SQLite, so audit ids grow in
-      commit order.
+      commit order.  ``wake()`` has it look at once: the desk calls it when
+      the operating system says the database file or its write-ahead log was
+      written (``ui.change_watcher``), so a call stored by ``mpel cti serve``
+      in another process rings on the desk in milliseconds, not at the next
+      poll; the poll stays as the fallback where file notices are unreliable
+      (network drives).
 
 Entities: ``enquiries`` (any enquiry), ``urgent`` (an enquiry that is or was
 urgent, including telephone contacts about it), ``letters`` (CTS letters and
@@ -58,6 +63,7 @@ ALL = frozenset({ENQUIRIES, URGENT, LETTERS, ROTA, CALLS})
 
 POLL_SECONDS = 2.0  # SQLite: how often to look at data_version
 WAIT_SECONDS = 0.5  # PostgreSQL: longest wait for a notification before checking for stop
+SETTLE_SECONDS, RECHECKS = 0.025, 10  # SQLite, after a wake that found nothing: look again for 250 ms
 MAX_BACKOFF_SECONDS = 30.0
 
 _INFO_KEY = "mpel_changed_entities"
@@ -139,6 +145,7 @@ class ChangeListener:
         self._poll = poll_seconds
         self._wait = wait_seconds
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._connected = self._lost = False
@@ -162,10 +169,19 @@ class ChangeListener:
     def request_stop(self) -> None:
         """Ask the thread to end, without waiting for it (safe from any thread, even during teardown)."""
         self._stop.set()
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Look for changes now rather than at the next poll (SQLite; PostgreSQL is told by NOTIFY).
+
+        Safe from any thread; wakes coming together while a look is under way give one more look.
+        """
+        self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop watching; True once the thread has ended (at most ``WAIT_SECONDS`` or one poll later)."""
         self._stop.set()
+        self._wake.set()
         thread = self._thread
         if thread is None or thread is threading.current_thread():
             return True
@@ -238,10 +254,21 @@ class ChangeListener:
             version = conn.execute("PRAGMA data_version").fetchone()[0]
             last_id = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
             self._watching()
-            while not self._stop.wait(self._poll):
+            rechecks = 0
+            while True:
+                woken = self._wake.wait(SETTLE_SECONDS if rechecks else self._poll)
+                # Cleared before looking: a write noticed during the look wakes the next one.
+                self._wake.clear()
+                if self._stop.is_set():
+                    break
                 now = conn.execute("PRAGMA data_version").fetchone()[0]
                 if now == version:
+                    # The file's notice can come before the writer has published its commit (the log
+                    # written, its index in shared memory not yet, and that memory sends no notice):
+                    # look again a few times shortly after a wake that found nothing.
+                    rechecks = RECHECKS if woken else max(0, rechecks - 1)
                     continue
+                rechecks = 0
                 version = now
                 rows = conn.execute(
                     "SELECT a.id, a.entity, a.action, a.changes, e.urgent FROM audit_log a "

@@ -10,7 +10,9 @@ row keeps the facts (earliest offer, earliest answer, the end and its cause,
 the PBX's own wait) and the outcome, wait and talk time follow from them
 (``domain.call_stats``), whatever the order.
 
-Matching (``domain.caller_id``): a member's office number is an *exact*
+Matching (``domain.caller_id``), on the outside party's number (the caller of
+an inbound call; the number dialled, outside-line prefix and all, of an
+outbound one): a member's office number is an *exact*
 match; a number seen on an earlier call that was linked to an enquiry for a
 member is *learned* (a caseworker ringing from their own line); a withheld
 number is *withheld*; extensions and anything unknown are *none*.
@@ -45,7 +47,7 @@ from ..domain.permissions import Action
 from ..domain.phone_identity import PhoneIdentity, identity_from_columns, parse_identity
 from ..domain.records import UserRecord
 from ..domain.values import is_row_id
-from ..telephony.events import ANSWER, HANGUP, NEW_CALL, CtiEvent
+from ..telephony.events import ANSWER, HANGUP, NEW_CALL, OUTBOUND, CtiEvent
 from . import audit
 from .call_report import build_report
 
@@ -117,7 +119,9 @@ class CallService:
 
     def _new_call(self, s: Session, event: CtiEvent) -> Call:
         caller = caller_id.read_caller(event.from_number, outside_line_prefix=self.outside_line_prefix)
-        member_id, kind = self._match(s, caller)
+        # The office is the outside party's: the caller of an inbound call, the number an agent dialled out.
+        outside = caller if event.direction != OUTBOUND else self._dialled(event.to_number)
+        member_id, kind = self._match(s, outside)
         call = Call(call_id=event.call_id, source=_text(event.source, 16) or "http", direction=event.direction,
                     caller_raw=caller.raw, caller_e164=caller.e164, called_number=_text(event.to_number, 64),
                     queue=_text(event.queue, _MAX_QUEUE) or None, agents_rung="", offered_at=event.at,
@@ -125,6 +129,15 @@ class CallService:
                     wait_from_pbx=False, member_id=member_id, match_kind=kind, outcome=call_stats.RINGING)
         s.add(call)
         return call
+
+    def _dialled(self, number: str) -> caller_id.CallerNumber:
+        return caller_id.read_caller(number, outside_line_prefix=self.outside_line_prefix)
+
+    def _number(self, call: Call) -> str:
+        """The outside party's number for a person: who called in, or whom the agent dialled."""
+        if call.direction == OUTBOUND:
+            return self._dialled(call.called_number).display
+        return _number(call)
 
     def _match(self, s: Session, caller: caller_id.CallerNumber) -> tuple[int | None, str]:
         if caller.kind == caller_id.WITHHELD:
@@ -174,7 +187,7 @@ class CallService:
                 .where(Enquiry.member_id == member.id, Enquiry.deleted_at.is_(None))
                 .order_by(Enquiry.received_at.desc(), Enquiry.id.desc()).limit(RECENT_ENQUIRIES)))
         name = member_record(member).display_name if member is not None else ""
-        return RingingCall(call_id=call.call_id, number=_number(call), caller_e164=call.caller_e164,
+        return RingingCall(call_id=call.call_id, number=self._number(call), caller_e164=call.caller_e164,
                            who=_who(call.match_kind, name), match_kind=call.match_kind, member_id=call.member_id,
                            member_name=name, queue=call.queue, offered_at=call.offered_at,
                            answered_at=call.answered_at, answered_by_me=call.answered_by_user_id == user.id,
@@ -250,7 +263,7 @@ class CallService:
         name = member_record(member).display_name if member is not None else ""
         agent = s.get(User, call.answered_by_user_id) if call.answered_by_user_id is not None else None
         dealer = s.get(User, call.dealt_with_by_id) if call.dealt_with_by_id is not None else None
-        return CallRecord(id=call.id, call_id=call.call_id, direction=call.direction, number=_number(call),
+        return CallRecord(id=call.id, call_id=call.call_id, direction=call.direction, number=self._number(call),
                           caller_e164=call.caller_e164, who=_who(call.match_kind, name),
                           match_kind=call.match_kind, member_id=call.member_id, queue=call.queue,
                           offered_at=call.offered_at, answered_at=call.answered_at, ended_at=call.ended_at,

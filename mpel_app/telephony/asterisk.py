@@ -23,7 +23,9 @@ What becomes a call of the Enquiry Line:
 An *extension* is a channel whose endpoint (``PJSIP/2001-0000001a`` → ``2001``,
 ``Local/2001@from-queue-…;1`` → ``2001``) matches ``extension_pattern``.
 
-Each call gives exactly one ``newCall``, at most one ``answer`` (a transfer
+Each call gives one ``newCall`` when offered and one more for each further agent
+rung before an answer (a ring group, a queue ringing all its members: each
+names that agent, so every desk it rings shows the strip), at most one ``answer`` (a transfer
 keeps the agent who answered) and one ``hangup``, timed when the outside party
 left (the caller; the trunk leg of an outbound call).  Its ``users`` on ``hangup``
 are every agent rung over the call's life.  Times are the event's
@@ -292,8 +294,8 @@ class AsteriskTranslator:
     def _agent_called(self, call: _Call, frame: Frame, at: datetime) -> list[CtiEvent]:
         produced = self._queue_offer(call, frame, at)
         self._attach_dest(call, frame)
-        call.ring(frame.get("Interface").strip() or interface_of(frame.get("DestChannel")))
-        return produced
+        return produced + self._ring_more(call, frame.get("Interface").strip() or interface_of(frame.get("DestChannel")),
+                                          at)
 
     def _agent_connect(self, call: _Call, frame: Frame, at: datetime) -> list[CtiEvent]:
         produced = self._queue_offer(call, frame, at)
@@ -314,8 +316,10 @@ class AsteriskTranslator:
         self._attach_dest(call, frame)
         caller, dest = frame.get("Channel"), frame.get("DestChannel")
         if call.offered:
-            if self.is_extension(dest) and call.direction == ev.INBOUND:
-                call.ring(interface_of(dest))
+            # A ring group (Dial(PJSIP/2001&PJSIP/2002)) or a follow-me: each extension rung is told.
+            # A queue's members are named by AgentCalled, with the queue's own interface names.
+            if self.is_extension(dest) and call.direction == ev.INBOUND and call.queue is None:
+                return self._ring_more(call, interface_of(dest), at)
             return []
         if call.queue is not None or call.internal:
             return []
@@ -390,15 +394,25 @@ class AsteriskTranslator:
         if dest:
             self._attach(call, dest)
 
-    def _event(self, call: _Call, name: str, at: datetime, **fields: object) -> CtiEvent:
+    def _event(self, call: _Call, name: str, at: datetime, *, key: str | None = None, **fields: object) -> CtiEvent:
         return CtiEvent(event=name, call_id=call.key, at=at, direction=call.direction or ev.INBOUND,
                         from_number=call.from_number, to_number=call.to_number, queue=call.queue,
-                        source=SOURCE, event_key=f"ami:{call.key}:{name}", **fields)  # type: ignore[arg-type]
+                        source=SOURCE, event_key=f"ami:{call.key}:{key or name}", **fields)  # type: ignore[arg-type]
 
     def _new_call(self, call: _Call, at: datetime, direction: str,
                   users: tuple[str, ...] | None = None) -> CtiEvent:
         call.offered, call.direction = True, direction
         return self._event(call, ev.NEW_CALL, at, users=users if users is not None else tuple(call.rung))
+
+    def _ring_more(self, call: _Call, interface: str, at: datetime) -> list[CtiEvent]:
+        """A call already offered now rings ``interface`` too: a further ``newCall`` naming it, so that
+        agent's desk shows the strip as well (until someone answers)."""
+        if not interface or interface in call.rung:
+            return []
+        call.ring(interface)
+        if not call.offered or call.answered:
+            return []
+        return [self._event(call, ev.NEW_CALL, at, users=(interface,), key=f"{ev.NEW_CALL}:{interface}")]
 
     def _answer(self, call: _Call, at: datetime, agent: str, wait: float | None) -> CtiEvent:
         call.answered = True

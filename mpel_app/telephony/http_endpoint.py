@@ -21,11 +21,13 @@ an unknown event, a missing ``callId`` or an unreadable body 400.  Each refusal
 is logged as one line, without the token (the URL form carries it, so the
 standard request log is switched off).  Accepted events are handed to
 ``deliver`` (a ``DeliveryQueue`` in ``mpel cti serve``) and answered ``200 {}``;
-their ``event_key`` (``http:<callId>:<event>``) lets a retried post be
-recognised.  The server listens only on the address it is given.
+their ``event_key`` (``http:<callId>:<event>``; a ``newCall`` adds a digest of
+its users, since PBXs that ring a group post one ``newCall`` per extension)
+lets a retried post be recognised without losing the second extension rung.  The server listens only on the address it is given.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -105,7 +107,15 @@ def parse_event(fields: Mapping[str, list[str]], received: datetime) -> CtiEvent
                     direction=DIRECTION_WORDS[direction_word], from_number=_one(fields, "from"),
                     to_number=_one(fields, "to"), users=tuple(dict.fromkeys(users)),
                     queue=_one(fields, "queue") or None, cause=cause if name == ev.HANGUP else None,
-                    source="http", event_key=f"http:{call_id}:{name}")
+                    source="http", event_key=_event_key(call_id, name, users))
+
+
+def _event_key(call_id: str, name: str, users: list[str]) -> str:
+    key = f"http:{call_id}:{name}"
+    if name == ev.NEW_CALL and users:
+        # A digest, not the names: the key must stay short whatever the users posted.
+        key += ":" + hashlib.sha256("\n".join(sorted(set(users))).encode()).hexdigest()[:16]
+    return key
 
 
 def parse_body(body: bytes, content_type: str) -> dict[str, list[str]]:

@@ -4,7 +4,15 @@
 SQLite's ``data_version`` poll) on its own thread and hands each notice to the
 UI thread through a queued signal.  Notices arriving close together (logging
 a call is several commits in a row) are coalesced into one ``changed(set)``
-at most every ``COALESCE_MS``.
+at most every ``COALESCE_MS`` -- except a telephone call's (``calls``), which
+is delivered at once: the ringing strip must show within 250 ms (issue 9).
+
+On an SQLite file a ``QFileSystemWatcher`` watches the database and its
+write-ahead log (and their folder, for a log created anew) and wakes the
+listener when either is written, so a call that ``mpel cti serve`` (another
+process, holding the PBX secret the desk need not have) stores reaches the
+desk in milliseconds rather than at the next ``POLL_SECONDS`` poll, which
+stays as the fallback for file systems that send no notices.
 
 ``follow(view, entities)`` refreshes a view, through its own ``refresh()``
 (which loads through the TaskRunner, so the window never waits on the
@@ -22,11 +30,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+import os
+
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from sqlalchemy import Engine
 
-from ..db.changes import POLL_SECONDS, ChangeListener
+from ..db.changes import CALLS, POLL_SECONDS, ChangeListener
 
 COALESCE_MS = 300
 RETRY_MS = 2_000
@@ -94,6 +104,33 @@ class ChangeWatcher(QObject):
         listener = self.listener
         # If the window goes without stop() (a crash path, a test), the thread must not outlive it.
         self.destroyed.connect(lambda *_: listener.request_stop())
+        self.files: QFileSystemWatcher | None = None
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._watch_files(os.path.abspath(database))
+
+    def _watch_files(self, database: str) -> None:
+        self._paths = [database, database + "-wal"]
+        self.files = QFileSystemWatcher(self)
+        folder = os.path.dirname(database)
+        if os.path.isdir(folder):
+            self.files.addPath(folder)
+        self.files.fileChanged.connect(self._file_written)
+        self.files.directoryChanged.connect(self._file_written)
+        self._rewatch()
+
+    def _rewatch(self) -> None:
+        """Watch the database and its log where they exist: a log deleted (the last connection closed) and
+        made again is a new file, which the folder's notice tells of."""
+        watched = set(self.files.files()) if self.files is not None else set()
+        for path in self._paths:
+            if path not in watched and os.path.exists(path):
+                self.files.addPath(path)
+
+    @Slot(str)
+    def _file_written(self, _path: str) -> None:
+        self.listener.wake()
+        self._rewatch()
 
     def start(self) -> None:
         self.listener.start()
@@ -111,6 +148,10 @@ class ChangeWatcher(QObject):
 
     def _collect(self, entities: frozenset[str]) -> None:
         self._pending |= entities
+        if CALLS in entities:
+            self._timer.stop()
+            self._deliver()  # a phone is ringing: no waiting for the other notices of a burst
+            return
         if not self._timer.isActive():
             # Not restarted by each notice: a steady stream of changes still refreshes every COALESCE_MS.
             self._timer.start()

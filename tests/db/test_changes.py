@@ -205,3 +205,22 @@ def test_a_dropped_connection_reconnects_and_reports_everything(pg_cluster, list
             stop_all()  # before the database is dropped under it
             desk_a.close()
             desk_b.close()
+
+
+def test_an_sqlite_listener_woken_looks_at_once_rather_than_at_its_poll(sqlite_services):
+    """``wake()`` (the desk calls it when the database file is written) ends the poll's wait: with an hour's
+    poll, a change is heard only if the wake works."""
+    world = build_world(sqlite_services)
+    heard = Heard()
+    listener = ChangeListener(sqlite_services.engine, heard, poll_seconds=3600)
+    listener.start()
+    try:
+        assert listener.wait_ready(WAIT)
+        world.services.enquiries.start(world.agent, Channel.TELEPHONE)
+        assert not heard.wait_for(ENQUIRIES, timeout=0.3)  # no wake, no look
+        listener.wake()
+        assert heard.wait_for(ENQUIRIES)
+    finally:
+        started = time.monotonic()
+        assert listener.stop(WAIT)
+        assert time.monotonic() - started < 3.0  # stop wakes it too

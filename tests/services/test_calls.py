@@ -344,3 +344,17 @@ def test_odd_fields_from_a_pbx_are_trimmed_not_fatal(world):
     assert (call.match_kind, call.source, len(call.queue), len(call.called_number)) == (WITHHELD, "http", 80, 64)
     assert call.agents_rung == "x" * 80 + ",PJSIP/2001" and len(call.hangup_cause) == 20
     assert call.outcome == "abandoned"
+
+
+@pytest.mark.parametrize("dialled, kind, display", [
+    ("9 020 7219 3000", EXACT, "020 7219 3000"),
+    ("+44 20 7219 3000", EXACT, "020 7219 3000"),
+    ("07700 900999", NO_MATCH, "07700 900999"),
+])
+def test_an_outbound_call_is_matched_on_the_number_dialled(world, dialled, kind, display):
+    calls = world.services.calls
+    calls.record(ev(NEW_CALL, "out-1", 0, direction="out", from_number="2001", to_number=dialled,
+                    users=("PJSIP/2001",)))
+    ringing = calls.ringing("out-1", world.agent)
+    assert (ringing.match_kind, ringing.number) == (kind, display)
+    assert ringing.member_id == (world.mp.id if kind == EXACT else None)

@@ -9,7 +9,7 @@ the call was offered, answered and ended, for the test to state its expectations
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from mpel_app.telephony.ami_protocol import format_frame
@@ -73,6 +73,8 @@ class Call:
     offered: float
     answered: float | None
     ended: float
+    # agents rung after the call was offered, each told by a further newCall: (interface, time)
+    rings: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def call_id(self) -> str:
@@ -117,6 +119,7 @@ class Pbx:
                   event("QueueCallerJoin", joined, c.at(6), None, ("Queue", queue), ("Position", 1), ("Count", 1),
                         privilege="agent,all")]
         a = self.leg(agent, agent, linkedid=c.linkedid, context="from-queue", exten=agent, connected=caller)
+        rings = [(f"PJSIP/{agent}", joined + 0.1)] if ring_agent else []
         if ring_agent:
             frames += [event("Newchannel", joined + 0.1, a),
                        event("DialBegin", joined + 0.1, c.at(6), a, ("DialString", agent)),
@@ -145,7 +148,7 @@ class Pbx:
                              ("Interface", f"PJSIP/{agent}"), ("MemberName", f"Agent {agent}"), ("HoldTime", wait),
                              ("TalkTime", talk), ("Reason", "caller"), privilege="agent,all"),
                        hangup(ended + 0.02, a.at(6))]
-            return Call(frames, c, joined, done, ended)
+            return Call(frames, c, joined, done, ended, rings)
         frames += [event("QueueCallerAbandon", done, c.at(6), None, ("Queue", queue), ("Position", 1),
                          ("OriginalPosition", 1), ("HoldTime", wait), privilege="agent,all"),
                    event("QueueCallerLeave", done, c.at(6), None, ("Queue", queue), ("Count", 0), ("Position", 1),
@@ -154,7 +157,7 @@ class Pbx:
         if ring_agent:
             frames += [event("DialEnd", done + 0.01, c.at(6), a.at(5), ("DialStatus", "CANCEL")),
                        hangup(done + 0.01, a.at(5))]
-        return Call(frames, c, joined, None, done)
+        return Call(frames, c, joined, None, done, rings)
 
     def direct_call(self, start: float, *, caller: str = "01179460000", did: str = "02079460123",
                     agent: str = "2002", ring: float = 6.0, talk: float = 30.0, answered: bool = True,
@@ -179,6 +182,75 @@ class Pbx:
         frames += [event("DialEnd", done, c, a.at(5), ("DialStatus", agent_status)),
                    hangup(done, a.at(5), cause), hangup(done + 0.02, c, cause)]
         return Call(frames, c, rang, None, done + 0.02)
+
+    def ring_group_call(self, start: float, *, caller: str = "01179460001", did: str = "02079460124",
+                        agents: tuple[str, ...] = ("2001", "2002", "2003"), answerer: str = "2002",
+                        ring: float = 7.0, talk: float = 40.0) -> Call:
+        """A direct call to a ring group (``Dial(PJSIP/2001&PJSIP/2002&PJSIP/2003)``): every phone rings,
+        ``answerer`` picks up, Asterisk cancels the others (cause 26, answered elsewhere)."""
+        c = self.leg("siptrunk", caller, exten=did, state=4)
+        legs = {a: self.leg(a, a, linkedid=c.linkedid, context="from-internal", exten=did, connected=caller)
+                for a in agents}
+        rang = start + 0.3
+        frames = [event("Newchannel", start, c)]
+        for i, (agent, leg) in enumerate(legs.items()):
+            t = rang + 0.01 * i
+            frames += [event("Newchannel", t, leg), event("DialBegin", t, c, leg, ("DialString", f"PJSIP/{agent}")),
+                       event("Newstate", t + 0.05, leg.at(5))]
+        done = rang + ring
+        won = legs[answerer].at(6)
+        bridge = self.bridge()
+        frames += [event("Newstate", done, won), event("Newstate", done, c.at(6)),
+                   event("DialEnd", done, c.at(6), won, ("DialStatus", "ANSWER"))]
+        for agent, leg in legs.items():
+            if agent != answerer:
+                frames += [event("DialEnd", done, c.at(6), leg.at(5), ("DialStatus", "CANCEL")),
+                           hangup(done + 0.01, leg.at(5), 26)]
+        frames += [event("BridgeEnter", done + 0.02, c.at(6), None, ("BridgeUniqueid", bridge),
+                         ("BridgeType", "basic"), ("BridgeNumChannels", 1)),
+                   event("BridgeEnter", done + 0.02, won, None, ("BridgeUniqueid", bridge),
+                         ("BridgeType", "basic"), ("BridgeNumChannels", 2)),
+                   hangup(done + talk, c.at(6)), hangup(done + talk + 0.01, won)]
+        rings = [(f"PJSIP/{a}", rang + 0.01 * i) for i, a in enumerate(agents) if i]
+        return Call(frames, c, rang, done, done + talk, rings)
+
+    def ringall_queue_call(self, start: float, *, caller: str = "02079460002", queue: str = "enquiry-line",
+                           agents: tuple[str, ...] = ("2001", "2002"), answerer: str = "2002", wait: int = 9,
+                           talk: int = 50, answered: bool = True) -> Call:
+        """A queue with ``strategy = ringall``: AgentCalled for every member; one answers (or the caller
+        gives up and the queue stops ringing them all)."""
+        c = self.leg("siptrunk", caller, exten="03001234567", state=4)
+        joined = start + 0.5
+        frames = [event("Newchannel", start, c), event("Newstate", start + 0.2, c.at(6)),
+                  event("QueueCallerJoin", joined, c.at(6), None, ("Queue", queue), ("Position", 1), ("Count", 1),
+                        privilege="agent,all")]
+        legs = {a: self.leg(a, a, linkedid=c.linkedid, context="from-queue", exten=a, connected=caller)
+                for a in agents}
+        for i, (agent, leg) in enumerate(legs.items()):
+            t = joined + 0.1 + 0.01 * i
+            frames += [event("Newchannel", t, leg), event("DialBegin", t, c.at(6), leg, ("DialString", agent)),
+                       event("AgentCalled", t, c.at(6), leg, ("Queue", queue), ("Interface", f"PJSIP/{agent}"),
+                             ("MemberName", f"Agent {agent}"), privilege="agent,all"),
+                       event("Newstate", t + 0.05, leg.at(5))]
+        rings = [(f"PJSIP/{a}", joined + 0.1 + 0.01 * i) for i, a in enumerate(agents)]
+        done = joined + wait
+        if not answered:
+            frames += [event("QueueCallerAbandon", done, c.at(6), None, ("Queue", queue), ("Position", 1),
+                             ("OriginalPosition", 1), ("HoldTime", wait), privilege="agent,all"),
+                       hangup(done, c.at(6))]
+            frames += [hangup(done + 0.01, leg.at(5), 16) for leg in legs.values()]
+            return Call(frames, c, joined, None, done, rings)
+        won = legs[answerer].at(6)
+        bridge = self.bridge()
+        frames += [event("Newstate", done, won), event("DialEnd", done, c.at(6), won, ("DialStatus", "ANSWER"))]
+        frames += [hangup(done + 0.01, leg.at(5), 26) for a, leg in legs.items() if a != answerer]
+        frames += [event("AgentConnect", done, c.at(6), won, ("Queue", queue), ("Interface", f"PJSIP/{answerer}"),
+                         ("MemberName", f"Agent {answerer}"), ("HoldTime", wait), ("RingTime", wait - 1),
+                         privilege="agent,all"),
+                   event("BridgeEnter", done + 0.01, c.at(6), None, ("BridgeUniqueid", bridge), ("BridgeNumChannels", 1)),
+                   event("BridgeEnter", done + 0.01, won, None, ("BridgeUniqueid", bridge), ("BridgeNumChannels", 2)),
+                   hangup(done + talk, c.at(6)), hangup(done + talk + 0.01, won)]
+        return Call(frames, c, joined, done, done + talk, rings)
 
     def outbound_call(self, start: float, *, agent: str = "2001", dialled: str = "902079460000",
                       ring: float = 4.0, talk: float = 20.0, status: str = "ANSWER", cause: int = 16) -> Call:
@@ -251,7 +323,7 @@ class Pbx:
                    hangup(t + 10.02, consult.at(6))]
         ended = t + 70
         frames += [hangup(ended, c), hangup(ended + 0.01, b.at(6))]
-        return Call(frames, base.caller, base.offered, base.answered, ended), ended
+        return Call(frames, base.caller, base.offered, base.answered, ended, base.rings), ended
 
 
 def _agent_leg(frames: list[bytes], agent: str) -> Leg:

@@ -101,6 +101,8 @@ def expected(call: Call, *, queue: str | None, agent: str | None, wait: float | 
     key = f"ami:{call.call_id}:"
     out = [CtiEvent(event=ev.NEW_CALL, at=utc(call.offered), users=offered_users, event_key=key + ev.NEW_CALL,
                     **common)]
+    out += [CtiEvent(event=ev.NEW_CALL, at=utc(t), users=(interface,), event_key=f"{key}{ev.NEW_CALL}:{interface}",
+                     **common) for interface, t in call.rings]
     if call.answered is not None:
         out.append(CtiEvent(event=ev.ANSWER, at=utc(call.answered), users=(agent,) if agent else (),
                             wait_seconds=wait if queue else None, event_key=key + ev.ANSWER, **common))

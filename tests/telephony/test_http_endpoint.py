@@ -1,6 +1,7 @@
 """The generic CTI webhook endpoint, driven by a real HTTP client (http.client) over loopback."""
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import logging
@@ -64,7 +65,17 @@ def test_form_with_token_in_the_url_and_repeated_users(endpoint):
     assert delivered(endpoint) == [CtiEvent(event=ev.NEW_CALL, call_id="c-1", at=RECEIVED, direction=ev.INBOUND,
                                             from_number="+44 (0)20 7946 0000", to_number="03001234567",
                                             users=("Alice Agent", "Bob Agent"), queue="enquiry-line",
-                                            source="http", event_key="http:c-1:newCall")]
+                                            source="http", event_key="http:c-1:newCall:" + hashlib.sha256(
+                                                b"Alice Agent\nBob Agent").hexdigest()[:16])]
+
+
+def test_a_group_posted_one_new_call_per_extension_keeps_every_extension_and_drops_retries(endpoint):
+    """PBXs ringing a group post a newCall per extension with the same callId: each is delivered; a post
+    retried (the same extension again) is recognised and dropped."""
+    for user in ("2001", "2002", "2001"):
+        body, headers = form(event="newCall", callId="grp", **{"from": "02072193000", "user[]": [user]})
+        assert post(endpoint, f"/api/v1/cti/{TOKEN}", body, headers)[0] == 200
+    assert [e.users for e in delivered(endpoint)] == [("2001",), ("2002",)]
 
 
 def test_json_with_bearer_token_and_its_own_time(endpoint):

@@ -29,7 +29,6 @@ from ...db.changes import CALLS
 from ...domain.call_records import EXACT, LEARNED, WITHHELD, RingingCall
 from ...reports.record_sections import to_london
 from ..context import DeskContext
-from ..task_runner import LatestOnly
 from ..widgets import button, error_text
 
 START_RECORD_KEYS = "Ctrl+Shift+R"
@@ -182,18 +181,25 @@ class RingingBar(QWidget):
 
 
 class RingingController(QObject):
-    """Reloads the bar when calls change (``changes``: a ``ChangeWatcher``'s ``changed`` signal)."""
+    """Reloads the bar when calls change (``changes``: a ``ChangeWatcher``'s ``changed`` signal).
+
+    One load at a time: a change heard while a load runs asks for one more load when it ends, and
+    every load's answer is shown.  (Dropping an answer overtaken by a later request, as lists do,
+    starves the strip while a burst of calls keeps the notices coming: nothing would show until the
+    burst ended.)  Loads finish in the order they started, so an older answer never replaces a newer.
+    """
 
     loaded = Signal(object)  # list[RingingCall], after each load (tests and benchmarks wait on it)
-    # Emit from any thread after a bridge in this process stored an event (the embedded SQLite desk runs its
-    # own bridge): the strip reloads at once instead of at the SQLite watcher's next poll.
+    # Emit from any thread after a bridge in this same process stored an event: the strip reloads at once.
+    # (A desk with a separate `mpel cti serve` hears of calls through the ChangeWatcher: NOTIFY, or the
+    # SQLite file's change notice.)
     recorded = Signal()
 
     def __init__(self, ctx: DeskContext, bar: RingingBar, changed=None, *, reload_ms: int = RELOAD_MS):
         super().__init__(bar)
         self._ctx = ctx
         self.bar = bar
-        self._loads = LatestOnly(ctx.runner)
+        self._loading = self._again = False
         if changed is not None:
             changed.connect(self.on_changed)
         self.recorded.connect(self.refresh, Qt.QueuedConnection)
@@ -207,11 +213,25 @@ class RingingController(QObject):
             self.refresh()
 
     def refresh(self) -> None:
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
         calls, user = self._ctx.services.calls, self._ctx.user
-        self._loads.submit(lambda: calls.ringing_for(user), self._show,
-                           lambda exc: self.bar.show_error(f"Ringing calls could not be loaded: {error_text(exc)}"),
-                           owner=self.bar)
+        self._ctx.runner.submit(lambda: calls.ringing_for(user), self._show, self._failed, owner=self.bar)
 
     def _show(self, calls: list[RingingCall]) -> None:
+        self._loading = False
         self.bar.show_calls(calls)
         self.loaded.emit(calls)
+        self._next()
+
+    def _failed(self, exc: Exception) -> None:
+        self._loading = False
+        self.bar.show_error(f"Ringing calls could not be loaded: {error_text(exc)}")
+        self._next()
+
+    def _next(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
