@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from .csv_files import read_csv_text
 from .domain.errors import MpelError
 from .reports.member_import_text import report_lines
 
@@ -40,24 +41,13 @@ def add_parser(commands) -> None:
                             help="database URL (default as for the desk)")
 
 
-def read_members_file(path: Path) -> str:
-    """The file's text: UTF-8 (with or without Excel's BOM), else Windows-1252, as Excel on Windows saves it."""
-    data = path.read_bytes()[: MAX_BYTES + 1]
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"{path.name} is larger than {MAX_BYTES // 1_000_000} MB: is it the list of Members?")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def run(args, *, password: Callable[[str], str] | None = None, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     password = password or getpass.getpass
     path = Path(args.path)
     try:
-        text = read_members_file(path)
+        text = read_csv_text(path, MAX_BYTES, "the list of Members")
     except (OSError, ValueError) as exc:
         print(f"mpel: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=err)
         return 1

@@ -37,6 +37,16 @@ def inbox_problem(address: str | None) -> str | None:
     return None
 
 
+def inbox_problem_in_brief(address: str | None) -> str | None:
+    """The problem in two or three words, for a table cell: "none", "not an address", "placeholder"."""
+    problem = inbox_problem(address)
+    if problem is None:
+        return None
+    if problem.startswith("no inbox"):
+        return "no address"
+    return "placeholder address" if "placeholder" in problem else "not an e-mail address"
+
+
 def check_region_contacts(*, name: str, inbox_name: str, inbox_address: str, team_leader_email: str) -> dict:
     """The cleaned text fields of a region, or ValidationError naming the field.
 
