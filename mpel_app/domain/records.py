@@ -326,6 +326,8 @@ class UrgentPlan:
     call_phone: str  # formatted
     instruction: str
     rota_missing: bool = False
+    # Why the call note to the region's inbox will reach nobody (region_contacts.inbox_problem), or None.
+    inbox_problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@ contacts changed, the Home Secretary's list kept, each change audited and refuse
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
-from mpel_app.db.models import AuditLog, Member
+from mpel_app.db.models import AuditLog
+from mpel_app.domain.calendar import LONDON
 from mpel_app.domain.correspondence import HOME_SECRETARY, LetterKind, SignatoryFacts
 from mpel_app.domain.errors import PermissionDenied, ValidationError
 from tests.support.letters_world import build_letters_world
@@ -132,3 +134,21 @@ def test_the_home_secretary_s_list_decides_who_signs(services):
     hs.remove(admin, mp.id)
     assert hs.member_ids() == frozenset()
     assert trail(services, "home_secretary_list", mp.id)[-1][0] == "removed from the Home Secretary's list"
+
+
+def test_an_urgent_note_to_a_placeholder_inbox_is_a_problem_until_the_region_is_fixed(services, world, clock):
+    from tests.services.test_urgent import _call, _outbox
+
+    before = _call(world, clock, datetime(2026, 11, 23, 11, 0, tzinfo=LONDON))
+    plan = services.urgent.send(world.agent, before.id)
+    assert plan.region_code == "LSE" and "placeholder" in plan.inbox_problem
+    assert plan.instruction.startswith("The call note will reach nobody: the inbox address "
+                                       "mp-inbox-lse@mpel.example.gov.uk is a placeholder")
+    assert "fax the call note to 020 7946 0101" in plan.instruction
+    services.regions.update(world.admin, "LSE", name="London & South East",
+                            inbox_name="MP INBOX – London & South East", inbox_address="mp-inbox-lse@homeoffice.gov.uk",
+                            team_leader_email="", fax_number="020 7946 0101", phone_number="020 7946 0100")
+    after = _call(world, clock, datetime(2026, 11, 23, 11, 30, tzinfo=LONDON))
+    plan = services.urgent.send(world.agent, after.id)
+    assert plan.inbox_problem is None and plan.instruction.startswith("The call note goes to MP INBOX")
+    assert [to for to, _subject, _pdf in _outbox(world, after.id)] == ["mp-inbox-lse@homeoffice.gov.uk"]
