@@ -22,7 +22,6 @@ touches a passcode: an office keeps its passcode through an import.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 
 from .calendar import REGION_CODES
@@ -69,10 +68,9 @@ class ImportProblem:
 
 
 @dataclass(frozen=True)
-class MemberRow:
-    """One checked row of the file; phone numbers in E.164, region "" when the file has none."""
+class MemberValues:
+    """What the list says about a Member (phones in E.164); region "" when the file has none."""
 
-    line: int
     name: str
     kind: str
     constituency: str
@@ -85,20 +83,18 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
-class HeldMember:
-    """A Member as held, for comparing with the file (phones in E.164)."""
+class MemberRow(MemberValues):
+    """One checked row of the file."""
 
-    id: int
-    name: str
-    kind: str
-    constituency: str
-    region_code: str
-    privy_counsellor: bool
-    office_phone: str
-    office_fax: str
-    office_email: str
-    party: str
-    active: bool
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class HeldMember(MemberValues):
+    """A Member as held, for comparing with the file."""
+
+    id: int = 0
+    active: bool = True
 
 
 @dataclass(frozen=True)

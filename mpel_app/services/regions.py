@@ -19,6 +19,7 @@ from ..domain.phones import normalise_phone
 from ..domain.records import RegionRecord, UserRecord
 from ..domain.region_contacts import check_region_contacts
 from . import audit
+from .reference_data import read_regions
 
 ENTITY = "region"
 
@@ -29,8 +30,7 @@ class RegionService:
         self._clock = clock
 
     def regions(self) -> list[RegionRecord]:
-        with self._uow.read() as s:
-            return [region_record(r) for r in s.scalars(select(Region).order_by(Region.code))]
+        return read_regions(self._uow)
 
     def region(self, code: str) -> RegionRecord:
         with self._uow.read() as s:

@@ -135,7 +135,6 @@ class MemberImportSection(QGroupBox):
         self._ctx, self._imported = ctx, imported
         self._choose_file = file_chooser or choose_members_file
         self._path: Path | None = None
-        self._text = ""
         self.report: MemberImportReport | None = None
         intro = QLabel("Columns: name, constituency, office telephone, office fax, office e-mail, Privy Council, "
                        "party, House, and region for a new Member. Check the file first: nothing changes until "

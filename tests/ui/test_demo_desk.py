@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 
 from mpel_app.demo import seed_demo
 from mpel_app.domain.correspondence import LetterAction as A
