@@ -68,6 +68,10 @@ class RegionsTab(QWidget):
                 self.table.item(row, PROBLEM_COLUMN).setToolTip(region.inbox_problem)
                 mark_alarm(self.table.item(row, PROBLEM_COLUMN))
                 mark_alarm(self.table.item(row, 2))
+            if region.team_leader_email and inbox_problem_in_brief(region.team_leader_email):
+                # Escalations of unacknowledged urgent items go there: a placeholder reaches nobody either.
+                self.table.item(row, 3).setToolTip("A placeholder: escalations sent there reach nobody")
+                mark_alarm(self.table.item(row, 3))
         fit_columns(self.table)
         bad = [r.code for r in regions if r.inbox_problem]
         if bad:
