@@ -29,6 +29,10 @@ from .services.rota import RotaService
 from .services.urgent import UrgentService
 from .services.db_logins import DbLogins, signed_in_as_person
 from .services.users import UserService
+# Reference data kept by administrators (issue 14).
+from .services.home_secretary_list import HomeSecretaryListService
+from .services.member_import import MemberImportService
+from .services.regions import RegionService
 
 
 @dataclass
@@ -54,6 +58,9 @@ class Services:
     legacy: LegacyImportService
     inbox: InboxService
     email_cases: EmailCaseService
+    member_list: MemberImportService
+    regions: RegionService
+    home_secretary_list: HomeSecretaryListService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -97,4 +104,6 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
                     legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
-                    email_cases=EmailCaseService(uow, clock))
+                    email_cases=EmailCaseService(uow, clock),
+                    member_list=MemberImportService(uow, clock), regions=RegionService(uow, clock),
+                    home_secretary_list=HomeSecretaryListService(uow, clock))

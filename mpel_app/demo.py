@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from .app import Services
 from .db import repositories as repo
 from .db.models import Enquiry, Member, Region, SubjectNameToken
+from .demo_letters import seed_letters
 from .domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
 from .domain.errors import ValidationError
 from .domain.opening_hours import OPENING_HOURS
@@ -55,6 +56,7 @@ class DemoInfo:
     counts: dict[str, int]  # "users", "members", "enquiries"
     status_counts: dict[str, int] = field(default_factory=dict)  # EnquiryStatus value -> enquiries
     passcode_hint: str = PASSCODE_HINT
+    letters: int = 0  # MPs' letters on CTS, at every stage (demo_letters)
 
 
 def passcode_for(member: MemberRecord | str) -> str:
@@ -85,7 +87,7 @@ _USERS: tuple[tuple[str, str, str, frozenset[Role], str | None, str | None], ...
     ("workflow manager", "workflow", "Naomi Clarke", frozenset({Role.WORKFLOW_MANAGER}), None, "HEO"),
     ("case owner", "caseowner", "Owen Lloyd", frozenset({Role.CASE_OWNER}), None, "EO"),
     ("senior caseworker", "senior", "Ruth Okafor", frozenset({Role.SENIOR_CASEWORKER}), None, "HEO"),
-    ("unit team leader", "unittl", "David Chen", frozenset({Role.UNIT_TEAM_LEADER}), None, "SEO"),
+    ("unit team leader", "unittl", "David Chen", frozenset({Role.UNIT_TEAM_LEADER}), None, "G7"),
     ("Private Office", "po", "Imogen Fairfax", frozenset({Role.PRIVATE_OFFICE}), None, "G7"),
 )
 
@@ -374,12 +376,16 @@ def seed_demo(services: Services, *, members: int = 400, enquiries: int = 3000, 
         status_counts = _add_enquiries(s, rng, enquiries, member_rows, users, now,
                                        lambda n: report(done + n, total, "logging demo enquiries"))
     _add_rota(services, users["administrator"], now)
+    report(total, total, "creating demo drafting units and letters")
+    # Its own random stream: the enquiries and members stay as they were for a seed.
+    letters = seed_letters(services, users, [m.id for m in member_rows], random.Random(seed + 1))
     report(total, total, "demo data ready")
     return DemoInfo(
         password=DEMO_PASSWORD,
         usernames={label: u.username for label, u in users.items()},
         counts={"users": len(users), "members": members, "enquiries": enquiries},
         status_counts=status_counts,
+        letters=letters,
     )
 
 

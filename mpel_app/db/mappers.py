@@ -16,14 +16,16 @@ from .models import Enquiry, LegacyRecord, Member, Region, User
 
 def region_record(r: Region) -> RegionRecord:
     return RegionRecord(code=r.code, name=r.name, inbox_name=r.inbox_name, inbox_address=r.inbox_address,
-                        fax_number=format_phone(r.fax_number), phone_number=format_phone(r.phone_number))
+                        fax_number=format_phone(r.fax_number), phone_number=format_phone(r.phone_number),
+                        team_leader_email=r.team_leader_email or "")
 
 
 def member_record(m: Member) -> MemberRecord:
     return MemberRecord(id=m.id, name=m.name, kind=m.kind, constituency=m.constituency,
                         region_code=m.region_code, privy_counsellor=m.privy_counsellor,
                         office_phone=format_phone(m.office_phone), office_fax=format_phone(m.office_fax),
-                        office_email=m.office_email, passcode_locked=m.passcode_locked_at is not None)
+                        office_email=m.office_email, passcode_locked=m.passcode_locked_at is not None,
+                        party=m.party or "", active=bool(m.active), passcode_set=m.passcode_hash is not None)
 
 
 def user_record(u: User) -> UserRecord:

@@ -38,6 +38,8 @@ class Member(Base):
     office_phone: Mapped[str] = mapped_column(String(32), default="", index=True)  # E.164; caller-ID match
     office_fax: Mapped[str] = mapped_column(String(32), default="")  # E.164
     office_email: Mapped[str] = mapped_column(String(254), default="")
+    # From the Members list import (issue 14): shown beside the name, never used by a rule.
+    party: Mapped[str] = mapped_column(String(60), default="", server_default="")
     passcode_hash: Mapped[str | None] = mapped_column(String(200))
     passcode_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when too many wrong passcodes were given for this office across calls (domain.office_passcode):
@@ -812,3 +814,15 @@ class WorkstackCover(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class HomeSecretaryListEntry(Base):
+    """A Member on the Home Secretary's published list: he replies himself to their letters to him [CORR 1.8].
+
+    Kept by an administrator (issue 14) instead of ticked per letter; the signatory rule reads it.
+    """
+
+    __tablename__ = "home_secretary_list"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

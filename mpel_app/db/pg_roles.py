@@ -98,6 +98,8 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "duty_rota": {DESK: R, **_to(_ROTA, RWU)},
     "drafting_units": {DESK: R, **_to(_ADMIN, RWU)},
     "unit_members": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, DELETE")},
+    # The Home Secretary's list [CORR 1.8]: read when MPCS registers a letter, kept by administrators.
+    "home_secretary_list": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, DELETE")},
     "cts_counters": {**_to(_CORRESPONDENCE, RWU)},
     "settings": {DESK: R, **_to(_DISSOLUTION, RWU)},
     "letters": {**_to(_CORRESPONDENCE, RWU)},

@@ -28,6 +28,8 @@ class Action(StrEnum):
     VIEW_CALL_STATISTICS = "see the telephone line's service level and call statistics"
     VIEW_PERFORMANCE = "see performance against the targets and chase late work"
     IMPORT_LEGACY = "import the legacy Access database"
+    MANAGE_REGIONS = "change the regions' inboxes, team leaders' addresses and fax numbers"
+    MANAGE_HOME_SECRETARY_LIST = "keep the Home Secretary's list of Members"
 
 
 _R = Role
@@ -62,6 +64,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Retention [CORR 1.9]: an administrator's purge command.
     Action.PURGE_DOCUMENTS: frozenset({_R.ADMINISTRATOR}),
     Action.IMPORT_LEGACY: frozenset({_R.ADMINISTRATOR}),
+    # Reference data (issue 14): where call notes and escalations go, and whose letters the Home
+    # Secretary answers himself, are kept by administrators.
+    Action.MANAGE_REGIONS: frozenset({_R.ADMINISTRATOR}),
+    Action.MANAGE_HOME_SECRETARY_LIST: frozenset({_R.ADMINISTRATOR}),
     # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
     Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
     # Whoever's work puts messages in the outbox looks after them when they fail: the Enquiry Line and the

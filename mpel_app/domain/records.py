@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from .region_contacts import inbox_problem
+
 
 class Channel(StrEnum):
     TELEPHONE = "telephone"
@@ -78,6 +80,12 @@ class RegionRecord:
     inbox_address: str
     fax_number: str
     phone_number: str
+    team_leader_email: str = ""
+
+    @property
+    def inbox_problem(self) -> str | None:
+        """Why a note sent to this region's inbox would not arrive (domain.region_contacts); None if it would."""
+        return inbox_problem(self.inbox_address)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,10 @@ class MemberRecord:
     office_email: str
     # Too many wrong passcodes for this office across calls: none is accepted until cleared (office_passcode).
     passcode_locked: bool = False
+    party: str = ""
+    # An inactive Member (no longer in the House) is not offered at the desk; their records still name them.
+    active: bool = True
+    passcode_set: bool = False  # whether the office has a passcode: the passcode itself is never shown
 
     @property
     def display_name(self) -> str:
@@ -314,6 +326,8 @@ class UrgentPlan:
     call_phone: str  # formatted
     instruction: str
     rota_missing: bool = False
+    # Why the call note to the region's inbox will reach nobody (region_contacts.inbox_problem), or None.
+    inbox_problem: str | None = None
 
 
 @dataclass(frozen=True)

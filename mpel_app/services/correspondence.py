@@ -30,6 +30,7 @@ dispatch records which reply it copied (``domain.correspondence.links``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -57,6 +58,7 @@ from .letters.cover import WorkstackCovers
 from .letters.documents import LetterDocuments
 from .letters.groups import LetterGroups, is_mp, link_reference
 from .letters.queries import LetterQueries
+from .home_secretary_list import on_list
 from .letters.staff import StaffLetters, active_user_named
 from .letters.units import active_unit, unit_code_of
 from .letters.why_due import LetterDueExplanations
@@ -155,6 +157,9 @@ class CorrespondenceService(LetterQueries, LetterDocuments, LetterGroups, StaffL
             member = s.get(Member, member_id) if is_row_id(member_id) else None
             if member is None or not member.active:
                 raise ValidationError("correspondent: choose a Member from the list")
+            if signatory is not None and letter_kind is LetterKind.MINISTERIAL:
+                # The Home Secretary's list is data an administrator keeps, not the form's say [CORR 1.8].
+                chosen = _signatory(letter_kind, signatory, on_list(s, member.id))
             if staff:
                 handling = agency_staff_handling(staff_has_system_access=active_user_named(s, staff) is not None)
                 restricted = restricted or handling.restricted
@@ -716,14 +721,18 @@ def _require_role(actor: UserRecord, action: LetterAction, facts: LetterFacts) -
         check(action, state=None, actor_roles=actor.roles, actor_grade=actor.grade, facts=facts)
 
 
-def _signatory(kind: LetterKind, facts: SignatoryFacts | None):
+def _signatory(kind: LetterKind, facts: SignatoryFacts | None, on_list: bool | None = None):
+    """Who signs; for a Ministerial letter None until ``on_list`` (the Member on the Home Secretary's
+    list, read in the transaction) is known: the list, not the caller, says it [CORR 1.8]."""
     if facts is not None and not isinstance(facts, SignatoryFacts):
         raise ValidationError("signatory: give the facts that decide who signs (SignatoryFacts)")
     if facts is None:
         return select_signatory(SignatoryFacts(kind=kind)) if kind is LetterKind.OFFICIAL else None
     if facts.kind is not kind:
         raise ValidationError(f"signatory: the facts are for a {facts.kind.value} letter, not {kind.value}")
-    return select_signatory(facts)
+    if kind is LetterKind.MINISTERIAL and on_list is None:
+        return None
+    return select_signatory(replace(facts, on_home_secretary_list=bool(on_list)))
 
 
 def _ho_reference(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Members (MPs, Peers, MEPs, MDLs) and their offices' passcodes: type-ahead, add, change passcode.
+"""Members (MPs, Peers, MEPs, MDLs) and their offices' passcodes: type-ahead, add, edit, deactivate, passcode.
 
 Every value is checked before the transaction starts, so a refusal names the
 field and changes nothing: names are clean one-line text no spreadsheet takes
@@ -38,12 +38,7 @@ class MemberService:
         """Type-ahead: members whose name or constituency contains every word typed (taken literally)."""
         words = fold(clean_text(text, field="Search text", max_length=200)).split()
         limit = as_limit(limit, field="Number of results", maximum=200)
-        stmt = select(Member).where(Member.active.is_(True))
-        for word in words:
-            # '%' and '_' are letters to look for, not wildcards.
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(or_(Member.name_folded.like(pattern, escape="\\"),
-                                  Member.constituency.ilike(pattern, escape="\\")))
+        stmt = _matching(select(Member).where(Member.active.is_(True)), words)
         with self._uow.read() as s:
             return [member_record(m) for m in s.scalars(stmt.order_by(Member.name_folded).limit(limit))]
 
@@ -87,6 +82,51 @@ class MemberService:
                          {"name": name, "kind": kind, "region_code": region_code})
             return member_record(member)
 
+    def update(self, actor: UserRecord, member_id: int, **changes: object) -> MemberRecord:
+        """Change any of a Member's details (name, kind, constituency, region_code, privy_counsellor,
+        office_phone, office_fax, office_email, party); the audit lists each field old -> new."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a member")
+        values = {f: EDITABLE[f](v) for f, v in changes.items()}
+        if "name" in values and not values["name"]:
+            raise ValidationError("give the member's name")
+        with self._uow() as s:
+            member = _locked_member(s, member_id)
+            if "region_code" in values and s.get(Region, values["region_code"]) is None:
+                raise ValidationError(f"unknown region {values['region_code']}")
+            diff = apply_member_values(member, values)
+            if diff:
+                audit.record(s, actor, self._clock.now(), ENTITY, member.id, "member changed", diff)
+            return member_record(member)
+
+    def set_active(self, actor: UserRecord, member_id: int, active: bool) -> MemberRecord:
+        """Deactivate a Member who left the House (or bring one back): their records keep naming them,
+        but the desk no longer offers them to call agents or MPCS."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        active = as_flag(active, field="Active")
+        with self._uow() as s:
+            member = _locked_member(s, member_id)
+            if bool(member.active) == active:
+                raise ValidationError(f"{member.name} is already {'active' if active else 'inactive'}")
+            member.active = active
+            audit.record(s, actor, self._clock.now(), ENTITY, member.id,
+                         "member reactivated" if active else "member deactivated", {"active": [not active, active]})
+            return member_record(member)
+
+    def list_all(self, actor: UserRecord, text: str = "", *, include_inactive: bool = True,
+                 limit: int = 200) -> list[MemberRecord]:
+        """Administration's list: active and (by default) inactive Members matching ``text``."""
+        perm.require(actor, Action.MANAGE_MEMBERS)
+        words = fold(clean_text(text, field="Search text", max_length=200)).split()
+        limit = as_limit(limit, field="Number of results", maximum=2000)
+        stmt = _matching(select(Member) if include_inactive else select(Member).where(Member.active.is_(True)),
+                         words)
+        with self._uow.read() as s:
+            return [member_record(m) for m in s.scalars(
+                stmt.order_by(Member.active.desc(), Member.name_folded).limit(limit))]
+
     def set_passcode(self, actor: UserRecord, member_id: int, passcode: str) -> None:
         perm.require(actor, Action.MANAGE_MEMBERS)
         passcode_hash = _passcode_hash(passcode, False)
@@ -127,6 +167,57 @@ class MemberService:
         with self._uow.read() as s:
             return [member_record(m) for m in s.scalars(
                 select(Member).where(Member.passcode_locked_at.is_not(None)).order_by(Member.name_folded))]
+
+
+def _matching(stmt, words: list[str]):
+    """Members whose name or constituency contains every word; '%' and '_' are letters, not wildcards."""
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(Member.name_folded.like(pattern, escape="\\"),
+                              Member.constituency.ilike(pattern, escape="\\")))
+    return stmt
+
+
+def _kind(value: object) -> str:
+    if value not in MEMBER_KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(MEMBER_KINDS)}")
+    return str(value)
+
+
+# How each editable field is checked, as ``add`` checks it.
+EDITABLE = {
+    "name": lambda v: clean_name(v, field="Name", max_length=120),
+    "kind": _kind,
+    "constituency": lambda v: clean_name(v, field="Constituency", max_length=120),
+    "region_code": region_code_of,
+    "privy_counsellor": lambda v: as_flag(v, field="Privy Counsellor"),
+    "office_phone": lambda v: normalise_phone(v, field="Office telephone"),
+    "office_fax": lambda v: normalise_phone(v, field="Office fax"),
+    "office_email": lambda v: clean_email(v, field="Office email"),
+    "party": lambda v: clean_name(v, field="Party", max_length=60),
+}
+
+
+def apply_member_values(member: Member, values: dict[str, object]) -> dict[str, list]:
+    """Set checked values on ``member``; what changed as {field: [old, new]} for the audit."""
+    diff: dict[str, list] = {}
+    for f, new in values.items():
+        old = getattr(member, f)
+        if old != new:
+            diff[f] = [old, new]
+            setattr(member, f, new)
+            if f == "name":
+                member.name_folded = fold(str(new))
+    return diff
+
+
+def _locked_member(s, member_id: int) -> Member:
+    if not is_row_id(member_id):
+        raise NotFound(f"no member {member_id!r}")
+    member = s.scalar(select(Member).where(Member.id == member_id).with_for_update())
+    if member is None:
+        raise NotFound(f"no member {member_id}")
+    return member
 
 
 def _passcode_hash(passcode: str, demo: bool) -> str:

@@ -40,6 +40,12 @@ def load_regions(uow: UnitOfWork) -> None:
                              team_leader_email=r.get("team_leader_email", "")))
 
 
+def read_regions(uow: UnitOfWork) -> list[RegionRecord]:
+    """The six regions as held (an administrator may have changed them: services.regions)."""
+    with uow.read() as s:
+        return [region_record(r) for r in s.scalars(select(Region).order_by(Region.code))]
+
+
 @cache
 def contacts() -> dict[str, ContactRecord]:
     """The telephone directory shipped in resources/contacts.json, by key."""
@@ -59,8 +65,7 @@ class ReferenceDataService:
         self._clock = clock
 
     def regions(self) -> list[RegionRecord]:
-        with self._uow.read() as s:
-            return [region_record(r) for r in s.scalars(select(Region).order_by(Region.code))]
+        return read_regions(self._uow)
 
     def add_closure(self, actor: UserRecord, day, nation: str, reason: str) -> None:
         """A one-off closure day on top of the bank holidays ("ALL" closes every nation).

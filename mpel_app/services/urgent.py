@@ -19,6 +19,7 @@ from ..domain.errors import InvalidTransition, NotFound, ValidationError
 from ..domain.opening_hours import add_working_time
 from ..domain.permissions import Action
 from ..domain.phones import format_phone, normalise_phone
+from ..domain.region_contacts import inbox_problem
 from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentItem, UrgentPlan,
                               UserRecord)
 from ..domain.text import clean_name, clean_text
@@ -202,20 +203,25 @@ class UrgentService(EnquiryUseCases):
         tonight = rota_for(s, e.received_at.astimezone(LONDON).date()) if destination == "duty_region" else None
         region_code = tonight.region_code if tonight else (e.region_code or home)
         region = s.get(Region, region_code)
+        problem = inbox_problem(region.inbox_address)
         common = dict(reference=e.reference, destination=destination, imminent_removal=e.imminent_removal,
                       compassionate=e.compassionate, removal_at=e.removal_at, region_code=region_code,
-                      region_name=region.name)
+                      region_name=region.name, inbox_problem=problem)
+        # A note to an inbox that does not work reaches nobody: say so before anything else (issue 14).
+        first = (f"The call note will reach nobody: {problem}. Telephone the region and fax the call note to "
+                 f"{format_phone(region.fax_number)}; tell an administrator (Administration → Regions). "
+                 if problem else "")
         if destination == "duty_region" and tonight is not None:
             return UrgentPlan(**common, call_name=f"{tonight.manager_name}, duty account manager ({region.name})",
                               call_phone=format_phone(tonight.phone),
-                              instruction=(f"Imminent removal between 16:00 and 17:00: the call note goes to "
+                              instruction=(f"{first}Imminent removal between 16:00 and 17:00: the call note goes to "
                                            f"tonight's duty region, {region.name}. Telephone the duty account "
                                            f"manager {tonight.manager_name} now to say an urgent call has been "
                                            "forwarded, and record the call."))
         if destination == "oscu":
             oscu = reference_data.contact("oscu")
             return UrgentPlan(**common, call_name=oscu.name, call_phone=oscu.phone,
-                              instruction=("Imminent removal out of hours: refer it to OSCU's out-of-hours "
+                              instruction=(f"{first}Imminent removal out of hours: refer it to OSCU's out-of-hours "
                                            f"service on {oscu.phone} (a number that may be given to the MP's "
                                            f"office) and record the referral. The call note also goes to "
                                            f"{region.inbox_name} for the morning."))
@@ -223,7 +229,7 @@ class UrgentService(EnquiryUseCases):
         lead = ("No duty region is on the rota for tonight: the call note goes to the member's own region. "
                 "Tell the duty manager. " if missing else "")
         return UrgentPlan(**common, call_name=f"{region.name} regional team", call_phone=format_phone(region.phone_number),
-                          instruction=(f"{lead}The call note goes to {region.inbox_name}. Telephone the regional "
+                          instruction=(f"{first}{lead}The call note goes to {region.inbox_name}. Telephone the regional "
                                        f"team on {format_phone(region.phone_number)} now to raise awareness, "
                                        "and record whom you spoke to."),
                           rota_missing=missing)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QListWidget, QListWidgetItem, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from ..csv_files import read_csv_text
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON, NATIONS, REGION_CODES
 from ..domain.errors import ValidationError
@@ -524,13 +525,7 @@ def choose_rota_file(parent: QWidget) -> Path | None:
 
 def read_rota_file(path: Path) -> str:
     """The file's text: UTF-8 (with or without Excel's BOM), else Windows-1252, as Excel on Windows saves it."""
-    data = path.read_bytes()[: MAX_CSV_BYTES + 1]
-    if len(data) > MAX_CSV_BYTES:
-        raise ValueError(f"{path.name} is larger than {MAX_CSV_BYTES // 1_000_000} MB: is it the rota?")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return read_csv_text(path, MAX_CSV_BYTES, "the rota")
 
 
 @dataclass(frozen=True)
@@ -727,7 +722,7 @@ class AdminView(QWidget):
     title = "Administration"
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
-                 rota_file_chooser: RotaFileChooser | None = None):
+                 rota_file_chooser: RotaFileChooser | None = None, member_file_chooser: RotaFileChooser | None = None):
         super().__init__(parent)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
@@ -758,6 +753,7 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
             self.passcode_locks = PasscodeLocksTab(ctx)
             self._add(self.passcode_locks, "Locked &offices")
+        self._add_reference_data_tabs(ctx, member_file_chooser)
         if perm.allowed(ctx.user, Action.IMPORT_LEGACY):
             from .legacy_import_dialog import LegacyImportTab  # builds on this module's table helpers
 
@@ -766,6 +762,22 @@ class AdminView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+
+    def _add_reference_data_tabs(self, ctx: DeskContext, member_file_chooser) -> None:
+        """Issue 14: Members edited and imported, the regions' contacts, the Home Secretary's list."""
+        from .admin_home_secretary import HomeSecretaryListTab  # these build on this module's helpers
+        from .admin_member_list import MemberListTab
+        from .admin_regions import RegionsTab
+
+        if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
+            self.member_list = MemberListTab(ctx, file_chooser=member_file_chooser)
+            self._add(self.member_list, "Members: e&dit and import")
+        if perm.allowed(ctx.user, Action.MANAGE_REGIONS):
+            self.regions = RegionsTab(ctx)
+            self._add(self.regions, "Regio&ns")
+        if perm.allowed(ctx.user, Action.MANAGE_HOME_SECRETARY_LIST):
+            self.home_secretary_list = HomeSecretaryListTab(ctx)
+            self._add(self.home_secretary_list, "Home &Secretary's list")
 
     def _add(self, tab: QWidget, label: str) -> None:
         self._tabs.append(tab)

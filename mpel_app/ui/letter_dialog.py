@@ -34,6 +34,7 @@ from ..domain.letter_records import LetterRecord, QaSubmission
 from ..domain.records import QueueStatus
 from ..domain.errors import ValidationError
 from .context import DeskContext
+from .empty_states import NO_UNITS
 from .letter_documents import DocumentsPanel
 from .models import format_date, format_received, member_line
 from .viewer import Opener
@@ -366,6 +367,12 @@ class LetterDialog(QDialog):
     def _build_fields(self, action: LetterAction, rec: LetterRecord, form: QFormLayout) -> None:
         if action in (A.ALLOCATE, A.ENFORCE):
             self._add(form, "unit", "&Unit:", self._unit_combo())
+            if not self.units:  # say what must be set up, rather than "Unit is required" after the click
+                self.no_units = QLabel(NO_UNITS)
+                self.no_units.setWordWrap(True)
+                self.no_units.setStyleSheet("color: #9b0000; font-weight: bold;")
+                self.no_units.setAccessibleName(NO_UNITS)
+                form.addRow("", self.no_units)
         elif action is A.ACCEPT:
             barrier = QComboBox()
             barrier.addItem("Yes: the barrier to removal has been entered", True)

@@ -32,6 +32,7 @@ from ..domain.errors import MpelError, ValidationError
 from ..domain.letter_records import LetterRecord
 from ..domain.records import MemberRecord
 from .context import DeskContext
+from .empty_states import NO_UNITS
 from .letter_special_section import LetterKindSection
 from .member_picker import MemberPicker
 from .widgets import (GROUP_STYLE, MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled,
@@ -158,6 +159,8 @@ class RegisterLetterDialog(QDialog):
         self._kind_changed()
         self._restricted_changed()
         self._link_changed()
+        self._member: MemberRecord | None = None
+        self._home_secretary_list: frozenset[int] = frozenset()
         self._load_units()
         tab_chain(*self.fields.values(), self.register_button, self.open_button, self.close_button)
         self.resize(max(1080, self.sizeHint().width()), self.sizeHint().height() + 20)
@@ -229,8 +232,11 @@ class RegisterLetterDialog(QDialog):
                            ("government_policy", "About Government policy"),
                            ("discretion_or_intervention", "Asks the Minister to use discr&etion or intervene"),
                            ("previous_ministerial_involvement", "A Minister was involved in the case before"),
-                           ("on_home_secretary_list", "The Member is on the Home Secretary's list")):
+                           ("on_home_secretary_list", "The Member is on the Home Secretary's list "
+                                                      "(kept in Administration)")):
             form.addRow("", self._field(name, named(QCheckBox(text))))
+        # Data an administrator keeps, read when the Member is chosen; the service reads it again [CORR 1.8].
+        self.fields["on_home_secretary_list"].setEnabled(False)
         labelled(form, "Responsible junior Minister:", self._field("responsible_minister", QLineEdit()))
         form.addRow("", self._field("writer_is_home_office_minister",
                                     named(QCheckBox("The Member is a Home Office Minister writing as an MP"))))
@@ -282,6 +288,12 @@ class RegisterLetterDialog(QDialog):
         units = QComboBox()
         units.addItem("Not now: leave it with MPCS", NOT_NOW)
         labelled(form, "Allocate at on&ce to:", self._field("allocate_to", units))
+        self.no_units = QLabel(NO_UNITS)  # shown when the units are read and there are none
+        self.no_units.setWordWrap(True)
+        self.no_units.setStyleSheet("color: #5c3b00;")
+        self.no_units.setAccessibleName(NO_UNITS)
+        self.no_units.setVisible(False)
+        form.addRow("", self.no_units)
         return group
 
     # ------------------------------------------------------------- behaviour
@@ -298,9 +310,17 @@ class RegisterLetterDialog(QDialog):
             combo = self.fields["allocate_to"]
             for unit in found:
                 combo.addItem(f"{unit.name} ({unit.code})", unit.code)
+            self.no_units.setVisible(not found)
 
         self._ctx.runner.submit(lambda: units.list_units(active_only=True), done,
                                 lambda exc: None if self._closed else self.message.show_error(error_text(exc)))
+        listed = self._ctx.services.home_secretary_list
+
+        def got_list(ids: frozenset[int]) -> None:
+            self._home_secretary_list = ids
+            self.fields["on_home_secretary_list"].setChecked(bool(self._member and self._member.id in ids))
+
+        self._ctx.runner.submit(listed.member_ids, got_list, lambda exc: None)
 
     def kind(self) -> LetterKind:
         return LetterKind(self.fields["kind"].currentData())
@@ -312,6 +332,9 @@ class RegisterLetterDialog(QDialog):
     def _member_changed(self, member: MemberRecord | None) -> None:
         # A fact about the Member, not a judgement: taken from the members list, still open to correction.
         self.fields["privy_counsellor"].setChecked(bool(member and member.privy_counsellor))
+        self._member = member
+        self.fields["on_home_secretary_list"].setChecked(
+            bool(member and member.id in self._home_secretary_list))
 
     def _restricted_changed(self) -> None:
         staff = bool(self.fields["staff_member"].text().strip())

@@ -27,6 +27,7 @@ from ..domain.letter_records import LetterRecord, LetterSummary
 from ..domain.records import QueueStatus, Role
 from .context import DeskContext
 from .task_runner import LatestOnly
+from .empty_states import empty_workstack_text
 from .deceased_member import DECEASED_SHORTCUT, DeceasedMemberDialog
 from .letter_dialog import LetterDialog
 from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
@@ -139,6 +140,8 @@ class LettersView(QWidget):
         self.deceased_dialog: DeceasedMemberDialog | None = None
         self._latest = LatestOnly(ctx.runner)
         self._selected_id: int | None = None
+        self._my_units: list[str] | None = None  # until read: no set-up advice before it is known to be needed
+        self._units_exist = True
 
         self.role_combo = QComboBox()
         for role in CTS_ROLES:
@@ -350,14 +353,17 @@ class LettersView(QWidget):
     def _load_units(self) -> None:
         ctx = self._ctx
 
-        def done(codes: list[str]) -> None:
+        def done(found: tuple[list[str], bool]) -> None:
+            codes, self._units_exist = found
+            self._my_units = list(codes)
             self.unit_combo.blockSignals(True)
             for code in codes:
                 self.unit_combo.addItem(code, code)
             self.unit_combo.blockSignals(False)
             self._role_changed()
 
-        ctx.runner.submit(lambda: ctx.services.units.units_of(ctx.user.id), done,
+        units = ctx.services.units
+        ctx.runner.submit(lambda: (units.units_of(ctx.user.id), bool(units.list_units(active_only=True))), done,
                           lambda exc: self.message.show_error(error_text(exc)))
 
     def _role_changed(self) -> None:
@@ -373,7 +379,8 @@ class LettersView(QWidget):
         counts = {s: sum(1 for i in items if i.status is s) for s in QueueStatus}
         urgent = sum(1 for i in items if i.urgent)
         self.summary_label.setText(f"{len(items)} letter{'s' if len(items) != 1 else ''} — {urgent} urgent, "
-                                   f"{counts[QueueStatus.OVERDUE]} overdue, {counts[QueueStatus.DUE_SOON]} due soon")
+                                   f"{counts[QueueStatus.OVERDUE]} overdue, {counts[QueueStatus.DUE_SOON]} due soon"
+                                   if items else empty_workstack_text(self.role(), self._my_units, self._units_exist))
         row = self.model.row_of(keep) if keep is not None else -1
         if row < 0 and items:
             row = 0

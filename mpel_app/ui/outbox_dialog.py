@@ -22,12 +22,14 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
 from ..domain.errors import MpelError, ValidationError
 from ..domain.permissions import Action
+from ..domain.region_contacts import inbox_problem, inbox_problem_in_brief
 from ..notify.outbox import FAILED, SENDING, OutboxItem, OutboxSummary
 from .context import DeskContext
 from .models import format_received
@@ -388,14 +390,20 @@ class OutboxDialog(QDialog):
         for r, row in enumerate(rows):
             item = row.item
             full_to = f"{item.to_name} <{item.to_address}>" if item.to_name else item.to_address
-            values = (row.record, item.to_name or item.to_address, item.subject, str(item.attempts),
-                      item.last_error or "not tried yet", _next_attempt(item, now))
-            tips = (None, full_to, item.subject, None, item.last_error or None, None)
+            # Issue 14: an address that reaches nobody (a region's placeholder inbox) says so in the row.
+            problem = inbox_problem_in_brief(item.to_address)
+            to = item.to_name or item.to_address
+            values = (row.record, f"{to} (PROBLEM: {problem})" if problem else to, item.subject,
+                      str(item.attempts), item.last_error or "not tried yet", _next_attempt(item, now))
+            tips = (None, f"{full_to}: {inbox_problem(item.to_address)}" if problem else full_to, item.subject,
+                    None, item.last_error or None, None)
             for c, (value, tip) in enumerate(zip(values, tips)):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.AccessibleTextRole, tip or value)
                 if tip:
                     cell.setToolTip(tip)
+                if c == 1 and problem:
+                    cell.setForeground(QBrush(QColor("#9b0000")))
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
         # Long texts are cut to fit (whole in the tooltip) so every column shows without scrolling.

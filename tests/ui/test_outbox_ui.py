@@ -86,7 +86,7 @@ def test_banner_counts_waiting_mail_and_the_offline_procedure_works(qtbot, sqlit
     qtbot.waitUntil(lambda: len(dialog.rows) == 2)
     table = dialog.table
     assert [table.item(0, c).text() for c in (0, 1, 3, 4, 5)] == [
-        first.reference, "MP INBOX – London & South East", "0", "not tried yet",
+        first.reference, "MP INBOX – London & South East (PROBLEM: placeholder address)", "0", "not tried yet",
         "now"]
     assert table.item(1, 2).text().startswith(f"URGENT – {second.reference}")
     assert "Mail is not set up on this desk" in dialog.status_label.text()
@@ -156,6 +156,9 @@ def test_sender_reports_reach_the_banner_on_the_ui_thread(qtbot, sqlite_services
     qtbot.waitUntil(lambda: len(dialog.rows) == 2)
     assert dialog.table.item(0, 3).text() == "1"
     assert dialog.table.item(0, 5).text() == "in under a minute"  # 30 seconds after the failure
+    # The test world keeps the seed file's placeholder inbox: the row says the note reaches nobody (issue 14).
+    assert dialog.table.item(0, 1).text().endswith("(PROBLEM: placeholder address)")
+    assert "is a placeholder: notes sent there reach nobody" in dialog.table.item(0, 1).toolTip()
     assert "Mail goes through 127.0.0.1" in dialog.status_label.text()
     dialog.grab().save("/tmp/ui_outbox_dialog_failed.png")
     rounds = window.mail.background.rounds

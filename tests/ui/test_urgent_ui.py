@@ -136,7 +136,11 @@ def test_imminent_removal_at_half_past_four_goes_to_the_duty_manager_until_ackno
     assert view.plan_panel.isVisible()
     assert view.plan_panel.plan_call_name.text() == "Priya Shah, duty account manager (North West)"
     assert view.plan_panel.plan_call_phone.text() == "0161 496 0123"
-    assert view.plan_panel.plan_destination.text() == "Tonight's duty region: North West"
+    # The test world's regions keep the seed file's placeholder inboxes: the plan says the note reaches nobody.
+    assert view.plan_panel.plan_destination.text() == ("Tonight's duty region: North West"
+                                            "\nPROBLEM: the inbox address mp-inbox-nwe@mpel.example.gov.uk is a placeholder: notes sent "
+                                            "there reach nobody")
+    assert "fax the call note to 0161 496 0501" in view.plan_panel.plan_instruction.text()
     assert "Telephone the duty account manager Priya Shah now" in view.plan_panel.plan_instruction.text()
     assert view.plan_panel.plan_title.text().startswith("URGENT – IMMINENT REMOVAL on 24 Nov 2026 22:30 · MPH000001")
     assert view.plan_panel.called_number.text() == "0161 496 0123" and view.plan_panel.call_time.text() == "16:30"
@@ -226,7 +230,9 @@ def test_after_five_the_agent_is_sent_to_oscu(qtbot, sqlite_services, world, clo
     assert view.plan_panel.plan_call_name.text() == "OSCU out-of-hours service"
     assert view.plan_panel.plan_call_phone.text() == "020 7946 0999"
     assert view.plan_panel.plan_destination.text() == ("OSCU out-of-hours service (the call note also goes to "
-                                            "London & South East)")
+                                            "London & South East)"
+                                            "\nPROBLEM: the inbox address mp-inbox-lse@mpel.example.gov.uk is a placeholder: notes sent "
+                                            "there reach nobody")
     assert "may be given to the MP's office" in view.plan_panel.plan_instruction.text()
     # Finishing without recording the referral asks once.
     view.plan_panel.finish_button.click()
@@ -274,7 +280,9 @@ def test_no_rota_tonight_says_so_and_falls_back_to_the_region(qtbot, sqlite_serv
     press(qtbot, Qt.Key_F9)
     qtbot.waitUntil(lambda: view.plan is not None)
     assert view.plan_panel.plan_destination.text() == ("No duty region on the rota tonight: the member's own region, "
-                                            "London & South East")
+                                            "London & South East"
+                                            "\nPROBLEM: the inbox address mp-inbox-lse@mpel.example.gov.uk is a placeholder: notes sent "
+                                            "there reach nobody")
     assert view.plan_panel.plan_call_phone.text() == "020 7946 0100"
     type_text(qtbot, "Regional duty desk")
     view.plan_panel.record_button.click()

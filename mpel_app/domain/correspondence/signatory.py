@@ -52,6 +52,7 @@ class SignatoryFacts:
     government_policy: bool = False
     discretion_or_intervention: bool = False
     previous_ministerial_involvement: bool = False
+    # Read from the list an administrator keeps (issue 14), filled in by the service that registers the letter.
     on_home_secretary_list: bool = False
     responsible_minister: str = ""  # the junior Minister answering for the subject
     writer_is_home_office_minister: bool = False

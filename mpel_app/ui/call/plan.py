@@ -141,10 +141,12 @@ class UrgentPlanPanel(QFrame):
             destination = f"{DESTINATION_LABELS['duty_region']}: {plan.region_name}"
         else:
             destination = f"{DESTINATION_LABELS['oscu']} (the call note also goes to {plan.region_name})"
+        if plan.inbox_problem:  # issue 14: a note to an inbox that does not work reaches nobody
+            destination += f"\nPROBLEM: {plan.inbox_problem}"
         self.plan_destination.setText(destination)
         self.plan_summary.setText(call_summary(plan, rec))
-        self.plan_destination.setStyleSheet("font-weight: bold;" + (" color: #9b0000;" if plan.rota_missing
-                                                                      else ""))
+        alarm = plan.rota_missing or bool(plan.inbox_problem)
+        self.plan_destination.setStyleSheet("font-weight: bold;" + (" color: #9b0000;" if alarm else ""))
         self.plan_call_name.setText(plan.call_name)
         self.plan_call_phone.setText(plan.call_phone or "no number on record: look it up")
         self.plan_call_phone.setAccessibleName(f"Number to telephone: {plan.call_phone}")
