@@ -31,7 +31,6 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from ..domain.records import Role
-from . import pg_desk_view
 
 DESK = "mpel_desk"  # every person's login is a member; reference data and their own work
 PROVISIONER = "mpel_provisioner"  # owns the SECURITY DEFINER functions that create and change logins
@@ -67,6 +66,14 @@ SUBJECT_COLUMNS = ("subject_name", "subject_dob", "nationality", "nationality_fo
                    "cts_reference", "question", "answer", "response")
 
 R, RW, RWU = "SELECT", "SELECT, INSERT", "SELECT, INSERT, UPDATE"
+
+# Columns no login reads directly, whatever TABLE_GRANTS says of the table (issue 19): SELECT is granted
+# column by column, all but these.  A person reads their own password hash through
+# mpel_own_password_hash(); a passcode is checked by the database itself (db/pg_secrets.py).
+SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "members": ("passcode_hash", "passcode_verifier"),
+    "users": ("password_hash",),
+}
 
 
 def _to(groups: list[str], privileges: str) -> dict[str, str]:
@@ -246,6 +253,7 @@ class NeedsCreateRole(RuntimeError):
 
 def apply(conn: Connection) -> None:
     """Create the roles if missing and (re)apply every grant, policy and trigger; safe to re-run."""
+    from . import pg_desk_view  # it reads SUBJECT_COLUMNS from here: imported when used, not in a cycle
     if not conn.scalar(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")):
         raise NeedsCreateRole(
             f"{conn.scalar(text('SELECT current_user'))} may not create roles: schema 0019 creates the MPEL "
@@ -276,6 +284,14 @@ def apply(conn: Connection) -> None:
     for (table, group), (privilege, columns) in COLUMN_GRANTS.items():
         if table in present:
             conn.execute(text(f"GRANT {privilege} ({', '.join(columns)}) ON {table} TO {group}"))
+    for table, secret in SECRET_COLUMNS.items():
+        if table not in present:
+            continue
+        open_columns = ", ".join(c for c in _columns(conn, table) if c not in secret)
+        for group, privileges in TABLE_GRANTS.get(table, {}).items():
+            if "SELECT" in privileges:
+                conn.execute(text(f"REVOKE SELECT ON {table} FROM {group}"))
+                conn.execute(text(f"GRANT SELECT ({open_columns}) ON {table} TO {group}"))
     readable = [c for c in _columns(conn, "enquiries") if c not in SUBJECT_COLUMNS]
     conn.execute(text(f"GRANT SELECT ({', '.join(readable)}) ON enquiries TO {DESK}, {INBOX_SERVICE}"))
     conn.execute(text(f"REVOKE ALL ON enquiry_subjects FROM PUBLIC, {everyone}"))
@@ -331,6 +347,8 @@ def remove(conn: Connection) -> None:
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_no_truncate ON audit_log"))
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_who ON audit_log"))
     conn.execute(text("DROP VIEW IF EXISTS enquiry_subjects"))
+    from . import pg_desk_view
+
     pg_desk_view.remove(conn)
     for name in ("mpel_audit_who()", "mpel_audit_append_only()", "mpel_may_see_letter(integer)", "mpel_may_see_subject(integer)",
                  "mpel_works_region(text, integer)", "mpel_region_bound()", "mpel_user_id()"):
