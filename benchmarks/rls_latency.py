@@ -95,57 +95,6 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
                       _line(label, "person", ms["person"], rows["person"], ms["owner"])]
     finally:
         owner.close()
-
-
-def _line(label: str, who: str, ms: list[float], rows: float, base: list[float] | None) -> str:
-    med, p95 = statistics.median(ms), percentile(ms, 95)
-    extra = ""
-    if base is not None:
-        extra = f"  x{med / statistics.median(base):4.2f} median, x{p95 / percentile(base, 95):4.2f} p95"
-    return f"{label:<38} {who:<7} median {med:7.2f} ms  p95 {p95:7.2f} ms  rows {rows:7.1f}{extra}"
-
-
-def measure(owner_url: str, queries: int, seed: int) -> list[str]:
-    _provision(owner_url)
-    url = make_url(owner_url)
-    person_url = lambda name: url.set(username=name).render_as_string(hide_password=False)  # noqa: E731
-    owner = open_database(owner_url, upgrade=None)
-    people = {name: open_database(person_url(name), upgrade=None) for name in LOGINS}
-    lines: list[str] = []
-    try:
-        assert all(p.uow.person_login for p in people.values()), "the logins must be people's own"
-        agent = load_user(owner, build_db.AGENT_ID)
-        leader = load_user(owner, build_db.LEADER_ID)
-        am = load_user(owner, build_db.AGENT_ID + build_db.N_AGENTS + REGION_CODES.index("LSE"))
-        workload = draw_workload(owner, queries, seed)
-        for label, key, attr in SEARCHES:
-            if label not in WANTED:
-                continue
-            texts = getattr(workload, attr)
-            person = people["bench.agent00"]
-            ms, rows, _ = time_paths(texts, {
-                "owner": lambda t, key=key: len(owner.enquiries.find(agent, key, t)),
-                "person": lambda t, key=key: len(person.enquiries.find(agent, key, t))})
-            lines += [_line(label, "owner", ms["owner"], rows["owner"], None),
-                      _line(label, "person", ms["person"], rows["person"], ms["owner"])]
-        codes = [REGION_CODES[i % len(REGION_CODES)] for i in range(queries)]
-        leader_desk = people["bench.leader"]
-        ms, rows, _ = time_paths(codes, {
-            "owner": lambda c: len(owner.enquiries.region_queue_page(leader, c).items),
-            "person": lambda c: len(leader_desk.enquiries.region_queue_page(leader, c).items)})
-        label = "queue, team leader (all regions)"
-        lines += [_line(label, "owner", ms["owner"], rows["owner"], None),
-                  _line(label, "person", ms["person"], rows["person"], ms["owner"])]
-        am_desk = people["bench.am.lse"]
-        lse = ["LSE"] * queries
-        ms, rows, _ = time_paths(lse, {
-            "owner": lambda c: len(owner.enquiries.region_queue_page(am, c).items),
-            "person": lambda c: len(am_desk.enquiries.region_queue_page(am, c).items)})
-        label = "queue, London account manager"
-        lines += [_line(label, "owner", ms["owner"], rows["owner"], None),
-                  _line(label, "person", ms["person"], rows["person"], ms["owner"])]
-    finally:
-        owner.close()
         for p in people.values():
             p.close()
     return lines
