@@ -89,10 +89,11 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
         engine.dispose()
         raise
     clock = clock or SystemClock()
-    uow = UnitOfWork(make_session_factory(engine))
+    person = signed_in_as_person(engine)
     if per_person_logins is None:
-        per_person_logins = signed_in_as_person(engine)
+        per_person_logins = person
     logins = DbLogins(per_person_logins and engine.dialect.name == "postgresql")
+    uow = UnitOfWork(make_session_factory(engine), person_login=person)
     load_regions(uow)
     load_guidance(uow, clock)
     return Services(engine=engine, uow=uow, clock=clock,

@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select
 
 from .app import Services
 from .db import repositories as repo
+from .db import pg_secrets
 from .db.models import Enquiry, Member, Region, SubjectNameToken
 from .demo_letters import seed_letters
 from .domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
@@ -509,6 +510,7 @@ def _add_members(s, rng: random.Random, count: int, admin: UserRecord, now: date
     s.add_all(rows)
     s.flush()
     for m in rows:
+        pg_secrets.store_verifier(s, m.id, passcode_for(m.office_phone), demo=True)  # PostgreSQL checks it
         audit.record(s, admin, now, MEMBER_ENTITY, m.id, "member added (demo data)",
                      {"name": m.name, "kind": m.kind, "region_code": m.region_code})
     report(len(rows))

@@ -1,6 +1,7 @@
 """Where things live: resources and migrations (source tree or frozen build) and the user's data."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -32,7 +33,10 @@ def migrations_dir() -> Path:
 
 def user_data() -> Path:
     path = Path(user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The database, drafts and log inside are the owner's alone (db/sqlite_files.py says what Windows does).
+    if os.name == "posix" and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 

@@ -38,11 +38,13 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
      libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
 installer=(binutils nsis p7zip-full wixl msitools)
 accessibility=(xvfb xauth dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 xdotool)
+# MIT Kerberos: a KDC on loopback for the single sign-on test (tests/db/test_pg_gssapi.py; no service started)
+kerberos=(krb5-kdc krb5-admin-server krb5-user)
 case "$purpose" in
     test)  # poppler-utils: pdftotext/pdftoppm, used to read generated PDFs back; mdbtools: the legacy import;
            # dovecot-imapd: the real IMAP server the inbox tests start on loopback (no service is started)
         packages+=(poppler-utils mdbtools odbc-mdbtools unixodbc dovecot-imapd "${installer[@]}" "${xcb[@]}"
-                   "${accessibility[@]}") ;;
+                   "${accessibility[@]}" "${kerberos[@]}") ;;
     desktop)  # mdbtools: Administration → Import legacy database reads the Access file with it
         packages+=("${xcb[@]}" mdbtools) ;;
     build) packages+=("${installer[@]}") ;;
@@ -71,7 +73,8 @@ if (( ${#missing[@]} )); then
     sudo=()
     (( EUID == 0 )) || sudo=(sudo)  # a person running the demo is asked for their password
     "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+    # noninteractive: krb5-config would otherwise ask for a default realm (the tests bring their own)
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 fi
 
 if [[ ! -x .venv/bin/python ]]; then

@@ -9,12 +9,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .sqlite_files import database_path, make_owner_only
+
 APPLICATION_NAME = "MPEL Desk"
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
+        path = database_path(url)
+        if path is not None:
+            make_owner_only(path)  # before SQLite creates it with the umask's permissions
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

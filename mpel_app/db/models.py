@@ -40,7 +40,10 @@ class Member(Base):
     office_email: Mapped[str] = mapped_column(String(254), default="")
     # From the Members list import (issue 14): shown beside the name, never used by a rule.
     party: Mapped[str] = mapped_column(String(60), default="", server_default="")
-    passcode_hash: Mapped[str | None] = mapped_column(String(200))
+    # Deferred: never read with the row (on PostgreSQL desks may not read it; issue 19).
+    passcode_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
+    # PostgreSQL only: a bcrypt verifier the database itself checks (db/pg_secrets.py); unused on SQLite.
+    passcode_verifier: Mapped[str | None] = mapped_column(String(100), deferred=True)
     passcode_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when too many wrong passcodes were given for this office across calls (domain.office_passcode):
     # no passcode of the office is accepted until a team leader or an administrator clears it.
@@ -55,7 +58,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True)  # desks read only their own
     roles: Mapped[str] = mapped_column(String(400))  # comma-separated Role values
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
     grade: Mapped[str | None] = mapped_column(String(8))

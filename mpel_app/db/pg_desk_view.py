@@ -4,7 +4,7 @@ A person's login has ``search_path = mpel_desk_view, public`` (set when it is
 provisioned), so the desk's unchanged SQL -- the ORM's ``SELECT ... FROM
 enquiries`` -- reads ``mpel_desk_view.enquiries``: every column of the table,
 with the subject columns (``pg_roles.SUBJECT_COLUMNS``) blanked unless
-``mpel_may_see_subject`` allows them (passcode verified; an account manager's
+``pg_roles.subject_visible`` allows them (passcode verified; an account manager's
 own region).  INSTEAD OF triggers write through to the table as the person,
 so their grants and the row-level policies still apply, and a subject column
 is written only when the desk changed it (a blank it read back is not a
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from .pg_roles import SUBJECT_COLUMNS
+from .pg_roles import SUBJECT_COLUMNS, subject_visible
 
 SCHEMA = "mpel_desk_view"
 _TEXT_BLANK = "''"
@@ -31,7 +31,8 @@ def _columns(conn: Connection) -> list[str]:
 def statements(conn: Connection) -> list[str]:
     columns = _columns(conn)
     base = [c for c in columns if c not in SUBJECT_COLUMNS]
-    shown = [f"CASE WHEN mpel_may_see_subject(id) THEN {c} ELSE {_BLANK.get(c, _TEXT_BLANK)} END AS {c}"
+    visible = subject_visible("public.enquiries")  # not a function per row and column: see subject_visible
+    shown = [f"CASE WHEN {visible} THEN {c} ELSE {_BLANK.get(c, _TEXT_BLANK)} END AS {c}"
              if c in SUBJECT_COLUMNS else c for c in columns]
     writable = [c for c in columns if c != "id"]
     insert = (f"INSERT INTO public.enquiries ({', '.join(writable)}) "

@@ -18,13 +18,18 @@ from ..domain.errors import StaleRecord
 from . import changes
 
 
+PERSON_LOGIN = "mpel_person_login"  # session.info key: True on a person's own PostgreSQL login
+
 # deadlock_detected, serialization_failure: PostgreSQL's "this transaction lost a race; retry it".
 _RETRYABLE = frozenset({"40P01", "40001"})
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], *, person_login: bool = False):
         self._factory = session_factory
+        # Connected to PostgreSQL as a person's own login (db_logins.signed_in_as_person): the database then
+        # checks passcodes itself, and the acting user must be the login (services/actor_check.py).
+        self.person_login = person_login
         changes.install(session_factory)
         engine = session_factory.kw["bind"]
         self._read_bind = engine.execution_options(mpel_read_only=True)
@@ -37,6 +42,7 @@ class UnitOfWork:
     def read(self) -> Iterator[Session]:
         """A transaction that only reads: on SQLite it does not take the write lock."""
         session = self._factory(bind=self._read_bind)
+        session.info[PERSON_LOGIN] = self.person_login
         try:
             yield session
         finally:
@@ -57,6 +63,7 @@ class UnitOfWork:
     @contextmanager
     def __call__(self) -> Iterator[Session]:
         session = self._factory()
+        session.info[PERSON_LOGIN] = self.person_login
         try:
             yield session
             changes.announce(session)

@@ -41,7 +41,9 @@ class DbLogins:
         # Any login may change its own password; no function needed (and none would be granted).
         if self.enabled:
             verifier = scram_verifier(password).replace("'", "''")  # base64 and '$:': no quote, but be sure
-            s.execute(text(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'"))
+            # The driver's own SQL: the verifier's ':' would read as a bind parameter to text().  ALTER ROLE
+            # takes no parameters, hence the literal; a verifier is base64 and '$:', never a quote or '%'.
+            s.connection().exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'")
 
     def enable(self, s: Session, username: str) -> None:
         if self.enabled:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.models import Enquiry, Region
-from ..db.uow import UnitOfWork
+from ..db.uow import PERSON_LOGIN, UnitOfWork
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON, REGION_CODES, REGION_NATION
 from ..domain.call_note import call_note_body, call_note_subject
@@ -25,7 +25,7 @@ from ..domain.values import is_row_id
 from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
 from ..notify.outbox import Attachment, enqueue
 from ..reports.call_record import render_call_record
-from . import audit, conflicts
+from . import actor_check, audit, conflicts
 
 ENTITY = "enquiry"
 conflicts.track(Enquiry, ENTITY)
@@ -54,6 +54,8 @@ class EnquiryUseCases:
         """
         with self._uow() as s:
             e = self._lock(s, enquiry_id)
+            actor_check.require_signed_in_as(s, actor)
+            _require_database_allows(s, e)
             if expected_version is not None and e.version != expected_version:
                 raise conflicts.stale_record(s, ENTITY, e.id, e.reference, expected_version,
                                              withhold=e.passcode_verified_at is None)
@@ -193,3 +195,12 @@ def region_code_of(value: str | None) -> str:
 def region_code_or_default(value: str | None, e: Enquiry) -> str:
     """The region chosen, or by default the member's constituency region."""
     return region_code_of(value or (e.member.region_code if e.member else None))
+
+
+def _require_database_allows(s: Session, e: Enquiry) -> None:
+    """On a person's own login, an item the row policy keeps from them (another region's) is refused as such,
+    not left for the UPDATE to find nothing and be taken for someone else's change (``StaleRecord``)."""
+    if s.info.get(PERSON_LOGIN) and not s.scalar(text("SELECT mpel_works_region(:region, :creator)"),
+                                                  {"region": e.region_code, "creator": e.created_by_id}):
+        raise PermissionDenied(f"{e.reference} belongs to the {e.region_code} region: the database lets your "
+                               "login change only your own region's items")

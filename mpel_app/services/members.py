@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from ..db import pg_secrets
 from ..db.mappers import member_record
 from ..db.models import Member, Region
 from ..db.uow import UnitOfWork
@@ -78,6 +79,8 @@ class MemberService:
                 member.passcode_changed_at = self._clock.now()
             s.add(member)
             s.flush()
+            if passcode is not None:
+                pg_secrets.store_verifier(s, member.id, _cleaned(passcode), demo=demo)
             audit.record(s, actor, self._clock.now(), ENTITY, member.id, "member added",
                          {"name": name, "kind": kind, "region_code": region_code})
             return member_record(member)
@@ -138,6 +141,7 @@ class MemberService:
                 raise NotFound(f"no member {member_id}")
             member.passcode_hash = passcode_hash
             member.passcode_changed_at = self._clock.now()
+            pg_secrets.store_verifier(s, member.id, _cleaned(passcode))
             # A new passcode ends a lock: the guesses were at the old one.
             was_locked = member.passcode_locked_at is not None
             member.passcode_locked_at, member.passcode_cleared_at = None, self._clock.now()
@@ -220,8 +224,12 @@ def _locked_member(s, member_id: int) -> Member:
     return member
 
 
-def _passcode_hash(passcode: str, demo: bool) -> str:
+def _cleaned(passcode: str) -> str:
     value = clean_text(passcode, field="Passcode", max_length=MAX_PASSCODE_LENGTH)
     if len(value) < MIN_PASSCODE_LENGTH:
         raise ValidationError(f"a passcode needs at least {MIN_PASSCODE_LENGTH} characters")
-    return hash_secret(value, demo=demo)
+    return value
+
+
+def _passcode_hash(passcode: str, demo: bool) -> str:
+    return hash_secret(_cleaned(passcode), demo=demo)

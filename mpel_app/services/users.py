@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..db import repositories as repo
 from ..db.mappers import user_record
@@ -26,7 +26,7 @@ from ..domain.errors import AuthenticationFailed, NotFound, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import MAX_FAILED_SIGN_INS, Role, UserRecord
 from ..domain.text import check_printable, clean_email, clean_name, clean_text
-from ..domain.values import as_choice, is_row_id
+from ..domain.values import as_choice, as_flag, is_row_id
 from . import audit
 from .db_logins import DbLogins
 from .enquiry_base import region_code_of
@@ -79,16 +79,17 @@ class UserService:
         locked = AuthenticationFailed("this account is locked after repeated failed sign-ins; "
                                       "ask an administrator to unlock it")
         with self._uow.read() as s:
-            found = s.execute(select(User.id, User.password_hash, User.active, User.failed_logins)
+            found = s.execute(select(User.id, User.active, User.failed_logins)
                               .where(User.username == name)).first()
-        if found is None or not found.active:
+            stored_hash = self._password_hash(s, name) if found is not None else None
+        if found is None or not found.active or stored_hash is None:
             verify_secret(dummy_hash(), password)
             raise failure
         if found.failed_logins >= MAX_FAILED_LOGINS:
             verify_secret(dummy_hash(), password)
             raise locked
         # argon2 outside any transaction: it takes a moment, and holds no lock meanwhile.
-        right = verify_secret(found.password_hash, password)
+        right = verify_secret(stored_hash, password)
         with self._uow() as s:
             if not right:
                 failed = s.execute(update(User).where(User.id == found.id)
@@ -108,6 +109,15 @@ class UserService:
                 # Locked (or deactivated) by other attempts while this password was being checked.
                 audit.record(s, None, self._clock.now(), ENTITY, found.id, "sign-in refused: account locked", {})
         raise failure if right is False else locked
+
+    def _password_hash(self, s, username: str) -> str | None:
+        """The account's password hash; on a person's own PostgreSQL login, only that login's own (no login
+        may read anyone else's: db/pg_secrets.py), so signing in as another account here fails."""
+        if not self._uow.person_login:
+            return s.scalar(select(User.password_hash).where(User.username == username))
+        if s.scalar(text("SELECT session_user")) != username:
+            return None
+        return s.scalar(select(func.mpel_own_password_hash()))
 
     def create_user(self, actor: UserRecord, *, username: str, full_name: str, password: str,
                     roles: set[Role], region_code: str | None = None, grade: str | None = None,
@@ -140,9 +150,10 @@ class UserService:
         check_password_strength(new_password)
         with self._uow() as s:
             user = s.get(User, actor.id)
-            if user is None or not verify_secret(user.password_hash, old_password):
+            stored_hash = self._password_hash(s, user.username) if user is not None else None
+            if stored_hash is None or not verify_secret(stored_hash, old_password):
                 raise AuthenticationFailed("the current password is wrong")
-            if verify_secret(user.password_hash, new_password):
+            if verify_secret(stored_hash, new_password):
                 raise ValidationError("choose a new password: this is the one you have now")
             user.password_hash = hash_secret(new_password)
             user.must_change_password = False
@@ -181,35 +192,53 @@ class UserService:
 
     def set_roles(self, actor: UserRecord, user_id: int, roles: set[Role]) -> UserRecord:
         """An administrator changes someone's roles; with per-person logins, their login's groups too."""
+        current = self._current(actor, user_id)
+        return self.set_access(actor, user_id, roles=roles, region_code=current.region_code, active=current.active)
+
+    def set_active(self, actor: UserRecord, user_id: int, active: bool) -> UserRecord:
+        """An administrator deactivates (or reactivates) an account; with per-person logins, its login too."""
+        current = self._current(actor, user_id)
+        return self.set_access(actor, user_id, roles=set(current.roles), region_code=current.region_code,
+                               active=active)
+
+    def _current(self, actor: UserRecord, user_id: int) -> UserRecord:
+        perm.require(actor, Action.MANAGE_USERS)
+        with self._uow.read() as s:
+            return user_record(_user(s, user_id))
+
+    def set_access(self, actor: UserRecord, user_id: int, *, roles: set[Role], region_code: str | None,
+                   active: bool) -> UserRecord:
+        """Administration's one save of what a person may do: roles, region and whether they may sign in, in one
+        transaction with their database login (per-person deployments); each change audited, history kept."""
         perm.require(actor, Action.MANAGE_USERS)
         roles = _roles(roles)
+        active = as_flag(active, field="Active")
+        if region_code is not None:
+            region_code = region_code_of(region_code)
+        if user_id == actor.id and (not active or Role.ADMINISTRATOR not in roles):
+            raise ValidationError("you cannot deactivate your own account or take away your own administration")
         with self._uow() as s:
             user = _user(s, user_id)
-            if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and user.region_code is None:
+            if region_code is not None and s.get(Region, region_code) is None:
+                raise ValidationError(f"unknown region {region_code}")
+            if roles & {Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER} and region_code is None:
                 raise ValidationError("account managers belong to a region")
+            now = self._clock.now()
+            if user.region_code != region_code:
+                audit.record(s, actor, now, ENTITY, user.id, "region changed",
+                             {"username": user.username, "region_code": [user.region_code, region_code]})
+                user.region_code = region_code
             before, after = user.roles, ",".join(sorted(r.value for r in roles))
             if before != after:
                 user.roles = after
                 self._logins.set_roles(s, user.username, roles)
-                audit.record(s, actor, self._clock.now(), ENTITY, user.id, "roles changed",
+                audit.record(s, actor, now, ENTITY, user.id, "roles changed",
                              {"username": user.username, "roles": [before, after]})
-            return user_record(user)
-
-    def set_active(self, actor: UserRecord, user_id: int, active: bool) -> UserRecord:
-        """An administrator deactivates (or reactivates) an account; with per-person logins, its login too."""
-        perm.require(actor, Action.MANAGE_USERS)
-        if user_id == actor.id and not active:
-            raise ValidationError("you cannot deactivate your own account")
-        with self._uow() as s:
-            user = _user(s, user_id)
-            if user.active != bool(active):
-                user.active = bool(active)
-                if active:
-                    self._logins.enable(s, user.username)
-                else:
-                    self._logins.disable(s, user.username)
-                audit.record(s, actor, self._clock.now(), ENTITY, user.id,
-                             "reactivated" if active else "deactivated", {"username": user.username})
+            if user.active != active:
+                user.active = active
+                (self._logins.enable if active else self._logins.disable)(s, user.username)
+                audit.record(s, actor, now, ENTITY, user.id, "reactivated" if active else "deactivated",
+                             {"username": user.username})
             return user_record(user)
 
     def list_users(self, actor: UserRecord) -> list[UserRecord]:

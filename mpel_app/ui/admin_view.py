@@ -41,6 +41,7 @@ from ..reports.record_sections import format_weekday_date
 from ..services.members import MEMBER_KINDS
 from ..services.rota import RotaImport
 from ..services.users import GRADES
+from . import admin_user_access
 from .context import DeskContext
 from .password_dialog import ResetPasswordDialog
 from .telephony.phone_identity import PhoneIdentityDialog
@@ -244,6 +245,7 @@ class UsersTab(QWidget):
         self._users: list[UserRecord] = []
         self._select_after: int | None = None
         self._selection_changed()
+        admin_user_access.install(self)  # roles, region, deactivation (issue 19)
 
     def refresh(self) -> None:
         self._ctx.runner.submit(lambda: self._ctx.services.users.list_users(self._ctx.user), self._show_users,

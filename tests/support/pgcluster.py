@@ -97,8 +97,10 @@ def _check_traversable(path: Path, user: pwd.struct_passwd) -> None:
 class ThrowawayCluster:
     """A private PostgreSQL server in a temporary directory; see the module docstring."""
 
-    def __init__(self, base_dir: str | os.PathLike[str] = "/tmp") -> None:
+    def __init__(self, base_dir: str | os.PathLike[str] = "/tmp", settings: dict[str, str] | None = None) -> None:
         self.base_dir = Path(base_dir)
+        # Server settings over the defaults, e.g. a TCP listener and a Kerberos keytab (tests/db/test_pg_gssapi.py).
+        self.settings = {**_SERVER_SETTINGS, **(settings or {})}
         self.dir: Path | None = None
         """The temporary directory: data in ``dir/data``, socket in ``dir``."""
 
@@ -153,7 +155,7 @@ class ThrowawayCluster:
                  "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
                 INITDB_TIMEOUT,
             )
-            options = " ".join(f"-c {key}={value}" for key, value in _SERVER_SETTINGS.items())
+            options = " ".join(f"-c {key}={value}" for key, value in self.settings.items())
             options += f" -k {shlex.quote(str(self.dir))}"
             self._run(
                 "pg_ctl start",
