@@ -18,6 +18,7 @@ from .services.enquiries import EnquiryService
 from .services.guidance import GuidanceService, load_guidance
 from .services.legacy_import import LegacyImportService
 from .services.email_cases import EmailCaseService
+from .services.erasure import ErasureService
 from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
@@ -54,6 +55,7 @@ class Services:
     legacy: LegacyImportService
     inbox: InboxService
     email_cases: EmailCaseService
+    erasure: ErasureService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -97,4 +99,4 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
                     legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
-                    email_cases=EmailCaseService(uow, clock))
+                    email_cases=EmailCaseService(uow, clock), erasure=ErasureService(uow, clock))
