@@ -19,6 +19,7 @@ from .services.guidance import GuidanceService, load_guidance
 from .services.legacy_import import LegacyImportService
 from .services.email_cases import EmailCaseService
 from .services.erasure import ErasureService
+from .services.retention import RetentionService
 from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
@@ -56,6 +57,7 @@ class Services:
     inbox: InboxService
     email_cases: EmailCaseService
     erasure: ErasureService
+    retention: RetentionService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -99,4 +101,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
                     legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
-                    email_cases=EmailCaseService(uow, clock), erasure=ErasureService(uow, clock))
+                    email_cases=EmailCaseService(uow, clock), erasure=ErasureService(uow, clock),
+                    retention=RetentionService(uow, clock))
