@@ -20,6 +20,7 @@ from .services.legacy_import import LegacyImportService
 from .services.email_cases import EmailCaseService
 from .services.erasure import ErasureService
 from .services.retention import RetentionService
+from .services.subject_access import SubjectAccessService
 from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
@@ -58,6 +59,7 @@ class Services:
     email_cases: EmailCaseService
     erasure: ErasureService
     retention: RetentionService
+    subject_access: SubjectAccessService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -102,4 +104,4 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
                     legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
                     email_cases=EmailCaseService(uow, clock), erasure=ErasureService(uow, clock),
-                    retention=RetentionService(uow, clock))
+                    retention=RetentionService(uow, clock), subject_access=SubjectAccessService(uow, clock))
