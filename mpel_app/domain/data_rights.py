@@ -65,6 +65,12 @@ AUDIT_PERSONAL_FIELDS = frozenset({
     "response", "caller_name", "reason", "removal_at", "constituent_name", "issue", "draft", "background",
     "staff_member", "member_reference", "text", "note", "return_note", "resolution_note", "agreement",
 })
+# Tables of staff, offices and configuration: no person in the records is named there as a subject.
+# audit_log is swept only through its narrow path (services/anonymise.scrub_audit), never by an UPDATE.
+NOT_SWEPT = frozenset({"users", "members", "regions", "legacy_people", "drafting_units", "guidance_contacts",
+                       "guidance_answers", "settings", "alembic_version", "reference_counters", "cts_counters",
+                       "closure_days", "duty_rota", "unit_members", "offline_units", "member_status",
+                       "workstack_cover", "audit_log", "anonymised_records", "call_events_seen"})
 # Shorter values are not swept from other records' text: "Li" or "A1" would wipe unrelated words.
 MIN_SWEPT_LENGTH = 4
 

@@ -132,7 +132,9 @@ class ErasureService:
             # The records' own rows lose every personal value, a shared reference too: it was his record.
             rows = anonymise.scrub_audit(s, own_rows + letter_rows, own_values | letter_values | set(values)
                                          | {r.ho_reference for r in records if r.ho_reference})
-            rows += anonymise.scrub_audit(s, anonymise.audit_rows_mentioning(s, values), values)
+            # Rows elsewhere naming him (a search typed with his name and date of birth) lose both.
+            births = {r.date_of_birth.isoformat() for r in records if r.date_of_birth}
+            rows += anonymise.scrub_audit(s, anonymise.audit_rows_mentioning(s, values), set(values) | births)
             words = [w for r in records for w in name_tokens(r.name) if len(w) >= 4]
             rows += anonymise.scrub_audit(s, anonymise.audit_rows_mentioning(s, words, searches_only=True), words)
             anonymise.anonymise_enquiries(s, e_ids, now, "erasure")
