@@ -22,6 +22,7 @@ from ..services import people
 from .call.typed import parse_day
 from .context import DeskContext
 from .erasure_dialog import ErasureDialog
+from .retention_section import RetentionSection
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, heading,
                       keys_hint, labelled, record_table, tab_chain)
 
@@ -89,6 +90,9 @@ class DataRightsView(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        self.retention = RetentionSection(ctx) if perm.allowed(ctx.user, Action.PURGE_RECORDS) else None
+        if self.retention is not None:
+            layout.addWidget(self.retention)
         layout.addWidget(keys_hint("Each person found is one row: relatives sharing a Home Office reference are "
                                    "listed apart. Searches, exports and erasures are recorded in the audit trail."))
         tab_chain(self.by_combo, self.text_edit, self.dob_edit, self.search_button, self.table, self.export_button,

@@ -93,3 +93,26 @@ def test_not_offered_to_others(sqlite_services):
     assert "People's data" not in titles
     assert "People's data" in [e.title for e in views_for(desk_context(sqlite_services, lw.admin))]
     assert QApplication.instance() is not None
+
+
+def test_administrator_runs_retention_from_the_desk(qtbot, sqlite_services, clock):
+    from datetime import date, datetime
+
+    from tests.support.world import LONDON, MONDAY_MORNING
+    lw = build_letters_world(sqlite_services)
+    clock.set(datetime(2023, 6, 5, 10, tzinfo=LONDON))
+    old = p.log_enquiry(lw, "Omid Old", date(1970, 1, 1), "Closed in 2023.", complete="Done")
+    clock.set(MONDAY_MORNING)
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, lw.admin)), (1000, 760))
+    section = view.retention
+    qtbot.waitUntil(lambda: section.years.value() == 2)
+    with qtbot.waitSignal(section.done):
+        section.due_button.click()
+    assert "1 due" in section.report.toPlainText()
+    section._confirm = lambda _text: True
+    with qtbot.waitSignal(section.done):
+        section.run_button.click()
+    assert "1 anonymised" in section.report.toPlainText()
+    assert p.scan(sqlite_services.engine, ["Omid Old"]) == [] and old
+    _grab(view, "people-admin-retention.png")
+    assert DataRightsView(desk_context(sqlite_services, p.build_person(lw).dpo)).retention is None
