@@ -34,6 +34,7 @@ from ..domain.permissions import Action
 from ..domain.records import UserRecord
 from ..domain.text import clean_text, name_tokens
 from . import anonymise, audit, people
+from .desk_settings import save_setting
 
 ERASED_ACTION = "erased"
 HOLD_PLACED, HOLD_LIFTED = "legal hold placed", "legal hold lifted"
@@ -180,12 +181,5 @@ class ErasureService:
         if not 0 <= int(days) <= 3650:
             raise ValidationError("The minimum retention before an erasure is 0 to 3650 days")
         with self._uow() as s:
-            repo.lock_key(s, f"settings: {MIN_ERASURE_DAYS_KEY}")
-            row = s.get(Setting, MIN_ERASURE_DAYS_KEY)
-            old = row.value if row else ""
-            if row is None:
-                row = Setting(key=MIN_ERASURE_DAYS_KEY)
-                s.add(row)
-            row.value, row.updated_at, row.updated_by_id = str(int(days)), self._clock.now(), actor.id
-            audit.record(s, actor, self._clock.now(), "setting", None, "minimum retention before erasure set",
-                         {"days": [old, str(int(days))]})
+            save_setting(s, actor, self._clock.now(), MIN_ERASURE_DAYS_KEY, str(int(days)),
+                         "minimum retention before erasure set", "days")

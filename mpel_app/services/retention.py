@@ -27,6 +27,7 @@ from ..domain.errors import ValidationError
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
 from . import anonymise, audit
+from .desk_settings import save_setting
 
 PURGED_ACTION = "records anonymised past retention"
 
@@ -103,15 +104,8 @@ class RetentionService:
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         with self._uow() as s:
-            repo.lock_key(s, f"settings: {RETENTION_YEARS_KEY}")
-            row = s.get(Setting, RETENTION_YEARS_KEY)
-            old = row.value if row else ""
-            if row is None:
-                row = Setting(key=RETENTION_YEARS_KEY)
-                s.add(row)
-            row.value, row.updated_at, row.updated_by_id = str(years), self._clock.now(), actor.id
-            audit.record(s, actor, self._clock.now(), "setting", None, "call record retention set",
-                         {"years": [old, str(years)]})
+            save_setting(s, actor, self._clock.now(), RETENTION_YEARS_KEY, str(years), "call record retention set",
+                         "years")
 
     def due(self, actor: UserRecord) -> RetentionReport:
         perm.require(actor, Action.PURGE_RECORDS)

@@ -4,8 +4,6 @@ narrow function (``mpel_erase_audit_values``) replaces values in it, callable by
 administrators alone."""
 from __future__ import annotations
 
-import contextlib
-
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
@@ -15,6 +13,7 @@ from mpel_app.domain.records import Role
 from mpel_app.services import people as finder
 from tests.support import people as p
 from tests.support.letters_world import build_letters_world
+from tests.db.test_pg_boundary import login, refused
 from tests.support.world import PASSWORD
 
 
@@ -28,20 +27,6 @@ def shared(pg_cluster):
             yield dict(url=url, dbname=make_url(url).database, services=services, lw=lw, person=person)
         finally:
             services.close()
-
-
-@contextlib.contextmanager
-def login(pg_cluster, shared, who: str):
-    conn = psycopg.connect(host=str(pg_cluster.socket_dir), user=who, dbname=shared["dbname"], autocommit=True)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def refused(conn, statement: str, params=()) -> None:
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute(statement, params)
 
 
 def test_audit_log_stays_append_only_and_the_function_is_narrow(pg_cluster, shared):

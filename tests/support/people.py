@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, LargeBinary, String, Text, inspect, select, table, column
+from sqlalchemy import column, inspect, select, table
 from sqlalchemy.engine import Engine
 
 from mpel_app.domain.records import CallerKind, Channel, Disclosure, SearchKey, SubjectDetails, UserRecord
 from mpel_app.domain.records import Role
-from tests.support.letters_world import DRAFT, NOTE, SCAN, LettersWorld
+from tests.support.letters_world import DRAFT, NOTE, LettersWorld
 from tests.support.world import PASSCODE, PASSWORD
 
 NAME, DOB, HO_REF = "Ali Rezaei", date(1980, 1, 2), "R7654321"
