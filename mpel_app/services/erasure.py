@@ -176,6 +176,26 @@ class ErasureService:
             hold.lifted_at, hold.lifted_by_id = self._clock.now(), actor.id
             audit.record(s, actor, self._clock.now(), hold.entity, hold.entity_id, HOLD_LIFTED, {"hold": hold.id})
 
+    def hold_person(self, actor: UserRecord, enquiry_ids: list[int], letter_ids: list[int], reason: str) -> int:
+        """A hold on each of one person's records not already held; how many were placed."""
+        with self._uow.read() as s:
+            records = people.chosen(s, enquiry_ids, letter_ids)
+            held = {("enquiry", i) for i in active_holds(s, "enquiry", list(enquiry_ids))}
+            held |= {("letter", i) for i in active_holds(s, "letter", list(letter_ids))}
+        placed = [self.place_hold(actor, r.entity, r.id, reason) for r in records if (r.entity, r.id) not in held]
+        return len(placed)
+
+    def lift_person_holds(self, actor: UserRecord, enquiry_ids: list[int], letter_ids: list[int]) -> int:
+        """Lift every hold in place on these records; how many were lifted."""
+        perm.require(actor, Action.LEGAL_HOLD)
+        with self._uow.read() as s:
+            ids = list(s.scalars(select(LegalHold.id).where(LegalHold.lifted_at.is_(None), (
+                (LegalHold.entity == "enquiry") & LegalHold.entity_id.in_(list(enquiry_ids)))
+                | ((LegalHold.entity == "letter") & LegalHold.entity_id.in_(list(letter_ids))))))
+        for hold_id in ids:
+            self.lift_hold(actor, hold_id)
+        return len(ids)
+
     def set_minimum_days(self, actor: UserRecord, days: int) -> None:
         perm.require(actor, Action.PURGE_RECORDS)
         if not 0 <= int(days) <= 3650:

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
@@ -48,12 +48,15 @@ class DataRightsView(QWidget):
     erased = Signal(object)  # the ErasureReport
     dialog_opened = Signal(object)  # the ErasureDialog, before it is shown
 
+    held = Signal(str)  # what was said
+
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, save_chooser: SaveChooser | None = None,
-                 confirm=None):
+                 confirm=None, reason_asker=None):
         super().__init__(parent)
         self._ctx = ctx
         self._choose_save = save_chooser or choose_zip_path
         self._confirm = confirm or (lambda dialog: dialog.exec() == QDialog.Accepted)
+        self._ask_reason = reason_asker or _ask_reason
         form = QFormLayout()
         self.by_combo = labelled(form, "Search &by:", QComboBox())
         for key in people.KEYS:
@@ -72,8 +75,15 @@ class DataRightsView(QWidget):
         self.erase_button = button("E&rase…", "Erase the chosen person's values, keeping the statistics")
         self.erase_button.clicked.connect(self.erase)
         self.erase_button.setVisible(perm.allowed(ctx.user, Action.ERASE_PERSON))
+        self.hold_button = button("&Hold…", "Place a legal hold on the chosen person's records: no erasure or "
+                                            "retention run touches them until it is lifted")
+        self.hold_button.clicked.connect(self.hold)
+        self.lift_button = button("&Lift holds", "Lift the legal holds on the chosen person's records")
+        self.lift_button.clicked.connect(self.lift_holds)
+        for b in (self.hold_button, self.lift_button):
+            b.setVisible(perm.allowed(ctx.user, Action.LEGAL_HOLD))
         actions = QHBoxLayout()
-        for b in (self.search_button, self.export_button, self.erase_button):
+        for b in (self.search_button, self.export_button, self.erase_button, self.hold_button, self.lift_button):
             actions.addWidget(b)
         actions.addStretch()
         self.message = MessageLabel()
@@ -96,7 +106,7 @@ class DataRightsView(QWidget):
         layout.addWidget(keys_hint("Each person found is one row: relatives sharing a Home Office reference are "
                                    "listed apart. Searches, exports and erasures are recorded in the audit trail."))
         tab_chain(self.by_combo, self.text_edit, self.dob_edit, self.search_button, self.table, self.export_button,
-                  self.erase_button)
+                  self.erase_button, self.hold_button, self.lift_button)
         self.setFocusProxy(self.by_combo)
         self._update_buttons()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
@@ -110,8 +120,8 @@ class DataRightsView(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.chosen() is not None
-        self.export_button.setEnabled(has)
-        self.erase_button.setEnabled(has)
+        for b in (self.export_button, self.erase_button, self.hold_button, self.lift_button):
+            b.setEnabled(has)
 
     def search(self) -> None:
         try:
@@ -184,6 +194,37 @@ class DataRightsView(QWidget):
 
         ctx.runner.submit(lambda: ctx.services.erasure.erase(ctx.user, match.ids("enquiry"), match.ids("letter")),
                           done, self._failed, owner=self)
+
+
+    def hold(self) -> None:
+        match = self.chosen()
+        reason = self._ask_reason(self) if match is not None else None
+        if not reason:
+            return
+        ctx = self._ctx
+        ctx.runner.submit(lambda: ctx.services.erasure.hold_person(ctx.user, match.ids("enquiry"), match.ids("letter"),
+                                                                   reason),
+                          lambda n: self._said(f"Legal hold placed on {n} record{'' if n == 1 else 's'}."),
+                          self._failed, owner=self)
+
+    def lift_holds(self) -> None:
+        match = self.chosen()
+        if match is None:
+            return
+        ctx = self._ctx
+        ctx.runner.submit(lambda: ctx.services.erasure.lift_person_holds(ctx.user, match.ids("enquiry"),
+                                                                         match.ids("letter")),
+                          lambda n: self._said(f"{n} legal hold{'' if n == 1 else 's'} lifted."),
+                          self._failed, owner=self)
+
+    def _said(self, text: str) -> None:
+        self.message.show_ok(text)
+        self.held.emit(text)
+
+
+def _ask_reason(parent: QWidget) -> str | None:
+    text, ok = QInputDialog.getText(parent, "Legal hold", "Why are these records held (case, inquiry)?")
+    return text.strip() if ok and text.strip() else None
 
 
 def wanted_by(ctx: DeskContext) -> bool:

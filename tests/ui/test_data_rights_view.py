@@ -116,3 +116,23 @@ def test_administrator_runs_retention_from_the_desk(qtbot, sqlite_services, cloc
     assert p.scan(sqlite_services.engine, ["Omid Old"]) == [] and old
     _grab(view, "people-admin-retention.png")
     assert DataRightsView(desk_context(sqlite_services, p.build_person(lw).dpo)).retention is None
+
+
+def test_officer_places_and_lifts_a_legal_hold(qtbot, sqlite_services):
+    lw = build_letters_world(sqlite_services)
+    person = p.build_person(lw)
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, person.dpo),
+                                       reason_asker=lambda _parent: "Judicial review"), (1000, 560))
+    qtbot.keyClicks(view.text_edit, p.NAME)
+    qtbot.keyClicks(view.dob_edit, "02/01/1980")
+    with qtbot.waitSignal(view.searched):
+        view.search_button.click()
+    with qtbot.waitSignal(view.held):
+        view.hold_button.click()
+    assert view.message.text() == "Legal hold placed on 2 records."
+    refusals = sqlite_services.erasure.refusals(person.dpo, [person.enquiry_id], [person.letter_id])
+    assert len([r for r in refusals if "legal hold" in r]) == 2
+    with qtbot.waitSignal(view.held):
+        view.lift_button.click()
+    assert view.message.text() == "2 legal holds lifted."
+    assert sqlite_services.erasure.refusals(person.dpo, [person.enquiry_id], [person.letter_id]) == []
