@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import String, Text, delete, func, or_, select, update
+from sqlalchemy import String, Text, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db.models import (AnonymisedRecord, AuditLog, Base, EmailCase, Enquiry, InboxAttachment, InboxMessage,
@@ -95,6 +95,14 @@ def anonymise_letters(s: Session, ids: Sequence[int], at: datetime, ground: str)
                   .values(question="", answer=""))
         _outbox(s, "letter", chunk)
     _mark(s, "letter", ids, at, ground)
+
+
+def compact_name_index(s: Session) -> None:
+    """SQLite's FTS5 name index (migration 0008) keeps a deleted token in its older segments until they are
+    merged: merge them now, so an erased name is gone from the file, not only from the answers."""
+    if s.get_bind().dialect.name == "sqlite" and s.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE name = 'subject_name_fts'")).first():
+        s.execute(text("INSERT INTO subject_name_fts (subject_name_fts) VALUES ('optimize')"))
 
 
 # ------------------------------------------------------------------ values elsewhere

@@ -141,6 +141,7 @@ class ErasureService:
             anonymise.anonymise_enquiries(s, e_ids, now, "erasure")
             anonymise.anonymise_letters(s, l_ids, now, "erasure")
             swept = anonymise.sweep(s, values)
+            anonymise.compact_name_index(s)
             references = tuple(sorted(r.label for r in records))
             audit.record(s, actor, now, PERSON, None, ERASED_ACTION, {
                 "records": list(references), "audit_rows": rows, "swept": swept,

@@ -124,6 +124,7 @@ class RetentionService:
                 rows, values = anonymise.own_audit_values(s, "enquiry", ids)
                 audited_rows = anonymise.scrub_audit(s, rows, values)
                 anonymise.anonymise_enquiries(s, ids, now, "retention")
+                anonymise.compact_name_index(s)
             else:
                 audited_rows = 0
             audit.record(s, actor, now, "retention", None, PURGED_ACTION, {
