@@ -98,3 +98,11 @@ def test_the_administrator_sets_the_years_and_no_one_else_runs_it(setup):
     out, err = io.StringIO(), io.StringIO()
     code = cli_purge_records.main(["--database", url, "--as", "agent2"], password=lambda _: PASSWORD, out=out, err=err)
     assert code == 1 and "may not" in err.getvalue()
+
+
+def test_mpel_entry_runs_purge_records_with_the_global_database_option(setup, monkeypatch, capsys):
+    from mpel_app import __main__ as entry
+    _lw, _made, url = setup
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": PASSWORD)
+    assert entry.main(["--database", url, "purge-records", "--as", "admin", "--dry-run"]) == 0
+    assert "2 due" in capsys.readouterr().out
