@@ -18,17 +18,8 @@ from mpel_app.domain.errors import PermissionDenied, ValidationError
 from mpel_app.reports import subject_access_pdf
 from mpel_app.services import people as finder
 from tests.support import people as p
-from tests.support.letters_world import SCAN, build_letters_world
-
-
-@pytest.fixture
-def lw(services):
-    return build_letters_world(services)
-
-
-@pytest.fixture
-def person(lw):
-    return p.build_person(lw)
+from tests.services.test_erasure import lw, person  # noqa: F401 (the same person, as fixtures)
+from tests.support.letters_world import SCAN
 
 
 def pdf_text(data: bytes) -> str:
