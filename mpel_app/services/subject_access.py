@@ -103,7 +103,7 @@ class SubjectAccessService:
         perm.require(actor, Action.SUBJECT_ACCESS)
         with self._uow() as s:
             matches = people.find(s, by, text, date_of_birth)
-            audit._write(s, actor, self._clock.now(), PERSON, None, SEARCHED, {
+            audit.record(s, actor, self._clock.now(), PERSON, None, SEARCHED, {
                 "by": f"subject access: {by}", "text": text, "date_of_birth": _plain(date_of_birth),
                 "rows": len(matches), "records": [r.label for m in matches for r in m.records]})
             return matches
