@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from mpel_app.app import open_database
+from mpel_app.db import pg_provision
 from mpel_app.domain.records import Role
 from mpel_app.services import people as finder
 from tests.support import people as p
@@ -17,16 +18,29 @@ from tests.db.test_pg_boundary import login, refused
 from tests.support.world import PASSWORD
 
 
+def _drop_person_logins(pg_cluster) -> None:
+    """Logins are cluster-wide: another module's world (test_pg_boundary) has the same usernames."""
+    with pg_cluster.connect() as su:
+        for (name,) in su.execute("SELECT me.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                                  "JOIN pg_roles me ON me.oid = m.member WHERE g.rolname = %s",
+                                  (pg_provision.PERSON,)).fetchall():
+            su.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
 @pytest.fixture(scope="module")
 def shared(pg_cluster):
-    with pg_cluster.temporary_database(prefix="mpel_rights") as url:
-        services = open_database(url, per_person_logins=True)
-        try:
-            lw = build_letters_world(services)
-            person = p.build_person(lw)
-            yield dict(url=url, dbname=make_url(url).database, services=services, lw=lw, person=person)
-        finally:
-            services.close()
+    _drop_person_logins(pg_cluster)
+    try:
+        with pg_cluster.temporary_database(prefix="mpel_rights") as url:
+            services = open_database(url, per_person_logins=True)
+            try:
+                lw = build_letters_world(services)
+                person = p.build_person(lw)
+                yield dict(url=url, dbname=make_url(url).database, services=services, lw=lw, person=person)
+            finally:
+                services.close()
+    finally:
+        _drop_person_logins(pg_cluster)
 
 
 def test_audit_log_stays_append_only_and_the_function_is_narrow(pg_cluster, shared):
