@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import cli_cti, cli_db, cli_inbox, cli_legacy, cli_members, cli_report_calls, cli_report_league, paths
+from . import (cli_cti, cli_db, cli_inbox, cli_legacy, cli_members, cli_purge_records, cli_report_calls,
+               cli_report_league, paths)
 from .cli_report import report_group
 
 log = logging.getLogger("mpel_app")
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("purge-documents", add_help=False,
                         help="purge scanned letters and replies past retention (administrators)")
     cli_cti.add_parser(commands)
+    cli_purge_records.add_parser(commands)
     cli_report_league.add_parser(commands)
     cli_report_calls.add_parser(report_group(commands))
     cli_members.add_parser(commands)
@@ -136,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "members":
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_members.run(args)
+    if args.command == cli_purge_records.NAME:
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return cli_purge_records.run(args)
     _configure_logging(verbose=args.verbose, to_file=True)
     return run_gui(args)
 

@@ -18,6 +18,9 @@ from .services.enquiries import EnquiryService
 from .services.guidance import GuidanceService, load_guidance
 from .services.legacy_import import LegacyImportService
 from .services.email_cases import EmailCaseService
+from .services.erasure import ErasureService
+from .services.retention import RetentionService
+from .services.subject_access import SubjectAccessService
 from .services.inbox import InboxService
 from .services.letters.units import UnitService
 from .services.members import MemberService
@@ -61,6 +64,9 @@ class Services:
     member_list: MemberImportService
     regions: RegionService
     home_secretary_list: HomeSecretaryListService
+    erasure: ErasureService
+    retention: RetentionService
+    subject_access: SubjectAccessService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -107,4 +113,6 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
                     email_cases=EmailCaseService(uow, clock),
                     member_list=MemberImportService(uow, clock), regions=RegionService(uow, clock),
-                    home_secretary_list=HomeSecretaryListService(uow, clock))
+                    home_secretary_list=HomeSecretaryListService(uow, clock),
+                    erasure=ErasureService(uow, clock),
+                    retention=RetentionService(uow, clock), subject_access=SubjectAccessService(uow, clock))

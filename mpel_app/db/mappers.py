@@ -25,7 +25,9 @@ def member_record(m: Member) -> MemberRecord:
                         region_code=m.region_code, privy_counsellor=m.privy_counsellor,
                         office_phone=format_phone(m.office_phone), office_fax=format_phone(m.office_fax),
                         office_email=m.office_email, passcode_locked=m.passcode_locked_at is not None,
-                        party=m.party or "", active=bool(m.active), passcode_set=m.passcode_hash is not None)
+                        party=m.party or "", active=bool(m.active), 
+                        # Not the hash itself: desks may not read it on PostgreSQL (issue 19); set with it.
+                        passcode_set=m.passcode_changed_at is not None)
 
 
 def user_record(u: User) -> UserRecord:

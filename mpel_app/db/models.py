@@ -829,3 +829,29 @@ class HomeSecretaryListEntry(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+# -- the people in the records (issue 17) -------------------------------------------
+
+
+class LegalHold(Base):
+    """A record that must not be erased or anonymised (litigation, an inquiry) until the hold is lifted."""
+
+    __tablename__ = "legal_holds"
+    __table_args__ = (Index("ix_legal_holds_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))  # enquiry / letter
+    entity_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AnonymisedRecord(Base):
+    """A record whose personal values are gone (an erasure or the retention rule): done once, never undone."""
+
+    __tablename__ = "anonymised_records"
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ground: Mapped[str] = mapped_column(String(16))  # erasure / retention

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from ..domain.data_rights import NOT_SWEPT
 from ..domain.records import Role
 
 DESK = "mpel_desk"  # every person's login is a member; reference data and their own work
@@ -61,6 +62,7 @@ _ADMIN = [GROUPS[_R.ADMINISTRATOR]]
 _MEMBERS = [GROUPS[_R.MPEL_TEAM_LEADER], GROUPS[_R.ADMINISTRATOR]]
 _ROTA = _OVERSIGHT
 _DISSOLUTION = [GROUPS[_R.MPCS_ALLOCATOR], GROUPS[_R.ADMINISTRATOR]]
+_ERASERS = [GROUPS[_R.DATA_PROTECTION_OFFICER], GROUPS[_R.ADMINISTRATOR]]
 
 SUBJECT_COLUMNS = ("subject_name", "subject_dob", "nationality", "nationality_folded", "ho_reference",
                    "cts_reference", "question", "answer", "response")
@@ -137,7 +139,35 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "letter_contributions": {**_to(_CORRESPONDENCE, RWU)},
     "offline_units": {DESK: R, **_to(_ADMIN + _CORRESPONDENCE, RWU)},
     "workstack_cover": {**_to(_CORRESPONDENCE, "SELECT, INSERT, UPDATE, DELETE")},
+    # The people in the records (issue 17): holds and the record of what was anonymised.
+    "legal_holds": {**_to(_ERASERS, RWU), **_to(_ADMIN, RWU), DESK: R},
+    "anonymised_records": {**_to(_ERASERS, RW), **_to(_ADMIN, RW), DESK: R},
 }
+
+# Extra privileges granted on top of TABLE_GRANTS (GRANT adds): (table, group, privileges).  The data
+# protection officer reads and anonymises every table holding a person's data (issue 17); the
+# administrator's retention run needs the same where it has less.  Audit values are replaced only
+# through mpel_erase_audit_values() (db/pg_erasure.py): no UPDATE on audit_log for anyone.
+_ERASE_TABLES = {
+    # The name index's triggers refresh the word and pair tables as whoever changed the tokens.
+    "enquiries": "SELECT, UPDATE", "subject_name_tokens": "SELECT, INSERT, UPDATE, DELETE",
+    "subject_name_words": "SELECT, INSERT, UPDATE, DELETE", "subject_name_pairs": "SELECT, INSERT, UPDATE, DELETE",
+    "outbox_messages": "SELECT, UPDATE", "urgent_contacts": "SELECT, UPDATE", "letters": "SELECT, UPDATE",
+    "letter_documents": "SELECT, UPDATE", "letter_rejections": "SELECT, UPDATE",
+    "letter_contributions": "SELECT, UPDATE", "letter_facts": "SELECT", "letter_handlers": "SELECT",
+    "email_cases": "SELECT, UPDATE", "inbox_messages": "SELECT, UPDATE", "inbox_attachments": "SELECT, UPDATE",
+    "legacy_records": "SELECT, UPDATE", "legacy_sources": "SELECT", "legacy_people": "SELECT",
+    "calls": "SELECT", "audit_log": "SELECT, INSERT", "settings": "SELECT, INSERT, UPDATE",
+    "drafting_units": "SELECT", "members": "SELECT", "users": "SELECT",
+}
+# Administrators (the retention run) update enquiries but do not read a locked record's subject columns by raw
+# SQL (the boundary of issue 19): on the shared database, subject access is the data protection officer's.
+# The sweep of free text (services/anonymise.sweep) reads and rewrites every table not in NOT_SWEPT.
+_ERASE_TABLES.update({table: "SELECT, UPDATE" for table in TABLE_GRANTS
+                      if table not in _ERASE_TABLES and table not in NOT_SWEPT})
+EXTRA_GRANTS: list[tuple[str, str, str]] = [
+    (table, group, "UPDATE" if (table, group) == ("enquiries", GROUPS[_R.ADMINISTRATOR]) else privileges)
+    for table, privileges in _ERASE_TABLES.items() for group in _ERASERS]
 
 # (table, group): the only columns that group may UPDATE (instead of the whole row).
 COLUMN_GRANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
@@ -177,7 +207,8 @@ POLICIES: dict[str, dict[str, str]] = {
                                           f"'{GROUPS[_R.ADMINISTRATOR]}', 'MEMBER')"},
     # Restricted letters [CORR 2.5]: their named handlers only.
     "letters": {"ALL": "NOT restricted OR EXISTS (SELECT 1 FROM letter_handlers h "
-                       "WHERE h.letter_id = letters.id AND h.user_id = mpel_user_id())"},
+                       "WHERE h.letter_id = letters.id AND h.user_id = mpel_user_id()) "
+                       f"OR pg_has_role(session_user, '{GROUPS[_R.DATA_PROTECTION_OFFICER]}', 'MEMBER')"},
     "letter_rejections": {"ALL": _SEES_LETTER},
     "letter_documents": {"ALL": _SEES_LETTER},
 }
@@ -206,11 +237,13 @@ FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION mpel_may_see_subject(enquiry integer) RETURNS boolean
        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS
        $$ SELECT EXISTS (SELECT 1 FROM enquiries e WHERE e.id = enquiry AND e.passcode_verified_at IS NOT NULL
-                         AND mpel_works_region(e.region_code, e.created_by_id)) $$""",
+                         AND mpel_works_region(e.region_code, e.created_by_id))
+                 OR pg_has_role(session_user, 'mpel_data_protection_officer', 'MEMBER') $$""",
     """CREATE OR REPLACE FUNCTION mpel_may_see_letter(letter integer) RETURNS boolean
        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS
        $$ SELECT EXISTS (SELECT 1 FROM letters l WHERE l.id = letter AND (NOT l.restricted OR EXISTS (
-                 SELECT 1 FROM letter_handlers h WHERE h.letter_id = l.id AND h.user_id = mpel_user_id()))) $$""",
+                 SELECT 1 FROM letter_handlers h WHERE h.letter_id = l.id AND h.user_id = mpel_user_id())
+                 OR pg_has_role(session_user, 'mpel_data_protection_officer', 'MEMBER'))) $$""",
     # The audit log is append-only, even for its owner; a migration that must rewrite it says so with
     # SET LOCAL mpel.migrating = 'on' (and could as well drop the trigger: the owner is trusted that far).
     """CREATE OR REPLACE FUNCTION mpel_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
@@ -300,6 +333,9 @@ def apply(conn: Connection) -> None:
         if table not in present:
             continue  # a table of a later migration: that migration re-runs apply()
         for group, privileges in grants.items():
+            conn.execute(text(f"GRANT {privileges} ON {table} TO {group}"))
+    for table, group, privileges in EXTRA_GRANTS:
+        if table in present:
             conn.execute(text(f"GRANT {privileges} ON {table} TO {group}"))
     for (table, group), (privilege, columns) in COLUMN_GRANTS.items():
         if table in present:

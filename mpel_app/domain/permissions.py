@@ -30,6 +30,10 @@ class Action(StrEnum):
     IMPORT_LEGACY = "import the legacy Access database"
     MANAGE_REGIONS = "change the regions' inboxes, team leaders' addresses and fax numbers"
     MANAGE_HOME_SECRETARY_LIST = "keep the Home Secretary's list of Members"
+    SUBJECT_ACCESS = "search for a person and export what the desk holds on them"
+    ERASE_PERSON = "erase a person from the records"
+    LEGAL_HOLD = "place or lift a legal hold on a record"
+    PURGE_RECORDS = "anonymise call records past retention and set the retention rule"
 
 
 _R = Role
@@ -68,6 +72,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Secretary answers himself, are kept by administrators.
     Action.MANAGE_REGIONS: frozenset({_R.ADMINISTRATOR}),
     Action.MANAGE_HOME_SECRETARY_LIST: frozenset({_R.ADMINISTRATOR}),
+    # The people in the records (issue 17): the data protection officer answers subject-access and erasure
+    # requests; administrators too, as the desk's owners.  Retention is the administrator's, as for documents.
+    Action.SUBJECT_ACCESS: frozenset({_R.DATA_PROTECTION_OFFICER, _R.ADMINISTRATOR}),
+    Action.ERASE_PERSON: frozenset({_R.DATA_PROTECTION_OFFICER, _R.ADMINISTRATOR}),
+    Action.LEGAL_HOLD: frozenset({_R.DATA_PROTECTION_OFFICER, _R.ADMINISTRATOR}),
+    Action.PURGE_RECORDS: frozenset({_R.ADMINISTRATOR}),
     # MPCS converts outstanding Ministerial letters at an election, so it may record the date too.
     Action.SET_DISSOLUTION: frozenset({_R.MPCS_ALLOCATOR, _R.ADMINISTRATOR}),
     # Whoever's work puts messages in the outbox looks after them when they fail: the Enquiry Line and the

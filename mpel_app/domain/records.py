@@ -56,6 +56,8 @@ class Role(StrEnum):
     UNIT_TEAM_LEADER = "unit_team_leader"
     PRIVATE_OFFICE = "private_office"
     ADMINISTRATOR = "administrator"
+    # Answers the people in the records (issue 17): subject access, erasure, legal holds.
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
 
     @property
     def label(self) -> str:

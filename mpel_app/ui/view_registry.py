@@ -34,6 +34,7 @@ from .admin_view import AdminView
 from .audit_view import AUDIT_SHORTCUT, AuditView
 from .call_view import CallView
 from .context import DeskContext
+from .data_rights_view import DataRightsView
 from .duty_view import DutyView
 from .find_view import FindView
 from .inbox_view import InboxView
@@ -102,6 +103,9 @@ VIEWS: tuple[ViewEntry, ...] = (
     # League tables and chasing lists (issue 11).
     ViewEntry("performance_view", "Performance", PerformanceView, allowed_to(Action.VIEW_PERFORMANCE),
               options=("save_chooser", "csv_chooser")),
+    # Subject access and erasure (issue 17): the data protection officer and administrators.
+    ViewEntry("data_rights_view", "People's data", DataRightsView, allowed_to(Action.SUBJECT_ACCESS),
+              options=("save_chooser",)),
 )
 
 

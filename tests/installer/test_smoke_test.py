@@ -23,8 +23,8 @@ def test_smoke_test_passes_on_the_source_tree(tmp_path):
     for check in ("bundled files", "database from the bundled migrations", "main window offscreen",
                   "call-record PDF", "letter .docx", "keyring backend"):
         assert f"ok   {check}" in out
-    assert ("12 views (New call, Further Action, Region queue, Duty, Letters, Central inbox, Find, Administration, "
-            "Audit, Missed calls, Calls, Performance)") in out
+    assert ("13 views (New call, Further Action, Region queue, Duty, Letters, Central inbox, Find, Administration, "
+            "Audit, Missed calls, Calls, Performance, People's data)") in out
     assert out.rstrip().endswith("smoke test passed")
     assert (tmp_path / "MPEL Desk" / "smoke-test.log").read_text().splitlines()[-1] == "smoke test passed"
 

@@ -1,0 +1,138 @@
+"""People's data (issue 17): the officer searches, exports and erases from the keyboard; window grabs for a look.
+
+Set ``MPEL_GRAB_DIR`` to keep the grabs (search, erasure confirmation) for looking at."""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from mpel_app.services import people as finder
+from mpel_app.ui.data_rights_view import DataRightsView
+from tests.support import people as p
+from tests.support.desk import desk_context, shown
+from tests.support.letters_world import build_letters_world
+
+
+def _grab(widget, name: str) -> None:
+    folder = os.environ.get("MPEL_GRAB_DIR")
+    if folder:
+        widget.grab().save(str(Path(folder) / name))
+
+
+def test_officer_searches_exports_and_erases(qtbot, sqlite_services, tmp_path):
+    lw = build_letters_world(sqlite_services)
+    person = p.build_person(lw)
+    dialogs = []
+    answers = iter([False, True])  # first cancel, then confirm
+
+    def confirm(dialog):
+        dialogs.append(dialog)
+        _grab(dialog, "erasure-confirmation.png")
+        return next(answers)
+
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, person.dpo), confirm=confirm,
+                                       save_chooser=lambda _parent, name: tmp_path / name), (1000, 560))
+    assert view.erase_button.isVisible() and not view.export_button.isEnabled()
+    view.by_combo.setCurrentIndex(view.by_combo.findData(finder.BY_HO_REFERENCE))
+    qtbot.keyClicks(view.text_edit, p.HO_REF)
+    with qtbot.waitSignal(view.searched):
+        qtbot.keyClick(view.text_edit, Qt.Key_Return)
+    assert view.model.rowCount() == 2 and view.result.text() == "2 people found"
+    _grab(view, "people-search.png")
+    row = next(i for i, m in enumerate(view.model.items()) if m.name == p.NAME)
+    view.table.setCurrentIndex(view.model.index(row, 0))
+
+    with qtbot.waitSignal(view.exported) as saved:
+        view.export_button.click()
+    with zipfile.ZipFile(saved.args[0]) as z:
+        assert "subject-access.pdf" in z.namelist() and "subject-access.json" in z.namelist()
+
+    with qtbot.waitSignal(view.dialog_opened):
+        view.erase_button.click()
+    dialog = dialogs[0]
+    assert not dialog.erase_button.isEnabled() and dialog.refusals.isHidden()
+    qtbot.keyClicks(dialog.confirm, "ali rezaei")
+    assert dialog.erase_button.isEnabled() and dialog.confirm.accessibleName()
+    qtbot.waitUntil(lambda: len(dialogs) == 1)
+    assert p.scan(sqlite_services.engine, [p.NAME])  # cancelled: nothing erased
+
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    with qtbot.waitSignal(view.erased):
+        view.erase_button.click()
+    assert "statistics are unchanged" in view.message.text()
+    assert p.scan(sqlite_services.engine, [p.NAME]) == []
+
+
+def test_refused_erasure_says_why_and_cannot_be_confirmed(qtbot, sqlite_services):
+    lw = build_letters_world(sqlite_services)
+    person = p.build_person(lw)
+    dialogs = []
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, person.dpo),
+                                       confirm=lambda d: dialogs.append(d) or False), (1000, 560))
+    view.by_combo.setCurrentIndex(view.by_combo.findData(finder.BY_NAME))
+    qtbot.keyClicks(view.text_edit, p.SISTER)
+    qtbot.keyClicks(view.dob_edit, p.SISTER_DOB.strftime("%d/%m/%Y"))
+    with qtbot.waitSignal(view.searched):
+        view.search_button.click()
+    with qtbot.waitSignal(view.dialog_opened):
+        view.erase_button.click()
+    dialog = dialogs[0]
+    assert not dialog.refusals.isHidden() and "still open" in dialog.refusals.text()
+    assert not dialog.confirm.isEnabled() and not dialog.erase_button.isEnabled()
+    _grab(dialog, "erasure-refused.png")
+
+
+def test_not_offered_to_others(sqlite_services):
+    from mpel_app.ui.view_registry import views_for
+    lw = build_letters_world(sqlite_services)
+    titles = [e.title for e in views_for(desk_context(sqlite_services, lw.base.leader))]
+    assert "People's data" not in titles
+    assert "People's data" in [e.title for e in views_for(desk_context(sqlite_services, lw.admin))]
+    assert QApplication.instance() is not None
+
+
+def test_administrator_runs_retention_from_the_desk(qtbot, sqlite_services, clock):
+    from datetime import date, datetime
+
+    from tests.support.world import LONDON, MONDAY_MORNING
+    lw = build_letters_world(sqlite_services)
+    clock.set(datetime(2023, 6, 5, 10, tzinfo=LONDON))
+    old = p.log_enquiry(lw, "Omid Old", date(1970, 1, 1), "Closed in 2023.", complete="Done")
+    clock.set(MONDAY_MORNING)
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, lw.admin)), (1000, 760))
+    section = view.retention
+    qtbot.waitUntil(lambda: section.years.value() == 2)
+    with qtbot.waitSignal(section.done):
+        section.due_button.click()
+    assert "1 due" in section.report.toPlainText()
+    section._confirm = lambda _text: True
+    with qtbot.waitSignal(section.done):
+        section.run_button.click()
+    assert "1 anonymised" in section.report.toPlainText()
+    assert p.scan(sqlite_services.engine, ["Omid Old"]) == [] and old
+    _grab(view, "people-admin-retention.png")
+    assert DataRightsView(desk_context(sqlite_services, p.build_person(lw).dpo)).retention is None
+
+
+def test_officer_places_and_lifts_a_legal_hold(qtbot, sqlite_services):
+    lw = build_letters_world(sqlite_services)
+    person = p.build_person(lw)
+    view = shown(qtbot, DataRightsView(desk_context(sqlite_services, person.dpo),
+                                       reason_asker=lambda _parent: "Judicial review"), (1000, 560))
+    qtbot.keyClicks(view.text_edit, p.NAME)
+    qtbot.keyClicks(view.dob_edit, "02/01/1980")
+    with qtbot.waitSignal(view.searched):
+        view.search_button.click()
+    with qtbot.waitSignal(view.held):
+        view.hold_button.click()
+    assert view.message.text() == "Legal hold placed on 2 records."
+    refusals = sqlite_services.erasure.refusals(person.dpo, [person.enquiry_id], [person.letter_id])
+    assert len([r for r in refusals if "legal hold" in r]) == 2
+    with qtbot.waitSignal(view.held):
+        view.lift_button.click()
+    assert view.message.text() == "2 legal holds lifted."
+    assert sqlite_services.erasure.refusals(person.dpo, [person.enquiry_id], [person.letter_id]) == []
