@@ -1,7 +1,7 @@
 """Reference data that stays true (issue 14): a Member's party, and the Home Secretary's list.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 
 * ``members.party``: from the Members list import; added in place (SQLite supports ADD COLUMN),
   so ``members`` and its indexes are not copied.
@@ -17,7 +17,7 @@ import mpel_app.db.types
 from mpel_app.db import pg_roles
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
