@@ -90,6 +90,7 @@ _USERS: tuple[tuple[str, str, str, frozenset[Role], str | None, str | None], ...
     ("senior caseworker", "senior", "Ruth Okafor", frozenset({Role.SENIOR_CASEWORKER}), None, "HEO"),
     ("unit team leader", "unittl", "David Chen", frozenset({Role.UNIT_TEAM_LEADER}), None, "G7"),
     ("Private Office", "po", "Imogen Fairfax", frozenset({Role.PRIVATE_OFFICE}), None, "G7"),
+    ("data protection officer", "dpo", "Nadia Rahman", frozenset({Role.DATA_PROTECTION_OFFICER}), None, "SEO"),
 )
 
 # Every demo user has an e-mail address (firstname.lastname@...), so a letter about a member of staff

@@ -37,7 +37,7 @@ def _admin(services, info: DemoInfo):
 def test_counts_and_progress(services):
     calls = []
     info = seed_demo(services, members=MEMBERS, enquiries=ENQUIRIES, progress=lambda *a: calls.append(a))
-    assert info.counts == {"users": 19, "members": MEMBERS, "enquiries": ENQUIRIES}
+    assert info.counts == {"users": 20, "members": MEMBERS, "enquiries": ENQUIRIES}
     assert sum(info.status_counts.values()) == ENQUIRIES
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
