@@ -240,13 +240,22 @@ class QueueCursor:
 
 
 @dataclass(frozen=True)
+class SteeredCursor:
+    """Where the next page of a filtered or re-sorted region queue starts: after this many items."""
+
+    offset: int
+
+
+@dataclass(frozen=True)
 class QueuePage:
-    """A page of a region's queue, urgent first and then by due date, with the whole queue's counts."""
+    """A page of a region's queue, urgent first and then by due date (or as steered), with the whole
+    queue's counts, and how many items the filter keeps (``matched``; None when unfiltered)."""
 
     region_code: str
     items: tuple[EnquirySummary, ...]
     counts: QueueCounts
-    next: QueueCursor | None  # None: this page ends the queue
+    next: QueueCursor | SteeredCursor | None  # None: this page ends the queue
+    matched: int | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
+from ..db.queue_steer_sql import steered_page
 from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
 from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
@@ -28,9 +29,11 @@ from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord,
-                              EnquiryStatus, EnquirySummary, QueueCursor, QueuePage, Role, SearchKey, SubjectDetails,
+                              EnquiryStatus, EnquirySummary, QueueCursor, QueuePage, Role, SearchKey, SteeredCursor,
+                              SubjectDetails,
                               UserRecord)
 from ..domain.references import parse_cts_reference, parse_hotline_reference
+from ..domain.queue_filter import QueueFilter, QueueOrder
 from ..domain.targets import due_bands
 from ..domain.text import clean_name, clean_text, fold, normalise_reference
 from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
@@ -435,26 +438,39 @@ class EnquiryService(EnquiryUseCases):
         with self._uow.read() as s:
             return repo.summaries(s, repo.further_action_statement())
 
-    def region_queue_page(self, actor: UserRecord, region_code: str, *, after: QueueCursor | None = None,
-                          limit: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    def region_queue_page(self, actor: UserRecord, region_code: str, *,
+                          after: QueueCursor | SteeredCursor | None = None, limit: int = QUEUE_PAGE_SIZE,
+                          steer: tuple[QueueFilter, QueueOrder] | None = None) -> QueuePage:
         """A page of a region's open items (urgent first, then by due date), each with its status today,
         and the whole queue's counts by status.
 
         The next page starts after the last item of this one (``page.next``).  The counts come
         from SQL, by the due-date bands the one rule gives for today (``targets.due_bands``), so a
         queue of 60,000 costs what a queue of 300 does.
+
+        ``steer``: a filter and an order the person chose (issue 14), applied in SQL to the whole
+        queue (``db.queue_steer_sql``), not to the page on screen; ``page.matched`` says how many
+        items the filter keeps, and the next page starts at an offset (a ``SteeredCursor``).
         """
         code = region_code_of(region_code)
         if not perm.may_work_region(actor, code):
             raise PermissionDenied(f"{actor.full_name} may not work the {code} queue")
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise ValidationError("a page holds at least one item")
-        if after is not None and not isinstance(after, QueueCursor):
-            raise ValidationError("start the next page after a QueueCursor from the previous page")
+        steered = steer is not None and (not steer[0].empty or not steer[1].default)
+        if after is not None and not isinstance(after, SteeredCursor if steered else QueueCursor):
+            raise ValidationError("start the next page after the cursor of the previous page")
         today = self._today()
         with self._uow.reading() as conn:
             bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
+            if steered:
+                offset = after.offset if after is not None else 0
+                found, matched = steered_page(conn, code, bands, today, *steer, offset, limit)
+                more = offset + len(found) < matched
+                return QueuePage(region_code=code, items=tuple(found), counts=repo.queue_counts(counted),
+                                 next=SteeredCursor(offset + len(found)) if more and found else None,
+                                 matched=matched)
             # One row more than the page: whether another page follows.
             rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
                                         limit + 1, repo.queue_part_sizes(counted))

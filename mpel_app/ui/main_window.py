@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from ..domain import permissions as perm
+from ..domain import alarms, permissions as perm
+from ..domain.alarms import Alarm
 from ..domain.permissions import Action
 from ..domain.records import Role
 from ..notify import credentials
@@ -55,6 +56,7 @@ from .view_registry import VIEWS, ViewEntry, views_for
 from .view_page import ViewPage
 from .shortcuts_help import ShortcutsDialog, desk_rows
 from .viewer import Opener
+from .work_alerts import WorkAlerts
 from .widgets import SaveChooser
 
 log = logging.getLogger(__name__)
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         # is also an attribute here (self.call_view …), None when this person's roles leave it out.
         self.view_entries: dict[QWidget, ViewEntry] = {}
         self.pages_by_view: dict[QWidget, ViewPage] = {}
+        self.work_alerts = WorkAlerts(self, self.tabs, user)  # tab counts, new urgent work (ui.work_alerts)
         for entry in VIEWS:
             setattr(self, entry.key, None)
         options = {"save_chooser": save_chooser, "csv_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
@@ -188,6 +191,8 @@ class MainWindow(QMainWindow):
         for view, entry in self.view_entries.items():
             if entry.follows and hasattr(view, "refresh"):
                 self.changes.follow(view, entry.follows)
+        self.changes.changed.connect(lambda entities: self.work_alerts.refresh_hidden(
+            entities, lambda v: self.view_entries[v].follows))
         self.ringing = None
         if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
             self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         if index < 9:
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         self.views.append(view)
+        self.work_alerts.watch(view, page, title)
         signal = getattr(view, "open_record", None)
         if signal is not None:
             signal.connect(self.open_record)
@@ -526,7 +532,7 @@ class MainWindow(QMainWindow):
 
     def _show_outbox(self, summary: OutboxSummary) -> None:
         self.outbox_banner.show_summary(summary, mail_configured=self.mail_configured)
-        if self.locked:
+        if self.locked or not alarms.shown_to(self.ctx.user, Alarm.OUTBOX):  # only for those who can act on it
             self.outbox_banner.setVisible(False)
 
     def open_outbox(self) -> OutboxDialog:
@@ -586,8 +592,10 @@ class MainWindow(QMainWindow):
         def done(references: list[str]) -> None:
             if not references or self._closed:
                 return
-            self.statusBar().showMessage("Escalated to the region's team leader (not acknowledged after 30 "
-                                         f"minutes): {', '.join(references)}", 30_000)
+            if alarms.shown_to(self.ctx.user, Alarm.ESCALATION):  # not to call agents, who cannot acknowledge
+                self.statusBar().showMessage("Escalated to the region's team leader (not acknowledged after 30 "
+                                             f"minutes): {', '.join(references)}. {alarms.ESCALATION_WHAT_TO_DO}",
+                                             30_000)
             self._outbox_changed()
             if self.duty_view is not None and self.current_view() is self.duty_view:
                 self.duty_view.refresh()
