@@ -27,8 +27,10 @@ from .widgets import (buddy_label, button, holds_focus, in_row, keys_hint, label
                       tab_chain, text_box)
 from .work_alerts import urgent_alerts
 
-REGION_COLUMNS = (Column.REFERENCE, Column.RECEIVED, Column.MEMBER, Column.SUBJECT, Column.DUE,
-                  Column.QUEUE_STATUS, Column.ACKNOWLEDGED, Column.FILE_NEEDED)
+# What the account manager acts on first, left to right: a narrow pane (a laptop, the case beside it) cuts
+# off the long names at the right, never the status, acknowledged or file-needed columns (issue 14).
+REGION_COLUMNS = (Column.REFERENCE, Column.QUEUE_STATUS, Column.DUE, Column.ACKNOWLEDGED, Column.FILE_NEEDED,
+                  Column.RECEIVED, Column.MEMBER, Column.SUBJECT)
 
 
 class RegionQueueView(QueueBase):

@@ -237,6 +237,11 @@ class FilterBar(QWidget):
         self.shown_label.setAccessibleName("Filter result")
         self.shown_label.setStyleSheet("color: #555;")
 
+        # Combos as narrow as a few letters (their lists open wide): the bar must not widen the view.
+        for combo in (self.status_combo, self.region_combo, self.sort_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(7)
+        self.shown_label.setMinimumWidth(0)
         # Two rows, so the bar fits a narrow pane (a laptop at 200 % text) beside the selected case.
         rows = QVBoxLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
@@ -314,7 +319,10 @@ class FilterBar(QWidget):
 
     def _push_order(self) -> None:
         if not self._filling:
-            self.steer.set_order(QueueOrder(self.sort_combo.currentData() or "", self.descending_box.isChecked()))
+            order = QueueOrder(self.sort_combo.currentData() or "", self.descending_box.isChecked())
+            if self._text_timer.isActive():  # typed but not yet applied: apply it first, not lose it
+                self._push()
+            self.steer.set_order(order)
 
     def _show_state(self) -> None:
         """The controls say what the steer holds (after loading, a header click, Clear)."""

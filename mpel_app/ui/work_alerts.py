@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon, QTabWidget, QWidget
 
@@ -100,6 +100,12 @@ class WorkAlerts(QObject):
         alerted = getattr(view, "alerts_changed", None)
         if alerted is not None:
             alerted.connect(lambda alerts, w=watched: self._alerts(w, alerts))
+            # A view that announces work is read once at the start, shown or not (a view that is not
+            # shown first is otherwise read only when opened): its tab counts from the start, and what
+            # it holds now is known, so only what arrives later is news.
+            refresh = getattr(view, "refresh", None)
+            if refresh is not None:
+                QTimer.singleShot(0, lambda w=watched, r=refresh: r() if w.count is None else None)
 
     def refresh_hidden(self, changed: set[str], follows: Callable[[QWidget], frozenset[str]]) -> None:
         """Reload the views that announce work, not showing now, when what they follow changed."""
