@@ -238,9 +238,9 @@ class FilterBar(QWidget):
         self.shown_label.setStyleSheet("color: #555;")
 
         # Combos as narrow as a few letters (their lists open wide): the bar must not widen the view.
-        for combo in (self.status_combo, self.region_combo, self.sort_combo):
+        for combo, letters in ((self.status_combo, 9), (self.region_combo, 9), (self.sort_combo, 14)):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(7)
+            combo.setMinimumContentsLength(letters)
         self.shown_label.setMinimumWidth(0)
         # Two rows, so the bar fits a narrow pane (a laptop at 200 % text) beside the selected case.
         rows = QVBoxLayout(self)

@@ -118,6 +118,21 @@ def test_narrow_pane_still_shows_acknowledged_and_file_needed(qtbot, sqlite_serv
         assert 0 <= left and left + table.columnWidth(section) <= table.viewport().width(), column
 
 
+def test_an_acknowledged_urgent_items_row_and_detail_say_the_same(qtbot, sqlite_services, world, clock):
+    rec, _ = urgent_item(world, clock, MONDAY_MORNING)
+    view = make(qtbot, RegionQueueView, sqlite_services, world.am_lse)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.record is not None)
+    assert cell(view, 0, Column.QUEUE_STATUS) == "URGENT"
+    assert "URGENT — acknowledge now" in view.detail.toPlainText()
+    with qtbot.waitSignal(view.loaded):
+        view.acknowledge()
+    qtbot.waitUntil(lambda: view.record is not None and view.record.acknowledged_at is not None)
+    row = cell(view, 0, Column.QUEUE_STATUS)
+    assert row == "On time"  # due Mon 30 Nov: its due date speaks for it now
+    heading = view.detail.toPlainText().splitlines()[0]
+    assert heading == f"{rec.reference} urgent case, acknowledged · {row}" and "URGENT" not in heading
+
+
 # ---------------------------------------------------------------- Further Action, Duty, Find
 
 
