@@ -22,6 +22,7 @@ from ..domain.queue_filter import QueueFilter, QueueOrder, received_before
 from ..domain.records import QueueStatus
 from ..domain.targets import DueBands
 from ..domain.text import fold
+from .models import Enquiry, Member
 from .repositories import _NOT_WAITING, _WAITING, _WITH_REGION, E, M, queue_item, summary_select
 
 
@@ -89,5 +90,9 @@ def steered_page(conn: Connection, region_code: str, bands: DueBands, today: dat
     where = _where(region_code, f, bands, today)
     rows = conn.execute(summary_select().where(*where).order_by(*_order_by(order, bands))
                         .offset(offset).limit(limit)).all()
-    matched = conn.execute(select(func.count()).select_from(summary_select().where(*where).subquery())).scalar_one()
+    # Counted on enquiries alone unless the filter needs the member's name: the join costs a look-up per row.
+    source = (Enquiry.__table__.outerjoin(Member.__table__, M.id == E.member_id) if f.member.strip()
+              else Enquiry.__table__)
+    matched = conn.execute(select(func.count()).select_from(source)
+                           .where(E.deleted_at.is_(None), *where)).scalar_one()
     return [queue_item(r, bands) for r in rows], matched

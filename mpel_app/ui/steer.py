@@ -238,7 +238,7 @@ class FilterBar(QWidget):
         self.shown_label.setStyleSheet("color: #555;")
 
         # Combos as narrow as a few letters (their lists open wide): the bar must not widen the view.
-        for combo, letters in ((self.status_combo, 9), (self.region_combo, 9), (self.sort_combo, 14)):
+        for combo, letters in ((self.status_combo, 8), (self.region_combo, 8), (self.sort_combo, 11)):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
         self.shown_label.setMinimumWidth(0)

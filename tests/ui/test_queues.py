@@ -163,7 +163,8 @@ def test_account_manager_works_an_item_to_completion(qtbot, sqlite_services, wor
     assert not view.region_combo.isEnabled()
     assert view.region_combo.currentText() == "London & South East (LSE)"
     assert [view.model.headerData(c, Qt.Horizontal) for c in range(view.model.columnCount())] == [
-        "Reference", "Received", "Member", "Subject", "Due", "Status", "Acknowledged", "File needed"]
+        # What is acted on first, left of the long names, so a narrow pane never hides it (issue 14).
+        "Reference", "Status", "Due", "Acknowledged", "File needed", "Received", "Member", "Subject"]
     assert cell(view, 0, Column.DUE) == "Mon 30 Nov"
     assert cell(view, 0, Column.QUEUE_STATUS) == "On time"
     assert cell(view, 0, Column.ACKNOWLEDGED) == "Not yet"

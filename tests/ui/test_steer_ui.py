@@ -90,7 +90,7 @@ def test_region_queue_sorts_by_a_heading_and_filters_in_the_query_kept_between_s
     with qtbot.waitSignal(view.loaded):
         qtbot.keyClicks(view.filter_bar.text_edit, "mensah")
     assert subjects(view) == ["Charlie Mensah"]
-    view.grab().save("/tmp/ui_region_queue_filtered.png")
+    view.grab().save("/tmp/ui_region_queue_filtered_steer.png")
 
     # The next session: the same person sees the same filter and order.
     again = make(qtbot, RegionQueueView, sqlite_services, world.am_lse, settings)
@@ -172,6 +172,7 @@ def test_duty_board_and_find_steer_alike(qtbot, sqlite_services, world, clock):
     qtbot.waitUntil(lambda: duty.model.rowCount() == 2)
     duty.filter_bar.status_combo.setCurrentIndex(duty.filter_bar.status_combo.findData("Compassionate"))
     assert [i.subject_name for i in duty.model.items()] == ["Grace Mensah"]
+    duty.grab().save("/tmp/ui_duty_filtered_steer.png")
     duty.filter_bar.clear_button.click()
     click_heading(qtbot, duty.table, "Subject")
     click_heading(qtbot, duty.table, "Subject")
