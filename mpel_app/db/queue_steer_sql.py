@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select, type_coerce
 
 from ..domain.calendar import LONDON
 from ..domain.queue_filter import QueueFilter, QueueOrder, received_before
@@ -77,7 +77,10 @@ def _where(region_code: str, f: QueueFilter, bands: DueBands, today: date) -> li
     if f.min_age_days > 0:
         last_day = received_before(today, f.min_age_days)
         start_of_next = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=LONDON)
-        where.append(E.received_at < start_of_next.astimezone(timezone.utc))
+        # Through coalesce, so the planner keeps to the region's queue index rather than scanning every
+        # region's items by date of receipt (SQLite chose that and took ~20x longer on a 60,000-item queue).
+        received = type_coerce(func.coalesce(E.received_at, E.received_at), E.received_at.type)
+        where.append(received < start_of_next.astimezone(timezone.utc))
     if f.text.strip():
         where.append(_words_in([E.reference, E.subject_name, E.nationality, E.ho_reference, E.cts_reference],
                                f.text))
