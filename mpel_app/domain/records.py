@@ -241,9 +241,11 @@ class QueueCursor:
 
 @dataclass(frozen=True)
 class SteeredCursor:
-    """Where the next page of a filtered or re-sorted region queue starts: after this many items."""
+    """Where the next page of a filtered or re-sorted region queue starts: after this many items, and,
+    when filtered in the queue's own order, after this item (read on from there, not counted off again)."""
 
     offset: int
+    keyset: QueueCursor | None = None
 
 
 @dataclass(frozen=True)

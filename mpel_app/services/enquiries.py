@@ -466,10 +466,12 @@ class EnquiryService(EnquiryUseCases):
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
             if steered:
                 offset = after.offset if after is not None else 0
-                found, matched = steered_page(conn, code, bands, today, *steer, offset, limit)
-                more = offset + len(found) < matched
-                return QueuePage(region_code=code, items=tuple(found), counts=repo.queue_counts(counted),
-                                 next=SteeredCursor(offset + len(found)) if more and found else None,
+                counts = repo.queue_counts(counted)
+                found, matched, keyset = steered_page(conn, code, bands, today, *steer, offset, limit,
+                                                      counts=counts, after=after.keyset if after else None)
+                more = keyset is not None if steer[1].default else offset + len(found) < matched
+                return QueuePage(region_code=code, items=tuple(found), counts=counts,
+                                 next=SteeredCursor(offset + len(found), keyset) if more and found else None,
                                  matched=matched)
             # One row more than the page: whether another page follows.
             rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,

@@ -67,3 +67,21 @@ def test_a_steered_page_refuses_an_unsteered_cursor(services, world, queue):
     with pytest.raises(ValidationError):
         services.enquiries.region_queue_page(world.leader, "LSE", after=QueueCursor(1, None, 1),
                                              steer=(QueueFilter(text="a"), QueueOrder()))
+
+
+def test_a_filter_in_the_queues_own_order_reads_on_page_after_page(services, world, queue):
+    whole = services.enquiries.region_queue(world.leader, "LSE")
+    for f in (QueueFilter(text="a"), QueueFilter(status="Due soon"), QueueFilter(min_age_days=1)):
+        expected = [i.id for i in whole if matches(summary_fields(i), f, MONDAY_MORNING.date())]
+        for limit in (1, 2, 10):
+            items, last, pages = read_all(services, world.leader, (f, QueueOrder()), limit=limit)
+            assert [i.id for i in items] == expected  # the queue's order, no item twice or missed
+            assert last.matched == len(expected) and pages == max(1, -(-len(expected) // limit))
+
+
+def test_a_status_filter_counts_what_the_queues_counts_say(services, world, queue):
+    page = services.enquiries.region_queue_page(world.leader, "LSE", steer=(QueueFilter(status="due soon"),
+                                                                            QueueOrder("Subject")))
+    assert page.matched == page.counts.due_soon == 2 and len(page.items) == 2
+    assert services.enquiries.region_queue_page(
+        world.leader, "LSE", steer=(QueueFilter(status="no such"), QueueOrder())).matched == 0
