@@ -10,13 +10,14 @@ through to the 60,000th item; the unsteered queue keeps its keyset pages).
 
 What makes it fast (1,000,000 enquiries, ``benchmarks.steered_queue``):
 
-* a filter in the queue's own order walks the queue's index part by part
+* a filter in the queue's own order (or worst status first, which is that
+  order) walks the queue's index part by part
   (``repositories.read_queue_page``'s parts, keyset pages) and stops at a
   page's worth of matches, instead of sorting the whole queue by an expression;
 * how many items a status filter keeps comes from the queue's counts by
   status (already counted from the index alone), not from a second scan;
 * an order by a column that is never empty is not prefixed by "empty last",
-  so the date of receipt is read in an index's order.
+  so subject and date of receipt are read in an index's order (migration 0022).
 
 Sort columns are named as ``ui.models.Column`` values ("Due", "Queue status", …).
 """
@@ -127,6 +128,12 @@ def _own_order_rows(conn: Connection, where: list, after: QueueCursor | None, n:
     return rows
 
 
+def in_own_order(order: QueueOrder) -> bool:
+    """Whether ``order`` is the queue's own: worst status first ("Queue status" ascending) is, each
+    status's items by due date (the queue's order) rather than by id."""
+    return order.default or (order.column == "Queue status" and not order.descending)
+
+
 def _matched_from_counts(region_code: str, f: QueueFilter, counts: QueueCounts) -> int | None:
     """How many items a filter by status (and region) alone keeps, from the queue's counts; None when the
     filter looks at anything else."""
@@ -155,7 +162,7 @@ def steered_page(conn: Connection, region_code: str, bands: DueBands, today: dat
     """
     where = _where(region_code, f, bands, today)
     keyset = None
-    if order.default:
+    if in_own_order(order):
         rows = _own_order_rows(conn, where, after, limit + 1)
         if len(rows) > limit:
             rows = rows[:limit]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..db import repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
-from ..db.queue_steer_sql import steered_page
+from ..db.queue_steer_sql import in_own_order, steered_page
 from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
 from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
@@ -469,7 +469,7 @@ class EnquiryService(EnquiryUseCases):
                 counts = repo.queue_counts(counted)
                 found, matched, keyset = steered_page(conn, code, bands, today, *steer, offset, limit,
                                                       counts=counts, after=after.keyset if after else None)
-                more = keyset is not None if steer[1].default else offset + len(found) < matched
+                more = keyset is not None if in_own_order(steer[1]) else offset + len(found) < matched
                 return QueuePage(region_code=code, items=tuple(found), counts=counts,
                                  next=SteeredCursor(offset + len(found), keyset) if more and found else None,
                                  matched=matched)

@@ -85,3 +85,11 @@ def test_a_status_filter_counts_what_the_queues_counts_say(services, world, queu
     assert page.matched == page.counts.due_soon == 2 and len(page.items) == 2
     assert services.enquiries.region_queue_page(
         world.leader, "LSE", steer=(QueueFilter(status="no such"), QueueOrder())).matched == 0
+
+
+def test_worst_status_first_is_the_queues_own_order(services, world, queue):
+    whole = [i.id for i in services.enquiries.region_queue(world.leader, "LSE")]
+    items, last, pages = read_all(services, world.leader, (QueueFilter(), QueueOrder("Queue status")))
+    assert [i.id for i in items] == whole and pages == 3 and last.matched == 5
+    items, _, _ = read_all(services, world.leader, (QueueFilter(), QueueOrder("Queue status", descending=True)))
+    assert [i.queue_status.value for i in items] == ["on time", "on time", "due soon", "due soon", "overdue"]
