@@ -258,6 +258,9 @@ class QueuePage:
     counts: QueueCounts
     next: QueueCursor | SteeredCursor | None  # None: this page ends the queue
     matched: int | None = None
+    # The queue's urgent items nobody has acknowledged (the first of them), whatever the filter or order:
+    # new urgent work is announced from these, not from the page shown (issue 14).
+    urgent_waiting: tuple[EnquirySummary, ...] = ()
 
 
 @dataclass(frozen=True)

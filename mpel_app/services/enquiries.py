@@ -47,6 +47,7 @@ MAX_TEXT = 10_000
 MIN_DELETION_REASON = 5
 QUEUE_PAGE_SIZE = 200  # a region queue's page: a screenful or two, fetched in a few milliseconds
 WHOLE_QUEUE_PAGE = 5_000
+URGENT_ALERT_LIMIT = 100  # urgent items waiting that a queue page carries for the new-work announcement
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 
 
@@ -464,6 +465,7 @@ class EnquiryService(EnquiryUseCases):
         with self._uow.reading() as conn:
             bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
+            waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()
             if steered:
                 offset = after.offset if after is not None else 0
                 counts = repo.queue_counts(counted)
@@ -472,7 +474,7 @@ class EnquiryService(EnquiryUseCases):
                 more = keyset is not None if in_own_order(steer[1]) else offset + len(found) < matched
                 return QueuePage(region_code=code, items=tuple(found), counts=counts,
                                  next=SteeredCursor(offset + len(found), keyset) if more and found else None,
-                                 matched=matched)
+                                 matched=matched, urgent_waiting=waiting)
             # One row more than the page: whether another page follows.
             rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
                                         limit + 1, repo.queue_part_sizes(counted))
@@ -480,7 +482,18 @@ class EnquiryService(EnquiryUseCases):
         items = tuple(repo.queue_item(r, bands) for r in rows[:limit])
         last = items[-1] if len(rows) > limit else None
         return QueuePage(region_code=code, items=items, counts=counts,
-                         next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None)
+                         next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None,
+                         urgent_waiting=waiting)
+
+    @staticmethod
+    def _urgent_waiting(conn, code: str, bands, counted) -> tuple[EnquirySummary, ...]:
+        """The first ``URGENT_ALERT_LIMIT`` urgent items nobody has acknowledged, in the queue's order: one
+        range of their small index, read only when the counts say there are some."""
+        if not repo.queue_part_sizes(counted)[repo.URGENT_WAITING]:
+            return ()
+        rows = conn.execute(repo.queue_part_statement(repo.URGENT_WAITING, False),
+                            {"region": code, "n": URGENT_ALERT_LIMIT}).all()
+        return tuple(repo.queue_item(r, bands) for r in rows)
 
     def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
         """The whole of a region's queue in its order, each item with its status today (for scripts and

@@ -239,7 +239,8 @@ class RegionQueueView(QueueBase):
             self._show_items(list(page.items))
             self._show_page_state(page, len(page.items))
             self.count_changed.emit(page.counts.total)
-            self.alerts_changed.emit(urgent_alerts(page.items))
+            # From the queue's urgent items waiting, not the page shown: a filter or an order must not hide news.
+            self.alerts_changed.emit(urgent_alerts(page.urgent_waiting))
 
         def failed(exc: Exception) -> None:
             if seq != self._queue_seq:

@@ -12,6 +12,7 @@ from mpel_app.domain.records import QueueCursor
 from mpel_app.ui.steer_specs import summary_fields
 from tests.support.world import MONDAY_MORNING
 from tests.ui.test_queues import with_region
+from tests.ui.test_urgent_ui import urgent_item
 
 SUBJECTS = ["Delta Adeyemi", "alpha Okafor", "Charlie Mensah", "Bravo Nunez", "Echo Sandoval"]
 
@@ -93,3 +94,14 @@ def test_worst_status_first_is_the_queues_own_order(services, world, queue):
     assert [i.id for i in items] == whole and pages == 3 and last.matched == 5
     items, _, _ = read_all(services, world.leader, (QueueFilter(), QueueOrder("Queue status", descending=True)))
     assert [i.queue_status.value for i in items] == ["on time", "on time", "due soon", "due soon", "overdue"]
+
+
+def test_a_steered_page_carries_the_queues_urgent_items_waiting(services, world, queue, clock):
+    rec, _plan = urgent_item(world, clock, MONDAY_MORNING + timedelta(minutes=5))
+    steer = (QueueFilter(text="mensah"), QueueOrder("Subject"))
+    page = services.enquiries.region_queue_page(world.leader, "LSE", steer=steer)
+    assert [i.subject_name for i in page.items] == ["Charlie Mensah"]
+    assert [i.id for i in page.urgent_waiting] == [rec.id]
+    assert [i.id for i in services.enquiries.region_queue_page(world.leader, "LSE").urgent_waiting] == [rec.id]
+    services.enquiries.acknowledge(world.leader, rec.id)
+    assert services.enquiries.region_queue_page(world.leader, "LSE", steer=steer).urgent_waiting == ()

@@ -276,3 +276,24 @@ def test_those_who_can_acknowledge_are_told_what_to_do_and_a_case_owner_sees_no_
     qtbot.waitUntil(lambda: owner.outbox_banner.summary is not None and owner.outbox_banner.summary.undelivered > 0)
     assert not owner.outbox_banner.isVisible()  # a CTS case owner cannot retry the regions' mail
     owner.close()
+
+
+def test_new_urgent_work_is_announced_though_the_queue_is_filtered_past_it(qtbot, sqlite_services, world, clock,
+                                                                          queue):
+    window = window_for(qtbot, sqlite_services, world.leader)
+    alerts, queue_view = window.work_alerts, window.region_queue_view
+    qtbot.waitUntil(lambda: alerts.tab_text(queue_view) == "Region queue (5)")
+    # The leader keeps the queue filtered to one subject, sorted by subject: the new urgent item is not shown.
+    window.show_view(queue_view)
+    with qtbot.waitSignal(queue_view.loaded):
+        queue_view.steer.set_filter(QueueFilter(text="mensah"))
+    with qtbot.waitSignal(queue_view.loaded):
+        queue_view.steer.set_order(QueueOrder("Subject"))
+    assert subjects(queue_view) == ["Charlie Mensah"]
+    window.find()
+    with qtbot.waitSignal(alerts.announced) as announced:
+        rec, _plan = urgent_item(world, clock, MONDAY_MORNING + timedelta(minutes=5))
+    assert f"enquiry:{rec.id}" in [a.key for a in announced.args[0]]
+    qtbot.waitUntil(lambda: alerts.tab_text(queue_view) == "● Region queue (6)")
+    assert rec.reference not in subjects(queue_view) and len(subjects(queue_view)) == 1
+    window.close()
