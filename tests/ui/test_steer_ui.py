@@ -297,3 +297,18 @@ def test_new_urgent_work_is_announced_though_the_queue_is_filtered_past_it(qtbot
     qtbot.waitUntil(lambda: alerts.tab_text(queue_view) == "● Region queue (6)")
     assert rec.reference not in subjects(queue_view) and len(subjects(queue_view)) == 1
     window.close()
+
+
+def test_find_counts_nothing_until_a_search_is_run(qtbot, sqlite_services, world, queue):
+    window = window_for(qtbot, sqlite_services, world.leader)
+    alerts, find = window.work_alerts, window.find_view
+    qtbot.waitUntil(lambda: alerts.tab_text(window.region_queue_view) == "Region queue (5)")
+    # Nothing searched for yet: no count at all, not a "(0)" that reads as "nothing there".
+    assert alerts.tab_text(find) == "Find"
+    tab = window.tabs.indexOf(window.pages_by_view[find])
+    assert "0" not in window.tabs.tabToolTip(tab).split("(Ctrl")[0]
+    window.find()
+    with qtbot.waitSignal(find.results_shown):
+        find.search("subject name", "mensah")
+    qtbot.waitUntil(lambda: alerts.tab_text(find) == "Find (1)")
+    window.close()
