@@ -237,7 +237,8 @@ class FilterBar(QWidget):
         self.shown_label.setAccessibleName("Filter result")
         self.shown_label.setStyleSheet("color: #555;")
 
-        # Combos as narrow as a few letters (their lists open wide): the bar must not widen the view.
+        # Combos as narrow as a few letters (their lists open wide): the bar must not widen the view.  The
+        # status box then fits the status chosen (``_fit_status``: "Compassionate" on the duty board is read whole).
         for combo, letters in ((self.status_combo, 8), (self.region_combo, 8), (self.sort_combo, 11)):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
@@ -264,6 +265,7 @@ class FilterBar(QWidget):
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_DELAY_MS)
         self._text_timer.timeout.connect(self._push)
+        self.status_combo.currentIndexChanged.connect(lambda _i: self._fit_status())
         self.status_combo.currentIndexChanged.connect(lambda _i: self._push())
         self.region_combo.currentIndexChanged.connect(lambda _i: self._push())
         self.age_spin.valueChanged.connect(lambda _v: self._push())
@@ -279,6 +281,11 @@ class FilterBar(QWidget):
         self._show_state()
 
     # ------------------------------------------------------------- public API
+
+    def _fit_status(self) -> None:
+        """As wide as the status chosen (at least a few letters), so a long one is not cut off at 200 % text."""
+        chosen = self.status_combo.currentText() if self.status_combo.currentData() else ""
+        self.status_combo.setMinimumContentsLength(max(8, len(chosen)))
 
     def set_regions(self, regions: Sequence[tuple[str, str]]) -> None:
         """Offer these regions (code, name)."""

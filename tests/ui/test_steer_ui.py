@@ -312,3 +312,23 @@ def test_find_counts_nothing_until_a_search_is_run(qtbot, sqlite_services, world
         find.search("subject name", "mensah")
     qtbot.waitUntil(lambda: alerts.tab_text(find) == "Find (1)")
     window.close()
+
+
+def test_the_duty_boards_status_box_shows_compassionate_whole_at_200_percent_text(qtbot, sqlite_services, world,
+                                                                                  qapp):
+    font = qapp.font()
+    bigger = qapp.font()
+    bigger.setPointSizeF(font.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    try:
+        duty = make(qtbot, DutyView, sqlite_services, world.leader)
+        combo = duty.filter_bar.status_combo
+        combo.setCurrentIndex(combo.findData("Compassionate"))
+        QApplication.processEvents()
+        # The text area of the box (its width less the arrow) holds the word in the box's font.
+        needed = combo.fontMetrics().horizontalAdvance("Compassionate")
+        arrow = combo.style().pixelMetric(combo.style().PixelMetric.PM_ScrollBarExtent)
+        assert combo.width() - arrow >= needed, (combo.width(), needed)
+        duty.grab().save("/tmp/ui_duty_status_200.png")
+    finally:
+        qapp.setFont(font)
