@@ -467,6 +467,7 @@ def run_gui(args: argparse.Namespace) -> int:
     probe = StartupProbe()
     _load_before_qt()
     probe.mark("qt-free-loaded")
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QDialog
 
     from .config import APPLICATION, ORGANISATION, Settings, describe_database, smtp_settings
@@ -511,7 +512,8 @@ def run_gui(args: argparse.Namespace) -> int:
             return 0
         probe.mark("signed-in")
         ctx = DeskContext(services=services, user=login.user, runner=runner,
-                          drafts=user_draft_store(login.user.username, url))
+                          drafts=user_draft_store(login.user.username, url),
+                          view_settings=QSettings(ORGANISATION, APPLICATION))  # lists' filters (ui.steer)
         label = describe_database(url) + (" (demo data)" if args.demo else "")
         window = MainWindow(ctx, database_label=label,
                             idle_lock_minutes=settings.idle_lock_minutes)

@@ -134,6 +134,12 @@ class Enquiry(Base):
         # A ringing office's last five enquiries (the screen pop, issue 9): an index range, newest first.
         Index("ix_enquiries_member_received", "member_id", "received_at",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        # A region's queue sorted by subject or by date of receipt (issue 14, db/queue_steer_sql.py): a
+        # page is read in the index's order instead of sorting the whole queue (migration 0022).
+        Index("ix_enquiries_region_subject", "region_code", "status", text("lower(subject_name)"), "id",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_enquiries_region_received", "region_code", "status", "received_at", "id",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(9), unique=True)

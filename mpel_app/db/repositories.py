@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.records import (Channel, EnquiryStatus, EnquirySummary, QueueCounts, QueueCursor, QueueStatus,
                               SearchKey)
+from ..domain.alarms import needs_action_now
 from ..domain.targets import DueBands
 from ..domain.text import fold, name_tokens, normalise_reference
 from .models import ClosureDay, CtsCounter, Enquiry, LegacyRecord, Member, ReferenceCounter, SubjectNameToken
@@ -212,7 +213,7 @@ _NOT_WAITING = or_(E.urgent == false(), E.acknowledged_at.is_not(None))
 def queue_item(r: Sequence, bands: DueBands) -> EnquirySummary:
     """A row of summary_select() as a queue item, its status today given by ``bands``."""
     due, acknowledged, urgent = r[11], r[12], r[14]
-    return summary(r, None if due is None else bands.status(due, urgent=urgent and not acknowledged))
+    return summary(r, None if due is None else bands.status(due, urgent=needs_action_now(urgent, acknowledged)))
 
 
 def queue_part(item: EnquirySummary) -> int:

@@ -254,13 +254,27 @@ class QueueCursor:
 
 
 @dataclass(frozen=True)
+class SteeredCursor:
+    """Where the next page of a filtered or re-sorted region queue starts: after this many items, and,
+    when filtered in the queue's own order, after this item (read on from there, not counted off again)."""
+
+    offset: int
+    keyset: QueueCursor | None = None
+
+
+@dataclass(frozen=True)
 class QueuePage:
-    """A page of a region's queue, urgent first and then by due date, with the whole queue's counts."""
+    """A page of a region's queue, urgent first and then by due date (or as steered), with the whole
+    queue's counts, and how many items the filter keeps (``matched``; None when unfiltered)."""
 
     region_code: str
     items: tuple[EnquirySummary, ...]
     counts: QueueCounts
-    next: QueueCursor | None  # None: this page ends the queue
+    next: QueueCursor | SteeredCursor | None  # None: this page ends the queue
+    matched: int | None = None
+    # The queue's urgent items nobody has acknowledged (the first of them), whatever the filter or order:
+    # new urgent work is announced from these, not from the page shown (issue 14).
+    urgent_waiting: tuple[EnquirySummary, ...] = ()
 
 
 @dataclass(frozen=True)

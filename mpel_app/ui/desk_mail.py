@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from ..domain import alarms
+from ..domain.alarms import Alarm
 from ..notify import credentials
 from ..notify.outbox import OutboxSummary
 from ..notify.sender import DeliveryReport, OutboxSender
@@ -90,7 +92,7 @@ class MailWindow:
 
     def _show_outbox(self, summary: OutboxSummary) -> None:
         self.outbox_banner.show_summary(summary, mail_configured=self.mail_configured)
-        if self.locked:
+        if self.locked or not alarms.shown_to(self.ctx.user, Alarm.OUTBOX):  # only for those who can act on it
             self.outbox_banner.setVisible(False)
 
     def open_outbox(self) -> OutboxDialog:

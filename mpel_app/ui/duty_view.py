@@ -31,6 +31,8 @@ from ..reports.record_sections import format_weekday_date
 from .context import DeskContext
 from .models import format_received, format_time, removal_countdown
 from .why_due import add_why_due_key
+from .steer import FilterBar, Steer, attach_header
+from .work_alerts import board_alerts
 from .widgets import (GROUP_STYLE, MessageLabel, RecordTableMixin, buddy_label, button, error_text, holds_focus,
                       keys_hint, record_table, screen_shortcut, tab_chain)
 
@@ -166,6 +168,8 @@ class DutyView(QWidget, RecordTableMixin):
     open_record = Signal(int)
     outbox_changed = Signal()  # a reassignment queued a call note
     loaded = Signal()
+    count_changed = Signal(int)  # items on the board (the window's tab says it)
+    alerts_changed = Signal(object)  # each announces itself when new (ui.work_alerts)
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -242,6 +246,7 @@ class DutyView(QWidget, RecordTableMixin):
         layout = QVBoxLayout(self)
         layout.addWidget(rota)
         layout.addWidget(self.count_label)
+        layout.addWidget(self._steering())
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         layout.addWidget(self.message)
@@ -328,6 +333,7 @@ class DutyView(QWidget, RecordTableMixin):
     def _load_regions(self) -> None:
         def done(regions: list[RegionRecord]) -> None:
             self._regions = {r.code: r.name for r in regions}
+            self.filter_bar.set_regions([(r.code, r.name) for r in regions])
             self.region_combo.clear()
             for r in regions:
                 self.region_combo.addItem(f"{r.name} ({r.code})", r.code)
@@ -373,10 +379,12 @@ class DutyView(QWidget, RecordTableMixin):
 
         keep = self._selected_id
         had_focus = holds_focus(self.table)
-        self.model.set_items(board.items, board.now, self._regions)
+        shown = self.steer.apply(board.items)
+        self.filter_bar.show_counts(len(shown), n)
+        self.model.set_items(shown, board.now, self._regions)
         self.table.resizeColumnsToContents()
         row = self.model.row_of(keep) if keep is not None else -1
-        if row < 0 and board.items:
+        if row < 0 and shown:
             row = 0
         if row >= 0:
             self._select_row(row)
@@ -385,7 +393,19 @@ class DutyView(QWidget, RecordTableMixin):
             self._show_detail(None)
         if had_focus:
             self.table.setFocus()
+        self.count_changed.emit(n)
+        self.alerts_changed.emit(board_alerts(board.items))
         self.loaded.emit()
+
+    def _steering(self) -> QWidget:
+        """The filter bar over the board, steering it (``ui.steer``; the spec is ``ui.duty_steer``'s)."""
+        from .duty_steer import DUTY_SPEC  # it reads this module's columns
+
+        self.steer = Steer(self._ctx, "duty", DUTY_SPEC, parent=self)
+        self.filter_bar = FilterBar(self.steer)
+        attach_header(self.table, self.steer)
+        self.steer.changed.connect(lambda: self._show_board(self.board) if self.board is not None else None)
+        return self.filter_bar
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         item = self.model.item(current.row()) if current.isValid() else None

@@ -23,6 +23,8 @@ from ..domain.references import is_hotline_reference, recognise_search
 from .context import DeskContext
 from .models import SEARCH_COLUMNS, Column, SummaryTableModel
 from .why_due import add_why_due_key
+from .steer import FilterBar, Steer, attach_header
+from .steer_specs import summary_spec
 from .widgets import MessageLabel, buddy_label, button, error_text, holds_focus, named, plain_label
 
 # Label with its Alt+ mnemonic, and what to type, per key. The letters differ
@@ -59,6 +61,7 @@ class FindView(QWidget):
     title = "Find"
     open_record = Signal(int)
     results_shown = Signal(int)  # number of rows, after every completed search
+    count_changed = Signal(int)  # records found (the window's tab says it)
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -128,6 +131,12 @@ class FindView(QWidget):
         # Enter (activated) and double-click both open; activated covers both.
         self.table.activated.connect(self._open_index)
         self.search_box.down_pressed.connect(self._focus_results)
+        self._rows: list[EnquirySummary] = []  # the results as found, before the filter (ui.steer)
+        self.steer = Steer(ctx, "find", summary_spec(self.model), parent=self)
+        self.filter_bar = FilterBar(self.steer)
+        attach_header(self.table, self.steer)
+        self.steer.changed.connect(self._resteer)
+        self._load_regions()
 
         layout = QVBoxLayout(self)
         layout.addLayout(key_row)
@@ -135,6 +144,7 @@ class FindView(QWidget):
         layout.addWidget(self.recognised_label)
         layout.addWidget(self.count_label)
         layout.addWidget(self.message)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         hint = QLabel("Enter or double-click opens the selected record; F8 says why it is due when it is.")
         hint.setStyleSheet("color: #555;")
@@ -218,7 +228,8 @@ class FindView(QWidget):
         current = self.model.item(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
         keep = current.id if current is not None and self._shown_search == (key, text) else None
         self._shown_search = (key, text)
-        self.model.set_items(rows)
+        self._rows = list(rows)
+        self._fill(rows)
         self._fit_columns()
         what = plain_label(KEY_LABELS[key][0]).lower()
         if not rows:
@@ -234,7 +245,26 @@ class FindView(QWidget):
             if had_focus:
                 self._focus_results()
         self.count_label.setAccessibleName(self.count_label.text())
+        self.count_changed.emit(len(rows))
         self.results_shown.emit(len(rows))
+
+    def _fill(self, rows: list[EnquirySummary]) -> None:
+        shown = self.steer.apply(rows)
+        self.filter_bar.show_counts(len(shown), len(rows))
+        self.model.set_items(shown)
+
+    def _resteer(self) -> None:
+        """The filter or order changed: the same results, steered again (on the same record if still shown)."""
+        current = self.model.item(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
+        self._fill(self._rows)
+        self._fit_columns()
+        if self.model.rowCount():
+            self.table.selectRow(max(self.model.row_of(current.id) if current is not None else 0, 0))
+
+    def _load_regions(self) -> None:
+        self._ctx.runner.submit(self._ctx.services.reference.regions,
+                                lambda regions: self.filter_bar.set_regions([(r.code, r.name) for r in regions]),
+                                lambda exc: self.message.show_error(error_text(exc)))
 
     def _fit_columns(self) -> None:
         self.table.resizeColumnsToContents()

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget)
 
 from ..domain.letter_records import LetterRecord, LetterSummary
+from ..domain.queue_filter import FilterFields
 from ..domain.records import QueueStatus, Role
 from .context import DeskContext
 from .task_runner import LatestOnly
@@ -32,9 +33,12 @@ from .deceased_member import DECEASED_SHORTCUT, DeceasedMemberDialog
 from .letter_dialog import LetterDialog
 from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
 from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialog
-from .models import format_due
+from ..domain.alarms import Tone
+from .models import TONE_COLOURS, format_due
+from .steer import FilterBar, Steer, SteerSpec, attach_header
 from .viewer import Opener
 from .why_due import add_why_due_key
+from .work_alerts import letter_alerts
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
                       keys_hint, screen_shortcut, tab_chain)
 
@@ -49,7 +53,29 @@ STATUS_WORDS = {QueueStatus.ON_TIME: "On time", QueueStatus.DUE_SOON: "Due soon"
                 QueueStatus.URGENT: "Urgent"}
 # Dark text on a pale tint (4.5:1 or better); the words say the same, for those who cannot see the colour.
 STATUS_COLOURS = {QueueStatus.ON_TIME: ("#1b5e20", "#e3f4e4"), QueueStatus.DUE_SOON: ("#7a4a00", "#fff1c9"),
-                  QueueStatus.OVERDUE: ("#9b0000", "#fde2e2"), QueueStatus.URGENT: ("#9b0000", "#fde2e2")}
+                  QueueStatus.OVERDUE: TONE_COLOURS[Tone.LATE], QueueStatus.URGENT: ("#9b0000", "#fde2e2")}
+
+
+_STATUS_RANK = {QueueStatus.URGENT: 0, QueueStatus.OVERDUE: 1, QueueStatus.DUE_SOON: 2, QueueStatus.ON_TIME: 3}
+
+
+def _letter_sort_key(item: LetterSummary, column: str):
+    if column == "Stage deadline":
+        return item.stage_deadline
+    if column == "Reply due":
+        return item.reply_deadline
+    if column == "Status":
+        return _STATUS_RANK.get(item.status) if item.status else None
+    if column == "Urgent":
+        return not item.urgent  # urgent first, ascending
+    return LetterTableModel._text(item, column).casefold()
+
+
+def _letter_fields(item: LetterSummary) -> FilterFields:
+    return FilterFields(status=STATUS_WORDS.get(item.status, "") if item.status else "", region=None,
+                        member=item.member_name, received_at=item.received_at,
+                        texts=(item.reference, item.subject_name, item.section, item.state.label,
+                               item.case_owner_name, item.unit_code or ""))
 
 
 def has_cts_role(ctx: DeskContext) -> bool:
@@ -65,12 +91,12 @@ def grouped(items: Sequence[LetterSummary]) -> list[LetterSummary]:
 
 
 class LetterTableModel(ListTableModel):
-    """A workstack's letters (``LetterSummary``), under their section headings."""
+    """A workstack's letters (``LetterSummary``), under their section headings (or as the person sorted them)."""
 
     columns = COLUMNS
 
-    def set_items(self, items: Sequence[LetterSummary]) -> None:
-        super().set_items(grouped(items))
+    def set_items(self, items: Sequence[LetterSummary], *, group: bool = True) -> None:
+        super().set_items(grouped(items) if group else items)
 
     def data(self, index, role=Qt.DisplayRole):
         item: LetterSummary | None = self.item(index.row()) if index.isValid() else None
@@ -86,8 +112,9 @@ class LetterTableModel(ListTableModel):
             if role == Qt.ForegroundRole:
                 return QBrush(QColor(STATUS_COLOURS[status][0]))
             if role == Qt.BackgroundRole:
-                return QBrush(QColor(STATUS_COLOURS[status][1]))
-        if role == Qt.FontRole and ((column == "Status" and status in (QueueStatus.OVERDUE, QueueStatus.URGENT))
+                return QBrush(QColor(STATUS_COLOURS[status][1])) if STATUS_COLOURS[status][1] else None
+        # Bold red for what needs action today only (domain.alarms): overdue is said, muted, not shouted.
+        if role == Qt.FontRole and ((column == "Status" and status is QueueStatus.URGENT)
                                     or (column == "Urgent" and item.urgent)):
             font = QFont()
             font.setBold(True)
@@ -126,6 +153,8 @@ class LettersView(QWidget):
 
     title = "Letters"
     loaded = Signal()  # the workstack was (re)loaded
+    count_changed = Signal(int)  # letters in the workstack (the window's tab says it)
+    alerts_changed = Signal(object)  # each letter announces itself when new (ui.work_alerts)
     dialog_opened = Signal(object)  # a LetterDialog, for the window and tests
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
@@ -181,6 +210,11 @@ class LettersView(QWidget):
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.message = MessageLabel(keep_space=True)
+        self._all: list[LetterSummary] = []
+        self.steer = Steer(ctx, "letters", LETTER_SPEC, parent=self)
+        self.filter_bar = FilterBar(self.steer)
+        attach_header(self.table, self.steer)
+        self.steer.changed.connect(lambda: self._show_items(self._all))
 
         top = QHBoxLayout()
         top.addWidget(buddy_label("Ro&le:", self.role_combo))
@@ -201,6 +235,7 @@ class LettersView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(commands)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         hints = ["Enter or double-click opens the letter", "F5 refresh"]
@@ -372,7 +407,11 @@ class LettersView(QWidget):
 
     def _show_items(self, items: list[LetterSummary]) -> None:
         keep = self._selected_id
-        self.model.set_items(items)
+        self._all = list(items)
+        shown = self.steer.apply(items)
+        self.filter_bar.show_counts(len(shown), len(items))
+        # The service's order under the section headings, unless the person sorted by a column.
+        self.model.set_items(shown, group=self.steer.order.default)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COLUMNS.index("Subject"), header.ResizeMode.Stretch)
@@ -382,11 +421,13 @@ class LettersView(QWidget):
                                    f"{counts[QueueStatus.OVERDUE]} overdue, {counts[QueueStatus.DUE_SOON]} due soon"
                                    if items else empty_workstack_text(self.role(), self._my_units, self._units_exist))
         row = self.model.row_of(keep) if keep is not None else -1
-        if row < 0 and items:
+        if row < 0 and shown:
             row = 0
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.count_changed.emit(len(items))
+        self.alerts_changed.emit(letter_alerts(items))
         self.loaded.emit()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -398,3 +439,7 @@ class LettersView(QWidget):
         item = self.model.item(row)
         if item is not None:
             self.open_letter(item.id)
+
+
+LETTER_SPEC = SteerSpec(columns=COLUMNS, sort_key=_letter_sort_key, fields=_letter_fields,
+                        statuses=tuple(STATUS_WORDS.values()), regions=False)

@@ -28,7 +28,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ..domain import permissions as perm
+from ..domain import alarms, permissions as perm
+from ..domain.alarms import Alarm
 from ..domain.permissions import Action
 from ..domain.records import Role
 from ..notify.smtp import SmtpSettings
@@ -46,6 +47,7 @@ from .view_registry import VIEWS, ViewEntry, views_for
 from .view_page import ViewPage
 from .shortcuts_help import ShortcutsDialog, desk_rows
 from .viewer import Opener
+from .work_alerts import WorkAlerts
 from .widgets import SaveChooser
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         # is also an attribute here (self.call_view …), None when this person's roles leave it out.
         self.view_entries: dict[QWidget, ViewEntry] = {}
         self.pages_by_view: dict[QWidget, ViewPage] = {}
+        self.work_alerts = WorkAlerts(self, self.tabs, user)  # tab counts, new urgent work (ui.work_alerts)
         for entry in VIEWS:
             setattr(self, entry.key, None)
         options = {"save_chooser": save_chooser, "csv_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
@@ -133,6 +136,8 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         for view, entry in self.view_entries.items():
             if entry.follows and hasattr(view, "refresh"):
                 self.changes.follow(view, entry.follows)
+        self.changes.changed.connect(lambda entities: self.work_alerts.refresh_hidden(
+            entities, lambda v: self.view_entries[v].follows))
         self.ringing = None
         if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
             self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
@@ -151,6 +156,7 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         if index < 9:
             self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         self.views.append(view)
+        self.work_alerts.watch(view, page, title)
         signal = getattr(view, "open_record", None)
         if signal is not None:
             signal.connect(self.open_record)
@@ -359,8 +365,10 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         def done(references: list[str]) -> None:
             if not references or self._closed:
                 return
-            self.statusBar().showMessage("Escalated to the region's team leader (not acknowledged after 30 "
-                                         f"minutes): {', '.join(references)}", 30_000)
+            if alarms.shown_to(self.ctx.user, Alarm.ESCALATION):  # not to call agents, who cannot acknowledge
+                self.statusBar().showMessage("Escalated to the region's team leader (not acknowledged after 30 "
+                                             f"minutes): {', '.join(references)}. {alarms.ESCALATION_WHAT_TO_DO}",
+                                             30_000)
             self._outbox_changed()
             if self.duty_view is not None and self.current_view() is self.duty_view:
                 self.duty_view.refresh()

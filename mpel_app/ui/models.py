@@ -31,6 +31,7 @@ from enum import StrEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ..domain.alarms import Tone, tone
 from ..domain.records import EnquiryStatus, EnquirySummary, MemberRecord, QueueStatus
 from ..reports.record_sections import format_datetime, format_weekday_date, to_london
 
@@ -97,11 +98,13 @@ QUEUE_LABELS: dict[QueueStatus, str] = {
     QueueStatus.URGENT: "URGENT",
 }
 
-# Dark text on a pale tint: both pass 4.5:1 contrast against their background.
-_QUEUE_COLOURS: dict[QueueStatus, tuple[str, str]] = {
-    QueueStatus.OVERDUE: ("#9b0000", "#fde2e2"),
-    QueueStatus.DUE_SOON: ("#7a4a00", "#fff1c9"),
-    QueueStatus.URGENT: ("#b00000", "#fde2e2"),
+# How loud each status is shown (domain.alarms.tone): red only for what needs action today (an urgent item
+# nobody has acknowledged); overdue work, already late, in a muted brown without a fill, so a queue of
+# old items is not a wall of red; due soon amber.  Dark text on a pale tint passes 4.5:1 contrast.
+TONE_COLOURS: dict[Tone, tuple[str, str]] = {
+    Tone.ACT_NOW: ("#b00000", "#fde2e2"),
+    Tone.LATE: ("#6d3b1f", ""),
+    Tone.SOON: ("#7a4a00", "#fff1c9"),
 }
 
 
@@ -160,7 +163,8 @@ def _display(item: EnquirySummary, column: Column) -> str:
     return ""
 
 
-def _sort_value(item: EnquirySummary, column: Column):
+def sort_value(item: EnquirySummary, column: Column):
+    """A comparable value of ``column`` for sorting (the SORT_ROLE)."""
     match column:
         case Column.RECEIVED:
             return item.received_at
@@ -253,19 +257,20 @@ class SummaryTableModel(QAbstractTableModel):
         if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
             return _display(item, column)
         if role == SORT_ROLE:
-            return _sort_value(item, column)
+            return sort_value(item, column)
         if role == ITEM_ROLE:
             return item
         if role == Qt.ToolTipRole:
             return self._tooltip(item, column)
         # Colour the cells that carry the deadline: the status and the due date.
-        if column in (Column.QUEUE_STATUS, Column.DUE) and item.queue_status in _QUEUE_COLOURS:
-            fg, bg = _QUEUE_COLOURS[item.queue_status]
+        loud = tone(item.queue_status)
+        if column in (Column.QUEUE_STATUS, Column.DUE) and loud in TONE_COLOURS:
+            fg, bg = TONE_COLOURS[loud]
             if role == Qt.ForegroundRole:
                 return QBrush(QColor(fg))
-            if role == Qt.BackgroundRole:
+            if role == Qt.BackgroundRole and bg:
                 return QBrush(QColor(bg))
-            if role == Qt.FontRole and item.queue_status in (QueueStatus.URGENT, QueueStatus.OVERDUE):
+            if role == Qt.FontRole and loud is Tone.ACT_NOW:
                 font = QFont()
                 font.setBold(True)
                 return font

@@ -52,7 +52,8 @@ def banner_text(summary: OutboxSummary, *, mail_configured: bool) -> str:
         return (f"{messages} waiting: mail is not set up on this desk, so nothing is being sent from here. "
                 "Show them to send each by other means.")
     if summary.last_error:
-        return f"{messages} not yet delivered to regional inboxes — last error: {summary.last_error}"
+        return (f"{messages} not yet delivered to regional inboxes — last error: {summary.last_error}. "
+                "Show them to retry, or send each by other means.")
     return f"{messages} waiting to be delivered to regional inboxes — sending…"
 
 

@@ -19,6 +19,10 @@ View-menu command that jumps straight to it; ``options`` names MainWindow
 keyword options (``save_chooser``, ``opener``, ``print_dir``) the view takes.
 A dialog that is not a tab (a legacy import dialog) opens from its view or a
 menu action, not from here.
+
+A view may publish how much work it holds and which items announce themselves
+when new, with two signals the window connects to its tab (``ui.work_alerts``):
+``count_changed(int)`` ("Region queue (12)") and ``alerts_changed(tuple[WorkAlert, ...])``.
 """
 from __future__ import annotations
 

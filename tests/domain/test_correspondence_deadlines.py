@@ -242,6 +242,14 @@ def test_stage_deadline_prefers_the_decision_and_signing_dates():
     assert stage_deadline(S.WITH_PRIVATE_OFFICE, more) == D("2026-12-18")
 
 
+def test_an_official_reply_with_its_team_leader_is_due_for_signing_not_at_the_unit_deadline():
+    # Issue 14: the team leader signs an Official reply, so once it reached them the stage's next deadline is
+    # signing's 4 working days (11 Dec here), not the later unit deadline the workstack used to show.
+    reached = DEADLINES | {"unit": D("2026-12-31"), "signing": D("2026-12-11")}
+    assert stage_deadline(S.WITH_TEAM_LEADER, reached) == D("2026-12-11")
+    assert stage_deadline(S.IN_QA, reached) == D("2026-12-31")  # not yet with the signatory
+
+
 @pytest.mark.parametrize(("urgent", "kind", "days", "score"), [
     (False, "official", 0, 0),
     (False, "official", 7, 7),

@@ -145,7 +145,8 @@ def test_sender_reports_reach_the_banner_on_the_ui_thread(qtbot, sqlite_services
     qtbot.waitUntil(lambda: bool(threads), timeout=10_000)
     qtbot.waitUntil(lambda: "cannot reach the mail server" in window.outbox_banner.text(), timeout=10_000)
     assert window.outbox_banner.text() == (f"2 messages not yet delivered to regional inboxes — last error: cannot "
-                                           f"reach the mail server 127.0.0.1:{port}: connection refused")
+                                           f"reach the mail server 127.0.0.1:{port}: connection refused. Show them to retry, or send "
+                                           "each by other means.")
     assert window.mail.last_report.failed == 2 and window.mail.last_report.waiting == 2
     assert all(threads)  # the signal was delivered on the UI thread
     window.resize(1280, 800)
@@ -232,7 +233,8 @@ def test_a_cancelled_password_prompt_leaves_a_clear_error_in_the_banner(qtbot, s
     qtbot.waitUntil(lambda: "password" in window.outbox_banner.text(), timeout=10_000)
     assert window.outbox_banner.text() == (
         "2 messages not yet delivered to regional inboxes — last error: the password for the mail account "
-        "mpel-desk is not known in this session: enter it from the Outbox window (Mail password…)")
+        "mpel-desk is not known in this session: enter it from the Outbox window (Mail password…). "
+        "Show them to retry, or send each by other means.")
     dialog = window.open_outbox()
     assert dialog.password_button.isVisible()
     window.close()
@@ -261,4 +263,5 @@ def test_banner_wording():
         "1 message waiting to be delivered to regional inboxes — sending…")
     assert banner_text(OutboxSummary(3, "cannot reach the mail server smtp:587: connection refused"),
                        mail_configured=True) == ("3 messages not yet delivered to regional inboxes — last error: "
-                                                 "cannot reach the mail server smtp:587: connection refused")
+                                                 "cannot reach the mail server smtp:587: connection refused. Show them to "
+                                                 "retry, or send each by other means.")

@@ -163,7 +163,8 @@ def test_account_manager_works_an_item_to_completion(qtbot, sqlite_services, wor
     assert not view.region_combo.isEnabled()
     assert view.region_combo.currentText() == "London & South East (LSE)"
     assert [view.model.headerData(c, Qt.Horizontal) for c in range(view.model.columnCount())] == [
-        "Reference", "Received", "Member", "Subject", "Due", "Status", "Acknowledged", "File needed"]
+        # What is acted on first, left of the long names, so a narrow pane never hides it (issue 14).
+        "Reference", "Status", "Due", "Acknowledged", "File needed", "Received", "Member", "Subject"]
     assert cell(view, 0, Column.DUE) == "Mon 30 Nov"
     assert cell(view, 0, Column.QUEUE_STATUS) == "On time"
     assert cell(view, 0, Column.ACKNOWLEDGED) == "Not yet"
@@ -235,7 +236,13 @@ def test_overseer_sees_statuses_urgent_first_then_by_due_date(qtbot, sqlite_serv
                     ("On Time", "Mon 30 Nov", "On time")]
     assert view.summary_label.text() == "5 open — 1 urgent, 1 overdue, 2 due soon"
     # Colour backs up the words, never replaces them.
-    assert cell(view, 1, Column.QUEUE_STATUS, Qt.ForegroundRole).color() == QColor("#9b0000")
+    # Red is kept for what needs action today (issue 14): the urgent item nobody has acknowledged.  Overdue
+    # work is said in words and a muted brown without a fill, so an overdue-heavy queue is not a wall of red.
+    assert cell(view, 0, Column.QUEUE_STATUS, Qt.ForegroundRole).color() == QColor("#b00000")
+    assert cell(view, 0, Column.QUEUE_STATUS, Qt.BackgroundRole).color() == QColor("#fde2e2")
+    assert cell(view, 1, Column.QUEUE_STATUS, Qt.ForegroundRole).color() == QColor("#6d3b1f")
+    assert cell(view, 1, Column.QUEUE_STATUS, Qt.BackgroundRole) is None
+    assert not cell(view, 1, Column.QUEUE_STATUS, Qt.FontRole)
     assert cell(view, 2, Column.QUEUE_STATUS, Qt.BackgroundRole).color() == QColor("#fff1c9")
     assert cell(view, 0, Column.QUEUE_STATUS, Qt.FontRole).bold()
     assert cell(view, 4, Column.QUEUE_STATUS, Qt.ForegroundRole) is None

@@ -156,18 +156,31 @@ _STAGE_KEY = {
 _FALLBACK = {"decision": "allocation", "signing": "reply"}
 
 
+# An Official reply with its team leader has reached its signatory (the team leader signs it [CORR 1.2]):
+# its next deadline is signing's 4 working days, not the unit deadline it has already met (issue 14).
+_REACHED_SIGNATORY = {S.WITH_TEAM_LEADER}
+
+
 def stage_key(state: S | str, deadlines: dict[str, date]) -> str | None:
-    """Which of ``deadlines`` is the stage the letter is at; None once it is closed."""
-    key = _STAGE_KEY.get(S(state))
+    """Which of ``deadlines`` is the next one of the stage the letter is at; None once it is closed."""
+    state = S(state)
+    key = _STAGE_KEY.get(state)
     if key is None:
         return None
+    if state in _REACHED_SIGNATORY and "signing" in deadlines:
+        return "signing"
     return key if deadlines.get(key) else _FALLBACK.get(key, key)
 
 
 def stage_deadline(state: S | str, deadlines: dict[str, date]) -> date | None:
-    """The deadline of the stage the letter is at, for a workstack; None once it is closed."""
+    """The next deadline of the stage the letter is at, for a workstack and the case alike; None once closed."""
     key = stage_key(state, deadlines)
     return None if key is None else deadlines[key]
+
+
+def workstack_order(urgent: bool, stage: date | None, received_at: datetime, letter_id: int) -> tuple:
+    """The one order of a workstack: urgent letters first, then by the stage's next deadline (date order)."""
+    return (not urgent, stage or date.max, received_at, letter_id)
 
 
 URGENT_WEIGHT = 1000

@@ -17,6 +17,7 @@ from ...db.models import Letter, LetterDocument, User
 from ...domain.correspondence import (
     TERMINAL_STATES, DeathReview, LetterAction, LetterKind, LetterState, check, lateness_prompts,
     letters_to_review_on_death, needs_escalation)
+from ...domain.correspondence.deadlines import workstack_order
 from ...domain.errors import NotFound, PermissionDenied, ValidationError
 from ...domain.letter_records import LateLetter, LetterDocumentRecord, LetterRecord, LetterSummary
 from ...domain.records import AuditEntry, Role, UserRecord
@@ -180,7 +181,7 @@ class LetterQueries(LetterUseCases):
             if stmt is None:
                 return []
             found = [summary for _, summary in self._summaries(s, actor, stmt, _SECTIONS[role])]
-        return sorted(found, key=lambda i: (not i.urgent, i.stage_deadline or date.max, i.received_at, i.id))
+        return sorted(found, key=lambda i: workstack_order(i.urgent, i.stage_deadline, i.received_at, i.id))
 
     def _workstack_statement(self, s: Session, actor: UserRecord, role: Role, unit: str | None) -> Select | None:
         stmt = select(Letter)
