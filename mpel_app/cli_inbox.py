@@ -2,14 +2,18 @@
 
     mpel --database URL inbox serve --imap HOST[:PORT] --user NAME [--password-stdin]
          [--starttls | --ssl | --plain] [--mailbox INBOX] [--once] [--ca-file PEM] [--poll-seconds N]
+         [--idle-seconds N] [--no-idle]
          [--processed-folder NAME] [--quarantine-folder NAME] [--xoauth2-tenant T --xoauth2-client-id C]
 
 * ``--once``: take in what is waiting, print a JSON summary on standard output
   (``fetched``, ``enquiries_created``, ``already_taken_in``, ``quarantined``;
   the last three add up to the first; ``replies_checked_in`` is the part of
   ``already_taken_in`` that was a reply checked in) and exit.
-* Without it: keep watching (polling every ``--poll-seconds``) until SIGTERM
-  or Ctrl+C, then print the summary of everything taken in.
+* Without it: keep watching until SIGTERM or Ctrl+C, then print the summary
+  of everything taken in.  It waits with IDLE when the server offers it (new
+  mail is taken in as it arrives; the mailbox is looked at again at least
+  every ``--idle-seconds``), and otherwise, or with ``--no-idle``, polls every
+  ``--poll-seconds``; a dropped connection is made again.
 * The password: with ``--password-stdin`` the first line of standard input;
   otherwise from the system keyring (service ``MPEL Desk IMAP``, name
   ``USER@HOST``); otherwise asked for at a terminal.  Never on the command line.
@@ -63,7 +67,11 @@ def add_parser(commands) -> None:
                        help="where unreadable messages are filed (default Quarantine)")
     serve.add_argument("--once", action="store_true", help="take in what is waiting, print a JSON summary, exit")
     serve.add_argument("--ca-file", metavar="PEM", default=None, help="extra CA certificates to trust")
-    serve.add_argument("--poll-seconds", type=float, default=30.0, help="how often to look while watching")
+    serve.add_argument("--poll-seconds", type=float, default=30.0,
+                       help="how often to look while watching a server without IDLE")
+    serve.add_argument("--idle-seconds", type=float, default=600.0,
+                       help="with IDLE, look again at least this often (default 600)")
+    serve.add_argument("--no-idle", action="store_true", help="poll even when the server offers IDLE")
     serve.add_argument("--xoauth2-tenant", metavar="TENANT", default=None,
                        help="Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
                             "tenant; the secret read (stdin or keyring) is then the app's client secret")
@@ -148,7 +156,8 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
             summary = watch(lambda: connect(settings, **login), services.inbox, settings,
-                            stop=stop, poll_seconds=args.poll_seconds)
+                            stop=stop, poll_seconds=args.poll_seconds, idle_seconds=args.idle_seconds,
+                            use_idle=not args.no_idle)
     except ImapError as exc:
         print(f"mpel: {exc}", file=err)
         return 3 if exc.auth else 1

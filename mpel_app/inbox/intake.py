@@ -9,10 +9,14 @@ looked at: ``fetched`` = ``enquiries_created`` + ``already_taken_in`` +
 ``quarantined``; ``replies_checked_in`` is the part of ``already_taken_in``
 that was a reply or follow-up checked in against an existing enquiry.
 
-``watch``: ``run_once`` every ``poll_seconds`` until ``stop`` is set (SIGTERM
-in ``mpel inbox serve``), reconnecting after a dropped connection with a
-growing pause, and likewise after losing the database; a refused login
-ends it (retrying a wrong password only locks the account).
+``watch``: ``run_once``, then wait for more, until ``stop`` is set (SIGTERM
+in ``mpel inbox serve``).  It waits with IDLE when the server offers it (a
+new message is taken in as it arrives; the mailbox is looked at again at
+least every ``idle_seconds``, as RFC 2177 asks clients to re-issue IDLE), and
+otherwise polls every ``poll_seconds``.  It reconnects after a dropped
+connection with a growing pause, likewise after losing the database, and
+logs in afresh before a session's OAuth2 token expires (``ImapSession.renew_at``);
+a refused login ends it (retrying a wrong password only locks the account).
 """
 from __future__ import annotations
 
@@ -107,7 +111,8 @@ def _count(summary: Summary, outcome) -> None:
 
 
 def watch(connect: Callable[[], ImapSession], service: InboxService, settings: ImapSettings, *,
-          stop: threading.Event, poll_seconds: float = 30.0, max_pause: float = 300.0) -> Summary:
+          stop: threading.Event, poll_seconds: float = 30.0, max_pause: float = 300.0,
+          idle_seconds: float = 600.0, use_idle: bool = True) -> Summary:
     """Repeat ``run_once`` until ``stop`` is set; ``ImapError`` with ``auth`` ends it (raised)."""
     total = Summary()
     pause = min(5.0, poll_seconds)
@@ -115,9 +120,20 @@ def watch(connect: Callable[[], ImapSession], service: InboxService, settings: I
         try:
             with connect() as imap:
                 pause = min(5.0, poll_seconds)
+                idle = use_idle and imap.has_idle
+                log.info("inbox: watching %s on %s %s", settings.mailbox, settings.where,
+                         "with IDLE" if idle else f"by polling every {poll_seconds:g} s (the server has no IDLE)"
+                         if use_idle else f"by polling every {poll_seconds:g} s")
                 while not stop.is_set():
                     total.add(run_once(imap, service, settings, stop=stop))
-                    if stop.wait(poll_seconds):
+                    left = imap.seconds_left()
+                    if left is not None and left <= 0:
+                        log.info("inbox: the session's token is about to expire: logging in again")
+                        break
+                    if idle:
+                        imap.idle(idle_seconds if left is None else min(idle_seconds, left), stop)
+                        continue
+                    if stop.wait(poll_seconds if left is None else max(0.0, min(poll_seconds, left))):
                         break
                     imap.noop()
         except (ImapError, OperationalError, StaleRecord) as exc:

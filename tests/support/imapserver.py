@@ -6,7 +6,7 @@ ports (plain/STARTTLS and implicit TLS), and hands mail to a non-root uid
 (``nobody``): Dovecot refuses to handle mail as root, and CI runs as root
 (shared/infrastructure-notes.md, "IMAP").  ``move=False`` advertises a
 capability list without MOVE, as Exchange 2013/2016 effectively do, so the
-client's COPY + EXPUNGE fallback runs.  ``stop()``/``start()`` take it down and
+client's COPY + EXPUNGE fallback runs; ``idle=False`` leaves IDLE out, so a watching client polls.  ``stop()``/``start()`` take it down and
 bring it back on the same ports, as an outage would.
 
 Messages are put in with a real IMAP APPEND (``deliver``), so the tests speak
@@ -116,6 +116,7 @@ class DovecotServer:
     key: Path | None = None
     move: bool = True
     uidplus: bool = True  # False (with move=False): the client's last resort, a plain EXPUNGE
+    idle: bool = True  # False: a server without IDLE, so a watching client has to poll
     host: str = "127.0.0.1"
     port: int = field(default_factory=free_port)
     ssl_port: int = field(default_factory=free_port)
@@ -141,14 +142,20 @@ class DovecotServer:
         (self.root / "dovecot.conf").write_text(_CONFIG.format(
             root=self.root, port=self.port, ssl_port=self.ssl_port, uid=self._uid, gid=self._gid,
             ssl="yes" if self.cert else "no", ssl_files=ssl_files, internal=internal, login=login,
-            capability="" if self.move else "imap_capability = " + (
-                _CAPABILITIES_WITHOUT_MOVE if self.uidplus else _CAPABILITIES_WITHOUT_MOVE.replace(" UIDPLUS", ""))))
+            capability=self._capability_line()))
         if not self.cert:
             # No TLS at all: drop the imaps listener, which needs a certificate.
             conf = (self.root / "dovecot.conf").read_text()
             conf = conf.replace(f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {self.ssl_port}\n"
                                 "    ssl = yes\n  }\n", "")
             (self.root / "dovecot.conf").write_text(conf)
+
+    def _capability_line(self) -> str:
+        if self.move and self.uidplus and self.idle:
+            return ""  # Dovecot's own list
+        words = _CAPABILITIES_WITHOUT_MOVE.split() + (["MOVE"] if self.move else [])
+        drop = ({"UIDPLUS"} if not self.uidplus else set()) | ({"IDLE"} if not self.idle else set())
+        return "imap_capability = " + " ".join(w for w in words if w not in drop)
 
     @property
     def config(self) -> Path:
