@@ -142,6 +142,12 @@ class ImapSession:
         _, data = self._call("UID SEARCH", lambda: self._imap.uid("SEARCH", "UNDELETED"))
         return sorted(int(x) for x in (data[0] or b"").split())
 
+    def search_message_id(self, message_id: str) -> list[int]:
+        """UIDs in the selected mailbox whose Message-ID header holds ``message_id``."""
+        needle = quote(message_id.strip("<>"))
+        _, data = self._call("UID SEARCH HEADER", lambda: self._imap.uid("SEARCH", "HEADER", "Message-ID", needle))
+        return sorted(int(x) for x in (data[0] or b"").split())
+
     def fetch(self, uids: Iterable[int]) -> dict[int, bytes]:
         """The raw bytes of each message, read with BODY.PEEK[] (never marks them \\Seen)."""
         wanted = list(uids)

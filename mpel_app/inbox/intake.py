@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from ..domain.errors import StaleRecord
 from ..services.inbox import ALREADY, CREATED, Folders, InboxService
 from .imap import ImapError, ImapSession, ImapSettings
+from .parse import content_hash
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -62,6 +63,7 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
     for folder in (folders.processed, folders.quarantine):
         if imap.ensure_folder(folder):
             log.info("inbox: created the folder %s", folder)
+    refile_released(imap, service, folders)
     uidvalidity = imap.select(settings.mailbox)
     actor = service.intake_actor()
     directory = service.directory()
@@ -97,6 +99,37 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
             service.filed(moved)
     log.info("inbox: %s", summary.as_dict())
     return summary
+
+
+def refile_released(imap: ImapSession, service: InboxService, folders: Folders) -> int:
+    """Move messages a person released from quarantine (services/inbox.py ``release``) from the quarantine
+    folder to the processed one; how many were moved.  Found by Message-ID, confirmed by content hash."""
+    pending = service.to_refile()
+    if not pending:
+        return 0
+    imap.select(folders.quarantine)
+    everything: list[int] | None = None
+    moved, filed = 0, []
+    for delivery_id, digest, message_id in pending:
+        if message_id:
+            candidates = imap.search_message_id(message_id)
+        else:
+            everything = imap.uids() if everything is None else everything
+            candidates = everything
+        uid = next((u for u, raw in imap.fetch(candidates).items() if content_hash(raw) == digest), None)
+        if uid is None:
+            # Not there any more (someone filed it by hand): nothing to move, and nothing to look for again.
+            log.warning("inbox: a released message (delivery %s) is no longer in %s: left where it is",
+                        delivery_id, folders.quarantine)
+        else:
+            imap.move(uid, folders.processed)
+            moved += 1
+            if everything is not None and uid in everything:
+                everything.remove(uid)
+        filed.append(delivery_id)
+    service.filed(filed)
+    log.info("inbox: %s released message(s) moved from %s to %s", moved, folders.quarantine, folders.processed)
+    return moved
 
 
 def _count(summary: Summary, outcome) -> None:

@@ -42,6 +42,7 @@ from . import html_text, tnef
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024  # larger parts are not kept; the reason is recorded
 MAX_MESSAGE_BYTES = 60 * 1024 * 1024  # the whole message; larger is quarantined unread
 MAX_PARTS = 500
+MAX_RELEASED_TEXT = 200_000  # of a released message with no text of its own, shown as received
 _ARCHIVE_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
                             "application/x-rar-compressed", "application/vnd.rar", "application/gzip",
                             "application/x-gzip", "application/x-tar", "application/x-bzip2"})
@@ -105,11 +106,16 @@ def content_hash(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def parse(raw: bytes) -> ParsedMessage:
-    """Parse ``raw``; ``Unreadable`` when there is no usable message in it."""
+def parse(raw: bytes, *, released: bool = False) -> ParsedMessage:
+    """Parse ``raw``; ``Unreadable`` when there is no usable message in it.
+
+    ``released``: a person has looked at a quarantined message and released it:
+    the limits that put it there (size, number of parts, no sender) no longer
+    refuse it; only an empty message still cannot be taken in.
+    """
     if not raw or not raw.strip():
         raise Unreadable("the message is empty")
-    if len(raw) > MAX_MESSAGE_BYTES:
+    if len(raw) > MAX_MESSAGE_BYTES and not released:
         raise Unreadable(f"the message is {len(raw) // (1024 * 1024)} MB, over the "
                          f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MB the desk takes in")
     try:
@@ -119,10 +125,12 @@ def parse(raw: bytes) -> ParsedMessage:
     notes: list[str] = []
     from_address, from_name = _sender(msg, notes)
     if not from_address:
-        raise Unreadable("the message has no sender address (From)")
+        if not released:
+            raise Unreadable("the message has no sender address (From)")
+        notes.append("no sender address (From): released from quarantine by a person, to be matched by hand")
     subject = _header(msg, "Subject", notes)
     parts = list(_walk(msg))
-    if len(parts) > MAX_PARTS:
+    if len(parts) > MAX_PARTS and not released:
         raise Unreadable(f"the message has {len(parts)} parts, more than the {MAX_PARTS} the desk takes in")
     inner_texts: list[str] = []
     text, html, attachments = _bodies(parts, notes, inner_texts)
@@ -138,6 +146,10 @@ def parse(raw: bytes) -> ParsedMessage:
                                                kind="html", note="the HTML of the message, as text (never rendered)"))
     if msg.defects:
         notes.append("the message is malformed: " + "; ".join(sorted({type(d).__name__ for d in msg.defects})))
+    if released and not text.strip():
+        # Nothing the parser could call text: the message as it came (as text, never rendered) is what there is.
+        text = raw[:MAX_RELEASED_TEXT].decode("utf-8", errors="replace")
+        notes.append("no readable text: the message is shown as it was received")
     if not text.strip() and not attachments:
         if msg.defects:
             raise Unreadable("the message is malformed and has neither text nor attachments: "

@@ -132,6 +132,7 @@ class InboxView(QWidget):
         if perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION):
             self.quarantine = QuarantineList(ctx)
             self.tabs.addTab(self.quarantine, "Quarantine")
+            self.quarantine.released.connect(lambda _ref: self.refresh())
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Central inbox"))
         layout.addWidget(self.tabs, 1)

@@ -114,3 +114,25 @@ def test_flagging_compassionate_from_the_view(qtbot, world):
         view.incoming.urgent_button.click()
     qtbot.waitUntil(lambda: view.current.compassionate, timeout=10_000)
     assert "URGENT" in view.incoming.fields["References"].text() and not view.incoming.urgent_button.isEnabled()
+
+
+def test_releasing_a_quarantined_message_from_the_keyboard(qtbot, world, tmp_path):
+    services = world.services
+    take_in(services, m.MALFORMED)
+    view = open_view(qtbot, services, world.leader)
+    assert view.model.rowCount() == 0
+    view.tabs.setCurrentWidget(view.quarantine)
+    quarantine = view.quarantine
+    qtbot.waitUntil(lambda: quarantine.model.rowCount() == 1, timeout=10_000)
+    assert not quarantine.release_button.isEnabled()  # nothing chosen yet
+    quarantine.table.setFocus()
+    qtbot.keyClick(quarantine.table, Qt.Key_Down)
+    qtbot.waitUntil(quarantine.release_button.isEnabled, timeout=10_000)
+    qtbot.keyClick(quarantine, Qt.Key_R, Qt.AltModifier)  # &Release and take in
+    qtbot.waitUntil(lambda: "Released: taken in as enquiry MPH" in quarantine.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: quarantine.model.rowCount() == 0 and view.model.rowCount() == 1, timeout=10_000)
+    assert not quarantine.release_button.isEnabled()  # nothing left to release
+    grab(view, "inbox-quarantine-released", tmp_path)
+    assert_accessible(quarantine)
+    (item,) = view.model.items()
+    assert item.state is CaseState.UNMATCHED and item.cts_reference == "B00001/26"
