@@ -19,6 +19,7 @@ from .services.guidance import GuidanceService, load_guidance
 from .services.legacy_import import LegacyImportService
 from .services.email_cases import EmailCaseService
 from .services.inbox import InboxService
+from .inbox.desk_intake import DeskIntake
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .services.chasing import ChaseService
@@ -54,6 +55,7 @@ class Services:
     legacy: LegacyImportService
     inbox: InboxService
     email_cases: EmailCaseService
+    desk_intake: DeskIntake | None = None  # the central inbox taken in by a desk itself
 
     def close(self) -> None:
         self.engine.dispose()
@@ -96,5 +98,5 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
-                    legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
-                    email_cases=EmailCaseService(uow, clock))
+                    legacy=LegacyImportService(uow, clock), inbox=(inbox := InboxService(uow, clock)),
+                    email_cases=EmailCaseService(uow, clock), desk_intake=DeskIntake(uow, clock, inbox))

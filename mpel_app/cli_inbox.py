@@ -24,6 +24,10 @@
   read as above is then the app's client secret.  A token that expires while
   watching is not renewed yet: restart the service (a known gap).
 
+``mpel inbox configure --imap HOST:PORT --user NAME [--password-stdin] [...]``
+keeps the mailbox in the database for the desks that take the inbox in by
+themselves (inbox/desk_intake.py), and the password in this computer's keyring.
+
 Exit status: 0 done; 1 the database or the IMAP server could not be reached (or
 the connection was lost); 2 bad arguments; 3 the IMAP server refused the login.
 """
@@ -79,6 +83,20 @@ def add_parser(commands) -> None:
     serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                        help="database URL (default as for the desk)")
 
+    configure = actions.add_parser("configure", help="the mailbox a desk takes in by itself (no service running)")
+    configure.add_argument("--imap", required=True, metavar="HOST:PORT", help="the IMAP server (port optional)")
+    configure.add_argument("--user", required=True, metavar="NAME", help="the mailbox's user name")
+    configure.add_argument("--password-stdin", action="store_true",
+                           help="read the password from standard input and keep it in this computer's keyring")
+    kind = configure.add_mutually_exclusive_group()
+    for flag, value in (("--ssl", "ssl"), ("--starttls", "starttls"), ("--plain", "plain")):
+        kind.add_argument(flag, dest="security", action="store_const", const=value)
+    configure.add_argument("--mailbox", default="INBOX")
+    configure.add_argument("--processed-folder", default="Processed", metavar="NAME")
+    configure.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME")
+    configure.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                           help="database URL (default as for the desk)")
+
 
 def _host_port(text: str, security: str) -> tuple[str, int]:
     from .inbox.imap import DEFAULT_PORTS
@@ -116,6 +134,8 @@ def _password(args, host: str, stdin: TextIO, err: TextIO) -> str | None:
 def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
         err: TextIO | None = None, oauth_app_factory=None) -> int:
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
+    if args.inbox_command == "configure":
+        return _configure(args, database_url, stdin, out, err)
     from .inbox.imap import ImapError, ImapSettings, connect
     from .inbox.intake import run_once, watch
 
@@ -168,4 +188,34 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
         services.close()
     print(json.dumps(summary.as_dict()), file=out)
     out.flush()
+    return 0
+
+
+def _configure(args, database_url: str | None, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``mpel inbox configure``: the mailbox every desk on this database takes in, its password in the keyring."""
+    from .inbox.desk_intake import DeskMailbox
+
+    security = args.security or "ssl"
+    try:
+        host, port = _host_port(args.imap, security)
+    except ValueError as exc:
+        print(f"mpel: {exc}", file=err)
+        return 2
+    password = stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    services = open_for_command(database_url or getattr(args, "database", None), err)
+    if services is None:
+        return 1
+    try:
+        mailbox = DeskMailbox(host=host, port=port, security=security, user=args.user, mailbox=args.mailbox,
+                              processed=args.processed_folder, quarantine=args.quarantine_folder)
+        in_keyring = services.desk_intake.configure(None, mailbox, password)
+    except MpelError as exc:
+        print(f"mpel: {exc}", file=err)
+        return 2
+    finally:
+        services.close()
+    where = ("kept in the system keyring" if in_keyring else
+             "not kept (no keyring here): each desk asks for it" if password else "not given: each desk asks for it")
+    print(f"The desks take in {mailbox.account} ({mailbox.security}, port {mailbox.port}); password {where}.",
+          file=out)
     return 0
