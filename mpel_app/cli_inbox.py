@@ -21,8 +21,9 @@
   ``--plain`` (no encryption: loopback or a test server only).
 * Microsoft 365 (no passwords over IMAP): ``--xoauth2-tenant T --xoauth2-client-id C``
   logs in with SASL XOAUTH2 using an app-only token (inbox/oauth.py); the secret
-  read as above is then the app's client secret.  A token that expires while
-  watching is not renewed yet: restart the service (a known gap).
+  read as above is then the app's client secret.  While watching, the token is
+  renewed before it expires (msal's token cache) and the IMAP session logs in
+  again with the new one.
 
 ``mpel inbox configure --imap HOST:PORT --user NAME [--password-stdin] [...]``
 keeps the mailbox in the database for the desks that take the inbox in by
@@ -80,6 +81,8 @@ def add_parser(commands) -> None:
                        help="Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
                             "tenant; the secret read (stdin or keyring) is then the app's client secret")
     serve.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
+    serve.add_argument("--xoauth2-authority", metavar="URL", default=None,
+                       help="another OpenID provider instead of Entra ID (its issuer URL; tests, or a site's own)")
     serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                        help="database URL (default as for the desk)")
 
@@ -153,14 +156,12 @@ def run(args, *, database_url: str | None = None, stdin: TextIO | None = None, o
         return 2
     login = {"password": password}
     if args.xoauth2_tenant:
-        from .inbox.oauth import OAuthError, app_token
+        from .inbox.oauth import TokenSource
 
-        try:
-            login = {"oauth_token": app_token(args.xoauth2_tenant, args.xoauth2_client_id, password,
-                                              app_factory=oauth_app_factory)}
-        except OAuthError as exc:
-            print(f"mpel: {exc}", file=err)
-            return 3
+        # One token source for the life of the service: msal's cache, renewed before expiry at each log-in.
+        login = {"tokens": TokenSource(args.xoauth2_tenant, args.xoauth2_client_id, password,
+                                       app_factory=oauth_app_factory, oidc_authority=args.xoauth2_authority,
+                                       verify=args.ca_file or True)}
     settings = ImapSettings(host=host, port=port, user=args.user, security=security, mailbox=args.mailbox,
                             processed_folder=args.processed_folder, quarantine_folder=args.quarantine_folder,
                             ca_file=args.ca_file)

@@ -237,8 +237,24 @@ class ImapSession:
             pass
 
 
-def connect(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None) -> ImapSession:
-    """Connect, secure the connection as ``settings.security`` says, and log in."""
+def connect(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None,
+            tokens=None) -> ImapSession:
+    """Connect, secure the connection as ``settings.security`` says, and log in.
+
+    ``tokens`` (an ``oauth.TokenSource``): log in with XOAUTH2 using a token from it, and have the session
+    say when it must log in again (``renew_at``) because that token is about to expire.
+    """
+    renew_at = None
+    if tokens is not None:
+        from .oauth import OAuthError
+
+        try:
+            token = tokens.token()
+        except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
+            raise ImapError(str(exc), auth=True) from exc
+        except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
+            raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
+        oauth_token, renew_at = token.access_token, token.renew_at
     context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "plain" else None
     try:
         if settings.security == "ssl":
@@ -266,7 +282,7 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
                         f"{_text([exc.args[0] if exc.args else b''])}", auth=True) from exc
     except OSError as exc:
         raise ImapError(f"the connection to the IMAP server {settings.where} was lost at login: {exc}") from exc
-    return ImapSession(imap, settings)
+    return ImapSession(imap, settings, renew_at=renew_at)
 
 
 def _quietly_close(imap: imaplib.IMAP4) -> None:
