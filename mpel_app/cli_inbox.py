@@ -50,26 +50,32 @@ KEYRING_SERVICE = "MPEL Desk IMAP"
 log = logging.getLogger(__name__)
 
 
-def add_parser(commands) -> None:
-    inbox = commands.add_parser("inbox", help="the central inbox: take e-mails and faxes in over IMAP")
-    actions = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
-    serve = actions.add_parser("serve", help="take in the central mailbox (once, or watching until SIGTERM)")
-    serve.add_argument("--imap", required=True, metavar="HOST:PORT", help="the IMAP server (port optional)")
-    serve.add_argument("--user", required=True, metavar="NAME", help="the mailbox's user name")
-    serve.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-    security = serve.add_mutually_exclusive_group()
+def _mailbox_options(parser, password_help: str) -> None:
+    """The options naming the mailbox, shared by ``serve`` and ``configure``."""
+    parser.add_argument("--imap", required=True, metavar="HOST:PORT", help="the IMAP server (port optional)")
+    parser.add_argument("--user", required=True, metavar="NAME", help="the mailbox's user name")
+    parser.add_argument("--password-stdin", action="store_true", help=password_help)
+    security = parser.add_mutually_exclusive_group()
     security.add_argument("--ssl", dest="security", action="store_const", const="ssl",
                           help="implicit TLS (default; port 993)")
     security.add_argument("--starttls", dest="security", action="store_const", const="starttls",
                           help="upgrade to TLS before logging in (port 143)")
     security.add_argument("--plain", dest="security", action="store_const", const="plain",
                           help="no encryption (loopback or test servers only)")
-    serve.add_argument("--mailbox", default="INBOX", help="the mailbox to take in (default INBOX)")
-    serve.add_argument("--processed-folder", default="Processed", metavar="NAME",
-                       help="where taken-in messages are filed (default Processed; e.g. INBOX/Processed)")
-    serve.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME",
-                       help="where unreadable messages are filed (default Quarantine)")
+    parser.add_argument("--mailbox", default="INBOX", help="the mailbox to take in (default INBOX)")
+    parser.add_argument("--processed-folder", default="Processed", metavar="NAME",
+                        help="where taken-in messages are filed (default Processed; e.g. INBOX/Processed)")
+    parser.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME",
+                        help="where unreadable messages are filed (default Quarantine)")
+    parser.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                        help="database URL (default as for the desk)")
+
+
+def add_parser(commands) -> None:
+    inbox = commands.add_parser("inbox", help="the central inbox: take e-mails and faxes in over IMAP")
+    actions = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
+    serve = actions.add_parser("serve", help="take in the central mailbox (once, or watching until SIGTERM)")
+    _mailbox_options(serve, "read the password from the first line of standard input")
     serve.add_argument("--once", action="store_true", help="take in what is waiting, print a JSON summary, exit")
     serve.add_argument("--ca-file", metavar="PEM", default=None, help="extra CA certificates to trust")
     serve.add_argument("--poll-seconds", type=float, default=30.0,
@@ -83,22 +89,8 @@ def add_parser(commands) -> None:
     serve.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
     serve.add_argument("--xoauth2-authority", metavar="URL", default=None,
                        help="another OpenID provider instead of Entra ID (its issuer URL; tests, or a site's own)")
-    serve.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
-                       help="database URL (default as for the desk)")
-
     configure = actions.add_parser("configure", help="the mailbox a desk takes in by itself (no service running)")
-    configure.add_argument("--imap", required=True, metavar="HOST:PORT", help="the IMAP server (port optional)")
-    configure.add_argument("--user", required=True, metavar="NAME", help="the mailbox's user name")
-    configure.add_argument("--password-stdin", action="store_true",
-                           help="read the password from standard input and keep it in this computer's keyring")
-    kind = configure.add_mutually_exclusive_group()
-    for flag, value in (("--ssl", "ssl"), ("--starttls", "starttls"), ("--plain", "plain")):
-        kind.add_argument(flag, dest="security", action="store_const", const=value)
-    configure.add_argument("--mailbox", default="INBOX")
-    configure.add_argument("--processed-folder", default="Processed", metavar="NAME")
-    configure.add_argument("--quarantine-folder", default="Quarantine", metavar="NAME")
-    configure.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
-                           help="database URL (default as for the desk)")
+    _mailbox_options(configure, "read the password from standard input and keep it in this computer's keyring")
 
 
 def _host_port(text: str, security: str) -> tuple[str, int]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..inbox.desk_intake import DeskMailbox, IntakeBusy, NeedsPassword
 from .context import DeskContext
+from .mail import ask_secret
 from .widgets import button, error_text
 
 PASS_INTERVAL_MS = 5 * 60 * 1000
@@ -24,17 +25,7 @@ PasswordAsker = Callable[[QWidget, str], "str | None"]
 
 
 def ask_mailbox_password(parent: QWidget, account: str) -> str | None:
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Central inbox password")
-    dialog.setLabelText(f"Password for the central mailbox {account}\n"
-                        "(kept in the system keyring, or for this session only where there is none):")
-    dialog.setTextEchoMode(QLineEdit.Password)
-    dialog.setOkButtonText("Use this password")
-    dialog.setCancelButtonText("Not now")
-    dialog.setAccessibleName("Central inbox password")
-    if dialog.exec() != QInputDialog.Accepted:
-        return None
-    return dialog.textValue() or None
+    return ask_secret(parent, "Central inbox password", f"the central mailbox {account}")
 
 
 class DeskIntakeSection(QWidget):

@@ -12,6 +12,7 @@ import pytest
 from mpel_app.inbox.imap import ImapSettings
 from tests.notify.conftest import smtp_server, tls_files  # noqa: F401  (fixtures reused here)
 from tests.support import imapserver
+from tests.ui.test_outbox_ui import memory_keyring  # noqa: F401  (the in-memory keyring fixture, reused)
 
 
 def _server(**kwargs):
@@ -44,20 +45,3 @@ def imap_settings(server, **overrides) -> ImapSettings:
     values = dict(host=server.host, port=server.port, user=server.user, security="plain", timeout=10.0)
     values.update(overrides)
     return ImapSettings(**values)
-
-
-@pytest.fixture
-def memory_keyring():
-    """The process-wide keyring swapped for one in memory (as Credential Manager would hold it), then restored."""
-    import keyring
-
-    from mpel_app.notify import credentials
-    from tests.notify.test_credentials import MemoryKeyring
-
-    before = keyring.get_keyring()
-    credentials.forget_session()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
-    credentials.forget_session()
