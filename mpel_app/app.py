@@ -22,6 +22,7 @@ from .services.erasure import ErasureService
 from .services.retention import RetentionService
 from .services.subject_access import SubjectAccessService
 from .services.inbox import InboxService
+from .inbox.desk_intake import DeskIntake
 from .services.letters.units import UnitService
 from .services.members import MemberService
 from .services.chasing import ChaseService
@@ -67,6 +68,7 @@ class Services:
     erasure: ErasureService
     retention: RetentionService
     subject_access: SubjectAccessService
+    desk_intake: DeskIntake | None = None  # the central inbox taken in by a desk itself
 
     def close(self) -> None:
         self.engine.dispose()
@@ -110,9 +112,10 @@ def open_database(url: str, *, clock: Clock | None = None, upgrade: bool | None 
                     audit=AuditService(uow, clock), calls=CallService(uow, clock),
                     call_backs=CallBackQueue(uow, clock), guidance=GuidanceService(uow, clock),
                     performance=PerformanceService(uow, clock), chasing=ChaseService(uow, clock),
-                    legacy=LegacyImportService(uow, clock), inbox=InboxService(uow, clock),
+                    legacy=LegacyImportService(uow, clock), inbox=(inbox := InboxService(uow, clock)),
                     email_cases=EmailCaseService(uow, clock),
                     member_list=MemberImportService(uow, clock), regions=RegionService(uow, clock),
                     home_secretary_list=HomeSecretaryListService(uow, clock),
                     erasure=ErasureService(uow, clock),
-                    retention=RetentionService(uow, clock), subject_access=SubjectAccessService(uow, clock))
+                    retention=RetentionService(uow, clock), subject_access=SubjectAccessService(uow, clock),
+                    desk_intake=DeskIntake(uow, clock, inbox))

@@ -1,7 +1,7 @@
 """Indexes for a region's queue sorted by subject or by date of receipt (issue 14).
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 
 ``db/queue_steer_sql.py`` reads a sorted page of a region's queue in one of
 these indexes' order and stops after a page, instead of reading and sorting
@@ -15,7 +15,7 @@ SQLite builds them in the transaction as usual.
 from alembic import op
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

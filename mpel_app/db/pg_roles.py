@@ -93,8 +93,11 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     # see POLICIES and the column grant in COLUMN_GRANTS.
     "users": {DESK: R, CTI_SERVICE: R, INBOX_SERVICE: R, **_to(_ADMIN, RWU)},
     "reference_counters": {**_to(_LOGGING, RWU), INBOX_SERVICE: RWU},
-    "closure_days": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, UPDATE, DELETE")},
-    "enquiries": {**_to(_LOGGING, "INSERT, UPDATE"), **_to(_QUEUE, "UPDATE"), INBOX_SERVICE: "INSERT"},
+    "closure_days": {DESK: R, INBOX_SERVICE: R, **_to(_ADMIN, "SELECT, INSERT, UPDATE, DELETE")},
+    # The queues' "UPDATE" first: listed after the logging roles it took INSERT away from every role in both
+    # (the team leader, account managers, administrators), who log calls and release quarantined e-mail too.
+    "enquiries": {**_to(_QUEUE, "UPDATE"), **_to(_LOGGING, "INSERT, UPDATE"),
+                  INBOX_SERVICE: "INSERT, UPDATE"},  # the intake allocates what it took in to the region
     "subject_name_tokens": {DESK: R, **_to(_LOGGING + _QUEUE, "SELECT, INSERT, UPDATE, DELETE"),
                             INBOX_SERVICE: RW},
     "subject_name_words": {DESK: R, **_to(_LOGGING + _QUEUE, "SELECT, INSERT, UPDATE, DELETE"),
@@ -109,8 +112,8 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "unit_members": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, DELETE")},
     # The Home Secretary's list [CORR 1.8]: read when MPCS registers a letter, kept by administrators.
     "home_secretary_list": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, DELETE")},
-    "cts_counters": {**_to(_CORRESPONDENCE, RWU)},
-    "settings": {DESK: R, **_to(_DISSOLUTION, RWU)},
+    "cts_counters": {**_to(_CORRESPONDENCE + _MEMBERS, RWU), INBOX_SERVICE: RWU},
+    "settings": {DESK: R, INBOX_SERVICE: R, **_to(_DISSOLUTION, RWU)},  # the inbox: the fax gateway
     "letters": {**_to(_CORRESPONDENCE, RWU)},
     "letter_handlers": {**_to(_CORRESPONDENCE, "SELECT, INSERT, DELETE")},
     "letter_rejections": {**_to(_CORRESPONDENCE, RW)},
@@ -120,8 +123,9 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     # Call backs: queued by a desk, placed by the CTI bridge (issue 9).
     "call_backs": {DESK: RWU, CTI_SERVICE: "SELECT, UPDATE"},
     # The guidance at the agent's hand (issue 13): everyone reads; the MPEL team leader keeps it.
-    "guidance_contacts": {DESK: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
-    "guidance_answers": {DESK: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
+    # The inbox service opens the database like any desk, which looks whether the guidance is loaded.
+    "guidance_contacts": {DESK: R, INBOX_SERVICE: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
+    "guidance_answers": {DESK: R, INBOX_SERVICE: R, **_to(_MEMBERS, "SELECT, INSERT, UPDATE, DELETE")},
     # Wrong passcodes counted per office (issue 19, finding 4): written by whoever checks a passcode.
     "passcode_failures": {**_to(_LOGGING + _QUEUE, RW), **_to(_MEMBERS, R)},
     # The legacy import (issue 10): administrators write; every desk reads an imported record's origin.
@@ -129,9 +133,10 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "legacy_people": {DESK: R, **_to(_ADMIN, RWU)},
     "legacy_records": {DESK: R, **_to(_ADMIN, RWU)},
     # The central inbox (issue 18): the intake service writes; the queues work the e-mail cases.
-    "inbox_messages": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
-    "inbox_deliveries": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
-    "inbox_attachments": {**_to(_LOGGING + _QUEUE, R), INBOX_SERVICE: RWU},
+    # The MPEL team leader (and an administrator) releases a quarantined message: taken in as the intake would.
+    "inbox_messages": {**_to(_LOGGING + _QUEUE, R), **_to(_MEMBERS, RWU), INBOX_SERVICE: RWU},
+    "inbox_deliveries": {**_to(_LOGGING + _QUEUE, R), **_to(_MEMBERS, RWU), INBOX_SERVICE: RWU},
+    "inbox_attachments": {**_to(_LOGGING + _QUEUE, R), **_to(_MEMBERS, RWU), INBOX_SERVICE: RWU},
     "email_cases": {**_to(_LOGGING + _QUEUE, RWU), INBOX_SERVICE: RWU},
     # The letters' special cases (issue 15).
     "letter_facts": {**_to(_CORRESPONDENCE, RWU)},
@@ -176,6 +181,8 @@ COLUMN_GRANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     # Whoever checks a passcode may lock the office's passcode after too many wrong ones (finding 4).
     **{("members", group): ("UPDATE", ("passcode_locked_at",)) for group in _LOGGING + _QUEUE
        if group not in _MEMBERS},
+    # The intake writes the audit through the ORM, which reads back the new entry's id (INSERT ... RETURNING id).
+    ("audit_log", INBOX_SERVICE): ("SELECT", ("id",)),
 }
 
 def subject_visible(alias: str) -> str:

@@ -12,6 +12,10 @@
   ``UID COPY`` + ``\\Deleted`` + ``UID EXPUNGE`` (UIDPLUS), or a plain
   ``EXPUNGE`` as the last resort (it also removes other messages already
   marked deleted, which is what any client's expunge does).
+* ``idle`` waits for new mail with IDLE (RFC 2177) when the server offers
+  it: the watching service hears of a message as it arrives instead of
+  polling.  imaplib (before Python 3.14) has no IDLE, so the command is
+  spoken here over imaplib's own connection.
 * Every failure comes out as ``ImapError``, whose text can be shown as it is;
   ``auth`` tells a refused login (retrying will not help) from a dropped
   connection (it will).
@@ -20,7 +24,10 @@ from __future__ import annotations
 
 import imaplib
 import re
+import select
 import ssl
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -66,10 +73,12 @@ def quote(mailbox: str) -> str:
 class ImapSession:
     """One logged-in connection.  Use as a context manager; ``close`` logs out."""
 
-    def __init__(self, imap: imaplib.IMAP4, settings: ImapSettings):
+    def __init__(self, imap: imaplib.IMAP4, settings: ImapSettings, *, renew_at: float | None = None):
         self._imap = imap
         self.settings = settings
         self.capabilities = self._capabilities()
+        # time.monotonic() by which this session must log out and log in again (its OAuth2 token expires).
+        self.renew_at = renew_at
 
     def __enter__(self) -> ImapSession:
         return self
@@ -89,6 +98,14 @@ class ImapSession:
     @property
     def has_uidplus(self) -> bool:
         return "UIDPLUS" in self.capabilities
+
+    @property
+    def has_idle(self) -> bool:
+        return "IDLE" in self.capabilities
+
+    def seconds_left(self) -> float | None:
+        """How long this session may still be used before it must log in again (None: no limit)."""
+        return None if self.renew_at is None else self.renew_at - time.monotonic()
 
     def _call(self, what: str, call: Callable[[], tuple[str, list]], *, ok: bool = True) -> tuple[str, list]:
         try:
@@ -125,6 +142,12 @@ class ImapSession:
         _, data = self._call("UID SEARCH", lambda: self._imap.uid("SEARCH", "UNDELETED"))
         return sorted(int(x) for x in (data[0] or b"").split())
 
+    def search_message_id(self, message_id: str) -> list[int]:
+        """UIDs in the selected mailbox whose Message-ID header holds ``message_id``."""
+        needle = quote(message_id.strip("<>"))
+        _, data = self._call("UID SEARCH HEADER", lambda: self._imap.uid("SEARCH", "HEADER", "Message-ID", needle))
+        return sorted(int(x) for x in (data[0] or b"").split())
+
     def fetch(self, uids: Iterable[int]) -> dict[int, bytes]:
         """The raw bytes of each message, read with BODY.PEEK[] (never marks them \\Seen)."""
         wanted = list(uids)
@@ -154,6 +177,59 @@ class ImapSession:
     def noop(self) -> None:
         self._call("NOOP", lambda: self._imap.noop())
 
+    def idle(self, seconds: float, stop: threading.Event | None = None) -> bool:
+        """IDLE in the selected mailbox until the mailbox changes (True), ``seconds`` pass or ``stop`` is set.
+
+        The wait looks at the socket once a second, so ``stop`` (SIGTERM) ends it promptly.
+        """
+        imap, where = self._imap, self.settings.where
+        try:
+            tag = imap._new_tag()
+            imap.send(tag + b" IDLE\r\n")
+            while True:
+                line = imap.readline()
+                if not line:
+                    raise EOFError("the server closed the connection")
+                if line.startswith(b"+"):
+                    break
+                if line.startswith(tag):  # refused (e.g. IDLE not really there)
+                    raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+            deadline = time.monotonic() + max(0.0, seconds)
+            arrived = False
+            while not arrived and time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+                if not self._readable(min(1.0, max(0.0, deadline - time.monotonic()))):
+                    continue
+                line = imap.readline()
+                if not line:
+                    raise EOFError("the server closed the connection")
+                if line.startswith(b"* BYE"):
+                    raise imaplib.IMAP4.abort(line.decode("utf-8", "replace").strip())
+                # Any news but the server's keep-alive ends the wait: a line behind it may sit unseen in
+                # imaplib's buffer, where select() cannot see it, so the mailbox is looked at again instead.
+                arrived = not line.upper().startswith(b"* OK")
+            imap.send(b"DONE\r\n")
+            while True:
+                line = imap.readline()
+                if not line:
+                    raise EOFError("the server closed the connection")
+                if line.startswith(tag):
+                    if not line[len(tag):].lstrip().upper().startswith(b"OK"):
+                        raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+                    return arrived
+                arrived = arrived or bool(re.match(rb"\* \d+ EXISTS", line))
+        except (imaplib.IMAP4.abort, OSError, EOFError) as exc:
+            raise ImapError(f"the connection to the IMAP server {where} was lost during IDLE: "
+                            f"{exc or type(exc).__name__}") from exc
+        except imaplib.IMAP4.error as exc:
+            raise ImapError(f"the IMAP server refused IDLE: {exc}") from exc
+
+    def _readable(self, timeout: float) -> bool:
+        sock = self._imap.sock
+        # TLS may already hold decrypted bytes that select() cannot see; imaplib's reader may hold a line too.
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        return bool(select.select([sock], [], [], timeout)[0])
+
     def close(self) -> None:
         try:
             self._imap.logout()
@@ -161,8 +237,24 @@ class ImapSession:
             pass
 
 
-def connect(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None) -> ImapSession:
-    """Connect, secure the connection as ``settings.security`` says, and log in."""
+def connect(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None,
+            tokens=None) -> ImapSession:
+    """Connect, secure the connection as ``settings.security`` says, and log in.
+
+    ``tokens`` (an ``oauth.TokenSource``): log in with XOAUTH2 using a token from it, and have the session
+    say when it must log in again (``renew_at``) because that token is about to expire.
+    """
+    renew_at = None
+    if tokens is not None:
+        from .oauth import OAuthError
+
+        try:
+            token = tokens.token()
+        except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
+            raise ImapError(str(exc), auth=True) from exc
+        except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
+            raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
+        oauth_token, renew_at = token.access_token, token.renew_at
     context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "plain" else None
     try:
         if settings.security == "ssl":
@@ -190,7 +282,7 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
                         f"{_text([exc.args[0] if exc.args else b''])}", auth=True) from exc
     except OSError as exc:
         raise ImapError(f"the connection to the IMAP server {settings.where} was lost at login: {exc}") from exc
-    return ImapSession(imap, settings)
+    return ImapSession(imap, settings, renew_at=renew_at)
 
 
 def _quietly_close(imap: imaplib.IMAP4) -> None:

@@ -9,10 +9,14 @@ looked at: ``fetched`` = ``enquiries_created`` + ``already_taken_in`` +
 ``quarantined``; ``replies_checked_in`` is the part of ``already_taken_in``
 that was a reply or follow-up checked in against an existing enquiry.
 
-``watch``: ``run_once`` every ``poll_seconds`` until ``stop`` is set (SIGTERM
-in ``mpel inbox serve``), reconnecting after a dropped connection with a
-growing pause, and likewise after losing the database; a refused login
-ends it (retrying a wrong password only locks the account).
+``watch``: ``run_once``, then wait for more, until ``stop`` is set (SIGTERM
+in ``mpel inbox serve``).  It waits with IDLE when the server offers it (a
+new message is taken in as it arrives; the mailbox is looked at again at
+least every ``idle_seconds``, as RFC 2177 asks clients to re-issue IDLE), and
+otherwise polls every ``poll_seconds``.  It reconnects after a dropped
+connection with a growing pause, likewise after losing the database, and
+logs in afresh before a session's OAuth2 token expires (``ImapSession.renew_at``);
+a refused login ends it (retrying a wrong password only locks the account).
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from ..domain.errors import StaleRecord
 from ..services.inbox import ALREADY, CREATED, Folders, InboxService
 from .imap import ImapError, ImapSession, ImapSettings
+from .parse import content_hash
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -58,6 +63,7 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
     for folder in (folders.processed, folders.quarantine):
         if imap.ensure_folder(folder):
             log.info("inbox: created the folder %s", folder)
+    refile_released(imap, service, folders)
     uidvalidity = imap.select(settings.mailbox)
     actor = service.intake_actor()
     directory = service.directory()
@@ -95,6 +101,37 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
     return summary
 
 
+def refile_released(imap: ImapSession, service: InboxService, folders: Folders) -> int:
+    """Move messages a person released from quarantine (services/inbox.py ``release``) from the quarantine
+    folder to the processed one; how many were moved.  Found by Message-ID, confirmed by content hash."""
+    pending = service.to_refile()
+    if not pending:
+        return 0
+    imap.select(folders.quarantine)
+    everything: list[int] | None = None
+    moved, filed = 0, []
+    for delivery_id, digest, message_id in pending:
+        if message_id:
+            candidates = imap.search_message_id(message_id)
+        else:
+            everything = imap.uids() if everything is None else everything
+            candidates = everything
+        uid = next((u for u, raw in imap.fetch(candidates).items() if content_hash(raw) == digest), None)
+        if uid is None:
+            # Not there any more (someone filed it by hand): nothing to move, and nothing to look for again.
+            log.warning("inbox: a released message (delivery %s) is no longer in %s: left where it is",
+                        delivery_id, folders.quarantine)
+        else:
+            imap.move(uid, folders.processed)
+            moved += 1
+            if everything is not None and uid in everything:
+                everything.remove(uid)
+        filed.append(delivery_id)
+    service.filed(filed)
+    log.info("inbox: %s released message(s) moved from %s to %s", moved, folders.quarantine, folders.processed)
+    return moved
+
+
 def _count(summary: Summary, outcome) -> None:
     summary.fetched += 1
     if outcome.kind == CREATED:
@@ -107,7 +144,8 @@ def _count(summary: Summary, outcome) -> None:
 
 
 def watch(connect: Callable[[], ImapSession], service: InboxService, settings: ImapSettings, *,
-          stop: threading.Event, poll_seconds: float = 30.0, max_pause: float = 300.0) -> Summary:
+          stop: threading.Event, poll_seconds: float = 30.0, max_pause: float = 300.0,
+          idle_seconds: float = 600.0, use_idle: bool = True) -> Summary:
     """Repeat ``run_once`` until ``stop`` is set; ``ImapError`` with ``auth`` ends it (raised)."""
     total = Summary()
     pause = min(5.0, poll_seconds)
@@ -115,9 +153,20 @@ def watch(connect: Callable[[], ImapSession], service: InboxService, settings: I
         try:
             with connect() as imap:
                 pause = min(5.0, poll_seconds)
+                idle = use_idle and imap.has_idle
+                log.info("inbox: watching %s on %s %s", settings.mailbox, settings.where,
+                         "with IDLE" if idle else f"by polling every {poll_seconds:g} s (the server has no IDLE)"
+                         if use_idle else f"by polling every {poll_seconds:g} s")
                 while not stop.is_set():
                     total.add(run_once(imap, service, settings, stop=stop))
-                    if stop.wait(poll_seconds):
+                    left = imap.seconds_left()
+                    if left is not None and left <= 0:
+                        log.info("inbox: the session's token is about to expire: logging in again")
+                        break
+                    if idle:
+                        imap.idle(idle_seconds if left is None else min(idle_seconds, left), stop)
+                        continue
+                    if stop.wait(poll_seconds if left is None else max(0.0, min(poll_seconds, left))):
                         break
                     imap.noop()
         except (ImapError, OperationalError, StaleRecord) as exc:

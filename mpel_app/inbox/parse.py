@@ -13,8 +13,11 @@ What a hostile or broken message can do is bounded here:
   small file; a part larger than ``MAX_ATTACHMENT_BYTES`` is not stored in the
   database, and the reason is recorded instead (the message itself stays in
   the mailbox's Processed folder, so nothing is lost).  Outlook's ``winmail.dat`` (TNEF) and ``.msg``
-  files are kept as documents (kind ``tnef``/``msg``); the names of the files
-  inside a TNEF are listed (``tnef.attachment_names``).
+  files are kept as documents (kind ``tnef``/``msg``); the files inside a
+  ``winmail.dat`` are split out (``tnef.read``, the ``tnefparse`` library) and
+  kept as attachments of their own, named and bounded like any other, so the
+  enquiry carries the real letter and scan; its text is used when the
+  message has none beside it.
 * A message the parser cannot make sense of at all raises ``Unreadable``
   with the reason; the caller quarantines it, raw bytes kept.
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import mimetypes
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -38,6 +42,7 @@ from . import html_text, tnef
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024  # larger parts are not kept; the reason is recorded
 MAX_MESSAGE_BYTES = 60 * 1024 * 1024  # the whole message; larger is quarantined unread
 MAX_PARTS = 500
+MAX_RELEASED_TEXT = 200_000  # of a released message with no text of its own, shown as received
 _ARCHIVE_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
                             "application/x-rar-compressed", "application/vnd.rar", "application/gzip",
                             "application/x-gzip", "application/x-tar", "application/x-bzip2"})
@@ -101,11 +106,16 @@ def content_hash(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def parse(raw: bytes) -> ParsedMessage:
-    """Parse ``raw``; ``Unreadable`` when there is no usable message in it."""
+def parse(raw: bytes, *, released: bool = False) -> ParsedMessage:
+    """Parse ``raw``; ``Unreadable`` when there is no usable message in it.
+
+    ``released``: a person has looked at a quarantined message and released it:
+    the limits that put it there (size, number of parts, no sender) no longer
+    refuse it; only an empty message still cannot be taken in.
+    """
     if not raw or not raw.strip():
         raise Unreadable("the message is empty")
-    if len(raw) > MAX_MESSAGE_BYTES:
+    if len(raw) > MAX_MESSAGE_BYTES and not released:
         raise Unreadable(f"the message is {len(raw) // (1024 * 1024)} MB, over the "
                          f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MB the desk takes in")
     try:
@@ -115,12 +125,17 @@ def parse(raw: bytes) -> ParsedMessage:
     notes: list[str] = []
     from_address, from_name = _sender(msg, notes)
     if not from_address:
-        raise Unreadable("the message has no sender address (From)")
+        if not released:
+            raise Unreadable("the message has no sender address (From)")
+        notes.append("no sender address (From): released from quarantine by a person, to be matched by hand")
     subject = _header(msg, "Subject", notes)
     parts = list(_walk(msg))
-    if len(parts) > MAX_PARTS:
+    if len(parts) > MAX_PARTS and not released:
         raise Unreadable(f"the message has {len(parts)} parts, more than the {MAX_PARTS} the desk takes in")
-    text, html, attachments = _bodies(parts, notes)
+    inner_texts: list[str] = []
+    text, html, attachments = _bodies(parts, notes, inner_texts)
+    if not text.strip() and inner_texts:
+        text = "\n\n".join(inner_texts)  # Outlook put the text inside winmail.dat, not beside it
     html_only = not text.strip() and bool(html)
     if html_only:
         text = html_text.to_text(html)
@@ -131,6 +146,10 @@ def parse(raw: bytes) -> ParsedMessage:
                                                kind="html", note="the HTML of the message, as text (never rendered)"))
     if msg.defects:
         notes.append("the message is malformed: " + "; ".join(sorted({type(d).__name__ for d in msg.defects})))
+    if released and not text.strip():
+        # Nothing the parser could call text: the message as it came (as text, never rendered) is what there is.
+        text = raw[:MAX_RELEASED_TEXT].decode("utf-8", errors="replace")
+        notes.append("no readable text: the message is shown as it was received")
     if not text.strip() and not attachments:
         if msg.defects:
             raise Unreadable("the message is malformed and has neither text nor attachments: "
@@ -202,7 +221,8 @@ def _decode_text(part: EmailMessage, notes: list[str]) -> str:
     return payload.decode("cp1252", errors="replace")
 
 
-def _bodies(parts: list[EmailMessage], notes: list[str]) -> tuple[str, str, list[ParsedAttachment]]:
+def _bodies(parts: list[EmailMessage], notes: list[str],
+            inner_texts: list[str]) -> tuple[str, str, list[ParsedAttachment]]:
     texts: list[str] = []
     htmls: list[str] = []
     attachments: list[ParsedAttachment] = []
@@ -215,7 +235,7 @@ def _bodies(parts: list[EmailMessage], notes: list[str]) -> tuple[str, str, list
         elif disposition != "attachment" and not filename and ctype == "text/html":
             htmls.append(_decode_text(part, notes))
         else:
-            attachments.append(_attachment(part, ctype, filename, notes))
+            attachments.extend(_attachments(part, ctype, filename, notes, inner_texts))
     return "\n\n".join(t for t in texts if t.strip()), "\n".join(htmls), attachments
 
 
@@ -227,11 +247,38 @@ def _filename(part: EmailMessage, notes: list[str]) -> str:
         return ""
 
 
-def _attachment(part: EmailMessage, ctype: str, original: str, notes: list[str]) -> ParsedAttachment:
+def _attachments(part: EmailMessage, ctype: str, original: str, notes: list[str],
+                 inner_texts: list[str]) -> list[ParsedAttachment]:
+    """The part as kept, and for a ``winmail.dat`` the files inside it after it (its text to ``inner_texts``)."""
     data = part.get_payload(decode=True)
     if data is None:
         data = str(part.get_payload()).encode("utf-8", errors="replace")
     fallback = "message.eml" if ctype == "message/rfc822" else "attachment"
+    kept = _attachment(data, ctype, original, fallback, notes)
+    if kept.kind != "tnef":
+        return [kept]
+    contents = tnef.read(data)
+    inner = [_attachment(body, _guess_type(name), name, "attachment", notes, inside=kept.filename)
+             for name, body in contents.files]
+    summary = ", ".join(a.filename for a in inner)
+    note = "Outlook winmail.dat" + (f", its files split out: {summary}" if inner else ", no files inside")
+    if contents.problem:
+        note += f" ({contents.problem})"
+        notes.append(contents.problem)
+    if contents.skipped:
+        notes.append(f"winmail.dat holds {contents.skipped} more files than the desk splits out; they stay inside it")
+    if contents.text:
+        inner_texts.append(contents.text)
+    return [ParsedAttachment(kept.filename, kept.original_name, kept.mime, kept.size, kept.data, kind="tnef",
+                             note=note)] + inner
+
+
+def _guess_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _attachment(data: bytes, ctype: str, original: str, fallback: str, notes: list[str], *,
+                inside: str = "") -> ParsedAttachment:
     name = safe_filename(original, fallback=fallback)
     if name != original and original:
         notes.append(f"attachment name “{original}” saved as “{name}”")
@@ -242,16 +289,15 @@ def _attachment(part: EmailMessage, ctype: str, original: str, notes: list[str])
                 "Processed folder")
         notes.append(note)
         return ParsedAttachment(name, original, ctype, len(data), None, kind="not_kept", note=note)
-    if ctype == "application/ms-tnef" or lower == "winmail.dat":
-        inner = tnef.attachment_names(data)
-        note = ("Outlook winmail.dat" + (f", containing: {', '.join(inner)}" if inner else ""))
-        return ParsedAttachment(name, original, "application/ms-tnef", len(data), data, kind="tnef", note=note)
+    if not inside and (ctype == "application/ms-tnef" or lower == "winmail.dat"):
+        return ParsedAttachment(name, original, "application/ms-tnef", len(data), data, kind="tnef")
     if ctype == "application/vnd.ms-outlook" or lower.endswith(".msg"):
         return ParsedAttachment(name, original, "application/vnd.ms-outlook", len(data), data, kind="msg",
                                 note="Outlook message, kept as it came")
     if ctype in _ARCHIVE_TYPES or lower.endswith(_ARCHIVE_EXTENSIONS):
         return ParsedAttachment(name, original, ctype, len(data), data, kind="archive",
                                 note="archive kept as it came; the desk never unpacks archives")
+    came_from = f"from {inside}" if inside else ""
     if ctype in _FAX_IMAGE_TYPES or lower.endswith((".pdf", ".tif", ".tiff")):
-        return ParsedAttachment(name, original, ctype, len(data), data, kind="image")
-    return ParsedAttachment(name, original, ctype, len(data), data)
+        return ParsedAttachment(name, original, ctype, len(data), data, kind="image", note=came_from)
+    return ParsedAttachment(name, original, ctype, len(data), data, note=came_from)

@@ -1,68 +1,50 @@
-"""A small reader of Outlook's TNEF (``winmail.dat``): the names and contents of the files inside.
+"""Outlook's TNEF (``winmail.dat``): the files inside it, read with the maintained ``tnefparse`` library.
 
-Only what the desk needs: the attachments' titles and data, to list them next
-to the kept ``winmail.dat`` (which stays the document of record).  Anything
-that is not well-formed TNEF gives an empty list rather than an error: the
-file is kept whatever this reader makes of it.
+Outlook wraps a message's real attachments (and sometimes its text) in a
+``winmail.dat`` that other mail programs cannot open; the desk splits them
+out so the enquiry carries the letter and the scan themselves.  The
+``winmail.dat`` stays the document of record.  Anything ``tnefparse`` cannot
+read gives nothing (and a reason) rather than an error: the file is kept
+whatever becomes of its contents.
 """
 from __future__ import annotations
 
-import struct
+import logging
+from dataclasses import dataclass, field
 
-SIGNATURE = 0x223E9F78
-_LVL_ATTACHMENT = 0x02
-_ATT_ATTACH_TITLE = 0x8010  # attAttachTitle (id part)
-_ATT_ATTACH_DATA = 0x800F  # attAttachData
-_ATT_ATTACH_REND = 0x9002  # attAttachRendData: starts a new attachment
-MAX_ATTRIBUTES = 10_000
+MAX_FILES = 200  # more than any real letter carries; a hostile file with thousands stops here
 
 
-def attachments(data: bytes) -> list[tuple[str, bytes]]:
-    """(title, data) of each attachment in a TNEF stream; [] when it is not TNEF."""
-    if len(data) < 6 or struct.unpack_from("<I", data, 0)[0] != SIGNATURE:
-        return []
-    found: list[list] = []
-    pos = 6
-    for _ in range(MAX_ATTRIBUTES):
-        if pos + 9 > len(data):
-            break
-        level = data[pos]
-        attr, length = struct.unpack_from("<II", data, pos + 1)
-        start, end = pos + 9, pos + 9 + length
-        if end + 2 > len(data):
-            break
-        value = data[start:end]
-        attr_id = attr & 0xFFFF
-        if level == _LVL_ATTACHMENT:
-            if attr_id == _ATT_ATTACH_REND or not found:
-                found.append(["", b""])
-            if attr_id == _ATT_ATTACH_TITLE:
-                found[-1][0] = value.split(b"\0", 1)[0].decode("cp1252", errors="replace")
-            elif attr_id == _ATT_ATTACH_DATA:
-                found[-1][1] = value
-        pos = end + 2  # the checksum
-    return [(title, body) for title, body in found if title or body]
+@dataclass(frozen=True)
+class TnefContents:
+    files: tuple[tuple[str, bytes], ...] = ()  # (name as Outlook gave it, data)
+    text: str = ""  # the message text Outlook put inside, when it did
+    problem: str = ""  # why nothing (or not everything) could be read
+    skipped: int = field(default=0)  # files beyond MAX_FILES
 
 
-def attachment_names(data: bytes) -> list[str]:
-    return [title or "(unnamed)" for title, _ in attachments(data)]
-
-
-def build(files: list[tuple[str, bytes]]) -> bytes:
-    """A minimal TNEF stream holding ``files``: what Outlook sends, reduced to what ``attachments`` reads.
-
-    Used to make test messages (and nothing else): no Outlook is at hand to make real ones.
-    """
-    out = bytearray(struct.pack("<IH", SIGNATURE, 0x0001))
-
-    def attribute(level: int, attr_id: int, attr_type: int, value: bytes) -> None:
-        out.extend(struct.pack("<BII", level, (attr_type << 16) | attr_id, len(value)))
-        out.extend(value)
-        out.extend(struct.pack("<H", sum(value) & 0xFFFF))
-
-    attribute(0x01, 0x9006, 0x0006, struct.pack("<I", 0x00010000))  # attTnefVersion
-    for title, body in files:
-        attribute(_LVL_ATTACHMENT, _ATT_ATTACH_REND, 0x0006, b"\0" * 14)
-        attribute(_LVL_ATTACHMENT, _ATT_ATTACH_TITLE, 0x0001, title.encode("cp1252") + b"\0")
-        attribute(_LVL_ATTACHMENT, _ATT_ATTACH_DATA, 0x0006, body)
-    return bytes(out)
+def read(data: bytes) -> TnefContents:
+    """The files (and plain text) inside a TNEF stream; empty, with ``problem`` set, when it is not readable TNEF."""
+    try:
+        import tnefparse
+    except ImportError:  # a broken installation: keep the winmail.dat, say why it was not opened
+        return TnefContents(problem="the TNEF reader (tnefparse) is not installed")
+    # tnefparse logs every odd attribute at WARNING; a hostile file would flood the service log.
+    logging.getLogger("tnefparse").setLevel(logging.ERROR)
+    try:
+        parsed = tnefparse.TNEF(data, do_checksum=False)
+        found = []
+        for attachment in parsed.attachments:
+            name = attachment.long_filename() or attachment.name or ""
+            if isinstance(name, bytes):
+                name = name.decode("cp1252", errors="replace")
+            body = attachment.data or b""
+            if name or body:
+                found.append((str(name).rstrip("\x00"), bytes(body)))
+        text = parsed.body or ""
+        if isinstance(text, bytes):
+            text = text.decode("cp1252", errors="replace")
+    except Exception as exc:  # noqa: BLE001 - malformed input of any kind: keep the file, report why
+        return TnefContents(problem=f"winmail.dat could not be opened ({type(exc).__name__}: {exc})"[:300])
+    return TnefContents(files=tuple(found[:MAX_FILES]), text=str(text).strip("\x00").strip(),
+                        skipped=max(0, len(found) - MAX_FILES))

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -45,7 +45,10 @@ from ..db.models import (EmailCase, Enquiry, InboxAttachment, InboxDelivery, Inb
 from ..db.uow import UnitOfWork
 from ..domain import email_notes
 from ..domain.calendar import LONDON, REGION_NATION, region_calendar
+from ..domain import permissions as perm
 from ..domain.clock import Clock
+from ..domain.errors import NotFound, ValidationError
+from ..domain.permissions import Action
 from ..domain.inbox_rules import (DEFAULT_FAX_GATEWAY, FaxGateway, find_cts_reference, fax_number_digits,
                                   is_fax, match_fax_office, match_office, offices_by_address)
 from ..domain.inbox_rules import email_targets
@@ -200,6 +203,52 @@ class InboxService:
             s.execute(update(InboxDelivery).where(InboxDelivery.id.in_(ids), InboxDelivery.moved_at.is_(None))
                       .values(moved_at=self._clock.now()))
 
+    # ------------------------------------------------------------------ releasing from quarantine
+
+    def release(self, actor: UserRecord, message_id: int, folders: Folders = Folders()) -> Outcome:
+        """A person (the MPEL team leader or an administrator) releases a quarantined message: it is taken in
+        as any other (an enquiry, or a check-in against the enquiry it cites), in one transaction with the
+        audit of who released it and why it had been held; the intake then moves it from "Quarantine" to
+        "Processed" in the mailbox (``to_refile``).  The limits that held it no longer apply (``parse``)."""
+        perm.require(actor, Action.FILTER_FURTHER_ACTION)
+        directory = self.directory()
+        with self._uow() as s:
+            message = s.get(InboxMessage, message_id, with_for_update=True)
+            if message is None:
+                raise NotFound("no such message in quarantine")
+            if message.status != QUARANTINED:
+                raise ValidationError("this message has already been released and taken in")
+            try:
+                parsed = parse(message.raw or b"", released=True)
+            except Exception as exc:  # noqa: BLE001 - whatever the parser says is the reason to show
+                raise ValidationError(f"this message cannot be taken in, even released: {exc}") from None
+            if parsed.content_hash != message.content_hash:
+                parsed = replace(parsed, content_hash=message.content_hash)
+            now, held_for = self._clock.now(), message.reason
+            audit.record(s, actor, now, MESSAGE_ENTITY, message.id, "released from quarantine",
+                         {"reason it was held": held_for, "subject": parsed.subject, "from": parsed.from_address})
+            cited = find_cts_reference(parsed.subject)
+            target = self._cited_enquiry(s, cited) if cited else None
+            if target is not None:
+                outcome = self._check_in(s, actor, target, parsed, "", 0, 0, folders, now, released=message)
+            else:
+                outcome = self._new_enquiry(s, actor, parsed, "", 0, 0, directory, folders, now, released=message)
+            # Its copies in the mailbox now belong in "Processed": the intake moves them on its next pass.
+            for delivery in s.scalars(select(InboxDelivery).where(InboxDelivery.inbox_message_id == message.id)):
+                delivery.moved_at = None
+            log.info("inbox: message %s released from quarantine by %s: %s", message.id, actor.username,
+                     outcome.reference)
+            return outcome
+
+    def to_refile(self) -> list[tuple[int, str, str]]:
+        """Released messages still to be moved out of the mailbox's quarantine folder: (delivery id, content
+        hash, Message-ID).  A released message is the only kind that keeps its raw bytes once taken in."""
+        with self._uow.read() as s:
+            return [tuple(row) for row in s.execute(
+                select(InboxDelivery.id, InboxMessage.content_hash, InboxMessage.message_id).join(InboxMessage)
+                .where(InboxDelivery.moved_at.is_(None), InboxMessage.status != QUARANTINED,
+                       InboxMessage.raw.is_not(None)).order_by(InboxDelivery.id))]
+
     # ------------------------------------------------------------------ recording
 
     def _record(self, s: Session, actor: UserRecord, mailbox: str, uidvalidity: int, uid: int, raw: bytes,
@@ -236,15 +285,22 @@ class InboxService:
         return delivery
 
     def _message(self, s: Session, parsed: ParsedMessage, status: str, now: datetime, *, channel: str | None,
-                 enquiry_id: int | None, matched: bool) -> InboxMessage:
-        message = InboxMessage(
+                 enquiry_id: int | None, matched: bool, released: InboxMessage | None = None) -> InboxMessage:
+        """The message's row, new; or ``released``, a quarantined row filled in now a person has released it
+        (its raw bytes, reason and first arrival kept)."""
+        values = dict(
             content_hash=parsed.content_hash, message_id=parsed.message_id[:250], status=status, channel=channel,
             enquiry_id=enquiry_id, from_address=parsed.from_address[:254], from_name=parsed.from_name[:200],
-            subject=parsed.subject[:1000], sent_at=parsed.sent_at, taken_in_at=now,
-            in_reply_to=parsed.in_reply_to[:500], references=parsed.references, body_text=parsed.text,
-            html_only=parsed.html_only, matched=matched, notes="\n".join(parsed.notes), reason="",
-            size=parsed.size, raw=None)
-        s.add(message)
+            subject=parsed.subject[:1000], sent_at=parsed.sent_at, in_reply_to=parsed.in_reply_to[:500],
+            references=parsed.references, body_text=parsed.text, html_only=parsed.html_only, matched=matched,
+            notes="\n".join(parsed.notes), size=parsed.size)
+        if released is None:
+            message = InboxMessage(**values, taken_in_at=now, reason="", raw=None)
+            s.add(message)
+        else:
+            message = released
+            for key, value in values.items():
+                setattr(message, key, value)
         s.flush()
         for a in parsed.attachments:
             s.add(InboxAttachment(inbox_message_id=message.id, filename=a.filename[:200],
@@ -274,15 +330,21 @@ class InboxService:
                                               Enquiry.channel == Channel.EMAIL.value))
 
     def _check_in(self, s: Session, actor: UserRecord, e: Enquiry, parsed: ParsedMessage, mailbox: str,
-                  uidvalidity: int, uid: int, folders: Folders, now: datetime) -> Outcome:
+                  uidvalidity: int, uid: int, folders: Folders, now: datetime,
+                  released: InboxMessage | None = None) -> Outcome:
         message = self._message(s, parsed, CHECKED_IN, now, channel=Channel.EMAIL.value, enquiry_id=e.id,
-                                matched=False)
+                                matched=False, released=released)
         case = s.get(EmailCase, e.id)
         offline_reply = case is not None and case.offline_exported_at is not None and case.offline_reply_at is None
         if offline_reply:
             case.offline_reply_at = now
-        delivery = self._deliver(s, message, mailbox, uidvalidity, uid, folders, now)
         action = "off-line reply checked in" if offline_reply else "further message checked in"
+        if released is not None:
+            audit.record(s, actor, now, ENTITY, e.id, action, {"from": parsed.from_address,
+                         "subject": parsed.subject, "inbox_message": message.id, "released_from_quarantine": True})
+            return Outcome(ALREADY, 0, folders.processed, reference=e.reference, cts_reference=e.cts_reference,
+                           checked_in=True)
+        delivery = self._deliver(s, message, mailbox, uidvalidity, uid, folders, now)
         audit.record(s, actor, now, ENTITY, e.id, action,
                      {"from": parsed.from_address, "subject": parsed.subject, "inbox_message": message.id})
         log.info("inbox: %s UID %s checked in against %s (%s)", mailbox, uid, e.cts_reference, action)
@@ -290,14 +352,17 @@ class InboxService:
                        checked_in=True)
 
     def _new_enquiry(self, s: Session, actor: UserRecord, parsed: ParsedMessage, mailbox: str, uidvalidity: int,
-                     uid: int, directory: Directory, folders: Folders, now: datetime) -> Outcome:
+                     uid: int, directory: Directory, folders: Folders, now: datetime,
+                     released: InboxMessage | None = None) -> Outcome:
         fax = is_fax(parsed.from_address, parsed.subject, directory.gateway)
         channel = Channel.FAX if fax else Channel.EMAIL
         member_id = (match_fax_office(parsed.subject, directory.by_fax) if fax else None) or \
             match_office(parsed.from_address, directory.by_address)
         member = s.get(Member, member_id) if member_id else None
         received = parsed.sent_at if parsed.sent_at and parsed.sent_at <= now else now
-        e = Enquiry(channel=channel.value, status=EnquiryStatus.FURTHER_ACTION.value, received_at=now,
+        # A released message was received when it first came, not when a person released it.
+        arrived = released.taken_in_at if released is not None else now
+        e = Enquiry(channel=channel.value, status=EnquiryStatus.FURTHER_ACTION.value, received_at=arrived,
                     created_by=s.get(User, actor.id), passcode_failures=0, member=member,
                     caller_name=(parsed.from_name or parsed.from_address)[:120], question=parsed.text)
         e.reference = f"MPH{repo.next_reference_number(s, 'MPH'):06d}"
@@ -310,7 +375,7 @@ class InboxService:
         s.add(e)
         s.flush()
         message = self._message(s, parsed, TAKEN_IN, now, channel=channel.value, enquiry_id=e.id,
-                                matched=member is not None)
+                                matched=member is not None, released=released)
         audit.record(s, actor, now, ENTITY, e.id, "taken in from the central inbox", {
             "reference": e.reference, "cts_reference": e.cts_reference, "channel": channel.value,
             "from": parsed.from_address, "subject": parsed.subject, "message_id": parsed.message_id,
@@ -323,6 +388,8 @@ class InboxService:
         else:
             log.warning("inbox: %s from %s matches no Member's office: %s waits to be matched",
                         channel.value, parsed.from_address, e.reference)
+        if released is not None:  # its deliveries are refiled by the caller (release)
+            return Outcome(CREATED, 0, folders.processed, reference=e.reference, cts_reference=e.cts_reference)
         delivery = self._deliver(s, message, mailbox, uidvalidity, uid, folders, now)
         return Outcome(CREATED, delivery.id, delivery.folder, reference=e.reference, cts_reference=e.cts_reference)
 
@@ -381,7 +448,9 @@ def send_regional_note(s: Session, clock: Clock, e: Enquiry, message: InboxMessa
 
 def _known(delivery: InboxDelivery, message: InboxMessage, folders: Folders) -> Outcome:
     kind = QUARANTINE if message.status == QUARANTINED else ALREADY
-    return Outcome(kind, delivery.id, delivery.folder, filed=delivery.moved_at is not None, reason=message.reason,
+    # Filed by what the message is now (a quarantined one may since have been released), in this pass's folders.
+    folder = folders.quarantine if kind == QUARANTINE else folders.processed
+    return Outcome(kind, delivery.id, folder, filed=delivery.moved_at is not None, reason=message.reason,
                    checked_in=message.status == CHECKED_IN)
 
 

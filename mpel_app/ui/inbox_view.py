@@ -3,7 +3,8 @@
 Assembled from small parts: the list of cases (``EmailCaseModel``), the open
 case's sections (ui/email_case_sections.py: the message as received, the
 reply editor, the off-line procedure), the team leader's matching of an
-unmatched sender, and the quarantine list (ui/quarantine_list.py).  A thin
+unmatched sender, the quarantine list (ui/quarantine_list.py), and for a desk
+that takes the mailbox in by itself, its intake (ui/inbox_intake_section.py).  A thin
 controller here runs every use case through the TaskRunner and hands the
 results back to the sections.  F5 reloads; Enter on a list line opens it.
 """
@@ -22,6 +23,7 @@ from ..domain.permissions import Action
 from ..services.email_cases import EmailCaseSummary, EmailCaseView
 from .context import DeskContext
 from .email_case_sections import IncomingSection, OfflineSection, ReplySection
+from .inbox_intake_section import DeskIntakeSection, PasswordAsker
 from .member_picker import MemberPicker
 from .models import format_date
 from .quarantine_list import QuarantineList
@@ -62,7 +64,7 @@ class InboxView(QWidget):
     outbox_changed = Signal()
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, save_chooser: SaveChooser | None = None,
-                 open_chooser: OpenChooser | None = None):
+                 open_chooser: OpenChooser | None = None, ask_password: PasswordAsker | None = None):
         super().__init__(parent)
         self._ctx = ctx
         self._latest = LatestOnly(ctx.runner)
@@ -132,8 +134,16 @@ class InboxView(QWidget):
         if perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION):
             self.quarantine = QuarantineList(ctx)
             self.tabs.addTab(self.quarantine, "Quarantine")
+            self.quarantine.released.connect(lambda _ref: self.refresh())
+        # The desk takes the mailbox in itself when one is set up (no service process needed).
+        self.intake = None
+        if perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION) and ctx.services.desk_intake is not None:
+            self.intake = DeskIntakeSection(ctx, ask_password=ask_password)
+            self.intake.taken_in.connect(lambda _summary: self.refresh())
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Central inbox"))
+        if self.intake is not None:
+            layout.addWidget(self.intake)
         layout.addWidget(self.tabs, 1)
         screen_shortcut(self, "F5", self.refresh)
         self._show_detail(None)

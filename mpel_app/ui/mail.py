@@ -37,14 +37,19 @@ def smtp_transport_factory(settings: SmtpSettings) -> Callable[[], Transport]:
 
 def ask_smtp_password(parent: QWidget | None, settings: SmtpSettings) -> str | None:
     """The password dialog (echo off) that ``credentials.get_password`` calls when the keyring has none."""
+    return ask_secret(parent, "Mail password", f"the mail account {settings.username} on {settings.where}")
+
+
+def ask_secret(parent: QWidget | None, title: str, what: str) -> str | None:
+    """A password dialog (echo off) for ``what``; None when cancelled or left empty."""
     dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Mail password")
-    dialog.setLabelText(f"Password for the mail account {settings.username} on {settings.where}\n"
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(f"Password for {what}\n"
                         "(kept in the system keyring, or for this session only where there is none):")
     dialog.setTextEchoMode(QLineEdit.Password)
     dialog.setOkButtonText("Use this password")
     dialog.setCancelButtonText("Not now")
-    dialog.setAccessibleName("Mail password")
+    dialog.setAccessibleName(title)
     if dialog.exec() != QInputDialog.Accepted:
         return None
     return dialog.textValue() or None

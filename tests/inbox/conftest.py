@@ -12,6 +12,7 @@ import pytest
 from mpel_app.inbox.imap import ImapSettings
 from tests.notify.conftest import smtp_server, tls_files  # noqa: F401  (fixtures reused here)
 from tests.support import imapserver
+from tests.ui.test_outbox_ui import memory_keyring  # noqa: F401  (the in-memory keyring fixture, reused)
 
 
 def _server(**kwargs):

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
-from mpel_app.inbox import tnef
 from tests.support.world import MONDAY_MORNING
 
 OFFICE = "jane.smith.mp@parliament.example"  # the world's London MP
@@ -45,11 +46,32 @@ def fax(number: str = "020 7219 3001") -> EmailMessage:
     return msg
 
 
-def winmail() -> EmailMessage:
-    msg = plain(subject="Letter attached")
-    msg.add_attachment(tnef.build([("letter.docx", b"PK docx bytes"), ("scan.pdf", PDF)]),
+TNEF_SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "tnef"
+
+
+def winmail(data: bytes | None = None, *, body: str = "Letter attached, please see.") -> EmailMessage:
+    """An Outlook message whose attachments are inside a winmail.dat (by default a real one, two files)."""
+    msg = plain(subject="Letter attached", body=body)
+    msg.add_attachment(data if data is not None else (TNEF_SAMPLES / "two-files.tnef").read_bytes(),
                        maintype="application", subtype="ms-tnef", filename="winmail.dat")
     return msg
+
+
+def tnef_stream(files: list[tuple[str, bytes]]) -> bytes:
+    """A minimal TNEF stream holding ``files`` (for names no Outlook sample has, such as a path)."""
+    out = bytearray(struct.pack("<IH", 0x223E9F78, 0x0001))
+
+    def attribute(level: int, attr_id: int, attr_type: int, value: bytes) -> None:
+        out.extend(struct.pack("<BII", level, (attr_type << 16) | attr_id, len(value)))
+        out.extend(value)
+        out.extend(struct.pack("<H", sum(value) & 0xFFFF))
+
+    attribute(0x01, 0x9006, 0x0006, struct.pack("<I", 0x00010000))  # attTnefVersion
+    for title, body in files:
+        attribute(0x02, 0x9002, 0x0006, b"\0" * 14)  # attAttachRendData: a new attachment
+        attribute(0x02, 0x8010, 0x0001, title.encode("cp1252") + b"\0")  # attAttachTitle
+        attribute(0x02, 0x800F, 0x0006, body)  # attAttachData
+    return bytes(out)
 
 
 def with_attachment(filename: str, data: bytes, mime: str = "application/octet-stream") -> EmailMessage:

@@ -183,12 +183,19 @@ def test_fax_with_pdf_is_sent_on_to_the_region_with_the_image(world, dovecot):
     assert note.kind == "fax_note" and note.attachment == m.PDF and note.attachment_name == "fax-0001.pdf"
 
 
-def test_winmail_dat_is_kept_and_its_contents_listed(world, dovecot):
-    dovecot.deliver(m.raw(m.winmail()))
+def test_winmail_dat_is_kept_and_its_files_split_out_as_attachments_of_their_own(world, dovecot):
+    sample = (m.TNEF_SAMPLES / "two-files.tnef").read_bytes()  # written by Outlook
+    dovecot.deliver(m.raw(m.winmail(sample)))
     take_in(world.services, dovecot)
-    (tnef,) = rows(world.services, InboxAttachment)
-    assert tnef.kind == "tnef" and tnef.filename == "winmail.dat" and tnef.data
-    assert "letter.docx" in tnef.note and "scan.pdf" in tnef.note
+    tnef, *inner = rows(world.services, InboxAttachment)
+    assert tnef.kind == "tnef" and tnef.filename == "winmail.dat" and tnef.data == sample
+    assert "split out: AUTHORS, README" in tnef.note
+    assert [(a.filename, a.size, a.kind, a.note) for a in inner] == [
+        ("AUTHORS", 244, "attachment", "from winmail.dat"), ("README", 893, "attachment", "from winmail.dat")]
+    assert inner[1].data.split()[:2] == [b"TNEF", b"===="]  # the file itself, not a listing of it
+    (e,) = rows(world.services, Enquiry)
+    (message,) = rows(world.services, InboxMessage)
+    assert message.enquiry_id == e.id and "Letter attached" in message.body_text
 
 
 def test_unknown_sender_and_bare_domain_are_created_unmatched_for_a_person(world, dovecot, caplog):

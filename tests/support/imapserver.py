@@ -6,7 +6,7 @@ ports (plain/STARTTLS and implicit TLS), and hands mail to a non-root uid
 (``nobody``): Dovecot refuses to handle mail as root, and CI runs as root
 (shared/infrastructure-notes.md, "IMAP").  ``move=False`` advertises a
 capability list without MOVE, as Exchange 2013/2016 effectively do, so the
-client's COPY + EXPUNGE fallback runs.  ``stop()``/``start()`` take it down and
+client's COPY + EXPUNGE fallback runs; ``idle=False`` leaves IDLE out, so a watching client polls.  ``stop()``/``start()`` take it down and
 bring it back on the same ports, as an outage would.
 
 Messages are put in with a real IMAP APPEND (``deliver``), so the tests speak
@@ -58,7 +58,7 @@ log_path = {root}/dovecot.log
 ssl = {ssl}
 {ssl_files}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth_mechanisms}
 # A wrong password is answered at once (the default waits 2 s to slow guessing; the tests guess on purpose).
 auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
@@ -72,7 +72,7 @@ mail_privileged_group =
 mail_access_groups =
 verbose_proctitle = no
 {capability}
-passdb {{
+{oauth}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
@@ -116,6 +116,9 @@ class DovecotServer:
     key: Path | None = None
     move: bool = True
     uidplus: bool = True  # False (with move=False): the client's last resort, a plain EXPUNGE
+    idle: bool = True  # False: a server without IDLE, so a watching client has to poll
+    # Dovecot's oauth2 passdb: XOAUTH2/OAUTHBEARER logins checked against this token-info URL (oauthserver.py).
+    oauth_tokeninfo: str | None = None
     host: str = "127.0.0.1"
     port: int = field(default_factory=free_port)
     ssl_port: int = field(default_factory=free_port)
@@ -141,14 +144,31 @@ class DovecotServer:
         (self.root / "dovecot.conf").write_text(_CONFIG.format(
             root=self.root, port=self.port, ssl_port=self.ssl_port, uid=self._uid, gid=self._gid,
             ssl="yes" if self.cert else "no", ssl_files=ssl_files, internal=internal, login=login,
-            capability="" if self.move else "imap_capability = " + (
-                _CAPABILITIES_WITHOUT_MOVE if self.uidplus else _CAPABILITIES_WITHOUT_MOVE.replace(" UIDPLUS", ""))))
+            capability=self._capability_line(), oauth=self._oauth_passdb(),
+            oauth_mechanisms=" xoauth2 oauthbearer" if self.oauth_tokeninfo else ""))
         if not self.cert:
             # No TLS at all: drop the imaps listener, which needs a certificate.
             conf = (self.root / "dovecot.conf").read_text()
             conf = conf.replace(f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {self.ssl_port}\n"
                                 "    ssl = yes\n  }\n", "")
             (self.root / "dovecot.conf").write_text(conf)
+
+    def _oauth_passdb(self) -> str:
+        if not self.oauth_tokeninfo:
+            return ""
+        conf = self.root / "dovecot-oauth2.conf.ext"
+        conf.write_text(f"tokeninfo_url = {self.oauth_tokeninfo}\nusername_attribute = username\n"
+                        "active_attribute = active\nactive_value = true\n")
+        os.chmod(conf, 0o644)
+        return ("passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {conf}\n}}\n")
+
+    def _capability_line(self) -> str:
+        if self.move and self.uidplus and self.idle:
+            return ""  # Dovecot's own list
+        words = _CAPABILITIES_WITHOUT_MOVE.split() + (["MOVE"] if self.move else [])
+        drop = ({"UIDPLUS"} if not self.uidplus else set()) | ({"IDLE"} if not self.idle else set())
+        return "imap_capability = " + " ".join(w for w in words if w not in drop)
 
     @property
     def config(self) -> Path:

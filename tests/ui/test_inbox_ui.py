@@ -13,6 +13,8 @@ from mpel_app.domain.records import Role
 from mpel_app.reports.email_docx import read_reply
 from mpel_app.ui.inbox_view import InboxView
 from tests.inbox import messages as m
+from tests.inbox.conftest import dovecot, memory_keyring, tls_files  # noqa: F401  (fixtures)
+from mpel_app.inbox.desk_intake import DeskMailbox
 from tests.support.desk import desk_context, shown
 from tests.support.world import PASSWORD, build_world, staff_email
 from tests.ui.accessibility import assert_accessible
@@ -114,3 +116,54 @@ def test_flagging_compassionate_from_the_view(qtbot, world):
         view.incoming.urgent_button.click()
     qtbot.waitUntil(lambda: view.current.compassionate, timeout=10_000)
     assert "URGENT" in view.incoming.fields["References"].text() and not view.incoming.urgent_button.isEnabled()
+
+
+def test_releasing_a_quarantined_message_from_the_keyboard(qtbot, world, tmp_path):
+    services = world.services
+    take_in(services, m.MALFORMED)
+    view = open_view(qtbot, services, world.leader)
+    assert view.model.rowCount() == 0
+    view.tabs.setCurrentWidget(view.quarantine)
+    quarantine = view.quarantine
+    qtbot.waitUntil(lambda: quarantine.model.rowCount() == 1, timeout=10_000)
+    assert not quarantine.release_button.isEnabled()  # nothing chosen yet
+    quarantine.table.setFocus()
+    qtbot.keyClick(quarantine.table, Qt.Key_Down)
+    qtbot.waitUntil(quarantine.release_button.isEnabled, timeout=10_000)
+    qtbot.keyClick(quarantine, Qt.Key_R, Qt.AltModifier)  # &Release and take in
+    qtbot.waitUntil(lambda: "Released: taken in as enquiry MPH" in quarantine.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: quarantine.model.rowCount() == 0 and view.model.rowCount() == 1, timeout=10_000)
+    assert not quarantine.release_button.isEnabled()  # nothing left to release
+    grab(view, "inbox-quarantine-released", tmp_path)
+    assert_accessible(quarantine)
+    (item,) = view.model.items()
+    assert item.state is CaseState.UNMATCHED and item.cts_reference == "B00001/26"
+
+
+def test_the_desk_takes_the_mailbox_in_itself_asking_the_password_once(qtbot, world, dovecot, memory_keyring,
+                                                                       tmp_path):
+    services = world.services
+    services.desk_intake.configure(world.admin, DeskMailbox(host=dovecot.host, port=dovecot.port,
+                                                            security="plain", user=dovecot.user))
+    dovecot.deliver(m.raw(m.plain()), m.raw(m.fax()))
+    asked = []
+
+    def ask(_parent, account):
+        asked.append(account)
+        return dovecot.password
+
+    view = open_view(qtbot, services, world.leader, ask_password=ask)
+    intake = view.intake
+    qtbot.waitUntil(lambda: intake.status.text().startswith("Mail taken in"), timeout=30_000)
+    assert asked == [f"{dovecot.user}@{dovecot.host}"]
+    assert "2 messages looked at, 2 new enquiries" in intake.status.text()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=10_000)
+    assert intake.timer.isActive()  # and again every few minutes
+    dovecot.deliver(m.raw(m.plain(subject="A third")))
+    intake.take_button.setFocus()
+    qtbot.keyClick(view, Qt.Key_M, Qt.AltModifier)  # Take &mail in now
+    qtbot.waitUntil(lambda: "1 new enquiry" in intake.status.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+    assert len(asked) == 1  # the keyring kept it
+    grab(view, "inbox-desk-intake", tmp_path)
+    assert_accessible(intake)

@@ -1,0 +1,32 @@
+"""The central inbox's rights on a shared PostgreSQL: re-applies the grants (mpel_app/db/pg_roles.py).
+
+Revision ID: 0024
+Revises: 0019
+
+The intake service's login may now number e-mail enquiries (``cts_counters``)
+and read the guidance the desk start-up looks at; the MPEL team leader and
+administrators may release a quarantined message (write ``inbox_messages``,
+``inbox_deliveries``, ``inbox_attachments``, ``cts_counters``).  No table
+changes; a no-op on SQLite.
+"""
+from alembic import op
+
+from mpel_app.db import pg_roles
+
+revision = "0024"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name != "postgresql":
+        return
+    pg_roles.apply(conn)
+
+
+def downgrade() -> None:
+    # The extra grants stay: 0019's apply() revokes and grants afresh whenever it runs, and nothing
+    # before 0024 is harmed by a login that may do slightly more on the inbox tables.
+    pass
