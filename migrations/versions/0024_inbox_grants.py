@@ -1,7 +1,7 @@
 """The central inbox's rights on a shared PostgreSQL: re-applies the grants (mpel_app/db/pg_roles.py).
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0022
 
 The intake service's login may now number e-mail enquiries (``cts_counters``)
 and read the guidance the desk start-up looks at; the MPEL team leader and
@@ -14,7 +14,7 @@ from alembic import op
 from mpel_app.db import pg_roles
 
 revision = "0024"
-down_revision = "0019"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Secrets no desk reads: password and passcode hashes out of reach of SQL; the database checks passcodes.
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 
 * ``members.passcode_verifier`` (both databases; used on PostgreSQL only): a
   bcrypt verifier the database checks (mpel_app/db/pg_secrets.py).  Existing
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from mpel_app.db import pg_roles, pg_secrets
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
