@@ -372,6 +372,15 @@ class LetterUseCases:
                changes: dict[str, Any] | None = None) -> None:
         audit.record(s, actor, self._now(), ENTITY, letter.id, action, changes)
 
+    def _add_document(self, s: Session, actor: UserRecord | None, letter: Letter, kind: DocumentKind,
+                      filename: str, mime: str, data: bytes) -> LetterDocument:
+        doc = LetterDocument(letter_id=letter.id, kind=kind.value, filename=filename[:200], mime=mime,
+                             size=len(data), data=data, created_at=self._now(),
+                             created_by_id=actor.id if actor else None)
+        s.add(doc)
+        s.flush()
+        return doc
+
     # -------------------------------------------------------------- records
 
     def _record(self, s: Session, actor: UserRecord, letter: Letter) -> LetterRecord:
