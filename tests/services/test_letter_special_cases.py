@@ -14,7 +14,7 @@ from sqlalchemy import select
 from mpel_app.db.models import OutboxMessage
 from mpel_app.domain.correspondence.elections import REMOVAL_SENTENCE
 from mpel_app.domain.correspondence.special_cases import FOI_SENTENCE, MEETING_LINE
-from mpel_app.domain.errors import PermissionDenied, ValidationError
+from mpel_app.domain.errors import InvalidTransition, PermissionDenied, ValidationError
 from mpel_app.domain.letter_records import DocumentKind
 from mpel_app.domain.records import Role
 from tests.support.letters_world import DRAFT, HO_REF, PASSWORD, build_letters_world
@@ -479,10 +479,22 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     assert "[Draft the reply here]" in draft and "Jane Smith MP" in draft
     with pytest.raises(PermissionDenied):
         letters.check_in_offline_reply(lw.wm_crt, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal")
-    letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
-    got = letters.get(lw.mpcs, rec.id)
+    got = letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
     assert any(d.filename.endswith("offline-signed-reply.pdf") for d in got.documents)
     assert "signed reply checked in from MPCS CTS Offline Management" in trail(lw, rec)
+    # Signed and issued by the unit: MPCS closes the case on CTS, with the copy for the Home Office file.
+    assert got.state.value == "dispatched" and got.signed_by == "Carl Criminal, SEO"
+    assert any(d.kind is DocumentKind.HOME_OFFICE_FILE for d in got.documents)
+    with pytest.raises(InvalidTransition):
+        letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
+    # A Ministerial draft approved locally goes on to Private Office for the Minister to sign.
+    ministerial = lw.register("ministerial")
+    letters.allocate(lw.mpcs, ministerial.id, "CRT")
+    assert "check_in_offline" in {a.value for a in letters.get(lw.mpcs, ministerial.id).allowed_actions}
+    got = letters.check_in_offline_reply(lw.mpcs, ministerial.id, pdf=WELSH_PDF, approved_by="Carl Criminal, G7")
+    assert got.state.value == "with_private_office"
+    letters.minister_sign(lw.po, ministerial.id, signed_by="Minister for Immigration")
+    assert letters.dispatch(lw.po, ministerial.id, reply_channel="letter").state.value == "dispatched"
     on_cts = lw.register()
     with pytest.raises(ValidationError, match="not with an off-line unit"):
         letters.check_in_offline_reply(lw.mpcs, on_cts.id, pdf=WELSH_PDF, approved_by="x")
