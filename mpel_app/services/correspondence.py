@@ -40,6 +40,7 @@ from .letters.documents import LetterDocuments
 from .letters.drafting import LetterDrafting
 from .letters.elections import LetterElections
 from .letters.groups import LetterGroups
+from .letters.meetings import MeetingRequests
 from .letters.queries import LetterQueries
 from .letters.registration import LetterRegistration
 from .letters.signing import LetterSigning
@@ -47,5 +48,6 @@ from .letters.staff import StaffLetters
 
 
 class CorrespondenceService(LetterRegistration, LetterAllocation, LetterDrafting, LetterSigning, LetterElections,
-                            LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers):
+                            LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers,
+                            MeetingRequests):
     """Every use case of an MP's letter, one object for the composition root (``app.Services.letters``)."""

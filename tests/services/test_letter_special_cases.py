@@ -157,15 +157,34 @@ def test_an_foi_only_letter_has_no_reply_and_goes_back_to_mpcs_for_cancelling(lw
 
 # -- meetings [CORR 2.4] --------------------------------------------------------------------
 
-def test_a_meeting_on_a_case_gets_the_standard_line_and_one_on_policy_goes_to_private_office(lw):
+def test_a_meeting_on_a_case_is_offered_the_standard_line_and_one_on_policy_is_referred_to_private_office(lw):
     letters = lw.services.letters
     rec = lw.drafting(meeting_requested=True)
-    reply = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
-    both_say(reply, "full_reply", MEETING_LINE)
+    plan = letters.reply_plan(lw.co, rec.id)
+    assert plan.offered == (MEETING_LINE,) and MEETING_LINE not in plan.sentences  # offered, not forced
+    plain = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
+    both_say(plain, "full_reply", DRAFT, never=(MEETING_LINE,))
+    with pytest.raises(ValidationError, match="offered_lines"):
+        letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, offered_lines=["We will meet."],
+                               **SIGNER)
+    reply = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, offered_lines=[MEETING_LINE],
+                                   **SIGNER)
+    both_say(reply, "full_reply", DRAFT, MEETING_LINE)
+    with pytest.raises(ValidationError, match="only a meeting on policy"):
+        letters.refer_meeting_to_private_office(lw.co, rec.id)
+
     policy = lw.drafting(category="policy", meeting_requested=True)
     plan = letters.reply_plan(lw.co, policy.id)
-    assert MEETING_LINE not in plan.sentences
+    assert plan.offered == () and MEETING_LINE not in plan.sentences
     assert any("refer it to the relevant Private Office" in n for n in plan.notes)
+    with pytest.raises(PermissionDenied):
+        letters.refer_meeting_to_private_office(lw.co_eur, policy.id)
+    plan = letters.refer_meeting_to_private_office(lw.co, policy.id, note="The Member proposes January.")
+    assert not any("Private Office" in n for n in plan.notes)
+    [mail] = outbox(lw, "letter_meeting_request")
+    assert mail.to_address == lw.po.email and policy.reference in mail.subject
+    assert "asks for a meeting on policy" in mail.body_text and "The Member proposes January." in mail.body_text
+    assert "policy meeting referred to Private Office" in trail(lw, policy)
 
 
 # -- Members of devolved legislatures [CORR 4.1], [CORR 4.5]; Peers [CORR 4.3] --------------------

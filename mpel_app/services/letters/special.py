@@ -37,6 +37,7 @@ from ...domain.values import as_date, as_flag, is_row_id
 from ...notify.outbox import enqueue
 from .. import audit
 from .base import ENTITY, Case, LetterUseCases
+from .meetings import meeting_referred
 from .units import is_member
 
 S = LetterState
@@ -262,6 +263,7 @@ class SpecialLetters(LetterUseCases):
             gets_copy_of_reply=bool(group and group.role_of(e.cts_reference) is ReplyRole.COPY),
             foi=e.foi, foi_only=bool(row and row.foi_only), letter_in_welsh=bool(row and row.letter_in_welsh),
             welsh_requested=e.welsh_requested, meeting_requested=bool(row and row.meeting_requested),
+            meeting_referred=bool(row and row.meeting_requested) and meeting_referred(s, e.id),
             disclosure=tuple((k, getattr(row, k) if row else None) for k in DISCLOSURE_CONDITIONS),
             allegation_passed=bool(row and row.allegation_passed_at),
             member_died=bool(status and status.died_on),
