@@ -41,6 +41,7 @@ from .letters.drafting import LetterDrafting
 from .letters.elections import LetterElections
 from .letters.groups import LetterGroups
 from .letters.meetings import MeetingRequests
+from .letters.ophso import OphsoRemedies
 from .letters.queries import LetterQueries
 from .letters.registration import LetterRegistration
 from .letters.signing import LetterSigning
@@ -49,5 +50,5 @@ from .letters.staff import StaffLetters
 
 class CorrespondenceService(LetterRegistration, LetterAllocation, LetterDrafting, LetterSigning, LetterElections,
                             LetterQueries, LetterDocuments, LetterGroups, StaffLetters, WorkstackCovers,
-                            MeetingRequests):
+                            MeetingRequests, OphsoRemedies):
     """Every use case of an MP's letter, one object for the composition root (``app.Services.letters``)."""

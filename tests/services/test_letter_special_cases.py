@@ -30,10 +30,10 @@ def lw(services):
 
 def read_back(reply, template: str) -> tuple[str, str]:
     """(PDF text, .docx text) of one letter of a generated reply, whitespace folded."""
-    def doc(kind):
-        return next(d.data for d in reply.documents if d.kind is kind and f"-{template}." in d.filename)
-    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(doc(DocumentKind.REPLY_PDF))).pages)
-    docx = "\n".join(p.text for p in Document(io.BytesIO(doc(DocumentKind.REPLY_DOCX))).paragraphs)
+    def doc(suffix):
+        return next(d.data for d in reply.documents if d.filename.endswith(f"-{template}.{suffix}"))
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(doc("pdf"))).pages)
+    docx = "\n".join(p.text for p in Document(io.BytesIO(doc("docx"))).paragraphs)
     return " ".join(pdf.split()), " ".join(docx.split())
 
 
@@ -304,21 +304,35 @@ def test_a_letter_about_staff_who_can_see_cts_is_recorded_as_to_be_answered_off_
     assert registered.changes["answer_off_system"] is True
 
 
-def test_ophso_apologies_and_the_consolatory_payment_consult_are_recorded_by_a_senior_caseworker(lw):
+def test_ophso_apologies_are_produced_for_applicant_and_representative_and_the_consult_recorded(lw):
     letters = lw.services.letters
     rec = lw.register(ophso=True)
     letters.allocate(lw.mpcs, rec.id, "ASY1")
     letters.accept(lw.wm, rec.id, barrier_to_removal=True)
+    error = "We wrote to you at an old address, so you did not receive our decision of 2 March."
     with pytest.raises(PermissionDenied, match="senior caseworker"):
-        letters.record_ophso_remedy(lw.co, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                    apology_to_representative=True)
+        letters.record_ophso_remedy(lw.co, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=True, representative_name="Ms Jo Solicitor")
     with pytest.raises(ValidationError, match="written apology to the applicant and to the representative"):
-        letters.record_ophso_remedy(lw.scw, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                    apology_to_representative=False)
-    letters.record_ophso_remedy(lw.scw, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                apology_to_representative=True, consolatory_payment_consulted="Complaints Unit")
+        letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=False, representative_name="Ms Jo Solicitor")
+    with pytest.raises(ValidationError, match="representative_name"):
+        letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=True)
+    made = letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                       apology_to_representative=True, representative_name="Ms Jo Solicitor",
+                                       consolatory_payment_consulted="UKBA Briefing and Complaints Unit")
+    assert {d.kind for d in made.documents} == {DocumentKind.APOLOGY} and len(made.documents) == 4
+    applicant = both_say(made, "ophso-apology-applicant", "Dear Ali Rezaei", error, "I am sorry for this error",
+                         never=(HO_REF, "Jane Smith", "House of Commons"))
+    assert lw.scw.full_name in applicant and "Senior Caseworker, ASY1" in applicant
+    both_say(made, "ophso-apology-representative", "Dear Ms Jo Solicitor", "your client Ali Rezaei", error,
+             never=(HO_REF,))
     [entry] = [t for t in letters.history(lw.mpcs, rec.id) if t.action == "OPHSO error: apologies sent"]
-    assert entry.changes["consolatory_payment_consulted"] == "Complaints Unit"
+    assert entry.changes["consolatory_payment_consulted"] == "UKBA Briefing and Complaints Unit"
+    assert len(entry.changes["documents"]) == 4
+    kept = letters.get(lw.scw, rec.id).documents
+    assert sum(d.kind is DocumentKind.APOLOGY for d in kept) == 4
 
 
 def test_letter_facts_are_refused_when_unknown_or_from_someone_outside_the_unit(lw):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ...db.models import DraftingUnit, Letter, LetterFacts, Member, MemberStatus, Setting
 from ...domain import permissions as perm
 from ...domain.calendar import LONDON
-from ...domain.correspondence import LetterState, ReplyRole, letters_to_review_on_death, may_handle_ophso
+from ...domain.correspondence import LetterState, ReplyRole, letters_to_review_on_death
 from ...domain.correspondence.reply_plan import DISCLOSURE_CONDITIONS, Category, LetterCase, ReplyPlan, plan_reply
 from ...domain.errors import NotFound, PermissionDenied, ValidationError
 from ...domain.permissions import Action
@@ -217,34 +217,6 @@ class SpecialLetters(LetterUseCases):
                                    f"{c.letter.cts_reference}")
         if not held_by_unit and not actor.has(Role.MPCS_ALLOCATOR):
             raise PermissionDenied(f"{actor.full_name} is not a member of {c.letter.unit_code}")
-
-    def record_ophso_remedy(self, actor: UserRecord, letter_id: int, *, error_found: str,
-                            apology_to_applicant: bool, apology_to_representative: bool,
-                            consolatory_payment_consulted: str = "", expected_version: int | None = None) -> None:
-        """An OPHSO enquiry where we got it wrong [ASY]: written apologies sent to the applicant and the
-        representative, and whom the consolatory payment was discussed with, recorded by a senior caseworker.
-        """
-        error_found = clean_text(error_found, field="Error found", max_length=2000, multiline=True)
-        consulted = clean_text(consolatory_payment_consulted, field="Consolatory payment", max_length=500)
-
-        def change(s: Session, c: Case) -> None:
-            if not c.letter.ophso:
-                raise ValidationError(f"{c.letter.cts_reference} is not an OPHSO enquiry")
-            if not may_handle_ophso(actor.roles) or not is_member(s, actor.id, c.letter.unit_code):
-                raise PermissionDenied("OPHSO enquiries are dealt with by a senior caseworker of the unit holding "
-                                       "them [ASY]")
-            if not error_found:
-                raise ValidationError("error_found: say what went wrong")
-            if not (as_flag(apology_to_applicant, field="apology_to_applicant")
-                    and as_flag(apology_to_representative, field="apology_to_representative")):
-                raise ValidationError("an error found on an OPHSO enquiry needs a written apology to the applicant "
-                                      "and to the representative [ASY]")
-            self._audit(s, actor, c.letter, "OPHSO error: apologies sent",
-                        {"error_found": error_found, "apology_to_applicant": True,
-                         "apology_to_representative": True,
-                         "consolatory_payment_consulted": consulted or None})
-
-        self._change(actor, letter_id, change, expected_version)
 
     # -------------------------------------------------------------- the plan
 
