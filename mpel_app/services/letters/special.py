@@ -48,6 +48,7 @@ FOI_KIND = "letter_foi"
 ALLEGATION_KIND = "letter_allegation"
 DEATH_KIND = "letter_member_death"
 OUTCOMES = ("returned", "not_returned")
+_LETTER_FLAGS = ("foi", "welsh_requested")
 _FACT_FLAGS = ("foi_only", "letter_in_welsh", "meeting_requested", "against_removal", "answers_earlier_request",
                "raised_before")
 # Who may say what a letter is: MPCS, and the staff of the unit holding it.
@@ -76,11 +77,21 @@ class SpecialLetters(LetterUseCases):
         return self._change(actor, letter_id, change, expected_version)
 
     def _apply_facts(self, s: Session, actor: UserRecord, letter: Letter, facts: Mapping[str, object]) -> None:
-        unknown = set(facts) - {"category", *_FACT_FLAGS}
+        unknown = set(facts) - {"category", *_FACT_FLAGS, *_LETTER_FLAGS}
         if unknown:
             raise ValidationError(f"unknown letter facts: {', '.join(sorted(unknown))}")
         row = self._facts_row(s, letter)
         before = {k: getattr(row, k) for k in ("category", *_FACT_FLAGS)}
+        # Marked later than registration: an FOI request noticed by the unit, a Welsh reply asked for [CORR 5.2, 5.3].
+        marked = {k: getattr(letter, k) for k in _LETTER_FLAGS}
+        for name in _LETTER_FLAGS:
+            if name in facts:
+                setattr(letter, name, as_flag(facts[name], field=name))
+        if letter.foi is False and marked["foi"] and row.foi_notified_at is not None:
+            letter.foi = True  # the Information Access Team has it: an FOI request stays one
+        marked = {k: [v, getattr(letter, k)] for k, v in marked.items() if v != getattr(letter, k)}
+        if marked:
+            self._audit(s, actor, letter, "letter marked", marked)
         if "category" in facts:
             try:
                 category = Category(str(facts["category"]).strip())
@@ -198,6 +209,22 @@ class SpecialLetters(LetterUseCases):
             return self._plan(s, actor, e)
 
         return self._change(actor, letter_id, change, expected_version)
+
+    def special_facts(self, actor: UserRecord, letter_id: int) -> dict[str, object]:
+        """What is recorded of the letter's special case, for the case view's sections to show and offer."""
+        with self._uow.read() as s:
+            c = self._context(s, self._get(s, letter_id))
+            self._require_visible(actor, c)
+            e, row = c.letter, s.get(LetterFacts, c.letter.id)
+            return {"category": row.category if row else Category.CASE.value,
+                    **{k: bool(row and getattr(row, k)) for k in _FACT_FLAGS},
+                    **{k: bool(getattr(e, k)) for k in _LETTER_FLAGS},
+                    **{k: getattr(row, k) if row else None for k in DISCLOSURE_CONDITIONS},
+                    "allegation_unit": row.allegation_unit if row else "",
+                    "translation_sent": bool(row and row.translation_sent_at),
+                    "translation_received": bool(row and row.translation_received_at),
+                    "offline_unit": c.facts.offline_unit, "ophso": e.ophso, "member_kind": e.member.kind,
+                    "barrier_to_removal": e.barrier_to_removal, "unit": e.unit_code}
 
     def reply_plan(self, actor: UserRecord, letter_id: int) -> ReplyPlan:
         """The reply this letter may get now: its templates, sentences, language, and anything holding it."""
