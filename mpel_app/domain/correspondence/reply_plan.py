@@ -147,6 +147,8 @@ def plan_reply(case: LetterCase) -> ReplyPlan:
         line = meeting_request(individual_case=individual)
         if line == MEETING_LINE:
             offered.append(line)
+            notes.append("a meeting was asked for: the standard line on meeting in the lobby is offered when you "
+                         "make the reply; add it where the signatory would meet [CORR 2.4]")
         elif not case.meeting_referred:
             notes.append(line)
 
