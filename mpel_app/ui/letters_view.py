@@ -31,6 +31,7 @@ from .deceased_member import DECEASED_SHORTCUT, DeceasedMemberDialog
 from .letter_dialog import LetterDialog
 from .late_letters import LATE_LETTERS_SHORTCUT, LateLettersDialog
 from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialog
+from .letters_view_tools import LetterTools
 from .models import format_due
 from .viewer import Opener
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
@@ -190,6 +191,8 @@ class LettersView(QWidget):
         # 1366-pixel screen at 200 % text.
         commands = QHBoxLayout()
         commands.addStretch(1)
+        self.tools = LetterTools(ctx, self)  # absence cover, a Member's status (issue 15)
+        commands.addWidget(self.tools)
         for command in (self.register_button, self.deceased_button, self.late_button, self.next_button,
                         self.open_button, self.refresh_button):
             commands.addWidget(command)

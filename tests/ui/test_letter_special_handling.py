@@ -224,3 +224,38 @@ def test_a_welsh_reply_goes_for_translation_and_comes_back_from_its_section(qtbo
     press(qtbot, dialog, sec, sec.received)
     assert any(d.kind is DocumentKind.TRANSLATION for d in dialog.record.documents)
     assert "back" in sec.status.text()
+
+
+def test_the_letters_view_opens_absence_cover_and_a_members_status_from_the_keyboard(qtbot, lw):
+    from PySide6.QtCore import QDate
+
+    from mpel_app.ui.letters_view import LettersView
+    from tests.support.desk import choose_member
+
+    wm_view = LettersView(desk_context(lw.services, lw.wm))
+    qtbot.addWidget(wm_view)
+    wm_view.show()
+    assert not wm_view.tools.cover_button.isHidden() and wm_view.tools.status_button.isHidden()
+    cover = wm_view.tools.open_cover()
+    qtbot.waitUntil(lambda: cover.delegate.count() > 0)
+    assert_accessible(cover)
+    cover.absent.setCurrentIndex(cover.absent.findData(lw.co.id))
+    cover.delegate.setCurrentIndex(cover.delegate.findData(lw.co2.id))
+    cover.ends.setDate(QDate(2026, 11, 27))
+    cover.set_button.click()
+    qtbot.waitUntil(lambda: "covers" in cover.message.text() or "color: #b00020" in cover.message.styleSheet())
+    assert [c.absent for c in lw.services.letters.covers_for(lw.co2)] == [lw.co.username]
+    grab(cover, "absence-cover")
+
+    view = LettersView(desk_context(lw.services, lw.mpcs))
+    qtbot.addWidget(view)
+    view.show()
+    status = view.tools.open_status()
+    assert_accessible(status)
+    choose_member(qtbot, status.picker, "holborn")
+    qtbot.waitUntil(lambda: status.record_button.isEnabled())
+    status.outcome.setCurrentIndex(status.outcome.findData("not_returned"))
+    status.record_button.click()
+    qtbot.waitUntil(lambda: status.message.text().startswith("Recorded"))
+    assert lw.services.letters.member_status(lw.mp.id)["election_outcome"] == "not_returned"
+    grab(status, "member-status")
