@@ -259,3 +259,23 @@ def test_the_letters_view_opens_absence_cover_and_a_members_status_from_the_keyb
     qtbot.waitUntil(lambda: status.message.text().startswith("Recorded"))
     assert lw.services.letters.member_status(lw.mp.id)["election_outcome"] == "not_returned"
     grab(status, "member-status")
+
+
+def test_an_administrator_marks_a_unit_off_line_and_back_on_cts_in_administration(qtbot, lw):
+    from mpel_app.ui.admin_offline_units import OfflineUnitsSection
+
+    sec = OfflineUnitsSection(desk_context(lw.services, lw.admin))
+    qtbot.addWidget(sec)
+    sec.show()
+    qtbot.waitUntil(lambda: sec.unit.count() == 3)
+    assert_accessible(sec)
+    sec.unit.setCurrentIndex(sec.unit.findData("CRT"))
+    sec.email.setText("crt.casework@homeoffice.example.gov.uk")
+    sec.mark_button.click()
+    qtbot.waitUntil(lambda: "CRT →" in sec.listing.text())
+    assert lw.services.letters.offline_units() == {"CRT": "crt.casework@homeoffice.example.gov.uk"}
+    assert sec.back_button.isEnabled()
+    grab(sec, "offline-units")
+    sec.back_button.click()
+    qtbot.waitUntil(lambda: sec.listing.text() == "Every unit works on CTS.")
+    assert lw.services.letters.offline_units() == {}

@@ -192,6 +192,11 @@ class DraftingHelp(LetterSteps):
                 audit.record(s, actor, self._now(), "drafting_unit", None, "unit off-line (no CTS) changed",
                              {"unit": unit.code, "offline_email": [before, after]})
 
+    def offline_units(self) -> dict[str, str]:
+        """The units without CTS, with the address their letters go to."""
+        with self._uow.read() as s:
+            return {r.unit_code: r.email for r in s.scalars(select(OfflineUnit).order_by(OfflineUnit.unit_code))}
+
     def _on_allocate(self, s: Session, actor: UserRecord, c: Case, unit: DraftingUnit) -> dict:
         """A letter allocated to an off-line unit goes to it by e-mail: the scan, then a draft template."""
         row = s.get(OfflineUnit, unit.code)
