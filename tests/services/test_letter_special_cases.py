@@ -512,8 +512,11 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     assert "[Draft the reply here]" in draft and "Jane Smith MP" in draft
     with pytest.raises(PermissionDenied):
         letters.check_in_offline_reply(lw.wm_crt, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal")
+    [waiting] = [i for i in letters.workstack(lw.mpcs, "mpcs_allocator") if i.reference == rec.reference]
+    assert waiting.section.startswith("Off-line unit: check in its reply")  # MPCS updates CTS for the unit
     got = letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
     assert any(d.filename.endswith("offline-signed-reply.pdf") for d in got.documents)
+    assert rec.reference not in {i.reference for i in letters.workstack(lw.mpcs, "mpcs_allocator")}
     assert "signed reply checked in from MPCS CTS Offline Management" in trail(lw, rec)
     # Signed and issued by the unit: MPCS closes the case on CTS, with the copy for the Home Office file.
     assert got.state.value == "dispatched" and got.signed_by == "Carl Criminal, SEO"
