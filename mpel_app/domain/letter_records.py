@@ -24,6 +24,7 @@ class DocumentKind(StrEnum):
     REPLY_DOCX = "reply_docx"
     TRANSLATION = "translation"  # the reply in Welsh, back from the translator [CORR 5.3]
     HOME_OFFICE_FILE = "home_office_file"  # the Member's letter and the reply, for the applicant's file [CORR 1.9]
+    APOLOGY = "apology"  # a written apology after an error found on an OPHSO enquiry [ASY] (PDF and .docx)
 
     @property
     def label(self) -> str:
@@ -34,6 +35,7 @@ class DocumentKind(StrEnum):
             DocumentKind.REPLY_DOCX: "Reply (Word)",
             DocumentKind.TRANSLATION: "Reply in Welsh",
             DocumentKind.HOME_OFFICE_FILE: "Copy for the Home Office file",
+            DocumentKind.APOLOGY: "Written apology (OPHSO)",
         }[self]
 
 

@@ -76,7 +76,7 @@ from mpel_app.paths import resources_dir
 from mpel_app.reports.record_sections import format_date
 
 __all__ = [
-    "COMPANIONS", "COVERING_NOTES", "LETTERHEADS", "TEMPLATES", "Addressee", "ComposedLetter", "LetterContext",
+    "APOLOGIES", "COMPANIONS", "COVERING_NOTES", "LETTERHEADS", "TEMPLATES", "Addressee", "ComposedLetter", "LetterContext",
     "assert_no_forbidden_content", "compose_letter", "render_letter_docx", "render_letter_pdf",
     "template_path",
 ]
@@ -100,7 +100,13 @@ COMPANIONS: dict[str, str] = {"in_confidence": "in_confidence_forwardable"}
 COVERING_NOTES: dict[str, str] = {
     "copy_covering_note": "Covering note sent with a copy of the reply to another Member",
 }
-_TITLES = {**TEMPLATES, **COVERING_NOTES}
+# Not replies to a Member: the written apologies after an error found on an OPHSO enquiry (asylum teams'
+# guidance), to the applicant and to their representative.  The case's Member is named, never written to.
+APOLOGIES: dict[str, str] = {
+    "ophso_apology_applicant": "Written apology to the applicant (OPHSO)",
+    "ophso_apology_representative": "Written apology to the applicant's representative (OPHSO)",
+}
+_TITLES = {**TEMPLATES, **COVERING_NOTES, **APOLOGIES}
 
 KINDS = ("ministerial", "official")
 MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL", "Public")  # Public: a constituent written to directly (5.1)
@@ -127,6 +133,8 @@ _BODY_PLACEHOLDER = {
     "allegation": "body",
     "election_third_party": "body",
     "late_member_constituent": "body",
+    "ophso_apology_applicant": "body",
+    "ophso_apology_representative": "body",
 }
 # Replies that open with who wrote before, rather than "Thank you for your letter".
 _OPENING_TEMPLATES = frozenset({"late_member_constituent"})

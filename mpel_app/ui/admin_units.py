@@ -27,6 +27,7 @@ from ..domain.calendar import LONDON
 from ..domain.correspondence import LetterAction, LetterFacts, LetterKind, parliament_dissolved, roles_for
 from ..domain.letter_records import DraftingUnitRecord
 from ..domain.records import UserRecord
+from .admin_offline_units import OfflineUnitsSection
 from .admin_view import ALARM_STYLE, NATION_NAMES, admin_table, fill_table
 from .context import DeskContext
 from .reflow import ReflowColumns, flow_row
@@ -103,6 +104,8 @@ class UnitsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 2)
         layout.addWidget(below, 3)
+        self.offline = OfflineUnitsSection(ctx)  # units without CTS [ASY] (issue 15)
+        layout.addWidget(self.offline)
         layout.addWidget(self.message)
         self.setStyleSheet(GROUP_STYLE)
         self.new_unit(focus=False)

@@ -8,22 +8,14 @@ produced afterwards is addressed as the guidance says.
 """
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLineEdit, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from ..domain.calendar import LONDON
 from ..domain.records import MemberRecord
 from .context import DeskContext
+from .letter_sections.base import date_edit
 from .widgets import MessageLabel, button, error_text, labelled, named
-
-
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    return edit
 
 
 class DeathSection(QGroupBox):
@@ -35,10 +27,10 @@ class DeathSection(QGroupBox):
         self.member: MemberRecord | None = None
         today = ctx.services.clock.now().astimezone(LONDON).date()
         form = QFormLayout(self)
-        self.died_on = labelled(form, "Date of &death:", _date_edit(today))
+        self.died_on = labelled(form, "Date of &death:", date_edit(today))
         self.by_election_held = named(QCheckBox("The &by-election has been held"))
         form.addRow("", self.by_election_held)
-        self.by_election_on = labelled(form, "By-election &on:", _date_edit(today))
+        self.by_election_on = labelled(form, "By-election &on:", date_edit(today))
         self.by_election_on.setEnabled(False)
         self.by_election_held.toggled.connect(self.by_election_on.setEnabled)
         self.interim_handler = labelled(form, "Casework &taken on by:", QLineEdit())

@@ -36,6 +36,7 @@ from ..domain.errors import ValidationError
 from .context import DeskContext
 from .empty_states import NO_UNITS
 from .letter_documents import DocumentsPanel
+from .letter_steps import LetterStepsPanel
 from .models import format_date, format_received, member_line
 from .viewer import Opener
 from .why_due import add_why_due_key
@@ -67,6 +68,10 @@ ACTION_TEXT = {
     A.DISPATCH: "Record &dispatch…", A.REJECT_FOR_CANCELLING: "Reject for ca&ncelling…", A.CANCEL: "Cance&l…",
     A.CONVERT_TO_OFFICIAL: "Convert to O&fficial…",
 }
+
+
+# Done on the "Special handling" tab, where its fields are (an off-line unit's reply [ASY]).
+SECTION_ACTIONS = frozenset({A.CHECK_IN_OFFLINE})
 
 
 def status_html(status: QueueStatus | None) -> str:
@@ -129,6 +134,10 @@ class LetterDialog(QDialog):
         self.tabs.setAccessibleName("Letter")
         self.tabs.addTab(self.detail, "Case deta&ils")
         self.tabs.addTab(self.documents, "Doc&uments")
+        self.steps = LetterStepsPanel(ctx)  # the special cases of the guidance (issue 15)
+        self.steps.changed.connect(self.reload)
+        self.steps.loaded.connect(lambda case: self.documents.set_offered(case.plan.offered if case.plan else ()))
+        self.tabs.addTab(self.steps, "Special &handling")
 
         self.actions_box = QGroupBox("What you can do")
         self.actions_row = QHBoxLayout(self.actions_box)
@@ -203,6 +212,7 @@ class LetterDialog(QDialog):
         self._show_alerts(rec)
         self.detail.setHtml(self._detail_html(rec))
         self.documents.show_letter(rec)
+        self.steps.show_letter(rec)
         count = len(rec.documents)
         self.tabs.setTabText(1, f"Doc&uments ({count})" if count else "Doc&uments")
         self._show_actions(rec)
@@ -301,13 +311,13 @@ class LetterDialog(QDialog):
             self.actions_row.removeWidget(b)
             b.deleteLater()
         self.action_buttons = {}
-        for i, action in enumerate(rec.allowed_actions):
+        for i, action in enumerate(a for a in rec.allowed_actions if a not in SECTION_ACTIONS):
             b = button(ACTION_TEXT.get(action, _sentence(action.label) + "…"), _sentence(action.label))
             b.setAutoDefault(False)
             b.clicked.connect(lambda _=False, a=action: self.choose(a))
             self.actions_row.insertWidget(i, b)
             self.action_buttons[action] = b
-        self.no_actions.setVisible(not rec.allowed_actions)
+        self.no_actions.setVisible(not self.action_buttons)
         if self.action not in rec.allowed_actions:
             self._close_form()
         elif self.action is not None:

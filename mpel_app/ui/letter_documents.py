@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from .. import paths
 from ..domain.correspondence import LetterKind, SignatoryKind
@@ -34,7 +34,7 @@ from .context import DeskContext
 from .models import format_received
 from .viewer import Opener, default_opener, open_in_viewer, remove_old_copies
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, labelled,
-                      record_table, tab_chain, text_box)
+                      named, record_table, tab_chain, text_box)
 
 COLUMNS = ("Document", "File", "Added", "Size")
 # The templates a person chooses from; a companion letter comes with its own.
@@ -153,6 +153,11 @@ class DocumentsPanel(QWidget):
         labelled(form, "&Body of the reply:", self.body_edit)
         self.forwardable_edit = text_box(3, 6)
         labelled(form, "Reply for fo&rwarding:", self.forwardable_edit)
+        # Lines the reply plan offers (a meeting asked for [CORR 2.4]): the drafter's choice, not forced.
+        self.offered: tuple[str, ...] = ()
+        self.offered_box = named(QCheckBox("Add the standard line on meeting in the lobby"))
+        form.addRow("", self.offered_box)
+        self.offered_box.hide()
         self.signatory_name = QLineEdit()
         self.signatory_name.setPlaceholderText("Who signs, e.g. Tariq Leader")
         labelled(form, "Signatory's na&me:", self.signatory_name)
@@ -193,6 +198,15 @@ class DocumentsPanel(QWidget):
         if not may_generate or first:
             self.generate_box.hide()
         self._selection_changed()
+
+    def set_offered(self, lines: tuple[str, ...]) -> None:
+        """The standard lines the reply plan offers; ticked at first for a Ministerial reply, whose
+        signatory the line speaks for [CORR 2.4]."""
+        if lines != self.offered:
+            self.offered_box.setChecked(self.record is not None and self.record.kind is LetterKind.MINISTERIAL)
+        self.offered = tuple(lines)
+        self.offered_box.setToolTip("\n".join(lines))
+        self.offered_box.setVisible(bool(lines))
 
     def may_generate(self, rec: LetterRecord) -> bool:
         """Whether to offer the form; the service checks again (the unit's staff, Private Office)."""
@@ -268,7 +282,7 @@ class DocumentsPanel(QWidget):
         self.generate_box.show()
         self.message.clear()
         tab_chain(self.generate_button, self.template_combo, self.body_edit, self.forwardable_edit,
-                  self.signatory_name, self.signatory_title, self.make_button, self.cancel_generate_button)
+                  self.offered_box, self.signatory_name, self.signatory_title, self.make_button, self.cancel_generate_button)
         self.template_combo.setFocus(Qt.OtherFocusReason)
 
     def generate(self) -> None:
@@ -279,10 +293,11 @@ class DocumentsPanel(QWidget):
         body = self.body_edit.toPlainText() if self.body_edit.isEnabled() else None
         forwardable = self.forwardable_edit.toPlainText() if template in COMPANIONS else None
         name, title = self.signatory_name.text(), self.signatory_title.text()
+        offered = self.offered if not self.offered_box.isHidden() and self.offered_box.isChecked() else ()
         letters, actor = self._ctx.services.letters, self._ctx.user
         work = lambda: letters.generate_reply(  # noqa: E731
             actor, rec.id, template=template, body=body, forwardable_body=forwardable,
-            signatory_name=name, signatory_title=title, expected_version=rec.version)
+            signatory_name=name, signatory_title=title, offered_lines=offered, expected_version=rec.version)
 
         def done(made: GeneratedReply) -> None:
             names = ", ".join(d.filename for d in made.documents)

@@ -36,6 +36,7 @@ from .letter_register import REGISTER_SHORTCUT, FileChooser, RegisterLetterDialo
 from ..domain.alarms import Tone
 from .models import TONE_COLOURS, format_due
 from .steer import FilterBar, Steer, SteerSpec, attach_header
+from .letters_view_tools import LetterTools
 from .viewer import Opener
 from .why_due import add_why_due_key
 from .work_alerts import letter_alerts
@@ -228,6 +229,8 @@ class LettersView(QWidget):
         # 1366-pixel screen at 200 % text.
         commands = QHBoxLayout()
         commands.addStretch(1)
+        self.tools = LetterTools(ctx, self)  # absence cover, a Member's status (issue 15)
+        commands.addWidget(self.tools)
         for command in (self.register_button, self.deceased_button, self.late_button, self.next_button,
                         self.open_button, self.refresh_button):
             commands.addWidget(command)

@@ -60,6 +60,8 @@ EXPECTED = {
     A.REJECT_FOR_CANCELLING: (HELD_BY_UNIT, S.FOR_CANCELLING, {WM}, {WM}),
     A.CANCEL: ({S.REGISTERED, S.REJECTED_TO_MPCS, S.ESCALATED, S.FOR_CANCELLING}, S.CANCELLED, {MPCS}, {MPCS}),
     A.CONVERT_TO_OFFICIAL: (BEFORE_SIGNING, "same", {MPCS}, {MPCS}),
+    # An off-line unit's reply checked in by MPCS [ASY]: Ministerial on to Private Office, Official closed.
+    A.CHECK_IN_OFFLINE: (HELD_BY_UNIT | {S.IN_QA, S.WITH_TEAM_LEADER}, "offline", {MPCS}, {MPCS}),
 }
 
 # Which kinds of letter each action is for (others: InvalidTransition).
@@ -99,6 +101,8 @@ def good_facts(action: A, kind: LetterKind) -> LetterFacts:
         facts = replace(facts, enforced=True)
     if action is A.CONVERT_TO_OFFICIAL:
         facts = replace(facts, election_period=True)
+    if action is A.CHECK_IN_OFFLINE:
+        facts = replace(facts, offline_unit=True)
     return facts
 
 
@@ -123,6 +127,7 @@ def good_fields(action: A, kind: LetterKind) -> dict:
         A.DISPATCH: {"reply_channel": "letter"},
         A.REJECT_FOR_CANCELLING: {"ground": "foi_only", "reason": "FOI request only"},
         A.CANCEL: {"reason": "duplicate of M12344/26"},
+        A.CHECK_IN_OFFLINE: {"document": "signed-reply.pdf", "approved_by": "Carl Criminal, SEO"},
     }.get(action, {})
 
 
@@ -138,6 +143,8 @@ def expected_outcome(action: A, kind: LetterKind, state, role: str, grade: str |
         return InvalidTransition
     if action in MIN_GRADE and (grade is None or ORDER.index(grade) < ORDER.index(MIN_GRADE[action])):
         return PermissionDenied
+    if target == "offline":
+        return S.WITH_PRIVATE_OFFICE if kind is M else S.DISPATCHED
     if target == "same":
         return S.WITH_TEAM_LEADER if (action is A.CONVERT_TO_OFFICIAL and state is S.WITH_PRIVATE_OFFICE) else state
     return target
@@ -167,6 +174,17 @@ def test_every_state_role_and_grade(action, kind):
                 if listed != (not isinstance(want, type)):
                     wrong.append((state, role, grade, "allowed_actions", listed))
     assert wrong == []
+
+
+def test_only_a_letter_with_an_off_line_unit_has_its_reply_checked_in_by_mpcs():
+    fields = good_fields(A.CHECK_IN_OFFLINE, O)
+    with pytest.raises(InvalidTransition, match="works on CTS"):
+        check(A.CHECK_IN_OFFLINE, state=S.DRAFTING, actor_roles={MPCS}, actor_grade=None, facts=BASE, fields=fields)
+    facts = replace(BASE, offline_unit=True)
+    with pytest.raises(ValidationError, match="approved_by"):
+        check(A.CHECK_IN_OFFLINE, state=S.DRAFTING, actor_roles={MPCS}, actor_grade=None, facts=facts,
+              fields={"document": "reply.pdf"})
+    assert A.CHECK_IN_OFFLINE not in allowed_actions(S.DRAFTING, {MPCS}, None, BASE)
 
 
 def test_an_actor_with_several_roles_may_use_any_of_them():
@@ -261,6 +279,7 @@ REQUIRED = {
     A.DISPATCH: ["reply_channel"],
     A.REJECT_FOR_CANCELLING: ["ground", "reason"],
     A.CANCEL: ["reason"],
+    A.CHECK_IN_OFFLINE: ["document", "approved_by"],
 }
 REQUIRED_CASES = [(a, f) for a, fs in REQUIRED.items() for f in fs]
 

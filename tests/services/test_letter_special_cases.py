@@ -14,7 +14,7 @@ from sqlalchemy import select
 from mpel_app.db.models import OutboxMessage
 from mpel_app.domain.correspondence.elections import REMOVAL_SENTENCE
 from mpel_app.domain.correspondence.special_cases import FOI_SENTENCE, MEETING_LINE
-from mpel_app.domain.errors import PermissionDenied, ValidationError
+from mpel_app.domain.errors import InvalidTransition, PermissionDenied, ValidationError
 from mpel_app.domain.letter_records import DocumentKind
 from mpel_app.domain.records import Role
 from tests.support.letters_world import DRAFT, HO_REF, PASSWORD, build_letters_world
@@ -30,10 +30,10 @@ def lw(services):
 
 def read_back(reply, template: str) -> tuple[str, str]:
     """(PDF text, .docx text) of one letter of a generated reply, whitespace folded."""
-    def doc(kind):
-        return next(d.data for d in reply.documents if d.kind is kind and f"-{template}." in d.filename)
-    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(doc(DocumentKind.REPLY_PDF))).pages)
-    docx = "\n".join(p.text for p in Document(io.BytesIO(doc(DocumentKind.REPLY_DOCX))).paragraphs)
+    def doc(suffix):
+        return next(d.data for d in reply.documents if d.filename.endswith(f"-{template}.{suffix}"))
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(doc("pdf"))).pages)
+    docx = "\n".join(p.text for p in Document(io.BytesIO(doc("docx"))).paragraphs)
     return " ".join(pdf.split()), " ".join(docx.split())
 
 
@@ -157,15 +157,34 @@ def test_an_foi_only_letter_has_no_reply_and_goes_back_to_mpcs_for_cancelling(lw
 
 # -- meetings [CORR 2.4] --------------------------------------------------------------------
 
-def test_a_meeting_on_a_case_gets_the_standard_line_and_one_on_policy_goes_to_private_office(lw):
+def test_a_meeting_on_a_case_is_offered_the_standard_line_and_one_on_policy_is_referred_to_private_office(lw):
     letters = lw.services.letters
     rec = lw.drafting(meeting_requested=True)
-    reply = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
-    both_say(reply, "full_reply", MEETING_LINE)
+    plan = letters.reply_plan(lw.co, rec.id)
+    assert plan.offered == (MEETING_LINE,) and MEETING_LINE not in plan.sentences  # offered, not forced
+    plain = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, **SIGNER)
+    both_say(plain, "full_reply", DRAFT, never=(MEETING_LINE,))
+    with pytest.raises(ValidationError, match="offered_lines"):
+        letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, offered_lines=["We will meet."],
+                               **SIGNER)
+    reply = letters.generate_reply(lw.co, rec.id, template="full_reply", body=DRAFT, offered_lines=[MEETING_LINE],
+                                   **SIGNER)
+    both_say(reply, "full_reply", DRAFT, MEETING_LINE)
+    with pytest.raises(ValidationError, match="only a meeting on policy"):
+        letters.refer_meeting_to_private_office(lw.co, rec.id)
+
     policy = lw.drafting(category="policy", meeting_requested=True)
     plan = letters.reply_plan(lw.co, policy.id)
-    assert MEETING_LINE not in plan.sentences
+    assert plan.offered == () and MEETING_LINE not in plan.sentences
     assert any("refer it to the relevant Private Office" in n for n in plan.notes)
+    with pytest.raises(PermissionDenied):
+        letters.refer_meeting_to_private_office(lw.co_eur, policy.id)
+    plan = letters.refer_meeting_to_private_office(lw.co, policy.id, note="The Member proposes January.")
+    assert not any("Private Office" in n for n in plan.notes)
+    [mail] = outbox(lw, "letter_meeting_request")
+    assert mail.to_address == lw.po.email and policy.reference in mail.subject
+    assert "asks for a meeting on policy" in mail.body_text and "The Member proposes January." in mail.body_text
+    assert "policy meeting referred to Private Office" in trail(lw, policy)
 
 
 # -- Members of devolved legislatures [CORR 4.1], [CORR 4.5]; Peers [CORR 4.3] --------------------
@@ -285,21 +304,35 @@ def test_a_letter_about_staff_who_can_see_cts_is_recorded_as_to_be_answered_off_
     assert registered.changes["answer_off_system"] is True
 
 
-def test_ophso_apologies_and_the_consolatory_payment_consult_are_recorded_by_a_senior_caseworker(lw):
+def test_ophso_apologies_are_produced_for_applicant_and_representative_and_the_consult_recorded(lw):
     letters = lw.services.letters
     rec = lw.register(ophso=True)
     letters.allocate(lw.mpcs, rec.id, "ASY1")
     letters.accept(lw.wm, rec.id, barrier_to_removal=True)
+    error = "We wrote to you at an old address, so you did not receive our decision of 2 March."
     with pytest.raises(PermissionDenied, match="senior caseworker"):
-        letters.record_ophso_remedy(lw.co, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                    apology_to_representative=True)
+        letters.record_ophso_remedy(lw.co, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=True, representative_name="Ms Jo Solicitor")
     with pytest.raises(ValidationError, match="written apology to the applicant and to the representative"):
-        letters.record_ophso_remedy(lw.scw, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                    apology_to_representative=False)
-    letters.record_ophso_remedy(lw.scw, rec.id, error_found="Wrong decision date", apology_to_applicant=True,
-                                apology_to_representative=True, consolatory_payment_consulted="Complaints Unit")
+        letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=False, representative_name="Ms Jo Solicitor")
+    with pytest.raises(ValidationError, match="representative_name"):
+        letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                    apology_to_representative=True)
+    made = letters.record_ophso_remedy(lw.scw, rec.id, error_found=error, apology_to_applicant=True,
+                                       apology_to_representative=True, representative_name="Ms Jo Solicitor",
+                                       consolatory_payment_consulted="UKBA Briefing and Complaints Unit")
+    assert {d.kind for d in made.documents} == {DocumentKind.APOLOGY} and len(made.documents) == 4
+    applicant = both_say(made, "ophso-apology-applicant", "Dear Ali Rezaei", error, "I am sorry for this error",
+                         never=(HO_REF, "Jane Smith", "House of Commons"))
+    assert lw.scw.full_name in applicant and "Senior Caseworker, ASY1" in applicant
+    both_say(made, "ophso-apology-representative", "Dear Ms Jo Solicitor", "your client Ali Rezaei", error,
+             never=(HO_REF,))
     [entry] = [t for t in letters.history(lw.mpcs, rec.id) if t.action == "OPHSO error: apologies sent"]
-    assert entry.changes["consolatory_payment_consulted"] == "Complaints Unit"
+    assert entry.changes["consolatory_payment_consulted"] == "UKBA Briefing and Complaints Unit"
+    assert len(entry.changes["documents"]) == 4
+    kept = letters.get(lw.scw, rec.id).documents
+    assert sum(d.kind is DocumentKind.APOLOGY for d in kept) == 4
 
 
 def test_letter_facts_are_refused_when_unknown_or_from_someone_outside_the_unit(lw):
@@ -479,10 +512,25 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     assert "[Draft the reply here]" in draft and "Jane Smith MP" in draft
     with pytest.raises(PermissionDenied):
         letters.check_in_offline_reply(lw.wm_crt, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal")
-    letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
-    got = letters.get(lw.mpcs, rec.id)
+    [waiting] = [i for i in letters.workstack(lw.mpcs, "mpcs_allocator") if i.reference == rec.reference]
+    assert waiting.section.startswith("Off-line unit: check in its reply")  # MPCS updates CTS for the unit
+    got = letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
     assert any(d.filename.endswith("offline-signed-reply.pdf") for d in got.documents)
+    assert rec.reference not in {i.reference for i in letters.workstack(lw.mpcs, "mpcs_allocator")}
     assert "signed reply checked in from MPCS CTS Offline Management" in trail(lw, rec)
+    # Signed and issued by the unit: MPCS closes the case on CTS, with the copy for the Home Office file.
+    assert got.state.value == "dispatched" and got.signed_by == "Carl Criminal, SEO"
+    assert any(d.kind is DocumentKind.HOME_OFFICE_FILE for d in got.documents)
+    with pytest.raises(InvalidTransition):
+        letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
+    # A Ministerial draft approved locally goes on to Private Office for the Minister to sign.
+    ministerial = lw.register("ministerial")
+    letters.allocate(lw.mpcs, ministerial.id, "CRT")
+    assert "check_in_offline" in {a.value for a in letters.get(lw.mpcs, ministerial.id).allowed_actions}
+    got = letters.check_in_offline_reply(lw.mpcs, ministerial.id, pdf=WELSH_PDF, approved_by="Carl Criminal, G7")
+    assert got.state.value == "with_private_office"
+    letters.minister_sign(lw.po, ministerial.id, signed_by="Minister for Immigration")
+    assert letters.dispatch(lw.po, ministerial.id, reply_channel="letter").state.value == "dispatched"
     on_cts = lw.register()
     with pytest.raises(ValidationError, match="not with an off-line unit"):
         letters.check_in_offline_reply(lw.mpcs, on_cts.id, pdf=WELSH_PDF, approved_by="x")

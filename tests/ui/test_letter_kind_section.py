@@ -37,7 +37,8 @@ def test_mpcs_records_a_support_letter_in_welsh_asking_for_a_meeting(qtbot, sqli
     assert got, dialog.message.text()
     plan = sqlite_services.letters.reply_plan(lw.mpcs, got[0].id)
     assert plan.templates == ("support",) and plan.language == "cy"
-    assert any("lobby" in sentence for sentence in plan.sentences)
+    # The meeting line is offered to the drafter, not forced into the reply [CORR 2.4].
+    assert any("lobby" in line for line in plan.offered) and not any("lobby" in s for s in plan.sentences)
     assert section.values() == {} and section.category.currentData() == "case"  # ready for the next letter
     QApplication.processEvents()
     dialog.grab().save("/tmp/ui_letter_kind_section.png")

@@ -53,6 +53,7 @@ class LetterAction(StrEnum):
     REJECT_FOR_CANCELLING = "reject_for_cancelling"
     CANCEL = "cancel"
     CONVERT_TO_OFFICIAL = "convert_to_official"
+    CHECK_IN_OFFLINE = "check_in_offline"
 
     @property
     def label(self) -> str:
@@ -168,6 +169,12 @@ ACTIONS: Mapping[LetterAction, ActionRule] = {
     # General election: outstanding Ministerial letters become Official [CORR 5.4].
     A.CONVERT_TO_OFFICIAL: ActionRule(
         "convert to an Official reply", _BEFORE_SIGNING, None, MPCS, kinds=_ONLY_MINISTERIAL),
+    # A unit without CTS drafts, clears and (Official) signs and issues off the system; MPCS updates CTS
+    # from what comes back through "MPCS CTS Offline Management" [ASY]: an approved Ministerial draft goes
+    # on to Private Office, a signed and issued Official reply closes the case.
+    A.CHECK_IN_OFFLINE: ActionRule(
+        "check in the off-line unit's reply", _UNIT_HOLDS | {S.IN_QA, S.WITH_TEAM_LEADER}, None, MPCS,
+        required=("document", "approved_by")),
 }
 
 RETURN_ACTIONS = frozenset({A.QA_RETURN, A.TL_RETURN, A.PO_RETURN})
@@ -202,6 +209,7 @@ class LetterFacts:
     reply_still_wanted_confirmed: bool = False  # the MP said yes, recorded in the background note
     ophso: bool = False
     election_period: bool = False  # Ministerial letters are being converted to Official
+    offline_unit: bool = False  # the unit holding it works without CTS; MPCS updates CTS for it [ASY]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LetterKind(self.kind))
@@ -228,7 +236,7 @@ def check(action: LetterAction | str, *, state: S | str | None, actor_roles: Ite
     current = None if state is None else S(state)
     _check_permitted(act, current, actor_roles, actor_grade, facts)
     _check_fields(act, current, facts, fields or {})
-    return _target(act, current)
+    return _target(act, current, facts.kind)
 
 
 def allowed_actions(state: S | str | None, actor_roles: Iterable[Role | str], actor_grade: str | None,
@@ -343,6 +351,9 @@ def _check_facts(act: LetterAction, state: S | None, facts: LetterFacts) -> None
                                     "have not yet run out")
     if act is A.LIFT_ENFORCEMENT and not facts.enforced:
         raise InvalidTransition("cannot lift enforcement: the case is not enforced")
+    if act is A.CHECK_IN_OFFLINE and not facts.offline_unit:
+        raise InvalidTransition("cannot check in a reply from MPCS CTS Offline Management: the unit holding the "
+                                "letter works on CTS [ASY]")
     if act is A.CONVERT_TO_OFFICIAL and not facts.election_period:
         raise InvalidTransition("cannot convert to an Official reply outside a general election period "
                                 "[CORR 5.4]")
@@ -454,13 +465,19 @@ def _check_fields(act: LetterAction, state: S | None, facts: LetterFacts, fields
         _need(fields, "reason", "record what the MP said, or that the letter is FOI only")
     elif act is A.CANCEL:
         _need(fields, "reason", "why the letter is cancelled")
+    elif act is A.CHECK_IN_OFFLINE:
+        _need(fields, "document", "the approved draft or the signed reply, as sent back [ASY]")
+        _need(fields, "approved_by", "who approved the draft or signed the reply")
 
 
-def _target(act: LetterAction, state: S | None) -> S:
+def _target(act: LetterAction, state: S | None, kind: LetterKind) -> S:
     rule = ACTIONS[act]
     if act is A.CONVERT_TO_OFFICIAL and state is S.WITH_PRIVATE_OFFICE:
         # No longer the Minister's to sign: back to the team leader to sign as an Official reply.
         return S.WITH_TEAM_LEADER
+    if act is A.CHECK_IN_OFFLINE:
+        # Ministerial: on to the Minister; Official: signed and issued by the unit already [ASY].
+        return S.WITH_PRIVATE_OFFICE if kind is LetterKind.MINISTERIAL else S.DISPATCHED
     if rule.target is None:
         assert state is not None  # every self-loop starts from a real state
         return state

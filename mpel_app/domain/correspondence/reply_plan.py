@@ -13,11 +13,21 @@ service producing a reply asks one question and the drafter sees one answer:
 - what it asks: FOI (``foi_handling`` [CORR 5.2]), a Welsh reply
   (``reply_language`` [CORR 5.3]), a meeting (``meeting_request`` [CORR 2.4]).
 
+*Decision* on meetings [CORR 2.4]: the standard line is *offered* to the
+drafter, not forced into the reply.  It is written in a Minister's voice
+("I am always happy to meet with Members of Parliament ... in the lobby")
+and the guidance gives it as the line those Ministers use; an Official reply
+signed by a team leader cannot promise that, so the drafter chooses it (the
+screen ticks it for a Ministerial reply).  A meeting on policy is referred
+to the Private Office (``refer_meeting_to_private_office``), after which the
+note goes.
+
 The plan names the templates the reply may use (``reports.letters``), the
 sentences the reply must carry, and, when no reply may be produced, why.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -97,6 +107,7 @@ class LetterCase:
     letter_in_welsh: bool = False
     welsh_requested: bool = False
     meeting_requested: bool = False
+    meeting_referred: bool = False  # a policy meeting already referred to the Private Office [CORR 2.4]
     disclosure: tuple[tuple[str, bool | None], ...] = ()
     allegation_passed: bool = False
     member_died: bool = False
@@ -112,6 +123,7 @@ class ReplyPlan:
     held: str | None = None  # why no reply may be produced now
     notes: tuple[str, ...] = ()  # for the drafter: what to do besides the letter
     unmet_conditions: tuple[str, ...] = ()
+    offered: tuple[str, ...] = ()  # standard lines the drafter may add to the reply (a meeting [CORR 2.4])
 
 
 def plan_reply(case: LetterCase) -> ReplyPlan:
@@ -130,11 +142,14 @@ def plan_reply(case: LetterCase) -> ReplyPlan:
     if foi.reply_sentence:
         sentences.append(foi.reply_sentence)
 
+    offered: list[str] = []
     if case.meeting_requested:
         line = meeting_request(individual_case=individual)
         if line == MEETING_LINE:
-            sentences.append(line)
-        else:
+            offered.append(line)
+            notes.append("a meeting was asked for: the standard line on meeting in the lobby is offered when you "
+                         "make the reply; add it where the signatory would meet [CORR 2.4]")
+        elif not case.meeting_referred:
             notes.append(line)
 
     if category is Category.POLICY_CHALLENGE:
@@ -188,7 +203,17 @@ def plan_reply(case: LetterCase) -> ReplyPlan:
     if case.welsh_requested and language != "cy":
         notes.append("a Welsh reply was asked for, but replies are in Welsh only when the constituent's or the "
                      "Member's letter is in Welsh: record that it is, or reply in English [CORR 5.3]")
-    return ReplyPlan(templates, decision, tuple(sentences), language, None, tuple(notes), unmet)
+    return ReplyPlan(templates, decision, tuple(sentences), language, None, tuple(notes), unmet, tuple(offered))
+
+
+def chosen_lines(plan: ReplyPlan, lines: Sequence[str]) -> tuple[str, ...]:
+    """The offered lines the drafter chose to add, in the plan's order; refuses any line not offered."""
+    wanted = [str(line).strip() for line in lines if str(line).strip()]
+    unknown = [line for line in wanted if line not in plan.offered]
+    if unknown:
+        raise ValidationError("offered_lines: only the standard lines offered for this letter may be added "
+                              f"({len(plan.offered)} offered)")
+    return tuple(line for line in plan.offered if line in wanted)
 
 
 def check_plan_template(plan: ReplyPlan, template: str) -> None:

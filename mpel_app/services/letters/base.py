@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, defer
 from ...db import repositories as repo
 from ...db.mappers import member_record
 from ...db.models import (DraftingUnit, Letter, LetterDocument, LetterHandler, LetterRejection, Setting, User,
-                          WorkstackCover)
+                          WorkstackCover, OfflineUnit)
 from ...db.uow import UnitOfWork
 from ...domain.calendar import LONDON, WorkingCalendar
 from ...domain.clock import Clock
@@ -155,6 +155,19 @@ class LetterUseCases:
             cache[nation] = calendar
         return calendar
 
+    @staticmethod
+    def _offline(s: Session, unit_code: str | None, cache: dict | None = None) -> bool:
+        """Whether the unit works without CTS [ASY]; cached with the calendars across a workstack's letters."""
+        if unit_code is None:
+            return False
+        key = ("offline", unit_code)
+        if cache is not None and key in cache:
+            return cache[key]
+        found = s.get(OfflineUnit, unit_code) is not None
+        if cache is not None:
+            cache[key] = found
+        return found
+
     def _dissolution(self, s: Session) -> date | None:
         row = s.get(Setting, DISSOLUTION_KEY)
         return date.fromisoformat(row.value) if row is not None and row.value else None
@@ -204,6 +217,7 @@ class LetterUseCases:
             reply_still_wanted_confirmed=letter.reply_still_wanted,
             ophso=letter.ophso,
             election_period=parliament_dissolved(dissolution, now.astimezone(LONDON).date()),
+            offline_unit=self._offline(s, letter.unit_code, calendars),
         )
         return Case(letter, calendar, rejections, handlers, facts, now)
 
@@ -371,6 +385,15 @@ class LetterUseCases:
     def _audit(self, s: Session, actor: UserRecord | None, letter: Letter, action: str,
                changes: dict[str, Any] | None = None) -> None:
         audit.record(s, actor, self._now(), ENTITY, letter.id, action, changes)
+
+    def _add_document(self, s: Session, actor: UserRecord | None, letter: Letter, kind: DocumentKind,
+                      filename: str, mime: str, data: bytes) -> LetterDocument:
+        doc = LetterDocument(letter_id=letter.id, kind=kind.value, filename=filename[:200], mime=mime,
+                             size=len(data), data=data, created_at=self._now(),
+                             created_by_id=actor.id if actor else None)
+        s.add(doc)
+        s.flush()
+        return doc
 
     # -------------------------------------------------------------- records
 

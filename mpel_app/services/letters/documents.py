@@ -32,7 +32,7 @@ from ...domain.calendar import LONDON
 from ...domain.correspondence import (
     LetterKind, LetterState, ReplyRole, check_reply_template, late_mp_addressing, parliament_dissolved, purge_due,
     purge_from)
-from ...domain.correspondence.reply_plan import ReplyPlan, check_plan_template
+from ...domain.correspondence.reply_plan import ReplyPlan, check_plan_template, chosen_lines
 from ...domain.errors import InvalidTransition, PermissionDenied, ValidationError
 from ...domain.letter_records import DocumentKind, GeneratedReply, PurgedDocument, PurgeReport
 from ...domain.permissions import Action
@@ -71,7 +71,7 @@ class LetterDocuments(DraftingHelp):
     def generate_reply(self, actor: UserRecord, letter_id: int, *, template: str,
                        body: str | Sequence[str] | None = None,
                        forwardable_body: str | Sequence[str] | None = None,
-                       signatory_name: str, signatory_title: str,
+                       signatory_name: str, signatory_title: str, offered_lines: Sequence[str] = (),
                        expected_version: int | None = None) -> GeneratedReply:
         """Make the reply from ``template`` (and its companion letter) as PDF and .docx, and keep them.
 
@@ -80,6 +80,8 @@ class LetterDocuments(DraftingHelp):
         Private Office for a Ministerial letter.  Raises ValidationError (and
         keeps nothing) when the letter would carry what it must not.  A letter
         linked with other MPs' letters follows the group's plan (module doc).
+        ``offered_lines``: the standard lines the plan offers (a meeting's
+        lobby line [CORR 2.4]) that the drafter chose to add.
         """
         if template not in REPLY_TEMPLATES:
             raise ValidationError(f"template must be one of {', '.join(REPLY_TEMPLATES)}")
@@ -93,6 +95,7 @@ class LetterDocuments(DraftingHelp):
                                  template, group.lead if group else None)
             plan = self._plan(s, actor, c.letter)
             check_plan_template(plan, template)  # the special cases: MDLs, Peers, elections, FOI, support, ...
+            plan = replace(plan, sentences=plan.sentences + chosen_lines(plan, offered_lines))
             context = self._reply_context(s, c, template, body, forwardable_body, signatory_name, signatory_title,
                                           group, plan)
             stem = c.letter.cts_reference.replace("/", "-")

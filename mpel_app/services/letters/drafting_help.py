@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from ...db.models import DraftingUnit, LetterContribution, OfflineUnit, UnitMember, User
 from ...domain import permissions as perm
 from ...domain.calendar import LONDON
-from ...domain.correspondence import LetterKind
+from ...domain.correspondence import LetterAction, LetterKind, ReplyChannel
 from ...domain.correspondence.case_steps import check_contribution_due, overdue_contributions
 from ...domain.errors import NotFound, PermissionDenied, ValidationError
-from ...domain.letter_records import DocumentKind
+from ...domain.letter_records import DocumentKind, LetterRecord
 from ...domain.permissions import Action
 from ...domain.records import Role, UserRecord
 from ...domain.text import clean_text
@@ -34,6 +34,7 @@ from .base import ENTITY, Case, check_pdf
 from .steps import LetterSteps
 from .units import active_unit, unit_code_of
 
+A = LetterAction
 OFFLINE_ROUTE = "MPCS CTS Offline Management"
 CONTRIBUTION_KIND = "letter_contribution"
 DELAY_KIND = "letter_delay"
@@ -191,6 +192,11 @@ class DraftingHelp(LetterSteps):
                 audit.record(s, actor, self._now(), "drafting_unit", None, "unit off-line (no CTS) changed",
                              {"unit": unit.code, "offline_email": [before, after]})
 
+    def offline_units(self) -> dict[str, str]:
+        """The units without CTS, with the address their letters go to."""
+        with self._uow.read() as s:
+            return {r.unit_code: r.email for r in s.scalars(select(OfflineUnit).order_by(OfflineUnit.unit_code))}
+
     def _on_allocate(self, s: Session, actor: UserRecord, c: Case, unit: DraftingUnit) -> dict:
         """A letter allocated to an off-line unit goes to it by e-mail: the scan, then a draft template."""
         row = s.get(OfflineUnit, unit.code)
@@ -229,8 +235,11 @@ class DraftingHelp(LetterSteps):
         return render_letter_docx(template, ctx)
 
     def check_in_offline_reply(self, actor: UserRecord, letter_id: int, *, pdf: bytes, filename: str = "",
-                               approved_by: str) -> None:
-        """MPCS checks in what an off-line unit sent back through MPCS CTS Offline Management [ASY]."""
+                               approved_by: str, expected_version: int | None = None) -> LetterRecord:
+        """MPCS checks in what an off-line unit sent back through MPCS CTS Offline Management [ASY], and
+        updates CTS as the unit would have: an approved Ministerial draft goes on to Private Office for the
+        Minister; a signed and issued Official reply closes the case (dispatched, by letter, with the copy
+        for the Home Office file)."""
         approved_by = clean_text(approved_by, field="Approved or signed by", max_length=120)
         if not actor.has(Role.MPCS_ALLOCATOR):
             raise PermissionDenied(f"MPCS checks in replies from off-line units ({OFFLINE_ROUTE})")
@@ -238,17 +247,32 @@ class DraftingHelp(LetterSteps):
         if not approved_by:
             raise ValidationError("approved_by: who approved the draft or signed the reply")
 
-        def change(s: Session, c: Case) -> None:
-            if c.letter.unit_code is None or s.get(OfflineUnit, c.letter.unit_code) is None:
+        def change(s: Session, c: Case) -> LetterRecord:
+            if not c.facts.offline_unit:
                 raise ValidationError(f"{c.letter.cts_reference} is not with an off-line unit")
-            what = "approved draft" if c.letter.kind == LetterKind.MINISTERIAL.value else "signed reply"
-            name = given_name or f"{c.letter.cts_reference.replace('/', '-')}-offline-{what.replace(' ', '-')}.pdf"
-            self._add_document(s, actor, c.letter, DocumentKind.REPLY_PDF, name, "application/pdf", bytes(pdf))
-            self._audit(s, actor, c.letter, f"{what} checked in from {OFFLINE_ROUTE}",
-                        {"document": name, "approved_by": approved_by, "unit": c.letter.unit_code})
+            e = c.letter
+            ministerial = e.kind == LetterKind.MINISTERIAL.value
+            what = "approved draft" if ministerial else "signed reply"
+            name = given_name or f"{e.cts_reference.replace('/', '-')}-offline-{what.replace(' ', '-')}.pdf"
+            target = self._check(s, actor, c, A.CHECK_IN_OFFLINE, {"document": name, "approved_by": approved_by})
+            self._add_document(s, actor, e, DocumentKind.REPLY_PDF, name, "application/pdf", bytes(pdf))
+            changes: dict = {"document": name, "approved_by": approved_by, "unit": e.unit_code,
+                             "route": OFFLINE_ROUTE}
+            if ministerial:
+                e.reached_signatory_at = c.now  # with Private Office for the Minister's approval and signature
+            else:
+                e.signed_by, e.signed_at = approved_by, c.now
+                e.reached_signatory_at = e.reached_signatory_at or c.now
+                e.reply_channel = ReplyChannel.LETTER.value
+                e.dispatched_at, e.dispatched_by_id = c.now, actor.id
+                bundle = self._home_office_file(s, actor, c, None)
+                if bundle is not None:
+                    changes["home_office_file"] = bundle.filename
+            self._move(s, actor, c, A.CHECK_IN_OFFLINE, target, changes)
+            self._audit(s, actor, e, f"{what} checked in from {OFFLINE_ROUTE}", {"document": name})
+            return self._record(s, actor, e)
 
-        self._change(actor, letter_id, change)
-
+        return self._change(actor, letter_id, change, expected_version)
 
 def _contribution(r: LetterContribution, today: date) -> ContributionRecord:
     return ContributionRecord(id=r.id, letter_id=r.letter_id, contributor_name=r.contributor_name,

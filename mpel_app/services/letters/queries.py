@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from ...db.models import Letter, LetterDocument, User
+from ...db.models import Letter, LetterDocument, OfflineUnit, User
 from ...domain.correspondence import (
     TERMINAL_STATES, DeathReview, LetterAction, LetterKind, LetterState, check, lateness_prompts,
     letters_to_review_on_death, needs_escalation)
@@ -40,7 +40,12 @@ LATE_AT_THE_EARLIEST = timedelta(days=56)
 _DRAFTING = (S.DRAFTING, S.REALLOCATION_REQUESTED)
 
 
+# An off-line unit's letter waits with it until MPCS checks its reply in (lifecycle ``check_in_offline``).
+_OFFLINE_HELD = (S.ALLOCATED, S.ACCEPTED, S.DRAFTING, S.REALLOCATION_REQUESTED, S.IN_QA, S.WITH_TEAM_LEADER)
+
 def _mpcs_section(c: Case) -> str:
+    if c.facts.offline_unit and c.state in _OFFLINE_HELD:
+        return "Off-line unit: check in its reply [ASY]"  # MPCS updates CTS for a unit without it
     if c.state is S.REJECTED_TO_MPCS:
         if needs_escalation(c.facts.rejecting_units):
             return "Rejected by two or more units: escalate"
@@ -198,7 +203,9 @@ class LetterQueries(LetterUseCases):
         states = lambda *xs: Letter.state.in_([x.value for x in xs])  # noqa: E731
         official = Letter.kind == LetterKind.OFFICIAL.value
         if role is R.MPCS_ALLOCATOR:
-            return stmt.where(states(S.REGISTERED, S.ALLOCATED, S.REJECTED_TO_MPCS, S.ESCALATED, S.FOR_CANCELLING))
+            offline = Letter.unit_code.in_(select(OfflineUnit.unit_code))
+            return stmt.where(or_(states(S.REGISTERED, S.ALLOCATED, S.REJECTED_TO_MPCS, S.ESCALATED,
+                                         S.FOR_CANCELLING), offline & states(*_OFFLINE_HELD)))
         if role is R.WORKFLOW_MANAGER:
             return stmt.where(or_(states(S.ALLOCATED, S.ACCEPTED, S.REALLOCATION_REQUESTED),
                                   states(S.SIGNED) & official))

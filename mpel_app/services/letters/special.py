@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ...db.models import DraftingUnit, Letter, LetterFacts, Member, MemberStatus, Setting
 from ...domain import permissions as perm
 from ...domain.calendar import LONDON
-from ...domain.correspondence import LetterState, ReplyRole, letters_to_review_on_death, may_handle_ophso
+from ...domain.correspondence import LetterState, ReplyRole, letters_to_review_on_death
 from ...domain.correspondence.reply_plan import DISCLOSURE_CONDITIONS, Category, LetterCase, ReplyPlan, plan_reply
 from ...domain.errors import NotFound, PermissionDenied, ValidationError
 from ...domain.permissions import Action
@@ -37,6 +37,7 @@ from ...domain.values import as_date, as_flag, is_row_id
 from ...notify.outbox import enqueue
 from .. import audit
 from .base import ENTITY, Case, LetterUseCases
+from .meetings import meeting_referred
 from .units import is_member
 
 S = LetterState
@@ -47,6 +48,7 @@ FOI_KIND = "letter_foi"
 ALLEGATION_KIND = "letter_allegation"
 DEATH_KIND = "letter_member_death"
 OUTCOMES = ("returned", "not_returned")
+_LETTER_FLAGS = ("foi", "welsh_requested")
 _FACT_FLAGS = ("foi_only", "letter_in_welsh", "meeting_requested", "against_removal", "answers_earlier_request",
                "raised_before")
 # Who may say what a letter is: MPCS, and the staff of the unit holding it.
@@ -75,11 +77,21 @@ class SpecialLetters(LetterUseCases):
         return self._change(actor, letter_id, change, expected_version)
 
     def _apply_facts(self, s: Session, actor: UserRecord, letter: Letter, facts: Mapping[str, object]) -> None:
-        unknown = set(facts) - {"category", *_FACT_FLAGS}
+        unknown = set(facts) - {"category", *_FACT_FLAGS, *_LETTER_FLAGS}
         if unknown:
             raise ValidationError(f"unknown letter facts: {', '.join(sorted(unknown))}")
         row = self._facts_row(s, letter)
         before = {k: getattr(row, k) for k in ("category", *_FACT_FLAGS)}
+        # Marked later than registration: an FOI request noticed by the unit, a Welsh reply asked for [CORR 5.2, 5.3].
+        marked = {k: getattr(letter, k) for k in _LETTER_FLAGS}
+        for name in _LETTER_FLAGS:
+            if name in facts:
+                setattr(letter, name, as_flag(facts[name], field=name))
+        if letter.foi is False and marked["foi"] and row.foi_notified_at is not None:
+            letter.foi = True  # the Information Access Team has it: an FOI request stays one
+        marked = {k: [v, getattr(letter, k)] for k, v in marked.items() if v != getattr(letter, k)}
+        if marked:
+            self._audit(s, actor, letter, "letter marked", marked)
         if "category" in facts:
             try:
                 category = Category(str(facts["category"]).strip())
@@ -198,6 +210,22 @@ class SpecialLetters(LetterUseCases):
 
         return self._change(actor, letter_id, change, expected_version)
 
+    def special_facts(self, actor: UserRecord, letter_id: int) -> dict[str, object]:
+        """What is recorded of the letter's special case, for the case view's sections to show and offer."""
+        with self._uow.read() as s:
+            c = self._context(s, self._get(s, letter_id))
+            self._require_visible(actor, c)
+            e, row = c.letter, s.get(LetterFacts, c.letter.id)
+            return {"category": row.category if row else Category.CASE.value,
+                    **{k: bool(row and getattr(row, k)) for k in _FACT_FLAGS},
+                    **{k: bool(getattr(e, k)) for k in _LETTER_FLAGS},
+                    **{k: getattr(row, k) if row else None for k in DISCLOSURE_CONDITIONS},
+                    "allegation_unit": row.allegation_unit if row else "",
+                    "translation_sent": bool(row and row.translation_sent_at),
+                    "translation_received": bool(row and row.translation_received_at),
+                    "offline_unit": c.facts.offline_unit, "ophso": e.ophso, "member_kind": e.member.kind,
+                    "barrier_to_removal": e.barrier_to_removal, "unit": e.unit_code}
+
     def reply_plan(self, actor: UserRecord, letter_id: int) -> ReplyPlan:
         """The reply this letter may get now: its templates, sentences, language, and anything holding it."""
         with self._uow.read() as s:
@@ -217,34 +245,6 @@ class SpecialLetters(LetterUseCases):
         if not held_by_unit and not actor.has(Role.MPCS_ALLOCATOR):
             raise PermissionDenied(f"{actor.full_name} is not a member of {c.letter.unit_code}")
 
-    def record_ophso_remedy(self, actor: UserRecord, letter_id: int, *, error_found: str,
-                            apology_to_applicant: bool, apology_to_representative: bool,
-                            consolatory_payment_consulted: str = "", expected_version: int | None = None) -> None:
-        """An OPHSO enquiry where we got it wrong [ASY]: written apologies sent to the applicant and the
-        representative, and whom the consolatory payment was discussed with, recorded by a senior caseworker.
-        """
-        error_found = clean_text(error_found, field="Error found", max_length=2000, multiline=True)
-        consulted = clean_text(consolatory_payment_consulted, field="Consolatory payment", max_length=500)
-
-        def change(s: Session, c: Case) -> None:
-            if not c.letter.ophso:
-                raise ValidationError(f"{c.letter.cts_reference} is not an OPHSO enquiry")
-            if not may_handle_ophso(actor.roles) or not is_member(s, actor.id, c.letter.unit_code):
-                raise PermissionDenied("OPHSO enquiries are dealt with by a senior caseworker of the unit holding "
-                                       "them [ASY]")
-            if not error_found:
-                raise ValidationError("error_found: say what went wrong")
-            if not (as_flag(apology_to_applicant, field="apology_to_applicant")
-                    and as_flag(apology_to_representative, field="apology_to_representative")):
-                raise ValidationError("an error found on an OPHSO enquiry needs a written apology to the applicant "
-                                      "and to the representative [ASY]")
-            self._audit(s, actor, c.letter, "OPHSO error: apologies sent",
-                        {"error_found": error_found, "apology_to_applicant": True,
-                         "apology_to_representative": True,
-                         "consolatory_payment_consulted": consulted or None})
-
-        self._change(actor, letter_id, change, expected_version)
-
     # -------------------------------------------------------------- the plan
 
     def _letter_case(self, s: Session, actor: UserRecord, e: Letter) -> LetterCase:
@@ -262,6 +262,7 @@ class SpecialLetters(LetterUseCases):
             gets_copy_of_reply=bool(group and group.role_of(e.cts_reference) is ReplyRole.COPY),
             foi=e.foi, foi_only=bool(row and row.foi_only), letter_in_welsh=bool(row and row.letter_in_welsh),
             welsh_requested=e.welsh_requested, meeting_requested=bool(row and row.meeting_requested),
+            meeting_referred=bool(row and row.meeting_requested) and meeting_referred(s, e.id),
             disclosure=tuple((k, getattr(row, k) if row else None) for k in DISCLOSURE_CONDITIONS),
             allegation_passed=bool(row and row.allegation_passed_at),
             member_died=bool(status and status.died_on),
