@@ -22,7 +22,7 @@ goes through three narrow SECURITY DEFINER functions instead:
   with ``crypt(passcode, gen_salt('bf'))``: the passcode reaches the server as
   a bound parameter (keep ``log_statement`` off ``all`` on the server).
 
-Offices whose passcode was set before schema 0025 have no verifier: the
+Offices whose passcode was set before schema 0024 have no verifier: the
 function answers NULL and the desk asks for the passcode to be set again.
 SQLite's single-user desk keeps checking argon2 hashes in the service.
 """

@@ -97,7 +97,7 @@ def test_desks_on_their_own_logins_check_passcodes_through_the_database(boundary
 
 
 def test_an_office_without_a_verifier_asks_for_a_new_passcode(pg_cluster, boundary):
-    """An office whose passcode was set before schema 0025 (no verifier) is not checked, and says why."""
+    """An office whose passcode was set before schema 0024 (no verifier) is not checked, and says why."""
     world = boundary["world"]
     office = boundary["services"].members.add(world.leader, name="Old Office MP", region_code="LSE", passcode="7777")
     with pg_cluster.connect(boundary["dbname"]) as su:

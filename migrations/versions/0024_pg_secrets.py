@@ -1,7 +1,7 @@
 """Secrets no desk reads: password and passcode hashes out of reach of SQL; the database checks passcodes.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0024
+Revises: 0023
 
 * ``members.passcode_verifier`` (both databases; used on PostgreSQL only): a
   bcrypt verifier the database checks (mpel_app/db/pg_secrets.py).  Existing
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from mpel_app.db import pg_roles, pg_secrets
 
-revision = "0025"
-down_revision = "0024"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

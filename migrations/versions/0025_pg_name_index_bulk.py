@@ -1,7 +1,7 @@
 """PostgreSQL's name index: a bulk loader may write a batch's rows itself (db/pg_name_index.py).
 
-Revision ID: 0027
-Revises: 0025
+Revision ID: 0025
+Revises: 0024
 
 The token trigger re-derived an enquiry's words and pairs once per token row it inserted: the
 legacy import of 20,000 Access records spent most of its time there (issue 10).  The trigger
@@ -13,8 +13,8 @@ from alembic import op
 
 from mpel_app.db import pg_name_index as index
 
-revision = "0027"
-down_revision = "0025"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

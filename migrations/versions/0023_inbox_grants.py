@@ -1,6 +1,6 @@
 """The central inbox's rights on a shared PostgreSQL: re-applies the grants (mpel_app/db/pg_roles.py).
 
-Revision ID: 0024
+Revision ID: 0023
 Revises: 0022
 
 The intake service's login may now number e-mail enquiries (``cts_counters``)
@@ -13,7 +13,7 @@ from alembic import op
 
 from mpel_app.db import pg_roles
 
-revision = "0024"
+revision = "0023"
 down_revision = "0022"
 branch_labels = None
 depends_on = None
