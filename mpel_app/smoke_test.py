@@ -128,7 +128,8 @@ def open_main_window(services, user) -> str:
         if runner.busy:
             raise SmokeFailure("the views' lists did not load within 30 s")
         expected = [entry.title for entry in views_for(ctx)]
-        shown = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        # Each tab's view and its registry title (the tab's own text may carry a count: "Letters (6)").
+        shown = [window.view_entries[window.tabs.widget(i).view].title for i in range(window.tabs.count())]
         if shown != expected:
             raise SmokeFailure(f"views {shown}, expected {expected}")
         if len(expected) != len(VIEWS):
