@@ -33,6 +33,12 @@ URGENT = "urgent"
 OUTCOMES = (ANSWERED, FURTHER_ACTION, URGENT)
 
 
+def can_be_emailed(office_email: str | None) -> bool:
+    """Whether the confirmation can go to the office by e-mail (through the outbox): it has an address.
+    Without one, a case handed on goes without it and the agent sends a letter by hand."""
+    return bool((office_email or "").strip())
+
+
 def confirmation_subject(record: EnquiryRecord) -> str:
     return f"{record.reference} – written confirmation from the MPs' Enquiry Line"
 

@@ -22,7 +22,8 @@ from ..domain.errors import InvalidTransition, NotFound, PasscodeRequired, Permi
 from ..domain.records import EnquiryRecord, EnquiryStatus, UserRecord
 from ..domain.targets import regional_response_due
 from ..domain.values import is_row_id
-from ..domain.written_confirmation import KIND as CONFIRMATION_KIND, confirmation_body, confirmation_subject
+from ..domain.written_confirmation import (KIND as CONFIRMATION_KIND, can_be_emailed, confirmation_body,
+                                          confirmation_subject)
 from ..notify.outbox import Attachment, enqueue
 from ..reports.call_record import render_call_record
 from . import actor_check, audit, conflicts
@@ -164,7 +165,7 @@ class EnquiryUseCases:
         by hand.  True when queued.
         """
         member = e.member
-        if member is None or not (member.office_email or "").strip():
+        if member is None or not can_be_emailed(member.office_email):
             who = f"{member.name}'s office" if member is not None else "The member's office"
             if required:
                 raise ValidationError(f"written confirmation was requested but {who} has no e-mail address on "

@@ -12,6 +12,7 @@ call note ("queued, not sent" until the outbox has really sent it, followed by
 from __future__ import annotations
 
 from ...domain.records import EnquiryRecord, UrgentPlan
+from ...domain.written_confirmation import can_be_emailed
 from .note_status import NoteSaid, note_queued
 
 
@@ -20,7 +21,7 @@ def written_confirmation_said(rec: EnquiryRecord) -> str:
     finished the call; without an office e-mail address a case handed on goes without it)."""
     if not rec.written_confirmation or rec.member is None:
         return ""
-    if (rec.member.office_email or "").strip():
+    if can_be_emailed(rec.member.office_email):  # as the service decided, by the one rule
         return f" Written confirmation queued to {rec.member.display_name}'s office (Outbox)."
     return (f" Written confirmation NOT sent: {rec.member.display_name}'s office has no e-mail address on record — "
             "send a letter by hand.")
