@@ -55,7 +55,8 @@ def test_a_copy_from_another_holidays_version_or_a_broken_file_is_ignored(tmp_pa
              "entries": {"ENG:2031": {"2031-03-03": "Invented Day"}}}
     path.write_text(json.dumps(stale))
     assert holiday_cache.load(path) == 0
-    assert ("ENG", 2031) not in calendar.known_bank_holidays()
+    # (Other tests may have worked 2031 out for real in this process: the stale copy must not be what is known.)
+    assert calendar.known_bank_holidays().get(("ENG", 2031), {}).get(date(2031, 3, 3)) != "Invented Day"
     path.write_text("{not json")
     assert holiday_cache.load(path) == 0
     path.write_text(json.dumps({**stale, "holidays": holiday_cache.holidays_version(),

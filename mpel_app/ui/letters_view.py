@@ -37,6 +37,7 @@ from ..domain.alarms import Tone
 from .models import TONE_COLOURS, format_due
 from .steer import FilterBar, Steer, SteerSpec, attach_header
 from .letters_view_tools import LetterTools
+from .reflow import flow_row
 from .viewer import Opener
 from .why_due import add_why_due_key
 from .work_alerts import letter_alerts
@@ -225,19 +226,15 @@ class LettersView(QWidget):
         top.addWidget(self.unit_combo)
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
-        # The commands on a row of their own: beside the filters they made the view wider than a
-        # 1366-pixel screen at 200 % text.
-        commands = QHBoxLayout()
-        commands.addStretch(1)
+        # The commands on a row of their own, wrapping onto another at 200 % text: beside the filters,
+        # or on one row, they made the view wider than a 1366-pixel screen.
         self.tools = LetterTools(ctx, self)  # absence cover, a Member's status (issue 15)
-        commands.addWidget(self.tools)
-        for command in (self.register_button, self.deceased_button, self.late_button, self.next_button,
-                        self.open_button, self.refresh_button):
-            commands.addWidget(command)
+        commands = flow_row(self.tools, self.register_button, self.deceased_button, self.late_button,
+                            self.next_button, self.open_button, self.refresh_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(commands)
+        layout.addWidget(commands)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)

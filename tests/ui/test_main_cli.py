@@ -169,7 +169,7 @@ def test_demo_start_runs_the_whole_sequence(qtbot, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
     monkeypatch.setattr(QApplication, "exec", staticmethod(run_loop))
     assert entry.main(["--demo"]) == 0
-    assert shown["demo"] == 19  # every demo account, Private Office included
+    assert shown["demo"] == 20  # every demo account, Private Office and the data protection officer included
     assert shown["windows"] == ["MPEL Desk — Gareth Hughes"]
     assert shown["database"] == f"SQLite file {tmp_path / 'demo.sqlite3'} (demo data)"
     assert (tmp_path / "demo.sqlite3").exists()

@@ -165,7 +165,7 @@ def test_first_admin_shows_the_services_validation_message(qtbot, sqlite_service
     ("am_lse", ["New call", "Region queue", "Central inbox", "Find", "Missed calls"]),
     ("case_owner", ["Letters", "Find"]),
     ("admin", ["New call", "Further Action", "Region queue", "Duty", "Central inbox", "Find", "Administration",
-               "Audit", "Missed calls", "Calls", "Performance"]),
+               "Audit", "Missed calls", "Calls", "Performance", "People's data"]),
     # The duty rota is theirs to keep; the evening line's 30-second figures and the targets theirs to watch.
     ("duty", ["New call", "Region queue", "Duty", "Central inbox", "Find", "Administration", "Missed calls", "Calls",
               "Performance"]),
