@@ -71,6 +71,7 @@ class _Watched:
         self.count: int | None = None
         self.badge = False
         self.known = False  # its first load is not news
+        self.seen: set[str] = set()  # what this view has held: new to it earns its tab a badge
 
 
 class WorkAlerts(QObject):
@@ -146,14 +147,19 @@ class WorkAlerts(QObject):
                                  + (f" (Ctrl+{index + 1})" if index < 9 else ""))
 
     def _alerts(self, watched: _Watched, alerts: tuple[WorkAlert, ...]) -> None:
+        """New work in a view: its tab gets a badge (each view that holds it: the region queue and the
+        duty board both show an urgent item), and the person is notified once per item across views."""
         keys = {a.key for a in alerts}
         if not watched.known:
             watched.known = True
+            watched.seen |= keys
             self._seen |= keys
             return
-        new = [a for a in alerts if a.key not in self._seen and alarms.shown_to(self._user, a.alarm)]
+        new_here = [a for a in alerts if a.key not in watched.seen and alarms.shown_to(self._user, a.alarm)]
+        watched.seen |= keys
+        new = [a for a in new_here if a.key not in self._seen]
         self._seen |= keys
-        if not new:
+        if not new_here:
             return
         looking = self._window.isActiveWindow() and self._current_view() is watched.view
         if looking:
@@ -161,7 +167,8 @@ class WorkAlerts(QObject):
         if self._current_view() is not watched.view:
             watched.badge = True
             self._show_tab(watched)
-        self._notify(watched.title, new)
+        if new:
+            self._notify(watched.title, new)
 
     def _notify(self, title: str, new: list[WorkAlert]) -> None:
         text = "; ".join(a.text for a in new[:3]) + (f"; and {len(new) - 3} more" if len(new) > 3 else "")
