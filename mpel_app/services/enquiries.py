@@ -16,41 +16,34 @@ from sqlalchemy.orm import Session
 from ..db import pg_secrets, repositories as repo
 from ..db.mappers import enquiry_record
 from ..db.name_search import subject_name_summaries
-from ..db.queue_steer_sql import in_own_order, steered_page
 from ..db.models import Enquiry, Member, PasscodeFailure, Region, User
 from ..domain import office_passcode, passcode_gate
 from ..domain import permissions as perm
 from ..domain.audit_actions import PRINTED
-from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES, REGION_NATION, region_calendar
+from ..domain.calendar import HOTLINE_PREFIX, LONDON, REGION_CODES
 from ..domain.disclosure import check_answer
 from ..domain.written_confirmation import ANSWERED, FURTHER_ACTION
 from ..domain.enquiry_flow import EDITABLE, MAX_PASSCODE_ATTEMPTS, Step
 from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
-from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord,
-                              EnquiryStatus, EnquirySummary, QueueCursor, QueuePage, Role, SearchKey, SteeredCursor,
-                              SubjectDetails,
-                              UserRecord)
+from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, EnquiryRecord, EnquiryStatus,
+                              EnquirySummary, Role, SearchKey, SubjectDetails, UserRecord)
 from ..domain.references import parse_cts_reference, parse_hotline_reference
-from ..domain.queue_filter import QueueFilter, QueueOrder
-from ..domain.targets import due_bands
 from ..domain.text import clean_name, clean_text, fold, normalise_reference
 from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
 from . import audit
-from .enquiry_base import ENTITY, EnquiryUseCases, region_code_of, region_code_or_default
+from .enquiry_base import ENTITY, region_code_of, region_code_or_default
+from .enquiry_queues import QUEUE_PAGE_SIZE, EnquiryQueues  # noqa: F401 (the page size, for the views)
 from .security import verify_secret
 
 WITHHELD = audit.WITHHELD
 PERSONAL_FIELDS = frozenset(audit.ENQUIRY_PERSONAL_FIELDS)  # one list of the subject's personal data
 MAX_TEXT = 10_000
 MIN_DELETION_REASON = 5
-QUEUE_PAGE_SIZE = 200  # a region queue's page: a screenful or two, fetched in a few milliseconds
-WHOLE_QUEUE_PAGE = 5_000
-URGENT_ALERT_LIMIT = 100  # urgent items waiting that a queue page carries for the new-work announcement
 _HO_REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
 
 
-class EnquiryService(EnquiryUseCases):
+class EnquiryService(EnquiryQueues):
 
     # ----------------------------------------------------------------- logging
 
@@ -431,79 +424,6 @@ class EnquiryService(EnquiryUseCases):
         with self._uow() as s:
             audit.record_search(s, actor, self._clock.now(), ENTITY, key.value, text, shown)
         return shown
-
-    def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
-        perm.require(actor, Action.FILTER_FURTHER_ACTION)
-        with self._uow.read() as s:
-            return repo.summaries(s, repo.further_action_statement())
-
-    def region_queue_page(self, actor: UserRecord, region_code: str, *,
-                          after: QueueCursor | SteeredCursor | None = None, limit: int = QUEUE_PAGE_SIZE,
-                          steer: tuple[QueueFilter, QueueOrder] | None = None) -> QueuePage:
-        """A page of a region's open items (urgent first, then by due date), each with its status today,
-        and the whole queue's counts by status.
-
-        The next page starts after the last item of this one (``page.next``).  The counts come
-        from SQL, by the due-date bands the one rule gives for today (``targets.due_bands``), so a
-        queue of 60,000 costs what a queue of 300 does.
-
-        ``steer``: a filter and an order the person chose (issue 14), applied in SQL to the whole
-        queue (``db.queue_steer_sql``), not to the page on screen; ``page.matched`` says how many
-        items the filter keeps, and the next page starts at an offset (a ``SteeredCursor``).
-        """
-        code = region_code_of(region_code)
-        if not perm.may_work_region(actor, code):
-            raise PermissionDenied(f"{actor.full_name} may not work the {code} queue")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise ValidationError("a page holds at least one item")
-        steered = steer is not None and (not steer[0].empty or not steer[1].default)
-        if after is not None and not isinstance(after, SteeredCursor if steered else QueueCursor):
-            raise ValidationError("start the next page after the cursor of the previous page")
-        today = self._today()
-        with self._uow.reading() as conn:
-            bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
-            counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
-            waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()
-            if steered:
-                offset = after.offset if after is not None else 0
-                counts = repo.queue_counts(counted)
-                found, matched, keyset = steered_page(conn, code, bands, today, *steer, offset, limit,
-                                                      counts=counts, after=after.keyset if after else None)
-                more = keyset is not None if in_own_order(steer[1]) else offset + len(found) < matched
-                return QueuePage(region_code=code, items=tuple(found), counts=counts,
-                                 next=SteeredCursor(offset + len(found), keyset) if more and found else None,
-                                 matched=matched, urgent_waiting=waiting)
-            # One row more than the page: whether another page follows.
-            rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
-                                        limit + 1, repo.queue_part_sizes(counted))
-        counts = repo.queue_counts(counted)
-        items = tuple(repo.queue_item(r, bands) for r in rows[:limit])
-        last = items[-1] if len(rows) > limit else None
-        return QueuePage(region_code=code, items=items, counts=counts,
-                         next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None,
-                         urgent_waiting=waiting)
-
-    @staticmethod
-    def _urgent_waiting(conn, code: str, bands, counted) -> tuple[EnquirySummary, ...]:
-        """The first ``URGENT_ALERT_LIMIT`` urgent items nobody has acknowledged, in the queue's order: one
-        range of their small index, read only when the counts say there are some."""
-        if not repo.queue_part_sizes(counted)[repo.URGENT_WAITING]:
-            return ()
-        rows = conn.execute(repo.queue_part_statement(repo.URGENT_WAITING, False),
-                            {"region": code, "n": URGENT_ALERT_LIMIT}).all()
-        return tuple(repo.queue_item(r, bands) for r in rows)
-
-    def region_queue(self, actor: UserRecord, region_code: str) -> list[EnquirySummary]:
-        """The whole of a region's queue in its order, each item with its status today (for scripts and
-        reports; the desk shows it a page at a time with ``region_queue_page``)."""
-        items: list[EnquirySummary] = []
-        after = None
-        while True:
-            page = self.region_queue_page(actor, region_code, after=after, limit=WHOLE_QUEUE_PAGE)
-            items += page.items
-            if page.next is None:
-                return items
-            after = page.next
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:
         """The record's history; personal values are withheld unless the passcode gate lets ``actor`` see them,
