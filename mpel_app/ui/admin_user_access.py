@@ -17,23 +17,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabe
 from ..domain.calendar import REGION_CODES
 from ..domain.records import Role, UserRecord
 from .context import DeskContext
-from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, labelled
+from .user_save_dialog import UserSaveDialog
+from .widgets import MessageLabel, button, dialog_buttons, heading, labelled
 
 if TYPE_CHECKING:
     from .admin_view import UsersTab
 
 
-class UserAccessDialog(QDialog):
+class UserAccessDialog(UserSaveDialog):
     """Roles (ticked in a list), region and Active for the selected person; the service checks and audits."""
 
     def __init__(self, ctx: DeskContext, user: UserRecord, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.user = user
-        self.changed: UserRecord | None = None
-        self.busy = False
-        self._closed = False
-        self.finished.connect(self._set_closed)
+        super().__init__(ctx, user, parent)
         self.setWindowTitle("Roles, region and sign-in")
         intro = QLabel(f"{user.full_name} ({user.username}). On a shared database with personal logins, their "
                        "database login changes with this save. A deactivated person cannot sign in; what they "
@@ -77,33 +72,9 @@ class UserAccessDialog(QDialog):
                 if self.roles.item(i).checkState() == Qt.Checked}
 
     def save(self) -> None:
-        if self.busy:
-            return
         actor, user_id = self._ctx.user, self.user.id
         values = dict(roles=self.chosen_roles(), region_code=self.region.currentData(), active=self.active.isChecked())
-        self.busy = True
-        self.save_button.setEnabled(False)
-        self.message.show_info("Saving…")
-        self._ctx.runner.submit(lambda: self._ctx.services.users.set_access(actor, user_id, **values), self._saved,
-                                self._failed)
-
-    def _saved(self, user: UserRecord) -> None:
-        self.busy = False
-        if not self._closed:
-            self.changed = user
-            self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.busy = False
-        if self._closed:
-            return
-        self.save_button.setEnabled(True)
-        self.save_button.setDefault(True)
-        self.message.show_error(error_text(exc))
-        self.roles.setFocus()
-
-    def _set_closed(self, _result: int) -> None:
-        self._closed = True
+        self.submit_save(lambda: self._ctx.services.users.set_access(actor, user_id, **values), self.roles)
 
 
 def install(tab: UsersTab) -> None:

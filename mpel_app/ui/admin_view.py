@@ -45,6 +45,7 @@ from . import admin_user_access
 from .context import DeskContext
 from .password_dialog import ResetPasswordDialog
 from .telephony.phone_identity import PhoneIdentityDialog
+from .user_save_dialog import UserSaveDialog
 from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled
 
 # How far ahead the rota tab lists evenings.
@@ -144,17 +145,11 @@ class NewUserDialog(QDialog):
                 "region_code": self.region.currentData(), "grade": self.grade.currentData()}
 
 
-class ChangeEmailDialog(QDialog):
+class ChangeEmailDialog(UserSaveDialog):
     """An administrator records, changes or (left empty) removes the selected person's e-mail address."""
 
     def __init__(self, ctx: DeskContext, user: UserRecord, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self.user = user
-        self.changed: UserRecord | None = None
-        self.busy = False
-        self._closed = False
-        self.finished.connect(self._set_closed)
+        super().__init__(ctx, user, parent)
         self.setWindowTitle("Change e-mail address")
         intro = QLabel(f"{user.full_name} ({user.username}). The desk writes to this address, e.g. to tell a "
                        "line manager of an MP's letter about a member of their staff. Leave it empty to remove it.")
@@ -178,33 +173,8 @@ class ChangeEmailDialog(QDialog):
         self.email.setFocus()
 
     def save(self) -> None:
-        if self.busy:
-            return
         actor, user_id, email = self._ctx.user, self.user.id, self.email.text()
-        self.busy = True
-        self.save_button.setEnabled(False)
-        self.message.show_info("Saving…")
-        self._ctx.runner.submit(lambda: self._ctx.services.users.set_email(actor, user_id, email), self._saved,
-                                self._failed)
-
-    def _saved(self, user: UserRecord) -> None:
-        self.busy = False
-        if self._closed:
-            return
-        self.changed = user
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.busy = False
-        if self._closed:
-            return
-        self.save_button.setEnabled(True)
-        self.save_button.setDefault(True)  # disabling it took that away: Enter would do nothing
-        self.message.show_error(error_text(exc))
-        self.email.setFocus()
-
-    def _set_closed(self, _result: int) -> None:
-        self._closed = True
+        self.submit_save(lambda: self._ctx.services.users.set_email(actor, user_id, email), self.email)
 
 
 EMAIL_COLUMN = 2  # in the Users table
