@@ -233,18 +233,3 @@ def db_configure(url: str, *, password_stdin: bool = False, check: bool = True) 
         print(f"{safe_url(saved)}: {describe_status(status, embedded=embedded)}")
     return EXIT_OK
 
-
-def open_for_command(url: str | None, err):
-    """The services over ``url`` (None: the desk's configured database) for a command-line command, or None
-    after saying on ``err`` why the database cannot be opened.  Never migrates a shared database."""
-    if url is None:
-        from .config import Settings  # Qt settings: only when no URL was given
-
-        url = Settings().database_url
-    from .app import open_database
-
-    try:
-        return open_database(url, upgrade=None)  # a shared database: only `mpel db upgrade` migrates
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported the same way
-        print(f"mpel: cannot open the database: {' '.join(str(exc).split())}", file=err)
-        return None
