@@ -9,6 +9,8 @@ Database fixtures:
   (ids ``sqlite`` and ``postgresql``; the latter carries the ``postgres``
   marker, so ``-m "not postgres"`` runs SQLite only).
 * ``sqlite_url``: the same for SQLite only.
+* ``services`` / ``sqlite_services``: the application over such a database, which starts
+  as a copy of one migrated once per session (``tests/support/templates.py``).
 
 Any test that uses ``pg_cluster`` (directly or through another fixture) also
 gets the ``postgres`` marker automatically.
@@ -106,6 +108,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 from mpel_app.app import open_database  # noqa: E402
 from mpel_app.domain.clock import FixedClock  # noqa: E402
+from tests.support.templates import MigratedTemplates  # noqa: E402
 from tests.support.world import MONDAY_MORNING, build_world  # noqa: E402
 
 
@@ -114,17 +117,27 @@ def clock() -> FixedClock:
     return FixedClock(MONDAY_MORNING)
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    """Databases at the schema's head, made once per session and copied per test."""
+    return MigratedTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def services(db_url: str, clock: FixedClock):
+def services(db_url: str, clock: FixedClock, migrated_templates: MigratedTemplates,
+             request: pytest.FixtureRequest):
     """The application's services over a freshly migrated database (SQLite and PostgreSQL)."""
+    cluster = request.getfixturevalue("pg_cluster") if db_url.startswith("postgresql") else None
+    migrated_templates.fill(db_url, cluster)
     svc = open_database(db_url, clock=clock)
     yield svc
     svc.close()
 
 
 @pytest.fixture
-def sqlite_services(sqlite_url: str, clock: FixedClock):
+def sqlite_services(sqlite_url: str, clock: FixedClock, migrated_templates: MigratedTemplates):
     """The services over SQLite only: for UI tests, which need no second backend."""
+    migrated_templates.fill(sqlite_url, None)
     svc = open_database(sqlite_url, clock=clock)
     yield svc
     svc.close()
