@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Connection, Integer, Select, and_, bindparam, exists, false, func, or_, select, true, tuple_, update
+from sqlalchemy import Connection, Integer, Select, and_, bindparam, exists, false, func, or_, select, true, tuple_, union, update
 from sqlalchemy.sql import Executable
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -168,7 +168,10 @@ def _search(key: SearchKey, words: int = 0) -> Select:
         # Access database held it (a duplicated or invalid one was given a new reference on import).
         legacy = select(LegacyRecord.__table__.c.enquiry_id).where(
             LegacyRecord.__table__.c.reference_key == bindparam("value"))
-        stmt = stmt.where(or_(E.reference == bindparam("value"), E.id.in_(legacy)))
+        # One id list from both look-ups, not an OR: PostgreSQL cannot use an index for
+        # "reference = x OR id IN (...)" and read all the enquiries (300 ms at a million).
+        by_reference = select(E.id).where(E.reference == bindparam("value"))
+        stmt = stmt.where(E.id.in_(union(by_reference, legacy)))
     else:
         stmt = stmt.where(_SEARCH_COLUMNS[key] == bindparam("value"))
     stmt = stmt.order_by(*_NEWEST_FIRST)
