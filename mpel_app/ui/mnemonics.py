@@ -13,8 +13,8 @@ see at once:
 * the controls are buttons (check boxes too), labels with a buddy, titled
   group boxes and tab labels, visible now;
 * the tab labels and the controls outside the tabs (the window's own
-  commands) come first, then the current tab's, each in the order made; the
-  first holder of a letter keeps it;
+  commands) come first, then the current tab's, each in the order made,
+  buttons before labels; the first holder of a letter keeps it;
 * a later one whose letter is taken gets another letter of its own text (the
   first letter of a word first), or none when every one is taken;
 * each pass starts from the text the code gave, so a control gets its own
@@ -112,7 +112,13 @@ def holders(root: QWidget) -> list[_Holder]:
         else:
             continue
         (pages if _in_tab_page(w, root) else frame).append(holder)
-    return tabs + frame + pages
+    return tabs + _buttons_first(frame) + _buttons_first(pages)
+
+
+def _buttons_first(found: list[_Holder]) -> list[_Holder]:
+    """A button does something; a label only moves the focus, which Tab does too: buttons choose first."""
+    return ([h for h in found if isinstance(h.owner, QAbstractButton)]
+            + [h for h in found if not isinstance(h.owner, QAbstractButton)])
 
 
 def make_unique(root: QWidget) -> None:
