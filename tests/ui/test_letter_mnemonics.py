@@ -13,8 +13,8 @@ from mpel_app.ui.letter_dialog import LetterDialog
 from mpel_app.ui.letter_sections.meeting import MeetingSection
 from mpel_app.ui.letter_sections.offline import OfflineSection
 from mpel_app.ui.widgets import holds_focus
-from tests.support.desk import desk_context
 from tests.support.letters_world import build_letters_world
+from tests.ui.test_letter_special_handling import opened  # the case view, loaded, on Special handling
 
 
 @pytest.fixture
@@ -68,16 +68,6 @@ def no_clashes(qtbot, root: QWidget) -> None:
         assert clashes(root) == {}
 
 
-def opened(qtbot, lw, user, letter_id) -> LetterDialog:
-    dialog = LetterDialog(desk_context(lw.services, user), letter_id, opener=lambda _p: True,
-                          save_chooser=lambda _parent, _name: None)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.record is not None and not dialog.busy and dialog.steps.case is not None
-                    and dialog.steps.case.record.version == dialog.record.version)
-    return dialog
-
-
 def assert_unique_everywhere(qtbot, dialog: LetterDialog) -> int:
     """On every tab, and with each action's form open on the Special handling tab: no two visible controls
     share a letter.  Returns how many views were walked."""
@@ -98,7 +88,6 @@ def assert_unique_everywhere(qtbot, dialog: LetterDialog) -> int:
 def test_the_case_owner_sees_one_letter_per_control_on_a_letter_with_many_special_cases(qtbot, lw):
     rec = lw.drafting(category="policy", meeting_requested=True, welsh_requested=True, letter_in_welsh=True)
     dialog = opened(qtbot, lw, lw.co, rec.id)
-    dialog.tabs.setCurrentWidget(dialog.steps)
     shown = [s for s in dialog.steps.sections.values() if not s.isHidden()]
     assert len(shown) >= 6  # facts, meeting, Welsh, contributions, delay, expediting, interim reply ...
     controls = [w for w in dialog.findChildren(QWidget) if w.isVisible() and (
@@ -124,6 +113,7 @@ def test_each_role_sees_one_letter_per_control(qtbot, lw, who):
 def test_the_special_handling_letters_work_from_the_keyboard(qtbot, lw):
     rec = lw.drafting(category="policy", meeting_requested=True)
     dialog = opened(qtbot, lw, lw.co, rec.id)
+    dialog.tabs.setCurrentIndex(0)
     qtbot.keyClick(dialog, Qt.Key_H, Qt.AltModifier)  # Special &handling
     assert dialog.tabs.currentWidget() is dialog.steps
     no_clashes(qtbot, dialog)
@@ -147,7 +137,9 @@ def test_mpcs_checks_in_by_keyboard_on_an_offline_letter(qtbot, lw):
     rec = lw.register("ministerial")
     letters.allocate(lw.mpcs, rec.id, "CRT")
     dialog = opened(qtbot, lw, lw.mpcs, rec.id)
+    dialog.tabs.setCurrentIndex(0)
     qtbot.keyClick(dialog, Qt.Key_H, Qt.AltModifier)
+    assert dialog.tabs.currentWidget() is dialog.steps
     no_clashes(qtbot, dialog)
     sec = dialog.steps.section(OfflineSection)
     assert "Word document (.docx)" in sec.path.placeholderText()
