@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mpel_app.domain.errors import ValidationError
-from mpel_app.domain.inbox_rules import find_cts_reference
+from mpel_app.domain.references import parse_cts_reference
 
 DRAFT_PLACEHOLDER = "[Draft the reply here]"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc), and other OLE compound files
@@ -71,8 +71,10 @@ def read_returned_draft(data: bytes) -> ReturnedDraft:
     for text in texts:
         found = _OUR_REF.match(text)
         if found:
-            ref = find_cts_reference(found.group(1))
-            reference = str(ref) if ref else found.group(1)
+            try:
+                reference = str(parse_cts_reference(found.group(1)))  # "m00012/26" is M00012/26
+            except ValueError:
+                reference = found.group(1)  # not a CTS reference: shown as written when refused
             break
     start = next((i for i, t in enumerate(texts) if t.strip().startswith("Dear ")), None)
     end = next((i for i in range(len(texts) - 1, -1, -1) if texts[i].strip().lower().startswith("yours ")), None)
