@@ -37,6 +37,7 @@ from .context import DeskContext
 from .empty_states import NO_UNITS
 from .letter_documents import DocumentsPanel
 from .letter_steps import LetterStepsPanel
+from .mnemonics import MnemonicGuard
 from .models import format_date, format_received, member_line
 from .viewer import Opener
 from .why_due import add_why_due_key
@@ -171,6 +172,8 @@ class LetterDialog(QDialog):
         layout.addWidget(buttons)
         add_why_due_key(self, ctx, lambda: self.letter_id, self.message, letters=True, what="this letter's deadlines")
         self.resize(860, 760)
+        # More controls come and go here than there are letters: one Alt+letter each of those shown (issue 15).
+        self._mnemonics = MnemonicGuard(self)
         self.reload()
 
     # ---------------------------------------------------------------- loading

@@ -505,16 +505,16 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     scan_mail, draft_mail = outbox(lw, "letter_offline_unit")
     assert scan_mail.to_address == "crt.casework@homeoffice.example.gov.uk"
     assert scan_mail.attachment_name.endswith("scan.pdf") and "MPCS CTS Offline Management" in scan_mail.body_text
-    assert "the signed reply" in scan_mail.body_text
+    assert "the signed and issued reply, scanned as a PDF" in scan_mail.body_text
     with lw.services.uow.read() as s:
         data = s.get(OutboxMessage, draft_mail.id).attachment
     draft = " ".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "[Draft the reply here]" in draft and "Jane Smith MP" in draft
     with pytest.raises(PermissionDenied):
-        letters.check_in_offline_reply(lw.wm_crt, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal")
+        letters.check_in_offline_reply(lw.wm_crt, rec.id, document=WELSH_PDF, approved_by="Carl Criminal")
     [waiting] = [i for i in letters.workstack(lw.mpcs, "mpcs_allocator") if i.reference == rec.reference]
     assert waiting.section.startswith("Off-line unit: check in its reply")  # MPCS updates CTS for the unit
-    got = letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
+    got = letters.check_in_offline_reply(lw.mpcs, rec.id, document=WELSH_PDF, approved_by="Carl Criminal, SEO")
     assert any(d.filename.endswith("offline-signed-reply.pdf") for d in got.documents)
     assert rec.reference not in {i.reference for i in letters.workstack(lw.mpcs, "mpcs_allocator")}
     assert "signed reply checked in from MPCS CTS Offline Management" in trail(lw, rec)
@@ -522,18 +522,11 @@ def test_an_offline_unit_gets_the_letter_and_a_draft_by_email_and_mpcs_checks_it
     assert got.state.value == "dispatched" and got.signed_by == "Carl Criminal, SEO"
     assert any(d.kind is DocumentKind.HOME_OFFICE_FILE for d in got.documents)
     with pytest.raises(InvalidTransition):
-        letters.check_in_offline_reply(lw.mpcs, rec.id, pdf=WELSH_PDF, approved_by="Carl Criminal, SEO")
-    # A Ministerial draft approved locally goes on to Private Office for the Minister to sign.
-    ministerial = lw.register("ministerial")
-    letters.allocate(lw.mpcs, ministerial.id, "CRT")
-    assert "check_in_offline" in {a.value for a in letters.get(lw.mpcs, ministerial.id).allowed_actions}
-    got = letters.check_in_offline_reply(lw.mpcs, ministerial.id, pdf=WELSH_PDF, approved_by="Carl Criminal, G7")
-    assert got.state.value == "with_private_office"
-    letters.minister_sign(lw.po, ministerial.id, signed_by="Minister for Immigration")
-    assert letters.dispatch(lw.po, ministerial.id, reply_channel="letter").state.value == "dispatched"
+        letters.check_in_offline_reply(lw.mpcs, rec.id, document=WELSH_PDF, approved_by="Carl Criminal, SEO")
+    # A Ministerial letter's approved draft comes back in Word (tests/services/test_letter_offline_word.py).
     on_cts = lw.register()
     with pytest.raises(ValidationError, match="not with an off-line unit"):
-        letters.check_in_offline_reply(lw.mpcs, on_cts.id, pdf=WELSH_PDF, approved_by="x")
+        letters.check_in_offline_reply(lw.mpcs, on_cts.id, document=WELSH_PDF, approved_by="x")
 
 
 def test_a_delegate_covers_an_absent_case_owners_workstack_and_acts_on_it(lw, clock):

@@ -169,6 +169,30 @@ def test_mpcs_checks_in_an_offline_units_reply_from_its_section_and_the_letter_m
     assert dialog.steps.section(OfflineSection).isHidden()
 
 
+def test_mpcs_checks_in_a_ministerial_draft_in_word_from_its_section_and_a_pdf_is_refused(qtbot, lw, tmp_path):
+    from tests.services.test_letter_offline_word import FIRST, drafted, offline_mail
+
+    letters = lw.services.letters
+    letters.set_unit_offline(lw.admin, "CRT", "crt@homeoffice.example.gov.uk")
+    rec = lw.register("ministerial")
+    letters.allocate(lw.mpcs, rec.id, "CRT")
+    _, template = offline_mail(lw, rec.id)
+    dialog = opened(qtbot, lw, lw.mpcs, rec.id)
+    sec = section(dialog, OfflineSection)
+    assert "approved draft as a Word document (.docx)" in sec.path.placeholderText()
+    (tmp_path / "approved.pdf").write_bytes(PDF)
+    sec.path.setText(str(tmp_path / "approved.pdf"))
+    sec.approved_by.setText("Carl Criminal, G7")
+    sec.go.click()
+    qtbot.waitUntil(lambda: not sec.busy)
+    assert "Word (.docx)" in sec.message.text() and "this file is a PDF" in sec.message.text()
+    (tmp_path / "approved.docx").write_bytes(drafted(template, FIRST))
+    sec.path.setText(str(tmp_path / "approved.docx"))
+    press(qtbot, dialog, sec)
+    assert dialog.record.state.value == "with_private_office" and dialog.record.draft == FIRST
+    assert any(d.filename == "approved.docx" for d in dialog.record.documents)
+
+
 def test_contributions_a_delay_warning_and_the_unit_notes_from_their_sections(qtbot, lw):
     rec = lw.drafting()
     dialog = opened(qtbot, lw, lw.co, rec.id)

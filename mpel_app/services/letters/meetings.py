@@ -3,16 +3,19 @@
 On an individual case the reply plan offers the drafter the standard lobby
 line (``domain.correspondence.reply_plan``); on policy the Minister might
 agree to meet, so the unit tells the Private Office through the outbox, in
-the same transaction as the audit entry that records it.  The addressees are
-the desk's Private Office users with an e-mail address, else the address in
-the setting ``private_office_email``.
+the same transaction as the audit entry that records it, and the letter
+keeps when (``letter_facts.meeting_referred_at``, migration 0027): the plan
+and the case view read that, and a second referral is refused.  The
+addressees are the desk's Private Office users with an e-mail address, else
+the address in the setting ``private_office_email``.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.models import AuditLog, Letter, LetterFacts, Setting, User
+from ...db.models import Letter, LetterFacts, Setting, User
+from ...domain.calendar import LONDON
 from ...domain.correspondence.reply_plan import Category, ReplyPlan
 from ...domain.errors import ValidationError
 from ...domain.records import Role, UserRecord
@@ -23,12 +26,6 @@ from .base import ENTITY, Case, LetterUseCases
 MEETING_KIND = "letter_meeting_request"
 REFERRED = "policy meeting referred to Private Office"
 PO_EMAIL_KEY = "private_office_email"
-
-
-def meeting_referred(s: Session, letter_id: int) -> bool:
-    """Whether the unit has referred this letter's policy meeting to the Private Office (its audit entry)."""
-    return s.scalar(select(AuditLog.id).where(AuditLog.entity == ENTITY, AuditLog.entity_id == letter_id,
-                                              AuditLog.action == REFERRED).limit(1)) is not None
 
 
 class MeetingRequests(LetterUseCases):
@@ -46,6 +43,10 @@ class MeetingRequests(LetterUseCases):
             if Category(row.category).individual_case:
                 raise ValidationError("a meeting about an individual case gets the standard line in the reply; "
                                       "only a meeting on policy goes to the Private Office [CORR 2.4]")
+            if row.meeting_referred_at is not None:
+                raise ValidationError("the meeting was referred to the Private Office on "
+                                      f"{row.meeting_referred_at.astimezone(LONDON):%d %B %Y at %H:%M}; the Outbox "
+                                      "shows whether the e-mail has gone")
             e = c.letter
             to = self._private_office(s)
             ids = []
@@ -54,6 +55,7 @@ class MeetingRequests(LetterUseCases):
                     s, clock=self._clock, kind=MEETING_KIND, entity=ENTITY, entity_id=e.id, to_address=address,
                     to_name=name, subject=f"{e.member.name} asks to meet on policy: CTS {e.cts_reference}",
                     body_text=_text(e, actor, note)).id)
+            row.meeting_referred_at = c.now  # with the audit entry and the e-mails, in this transaction
             self._audit(s, actor, e, REFERRED, {"to": [a for _, a in to], "outbox_ids": ids, "note": note or None})
             return self._plan(s, actor, e)
 

@@ -37,7 +37,6 @@ from ...domain.values import as_date, as_flag, is_row_id
 from ...notify.outbox import enqueue
 from .. import audit
 from .base import ENTITY, Case, LetterUseCases
-from .meetings import meeting_referred
 from .units import is_member
 
 S = LetterState
@@ -221,6 +220,7 @@ class SpecialLetters(LetterUseCases):
                     **{k: bool(getattr(e, k)) for k in _LETTER_FLAGS},
                     **{k: getattr(row, k) if row else None for k in DISCLOSURE_CONDITIONS},
                     "allegation_unit": row.allegation_unit if row else "",
+                    "meeting_referred_at": row.meeting_referred_at if row else None,
                     "translation_sent": bool(row and row.translation_sent_at),
                     "translation_received": bool(row and row.translation_received_at),
                     "offline_unit": c.facts.offline_unit, "ophso": e.ophso, "member_kind": e.member.kind,
@@ -262,7 +262,7 @@ class SpecialLetters(LetterUseCases):
             gets_copy_of_reply=bool(group and group.role_of(e.cts_reference) is ReplyRole.COPY),
             foi=e.foi, foi_only=bool(row and row.foi_only), letter_in_welsh=bool(row and row.letter_in_welsh),
             welsh_requested=e.welsh_requested, meeting_requested=bool(row and row.meeting_requested),
-            meeting_referred=bool(row and row.meeting_requested) and meeting_referred(s, e.id),
+            meeting_referred=bool(row and row.meeting_requested and row.meeting_referred_at),
             disclosure=tuple((k, getattr(row, k) if row else None) for k in DISCLOSURE_CONDITIONS),
             allegation_passed=bool(row and row.allegation_passed_at),
             member_died=bool(status and status.died_on),

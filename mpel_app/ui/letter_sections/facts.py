@@ -31,7 +31,7 @@ MARKS = (
 
 class LetterFactsSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "What kind of letter", "Record what the letter &is",
+        super().__init__(ctx, "What kind of letter", "Record what the letter i&s",
                          "Save the kind of letter and what it asks; the reply plan follows", parent)
         self.category = QComboBox()
         for category in Category:

@@ -1,4 +1,4 @@
-"""Reading a PDF the person names by its path (keyboard-usable, no native dialog), off the UI thread."""
+"""Reading a file the person names by its path (keyboard-usable, no native dialog), off the UI thread."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +7,14 @@ from ...domain.errors import ValidationError
 
 
 def read_pdf(path_text: str, what: str) -> tuple[bytes, str]:
+    return read_file(path_text, what, "the PDF")
+
+
+def read_file(path_text: str, what: str, which: str = "the file") -> tuple[bytes, str]:
+    """(bytes, file name) of the file at the path typed; ValidationError naming ``what`` when it cannot be read."""
     path = path_text.strip().strip('"')
     if not path:
-        raise ValidationError(f"{what}: give the path of the PDF")
+        raise ValidationError(f"{what}: give the path of {which}")
     try:
         return Path(path).read_bytes(), Path(path).name
     except OSError as exc:

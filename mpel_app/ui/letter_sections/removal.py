@@ -16,7 +16,7 @@ from .base import CaseView, StepSection, date_edit
 
 class BarrierSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "Barrier to removal", "&Lift the barrier",
+        super().__init__(ctx, "Barrier to removal", "Lift the &barrier",
                          "Lift the barrier before replying: the Member supports an imminent removal [CORR 2.2]",
                          parent)
         self.supports = named(QCheckBox("The Member supports the removal"))
@@ -42,7 +42,7 @@ class ExpediteSection(StepSection):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, "Expedited on the Member's letter", "Record the &expediting",
                          "The audit note the guidance asks for [CORR 2.1]", parent)
-        self.intervention = labelled(self.form, "Nature of the &intervention:", QLineEdit())
+        self.intervention = labelled(self.form, "Nature of the inter&vention:", QLineEdit())
         self.reason = labelled(self.form, "Reason for e&xpediting:", QLineEdit())
         self.decisions = labelled(self.form, "&Decisions taken:", text_box(2, 4))
         self.finish_form()
