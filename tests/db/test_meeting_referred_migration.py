@@ -1,4 +1,4 @@
-"""0027: whether a policy meeting was referred to the Private Office is stored on the letter, set with its audit
+"""0026: whether a policy meeting was referred to the Private Office is stored on the letter, set with its audit
 entry, and letters referred before the migration get it from their audit trail (both databases)."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _referred_at(services) -> dict[int, object]:
         return {r.letter_id: r.meeting_referred_at for r in s.query(LetterFacts).order_by(LetterFacts.letter_id)}
 
 
-def test_a_referral_is_stored_on_the_letter_and_0027_brings_older_ones_over_from_the_audit_trail(services, clock):
+def test_a_referral_is_stored_on_the_letter_and_0026_brings_older_ones_over_from_the_audit_trail(services, clock):
     lw = build_letters_world(services)
     letters = services.letters
     referred = lw.drafting(category="policy", meeting_requested=True)
@@ -31,9 +31,9 @@ def test_a_referral_is_stored_on_the_letter_and_0027_brings_older_ones_over_from
     with pytest.raises(ValidationError, match="was referred to the Private Office on"):
         letters.refer_meeting_to_private_office(lw.co, referred.id)
 
-    # A database from before 0027: the column goes, the audit trail stays; upgrading fills it from the trail.
+    # A database from before 0026: the column goes, the audit trail stays; upgrading fills it from the trail.
     config = migrate.alembic_config(services.engine)
-    before = ScriptDirectory.from_config(config).get_revision("0027").down_revision
+    before = ScriptDirectory.from_config(config).get_revision("0026").down_revision
     command.downgrade(config, before)
     assert "meeting_referred_at" not in {c["name"] for c in inspect(services.engine).get_columns("letter_facts")}
     migrate.upgrade(services.engine)

@@ -1,6 +1,6 @@
 """A policy meeting's referral to the Private Office is stored on the letter [CORR 2.4] (issue 15).
 
-Revision ID: 0027
+Revision ID: 0026
 Revises: 0025
 
 ``letter_facts.meeting_referred_at``: when the drafting unit referred the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from mpel_app.db.types import UTCDateTime
 
-revision = "0027"
+revision = "0026"
 down_revision = "0025"
 branch_labels = None
 depends_on = None
