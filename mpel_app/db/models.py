@@ -764,7 +764,7 @@ class LetterFacts(Base):
     no_adverse_effect: Mapped[bool | None] = mapped_column(Boolean)
     allegation_unit: Mapped[str] = mapped_column(String(254), default="", server_default="")
     allegation_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # A meeting on policy referred to the Private Office [CORR 2.4] (migration 0027).
+    # A meeting on policy referred to the Private Office [CORR 2.4] (migration 0026).
     meeting_referred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A Welsh reply [CORR 5.3]: out to the translator and back; ``english_also`` the English one goes too.
     translation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ On an individual case the reply plan offers the drafter the standard lobby
 line (``domain.correspondence.reply_plan``); on policy the Minister might
 agree to meet, so the unit tells the Private Office through the outbox, in
 the same transaction as the audit entry that records it, and the letter
-keeps when (``letter_facts.meeting_referred_at``, migration 0027): the plan
+keeps when (``letter_facts.meeting_referred_at``, migration 0026): the plan
 and the case view read that, and a second referral is refused.  The
 addressees are the desk's Private Office users with an e-mail address, else
 the address in the setting ``private_office_email``.
