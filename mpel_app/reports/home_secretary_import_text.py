@@ -3,6 +3,7 @@ and the Administration screen alike, so both say the same thing in the same word
 from __future__ import annotations
 
 from ..domain.home_secretary_list import ListImportPlan
+from .member_import_text import lines_of
 
 
 def headline(plan: ListImportPlan, *, dry_run: bool, applied: bool) -> str:
@@ -25,12 +26,6 @@ def change_lines(plan: ListImportPlan) -> list[str]:
 
 
 def report_lines(plan: ListImportPlan, *, dry_run: bool, applied: bool) -> list[str]:
-    lines = [headline(plan, dry_run=dry_run, applied=applied)]
-    if plan.problems:
-        lines.append("Problems:")
-        lines += [f"  {p}" for p in plan.problems]
-    changes = change_lines(plan)
-    if changes and not plan.problems:
-        lines.append("Changes:" if applied else "Would change:")
-        lines += [f"  {line}" for line in changes]
-    return lines
+    # A file with problems changes nothing: its would-be changes are not listed, only what to correct.
+    return lines_of(headline(plan, dry_run=dry_run, applied=applied), plan.problems,
+                    [] if plan.problems else change_lines(plan), applied=applied)

@@ -8,8 +8,6 @@ then applied all or nothing, each Member added or taken off audited).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,23 +19,18 @@ from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.clock import Clock
 from ..domain.errors import NotFound, ValidationError
-from ..domain.home_secretary_list import ListedMember, ListImportPlan, plan_list_import
+from ..domain.home_secretary_list import ListedMember, plan_list_import
 from ..domain.permissions import Action
 from ..domain.records import MemberRecord, UserRecord
 from ..domain.text import clean_text
 from ..domain.values import is_row_id
 from . import audit
+from .member_import import CsvImportReport
 
 ENTITY = "home_secretary_list"
 MAX_FILE_CHARS = 200_000
 
-
-@dataclass(frozen=True)
-class ListImportReport:
-    plan: ListImportPlan
-    dry_run: bool
-    applied: bool  # False for a dry run and for a file with problems
-    source: str = ""
+ListImportReport = CsvImportReport
 
 
 def on_list(session: Session, member_id: int) -> bool:
