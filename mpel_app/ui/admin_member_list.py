@@ -1,4 +1,4 @@
-"""Administration → "Members: edit and import" (issue 14): keep the list of Members true.
+"""Administration → "Members" (issue 14): keep the list of Members true, in one tab.
 
 The one place Members are kept (issue 14; it replaced "Members and passcodes"):
 sections over one list of every Member, active or not:
