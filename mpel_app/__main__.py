@@ -15,6 +15,8 @@
                                 the CTI bridge service (``cli_cti``)
     mpel report calls --from YYYY-MM-DD --to YYYY-MM-DD [--queue NAME] [--json]
                                 the telephone line's 30-second report (cli_report_calls)
+    mpel home-secretary-list import FILE --as USERNAME [--dry-run] [--database URL]
+                                replace the Home Secretary's list from a CSV file (cli_home_secretary)
 
 The ``db`` commands live in ``cli_db``.  At start-up the embedded SQLite
 database is migrated by the desk itself; a shared PostgreSQL database is only
@@ -45,8 +47,8 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import (cli_cti, cli_db, cli_inbox, cli_legacy, cli_members, cli_purge_records, cli_report_calls,
-               cli_report_league, paths)
+from . import (cli_cti, cli_db, cli_home_secretary, cli_inbox, cli_legacy, cli_members, cli_purge_records,
+               cli_report_calls, cli_report_league, paths)
 from .cli_report import report_group
 
 log = logging.getLogger("mpel_app")
@@ -98,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report_league.add_parser(commands)
     cli_report_calls.add_parser(report_group(commands))
     cli_members.add_parser(commands)
+    cli_home_secretary.add_parser(commands)
     return parser
 
 
@@ -138,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "members":
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_members.run(args)
+    if args.command == cli_home_secretary.NAME:
+        _configure_logging(verbose=args.verbose, to_file=False)
+        return cli_home_secretary.run(args)
     if args.command == cli_purge_records.NAME:
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_purge_records.run(args)

@@ -5,7 +5,10 @@ letters to allocate and one rejected back to it, the workflow manager letters
 to accept and to give to a case owner, the case owner drafts, the senior
 caseworker QA, the unit team leader replies to sign and one for the Minister,
 Private Office Ministerial replies to sign and one to dispatch, and a few are
-already dispatched for the performance figures.
+already dispatched for the performance figures.  A few are late (``LATE``):
+past their reply target, so the chasing list (Performance → Chasing) and the
+workstacks' Overdue have something in them, one more than a month past target
+(Late letters, Ctrl+Shift+L) and one urgent, which the workstacks show in red.
 
 Every step goes through the real services (``CorrespondenceService``), so the
 letters, their deadlines and their audit trail are exactly what the desk
@@ -45,6 +48,10 @@ _ISSUES = ("his asylum claim", "her application for leave to remain", "a family 
 # Stage -> how many letters reach it (and stop there).
 STAGES = (("registered", 3), ("rejected", 1), ("allocated", 2), ("accepted", 2), ("drafting", 3), ("in_qa", 2),
           ("with_team_leader", 2), ("with_private_office", 2), ("signed_po", 1), ("dispatched", 2))
+# Late letters (stage, calendar days since receipt, urgent): the reply target is 20 working days, about 28
+# calendar days; 75 days is more than a month past it [CORR 1.5].
+# The urgent one is with its team leader to sign: red in the unit team leader's workstack.
+LATE = (("with_team_leader", 34, True), ("in_qa", 41, False), ("drafting", 75, False))
 
 
 def seed_letters(services: Services, users: dict[str, UserRecord], member_ids: Sequence[int],
@@ -62,6 +69,9 @@ def seed_letters(services: Services, users: dict[str, UserRecord], member_ids: S
         for _ in range(n):
             walker.to(stage)
             count += 1
+    for stage, days, urgent in LATE:
+        walker.to(stage, days_ago=days, urgent=urgent)
+        count += 1
     return count
 
 
@@ -77,9 +87,10 @@ class _Walker:
         self.rng = rng
         self.n = 0
 
-    def to(self, stage: str) -> None:
+    def to(self, stage: str, *, days_ago: int | None = None, urgent: bool = False) -> None:
+        """One letter to ``stage``; received ``days_ago`` days ago (by default 1 to 12 days ago)."""
         ministerial = stage in ("with_private_office", "signed_po") or (stage == "drafting" and self.n % 2 == 0)
-        rec = self._register(ministerial)
+        rec = self._register(ministerial, days_ago, urgent)
         if stage == "registered":
             return
         letters, u = self.letters, self.u
@@ -113,12 +124,14 @@ class _Walker:
         rec = letters.sign(u["unit team leader"], rec.id)
         letters.dispatch(u["unit team leader"], rec.id, reply_channel="letter")
 
-    def _register(self, ministerial: bool):
+    def _register(self, ministerial: bool, days_ago: int | None = None, urgent: bool = False):
         self.n += 1
-        received = self.now - timedelta(days=self.rng.randint(1, 12), hours=self.rng.randint(0, 5))
+        received = self.now - timedelta(days=days_ago if days_ago is not None else self.rng.randint(1, 12),
+                                        hours=self.rng.randint(0, 5))
         subject = _SUBJECTS[(self.n - 1) % len(_SUBJECTS)]
         return self.letters.register(
             self.u["MPCS allocator"], kind=LetterKind.MINISTERIAL if ministerial else LetterKind.OFFICIAL,
             member_id=self.rng.choice(self.member_ids), subject_name=subject, issue=self.rng.choice(_ISSUES),
             question=f"The Member asks for an update on {subject}'s case.", received_at=received,
-            member_letter_date=(received - timedelta(days=2)).date(), signatory=MINISTER if ministerial else None)
+            member_letter_date=(received - timedelta(days=2)).date(), signatory=MINISTER if ministerial else None,
+            urgent=urgent)

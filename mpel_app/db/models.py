@@ -140,6 +140,11 @@ class Enquiry(Base):
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
         Index("ix_enquiries_region_received", "region_code", "status", "received_at", "id",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        # How many of a region's queue a text filter keeps, counted from this narrow index alone instead of
+        # each item's wide row (issue 14, migration 0026); deleted_at only so that SQLite sees it as covering.
+        Index("ix_enquiries_region_texts", "region_code", "status", "reference", "subject_name", "nationality",
+              "ho_reference", "cts_reference", "deleted_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(9), unique=True)

@@ -17,7 +17,10 @@ What makes it fast (1,000,000 enquiries, ``benchmarks.steered_queue``):
 * how many items a status filter keeps comes from the queue's counts by
   status (already counted from the index alone), not from a second scan;
 * an order by a column that is never empty is not prefixed by "empty last",
-  so subject and date of receipt are read in an index's order (migration 0022).
+  so subject and date of receipt are read in an index's order (migration 0022);
+* how many items a text filter keeps is a count over a narrow covering index of
+  the queue's texts (migration 0026), compared without a function per row on
+  SQLite (``_words_in``).
 
 Sort columns are named as ``ui.models.Column`` values ("Due", "Queue status", …).
 """
@@ -55,9 +58,18 @@ def _status_where(status: QueueStatus, bands: DueBands):
     return and_(_NOT_WAITING, due > bands.due_soon_until)
 
 
-def _words_in(columns: Sequence, text: str):
-    """Every word of ``text`` in one of ``columns`` (lower case; the Python rule also folds accents)."""
+def _words_in(columns: Sequence, text: str, sqlite: bool):
+    """Every word of ``text`` in one of ``columns``, ignoring case (the Python rule also folds accents).
+
+    On SQLite ``LIKE`` itself ignores case, for the ASCII letters exactly as its ``lower()`` does (both
+    ASCII only), so the column is compared as it is: no function call per row and column, which is most
+    of what a count over a whole queue costs (a fifth of it, with migration 0026's covering index).
+    PostgreSQL's ``LIKE`` minds case: its ``lower()`` (Unicode) is kept.  A NULL column matches nothing
+    either way.
+    """
     words = fold(text).split()
+    if sqlite:
+        return and_(*(or_(*(c.contains(w, autoescape=True) for c in columns)) for w in words))
     return and_(*(or_(*(func.lower(func.coalesce(c, "")).contains(w, autoescape=True) for c in columns))
                   for w in words))
 
@@ -81,7 +93,7 @@ def _order_by(order: QueueOrder, bands: DueBands) -> list:
 _NULLABLE = frozenset({"Due", "Member"})
 
 
-def _where(region_code: str, f: QueueFilter, bands: DueBands, today: date) -> list:
+def _where(region_code: str, f: QueueFilter, bands: DueBands, today: date, *, sqlite: bool) -> list:
     where = [E.region_code == region_code, _WITH_REGION]
     if f.status:
         try:
@@ -92,7 +104,7 @@ def _where(region_code: str, f: QueueFilter, bands: DueBands, today: date) -> li
     if f.region and f.region != region_code:
         where.append(E.id.is_(None))
     if f.member.strip():
-        where.append(_words_in([M.name], f.member))
+        where.append(_words_in([M.name], f.member, sqlite))
     if f.min_age_days > 0:
         last_day = received_before(today, f.min_age_days)
         start_of_next = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=LONDON)
@@ -102,7 +114,7 @@ def _where(region_code: str, f: QueueFilter, bands: DueBands, today: date) -> li
         where.append(received < start_of_next.astimezone(timezone.utc))
     if f.text.strip():
         where.append(_words_in([E.reference, E.subject_name, E.nationality, E.ho_reference, E.cts_reference],
-                               f.text))
+                               f.text, sqlite))
     return where
 
 
@@ -160,7 +172,7 @@ def steered_page(conn: Connection, region_code: str, bands: DueBands, today: dat
     ``counts``: the whole queue's counts by status; ``after``: in the queue's own order, the last item of
     the previous page (the page is read on from it; ``offset`` is then only carried along).
     """
-    where = _where(region_code, f, bands, today)
+    where = _where(region_code, f, bands, today, sqlite=conn.dialect.name == "sqlite")
     keyset = None
     if in_own_order(order):
         rows = _own_order_rows(conn, where, after, limit + 1)

@@ -132,32 +132,44 @@ class _Read:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def parse_member_csv(text: str) -> tuple[list[MemberRow], list[ImportProblem]]:
-    """Every row checked; line numbers are the file's own (blank lines counted)."""
+def read_csv_table(text: str, headers: dict[str, tuple[str, ...]], required: tuple[str, ...], *,
+                   what: str, max_rows: int) -> tuple[list[tuple[int, dict[str, str]]], list[ImportProblem]]:
+    """A spreadsheet's CSV as (line, {key: cell}) rows, keys from ``headers`` (key -> the names a header
+    may give it), or the problem that stops it being read at all.  Forgiving of how it was saved: a
+    byte-order mark, ',' ';' or tab, blank lines, headers in any order or case; lines are the file's own."""
     if not isinstance(text, str):
-        raise ValidationError(f"the Members file must be text (CSV), not {type(text).__name__}")
+        raise ValidationError(f"{what} must be text (CSV), not {type(text).__name__}")
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip(" \t,;")]
     if not numbered:
         return [], [ImportProblem(0, "the file is empty")]
-    if len(numbered) > MAX_ROWS:
-        return [], [ImportProblem(0, f"more than {MAX_ROWS} rows: is this the list of Members?")]
+    if len(numbered) > max_rows:
+        return [], [ImportProblem(0, f"more than {max_rows} rows: is this {what}?")]
     delimiter = _delimiter(numbered[0][1])
     try:
         parsed = list(csv.reader([line for _n, line in numbered], delimiter=delimiter))
     except csv.Error as exc:
         return [], [ImportProblem(0, f"not a readable CSV file ({exc})")]
     header_line, header = numbered[0][0], parsed[0]
-    columns = _columns(header)
-    missing = [key for key in _REQUIRED if key not in columns]
+    columns = _columns(header, headers)
+    missing = [key for key in required if key not in columns]
     if missing:
         return [], [ImportProblem(header_line, "the first row must name the columns; missing: "
                                                + ", ".join(missing) + f" (read with delimiter {delimiter!r})")]
+    return [(line, {key: cells[i].strip() if i < len(cells) else "" for key, i in columns.items()})
+            for (line, _raw), cells in zip(numbered[1:], parsed[1:])], []
+
+
+def parse_member_csv(text: str) -> tuple[list[MemberRow], list[ImportProblem]]:
+    """Every row checked; line numbers are the file's own (blank lines counted)."""
+    table, problems = read_csv_table(text, _HEADERS, _REQUIRED, what="the list of Members",
+                                       max_rows=MAX_ROWS)
+    if problems:
+        return [], problems
     out = _Read()
     seats: dict[tuple[str, str], int] = {}
-    for (line, _raw), cells in zip(numbered[1:], parsed[1:]):
-        values = {key: cells[i].strip() if i < len(cells) else "" for key, i in columns.items()}
+    for line, values in table:
         try:
             row = _row(line, values)
         except ValidationError as exc:
@@ -261,12 +273,12 @@ def _delimiter(header: str) -> str:
         return ","
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def _columns(header: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Column positions by key; other columns (notes, a constituency number) are left out."""
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         name = " ".join(fold(cell).replace("_", " ").split())
-        key = next((k for k, aliases in _HEADERS.items() if name in aliases), None)
+        key = next((k for k, aliases in headers.items() if name in aliases), None)
         if key is not None and key not in found:
             found[key] = i
     return found

@@ -47,6 +47,23 @@ def inbox_problem_in_brief(address: str | None) -> str | None:
     return "placeholder address" if "placeholder" in problem else "not an e-mail address"
 
 
+def note_warning(region_name: str, inbox_address: str | None, *, mail_configured: bool = True) -> str | None:
+    """What to tell the person about to send a note to a region's inbox when it will not arrive by itself:
+    the inbox does not work (``inbox_problem``), or this desk has no mail set up; None when it will arrive.
+
+    The one wording for every place a note is sent from (a Further Action Case sent on, an e-mail
+    enquiry's notes, the urgent call note), so each says the same thing and what to do about it.
+    """
+    problem = inbox_problem(inbox_address)
+    if problem:
+        return (f"Notes to {region_name} will not arrive: {problem}. Telephone the region instead, and tell "
+                "an administrator (Administration → Regions).")
+    if not mail_configured:
+        return (f"Mail is not set up on this desk: a note to {region_name} waits in the outbox, unsent. "
+                "Telephone the region, and send it by other means (Outbox → save as a document).")
+    return None
+
+
 def check_region_contacts(*, name: str, inbox_name: str, inbox_address: str, team_leader_email: str) -> dict:
     """The cleaned text fields of a region, or ValidationError naming the field.
 

@@ -54,6 +54,16 @@ def route_urgent_call(received_at: datetime, *, removal_at: datetime | None, com
                          destination=_destination(received_at, closures) if imminent else "region")
 
 
+def note_region_code(destination: Destination, *, duty_region: str | None, region_code: str | None,
+                     member_region: str | None) -> str | None:
+    """Which region's inbox an urgent call note goes to: tonight's duty region for a call of the duty hour
+    (the member's own region when nobody is on the rota); otherwise, OSCU's calls included (the note goes
+    there for the morning), the region the enquiry is with or, by default, the member's.  None: not known yet."""
+    if destination == "duty_region" and duty_region:
+        return duty_region
+    return region_code or member_region or None
+
+
 def _destination(received_at: datetime, closures: Iterable[date]) -> Destination:
     local = received_at.astimezone(LONDON)
     # The rota and OSCU's hours follow the Enquiry Line's own (England & Wales) calendar.

@@ -49,11 +49,16 @@ def change_lines(plan: ImportPlan) -> list[str]:
 
 
 def report_lines(plan: ImportPlan, *, dry_run: bool, applied: bool) -> list[str]:
-    lines = [headline(plan, dry_run=dry_run, applied=applied)]
-    if plan.problems:
+    return lines_of(headline(plan, dry_run=dry_run, applied=applied), plan.problems, change_lines(plan),
+                    applied=applied)
+
+
+def lines_of(head: str, problems, changes: list[str], *, applied: bool) -> list[str]:
+    """A CSV import's report for the terminal: the headline, the problems, the changes (done or to do)."""
+    lines = [head]
+    if problems:
         lines.append("Problems:")
-        lines += [f"  {p}" for p in plan.problems]
-    changes = change_lines(plan)
+        lines += [f"  {p}" for p in problems]
     if changes:
         lines.append("Changes:" if applied else "Would change:")
         lines += [f"  {line}" for line in changes]

@@ -13,6 +13,7 @@ new Member has none until the MPEL team leader sets one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
 from ..domain.clock import Clock
 from ..domain.errors import ValidationError
-from ..domain.member_list import FIELDS, HeldMember, ImportPlan, parse_member_csv, plan_import
+from ..domain.member_list import FIELDS, HeldMember, parse_member_csv, plan_import
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
 from ..domain.text import clean_text, fold
@@ -33,11 +34,16 @@ MAX_FILE_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
-class MemberImportReport:
-    plan: ImportPlan
+class CsvImportReport:
+    """What a CSV import did or would do (the Members list here, the Home Secretary's list too)."""
+
+    plan: Any  # the domain's plan: member_list.ImportPlan, home_secretary_list.ListImportPlan
     dry_run: bool
     applied: bool  # False for a dry run and for a file with problems
     source: str = ""
+
+
+MemberImportReport = CsvImportReport
 
 
 class MemberImportService:

@@ -23,7 +23,7 @@ from ..domain.region_contacts import inbox_problem
 from ..domain.records import (EnquiryRecord, EnquiryStatus, UrgentContactRecord, UrgentItem, UrgentPlan,
                               UserRecord)
 from ..domain.text import clean_name, clean_text
-from ..domain.urgency import route_urgent_call
+from ..domain.urgency import note_region_code, route_urgent_call
 from ..domain.values import as_flag, as_instant, is_row_id
 from ..domain.written_confirmation import URGENT
 from ..notify.outbox import enqueue
@@ -201,7 +201,8 @@ class UrgentService(EnquiryUseCases):
         home = region_code_or_default(None, e)
         destination = e.urgent_destination or "region"
         tonight = rota_for(s, e.received_at.astimezone(LONDON).date()) if destination == "duty_region" else None
-        region_code = tonight.region_code if tonight else (e.region_code or home)
+        region_code = note_region_code(destination, duty_region=tonight.region_code if tonight else None,
+                                       region_code=e.region_code, member_region=home)
         region = s.get(Region, region_code)
         problem = inbox_problem(region.inbox_address)
         common = dict(reference=e.reference, destination=destination, imminent_removal=e.imminent_removal,

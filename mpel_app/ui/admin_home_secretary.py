@@ -3,25 +3,48 @@
 The list is published on the MPCS web page [CORR 1.8]; an administrator keeps
 it here (Action.MANAGE_HOME_SECRETARY_LIST) and the signatory rule reads it when
 MPCS registers a Ministerial letter, so nobody ticks it letter by letter.
+After a reshuffle the whole list is imported from a CSV file
+(``ui.csv_import_section``: check the file, read the report, then import).
+The file chooser is a parameter so tests can hand it a file.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ..domain.records import MemberRecord
+from ..reports.home_secretary_import_text import change_lines, headline
 from .context import DeskContext
+from .csv_import_section import CsvImportSection, FileChooser
 from .member_picker import MemberPicker
 from .models import member_line
-from .widgets import MessageLabel, buddy_label, button, error_text, in_row, labelled
+from .widgets import GROUP_STYLE, MessageLabel, buddy_label, button, error_text, in_row, labelled
+
+
+def choose_list_file(parent: QWidget) -> Path | None:
+    name, _filter = QFileDialog.getOpenFileName(parent, "Import the Home Secretary's list", str(Path.home()),
+                                                "CSV files (*.csv *.txt);;All files (*)")
+    return Path(name) if name else None
 
 
 class HomeSecretaryListTab(QWidget):
-    """The list, a Member picker to add one, and Remove for the one selected."""
+    """The list, a Member picker to add one, Remove for the one selected, and the list's CSV import."""
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, file_chooser: FileChooser | None = None):
         super().__init__(parent)
         self._ctx = ctx
+        service = ctx.services.home_secretary_list
+        self.importer = CsvImportSection(
+            ctx, "Import the list (CSV)",
+            "The whole list as published on the MPCS web page: a Name column, and a Constituency column where two "
+            "Members share a name. Members on the list but not in the file come off it. Check the file first: "
+            "nothing changes until you import it.", "the Home Secretary's list",
+            lambda actor, text, dry_run, source: service.import_csv(actor, text, dry_run=dry_run, source=source),
+            headline, change_lines, self.refresh, file_chooser=file_chooser or choose_list_file,
+            done_text="Imported. The audit trail lists each Member added or taken off.")
         intro = QLabel("The Home Secretary replies himself only to letters written to him by the Members on this "
                        "list (typically Cabinet and Shadow Cabinet colleagues); a listed Member who writes to a "
                        "junior Minister gets that Minister's reply. MPCS's signatory choice reads this list.")
@@ -37,14 +60,18 @@ class HomeSecretaryListTab(QWidget):
         self.remove_button = button("&Remove from the list", "Remove the Member selected in the list")
         self.remove_button.clicked.connect(self.remove)
         self.message = MessageLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        left = QVBoxLayout()
+        left.addWidget(intro)
         self.list_label = buddy_label("Members on the &list:", self.members)
-        layout.addWidget(self.list_label)
-        layout.addWidget(self.members, 1)
-        layout.addLayout(form)
-        layout.addWidget(in_row(self.add_button, self.remove_button, stretch=None))
-        layout.addWidget(self.message)
+        left.addWidget(self.list_label)
+        left.addWidget(self.members, 1)
+        left.addLayout(form)
+        left.addWidget(in_row(self.add_button, self.remove_button, stretch=None))
+        left.addWidget(self.message)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.importer, 1)
+        self.setStyleSheet(GROUP_STYLE)
         self._enable()
 
     def refresh(self) -> None:

@@ -1,12 +1,15 @@
-"""Administration → "Members: edit and import" (issue 14): keep the list of Members true.
+"""Administration → "Members" (issue 14): keep the list of Members true, in one tab.
 
-Three sections over one list of every Member, active or not:
+The one place Members are kept (issue 14; it replaced "Members and passcodes"):
+sections over one list of every Member, active or not:
 
 - the list (find by name or constituency; inactive Members shown greyed and
   labelled, their passcode only as "set" or "none": never shown);
-- ``MemberEditSection``: change the selected Member's details, or deactivate
-  them (they left the House: their records keep their name, the desk no longer
-  offers them) and bring them back;
+- ``MemberEditSection``: change the selected Member's details, set their
+  office's passcode (typed hidden, never shown), or deactivate them (they left
+  the House: their records keep their name, the desk no longer offers them)
+  and bring them back;
+- ``MemberAddSection`` (``ui.admin_member_add``): add one Member by hand;
 - ``MemberImportSection``: check a CSV file of Members (a dry run: what would
   be added, changed field by field, deactivated, and every problem with its
   line), then import it when it is clean.
@@ -21,21 +24,18 @@ from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget)
+                               QLineEdit, QVBoxLayout, QWidget)
 
-from ..csv_files import read_csv_text
 from ..domain.calendar import REGION_CODES
-from ..domain.errors import ValidationError
 from ..domain.records import MemberRecord
 from ..reports.member_import_text import change_lines, headline
-from ..services.member_import import MemberImportReport
 from ..services.members import MEMBER_KINDS
+from .admin_member_add import MemberAddSection
 from .admin_view import ALARM_STYLE, admin_table, fill_table, fit_columns, mark_alarm
 from .context import DeskContext
+from .csv_import_section import CsvImportSection, FileChooser
 from .widgets import GROUP_STYLE, MessageLabel, button, error_text, in_row, labelled
 
-FileChooser = Callable[[QWidget], "Path | None"]
-MAX_CSV_BYTES = 4_000_000
 GREY = "#555555"
 
 
@@ -73,6 +73,12 @@ class MemberEditSection(QGroupBox):
         self.active_button = button("&Deactivate", "The Member left the House: no longer offered at the desk")
         self.active_button.clicked.connect(self.toggle_active)
         form.addRow("", in_row(self.save_button, self.active_button, stretch=None))
+        # The office's passcode: typed hidden, sent once, never shown (the list says only "set" or "none").
+        self.passcode = labelled(form, "Ne&w passcode:", QLineEdit())
+        self.passcode.setEchoMode(QLineEdit.Password)
+        self.set_passcode_button = button("Set passc&ode", "Change the selected Member's office passcode")
+        self.set_passcode_button.clicked.connect(self.set_passcode)
+        form.addRow("", in_row(self.set_passcode_button, stretch=None))
         self.show_member(None)
 
     def show_member(self, member: MemberRecord | None) -> None:
@@ -88,7 +94,8 @@ class MemberEditSection(QGroupBox):
         self.email.setText(m.office_email if m else "")
         self.privy.setChecked(bool(m and m.privy_counsellor))
         for widget in (self.name, self.kind, self.constituency, self.region, self.party, self.phone, self.fax,
-                       self.email, self.privy, self.save_button, self.active_button):
+                       self.email, self.privy, self.save_button, self.active_button, self.passcode,
+                       self.set_passcode_button):
             widget.setEnabled(m is not None)
         if m is None:
             self.state.setText("Select a Member in the list to change their details.")
@@ -115,6 +122,18 @@ class MemberEditSection(QGroupBox):
         self._ctx.runner.submit(lambda: members.update(actor, m.id, **values),
                                 lambda rec: self._changed(rec, f"{rec.display_name} saved."), self._failed)
 
+    def set_passcode(self) -> None:
+        m, passcode = self.member, self.passcode.text()
+        if m is None:
+            return
+        members, actor = self._ctx.services.members, self._ctx.user
+
+        def done(_none) -> None:
+            self.passcode.clear()
+            self._changed(m, f"Passcode changed for {m.display_name}.")
+
+        self._ctx.runner.submit(lambda: members.set_passcode(actor, m.id, passcode), done, self._failed)
+
     def toggle_active(self) -> None:
         m = self.member
         if m is None:
@@ -126,95 +145,20 @@ class MemberEditSection(QGroupBox):
                                 lambda rec: self._changed(rec, done.format(rec.display_name)), self._failed)
 
 
-class MemberImportSection(QGroupBox):
+class MemberImportSection(CsvImportSection):
     """Check a CSV file of Members (dry run), read the report, then import it."""
 
     def __init__(self, ctx: DeskContext, imported: Callable[[], None], parent: QWidget | None = None, *,
                  file_chooser: FileChooser | None = None):
-        super().__init__("Import the list of Members (CSV)", parent)
-        self._ctx, self._imported = ctx, imported
-        self._choose_file = file_chooser or choose_members_file
-        self._path: Path | None = None
-        self.report: MemberImportReport | None = None
-        intro = QLabel("Columns: name, constituency, office telephone, office fax, office e-mail, Privy Council, "
-                       "party, House, and region for a new Member. Check the file first: nothing changes until "
-                       "you import it. Passcodes are kept.")
-        intro.setWordWrap(True)
-        self.check_button = button("Check a &file…", "Read a CSV file and report what importing it would change")
-        self.check_button.clicked.connect(self.check_file)
-        self.import_button = button("&Import this file", "Make the changes listed in the report")
-        self.import_button.clicked.connect(self.import_file)
-        self.import_button.setEnabled(False)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Import report")
-        # Word-wrapped labels get too little height from a layout: room for three lines.
-        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3 + 4)
-        self.lines = QListWidget()
-        self.lines.setWordWrap(True)  # a problem's whole sentence, not one cut at the edge
-        self.lines.setAccessibleName("What the import changes, and the problems in the file")
-        self.lines.setMinimumHeight(160)
-        self.message = MessageLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(in_row(self.check_button, self.import_button, stretch=None))
-        layout.addWidget(self.summary)
-        layout.addWidget(self.lines, 1)
-        layout.addWidget(self.message)
-
-    def check_file(self) -> None:
-        path = self._choose_file(self)
-        if path is None:
-            return
-        self._run(Path(path), dry_run=True)
-
-    def import_file(self) -> None:
-        if self._path is not None and self.report is not None and not self.report.plan.problems:
-            self._run(self._path, dry_run=False)
-
-    def _run(self, path: Path, *, dry_run: bool) -> None:
-        service, actor = self._ctx.services.member_list, self._ctx.user
-        self.import_button.setEnabled(False)
-        self.message.show_info("Checking the file…" if dry_run else "Importing…")
-
-        def work() -> MemberImportReport:
-            try:
-                text = read_csv_text(path, MAX_CSV_BYTES, "the list of Members")
-            except OSError as exc:
-                raise ValidationError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
-            return service.import_csv(actor, text, dry_run=dry_run, source=path.name)
-
-        self._ctx.runner.submit(work, lambda report: self._show(path, report), self._failed)
-
-    def _show(self, path: Path, report: MemberImportReport) -> None:
-        self._path, self.report = path, report
-        plan = report.plan
-        self.summary.setText(f"{path.name}: " + headline(plan, dry_run=report.dry_run, applied=report.applied))
-        self.summary.setStyleSheet(ALARM_STYLE if plan.problems else "font-weight: bold;")
-        self.summary.setAccessibleName(self.summary.text())
-        self.lines.clear()
-        for problem in plan.problems:
-            text = str(problem)
-            item = QListWidgetItem("Problem: " + text[:1].upper() + text[1:])
-            item.setForeground(QBrush(QColor("#9b0000")))
-            self.lines.addItem(item)
-        for line in change_lines(plan):
-            self.lines.addItem(QListWidgetItem(line))
-        if self.lines.count():
-            self.lines.setCurrentRow(0)
-        self.import_button.setEnabled(report.dry_run and not plan.problems and bool(plan.changes))
-        if report.applied:
-            self.message.show_ok("Imported. The audit trail lists each change.")
-            self._imported()
-        elif plan.problems:
-            self.message.show_error("Correct the file and check it again.")
-        else:
-            self.message.show_info("Nothing has changed yet: read the report, then Import this file."
-                                   if plan.changes else "The file matches the Members held: nothing to import.")
-
-    def _failed(self, exc: Exception) -> None:
-        self.import_button.setEnabled(False)
-        self.message.show_error(error_text(exc))
+        service = ctx.services.member_list
+        super().__init__(
+            ctx, "Import the list of Members (CSV)",
+            "Columns: name, constituency, office telephone, office fax, office e-mail, Privy Council, party, House, "
+            "and region for a new Member. Check the file first: nothing changes until you import it. Passcodes are "
+            "kept.", "the list of Members",
+            lambda actor, text, dry_run, source: service.import_csv(actor, text, dry_run=dry_run, source=source),
+            headline, change_lines, imported, parent, file_chooser=file_chooser or choose_members_file,
+            done_text="Imported. The audit trail lists each change.")
 
 
 class MemberListTab(QWidget):
@@ -235,8 +179,13 @@ class MemberListTab(QWidget):
         self.message = MessageLabel()
         self.edit = MemberEditSection(ctx, self._changed, self._failed)
         self.importer = MemberImportSection(ctx, self.refresh, file_chooser=file_chooser)
+        self.new_member = MemberAddSection(ctx, self._added, self._failed)
+        left = QVBoxLayout()
+        left.addWidget(self.edit)
+        left.addWidget(self.new_member)
+        left.addStretch(1)
         below = QHBoxLayout()
-        below.addWidget(self.edit, 2)
+        below.addLayout(left, 2)
         below.addWidget(self.importer, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -283,6 +232,11 @@ class MemberListTab(QWidget):
         self._keep = member.id
         self.edit.show_member(member)
         self.refresh()
+
+    def _added(self, member: MemberRecord, text: str) -> None:
+        """A Member added by hand: found and selected in the list."""
+        self.search.setText(member.name)
+        self._changed(member, text)
 
     def _failed(self, exc: Exception) -> None:
         self.message.show_error(error_text(exc))

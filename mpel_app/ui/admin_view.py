@@ -1,8 +1,8 @@
 """Administration: user accounts, members and their passcodes, one-off closure days, the duty rota,
 CTS drafting units and a general election (the last two in ``admin_units``).
 
-Shown to administrators (users, closures, units), MPEL team leaders (members
-and passcodes), the duty manager and the MPEL team leader (the evening duty
+Shown to administrators (users, closures, units), MPEL team leaders (Members,
+their passcodes and their CSV import: ``admin_member_list``), the duty manager and the MPEL team leader (the evening duty
 rota) and MPCS (the general election); the services check the same
 permissions again.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -38,7 +38,6 @@ from ..domain.errors import ValidationError
 from ..domain.permissions import Action
 from ..domain.records import MAX_FAILED_SIGN_INS, RegionRecord, Role, RotaRecord, UserRecord
 from ..reports.record_sections import format_weekday_date
-from ..services.members import MEMBER_KINDS
 from ..services.rota import RotaImport
 from ..services.users import GRADES
 from . import admin_user_access
@@ -357,90 +356,6 @@ def _sign_in_text(user: UserRecord) -> str:
     return f"LOCKED after {MAX_FAILED_SIGN_INS} failed sign-ins" if user.locked else "Can sign in"
 
 
-class MembersTab(QWidget):
-    """Find a member, add one, or change an office's passcode (never shown once set)."""
-
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._ctx = ctx
-        self._members = []
-        search_form = QFormLayout()
-        self.search = labelled(search_form, "&Find member:", QLineEdit())
-        self.search.setPlaceholderText("Name or constituency")
-        self.search.returnPressed.connect(self.refresh)
-        self.table = admin_table(["Member", "Constituency", "Region", "Office telephone", "Office fax"], "Members")
-        passcode_form = QFormLayout()
-        self.passcode = labelled(passcode_form, "New &passcode for the selected member:", QLineEdit())
-        self.passcode.setEchoMode(QLineEdit.Password)
-        self.set_passcode_button = button("&Set passcode")
-        self.set_passcode_button.clicked.connect(self.set_passcode)
-        add_form = QFormLayout()
-        self.new_name = labelled(add_form, "&Name:", QLineEdit())
-        self.new_kind = labelled(add_form, "&Kind:", QComboBox())
-        self.new_kind.addItems(list(MEMBER_KINDS))
-        self.new_constituency = labelled(add_form, "&Constituency:", QLineEdit())
-        self.new_region = labelled(add_form, "&Region:", QComboBox())
-        self.new_region.addItems(list(REGION_CODES))
-        self.new_phone = labelled(add_form, "Office &telephone:", QLineEdit())
-        self.new_passcode = labelled(add_form, "Pa&sscode:", QLineEdit())
-        self.new_passcode.setEchoMode(QLineEdit.Password)
-        self.new_pc = labelled(add_form, "Privy &Counsellor (Rt Hon):", QCheckBox())
-        self.add_button = button("&Add member")
-        self.add_button.clicked.connect(self.add_member)
-        self.message = MessageLabel()
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(search_form)
-        layout.addWidget(self.table, 2)
-        layout.addLayout(passcode_form)
-        layout.addWidget(self.set_passcode_button, alignment=Qt.AlignLeft)
-        heading = QLabel("<b>Add a member</b>")
-        layout.addWidget(heading)
-        layout.addLayout(add_form)
-        layout.addWidget(self.add_button, alignment=Qt.AlignLeft)
-        layout.addWidget(self.message)
-
-    def refresh(self) -> None:
-        text = self.search.text()
-        self._ctx.runner.submit(lambda: self._ctx.services.members.search(text, limit=200), self._show_members,
-                                lambda exc: self.message.show_error(str(exc)))
-
-    def _show_members(self, members) -> None:
-        self._members = members
-        fill_table(self.table, [[m.display_name, m.constituency, m.region_code, m.office_phone, m.office_fax]
-                           for m in members])
-
-    def set_passcode(self) -> None:
-        row = self.table.currentRow()
-        if row < 0 or row >= len(self._members):
-            self.message.show_error("Select a member first.")
-            return
-        member, passcode = self._members[row], self.passcode.text()
-
-        def done(_):
-            self.passcode.clear()
-            self.message.show_ok(f"Passcode changed for {member.display_name}.")
-
-        self._ctx.runner.submit(lambda: self._ctx.services.members.set_passcode(self._ctx.user, member.id, passcode),
-                                done, lambda exc: self.message.show_error(str(exc)))
-
-    def add_member(self) -> None:
-        values = dict(name=self.new_name.text(), kind=self.new_kind.currentText(),
-                      constituency=self.new_constituency.text(), region_code=self.new_region.currentText(),
-                      office_phone=self.new_phone.text(), passcode=self.new_passcode.text() or None,
-                      privy_counsellor=self.new_pc.isChecked())
-
-        def done(member):
-            for field in (self.new_name, self.new_constituency, self.new_phone, self.new_passcode):
-                field.clear()
-            self.message.show_ok(f"{member.display_name} added.")
-            self.search.setText(member.name)
-            self.refresh()
-
-        self._ctx.runner.submit(lambda: self._ctx.services.members.add(self._ctx.user, **values), done,
-                                lambda exc: self.message.show_error(str(exc)))
-
-
 class ClosuresTab(QWidget):
     """One-off closure days on top of the bank holidays: they move every due date."""
 
@@ -694,7 +609,8 @@ class AdminView(QWidget):
     title = "Administration"
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
-                 rota_file_chooser: RotaFileChooser | None = None, member_file_chooser: RotaFileChooser | None = None):
+                 rota_file_chooser: RotaFileChooser | None = None, member_file_chooser: RotaFileChooser | None = None,
+                 list_file_chooser: RotaFileChooser | None = None):
         super().__init__(parent)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
@@ -702,9 +618,6 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_USERS):
             self.users = UsersTab(ctx)
             self._add(self.users, "&Users")
-        if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
-            self.members = MembersTab(ctx)
-            self._add(self.members, "&Members and passcodes")
         if perm.allowed(ctx.user, Action.MANAGE_CLOSURES):
             self.closures = ClosuresTab(ctx)
             self._add(self.closures, "&Closure days")
@@ -725,7 +638,7 @@ class AdminView(QWidget):
         if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
             self.passcode_locks = PasscodeLocksTab(ctx)
             self._add(self.passcode_locks, "Locked &offices")
-        self._add_reference_data_tabs(ctx, member_file_chooser)
+        self._add_reference_data_tabs(ctx, member_file_chooser, list_file_chooser)
         if perm.allowed(ctx.user, Action.IMPORT_LEGACY):
             from .legacy_import_dialog import LegacyImportTab  # builds on this module's table helpers
 
@@ -735,7 +648,7 @@ class AdminView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
-    def _add_reference_data_tabs(self, ctx: DeskContext, member_file_chooser) -> None:
+    def _add_reference_data_tabs(self, ctx: DeskContext, member_file_chooser, list_file_chooser) -> None:
         """Issue 14: Members edited and imported, the regions' contacts, the Home Secretary's list."""
         from .admin_home_secretary import HomeSecretaryListTab  # these build on this module's helpers
         from .admin_member_list import MemberListTab
@@ -743,12 +656,13 @@ class AdminView(QWidget):
 
         if perm.allowed(ctx.user, Action.MANAGE_MEMBERS):
             self.member_list = MemberListTab(ctx, file_chooser=member_file_chooser)
-            self._add(self.member_list, "Members: e&dit and import")
+            # The one place Members are kept: find, edit, passcode, deactivate, add, import.
+            self._add(self.member_list, "&Members")
         if perm.allowed(ctx.user, Action.MANAGE_REGIONS):
             self.regions = RegionsTab(ctx)
             self._add(self.regions, "Regio&ns")
         if perm.allowed(ctx.user, Action.MANAGE_HOME_SECRETARY_LIST):
-            self.home_secretary_list = HomeSecretaryListTab(ctx)
+            self.home_secretary_list = HomeSecretaryListTab(ctx, file_chooser=list_file_chooser)
             self._add(self.home_secretary_list, "Home &Secretary's list")
 
     def _add(self, tab: QWidget, label: str) -> None:

@@ -91,7 +91,7 @@ class CallView(UrgentFlow, DraftRecovery, QWidget):
         self.caller = CallerSection(ctx)
         self.passcode = PasscodeSection()
         self.case = CaseSection()
-        self.urgent = UrgentSection(SEND_URGENT.label)
+        self.urgent = UrgentSection(SEND_URGENT.label, ctx=ctx)
         self.plan_panel = UrgentPlanPanel(self.controller)
         self.footer = CallFooter()
         self.phone = PhoneStart(self, ctx)  # a record started from a ringing call (issue 9)
@@ -108,11 +108,26 @@ class CallView(UrgentFlow, DraftRecovery, QWidget):
                   *self.case.tab_order(), *self.urgent.tab_order(), *self.footer.tab_order(),
                   *self.plan_panel.tab_order())
         self._apply_state()
-        self.controller.regions(lambda regions: self.caller.set_regions({r.code: r.name for r in regions}))
+        self._read_note_targets()
         self._countdown_timer = QTimer(self)
         self._countdown_timer.setInterval(COUNTDOWN_INTERVAL_MS)
         self._countdown_timer.timeout.connect(self.update_urgent_preview)
         self._countdown_timer.start()
+
+    def _read_note_targets(self) -> None:
+        """The regions and tonight's duty region (read again at each call: an administrator may have put an
+        inbox right, the duty manager changed the rota), for the caller's region names and the urgent warning."""
+        def regions_read(regions) -> None:
+            self.caller.set_regions({r.code: r.name for r in regions})
+            self.urgent.set_regions(regions)
+            self.update_urgent_preview()
+
+        def duty_read(code: str | None) -> None:
+            self.urgent.set_duty_region(code)
+            self.update_urgent_preview()
+
+        self.controller.regions(regions_read)
+        self.controller.duty_region(duty_read)
 
     def _layout(self) -> None:
         left_widget = QWidget()
@@ -233,6 +248,7 @@ class CallView(UrgentFlow, DraftRecovery, QWidget):
         channel = self.header.channel()
         self._reset_form()
         self.discard_draft()  # the agent chose to leave the open call (or none was open)
+        self._read_note_targets()
 
         def done(rec: EnquiryRecord) -> None:
             self._set_record(rec)

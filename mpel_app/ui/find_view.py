@@ -43,6 +43,17 @@ FIND_LIMIT = 200
 KEYS_PER_ROW = 3
 
 
+def cut_text(key: SearchKey, shown: int) -> str:
+    """What to say when a search was cut at ``FIND_LIMIT``: that it was, and how to narrow it for ``key``."""
+    how = {SearchKey.SUBJECT_NAME: "type more of the name (a first name and the surname), or search by a "
+                                   "reference if you have one",
+           SearchKey.NATIONALITY: "search by the subject's name or a reference instead",
+           }.get(key, "type the whole reference")
+    return (f"The results were cut at {shown}: there may be more records, and the one you want may not be "
+            f"among those shown. To narrow the search, {how}; the filter (Ctrl+Shift+F) narrows only the "
+            f"{shown} shown.")
+
+
 class _SearchBox(QLineEdit):
     """Down arrow goes to the results, as in a browser's address bar."""
 
@@ -62,6 +73,7 @@ class FindView(QWidget):
     open_record = Signal(int)
     results_shown = Signal(int)  # number of rows, after every completed search
     count_changed = Signal(int)  # records found (the window's tab says it)
+    count_at_least = Signal(int)  # records found when the search was cut at FIND_LIMIT: the tab says "200+"
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -111,6 +123,12 @@ class FindView(QWidget):
         self.search_box.textChanged.connect(self._recognise)
         self.count_label = QLabel("Type a reference or a name and press Enter.")
         self.count_label.setAccessibleName("Search result")
+        # A search cut at FIND_LIMIT says so, and how to narrow it: the record sought may be past the cut.
+        self.cut_label = QLabel()
+        self.cut_label.setWordWrap(True)
+        self.cut_label.setStyleSheet("color: #5c3b00; font-weight: bold;")
+        self.cut_label.setAccessibleName("Results cut")
+        self.cut_label.hide()
         self.message = MessageLabel()
 
         self.model = SummaryTableModel(SEARCH_COLUMNS, self, headers={Column.RECEIVED: "Received (London)"})
@@ -143,6 +161,7 @@ class FindView(QWidget):
         layout.addLayout(search_row)
         layout.addWidget(self.recognised_label)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.cut_label)
         layout.addWidget(self.message)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
@@ -215,6 +234,7 @@ class FindView(QWidget):
         generation = self._generation
         self.message.clear()
         self.count_label.setText("Searching…")
+        self.cut_label.hide()
         services, user = self._ctx.services, self._ctx.user
         self._ctx.runner.submit(lambda: services.enquiries.find(user, key, text, limit=FIND_LIMIT),
                                 lambda rows: self._show(generation, key, text, rows),
@@ -245,7 +265,14 @@ class FindView(QWidget):
             if had_focus:
                 self._focus_results()
         self.count_label.setAccessibleName(self.count_label.text())
-        self.count_changed.emit(len(rows))
+        cut = len(rows) >= FIND_LIMIT
+        self.cut_label.setText(cut_text(key, len(rows)) if cut else "")
+        self.cut_label.setAccessibleName(self.cut_label.text() or "Results cut")
+        self.cut_label.setVisible(cut)
+        if cut:
+            self.count_at_least.emit(len(rows))
+        else:
+            self.count_changed.emit(len(rows))
         self.results_shown.emit(len(rows))
 
     def _fill(self, rows: list[EnquirySummary]) -> None:

@@ -26,6 +26,7 @@ from .email_case_sections import IncomingSection, OfflineSection, ReplySection
 from .inbox_intake_section import DeskIntakeSection, PasswordAsker
 from .member_picker import MemberPicker
 from .models import format_date
+from .note_warning import NoteWarning
 from .quarantine_list import QuarantineList
 from .task_runner import LatestOnly
 from .widgets import (ListTableModel, MessageLabel, button, choose_save_path, error_text, heading, record_table,
@@ -91,6 +92,10 @@ class InboxView(QWidget):
         match_layout.addWidget(self.match_picker, 1)
         match_layout.addWidget(self.match_button)
         self.match_row.setVisible(False)
+        # The case's notes go to its region's inbox (allocation, URGENT, the off-line document): a region
+        # whose inbox does not work, or a desk without mail, is said here before anything is sent (issue 14).
+        self.inbox_warning = NoteWarning(ctx, "Regional inbox warning")
+        self.match_picker.member_changed.connect(lambda _m: self._warn())
         self.message = MessageLabel()
         self.incoming.save_attachment.connect(self._save_attachment)
         self.incoming.compassionate_requested.connect(self._flag_compassionate)
@@ -111,6 +116,7 @@ class InboxView(QWidget):
         column = QVBoxLayout(detail)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.match_row)
+        column.addWidget(self.inbox_warning)
         column.addWidget(sides, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -161,6 +167,22 @@ class InboxView(QWidget):
                             owner=self)
         if self.quarantine is not None:
             self.quarantine.refresh()
+        ctx.runner.submit(ctx.services.reference.regions, self._regions_read,
+                          lambda exc: self.message.show_error(error_text(exc)), owner=self)
+
+    def _regions_read(self, regions) -> None:
+        self.inbox_warning.set_regions(regions)
+        self._warn()
+
+    def _warn(self) -> None:
+        """The warning for the region the open case's notes go to: its own, or while it is being matched,
+        the region of the Member picked; none once the reply has gone."""
+        view = self.current
+        code = None
+        if view is not None and view.reply_sent_at is None:
+            picked = self.match_picker.member if not self.match_row.isHidden() else None
+            code = picked.region_code if picked is not None else view.region_code
+        self.inbox_warning.show_for(code)
 
     def _show_list(self, items: list[EmailCaseSummary]) -> None:
         keep = self.current.enquiry_id if self.current else None
@@ -197,6 +219,7 @@ class InboxView(QWidget):
                 section.show_case(view)
         self.match_row.setVisible(view is not None and CaseStep.MATCH in view.steps
                                   and perm.allowed(self._ctx.user, Action.FILTER_FURTHER_ACTION))
+        self._warn()
         if view is not None:
             self.case_shown.emit()
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLa
 
 from ..domain.records import EnquiryRecord, EnquirySummary
 from .context import DeskContext
+from .note_warning import NoteWarning
 from .models import Column
 from .queue_base import QueueBase
 from .region_queue import RegionQueueView
@@ -48,6 +49,9 @@ class FurtherActionView(QueueBase):
         self.region_combo = QComboBox()
         self.send_button = button("&Send to region", auto_default=True)
         self.send_button.clicked.connect(self.send_to_region)
+        # The region chosen cannot receive the note (issue 14): said before it is sent, not after.
+        self.inbox_warning = NoteWarning(ctx, "Inbox warning")
+        self.region_combo.currentIndexChanged.connect(lambda _i: self._warn())
 
         answer_group = QGroupBox("Answer it")
         answer_form = QFormLayout(answer_group)
@@ -59,6 +63,7 @@ class FurtherActionView(QueueBase):
         hint = QLabel("The region defaults to the member's constituency.")
         hint.setStyleSheet("color: #555;")
         send_form.addRow("", hint)
+        send_form.addRow("", self.inbox_warning)
 
         splitter = self._split(answer_group, send_group, stretch=(5, 4))
 
@@ -76,11 +81,19 @@ class FurtherActionView(QueueBase):
         for r in self._region_records:
             self.region_combo.addItem(f"{r.name} ({r.code})", r.code)
         self._default_region(self._record, current)
+        self._warn()
+
+    def _warn(self, regions=None) -> None:
+        """The chosen region's inbox warning (``regions``: the regions read again, an administrator may
+        have put an inbox right since)."""
+        self.inbox_warning.set_regions(regions if regions is not None else self._region_records)
+        self.inbox_warning.show_for(self.region_combo.currentData())
 
     def refresh(self) -> None:
         # F5, a change notice and the reload after each action may overlap: only the newest list is shown.
         self._latest.submit(lambda: self._ctx.services.enquiries.further_action_queue(self._ctx.user),
                             self._show_items, self._error, owner=self)
+        self._ctx.runner.submit(self._ctx.services.reference.regions, self._warn, self._error, owner=self)
 
     def _show_items(self, items: list[EnquirySummary]) -> None:
         n = len(items)
@@ -123,6 +136,6 @@ class FurtherActionView(QueueBase):
             self.message.show_error("Select a case first.")
             return
         code = self.region_combo.currentData()
+        done = self._after_change("{rec.reference} sent to {region}: response due by {due}.")
         self._ctx.runner.submit(
-            lambda: self._ctx.services.enquiries.send_to_region(self._ctx.user, rec.id, code),
-            self._after_change("{rec.reference} sent to {region}: response due by {due}."), self._error)
+            lambda: self._ctx.services.enquiries.send_to_region(self._ctx.user, rec.id, code), done, self._error)

@@ -4,7 +4,8 @@ A view may publish two signals, and the main window hands every view to
 ``WorkAlerts.watch``:
 
 * ``count_changed(int)``: how many items it holds; the tab reads
-  "Region queue (12)".
+  "Region queue (12)".  ``count_at_least(int)`` instead, when the view read no
+  more than that many (Find's results cut at 200): "Find (200+)".
 * ``alerts_changed(tuple[WorkAlert, ...])``: the items in it that announce
   themselves when new: an urgent item nobody has acknowledged
   (``domain.alarms.needs_action_now``), a letter in a workstack.
@@ -69,6 +70,7 @@ class _Watched:
     def __init__(self, view: QWidget, page: QWidget, title: str):
         self.view, self.page, self.title = view, page, title
         self.count: int | None = None
+        self.more = False  # the count is only a lower bound: the view read no further
         self.badge = False
         self.known = False  # its first load is not news
         self.seen: set[str] = set()  # what this view has held: new to it earns its tab a badge
@@ -98,6 +100,9 @@ class WorkAlerts(QObject):
         counted = getattr(view, "count_changed", None)
         if counted is not None:
             counted.connect(lambda n, w=watched: self._count(w, n))
+        at_least = getattr(view, "count_at_least", None)
+        if at_least is not None:
+            at_least.connect(lambda n, w=watched: self._count(w, n, more=True))
         alerted = getattr(view, "alerts_changed", None)
         if alerted is not None:
             alerted.connect(lambda alerts, w=watched: self._alerts(w, alerts))
@@ -132,17 +137,19 @@ class WorkAlerts(QObject):
         page = self._tabs.currentWidget()
         return next((v for v, w in self._watched.items() if w.page is page), None)
 
-    def _count(self, watched: _Watched, n: int) -> None:
-        watched.count = n
+    def _count(self, watched: _Watched, n: int, *, more: bool = False) -> None:
+        watched.count, watched.more = n, more
         self._show_tab(watched)
 
     def _show_tab(self, w: _Watched) -> None:
         index = self._tabs.indexOf(w.page)
         if index < 0:
             return
-        count = f" ({w.count:,})" if w.count is not None else ""
+        plus = "+" if w.more else ""
+        count = f" ({w.count:,}{plus})" if w.count is not None else ""
         self._tabs.setTabText(index, f"{BADGE if w.badge else ''}{w.title}{count}")
-        what = f"{w.title}: {w.count:,} item{'s' if w.count != 1 else ''}" if w.count is not None else w.title
+        what = (f"{w.title}: {w.count:,}{' or more' if w.more else ''} item{'s' if w.count != 1 else ''}"
+                if w.count is not None else w.title)
         self._tabs.setTabToolTip(index, what + (" — new work since you last looked" if w.badge else "")
                                  + (f" (Ctrl+{index + 1})" if index < 9 else ""))
 

@@ -3,6 +3,7 @@ administrator's and team leader's logins make their changes through the desk; ot
 from __future__ import annotations
 
 from tests.db.test_pg_boundary import boundary, desk_as, login, refused  # noqa: F401 (fixture)
+from tests.support.home_secretary_csv import BOTH
 from tests.support.member_csv import CLEAN
 
 REGION = dict(name="London & South East", inbox_name="MP INBOX – London & South East",
@@ -15,6 +16,11 @@ def test_reference_data_changes_by_login(pg_cluster, boundary):  # noqa: F811 (t
     with desk_as(boundary, "admin") as desk:
         assert desk.regions.update(world.admin, "LSE", **REGION).inbox_problem is None
         desk.home_secretary_list.add(world.admin, world.mp_scot.id)
+        assert desk.home_secretary_list.member_ids() == {world.mp_scot.id}
+        # The whole list from a file, on the administrator's own login: Jane Smith on, then off again.
+        assert desk.home_secretary_list.import_csv(world.admin, BOTH).applied
+        assert desk.home_secretary_list.member_ids() == {world.mp.id, world.mp_scot.id}
+        assert desk.home_secretary_list.import_csv(world.admin, "Name\nAngus MacLeod\n").applied
         assert desk.home_secretary_list.member_ids() == {world.mp_scot.id}
     with desk_as(boundary, "leader") as desk:
         report = desk.member_list.import_csv(world.leader, CLEAN, dry_run=True)

@@ -49,6 +49,9 @@ FILTERS = [
     QueueFilter(status="URGENT"), QueueFilter(text="ch"), QueueFilter(text="MPH"), QueueFilter(member="smith"),
     QueueFilter(member="angus"), QueueFilter(min_age_days=6), QueueFilter(status="due soon", min_age_days=7),
     QueueFilter(region="SNI"),
+    # Case ignored word by word, across the texts (SQLite compares the columns with LIKE alone, which ignores
+    # case as its lower() does; PostgreSQL lowers them): as the desk's rule does.
+    QueueFilter(text="ALPHA okaFOR"), QueueFilter(text="ghanaian K7654321"),
 ]
 
 

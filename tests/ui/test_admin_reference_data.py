@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from mpel_app.db.models import AuditLog
 from mpel_app.ui.admin_view import AdminView
+from tests.support import home_secretary_csv
 from tests.support.desk import choose_member, desk_context, row_text, shown
 from tests.support.member_csv import CLEAN, MESSY
 from tests.support.world import build_world
@@ -33,8 +34,9 @@ def last_audit(services, entity: str) -> tuple[str, dict]:
 
 def admin_view(qtbot, services, user, files: list[Path] | None = None) -> AdminView:
     files = files if files is not None else []
-    view = shown(qtbot, AdminView(desk_context(services, user),
-                                  member_file_chooser=lambda parent: files.pop(0) if files else None), (1280, 900))
+    choose = lambda parent: files.pop(0) if files else None  # noqa: E731
+    view = shown(qtbot, AdminView(desk_context(services, user), member_file_chooser=choose,
+                                  list_file_chooser=choose), (1280, 900))
     return view
 
 
@@ -154,3 +156,56 @@ def test_roles_that_may_not_do_not_get_the_tabs(qtbot, sqlite_services, world):
     assert hasattr(leader, "member_list")
     assert not hasattr(leader, "regions") and not hasattr(leader, "home_secretary_list")
     assert not AdminView.wanted_by(desk_context(sqlite_services, world.agent))
+
+
+def test_a_member_is_added_by_hand_with_a_passcode_in_the_one_members_tab(qtbot, sqlite_services, world):
+    view = admin_view(qtbot, sqlite_services, world.leader)
+    tab = view.member_list
+    view.tabs.setCurrentWidget(tab)
+    add = tab.new_member
+    add.name.setText("Rhys Evans")
+    add.constituency.setText("Cardiff North")
+    add.region.setCurrentText("WSW")
+    add.phone.setText("029 2049 6000")
+    add.passcode.setText("6000")
+    qtbot.keyClick(add.add_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: tab.message.text() == "Rhys Evans MP added.")
+    assert add.name.text() == "" and add.passcode.text() == ""
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1 and tab.edit.member is not None)
+    assert tab.edit.member.name == "Rhys Evans" and tab.edit.member.region_code == "WSW"
+    assert row_text(tab.table, 0)[7] == "set"  # the passcode: only whether one is set, never what it is
+    assert last_audit(sqlite_services, "member")[0] == "member added"
+    add.name.setText("")  # refused: nothing added
+    qtbot.keyClick(add.add_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: "name" in tab.message.text() and "added" not in tab.message.text())
+    assert_accessible(tab)
+    tab.grab().save("/tmp/ui_admin_members_one_tab.png")
+
+
+def test_the_home_secretarys_list_is_checked_then_imported_from_a_file(qtbot, sqlite_services, world, tmp_path):
+    messy, clean = tmp_path / "hs-messy.csv", tmp_path / "hs-list.csv"
+    messy.write_bytes(home_secretary_csv.MESSY.encode("utf-8"))
+    clean.write_text(home_secretary_csv.BOTH, encoding="utf-8")
+    view = admin_view(qtbot, sqlite_services, world.admin, [messy, clean])
+    tab = view.home_secretary_list
+    view.tabs.setCurrentWidget(tab)
+    importer = tab.importer
+    qtbot.keyClick(importer.check_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: importer.report is not None)
+    assert importer.summary.text() == "hs-messy.csv: Nothing imported: the file has 2 problems. Correct the file " \
+                                      "and check it again."
+    lines = [importer.lines.item(i).text() for i in range(importer.lines.count())]
+    assert lines[1] == "Problem: Line 5: Angus MacLeod is already on line 3"
+    assert not importer.import_button.isEnabled()
+    qtbot.keyClick(importer.check_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: importer.report is not None and importer.report.source == "hs-list.csv")
+    assert [importer.lines.item(i).text() for i in range(importer.lines.count())] == [
+        "Add: Angus MacLeod (line 2)", "Add: Jane Smith (line 3)"]
+    assert sqlite_services.home_secretary_list.member_ids() == frozenset()  # a dry run
+    assert_accessible(tab)
+    tab.grab().save("/tmp/ui_admin_home_secretary_import.png")
+    qtbot.keyClick(importer.import_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: "Imported" in importer.message.text())
+    assert sqlite_services.home_secretary_list.member_ids() == {world.mp.id, world.mp_scot.id}
+    qtbot.waitUntil(lambda: tab.members.count() == 2)  # the list on the tab is read again
+    assert last_audit(sqlite_services, "home_secretary_list")[0] == "Home Secretary's list imported"

@@ -6,6 +6,9 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from sqlalchemy import select
+
+from mpel_app.db.models import AuditLog
 
 from mpel_app.domain.errors import AuthenticationFailed
 from mpel_app.domain.records import MAX_FAILED_SIGN_INS, CallerKind, Channel, Role
@@ -129,13 +132,22 @@ def test_team_leader_changes_passcode_but_sees_no_user_admin(qtbot, sqlite_servi
     world = build_world(sqlite_services)
     view = _view(qtbot, sqlite_services, world.leader)
     assert not hasattr(view, "users") and not hasattr(view, "closures")
-    view.members.search.setText("smith")
-    view.members.refresh()
-    qtbot.waitUntil(lambda: view.members.table.rowCount() == 1)
-    view.members.table.selectRow(0)
-    view.members.passcode.setText("246810")
-    view.members.set_passcode_button.click()
-    qtbot.waitUntil(lambda: "Passcode changed" in view.members.message.text())
+    # One Members tab (issue 14): the passcode is set where the Member is edited.
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())].count("&Members") == 1
+    members = view.member_list
+    members.search.setText("smith")
+    members.refresh()
+    qtbot.waitUntil(lambda: members.table.rowCount() == 1)
+    members.table.selectRow(0)
+    members.edit.passcode.setText("246810")
+    members.edit.set_passcode_button.click()
+    qtbot.waitUntil(lambda: "Passcode changed" in members.message.text())
+    assert members.edit.passcode.text() == ""  # never left on screen
+    with sqlite_services.uow.read() as s:
+        action, changes = s.execute(select(AuditLog.action, AuditLog.changes).where(
+            AuditLog.entity == "member", AuditLog.entity_id == world.mp.id).order_by(AuditLog.id.desc())).first()
+    assert action == "passcode changed" and "246810" not in (changes or "")  # that it changed, never what to
+    qtbot.waitUntil(lambda: members.table.item(0, 7).text() == "set")
     view.grab().save("/tmp/ui_admin_members.png")
     e = sqlite_services.enquiries
     rec = e.start(world.agent, Channel.TELEPHONE)

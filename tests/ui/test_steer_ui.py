@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from mpel_app.domain.queue_filter import QueueFilter, QueueOrder
 from mpel_app.ui.context import DeskContext
 from mpel_app.ui.duty_view import DutyView
+from mpel_app.ui import find_view
 from mpel_app.ui.find_view import FindView
 from mpel_app.ui.main_window import MainWindow
 from mpel_app.ui.models import Column
@@ -312,6 +313,33 @@ def test_find_counts_nothing_until_a_search_is_run(qtbot, sqlite_services, world
     with qtbot.waitSignal(find.results_shown):
         find.search("subject name", "mensah")
     qtbot.waitUntil(lambda: alerts.tab_text(find) == "Find (1)")
+    window.close()
+
+
+def test_find_says_its_results_were_cut_and_how_to_narrow_them(qtbot, sqlite_services, world, queue, monkeypatch):
+    # Find reads at most FIND_LIMIT (200) records; three stand for them here, the five queue items being more.
+    monkeypatch.setattr(find_view, "FIND_LIMIT", 3)
+    window = window_for(qtbot, sqlite_services, world.leader)
+    alerts, find = window.work_alerts, window.find_view
+    window.find()
+    with qtbot.waitSignal(find.results_shown):
+        find.search("nationality", "ghanaian")
+    qtbot.waitUntil(lambda: alerts.tab_text(find) == "Find (3+)")
+    assert find.model.rowCount() == 3
+    tab = window.tabs.indexOf(window.pages_by_view[find])
+    assert window.tabs.tabToolTip(tab).startswith("Find: 3 or more items")
+    assert not find.cut_label.isHidden()
+    assert find.cut_label.text() == (
+        "The results were cut at 3: there may be more records, and the one you want may not be among those "
+        "shown. To narrow the search, search by the subject's name or a reference instead; the filter "
+        "(Ctrl+Shift+F) narrows only the 3 shown.")
+    assert find.cut_label.accessibleName() == find.cut_label.text()
+    assert_accessible(find)
+    window.grab().save("/tmp/ui_find_cut.png")
+    with qtbot.waitSignal(find.results_shown):
+        find.search("subject name", "mensah")  # narrowed: all of it shown, and counted exactly
+    qtbot.waitUntil(lambda: alerts.tab_text(find) == "Find (1)")
+    assert find.cut_label.isHidden()
     window.close()
 
 

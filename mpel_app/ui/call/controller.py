@@ -93,6 +93,12 @@ class CallController(QObject):
     def regions(self, done) -> None:
         self._ctx.runner.submit(self._ctx.services.reference.regions, done, lambda exc: None, owner=self._owner)
 
+    def duty_region(self, done) -> None:
+        """Tonight's duty region's code on the rota, or None."""
+        rota = self._ctx.services.rota
+        self._ctx.runner.submit(lambda: getattr(rota.tonight(), "region_code", None), done, lambda exc: None,
+                                owner=self._owner)
+
     def verify(self, rec_id: int, caller: dict | None, passcode: str, done, failed) -> None:
         svc, user = self._ctx.services.enquiries, self._ctx.user
 

@@ -13,9 +13,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout
 
 from ...domain.errors import ValidationError
-from ...domain.records import EnquiryRecord
-from ...domain.urgency import UrgentRouting, route_urgent_call
+from ...domain.records import EnquiryRecord, RegionRecord
+from ...domain.urgency import UrgentRouting, note_region_code, route_urgent_call
 from ...reports.record_sections import format_weekday_date
+from ..note_warning import NoteWarning
 from ..widgets import ERROR_STYLE, error_text, in_row, labelled, named
 from .state import CallState
 from .typed import clock_problem, countdown_text, day_problem, london, parse_clock, parse_day
@@ -36,9 +37,10 @@ class UrgentSection(QGroupBox):
 
     changed = Signal()  # the preview changed: whether the call is urgent may have too
 
-    def __init__(self, send_key_text: str, parent=None):
+    def __init__(self, send_key_text: str, parent=None, *, ctx=None):
         super().__init__("4  Urgent? Imminent removal or compassionate case", parent)
         self._send_key = send_key_text
+        self._duty_region: str | None = None  # tonight's duty region on the rota, if any
         self._route: UrgentRouting | None = None
         self._enabled = False
         # Alt+V and Alt+L are free here: Verify is disabled and "Close call as refused" hidden once the
@@ -72,6 +74,8 @@ class UrgentSection(QGroupBox):
         self.countdown_label.setMinimumHeight(lines * 2 + 4)
         self.removal_time_hint.setMinimumHeight(lines * 2 + 4)
         self.route_label.setMinimumHeight(lines * 3 + 4)
+        # Where the note goes cannot receive it, or this desk sends no mail: said before it is sent (issue 14).
+        self.note_warning = NoteWarning(ctx, "Call note warning")
 
         outer = QVBoxLayout(self)
         form = QFormLayout()
@@ -85,6 +89,7 @@ class UrgentSection(QGroupBox):
         outer.addWidget(self.removal_time_hint)
         outer.addWidget(self.countdown_label)
         outer.addWidget(self.route_label)
+        outer.addWidget(self.note_warning)
 
     # ------------------------------------------------------------ for the view
 
@@ -105,6 +110,14 @@ class UrgentSection(QGroupBox):
     @property
     def urgent(self) -> bool:
         return self._route is not None and self._route.urgent
+
+    def set_regions(self, regions: list[RegionRecord]) -> None:
+        """The regions' records as last read, for the warning about where the note goes."""
+        self.note_warning.set_regions(regions)
+
+    def set_duty_region(self, code: str | None) -> None:
+        """Tonight's duty region on the rota (None: nobody on it), where a call of the duty hour goes."""
+        self._duty_region = code
 
     def set_state(self, state: CallState) -> None:
         self._enabled = state.verified
@@ -143,6 +156,7 @@ class UrgentSection(QGroupBox):
     def update_preview(self, rec: EnquiryRecord | None, now: datetime) -> None:
         """Recompute the hints, the countdown and the routing preview for the call ``rec`` at ``now``."""
         self._route = None
+        self.note_warning.show_for(None)
         self._show_field_hints()
         imminent, compassionate = self.imminent_check.isChecked(), self.compassionate_check.isChecked()
         if rec is None or not (imminent or compassionate):
@@ -175,6 +189,9 @@ class UrgentSection(QGroupBox):
         self._countdown("\n".join(lines), style)
         if route.urgent:
             self.route_label.setText(ROUTE_TEXT[route.destination] + f" Send it with {self._send_key}.")
+            self.note_warning.show_for(note_region_code(
+                route.destination, duty_region=self._duty_region, region_code=rec.region_code,
+                member_region=rec.member.region_code if rec.member else None))
         else:
             self.route_label.setText("Not urgent: finish the call as usual; the removal date is saved with it.")
 
