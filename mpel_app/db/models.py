@@ -141,7 +141,7 @@ class Enquiry(Base):
         Index("ix_enquiries_region_received", "region_code", "status", "received_at", "id",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
         # How many of a region's queue a text filter keeps, counted from this narrow index alone instead of
-        # each item's wide row (issue 14, migration 0026); deleted_at only so that SQLite sees it as covering.
+        # each item's wide row (issue 14, migration 0027); deleted_at only so that SQLite sees it as covering.
         Index("ix_enquiries_region_texts", "region_code", "status", "reference", "subject_name", "nationality",
               "ho_reference", "cts_reference", "deleted_at",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
@@ -769,7 +769,7 @@ class LetterFacts(Base):
     no_adverse_effect: Mapped[bool | None] = mapped_column(Boolean)
     allegation_unit: Mapped[str] = mapped_column(String(254), default="", server_default="")
     allegation_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # A meeting on policy referred to the Private Office [CORR 2.4] (migration 0026).
+    # A meeting on policy referred to the Private Office [CORR 2.4] (migration 0027).
     meeting_referred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A Welsh reply [CORR 5.3]: out to the translator and back; ``english_also`` the English one goes too.
     translation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

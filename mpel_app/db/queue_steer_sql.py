@@ -19,7 +19,7 @@ What makes it fast (1,000,000 enquiries, ``benchmarks.steered_queue``):
 * an order by a column that is never empty is not prefixed by "empty last",
   so subject and date of receipt are read in an index's order (migration 0022);
 * how many items a text filter keeps is a count over a narrow covering index of
-  the queue's texts (migration 0026), compared without a function per row on
+  the queue's texts (migration 0027), compared without a function per row on
   SQLite (``_words_in``).
 
 Sort columns are named as ``ui.models.Column`` values ("Due", "Queue status", …).
@@ -63,7 +63,7 @@ def _words_in(columns: Sequence, text: str, sqlite: bool):
 
     On SQLite ``LIKE`` itself ignores case, for the ASCII letters exactly as its ``lower()`` does (both
     ASCII only), so the column is compared as it is: no function call per row and column, which is most
-    of what a count over a whole queue costs (a fifth of it, with migration 0026's covering index).
+    of what a count over a whole queue costs (a fifth of it, with migration 0027's covering index).
     PostgreSQL's ``LIKE`` minds case: its ``lower()`` (Unicode) is kept.  A NULL column matches nothing
     either way.
     """

@@ -1,7 +1,7 @@
 """A covering index for counting a region's queue filtered by text (issue 14).
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 
 A text filter on a region's queue (``db/queue_steer_sql.py``) says how many items
 match: a count over the texts (reference, subject, nationality, Home Office and
@@ -15,8 +15,8 @@ built ``CONCURRENTLY`` (outside the migration's transaction), as 0022's are.
 """
 from alembic import op
 
-revision = "0026"
-down_revision = "0025"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
