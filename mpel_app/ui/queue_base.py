@@ -39,6 +39,8 @@ class QueueBase(QWidget, RecordTableMixin):
         self._selected_id: int | None = None
         self._detail_seq = 0
         self._record: EnquiryRecord | None = None
+        self._reading: tuple[int, int] | None = None  # (enquiry id, seq) of a record being read in full
+        self._read_again = False  # the list changed while it was being read: check it once it arrives
         self.model = SummaryTableModel(columns, self, headers=headers)
         self.table = record_table(self.model, table_name)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -139,25 +141,47 @@ class QueueBase(QWidget, RecordTableMixin):
             return
         self._selected_id = item.id
         shown = self._record
-        # The list refreshed with the same record still selected: read it again only if it changed,
-        # so a refresh is not recorded as the person viewing the record once more.
-        self._load_detail(item.id, shown.version if shown is not None and shown.id == item.id else None)
+        if shown is not None and shown.id == item.id:
+            # The list refreshed with the same record still selected: read it again only if it changed,
+            # so a refresh is not recorded as the person viewing the record once more.
+            self._load_detail(item.id, shown.version)
+        elif self._reading is not None and self._reading == (item.id, self._detail_seq):
+            # The same row again while its record is still on its way (a refresh arrived first, seen under
+            # load): one view, then a check that it is still current, not a second view in the audit trail.
+            self._read_again = True
+        else:
+            self._load_detail(item.id)
 
     def _load_detail(self, enquiry_id: int, known_version: int | None = None) -> None:
         self._detail_seq += 1
         seq = self._detail_seq
         svc, user = self._ctx.services.enquiries, self._ctx.user
+        self._reading = (enquiry_id, seq) if known_version is None else None
+        self._read_again = False
+
+        def arrived() -> None:
+            if self._reading == (enquiry_id, seq):
+                self._reading = None
 
         def done(rec: EnquiryRecord | None) -> None:
-            if rec is not None and seq == self._detail_seq:  # the user has not moved on to another row
+            arrived()
+            if seq != self._detail_seq:  # the user has moved on to another row
+                return
+            if rec is not None:
                 self._record = rec
                 self._show_detail(rec)
+            if self._read_again and self._record is not None and self._record.id == enquiry_id:
+                self._load_detail(enquiry_id, self._record.version)
+
+        def failed(exc: Exception) -> None:
+            arrived()
+            self._error(exc)
 
         if known_version is None:
             work = lambda: svc.get(user, enquiry_id)  # noqa: E731
         else:
             work = lambda: svc.get_if_changed(user, enquiry_id, known_version)  # noqa: E731
-        self._ctx.runner.submit(work, done, self._error)
+        self._ctx.runner.submit(work, done, failed)
 
     def _activated(self, index: QModelIndex) -> None:
         item = self.model.item(index.row())

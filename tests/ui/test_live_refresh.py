@@ -130,3 +130,26 @@ def test_a_hidden_view_is_refreshed_when_shown_not_before(qtbot, world, other_de
     finally:
         assert watcher.stop()
         runner.wait()
+
+
+def test_a_refresh_arriving_while_the_record_is_on_its_way_does_not_view_it_twice(qtbot, world, other_desk):
+    """Seen under load: the list refreshed while the selected record was still being read, the row was
+    selected again, and the record read (and audited as viewed) a second time."""
+    s = world.services
+    s.enquiries.send_to_region(world.leader, further_action_case(world, world.mp, "Amina Okafor").id, "LSE")
+    second = s.enquiries.send_to_region(world.leader, further_action_case(world, world.mp, "Kofi Mensah").id, "LSE")
+    runner = TaskRunner()
+    view = RegionQueueView(DeskContext(services=other_desk, user=world.am_lse, runner=runner))
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    qtbot.waitUntil(lambda: len(references(view)) == 2 and view.record is not None and not runner.busy)
+    before = views_of(s, second.id)
+
+    view.select_reference(second.reference)  # the record is read on a worker thread...
+    view._show_items(list(view._all))  # ...and, before it arrives, a refresh's list is shown (what a refresh does)
+
+    qtbot.waitUntil(lambda: view.record is not None and view.record.reference == second.reference)
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert views_of(s, second.id) == before + 1
+    assert view.selected().reference == second.reference
