@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..db import pg_subject_access as opening
 from ..db import repositories as repo
 from ..db.models import Enquiry, LegalHold, Letter, Setting
 from ..db.uow import UnitOfWork
@@ -90,6 +91,8 @@ def _shared_references(s: Session, records: list[Found]) -> set[str]:
     letter_ids = [r.id for r in records if r.entity == "letter"]
     shared = set()
     for ref in {r.ho_reference for r in records if r.ho_reference}:
+        # A relative's locked record is hidden from a person's login: opened (and audited), it counts.
+        people.open_matches(s, opening.BY_HO, ref)
         others = s.scalar(select(func.count()).select_from(Enquiry).where(
             Enquiry.ho_reference == ref, Enquiry.id.not_in(enquiry_ids or [0])))
         others += s.scalar(select(func.count()).select_from(Letter).where(

@@ -44,7 +44,7 @@ def _person_login(s: Session) -> bool:
     return bool(s.info.get(PERSON_LOGIN)) and s.get_bind().dialect.name == "postgresql"
 
 
-def _open_matches(s: Session, by: str, value: str, date_of_birth: date | None = None,
+def open_matches(s: Session, by: str, value: str, date_of_birth: date | None = None,
                   tokens: Sequence[str] = (), folded: str = "") -> None:
     """PostgreSQL, a person's login: open what this search finds, locked or restricted, for this transaction."""
     if _person_login(s):
@@ -70,7 +70,7 @@ def find(s: Session, by: str, text: str, date_of_birth: date | None = None) -> l
         if date_of_birth is None:
             raise ValidationError("A name is searched with a date of birth: names are shared")
         tokens = name_tokens(text)
-        _open_matches(s, opening.BY_NAME, text, date_of_birth, tokens, fold(text))
+        open_matches(s, opening.BY_NAME, text, date_of_birth, tokens, fold(text))
         ids = select(SubjectNameToken.enquiry_id).where(SubjectNameToken.token.in_(tokens)).group_by(
             SubjectNameToken.enquiry_id).having(func.count() == len(tokens))
         found += [_enquiry(e) for e in s.scalars(select(Enquiry).where(Enquiry.id.in_(ids),
@@ -79,12 +79,12 @@ def find(s: Session, by: str, text: str, date_of_birth: date | None = None) -> l
         found += [_letter(x) for x in s.scalars(select(Letter).where(Letter.subject_name_folded == fold(text)))]
     elif by == BY_HO_REFERENCE:
         ref = normalise_reference(text, field=by)
-        _open_matches(s, opening.BY_HO, ref)
+        open_matches(s, opening.BY_HO, ref)
         found += [_enquiry(e) for e in s.scalars(select(Enquiry).where(Enquiry.ho_reference == ref))]
         found += [_letter(x) for x in s.scalars(select(Letter).where(Letter.ho_reference == ref))]
     else:
         ref = normalise_reference(text, field=by)
-        _open_matches(s, opening.BY_CTS, ref)
+        open_matches(s, opening.BY_CTS, ref)
         found += [_enquiry(e) for e in s.scalars(select(Enquiry).where(Enquiry.cts_reference == ref))]
         found += [_letter(x) for x in s.scalars(select(Letter).where(Letter.cts_reference == ref))]
     return people(found)

@@ -25,6 +25,10 @@ from tests.support.world import PASSCODE, PASSWORD
 LOCKED = SubjectDetails(name="Zara Lockwood", date_of_birth=date(1990, 3, 4), ho_reference="L1234567",
                         nationality="Syrian")
 QUESTION = "Where is Zara's appeal after the tribunal in Leeds?"
+# Her brother, on the family's reference, his record locked too: the reference is shared, so it stays his.
+BROTHER = SubjectDetails(name="Yusuf Haddad", date_of_birth=date(1988, 8, 8), ho_reference="L1234567",
+                         nationality="Syrian")
+BROTHER_QUESTION = "Is the family file L1234567 decided for the brother too?"
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +42,8 @@ def shared(pg_cluster):
                 person = p.build_person(lw)  # the officer, "dpo"
                 world, e = lw.base, services.enquiries
                 # Her subject typed after the passcode, then the caller changed to another MP: locked again.
-                rec = e.start(world.agent, Channel.TELEPHONE)
-                e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
-                e.verify_passcode(world.agent, rec.id, PASSCODE)
-                e.record_disclosure(world.agent, rec.id, Disclosure(constituency_mp=True, identity_confirmed=True))
-                e.update_details(world.agent, rec.id, subject=LOCKED, question=QUESTION, answer="",
-                                 written_confirmation=False)
-                e.set_caller(world.agent, rec.id, member_id=world.mp_scot.id, caller_kind=CallerKind.MEMBER)
+                rec, brother = (_locked(world, e, subject, question) for subject, question in
+                                ((LOCKED, QUESTION), (BROTHER, BROTHER_QUESTION)))
                 letter = services.letters.register(lw.mpcs, kind="official", member_id=world.mp.id,
                                                    subject_name=LOCKED.name, issue="her appeal in Leeds",
                                                    ho_reference=LOCKED.ho_reference, constituent_name="Mr Lockwood",
@@ -56,11 +55,20 @@ def shared(pg_cluster):
                     su.execute("UPDATE letters SET restricted = true, state = 'cancelled', cancelled_at = "
                                "received_at WHERE id = %s", (letter.id,))
                 yield dict(url=url, dbname=dbname, services=services, lw=lw, person=person, enquiry=rec.id,
-                           letter=letter.id)
+                           letter=letter.id, brother=brother.id)
             finally:
                 services.close()
     finally:
         _drop_person_logins(pg_cluster)
+
+
+def _locked(world, e, subject: SubjectDetails, question: str):
+    rec = e.start(world.agent, Channel.TELEPHONE)
+    e.set_caller(world.agent, rec.id, member_id=world.mp.id, caller_kind=CallerKind.MEMBER)
+    e.verify_passcode(world.agent, rec.id, PASSCODE)
+    e.record_disclosure(world.agent, rec.id, Disclosure(constituency_mp=True, identity_confirmed=True))
+    e.update_details(world.agent, rec.id, subject=subject, question=question, answer="", written_confirmation=False)
+    return e.set_caller(world.agent, rec.id, member_id=world.mp_scot.id, caller_kind=CallerKind.MEMBER)
 
 
 @contextlib.contextmanager
@@ -89,9 +97,9 @@ def test_search_and_export_from_the_officers_own_login_are_complete(pg_cluster, 
                      if m.date_of_birth]
         assert by_name.ids("enquiry") == [shared["enquiry"]] and by_name.name == LOCKED.name
         matches = desk.subject_access.search(actor, finder.BY_HO_REFERENCE, LOCKED.ho_reference)
-        assert [(m.name, m.date_of_birth) for m in matches] == [(LOCKED.name, LOCKED.date_of_birth),
-                                                                (LOCKED.name, None)]  # her letter: undated
-        her = combine(matches)
+        assert [(m.name, m.date_of_birth) for m in matches] == [
+            (BROTHER.name, BROTHER.date_of_birth), (LOCKED.name, LOCKED.date_of_birth), (LOCKED.name, None)]
+        her = combine([m for m in matches if m.name == LOCKED.name])  # her row and her (undated) letter
         assert her.ids("enquiry") == [shared["enquiry"]] and her.ids("letter") == [shared["letter"]]
         export = desk.subject_access.export(actor, her.ids("enquiry"), her.ids("letter"))
     sections = {s.title: s.items for s in export.sections}
@@ -132,10 +140,18 @@ def test_the_opening_is_the_officers_lasts_one_transaction_and_is_in_the_trail(p
 
 def test_the_administrators_login_erases_her_entirely(pg_cluster, shared):
     with desk_as(shared, "admin") as (desk, admin):
-        her = combine(desk.subject_access.search(admin, finder.BY_HO_REFERENCE, LOCKED.ho_reference))
+        her = combine([m for m in desk.subject_access.search(admin, finder.BY_HO_REFERENCE, LOCKED.ho_reference)
+                       if m.name == LOCKED.name])
         assert desk.erasure.refusals(admin, her.ids("enquiry"), her.ids("letter")) == []
         desk.erasure.erase(admin, her.ids("enquiry"), her.ids("letter"))
-    # Every table and column (his letter's scan, the same test file, is Ali Rezaei's: not read).
-    assert p.scan(shared["services"].engine, [LOCKED.name, LOCKED.ho_reference, "appeal in Leeds", "Lockwood"],
+    # Every table and column (his letter's scan, the same test file, is Ali Rezaei's: not read).  The family's
+    # reference is her brother's too, and his record is locked: it is still counted as shared, and stays his.
+    with pg_cluster.connect(shared["dbname"]) as su:
+        assert su.execute("SELECT ho_reference, question FROM enquiries WHERE id = %s",
+                          (shared["brother"],)).fetchone() == (BROTHER.ho_reference, BROTHER_QUESTION)
+        assert su.execute("SELECT ho_reference FROM enquiries WHERE id = %s", (shared["enquiry"],)).fetchone() == ("",)
+        assert su.execute("SELECT count(*) FROM audit_log WHERE entity = 'enquiry' AND entity_id = %s AND changes "
+                          "LIKE %s", (shared["brother"], f"%{BROTHER.ho_reference}%")).fetchone()[0] > 0
+    assert p.scan(shared["services"].engine, [LOCKED.name, "appeal in Leeds", "Lockwood"],
                   dates=(LOCKED.date_of_birth,), blobs=(p.SCAN_MARK,),
                   skip=lambda table, row: table == "letter_documents" and row["letter_id"] != shared["letter"]) == []
