@@ -16,10 +16,10 @@ from mpel_app.db import pg_subject_access
 from mpel_app.domain.data_rights import combine
 from mpel_app.domain.records import CallerKind, Channel, Disclosure, SubjectDetails
 from mpel_app.services import people as finder
-from tests.db.test_data_rights_boundary import _drop_person_logins
+from tests.db.test_data_rights_boundary import rights_world
 from tests.db.test_pg_boundary import login, refused
 from tests.support import people as p
-from tests.support.letters_world import SCAN, build_letters_world
+from tests.support.letters_world import SCAN
 from tests.support.world import PASSCODE, PASSWORD
 
 LOCKED = SubjectDetails(name="Zara Lockwood", date_of_birth=date(1990, 3, 4), ho_reference="L1234567",
@@ -33,33 +33,23 @@ BROTHER_QUESTION = "Is the family file L1234567 decided for the brother too?"
 
 @pytest.fixture(scope="module")
 def shared(pg_cluster):
-    _drop_person_logins(pg_cluster)
-    try:
-        with pg_cluster.temporary_database(prefix="mpel_sar") as url:
-            services = open_database(url, per_person_logins=True)
-            try:
-                lw = build_letters_world(services)
-                person = p.build_person(lw)  # the officer, "dpo"
-                world, e = lw.base, services.enquiries
-                # Her subject typed after the passcode, then the caller changed to another MP: locked again.
-                rec, brother = (_locked(world, e, subject, question) for subject, question in
-                                ((LOCKED, QUESTION), (BROTHER, BROTHER_QUESTION)))
-                letter = services.letters.register(lw.mpcs, kind="official", member_id=world.mp.id,
-                                                   subject_name=LOCKED.name, issue="her appeal in Leeds",
-                                                   ho_reference=LOCKED.ho_reference, constituent_name="Mr Lockwood",
-                                                   scanned_pdf=SCAN, signatory=None)
-                dbname = make_url(url).database
-                with pg_cluster.connect(dbname) as su:  # the call closed; the letter restricted, no handler
-                    su.execute("UPDATE enquiries SET status = 'refused', completed_at = received_at WHERE id = %s",
-                               (rec.id,))
-                    su.execute("UPDATE letters SET restricted = true, state = 'cancelled', cancelled_at = "
-                               "received_at WHERE id = %s", (letter.id,))
-                yield dict(url=url, dbname=dbname, services=services, lw=lw, person=person, enquiry=rec.id,
-                           letter=letter.id, brother=brother.id)
-            finally:
-                services.close()
-    finally:
-        _drop_person_logins(pg_cluster)
+    with rights_world(pg_cluster, "mpel_sar") as (url, services, lw, person):  # Ali Rezaei, and "dpo"
+        world, e = lw.base, services.enquiries
+        # Her subject typed after the passcode, then the caller changed to another MP: locked again.
+        rec, brother = (_locked(world, e, subject, question) for subject, question in
+                        ((LOCKED, QUESTION), (BROTHER, BROTHER_QUESTION)))
+        letter = services.letters.register(lw.mpcs, kind="official", member_id=world.mp.id,
+                                           subject_name=LOCKED.name, issue="her appeal in Leeds",
+                                           ho_reference=LOCKED.ho_reference, constituent_name="Mr Lockwood",
+                                           scanned_pdf=SCAN, signatory=None)
+        dbname = make_url(url).database
+        with pg_cluster.connect(dbname) as su:  # the call closed; the letter restricted, no handler
+            su.execute("UPDATE enquiries SET status = 'refused', completed_at = received_at WHERE id = %s",
+                       (rec.id,))
+            su.execute("UPDATE letters SET restricted = true, state = 'cancelled', cancelled_at = "
+                       "received_at WHERE id = %s", (letter.id,))
+        yield dict(url=url, dbname=dbname, services=services, lw=lw, person=person, enquiry=rec.id,
+                   letter=letter.id, brother=brother.id)
 
 
 def _locked(world, e, subject: SubjectDetails, question: str):
