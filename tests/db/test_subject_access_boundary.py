@@ -132,6 +132,10 @@ def test_the_administrators_login_erases_her_entirely(pg_cluster, shared):
     with desk_as(shared, "admin") as (desk, admin):
         her = combine([m for m in desk.subject_access.search(admin, finder.BY_HO_REFERENCE, LOCKED.ho_reference)
                        if m.name == LOCKED.name])
+        # Holds reach her locked enquiry and her restricted letter too (each opened for its own transaction).
+        assert desk.erasure.hold_person(admin, her.ids("enquiry"), her.ids("letter"), "Tribunal pending") == 2
+        assert len(desk.erasure.refusals(admin, her.ids("enquiry"), her.ids("letter"))) == 2
+        assert desk.erasure.lift_person_holds(admin, her.ids("enquiry"), her.ids("letter")) == 2
         assert desk.erasure.refusals(admin, her.ids("enquiry"), her.ids("letter")) == []
         desk.erasure.erase(admin, her.ids("enquiry"), her.ids("letter"))
     # Every table and column (his letter's scan, the same test file, is Ali Rezaei's: not read).  The family's
