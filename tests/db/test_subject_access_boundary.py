@@ -149,3 +149,21 @@ def test_the_administrators_login_erases_her_entirely(pg_cluster, shared):
     assert p.scan(shared["services"].engine, [LOCKED.name, "appeal in Leeds", "Lockwood"],
                   dates=(LOCKED.date_of_birth,), blobs=(p.SCAN_MARK,),
                   skip=lambda table, row: table == "letter_documents" and row["letter_id"] != shared["letter"]) == []
+
+
+def test_the_administrators_retention_run_removes_a_locked_records_name_index(pg_cluster, shared):
+    """The run opens the records it anonymises: a locked record's name-index rows, hidden from the login,
+    go with its values (they stayed behind before)."""
+    lw = shared["lw"]
+    old = _locked(lw.base, lw.services.enquiries, SubjectDetails(name="Olga Oldfield", date_of_birth=date(1950, 1, 1)),
+                  "Closed long ago.")
+    with pg_cluster.connect(shared["dbname"]) as su:
+        su.execute("UPDATE enquiries SET status = 'refused', completed_at = '2023-06-01T10:00Z' WHERE id = %s",
+                   (old.id,))
+        assert su.execute("SELECT count(*) FROM subject_name_tokens WHERE enquiry_id = %s", (old.id,)).fetchone()[0]
+    with desk_as(shared, "admin") as (desk, admin):
+        assert old.id in [r.id for r in desk.retention.purge(admin).records]
+    with pg_cluster.connect(shared["dbname"]) as su:
+        assert su.execute("SELECT subject_name FROM enquiries WHERE id = %s", (old.id,)).fetchone() == ("",)
+        assert su.execute("SELECT count(*) FROM subject_name_tokens WHERE enquiry_id = %s", (old.id,)).fetchone() == (0,)
+    assert p.scan(shared["services"].engine, ["Oldfield"]) == []
