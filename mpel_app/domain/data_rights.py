@@ -18,10 +18,14 @@ Pure rules; the services (``services/subject_access``, ``services/erasure``, ``s
   the calls.  An erased enquiry still counts on the day it was received, against the same target.
 * **Retention for call records**: a closed enquiry (answered, refused, completed, or deleted) is kept
   for the rest of the year it closed and ``years`` full years after (default 2: "two years plus the
-  current year", as for CTS documents [CORR 1.9]); from 1 January after that it is anonymised.  An
+  current year", as for CTS documents [CORR 1.9]); from 1 January after that it is anonymised
+  (``retention_cutoff_at``: the instant the retention run binds into its query).  An
   administrator may set ``years`` (``MIN_RETENTION_YEARS``..``MAX_RETENTION_YEARS``).  Letters keep the
   guidance's rule for their documents (``correspondence.retention``); a letter's record is anonymised
   only by an erasure.  Records imported from the Access database follow the same rule as any enquiry.
+* **Whose record is it**: a name with a date of birth is one person; a record without a date of birth
+  (every letter) is never joined to anyone by a guess (two people may share a name, only one having given
+  a date of birth): it is a candidate of its own, and the officer chooses (``people``, ``combine``).
 * **Erasure is refused** while any of the person's records is open (the work is not finished), while
   any is under a legal hold, or while any closed less than ``min_days`` ago (the minimum retention an
   administrator sets; default 0: none).
