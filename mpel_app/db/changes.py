@@ -32,7 +32,8 @@ Watching, on a background thread (``ChangeListener``)
       poll; the poll stays as the fallback where file notices are unreliable
       (network drives).
 
-Entities: ``enquiries`` (any enquiry), ``urgent`` (an enquiry that is or was
+Entities (an erasure or a retention run, written as one audit row about many
+records, counts as a change to all of them): ``enquiries`` (any enquiry), ``urgent`` (an enquiry that is or was
 urgent, including telephone contacts about it), ``letters`` (CTS letters and
 their documents), ``rota`` (the duty rota) and ``calls`` (telephone calls: a desk
 hears a call ringing for it this way, issue 9).  The callback gets a frozenset
@@ -52,7 +53,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from ..domain.audit_actions import READ_ACTIONS
+from ..domain.audit_actions import ANONYMISED_PAST_RETENTION, ERASED, PERSON, READ_ACTIONS, RETENTION
 from .models import AuditLog, Enquiry
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,18 @@ _INFO_KEY = "mpel_changed_entities"
 # Audit trail entity -> what desks watch.  One table for both databases.
 _AUDITED = {"enquiry": ENQUIRIES, "letter": LETTERS, "letter_documents": LETTERS, "duty_rota": ROTA, "call": CALLS}
 
+# Rows that changed many records at once (issue 17): an erasure empties a person's enquiries and letters, a
+# retention run closed enquiries; other desks still showing them must reload.
+_AUDITED_ACTIONS = {(PERSON, ERASED): frozenset({ENQUIRIES, URGENT, LETTERS}),
+                    (RETENTION, ANONYMISED_PAST_RETENTION): frozenset({ENQUIRIES, URGENT})}
+
 OnChange = Callable[[frozenset[str]], None]
 
 
 def entities_of(audit_entity: str, action: str, changes: str | None, urgent: bool | None) -> set[str]:
     """What an audit row says changed; ``urgent`` is the enquiry's flag now (None: not known)."""
+    if (audit_entity, action) in _AUDITED_ACTIONS:
+        return set(_AUDITED_ACTIONS[audit_entity, action])
     watched = _AUDITED.get(audit_entity)
     if watched is None or action in READ_ACTIONS:
         return set()

@@ -166,7 +166,8 @@ _ERASE_TABLES = {
     "drafting_units": "SELECT", "members": "SELECT", "users": "SELECT",
 }
 # Administrators (the retention run) update enquiries but do not read a locked record's subject columns by raw
-# SQL (the boundary of issue 19): on the shared database, subject access is the data protection officer's.
+# SQL (the boundary of issue 19); their subject-access requests read them, as the officer's do, only through
+# the audited opening of db/pg_subject_access.py.
 # The sweep of free text (services/anonymise.sweep) reads and rewrites every table not in NOT_SWEPT.
 _ERASE_TABLES.update({table: "SELECT, UPDATE" for table in TABLE_GRANTS
                       if table not in _ERASE_TABLES and table not in NOT_SWEPT})
@@ -185,17 +186,23 @@ COLUMN_GRANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("audit_log", INBOX_SERVICE): ("SELECT", ("id",)),
 }
 
+def opened(alias: str, kind: str) -> str:
+    """Records opened to this login for subject access in this transaction (``pg_subject_access``); a scalar
+    sub-select, so evaluated once a query, and only when a row's other rule has already said no."""
+    return f"{alias}.id = ANY((SELECT mpel_opened('{kind}'))::integer[])"
+
+
 def subject_visible(alias: str) -> str:
     """``mpel_may_see_subject`` written out over a row of enquiries (``alias``), for views and policies.
 
     The same rule (passcode verified; a region-bound role's own region, an item with no region, or one
-    they logged), but with what depends only on the session in scalar sub-selects, which PostgreSQL
+    they logged; or opened to a subject-access request in this transaction), but with what depends only on the session in scalar sub-selects, which PostgreSQL
     evaluates once per query (InitPlans), instead of a SECURITY DEFINER function called per row and per
     column: 50,000 enquiries searched by Home Office reference took 7 s through the function, per query.
     """
-    return (f"({alias}.passcode_verified_at IS NOT NULL AND ((SELECT NOT mpel_region_bound()) "
+    return (f"(({alias}.passcode_verified_at IS NOT NULL AND ((SELECT NOT mpel_region_bound()) "
             f"OR {alias}.region_code IS NULL OR {alias}.created_by_id = (SELECT mpel_user_id()) "
-            f"OR {alias}.region_code = (SELECT mpel_user_region())))")
+            f"OR {alias}.region_code = (SELECT mpel_user_region()))) OR {opened(alias, 'enquiry')})")
 
 
 _SEES_SUBJECT = f"EXISTS (SELECT 1 FROM public.enquiries e WHERE e.id = enquiry_id AND {subject_visible('e')})"
@@ -215,7 +222,8 @@ POLICIES: dict[str, dict[str, str]] = {
     # Restricted letters [CORR 2.5]: their named handlers only.
     "letters": {"ALL": "NOT restricted OR EXISTS (SELECT 1 FROM letter_handlers h "
                        "WHERE h.letter_id = letters.id AND h.user_id = mpel_user_id()) "
-                       f"OR pg_has_role(session_user, '{GROUPS[_R.DATA_PROTECTION_OFFICER]}', 'MEMBER')"},
+                       f"OR pg_has_role(session_user, '{GROUPS[_R.DATA_PROTECTION_OFFICER]}', 'MEMBER') "
+                       f"OR {opened('letters', 'letter')}"},
     "letter_rejections": {"ALL": _SEES_LETTER},
     "letter_documents": {"ALL": _SEES_LETTER},
 }
@@ -250,7 +258,8 @@ FUNCTIONS = (
        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS
        $$ SELECT EXISTS (SELECT 1 FROM letters l WHERE l.id = letter AND (NOT l.restricted OR EXISTS (
                  SELECT 1 FROM letter_handlers h WHERE h.letter_id = l.id AND h.user_id = mpel_user_id())
-                 OR pg_has_role(session_user, 'mpel_data_protection_officer', 'MEMBER'))) $$""",
+                 OR pg_has_role(session_user, 'mpel_data_protection_officer', 'MEMBER')
+                 OR l.id = ANY(mpel_opened('letter')))) $$""",
     # The audit log is append-only, even for its owner; a migration that must rewrite it says so with
     # SET LOCAL mpel.migrating = 'on' (and could as well drop the trigger: the owner is trusted that far).
     """CREATE OR REPLACE FUNCTION mpel_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
@@ -313,7 +322,7 @@ class NeedsCreateRole(RuntimeError):
 
 def apply(conn: Connection) -> None:
     """Create the roles if missing and (re)apply every grant, policy and trigger; safe to re-run."""
-    from . import pg_desk_view  # it reads SUBJECT_COLUMNS from here: imported when used, not in a cycle
+    from . import pg_desk_view, pg_subject_access  # they read from here: imported when used, not in a cycle
     if not conn.scalar(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")):
         raise NeedsCreateRole(
             f"{conn.scalar(text('SELECT current_user'))} may not create roles: schema 0019 creates the MPEL "
@@ -326,6 +335,7 @@ def apply(conn: Connection) -> None:
     # by a search_path); USAGE stays as it was, the table grants below decide what is readable.
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {', '.join(ALL_GROUPS)}, {PROVISIONER}"))
+    pg_subject_access.apply(conn)  # mpel_opened, which the functions, view and policies below call
     for statement in FUNCTIONS:
         conn.execute(text(statement))
     conn.execute(text(SUBJECT_VIEW))
@@ -417,4 +427,7 @@ def remove(conn: Connection) -> None:
                  "mpel_works_region(text, integer)", "mpel_user_region()", "mpel_region_bound()",
                  "mpel_user_id()"):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {name}"))
+    from . import pg_subject_access
+
+    pg_subject_access.remove(conn)
     conn.execute(text(f"REVOKE USAGE ON SCHEMA public FROM {everyone}, {PROVISIONER}"))

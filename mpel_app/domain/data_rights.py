@@ -18,10 +18,14 @@ Pure rules; the services (``services/subject_access``, ``services/erasure``, ``s
   the calls.  An erased enquiry still counts on the day it was received, against the same target.
 * **Retention for call records**: a closed enquiry (answered, refused, completed, or deleted) is kept
   for the rest of the year it closed and ``years`` full years after (default 2: "two years plus the
-  current year", as for CTS documents [CORR 1.9]); from 1 January after that it is anonymised.  An
+  current year", as for CTS documents [CORR 1.9]); from 1 January after that it is anonymised
+  (``retention_cutoff_at``: the instant the retention run binds into its query).  An
   administrator may set ``years`` (``MIN_RETENTION_YEARS``..``MAX_RETENTION_YEARS``).  Letters keep the
   guidance's rule for their documents (``correspondence.retention``); a letter's record is anonymised
   only by an erasure.  Records imported from the Access database follow the same rule as any enquiry.
+* **Whose record is it**: a name with a date of birth is one person; a record without a date of birth
+  (every letter) is never joined to anyone by a guess (two people may share a name, only one having given
+  a date of birth): it is a candidate of its own, and the officer chooses (``people``, ``combine``).
 * **Erasure is refused** while any of the person's records is open (the work is not finished), while
   any is under a legal hold, or while any closed less than ``min_days`` ago (the minimum retention an
   administrator sets; default 0: none).
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
 from .calendar import LONDON
 from .text import fold
@@ -110,6 +114,17 @@ def retention_cutoff(today: date, years: int = DEFAULT_RETENTION_YEARS) -> date:
     return date(today.year - years, 1, 1)
 
 
+def retention_cutoff_at(today: date, years: int = DEFAULT_RETENTION_YEARS) -> datetime:
+    """The instant (UTC) that starts the cut-off day in London: a record that closed before it is past
+    retention today.  The retention run binds it into its query as it is; nothing else restates the rule."""
+    return datetime.combine(retention_cutoff(today, years), time(0), tzinfo=LONDON).astimezone(timezone.utc)
+
+
+def past_retention(closed_at: datetime | None, cutoff_at: datetime) -> bool:
+    """Whether a record that closed at ``closed_at`` (None: still open) is past the cut-off."""
+    return closed_at is not None and closed_at < cutoff_at
+
+
 def enquiry_closed_at(status: str, completed_at: datetime | None, received_at: datetime,
                       deleted_at: datetime | None) -> datetime | None:
     """When an enquiry closed, or None while it is open.  A deleted one closed when deleted; an answered or
@@ -187,24 +202,37 @@ class PersonMatch:
 
 
 def people(found: Sequence[Found]) -> list[PersonMatch]:
-    """Group records into people: a name with a date of birth is one person; a record without a date of
-    birth (every letter) joins the one person of that name, and stands apart when the name is shared by
-    several people with different dates of birth (the officer must not be handed another's data)."""
+    """Group records into the candidates an officer chooses from.  A name with a date of birth is one
+    person.  A record without a date of birth (every letter; an enquiry where none was taken) is never
+    joined to anyone by a guess: two people may share a name and only one have given a date of birth, and
+    the officer must not be handed another's data.  It stands as a candidate of its own, for the officer
+    to add to the person's (``combine``) when the record shows it is theirs."""
     groups: dict[tuple[str, date | None], list[Found]] = {}
+    alone: list[Found] = []
     for r in found:
         if r.date_of_birth is not None and fold(r.name):
             groups.setdefault((fold(r.name), r.date_of_birth), []).append(r)
-    for r in found:
-        if r.date_of_birth is not None and fold(r.name):
-            continue
-        same_name = [k for k in groups if k[0] == fold(r.name) and k[1] is not None]
-        key = same_name[0] if len(same_name) == 1 else (fold(r.name), None)
-        groups.setdefault(key, []).append(r)
-    matches = []
-    for (_, dob), records in groups.items():
-        name = next((r.name for r in records if r.name), "(no name recorded)")
-        matches.append(PersonMatch(name=name, date_of_birth=dob, records=tuple(records)))
-    return sorted(matches, key=lambda m: (fold(m.name), m.date_of_birth or date.min))
+        else:
+            alone.append(r)
+    matches = [PersonMatch(name=next((r.name for r in records if r.name), "(no name recorded)"),
+                           date_of_birth=dob, records=tuple(records)) for (_, dob), records in groups.items()]
+    matches += [PersonMatch(name=r.name or "(no name recorded)", date_of_birth=None, records=(r,)) for r in alone]
+    return sorted(matches, key=lambda m: (fold(m.name), m.date_of_birth is None, m.date_of_birth or date.min,
+                                          m.records[0].label))
+
+
+def combine(matches: Sequence[PersonMatch]) -> PersonMatch:
+    """The candidates an officer chose, as one person's records; ValueError unless they can be one person's
+    (one name, at most one date of birth: ``same_person``)."""
+    records = tuple(r for m in matches for r in m.records)
+    if not records:
+        raise ValueError("Choose the person's records first")
+    if not same_person(records):
+        raise ValueError("The rows chosen are more than one person's (different names or dates of birth): "
+                         "choose one person's rows")
+    return PersonMatch(name=next((r.name for r in records if r.name), "(no name recorded)"),
+                       date_of_birth=next((r.date_of_birth for r in records if r.date_of_birth), None),
+                       records=records)
 
 
 def same_person(records: Sequence[Found]) -> bool:

@@ -21,10 +21,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..db import pg_subject_access as opening
 from ..db import repositories as repo
 from ..db.models import Enquiry, LegalHold, Letter, Setting
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
+from ..domain.audit_actions import ERASED, PERSON
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
 from ..domain.data_rights import (DEFAULT_MIN_ERASURE_DAYS, MIN_ERASURE_DAYS_KEY, Found, RecordState,
@@ -36,9 +38,9 @@ from ..domain.text import clean_text, name_tokens
 from . import anonymise, audit, people
 from .desk_settings import save_setting
 
-ERASED_ACTION = "erased"
+ERASED_ACTION = ERASED
 HOLD_PLACED, HOLD_LIFTED = "legal hold placed", "legal hold lifted"
-PERSON = "person"  # the audit trail's entity for rows about a person rather than one record
+# PERSON: the audit trail's entity for rows about a person rather than one record (domain.audit_actions)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def _shared_references(s: Session, records: list[Found]) -> set[str]:
     letter_ids = [r.id for r in records if r.entity == "letter"]
     shared = set()
     for ref in {r.ho_reference for r in records if r.ho_reference}:
+        # A relative's locked record is hidden from a person's login: opened (and audited), it counts.
+        people.open_matches(s, opening.BY_HO, ref)
         others = s.scalar(select(func.count()).select_from(Enquiry).where(
             Enquiry.ho_reference == ref, Enquiry.id.not_in(enquiry_ids or [0])))
         others += s.scalar(select(func.count()).select_from(Letter).where(
@@ -109,7 +113,9 @@ class ErasureService:
     def refusals(self, actor: UserRecord, enquiry_ids: list[int], letter_ids: list[int]) -> list[str]:
         """Why erasing these records would be refused now (empty: it would go ahead); for the confirmation."""
         perm.require(actor, Action.ERASE_PERSON)
-        with self._uow.read() as s:
+        # Not uow.read(): on the shared database re-reading the records opens them, and the opening's own
+        # audit row must be committed (a read is rolled back).
+        with self._uow() as s:
             records = people.chosen(s, enquiry_ids, letter_ids)
             return erasure_refusals(record_states(s, records), self._today(), minimum_days(s))
 
@@ -159,6 +165,7 @@ class ErasureService:
             raise ValidationError("A hold is placed on an enquiry or a letter")
         with self._uow() as s:
             model = Enquiry if entity == "enquiry" else Letter
+            people.open_records(s, [entity_id] if model is Enquiry else [], [entity_id] if model is Letter else [])
             if s.get(model, entity_id) is None:
                 raise NotFound(f"No {entity} {entity_id}")
             hold = LegalHold(entity=entity, entity_id=entity_id, reason=reason, placed_at=self._clock.now(),
@@ -179,7 +186,8 @@ class ErasureService:
 
     def hold_person(self, actor: UserRecord, enquiry_ids: list[int], letter_ids: list[int], reason: str) -> int:
         """A hold on each of one person's records not already held; how many were placed."""
-        with self._uow.read() as s:
+        perm.require(actor, Action.LEGAL_HOLD)
+        with self._uow() as s:  # chosen() may open the records: see refusals
             records = people.chosen(s, enquiry_ids, letter_ids)
             held = {("enquiry", i) for i in active_holds(s, "enquiry", list(enquiry_ids))}
             held |= {("letter", i) for i in active_holds(s, "letter", list(letter_ids))}

@@ -10,26 +10,27 @@ hold, still open, or already anonymised are left.  Each run is audited with its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
 from ..db.models import AnonymisedRecord, Enquiry, LegacyRecord, LegalHold, Setting
 from ..db.uow import UnitOfWork
 from ..domain import permissions as perm
+from ..domain.audit_actions import ANONYMISED_PAST_RETENTION, RETENTION
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
-from ..domain.data_rights import (CLOSED_ENQUIRY_STATUSES, RETENTION_YEARS_KEY, check_retention_years,
-                                  retention_cutoff, retention_years)
+from ..domain.data_rights import (RETENTION_YEARS_KEY, check_retention_years, enquiry_closed_at, past_retention,
+                                  retention_cutoff, retention_cutoff_at, retention_years)
 from ..domain.errors import ValidationError
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
-from . import anonymise, audit
+from . import anonymise, audit, people
 from .desk_settings import save_setting
 
-PURGED_ACTION = "records anonymised past retention"
+PURGED_ACTION = ANONYMISED_PAST_RETENTION
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,6 @@ class RetentionReport:
                          f"{chr(9) + 'legacy import' if r.legacy else ''}" for r in self.records]
 
 
-def _utc_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(timezone.utc)
-
-
 def current_years(s: Session) -> int:
     row = s.get(Setting, RETENTION_YEARS_KEY)
     return retention_years(row.value if row else None)
@@ -68,19 +65,21 @@ def current_years(s: Session) -> int:
 def due(s: Session, today: date) -> tuple[int, date, list[DueRecord]]:
     years = current_years(s)
     cutoff = retention_cutoff(today, years)
-    before = _utc_midnight(cutoff)
+    before = retention_cutoff_at(today, years)
     held = select(LegalHold.entity_id).where(LegalHold.entity == "enquiry", LegalHold.lifted_at.is_(None))
     done = select(AnonymisedRecord.entity_id).where(AnonymisedRecord.entity == "enquiry")
-    # domain.data_rights.enquiry_closed_at, as SQL: deleted, or answered/refused/completed.
-    closed_at = func.coalesce(Enquiry.deleted_at, case(
-        (Enquiry.status.in_(CLOSED_ENQUIRY_STATUSES), func.coalesce(Enquiry.completed_at, Enquiry.received_at)),
-        else_=None), type_=Enquiry.deleted_at.type)
-    closed = closed_at < before
+    # A record closes at one of these instants (domain.data_rights.enquiry_closed_at): none before the
+    # cut-off, it cannot be due.  The query only narrows the candidates; the rule itself decides, below.
+    maybe = or_(Enquiry.deleted_at < before, Enquiry.completed_at < before, Enquiry.received_at < before)
     rows = s.execute(select(Enquiry.id, Enquiry.reference, Enquiry.channel, Enquiry.status, Enquiry.deleted_at,
                             Enquiry.completed_at, Enquiry.received_at, LegacyRecord.enquiry_id)
                      .outerjoin(LegacyRecord, LegacyRecord.enquiry_id == Enquiry.id)
-                     .where(closed, Enquiry.id.not_in(held), Enquiry.id.not_in(done)).order_by(Enquiry.id)).all()
-    records = [DueRecord(r[0], r[1], r[2], r[3], r[4] or r[5] or r[6], r[7] is not None) for r in rows]
+                     .where(maybe, Enquiry.id.not_in(held), Enquiry.id.not_in(done)).order_by(Enquiry.id)).all()
+    records = []
+    for id_, reference, channel, status, deleted_at, completed_at, received_at, legacy in rows:
+        closed_at = enquiry_closed_at(status, completed_at, received_at, deleted_at)
+        if past_retention(closed_at, before):
+            records.append(DueRecord(id_, reference, channel, status, closed_at, legacy is not None))
     return years, cutoff, records
 
 
@@ -121,13 +120,16 @@ class RetentionService:
             years, cutoff, records = due(s, self._today())
             ids = [r.id for r in records]
             if ids:
+                # On the shared database a locked record's name-index rows are hidden from the login: opened,
+                # the anonymiser removes them too.
+                people.open_records(s, ids, [])
                 rows, values = anonymise.own_audit_values(s, "enquiry", ids)
                 audited_rows = anonymise.scrub_audit(s, rows, values)
                 anonymise.anonymise_enquiries(s, ids, now, "retention")
                 anonymise.compact_name_index(s)
             else:
                 audited_rows = 0
-            audit.record(s, actor, now, "retention", None, PURGED_ACTION, {
+            audit.record(s, actor, now, RETENTION, None, PURGED_ACTION, {
                 "years": years, "closed before": cutoff.isoformat(), "rows": len(ids),
                 "records": [r.reference for r in records], "audit_rows": audited_rows})
         return RetentionReport(years, cutoff, tuple(records), dry_run=False)

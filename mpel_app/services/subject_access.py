@@ -189,6 +189,9 @@ def _trail(s: Session, records: list[Found], e_ids: list[int], l_ids: list[int])
     labels = {(r.entity, r.id): r.label for r in records}
     rows = []
     for row in s.scalars(select(AuditLog).where(AuditLog.id.in_(ids)).order_by(AuditLog.at, AuditLog.id)):
+        if row.entity in ("enquiry", "letter") and row.entity_id is not None and (row.entity, row.entity_id) \
+                not in labels:
+            continue  # another record's row naming him: a namesake's or a relative's, theirs and not his
         rows.append({"at": _plain(row.at), "staff": f"{names.get(row.user_id, '')} ({row.username})".strip(),
                      "record": labels.get((row.entity, row.entity_id), f"{row.entity} {row.entity_id or ''}".strip()), "action": row.action,
                      "changes": json.loads(row.changes or "{}")})

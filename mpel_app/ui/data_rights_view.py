@@ -1,8 +1,11 @@
 """People's data (issue 17): the data protection officer's search, subject-access export and erasure.
 
 Search by name with date of birth, Home Office reference or CTS reference; each person found is one row
-(a family sharing a Home Office reference shows as several people, never one).  Export… writes the zip
-(PDF, JSON, documents) for the chosen person; Erase… opens the confirmation (``ErasureDialog``) with the
+(a family sharing a Home Office reference shows as several people, never one), and each record with no
+date of birth (every letter) is a row of its own: the desk does not guess whose it is.  The officer
+selects the person's rows (Shift+arrows, Ctrl+Space), and the actions take them together; rows that
+cannot be one person's (two names, two dates of birth) are refused before anything runs.  Export… writes
+the zip (PDF, JSON, documents) for the chosen person; Erase… opens the confirmation (``ErasureDialog``) with the
 reasons it would be refused.  Every call to a service runs through the TaskRunner; the services check the
 right (``Action.SUBJECT_ACCESS``, ``Action.ERASE_PERSON``) and audit it.
 """
@@ -12,11 +15,11 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from ..domain import permissions as perm
-from ..domain.data_rights import PersonMatch
+from ..domain.data_rights import PersonMatch, combine
 from ..domain.permissions import Action
 from ..services import people
 from .call.typed import parse_day
@@ -36,9 +39,10 @@ class MatchModel(ListTableModel):
         match: PersonMatch | None = self.item(index.row()) if index.isValid() else None
         if match is None or role not in (Qt.DisplayRole, Qt.AccessibleTextRole):
             return None
-        return (match.name, f"{match.date_of_birth:%d/%m/%Y}" if match.date_of_birth else "not recorded",
+        return (match.name, f"{match.date_of_birth:%d/%m/%Y}" if match.date_of_birth else
+                "not recorded: add only if theirs",
                 ", ".join(match.ho_references) or "—",
-                ", ".join(r.label for r in match.records))[index.column()]
+                ", ".join(f"{r.entity} {r.label}" for r in match.records))[index.column()]
 
 
 class DataRightsView(QWidget):
@@ -89,10 +93,13 @@ class DataRightsView(QWidget):
         self.message = MessageLabel()
         self.model = MatchModel(self)
         self.table = record_table(self.model, "People found")
+        # Several rows may be one person's (their dated records and their letters): chosen together.
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         for column in range(len(MatchModel.columns) - 1):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.result = QLabel("")
         self.result.setAccessibleName("Search result")
+        self.result.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("People's data: subject access and erasure"))
         layout.addLayout(form)
@@ -104,24 +111,39 @@ class DataRightsView(QWidget):
         if self.retention is not None:
             layout.addWidget(self.retention)
         layout.addWidget(keys_hint("Each person found is one row: relatives sharing a Home Office reference are "
-                                   "listed apart. Searches, exports and erasures are recorded in the audit trail."))
+                                   "listed apart, and a record with no date of birth stands alone. Select the "
+                                   "person's rows with Shift+arrows or Ctrl+Space. Searches, exports and erasures "
+                                   "are recorded in the audit trail."))
         tab_chain(self.by_combo, self.text_edit, self.dob_edit, self.search_button, self.table, self.export_button,
                   self.erase_button, self.hold_button, self.lift_button)
         self.setFocusProxy(self.by_combo)
         self._update_buttons()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
     def refresh(self) -> None:
         """Nothing is loaded until the officer searches: a list of everyone would itself be a disclosure."""
 
+    def selected_matches(self) -> list[PersonMatch]:
+        return [self.model.item(i.row()) for i in sorted(self.table.selectionModel().selectedRows(),
+                                                         key=lambda i: i.row())]
+
     def chosen(self) -> PersonMatch | None:
-        index = self.table.currentIndex()
-        return self.model.item(index.row()) if index.isValid() else None
+        """The selected rows as one person's records; None when nothing, or more than one person, is selected."""
+        try:
+            return combine(self.selected_matches())
+        except ValueError:
+            return None
 
     def _update_buttons(self) -> None:
+        selected = self.selected_matches()
         has = self.chosen() is not None
         for b in (self.export_button, self.erase_button, self.hold_button, self.lift_button):
             b.setEnabled(has)
+        if selected and not has:
+            self.message.show_error("The rows selected are more than one person's (different names or dates of "
+                                    "birth): select one person's rows.")
+        elif has and self.message.text().startswith("The rows selected"):
+            self.message.clear()
 
     def search(self) -> None:
         try:
@@ -138,7 +160,12 @@ class DataRightsView(QWidget):
     def _show(self, matches: list[PersonMatch]) -> None:
         self.model.set_items(matches)
         n = len(matches)
-        self.result.setText(f"{n} {'person' if n == 1 else 'people'} found" if n else "Nobody found")
+        undated = sum(1 for m in matches if m.date_of_birth is None)
+        said = f"{n} {'person' if n == 1 else 'people'} found" if n else "Nobody found"
+        if undated:
+            said = (f"{n} rows found; {undated} with no date of birth {'is' if undated == 1 else 'are'} listed "
+                    "alone: add a row to the person's (Shift+arrows, Ctrl+Space) only if the record is theirs")
+        self.result.setText(said)
         if n:
             self.table.selectRow(0)
             self.table.setCurrentIndex(self.model.index(0, 0))
@@ -188,7 +215,8 @@ class DataRightsView(QWidget):
 
         def done(report) -> None:
             self.message.show_ok(f"Erased from {', '.join(report.references)}; the statistics are unchanged.")
-            self.model.set_items([m for m in self.model.items() if m is not match])
+            gone = {(r.entity, r.id) for r in match.records}
+            self.model.set_items([m for m in self.model.items() if not {(r.entity, r.id) for r in m.records} & gone])
             self._update_buttons()
             self.erased.emit(report)
 

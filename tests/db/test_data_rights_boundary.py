@@ -4,12 +4,14 @@ narrow function (``mpel_erase_audit_values``) replaces values in it, callable by
 administrators alone."""
 from __future__ import annotations
 
+import contextlib
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from mpel_app.app import open_database
 from mpel_app.db import pg_provision
+from mpel_app.domain.data_rights import combine
 from mpel_app.domain.records import Role
 from mpel_app.services import people as finder
 from tests.support import people as p
@@ -27,20 +29,26 @@ def _drop_person_logins(pg_cluster) -> None:
             su.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 
-@pytest.fixture(scope="module")
-def shared(pg_cluster):
+@contextlib.contextmanager
+def rights_world(pg_cluster, prefix: str):
+    """A database with per-person logins and Ali Rezaei in it: (url, services, letters world, person)."""
     _drop_person_logins(pg_cluster)
     try:
-        with pg_cluster.temporary_database(prefix="mpel_rights") as url:
+        with pg_cluster.temporary_database(prefix=prefix) as url:
             services = open_database(url, per_person_logins=True)
             try:
                 lw = build_letters_world(services)
-                person = p.build_person(lw)
-                yield dict(url=url, dbname=make_url(url).database, services=services, lw=lw, person=person)
+                yield url, services, lw, p.build_person(lw)
             finally:
                 services.close()
     finally:
         _drop_person_logins(pg_cluster)
+
+
+@pytest.fixture(scope="module")
+def shared(pg_cluster):
+    with rights_world(pg_cluster, "mpel_rights") as (url, services, lw, person):
+        yield dict(url=url, dbname=make_url(url).database, services=services, lw=lw, person=person)
 
 
 def test_audit_log_stays_append_only_and_the_function_is_narrow(pg_cluster, shared):
@@ -66,7 +74,7 @@ def test_the_officers_login_erases_him(pg_cluster, shared):
     desk = open_database(url.render_as_string(hide_password=False), upgrade=None)
     try:
         dpo = desk.users.authenticate("dpo", PASSWORD)
-        [match] = desk.subject_access.search(dpo, finder.BY_NAME, p.NAME, p.DOB)
+        match = combine(desk.subject_access.search(dpo, finder.BY_NAME, p.NAME, p.DOB))
         assert match.ids("letter") == [person.letter_id]
         desk.erasure.erase(dpo, match.ids("enquiry"), match.ids("letter"))
     finally:

@@ -106,3 +106,26 @@ def test_mpel_entry_runs_purge_records_with_the_global_database_option(setup, mo
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": PASSWORD)
     assert entry.main(["--database", url, "purge-records", "--as", "admin", "--dry-run"]) == 0
     assert "2 due" in capsys.readouterr().out
+
+
+def test_the_cut_off_is_the_first_instant_of_1_january_in_london(services, clock):
+    """Closed in the last second of 2023 or the first of 2024: two years plus the current year later, the
+    first is due from 1 January 2026 00:00 London and the second a year after, never a second early."""
+    lw = build_letters_world(services)
+    clock.set(at(2023, 12, 31, 23, 59, 59))
+    last = p.log_enquiry(lw, "Lara Last", date(1975, 1, 1), "Closed in the last second of 2023.", complete="Done")
+    clock.set(at(2024, 1, 1, 0, 0, 0))
+    first = p.log_enquiry(lw, "Fred First", date(1976, 1, 1), "Closed in the first second of 2024.", complete="Done")
+
+    def due_at(*when) -> set[int]:
+        clock.set(at(*when))
+        return {r.id for r in services.retention.due(lw.admin).records} & {last, first}
+
+    assert due_at(2025, 12, 31, 23, 59, 59) == set()
+    assert due_at(2026, 1, 1, 0, 0, 0) == {last}
+    assert due_at(2026, 12, 31, 23, 59, 59) == {last}
+    assert due_at(2027, 1, 1, 0, 0, 0) == {last, first}
+    clock.set(at(2026, 6, 1, 12))
+    report = services.retention.purge(lw.admin)
+    assert [r.id for r in report.records if r.id in (last, first)] == [last]
+    assert _subject(services, last) == "" and _subject(services, first) == "Fred First"

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from mpel_app.db.models import AuditLog
 from mpel_app.domain.audit_actions import EXPORTED, SEARCHED
+from mpel_app.domain.data_rights import combine
 from mpel_app.domain.errors import PermissionDenied, ValidationError
 from mpel_app.reports import subject_access_pdf
 from mpel_app.services import people as finder
@@ -29,8 +30,9 @@ def pdf_text(data: bytes) -> str:
 def test_export_finds_him_across_enquiries_letters_and_audit(lw, person, tmp_path):
     sa = lw.services.subject_access
     matches = sa.search(person.dpo, finder.BY_HO_REFERENCE, p.HO_REF)
-    assert sorted(m.name for m in matches) == [p.NAME, p.SISTER]  # each shown apart, for the officer to choose
-    him = next(m for m in matches if m.name == p.NAME)
+    # Each shown apart, for the officer to choose: him (dated), his letter (no date of birth: alone), his sister.
+    assert sorted(m.name for m in matches) == [p.NAME, p.NAME, p.SISTER]
+    him = combine([m for m in matches if m.name == p.NAME])  # the officer chose both his rows
     export = sa.export(person.dpo, him.ids("enquiry"), him.ids("letter"))
     counts = {title: n for title, n, _ in export.summary()}
     assert counts["Enquiries"] == 1 and counts["CTS letters"] == 1 and counts["Audit entries"] > 5
@@ -68,8 +70,9 @@ def test_name_needs_a_date_of_birth_and_a_mixed_choice_is_refused(lw, person):
     sa = lw.services.subject_access
     with pytest.raises(ValidationError, match="date of birth"):
         sa.search(person.dpo, finder.BY_NAME, p.NAME)
-    [him] = sa.search(person.dpo, finder.BY_NAME, "ali  REZAEI", p.DOB)
-    assert him.ids("letter") == [person.letter_id]
+    dated, letter = sa.search(person.dpo, finder.BY_NAME, "ali  REZAEI", p.DOB)
+    assert (dated.date_of_birth, dated.ids("enquiry"), dated.ids("letter")) == (p.DOB, [person.enquiry_id], [])
+    assert (letter.date_of_birth, letter.ids("enquiry"), letter.ids("letter")) == (None, [], [person.letter_id])
     with pytest.raises(ValidationError, match="more than one person"):
         sa.export(person.dpo, [person.enquiry_id, person.sister_enquiry_id], [])
     [by_cts] = sa.search(person.dpo, finder.BY_CTS_REFERENCE, person.letter_ref.lower())
@@ -84,3 +87,27 @@ def test_only_the_officer_and_administrators(lw, person):
         with pytest.raises(PermissionDenied):
             sa.export(who, [person.enquiry_id], [])
     assert sa.search(lw.admin, finder.BY_HO_REFERENCE, p.HO_REF)
+
+
+def test_a_namesake_without_a_date_of_birth_is_never_attached_by_guess(lw, person):
+    """Two Ali Rezaeis share the family's reference; only one gave a date of birth.  Neither the namesake's
+    undated enquiry nor the undated letter is joined to the dated Ali: each is a row of its own, and only the
+    officer, reading the records, puts the person's rows together."""
+    sa = lw.services.subject_access
+    namesake = p.log_enquiry(lw, p.NAME, None, "A namesake's question: no date of birth was taken.")
+    for matches in (sa.search(person.dpo, finder.BY_HO_REFERENCE, p.HO_REF),
+                    sa.search(person.dpo, finder.BY_NAME, p.NAME, p.DOB)):
+        named = [m for m in matches if m.name == p.NAME]
+        dated = [m for m in named if m.date_of_birth is not None]
+        assert [(m.ids("enquiry"), m.ids("letter")) for m in dated] == [([person.enquiry_id], [])]
+        assert all(len(m.records) == 1 for m in named if m.date_of_birth is None)
+    rows = sa.search(person.dpo, finder.BY_HO_REFERENCE, p.HO_REF)
+    undated = {(r.entity, r.id) for m in rows if m.name == p.NAME and m.date_of_birth is None for r in m.records}
+    assert undated == {("enquiry", namesake), ("letter", person.letter_id)}
+    # The officer's choice: his dated row and his letter.  The export carries nothing of the namesake's.
+    him = combine([m for m in rows if m.date_of_birth == p.DOB or person.letter_id in m.ids("letter")])
+    export = sa.export(person.dpo, him.ids("enquiry"), him.ids("letter"))
+    assert "namesake" not in json.dumps(export.as_json(), ensure_ascii=False)
+    # Rows of two dates of birth are never one person.
+    with pytest.raises(ValueError, match="more than one person"):
+        combine([m for m in rows if m.date_of_birth is not None])
