@@ -1,7 +1,7 @@
 """Subject access reads what the boundary withholds, through one audited opening (issue 17).
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0027
 
 PostgreSQL only (db/pg_subject_access.py): the private table of records opened for a subject-access
 request, ``mpel_opened`` and the two opening functions for the data protection officer and
@@ -13,7 +13,7 @@ from alembic import op
 from mpel_app.db import pg_roles
 
 revision = "0028"
-down_revision = "0025"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
