@@ -10,14 +10,12 @@ sign in or read the file, 3 the file has problems (nothing imported).
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from .csv_files import read_csv_text
-from .domain.errors import MpelError
 
 EXIT_PROBLEMS = 3
 MAX_BYTES = 4_000_000
@@ -40,27 +38,18 @@ def run_import(args, what: str, do_import: Callable, report_lines: Callable, *,
     """``do_import(services, actor, text, dry_run=, source=)`` -> a report with ``plan``, ``dry_run``,
     ``applied``; ``report_lines(plan, dry_run=, applied=)`` its lines."""
     out, err = out or sys.stdout, err or sys.stderr
-    password = password or getpass.getpass
     path = Path(args.path)
     try:
         text = read_csv_text(path, MAX_BYTES, what)
     except (OSError, ValueError) as exc:
         print(f"mpel: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=err)
         return 1
-    from .cli_db import open_for_command
+    from .cli_db import run_signed_in
 
-    services = open_for_command(getattr(args, "database", None), err)
-    if services is None:
-        return 1
-    try:
-        try:
-            actor = services.users.authenticate(args.username, password(f"Password for {args.username}: "))
-            report = do_import(services, actor, text, dry_run=args.dry_run, source=path.name)
-        except MpelError as exc:
-            print(f"mpel: {exc}", file=err)
-            return 1
+    def act(services, actor) -> int:
+        report = do_import(services, actor, text, dry_run=args.dry_run, source=path.name)
         for line in report_lines(report.plan, dry_run=report.dry_run, applied=report.applied):
             print(line, file=out)
         return EXIT_PROBLEMS if report.plan.problems else 0
-    finally:
-        services.close()
+
+    return run_signed_in(args, act, err, password)

@@ -54,6 +54,26 @@ def open_for_command(url: str | None, err):
         return None
 
 
+def run_signed_in(args, act: Callable, err, password: Callable[[str], str] | None = None) -> int:
+    """A command that acts as a person: open the database (``args.database``), sign ``args.username`` in
+    with the password asked for, and return ``act(services, actor)``.  A refusal (``MpelError``: wrong
+    password, no permission, bad input) is said on ``err`` and exits 1; the database is closed after."""
+    from .domain.errors import MpelError
+
+    password = password or getpass.getpass  # looked up now, so a test or wrapper can replace it
+    services = open_for_command(getattr(args, "database", None), err)
+    if services is None:
+        return EXIT_FAILED
+    try:
+        actor = services.users.authenticate(args.username, password(f"Password for {args.username}: "))
+        return act(services, actor)
+    except MpelError as exc:
+        print(f"mpel: {exc}", file=err)
+        return EXIT_FAILED
+    finally:
+        services.close()
+
+
 def safe_url(url: str | URL) -> str:
     """The URL with any password masked, for messages."""
     try:

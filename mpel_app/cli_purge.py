@@ -16,13 +16,11 @@ Wired into ``mpel`` by ``__main__``; ``main`` also runs on its own
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .cli_db import open_for_command
-from .domain.errors import MpelError
+from .cli_db import run_signed_in
 
 
 def build_parser(prog: str = "mpel purge-documents") -> argparse.ArgumentParser:
@@ -39,32 +37,20 @@ def build_parser(prog: str = "mpel purge-documents") -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, password: Callable[[str], str] | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    password = password or getpass.getpass  # looked up now, so a test or wrapper can replace it
     args = build_parser().parse_args(argv)
-    services = open_for_command(args.database, err)
-    if services is None:
-        return 1
-    try:
-        try:
-            actor = services.users.authenticate(args.username, password(f"Password for {args.username}: "))
-        except MpelError as exc:
-            print(f"mpel: {exc}", file=err)
-            return 1
-        try:
-            if args.dry_run:
-                report = services.letters.documents_due_for_purge(actor)
-            else:
-                report = services.letters.purge_documents(actor)
-        except MpelError as exc:
-            print(f"mpel: {exc}", file=err)
-            return 1
+
+    def act(services, actor) -> int:
+        if args.dry_run:
+            report = services.letters.documents_due_for_purge(actor)
+        else:
+            report = services.letters.purge_documents(actor)
         for line in report.lines():
             print(line, file=out)
         if args.dry_run and report.documents:
             print("Dry run: nothing was removed.", file=out)
         return 0
-    finally:
-        services.close()
+
+    return run_signed_in(args, act, err, password)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,13 +12,11 @@ Exit status: 0 done, 1 could not open the database or sign in or refused, 2 bad 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from .cli_db import open_for_command
-from .domain.errors import MpelError
+from .cli_db import run_signed_in
 
 NAME = "purge-records"
 HELP = "anonymise closed call records kept longer than the retention limit, and report them"
@@ -39,24 +37,16 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, *, password: Callable[[str], str] | None = None,
         out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    password = password or getpass.getpass
-    services = open_for_command(getattr(args, "database", None), err)
-    if services is None:
-        return 1
-    try:
-        try:
-            actor = services.users.authenticate(args.username, password(f"Password for {args.username}: "))
-            report = services.retention.due(actor) if args.dry_run else services.retention.purge(actor)
-        except MpelError as exc:
-            print(f"mpel: {exc}", file=err)
-            return 1
+
+    def act(services, actor) -> int:
+        report = services.retention.due(actor) if args.dry_run else services.retention.purge(actor)
         for line in report.lines():
             print(line, file=out)
         if args.dry_run and report.records:
             print("Dry run: nothing was changed.", file=out)
         return 0
-    finally:
-        services.close()
+
+    return run_signed_in(args, act, err, password)
 
 
 def main(argv: list[str] | None = None, **kw) -> int:
