@@ -292,6 +292,8 @@ AUDIT_WHO = """CREATE OR REPLACE FUNCTION mpel_audit_who() RETURNS trigger LANGU
 SUBJECT_VIEW = (
     "CREATE OR REPLACE VIEW enquiry_subjects WITH (security_barrier) AS SELECT id, "
     + ", ".join(SUBJECT_COLUMNS)
+    # Appended (CREATE OR REPLACE keeps the earlier columns): a search orders and fences by them (repositories).
+    + ", received_at, deleted_at"
     + " FROM enquiries WHERE " + subject_visible("enquiries")
 )
 TRIGGERS = (

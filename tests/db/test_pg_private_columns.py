@@ -150,3 +150,16 @@ def test_a_forged_administrator_reads_nothing_through_the_services(boundary):
         # The genuine record reads as before.
         assert desk.enquiries.find(world.agent, SearchKey.SUBJECT_NAME, "Núñez")
         assert desk.enquiries.header(world.agent, london.id).reference == london.reference
+
+
+def test_a_persons_reference_searches_find_only_what_their_login_may_see(boundary):
+    """The equality searches go through ``enquiry_subjects`` on a person's login (index-friendly): same rule."""
+    world, london, scot, relocked = boundary["world"], boundary["london"], boundary["scot"], boundary["relocked"]
+    with desk_as(boundary, "amlse") as desk:
+        found = [r.id for r in desk.enquiries.find(world.am_lse, SearchKey.HO_REFERENCE, SUBJECT.ho_reference)]
+        assert london.id in found and relocked.id not in found
+        assert desk.enquiries.find(world.am_lse, SearchKey.HO_REFERENCE, SCOT_SUBJECT.ho_reference) == []
+        assert desk.enquiries.find(world.am_lse, SearchKey.NATIONALITY, SCOT_SUBJECT.nationality) == []
+    with desk_as(boundary, "amsni") as desk:
+        assert [r.id for r in desk.enquiries.find(world.am_sni, SearchKey.NATIONALITY, SCOT_SUBJECT.nationality)] \
+            == [scot.id]
