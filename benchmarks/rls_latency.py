@@ -8,12 +8,17 @@ One PostgreSQL database (benchmarks.build_db, in a throwaway cluster) is opened 
   security and the masking view do not apply to it;
 * person: the login of the same person (``mpel_provision_login``), whose SQL reads
   ``enquiries`` through ``mpel_desk_view.enquiries`` (subject columns masked by
-  ``mpel_may_see_subject``), the name-index tables through their row policies, and whose
-  account managers' updates pass ``mpel_works_region``.
+  ``pg_roles.subject_visible``), searches subject columns through ``enquiry_subjects``, reads
+  the name-index tables through their row policies (one primary-key probe per row read), and
+  whose account managers' updates pass ``mpel_works_region``.
 
 The same ``EnquiryService`` calls are timed on both, interleaved in a rotating order
 (benchmarks.search_latency.time_paths): the searches as a call agent, the region queue as
 the MPEL team leader (every region) and as London's account manager (region-bound).
+For the equality searches (Home Office reference, nationality) a third path, "before", is the
+person's login running the statement the desk used before issue 19's last stop: the view's
+masked column compared, which no index serves (the desk now searches ``enquiry_subjects``,
+whose columns are the table's: repositories.search_query(masked=True)).
 Median and p95 in ms, the person's next to the owner's (the baseline, same run), and the
 rows returned (a person gets fewer: locked subjects are not found by name).  Printed with
 the load average; never asserted.
@@ -32,7 +37,7 @@ from benchmarks.search_latency import SEARCHES, draw_workload, load_user, percen
 from mpel_app.app import open_database
 from mpel_app.db import pg_provision
 from mpel_app.domain.calendar import REGION_CODES
-from mpel_app.domain.records import Role
+from mpel_app.domain.records import Role, SearchKey
 
 LOGINS = {"bench.agent00": [Role.CALL_AGENT], "bench.leader": [Role.MPEL_TEAM_LEADER],
           "bench.am.lse": [Role.ACCOUNT_MANAGER]}
@@ -66,6 +71,9 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
     person_url = lambda name: url.set(username=name).render_as_string(hide_password=False)  # noqa: E731
     owner = open_database(owner_url, upgrade=None)
     people = {name: open_database(person_url(name), upgrade=None) for name in LOGINS}
+    # The same login, searching the view's masked columns as before (person_login only chooses that query here).
+    before = open_database(person_url("bench.agent00"), upgrade=None)
+    before.uow.person_login = False
     lines: list[str] = []
     try:
         assert all(p.uow.person_login for p in people.values()), "the logins must be people's own"
@@ -78,11 +86,13 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
                 continue
             texts = getattr(workload, attr)
             person = people["bench.agent00"]
-            ms, rows, _ = time_paths(texts, {
-                "owner": lambda t, key=key: len(owner.enquiries.find(agent, key, t)),
-                "person": lambda t, key=key: len(person.enquiries.find(agent, key, t))})
-            lines += [_line(label, "owner", ms["owner"], rows["owner"], None),
-                      _line(label, "person", ms["person"], rows["person"], ms["owner"])]
+            paths = {"owner": lambda t, key=key: len(owner.enquiries.find(agent, key, t)),
+                     "person": lambda t, key=key: len(person.enquiries.find(agent, key, t))}
+            if key in (SearchKey.HO_REFERENCE, SearchKey.NATIONALITY):
+                paths["before"] = lambda t, key=key: len(before.enquiries.find(agent, key, t))
+            ms, rows, _ = time_paths(texts, paths)
+            lines += [_line(label, name, ms[name], rows[name], None if name == "owner" else ms["owner"])
+                      for name in paths]
         # The queue as the team leader (every region in turn) and as London's account manager (row policy).
         queues = (("queue, team leader (all regions)", leader, people["bench.leader"],
                    [REGION_CODES[i % len(REGION_CODES)] for i in range(queries)]),
@@ -95,6 +105,7 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
                       _line(label, "person", ms["person"], rows["person"], ms["owner"])]
     finally:
         owner.close()
+        before.close()
         for p in people.values():
             p.close()
     return lines

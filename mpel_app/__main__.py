@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 # No Qt at module level (config uses QSettings): see _load_before_qt for why the order matters.
-from . import (cli_cti, cli_db, cli_home_secretary, cli_inbox, cli_legacy, cli_members, cli_purge_records,
+from . import (cli_cti, cli_db, cli_home_secretary, cli_inbox, cli_legacy, cli_members, cli_outbox,
+               cli_purge_records,
                cli_report_calls, cli_report_league, paths)
 from .cli_report import report_group
 
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="read the password from the first line of standard input (for scripts)")
     configure.add_argument("--no-check", dest="check", action="store_false",
                            help="save without first connecting to the database")
+    configure.add_argument("--single-sign-on", action="store_true",
+                           help="sign in with Windows (SSPI) or a Kerberos ticket: no password (README)")
     upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations and print the revision")
     status = db_commands.add_parser("status", help="the database's schema revision against this MPEL Desk's "
                                                    "(exit status 0 current, 2 needs upgrade, 3 newer)")
@@ -101,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report_calls.add_parser(report_group(commands))
     cli_members.add_parser(commands)
     cli_home_secretary.add_parser(commands)
+    cli_outbox.add_parser(commands)
     return parser
 
 
@@ -121,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         _configure_logging(verbose=args.verbose, to_file=False)
         if args.db_command == "configure":
-            return cli_db.db_configure(args.url, password_stdin=args.password_stdin, check=args.check)
+            return cli_db.db_configure(args.url, password_stdin=args.password_stdin, check=args.check,
+                                       single_sign_on=args.single_sign_on)
         from .config import Settings
 
         url = args.database or Settings().database_url
@@ -138,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "inbox":
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_inbox.run(args)
+    if args.command == "outbox":
+        _configure_logging(verbose=True, to_file=False)
+        return cli_outbox.run(args)
     if args.command == "members":
         _configure_logging(verbose=args.verbose, to_file=False)
         return cli_members.run(args)

@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .db import migrate
 from .db.engine import make_engine
+from .db.single_sign_on import sso_url
 from .notify import credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_NEEDS_UPGRADE, EXIT_TOO_NEW = 0, 1, 2, 3
@@ -206,18 +207,22 @@ def _absolute(parsed: URL) -> URL:
     return parsed
 
 
-def db_configure(url: str, *, password_stdin: bool = False, check: bool = True) -> int:
-    """``mpel db configure``: password to the keyring, URL (without it) to this user's settings."""
+def db_configure(url: str, *, password_stdin: bool = False, check: bool = True, single_sign_on: bool = False) -> int:
+    """``mpel db configure``: password to the keyring, URL (without it) to this user's settings.
+    ``single_sign_on``: no password at all; the URL gets the settings of db/single_sign_on.py."""
     from .config import DATABASE_URL_ENV, Settings  # Qt settings: only for this command
 
     try:
         parsed = _absolute(make_url(url.strip()))
-    except ArgumentError as exc:
-        _say(f"{url!r} is not a database URL: {problem(exc)}")
+        if single_sign_on:
+            parsed = sso_url(parsed)
+            url = parsed.render_as_string(hide_password=False)
+    except (ArgumentError, ValueError) as exc:
+        _say(f"{url!r} is not a database URL for this: {problem(exc)}")
         return EXIT_FAILED
     account = credentials.database_account(parsed)
     password = parsed.password or None
-    if account is not None and password is None:
+    if account is not None and password is None and not single_sign_on:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n") or None
         else:

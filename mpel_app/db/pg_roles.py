@@ -38,6 +38,7 @@ PROVISIONER = "mpel_provisioner"  # owns the SECURITY DEFINER functions that cre
 CTI_SERVICE = "mpel_cti_service"  # `mpel cti serve`
 INBOX_SERVICE = "mpel_inbox_service"  # `mpel inbox serve`
 PURGE_SERVICE = "mpel_purge_service"  # a scheduled `mpel purge`
+MAIL_SERVICE = "mpel_mail_service"  # `mpel outbox serve`: the one login that reads whole outgoing messages
 
 
 def group_of(role: Role) -> str:
@@ -46,7 +47,7 @@ def group_of(role: Role) -> str:
 
 
 GROUPS: dict[Role, str] = {role: group_of(role) for role in Role}
-ALL_GROUPS = (DESK, *GROUPS.values(), CTI_SERVICE, INBOX_SERVICE, PURGE_SERVICE)
+ALL_GROUPS = (DESK, *GROUPS.values(), CTI_SERVICE, INBOX_SERVICE, PURGE_SERVICE, MAIL_SERVICE)
 
 _R = Role
 _LOGGING = [GROUPS[r] for r in (_R.CALL_AGENT, _R.MPEL_TEAM_LEADER, _R.ACCOUNT_MANAGER,
@@ -75,7 +76,12 @@ R, RW, RWU = "SELECT", "SELECT, INSERT", "SELECT, INSERT, UPDATE"
 SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "members": ("passcode_hash", "passcode_verifier"),
     "users": ("password_hash",),
+    # Written by every desk, read back only through db/pg_private.py (the audit view, the outbox document).
+    "audit_log": ("changes",),
+    "outbox_messages": ("body_text", "attachment"),
 }
+# (table, group) that read the table's SECRET_COLUMNS all the same: the mail sender sends the messages.
+SECRET_READERS = frozenset({("outbox_messages", MAIL_SERVICE)})
 
 
 def _to(groups: list[str], privileges: str) -> dict[str, str]:
@@ -86,7 +92,7 @@ def _to(groups: list[str], privileges: str) -> dict[str, str]:
 # SUBJECT_COLUMNS) by apply(), whatever is written here.  A new table is one entry.  Tables a
 # desk never deletes from get no DELETE; the audit log gets no UPDATE or DELETE for anyone.
 TABLE_GRANTS: dict[str, dict[str, str]] = {
-    "alembic_version": {DESK: R, CTI_SERVICE: R, INBOX_SERVICE: R, PURGE_SERVICE: R},
+    "alembic_version": {DESK: R, CTI_SERVICE: R, INBOX_SERVICE: R, PURGE_SERVICE: R, MAIL_SERVICE: R},
     "regions": {DESK: R, CTI_SERVICE: R, INBOX_SERVICE: R, **_to(_ADMIN, "SELECT, INSERT, UPDATE")},
     "members": {DESK: R, CTI_SERVICE: R, INBOX_SERVICE: R, **_to(_MEMBERS, RWU)},
     # Everyone reads users (names on records, sign-in); only its own row, or an administrator, writes:
@@ -105,7 +111,7 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     "subject_name_pairs": {DESK: R, **_to(_LOGGING + _QUEUE, "SELECT, INSERT, UPDATE, DELETE"),
                            INBOX_SERVICE: "SELECT, INSERT, DELETE"},
     "audit_log": {DESK: RW, CTI_SERVICE: "INSERT", INBOX_SERVICE: "INSERT", PURGE_SERVICE: "INSERT"},
-    "outbox_messages": {DESK: RWU, INBOX_SERVICE: RW, PURGE_SERVICE: R},
+    "outbox_messages": {DESK: RW, INBOX_SERVICE: RW, PURGE_SERVICE: R, MAIL_SERVICE: R},  # UPDATE: COLUMN_GRANTS
     "urgent_contacts": {DESK: R, **_to(_LOGGING + _QUEUE, RW)},
     "duty_rota": {DESK: R, **_to(_ROTA, RWU)},
     "drafting_units": {DESK: R, **_to(_ADMIN, RWU)},
@@ -184,6 +190,11 @@ COLUMN_GRANTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
        if group not in _MEMBERS},
     # The intake writes the audit through the ORM, which reads back the new entry's id (INSERT ... RETURNING id).
     ("audit_log", INBOX_SERVICE): ("SELECT", ("id",)),
+    # A desk retries a message or records it sent by hand: its state, never what it says or to whom.
+    ("outbox_messages", DESK): ("UPDATE", ("status", "next_attempt_at", "sent_at", "version")),
+    # The mail sender records how a delivery went, and changes nothing of what a message says.
+    ("outbox_messages", MAIL_SERVICE): ("UPDATE", ("status", "attempts", "next_attempt_at", "last_error", "sent_at",
+                                                   "claimed_by", "claimed_at", "version")),
 }
 
 def opened(alias: str, kind: str) -> str:
@@ -205,7 +216,11 @@ def subject_visible(alias: str) -> str:
             f"OR {alias}.region_code = (SELECT mpel_user_region()))) OR {opened(alias, 'enquiry')})")
 
 
-_SEES_SUBJECT = f"EXISTS (SELECT 1 FROM public.enquiries e WHERE e.id = enquiry_id AND {subject_visible('e')})"
+# A scalar sub-select, not EXISTS: the planner may turn an EXISTS into a hashed sub-plan, which reads every
+# enquiry the login may see to answer a name search that wants 50 rows; this is one primary-key probe per row
+# the search's own index range reads (benchmarks.rls_latency).
+_SEES_SUBJECT = (f"coalesce((SELECT {subject_visible('e')} FROM public.enquiries e WHERE e.id = enquiry_id), "
+                 "false)")
 
 # Which rows a login sees (USING) and writes (WITH CHECK): table -> {command: predicate}.
 # A table listed here gets ENABLE ROW LEVEL SECURITY; commands not listed are open (true).
@@ -286,6 +301,8 @@ AUDIT_WHO = """CREATE OR REPLACE FUNCTION mpel_audit_who() RETURNS trigger LANGU
 SUBJECT_VIEW = (
     "CREATE OR REPLACE VIEW enquiry_subjects WITH (security_barrier) AS SELECT id, "
     + ", ".join(SUBJECT_COLUMNS)
+    # Appended (CREATE OR REPLACE keeps the earlier columns): a search orders and fences by them (repositories).
+    + ", received_at, deleted_at"
     + " FROM enquiries WHERE " + subject_visible("enquiries")
 )
 TRIGGERS = (
@@ -322,7 +339,7 @@ class NeedsCreateRole(RuntimeError):
 
 def apply(conn: Connection) -> None:
     """Create the roles if missing and (re)apply every grant, policy and trigger; safe to re-run."""
-    from . import pg_desk_view, pg_subject_access  # they read from here: imported when used, not in a cycle
+    from . import pg_desk_view, pg_private, pg_subject_access  # they read from here: imported when used, not in a cycle
     if not conn.scalar(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")):
         raise NeedsCreateRole(
             f"{conn.scalar(text('SELECT current_user'))} may not create roles: schema 0019 creates the MPEL "
@@ -362,7 +379,7 @@ def apply(conn: Connection) -> None:
             continue
         open_columns = ", ".join(c for c in _columns(conn, table) if c not in secret)
         for group, privileges in TABLE_GRANTS.get(table, {}).items():
-            if "SELECT" in privileges:
+            if "SELECT" in privileges and (table, group) not in SECRET_READERS:
                 conn.execute(text(f"REVOKE SELECT ON {table} FROM {group}"))
                 conn.execute(text(f"GRANT SELECT ({open_columns}) ON {table} TO {group}"))
     readable = [c for c in _columns(conn, "enquiries") if c not in SUBJECT_COLUMNS]
@@ -376,6 +393,7 @@ def apply(conn: Connection) -> None:
     for group in TABLE_GRANTS["enquiries"]:
         desk_view[group] = "SELECT, " + TABLE_GRANTS["enquiries"][group]
     pg_desk_view.apply(conn, desk_view, everyone)
+    pg_private.apply(conn, everyone)
     conn.execute(text(f"GRANT {DESK} TO {', '.join(GROUPS.values())}"))
 
 
@@ -420,8 +438,9 @@ def remove(conn: Connection) -> None:
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_no_truncate ON audit_log"))
     conn.execute(text("DROP TRIGGER IF EXISTS mpel_audit_who ON audit_log"))
     conn.execute(text("DROP VIEW IF EXISTS enquiry_subjects"))
-    from . import pg_desk_view
+    from . import pg_desk_view, pg_private
 
+    pg_private.remove(conn)
     pg_desk_view.remove(conn)
     for name in ("mpel_audit_who()", "mpel_audit_append_only()", "mpel_may_see_letter(integer)", "mpel_may_see_subject(integer)",
                  "mpel_works_region(text, integer)", "mpel_user_region()", "mpel_region_bound()",

@@ -34,22 +34,24 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import make_msgid
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..db import pg_private
 from ..db.models import OutboxMessage
-from ..db.uow import UnitOfWork
+from ..db.uow import PERSON_LOGIN, UnitOfWork
 from ..domain import permissions as perm
 from ..domain.clock import Clock
-from ..domain.errors import InvalidTransition, NotFound, ValidationError
+from ..domain.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
 from ..domain.text import clean_text
 from ..domain.values import is_row_id
-from ..services import audit
+from ..services import actor_check, audit
 from .smtp import build_message
 
 ENTITY = "outbox"
@@ -200,7 +202,7 @@ class OutboxService:
         with self._uow() as s:
             row = _load(s, message_id, actor)  # first: a restricted letter's message is "not found"
             perm.require(actor, Action.WORK_OUTBOX)
-            msg = build_message(row, from_address)
+            msg = build_message(_whole(s, row), from_address)
             if not from_address:
                 del msg["From"]  # the agent's own mail program fills it in
             msg["X-Unsent"] = "1"
@@ -267,15 +269,32 @@ class OutboxService:
 
 
 def _load(s: Session, message_id: int, actor: UserRecord) -> OutboxMessage:
-    """The message, if ``actor`` may see it: a restricted letter's messages are "not found" for others."""
-    row = s.get(OutboxMessage, message_id) if is_row_id(message_id) else None
+    """The message (without its text and attachment), if ``actor`` may see it: a restricted letter's messages
+    are "not found" for others."""
+    actor_check.require_signed_in_as(s, actor)
+    row = s.get(OutboxMessage, message_id, options=_LIGHT) if is_row_id(message_id) else None
     if row is None or (row.entity == "letter" and row.entity_id in audit.hidden_letter_ids(s, actor)):
         raise NotFound(f"there is no outbox message {message_id}")
     return row
 
 
+def _whole(s: Session, row: OutboxMessage):
+    """The message with its text and attachment, for the document.  A person's own PostgreSQL login may not read
+    those columns (db/pg_private.py): the database hands them over only for a record the login may see."""
+    if not s.info.get(PERSON_LOGIN):
+        return row
+    found = s.execute(pg_private.OUTBOX_DOCUMENT_CALL, {"id": row.id}).first()
+    if found is None:
+        raise PermissionDenied("the database keeps this message's text from your login: it is about a record "
+                               "you may not see now (a passcode not verified, or another region's)")
+    fields = {c.key: getattr(row, c.key) for c in OutboxMessage.__table__.columns
+              if c.key not in ("body_text", "attachment")}
+    return SimpleNamespace(**fields, body_text=found.body_text, attachment=found.attachment)
+
+
 def _visible_to(s: Session, actor: UserRecord, *where):
     """``where``, less the messages about restricted letters ``actor`` may not see [CORR 2.5]."""
+    actor_check.require_signed_in_as(s, actor)  # a forged record reads nothing either (issue 19)
     hidden = audit.hidden_letter_ids(s, actor)
     if hidden:
         where = (*where, ~((OutboxMessage.entity == "letter") & OutboxMessage.entity_id.in_(sorted(hidden))))

@@ -54,14 +54,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditLog, Enquiry, Letter, LetterHandler, Member, User
-from ..db.uow import UnitOfWork
+from ..db import pg_private
+from ..db.uow import PERSON_LOGIN, UnitOfWork
 from ..domain import permissions as perm
 from ..domain.calendar import LONDON
 from ..domain.clock import Clock
+from ..domain.audit_fields import ENQUIRY_PERSONAL_FIELDS, LETTER_PERSONAL_FIELDS, WITHHELD  # noqa: F401 (re-exported)
 from ..domain.audit_actions import EXPORTED, HISTORY_VIEWED, SEARCHED, VIEW_ACTIONS, VIEWED, VIEWED_IN_AUDIT
 from ..domain.correspondence import may_see_letter
 from ..domain.errors import NotFound, ValidationError
@@ -76,18 +78,6 @@ AUDIT_ENTITY = "audit_log"
 # Entities whose rows are about a person's case, so opening one of their entries shows personal data.
 SUBJECT_ENTITIES = frozenset({"enquiry", "letter"})
 
-WITHHELD = "withheld: passcode not verified"
-# Field (as in the trail's changes) -> how a person names it.
-ENQUIRY_PERSONAL_FIELDS: dict[str, str] = {
-    "subject_name": "subject's name", "subject_dob": "date of birth", "nationality": "nationality",
-    "ho_reference": "Home Office reference", "cts_reference": "CTS reference", "question": "question",
-    "answer": "answer", "response": "response", "removal_at": "removal date and time",
-}
-LETTER_PERSONAL_FIELDS: dict[str, str] = {
-    "subject_name": "subject's name", "constituent_name": "constituent's name",
-    "ho_reference": "Home Office reference", "issue": "issue", "question": "question", "draft": "draft reply",
-    "background": "background note", "staff_member": "staff member's name",
-}
 NOTHING_SHOWN = "no personal data"
 # Fields whose values are never a subject's personal data, so a search result may show them.
 NON_PERSONAL_FIELDS = frozenset({
@@ -312,7 +302,7 @@ class AuditService:
 
     def choices(self, actor: UserRecord) -> AuditChoices:
         perm.require(actor, Action.QUERY_AUDIT)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             users = tuple((u, n) for u, n in s.execute(select(User.username, User.full_name).order_by(User.username)))
             actions = tuple(s.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
             entities = tuple(s.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
@@ -323,13 +313,14 @@ class AuditService:
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
         limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return _page(s, actor, filters, limit, complete=False)
 
     def entry(self, actor: UserRecord, entry_id: int) -> AuditLine:
         """One entry with its values; opening an entry about a case is itself audited, against that case."""
         perm.require(actor, Action.QUERY_AUDIT)
         with self._uow() as s:
+            actor_check.require_signed_in_as(s, actor)
             row = s.get(AuditLog, entry_id) if is_row_id(entry_id) else None
             if row is None or not _visible(s, actor, row):
                 raise NotFound(f"no audit entry {entry_id}")
@@ -353,7 +344,7 @@ class AuditService:
         perm.require(actor, Action.QUERY_AUDIT)
         filters = _checked(filters)
         limit = as_limit(limit, field="Number of entries", maximum=EXPORT_LIMIT)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             page = _page(s, actor, filters, limit, complete=True)
         with self._uow() as s:
             record(s, actor, self._clock.now(), AUDIT_ENTITY, None, EXPORTED,
@@ -382,6 +373,7 @@ def _checked(f: AuditFilter) -> AuditFilter:
 
 
 def _page(s: Session, actor: UserRecord, filters: AuditFilter, limit: int, *, complete: bool) -> AuditPage:
+    actor_check.require_signed_in_as(s, actor)
     stmt = _statement(s, actor, filters)
     rows = list(s.scalars(stmt.limit(limit + 1))) if stmt is not None else []
     references, locked = _resolve(s, rows[:limit])
@@ -418,7 +410,8 @@ def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
                               AuditLog.action.ilike(like, escape="\\"), AuditLog.username.ilike(like, escape="\\")))
     if f.reference:
         targets = [("enquiry", i) for i in s.scalars(select(Enquiry.id).where(Enquiry.reference == f.reference))]
-        targets += [("letter", i) for i in s.scalars(select(Letter.id).where(Letter.cts_reference == f.reference))]
+        if reads_letters(s):
+            targets += [("letter", i) for i in s.scalars(select(Letter.id).where(Letter.cts_reference == f.reference))]
         if not targets:
             return None
         stmt = stmt.where(or_(*(and_(AuditLog.entity == e, AuditLog.entity_id == i) for e, i in targets)))
@@ -433,8 +426,17 @@ def _statement(s: Session, actor: UserRecord, f: AuditFilter) -> Select | None:
     return stmt.order_by(AuditLog.id.desc())
 
 
+def reads_letters(s: Session) -> bool:
+    """Whether this session's login may read CTS letters: on a person's own PostgreSQL login, only the letters'
+    roles and the data protection officer may (pg_roles); their entries then show no CTS reference."""
+    return not s.info.get(PERSON_LOGIN) or bool(s.scalar(text("SELECT has_table_privilege('letters', 'SELECT')")))
+
+
 def hidden_letter_ids(s: Session, actor: UserRecord) -> set[int]:
     """Restricted letters (Agency staff) ``actor`` may not see: nothing about them is shown to them [CORR 2.5]."""
+    if s.info.get(PERSON_LOGIN):
+        # The login may not read letters at all, or only those the row policy shows it: the database answers.
+        return set(s.scalars(pg_private.HIDDEN_LETTERS_CALL))
     restricted = dict(s.execute(select(Letter.id, Letter.staff_member).where(Letter.restricted.is_(True))).all())
     if not restricted:
         return set()
@@ -472,8 +474,8 @@ def _resolve(s: Session, rows: list[AuditLog]) -> tuple[dict[tuple[str, int], st
             references[("enquiry", i)] = ref
             if verified is None:
                 locked.add(i)
-    for entity, key, name in (("letter", Letter.id, Letter.cts_reference), ("user", User.id, User.username),
-                              ("member", Member.id, Member.name)):
+    for entity, key, name in ((("letter", Letter.id, Letter.cts_reference),) if reads_letters(s) else ()) + (
+            ("user", User.id, User.username), ("member", Member.id, Member.name)):
         for ids in _chunks(wanted.get(entity, ())):
             references.update(((entity, i), ref) for i, ref in s.execute(select(key, name).where(key.in_(ids))))
     return references, locked

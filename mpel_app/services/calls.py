@@ -48,7 +48,7 @@ from ..domain.phone_identity import PhoneIdentity, identity_from_columns, parse_
 from ..domain.records import UserRecord
 from ..domain.values import is_row_id
 from ..telephony.events import ANSWER, HANGUP, NEW_CALL, OUTBOUND, CtiEvent
-from . import audit
+from . import actor_check, audit
 from .call_report import build_report
 
 ENTITY = "call"
@@ -277,7 +277,7 @@ class CallService:
     def identity(self, actor: UserRecord, user_id: int) -> PhoneIdentity:
         if actor.id != user_id:
             perm.require(actor, Action.MANAGE_USERS)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return _identity(s, user_id)
 
     def set_identity(self, actor: UserRecord, user_id: int, *, interfaces: str, extension: str,
@@ -326,7 +326,7 @@ class CallService:
     def queues(self, actor: UserRecord) -> list[str]:
         """The queues calls have come through, for the Calls view's filter."""
         perm.require(actor, Action.VIEW_CALL_STATISTICS)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return [q for q in s.scalars(select(Call.queue).where(Call.queue.is_not(None)).distinct()
                                          .order_by(Call.queue))]
 

@@ -28,7 +28,7 @@ from ..domain.performance import london_midnight
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
 from ..notify.outbox import enqueue
-from . import audit
+from . import actor_check, audit
 
 LIMIT = 1000  # a list longer than this is a crisis, not a worklist: the oldest come first
 CHASED = "chased"
@@ -49,14 +49,14 @@ class ChaseService:
     def chase_list(self, actor: UserRecord) -> list[ChaseItem]:
         """Open enquiries and letters overdue or due within a working day, oldest due first."""
         perm.require(actor, Action.VIEW_PERFORMANCE)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             items = self._enquiries(s) + self._letters(s, actor, awaiting=False)
             return self._with_chases(s, sorted(items, key=lambda i: (i.due, i.reference))[:LIMIT])
 
     def awaiting_acceptance(self, actor: UserRecord) -> list[ChaseItem]:
         """Letters allocated to a unit that has not yet accepted or rejected them [GP]."""
         perm.require(actor, Action.VIEW_PERFORMANCE)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             items = self._letters(s, actor, awaiting=True)
             return self._with_chases(s, sorted(items, key=lambda i: (i.due, i.reference))[:LIMIT])
 

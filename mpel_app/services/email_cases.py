@@ -29,7 +29,7 @@ from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
 from ..domain.text import clean_text
 from ..notify.outbox import Attachment, enqueue
-from . import audit
+from . import actor_check, audit
 from .inbox import QUARANTINED, allocate_to_region, send_regional_note
 
 ENTITY = "enquiry"
@@ -144,14 +144,14 @@ class EmailCaseService:
                 mine.append(Enquiry.region_code == actor.region_code)
             query = query.where(or_(*mine)) if mine else query.where(Enquiry.id.is_(None))
         query = query.order_by(Enquiry.due_date.is_(None), Enquiry.due_date, Enquiry.id).limit(1000)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return [EmailCaseSummary(r[0], r[1], r[2], r[3], CaseState(r[4]), r[5], r[6] or "", r[7] or "", r[8],
                                      r[9]) for r in s.execute(query)]
 
     def quarantine(self, actor: UserRecord) -> list[QuarantineItem]:
         """The messages the intake could not read, newest first, for the MPEL team leader to deal with."""
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             found = s.execute(select(InboxMessage.id, InboxMessage.taken_in_at, InboxMessage.subject,
                                      InboxMessage.reason, InboxMessage.size)
                               .where(InboxMessage.status == QUARANTINED)
@@ -328,7 +328,7 @@ class EmailCaseService:
             raise ValidationError("the file names no CTS reference: check it in from the enquiry itself")
         if not reply.text:
             raise ValidationError(f"nothing is written under the Reply heading of {reply.cts_reference}")
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             enquiry_id = s.scalar(select(Enquiry.id).where(Enquiry.cts_reference == reply.cts_reference,
                                                            Enquiry.deleted_at.is_(None)))
         if enquiry_id is None:
@@ -345,7 +345,7 @@ class EmailCaseService:
         """E-mail enquiries of a region received since ``since`` and replied: (replied, within 10, within 20)."""
         if not perm.may_work_region(actor, region_code):
             raise PermissionDenied(f"{actor.full_name} may not see {region_code}'s e-mail enquiries")
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             calendar = region_calendar(region_code, repo.closures_for(s, REGION_NATION[region_code]))
             rows = s.execute(select(Enquiry.received_at, EmailCase.reply_sent_at).join(EmailCase).where(
                 Enquiry.region_code == region_code, EmailCase.reply_sent_at.is_not(None),

@@ -31,7 +31,7 @@ from ..domain.records import (AuditEntry, CallerKind, Channel, Disclosure, Enqui
 from ..domain.references import parse_cts_reference, parse_hotline_reference
 from ..domain.text import clean_name, clean_text, fold, normalise_reference
 from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
-from . import audit
+from . import actor_check, audit
 from .enquiry_base import ENTITY, region_code_of, region_code_or_default
 from .enquiry_queues import QUEUE_PAGE_SIZE, EnquiryQueues  # noqa: F401 (the page size, for the views)
 from .security import verify_secret
@@ -360,7 +360,7 @@ class EnquiryService(EnquiryQueues):
         perm.require(actor, Action.FIND_ENQUIRY)
         if not is_row_id(enquiry_id):
             return self.get(actor, enquiry_id)  # says "not found"
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             version = s.scalar(select(Enquiry.version).where(Enquiry.id == enquiry_id,
                                                              Enquiry.deleted_at.is_(None)))
         if version is not None and version == known_version:
@@ -380,7 +380,7 @@ class EnquiryService(EnquiryQueues):
         """The record without the subject's personal data or the case text (reference, status, dates),
         for a status line or a list: no view of personal data, so nothing to audit."""
         perm.require(actor, Action.FIND_ENQUIRY)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             record = self._record(s, self._load(s, enquiry_id))
         return replace(record, subject=None, question=None, answer=None, response=None)
 
@@ -404,7 +404,7 @@ class EnquiryService(EnquiryQueues):
             except ValidationError:
                 # An invalid reference the legacy Access database held ('TBC', 'MPH12345') is still found.
                 query = repo.search_query(key, text, limit)
-                with self._uow.reading() as conn:
+                with actor_check.reading(self._uow, actor) as conn:
                     found = repo.summaries(conn, *query) if query else []
                 if not found:
                     raise
@@ -412,11 +412,11 @@ class EnquiryService(EnquiryQueues):
         elif key is SearchKey.CTS_REFERENCE and text:
             text = str(parse_cts_reference(text))
         found: list[EnquirySummary] = []
-        with self._uow.reading() as conn:
+        with actor_check.reading(self._uow, actor) as conn:
             if key is SearchKey.SUBJECT_NAME:
                 found = subject_name_summaries(conn, text, limit)
             else:
-                query = repo.search_query(key, text, limit)
+                query = repo.search_query(key, text, limit, masked=self._uow.person_login)
                 found = repo.summaries(conn, *query) if query is not None else []
             locked = set(conn.scalars(select(Enquiry.id).where(
                 Enquiry.id.in_([f.id for f in found]), Enquiry.passcode_verified_at.is_(None)))) if found else set()

@@ -14,6 +14,7 @@ from ..domain.permissions import Action
 from ..domain.queue_filter import QueueFilter, QueueOrder
 from ..domain.records import EnquirySummary, QueueCursor, QueuePage, SteeredCursor, UserRecord
 from ..domain.targets import due_bands
+from . import actor_check
 from .enquiry_base import EnquiryUseCases, region_code_of
 
 QUEUE_PAGE_SIZE = 200  # a region queue's page: a screenful or two, fetched in a few milliseconds
@@ -26,7 +27,7 @@ class EnquiryQueues(EnquiryUseCases):
 
     def further_action_queue(self, actor: UserRecord) -> list[EnquirySummary]:
         perm.require(actor, Action.FILTER_FURTHER_ACTION)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return repo.summaries(s, repo.further_action_statement())
 
     def region_queue_page(self, actor: UserRecord, region_code: str, *,
@@ -52,7 +53,7 @@ class EnquiryQueues(EnquiryUseCases):
         if after is not None and not isinstance(after, SteeredCursor if steered else QueueCursor):
             raise ValidationError("start the next page after the cursor of the previous page")
         today = self._today()
-        with self._uow.reading() as conn:
+        with actor_check.reading(self._uow, actor) as conn:
             bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
             waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()

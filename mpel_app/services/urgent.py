@@ -27,7 +27,7 @@ from ..domain.urgency import note_region_code, route_urgent_call
 from ..domain.values import as_flag, as_instant, is_row_id
 from ..domain.written_confirmation import URGENT
 from ..notify.outbox import enqueue
-from . import audit, reference_data
+from . import actor_check, audit, reference_data
 from .enquiry_base import ENTITY, EnquiryUseCases, region_code_or_default
 from .rota import rota_for
 
@@ -90,7 +90,7 @@ class UrgentService(EnquiryUseCases):
     def plan(self, actor: UserRecord, enquiry_id: int) -> UrgentPlan:
         """Whom to telephone; the removal time only while the passcode gate lets ``actor`` see it."""
         perm.require(actor, Action.FIND_ENQUIRY)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             e = self._load(s, enquiry_id)
             plan, verified = self._plan(s, e), e.passcode_verified_at is not None
         if not passcode_gate.may_see_personal_data(actor, passcode_verified=verified):
@@ -129,13 +129,13 @@ class UrgentService(EnquiryUseCases):
         perm.require(actor, Action.FIND_ENQUIRY)
         if not is_row_id(enquiry_id):
             raise NotFound(f"no enquiry with id {enquiry_id!r}")  # not a driver's overflow
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             return _contacts(s, [enquiry_id]).get(enquiry_id, [])
 
     def unacknowledged(self, actor: UserRecord) -> list[UrgentItem]:
         """The duty manager's board: every urgent item with a region and not acknowledged, oldest first."""
         perm.require(actor, Action.DUTY_BOARD)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             rows = s.execute(
                 select(Enquiry, Member.name).outerjoin(Member, Member.id == Enquiry.member_id)
                 .where(Enquiry.urgent.is_(True), Enquiry.status == EnquiryStatus.WITH_REGION.value,

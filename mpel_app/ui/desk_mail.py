@@ -32,8 +32,14 @@ class MailWindow:
     """The main window's outbox delivery, banner and dialog (a mix-in: see the module doc)."""
 
     @property
+    def sends_mail_itself(self) -> bool:
+        """False on a person's own PostgreSQL login: the site's mail service (``mpel outbox serve``, its own
+        login) sends; the desk may not read the messages' text (db/pg_private.py)."""
+        return not self.ctx.services.uow.person_login
+
+    @property
     def mail_configured(self) -> bool:
-        return self.smtp is not None
+        return self.smtp is not None or not self.sends_mail_itself
 
     def start_mail_delivery(self, smtp: SmtpSettings | None, *, prompt: Callable[[], str | None] | None = None,
                             transport_factory: Callable[[], Transport] | None = None,
@@ -47,7 +53,7 @@ class MailWindow:
             self.mail.stop()
             self.mail = None
         self.smtp = smtp
-        if smtp is not None:
+        if smtp is not None and self.sends_mail_itself:
             if smtp.username:
                 credentials.get_password(smtp.username, prompt or (lambda: ask_smtp_password(self, smtp)))
             sender = OutboxSender(self.ctx.services.uow, self.ctx.services.clock,

@@ -184,9 +184,12 @@ def test_audit_log_is_append_only_for_everyone(pg_cluster, boundary):
     for who in ("agent", "admin"):
         with login(pg_cluster, boundary, who) as conn:
             assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
+            # Through the login's own view of the log (pg_private) and at the table itself.
             refused(conn, "UPDATE audit_log SET action = 'nothing happened'")
             refused(conn, "DELETE FROM audit_log")
-            refused(conn, "TRUNCATE audit_log")
+            refused(conn, "UPDATE public.audit_log SET action = 'nothing happened'")
+            refused(conn, "DELETE FROM public.audit_log")
+            refused(conn, "TRUNCATE public.audit_log")
     with pg_cluster.connect(boundary["dbname"]) as su:  # even the owner (here a superuser)
         refused(su, "UPDATE audit_log SET action = 'nothing happened'")
         refused(su, "DELETE FROM audit_log")

@@ -16,11 +16,16 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from mpel_app import __main__ as entry
 from mpel_app.app import open_database
+from mpel_app.config import Settings
+from mpel_app.db.single_sign_on import sso_url
 from mpel_app.domain.records import Channel, Role
 from tests.support.kdc import LoopbackKdc, free_port
 from tests.support.pgcluster import ThrowawayCluster
 from tests.support.world import PASSWORD
+from tests.test_shared_deployment import keyring_store, settings_dir  # noqa: F401 (fixtures)
+from tests.notify.test_credentials import use_keyring  # noqa: F401 (fixture)
 
 KERBEROS_PASSWORD = "Kerberos-pass-phrase-42"  # kadmin.local -q splits at spaces
 
@@ -64,7 +69,8 @@ def sso(tmp_path, monkeypatch):
 
 
 def _url(port: int, user: str) -> str:
-    return f"postgresql+psycopg://{user}@localhost:{port}/mpel_sso?krbsrvname=postgres&gssencmode=prefer"
+    # The settings a Windows desk signing in through SSPI uses too (db/single_sign_on.py): one code path.
+    return sso_url(f"postgresql+psycopg://{user}@localhost:{port}/mpel_sso").render_as_string(hide_password=False)
 
 
 def _ticket(sso, monkeypatch, principal: str):
@@ -97,3 +103,25 @@ def test_no_ticket_or_someone_elses_ticket_is_refused(sso, monkeypatch):
     with pytest.raises(psycopg.OperationalError, match="GSSAPI authentication failed"):
         psycopg.connect(host="localhost", port=sso["port"], user="gina", dbname="mpel_sso", krbsrvname="postgres",
                         gssencmode="disable")
+
+
+def test_configured_for_single_sign_on_a_desk_keeps_no_password_and_signs_in(sso, monkeypatch, settings_dir,
+                                                                            keyring_store, capsys):
+    """``mpel db configure --single-sign-on`` (README's Windows steps): no password asked or kept; the saved URL
+    is the one the ticket test above connects with, and a desk started from it signs in as the person."""
+    monkeypatch.setattr(entry, "_configure_logging", lambda **kwargs: None)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("asked for a password"))
+    _ticket(sso, monkeypatch, "gina")
+    typed = f"postgresql+psycopg://gina:not-kept@localhost:{sso['port']}/mpel_sso"
+    assert entry.main(["db", "configure", "--single-sign-on", "--url", typed]) == 0
+    saved = Settings().database_url
+    assert saved == _url(sso["port"], "gina")
+    assert keyring_store == {} and "not-kept" not in saved
+    desk = open_database(saved, upgrade=None)
+    try:
+        with desk.engine.connect() as conn:
+            assert conn.execute(text("SELECT session_user")).scalar_one() == "gina"
+    finally:
+        desk.close()
+    assert entry.main(["db", "configure", "--single-sign-on", "--url", "sqlite:///x.db"]) == 1
+    assert "not an embedded SQLite file" in capsys.readouterr().err

@@ -41,7 +41,7 @@ from ...domain.text import clean_text
 from ...domain.values import as_date
 from ...reports.letters import (
     COMPANIONS, COVERING_NOTES, TEMPLATES, Addressee, LetterContext, render_letter_docx, render_letter_pdf)
-from .. import audit
+from .. import actor_check, audit
 from .base import ENTITY, Case, GroupView, document_record
 from .drafting_help import DraftingHelp
 from .units import is_member
@@ -205,7 +205,7 @@ class LetterDocuments(DraftingHelp):
         if today > now.astimezone(LONDON).date():
             raise ValidationError("the purge cannot be run for a day in the future")
         purged: list[PurgedDocument] = []
-        with (self._uow.read() if dry_run else self._uow()) as s:
+        with (actor_check.read(self._uow, actor) if dry_run else self._uow()) as s:
             rows = s.execute(
                 select(LetterDocument.id, LetterDocument.kind, LetterDocument.filename, LetterDocument.created_at,
                        Letter.id, Letter.cts_reference, Letter.received_at, Letter.dispatched_at,

@@ -23,7 +23,7 @@ from ...domain.letter_records import LateLetter, LetterDocumentRecord, LetterRec
 from ...domain.records import AuditEntry, Role, UserRecord
 from ...domain.text import clean_text, fold, normalise_reference
 from ...domain.values import as_limit, as_row_id, is_row_id
-from .. import audit
+from .. import actor_check, audit
 from .base import ENTITY, Case, LetterUseCases, _full_names, document_record
 from .units import unit_code_of, units_of
 
@@ -103,7 +103,7 @@ class LetterQueries(LetterUseCases):
 
     def get_by_reference(self, actor: UserRecord, reference: str) -> LetterRecord:
         ref = normalise_reference(reference)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             letter_id = s.scalar(select(Letter.id).where(Letter.cts_reference == ref))
             if letter_id is None:
                 raise NotFound(f"no letter {ref}")
@@ -153,7 +153,7 @@ class LetterQueries(LetterUseCases):
         stmt = (select(Letter).where(or_(Letter.cts_reference == ref, Letter.ho_reference == ref,
                                          Letter.subject_name_folded.like(like, escape="\\")))
                 .order_by(Letter.received_at.desc(), Letter.id.desc()).limit(limit))
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             found = [summary for _, summary in self._summaries(s, actor, stmt, lambda c: c.state.label)]
         # A search is a disclosure (names, references): audited like the enquiry log's (services/audit.py).
         with self._uow() as s:
@@ -181,7 +181,7 @@ class LetterQueries(LetterUseCases):
             raise ValidationError(f"no CTS workstack for {role.label.lower()}")
         if not actor.active or role not in actor.roles:
             raise PermissionDenied(f"{actor.full_name} is not a {role.label.lower()}")
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             stmt = self._workstack_statement(s, actor, role, unit)
             if stmt is None:
                 return []
@@ -247,7 +247,7 @@ class LetterQueries(LetterUseCases):
             raise PermissionDenied(f"{actor.full_name} is not an active user")
         stmt = select(Letter).where(Letter.state.not_in([x.value for x in TERMINAL_STATES]),
                                     Letter.received_at <= self._now() - LATE_AT_THE_EARLIEST)
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             if not actor.roles & _SEE_ALL_LATE:
                 mine = units_of(s, actor.id)
                 if not mine:
@@ -266,7 +266,7 @@ class LetterQueries(LetterUseCases):
         if not actor.active:
             raise PermissionDenied(f"{actor.full_name} is not an active user")
         member_id = as_row_id(member_id, field="Member")
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             letters = list(s.scalars(select(Letter).where(Letter.member_id == member_id)
                                      .order_by(Letter.received_at, Letter.id)))
             handlers = self._handlers(s, [e.id for e in letters])

@@ -35,7 +35,7 @@ from ...domain.records import Role, UserRecord
 from ...domain.text import clean_text
 from ...domain.values import as_date, as_flag, is_row_id
 from ...notify.outbox import enqueue
-from .. import audit
+from .. import actor_check, audit
 from .base import ENTITY, Case, LetterUseCases
 from .units import is_member
 
@@ -211,7 +211,7 @@ class SpecialLetters(LetterUseCases):
 
     def special_facts(self, actor: UserRecord, letter_id: int) -> dict[str, object]:
         """What is recorded of the letter's special case, for the case view's sections to show and offer."""
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             c = self._context(s, self._get(s, letter_id))
             self._require_visible(actor, c)
             e, row = c.letter, s.get(LetterFacts, c.letter.id)
@@ -228,7 +228,7 @@ class SpecialLetters(LetterUseCases):
 
     def reply_plan(self, actor: UserRecord, letter_id: int) -> ReplyPlan:
         """The reply this letter may get now: its templates, sentences, language, and anything holding it."""
-        with self._uow.read() as s:
+        with actor_check.read(self._uow, actor) as s:
             c = self._context(s, self._get(s, letter_id))
             self._require_visible(actor, c)
             return self._plan(s, actor, c.letter)
