@@ -186,6 +186,7 @@ class ImapSession:
         try:
             tag = imap._new_tag()
             imap.send(tag + b" IDLE\r\n")
+            arrived = False
             while True:
                 line = imap.readline()
                 if not line:
@@ -194,8 +195,10 @@ class ImapSession:
                     break
                 if line.startswith(tag):  # refused (e.g. IDLE not really there)
                     raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+                # A message that came since the last look is announced as IDLE begins (Dovecot syncs
+                # first): the wait is over before it starts.
+                arrived = arrived or _news(line)
             deadline = time.monotonic() + max(0.0, seconds)
-            arrived = False
             while not arrived and time.monotonic() < deadline and not (stop is not None and stop.is_set()):
                 if not self._readable(min(1.0, max(0.0, deadline - time.monotonic()))):
                     continue
@@ -204,9 +207,12 @@ class ImapSession:
                     raise EOFError("the server closed the connection")
                 if line.startswith(b"* BYE"):
                     raise imaplib.IMAP4.abort(line.decode("utf-8", "replace").strip())
-                # Any news but the server's keep-alive ends the wait: a line behind it may sit unseen in
-                # imaplib's buffer, where select() cannot see it, so the mailbox is looked at again instead.
-                arrived = not line.upper().startswith(b"* OK")
+                if line.startswith(tag):  # the server ended the IDLE itself: no DONE to send
+                    if not line[len(tag):].lstrip().upper().startswith(b"OK"):
+                        raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+                    return True
+                # Any news but the server's keep-alive ends the wait: the mailbox is looked at again.
+                arrived = _news(line)
             imap.send(b"DONE\r\n")
             while True:
                 line = imap.readline()
@@ -225,10 +231,26 @@ class ImapSession:
 
     def _readable(self, timeout: float) -> bool:
         sock = self._imap.sock
-        # TLS may already hold decrypted bytes that select() cannot see; imaplib's reader may hold a line too.
-        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        # Bytes already read off the socket are invisible to select(): imaplib's buffered reader may hold
+        # the line that came in the same packet as the one before it ("+ idling" and "* 1 EXISTS" together,
+        # the rule under load), and TLS may hold decrypted bytes.  Waiting on the socket for those would
+        # wait until the server's next keep-alive, minutes away.
+        if self._buffered() or (isinstance(sock, ssl.SSLSocket) and sock.pending()):
             return True
         return bool(select.select([sock], [], [], timeout)[0])
+
+    def _buffered(self) -> bool:
+        """Whether imaplib's reader holds unread bytes (found without blocking: the socket is non-blocking
+        while its buffer is peeked at, so an empty buffer costs one refused read)."""
+        sock, reader = self._imap.sock, self._imap.file
+        timeout = sock.gettimeout()
+        sock.settimeout(0.0)
+        try:
+            return bool(reader.peek(1))
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return False
+        finally:
+            sock.settimeout(timeout)
 
     def close(self) -> None:
         try:
@@ -283,6 +305,11 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
     except OSError as exc:
         raise ImapError(f"the connection to the IMAP server {settings.where} was lost at login: {exc}") from exc
     return ImapSession(imap, settings, renew_at=renew_at)
+
+
+def _news(line: bytes) -> bool:
+    """An untagged line telling of a change (EXISTS, EXPUNGE, FETCH...), not the server's "* OK" keep-alive."""
+    return line.startswith(b"* ") and not line[2:].upper().startswith(b"OK")
 
 
 def _quietly_close(imap: imaplib.IMAP4) -> None:
