@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import imaplib
+import logging
 import re
 import select
 import ssl
@@ -36,6 +37,7 @@ from ..domain.errors import MpelError
 SECURITY = ("ssl", "starttls", "plain")
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
 FETCH_BATCH = 25
+log = logging.getLogger(__name__)
 
 
 class ImapError(MpelError):
@@ -263,20 +265,40 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
             tokens=None) -> ImapSession:
     """Connect, secure the connection as ``settings.security`` says, and log in.
 
-    ``tokens`` (an ``oauth.TokenSource``): log in with XOAUTH2 using a token from it, and have the session
-    say when it must log in again (``renew_at``) because that token is about to expire.
+    ``tokens`` (an ``oauth.TokenSource`` or ``oauth_delegated.DelegatedTokens``): log in with XOAUTH2 using a
+    token from it, and have the session say when it must log in again (``renew_at``) because that token is
+    about to expire.  A source that can ``renew`` gets one more try when the server refuses its token
+    (revoked before its time): a fresh token, a fresh connection.
     """
-    renew_at = None
-    if tokens is not None:
-        from .oauth import OAuthError
+    if tokens is None:
+        return _open(settings, password=password, oauth_token=oauth_token)
+    token = _token_from(tokens.token)
+    try:
+        return _open(settings, oauth_token=token.access_token, renew_at=token.renew_at)
+    except ImapError as exc:
+        if not exc.auth or not hasattr(tokens, "renew"):
+            raise
+        log.info("inbox: the IMAP server refused the OAuth2 token of %s: renewing it and logging in again",
+                 settings.user)
+    token = _token_from(tokens.renew)
+    return _open(settings, oauth_token=token.access_token, renew_at=token.renew_at)
 
-        try:
-            token = tokens.token()
-        except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
-            raise ImapError(str(exc), auth=True) from exc
-        except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
-            raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
-        oauth_token, renew_at = token.access_token, token.renew_at
+
+def _token_from(ask: Callable):
+    from .oauth import NeedsSignIn, OAuthError
+
+    try:
+        return ask()
+    except NeedsSignIn:
+        raise  # the person signs in again: the desk knows how to ask
+    except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
+        raise ImapError(str(exc), auth=True) from exc
+    except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
+        raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
+
+
+def _open(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None,
+          renew_at: float | None = None) -> ImapSession:
     context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "plain" else None
     try:
         if settings.security == "ssl":
