@@ -8,7 +8,8 @@ sign-in yields an access token (about an hour) and a refresh token (months,
 and renewed at each use).  ``DelegatedTokens``:
 
 * keeps only the **refresh token**, in the OS keyring (service
-  ``KEYRING_SERVICE``, name ``USER@HOST`` of the mailbox), never in a file;
+  ``KEYRING_SERVICE``, name ``USER@HOST`` of the mailbox, in parts where it is
+  longer than Windows Credential Manager holds), never in a file;
   where there is no keyring, in this process's memory (notify/credentials.py),
   so the person signs in again next session.  The access token stays in memory.
 * renews **before expiry**: ``token()`` answers from memory while the access
@@ -37,6 +38,10 @@ from ..notify import credentials
 from .oauth import AUTHORITY, DELEGATED_SCOPE, RENEW_MARGIN, NeedsSignIn, OAuthError, Token, _session_trusting
 
 KEYRING_SERVICE = "MPEL Desk IMAP OAuth"
+# Characters per keyring entry.  Windows Credential Manager holds at most 2,560 bytes a credential (1,280
+# characters as it stores them, UTF-16) and Entra ID's refresh tokens can be longer: a longer one is kept in
+# several entries, ``USER@HOST`` (holding "N:" and the first part) and ``USER@HOST#1`` … ``#N-1``.
+KEYRING_PART = 1000
 _SIGN_IN_AGAIN = frozenset({"invalid_grant", "interaction_required"})
 
 
@@ -97,7 +102,7 @@ class DelegatedTokens:
     def sign_out(self) -> None:
         with self._lock:
             self._current = None
-            credentials.forget_password(self.account, service=KEYRING_SERVICE)
+            forget_refresh_token(self.account)
 
     # ------------------------------------------------------------------ tokens
 
@@ -121,7 +126,7 @@ class DelegatedTokens:
         asked_at, asked_monotonic = self._clock(), time.monotonic()
         result = self._app.acquire_token_by_refresh_token(refresh, scopes=[DELEGATED_SCOPE])
         if "access_token" not in result and result.get("error") in _SIGN_IN_AGAIN:
-            credentials.forget_password(self.account, service=KEYRING_SERVICE)
+            forget_refresh_token(self.account)
             raise NeedsSignIn(self.account, _reason(result))
         return self._keep(result, asked_at, asked_monotonic)
 
@@ -129,7 +134,7 @@ class DelegatedTokens:
         if "access_token" not in (result or {}):
             raise OAuthError(f"Microsoft Entra ID gave no access token for the mailbox: {_reason(result)}")
         if result.get("refresh_token"):
-            credentials.set_password(self.account, result["refresh_token"], service=KEYRING_SERVICE)
+            keep_refresh_token(self.account, result["refresh_token"])
         lifetime = float(result.get("expires_in") or 3600)
         # As for the service's tokens (oauth.TokenSource): a short-lived one still serves half its life.
         life = max(lifetime - self._margin, lifetime / 2)
@@ -139,7 +144,38 @@ class DelegatedTokens:
         return self._current
 
     def _refresh_token(self) -> str | None:
-        return credentials.get_password(self.account, service=KEYRING_SERVICE)
+        return load_refresh_token(self.account)
+
+
+def keep_refresh_token(account: str, token: str) -> None:
+    """Keep ``token`` for ``account`` in the keyring, in parts of ``KEYRING_PART`` characters."""
+    before = _part_count(account)
+    parts = [token[i:i + KEYRING_PART] for i in range(0, len(token), KEYRING_PART)]
+    for index, part in enumerate(parts[1:], start=1):  # the tail first: the head names them once all are there
+        credentials.set_password(f"{account}#{index}", part, service=KEYRING_SERVICE)
+    credentials.set_password(account, f"{len(parts)}:{parts[0]}", service=KEYRING_SERVICE)
+    for index in range(len(parts), before):  # a longer token's parts, left over
+        credentials.forget_password(f"{account}#{index}", service=KEYRING_SERVICE)
+
+
+def load_refresh_token(account: str) -> str | None:
+    head = credentials.get_password(account, service=KEYRING_SERVICE)
+    count, _, first = (head or "").partition(":")
+    if not count.isdigit():
+        return None
+    rest = [credentials.get_password(f"{account}#{i}", service=KEYRING_SERVICE) for i in range(1, int(count))]
+    return None if None in rest else first + "".join(rest)
+
+
+def forget_refresh_token(account: str) -> None:
+    for index in range(1, _part_count(account)):
+        credentials.forget_password(f"{account}#{index}", service=KEYRING_SERVICE)
+    credentials.forget_password(account, service=KEYRING_SERVICE)
+
+
+def _part_count(account: str) -> int:
+    count = (credentials.get_password(account, service=KEYRING_SERVICE) or "").partition(":")[0]
+    return int(count) if count.isdigit() else 1
 
 
 def _reaching(call: Callable[[], dict]) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mpel_app.db.models import Enquiry
 from mpel_app.inbox.desk_intake import DeskIntake, DeskMailbox
 from mpel_app.inbox.oauth import NeedsSignIn
-from mpel_app.inbox.oauth_delegated import KEYRING_SERVICE
+from mpel_app.inbox.oauth_delegated import KEYRING_PART, KEYRING_SERVICE, load_refresh_token
 from tests.inbox import messages as m
 
 HOUR = 3600
@@ -41,7 +41,7 @@ def signed_in(world, idp, intake=None) -> DeskIntake:
 
 
 def stored_refresh_token(memory_keyring, mailbox) -> str | None:
-    return memory_keyring.store.get((KEYRING_SERVICE, mailbox.account))
+    return load_refresh_token(mailbox.account)
 
 
 def enquiries(world) -> int:
@@ -112,12 +112,29 @@ def test_a_refused_refresh_token_is_forgotten_and_the_person_signs_in_again(worl
     oauth_dovecot.deliver(m.raw(m.plain()))
     with pytest.raises(NeedsSignIn, match="AADSTS700082"):
         intake.take_in_now(world.leader)
-    assert stored_refresh_token(memory_keyring, o365) is None
+    assert stored_refresh_token(memory_keyring, o365) is None and memory_keyring.store == {}
     with pytest.raises(NeedsSignIn):  # asked again, not retried with what the provider refused
         intake.take_in_now(world.leader)
     signed_in(world, idp, intake)
     assert intake.take_in_now(world.leader).enquiries_created == 1
     assert oauth_dovecot.uids("INBOX") == []
+
+
+def test_a_refresh_token_too_long_for_one_credential_is_kept_in_parts(world, idp, oauth_dovecot, o365,
+                                                                     memory_keyring):
+    """Windows Credential Manager holds 1,280 characters a credential; Entra ID's refresh tokens can be longer."""
+    idp.refresh_token_length = 2500
+    intake = signed_in(world, idp)
+    issued = next(iter(idp.refresh_tokens))
+    assert len(issued) == 2500 and stored_refresh_token(memory_keyring, o365) == issued
+    assert len(memory_keyring.store) == 3 and all(len(v) <= KEYRING_PART + 3 for v in memory_keyring.store.values())
+    idp.refresh_token_length = 0  # the next one is short: the parts left over go
+    oauth_dovecot.deliver(m.raw(m.plain()))
+    again = DeskIntake(world.services.uow, world.services.clock, world.services.inbox)
+    assert again.take_in_now(world.leader).enquiries_created == 1
+    assert stored_refresh_token(memory_keyring, o365) in idp.refresh_tokens
+    assert list(memory_keyring.store) == [(KEYRING_SERVICE, o365.account)]
+    assert intake.take_in_now(world.leader).fetched == 0
 
 
 def test_configure_on_the_command_line_sets_the_desks_up_for_a_microsoft_365_sign_in(world, db_url, capsys):

@@ -48,6 +48,7 @@ class FakeIdentityProvider:
     device_codes: dict[str, dict] = field(default_factory=dict)  # device_code -> {"user_code", "approved"}
     refresh_tokens: set[str] = field(default_factory=set)  # those still accepted
     device_requests: list[dict] = field(default_factory=list)  # each sign-in started, as asked
+    refresh_token_length: int = 0  # 0: short; Entra ID's own run to a couple of thousand characters
     _servers: list = field(default_factory=list)
 
     @property
@@ -163,6 +164,8 @@ class FakeIdentityProvider:
         else:
             return 400, {"error": "unsupported_grant_type"}
         token, refresh = "tok-" + secrets.token_urlsafe(16), "rt-" + secrets.token_urlsafe(24)
+        if self.refresh_token_length:
+            refresh = (refresh + secrets.token_urlsafe(self.refresh_token_length))[:self.refresh_token_length]
         self.issued[token] = time.monotonic() + self.lifetime
         self.refresh_tokens.add(refresh)
         return 200, {"token_type": "Bearer", "access_token": token, "refresh_token": refresh,
