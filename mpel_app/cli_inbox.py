@@ -27,7 +27,9 @@
 
 ``mpel inbox configure --imap HOST:PORT --user NAME [--password-stdin] [...]``
 keeps the mailbox in the database for the desks that take the inbox in by
-themselves (inbox/desk_intake.py), and the password in this computer's keyring.
+themselves (inbox/desk_intake.py), and the password in this computer's keyring;
+with ``--xoauth2-client-id C [--xoauth2-tenant T]`` (Microsoft 365) there is no
+password: each person signs in on their desk with a device code.
 
 Exit status: 0 done; 1 the database or the IMAP server could not be reached (or
 the connection was lost); 2 bad arguments; 3 the IMAP server refused the login.
@@ -83,14 +85,19 @@ def add_parser(commands) -> None:
     serve.add_argument("--idle-seconds", type=float, default=600.0,
                        help="with IDLE, look again at least this often (default 600)")
     serve.add_argument("--no-idle", action="store_true", help="poll even when the server offers IDLE")
-    serve.add_argument("--xoauth2-tenant", metavar="TENANT", default=None,
-                       help="Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
-                            "tenant; the secret read (stdin or keyring) is then the app's client secret")
-    serve.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
-    serve.add_argument("--xoauth2-authority", metavar="URL", default=None,
-                       help="another OpenID provider instead of Entra ID (its issuer URL; tests, or a site's own)")
+    _oauth_options(serve, "Microsoft 365: log in with OAuth2 (XOAUTH2) as the app registered in this Entra ID "
+                          "tenant; the secret read (stdin or keyring) is then the app's client secret")
     configure = actions.add_parser("configure", help="the mailbox a desk takes in by itself (no service running)")
     _mailbox_options(configure, "read the password from standard input and keep it in this computer's keyring")
+    _oauth_options(configure, "Microsoft 365: each person taking the mailbox in signs in on their desk (a device "
+                              "code) as the app (a public client) registered in this Entra ID tenant")
+
+
+def _oauth_options(parser, tenant_help: str) -> None:
+    parser.add_argument("--xoauth2-tenant", metavar="TENANT", default=None, help=tenant_help)
+    parser.add_argument("--xoauth2-client-id", metavar="ID", default=None, help="the app's client id (with the above)")
+    parser.add_argument("--xoauth2-authority", metavar="URL", default=None,
+                        help="another OpenID provider instead of Entra ID (its issuer URL; tests, or a site's own)")
 
 
 def _host_port(text: str, security: str) -> tuple[str, int]:
@@ -194,19 +201,28 @@ def _configure(args, database_url: str | None, stdin: TextIO, out: TextIO, err: 
     except ValueError as exc:
         print(f"mpel: {exc}", file=err)
         return 2
+    if bool(args.xoauth2_tenant or args.xoauth2_authority) and not args.xoauth2_client_id:
+        print("mpel: --xoauth2-tenant (or --xoauth2-authority) needs --xoauth2-client-id", file=err)
+        return 2
     password = stdin.readline().rstrip("\r\n") if args.password_stdin else None
     services = open_for_command(database_url or getattr(args, "database", None), err)
     if services is None:
         return 1
     try:
         mailbox = DeskMailbox(host=host, port=port, security=security, user=args.user, mailbox=args.mailbox,
-                              processed=args.processed_folder, quarantine=args.quarantine_folder)
+                              processed=args.processed_folder, quarantine=args.quarantine_folder,
+                              oauth_client_id=args.xoauth2_client_id or "", oauth_tenant=args.xoauth2_tenant or "",
+                              oauth_authority=args.xoauth2_authority or "")
         in_keyring = services.desk_intake.configure(None, mailbox, password)
     except MpelError as exc:
         print(f"mpel: {exc}", file=err)
         return 2
     finally:
         services.close()
+    if mailbox.uses_oauth:
+        print(f"The desks take in {mailbox.account} ({mailbox.security}, port {mailbox.port}); each person signs "
+              "in to Microsoft 365 on their desk the first time.", file=out)
+        return 0
     where = ("kept in the system keyring" if in_keyring else
              "not kept (no keyring here): each desk asks for it" if password else "not given: each desk asks for it")
     print(f"The desks take in {mailbox.account} ({mailbox.security}, port {mailbox.port}); password {where}.",

@@ -31,6 +31,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from ..domain.data_rights import NOT_SWEPT
+from ..domain.inbox_rules import DESK_INTAKE_LEASE
 from ..domain.records import Role
 
 DESK = "mpel_desk"  # every person's login is a member; reference data and their own work
@@ -119,7 +120,9 @@ TABLE_GRANTS: dict[str, dict[str, str]] = {
     # The Home Secretary's list [CORR 1.8]: read when MPCS registers a letter, kept by administrators.
     "home_secretary_list": {DESK: R, **_to(_ADMIN, "SELECT, INSERT, DELETE")},
     "cts_counters": {**_to(_CORRESPONDENCE + _MEMBERS, RWU), INBOX_SERVICE: RWU},
-    "settings": {DESK: R, INBOX_SERVICE: R, **_to(_DISSOLUTION, RWU)},  # the inbox: the fax gateway
+    # The inbox: the fax gateway.  The MPEL team leader's desk takes the central inbox in by itself where no
+    # `mpel inbox serve` runs, one desk at a time by a lease kept here: that one row only (POLICIES).
+    "settings": {DESK: R, INBOX_SERVICE: R, **_to(_DISSOLUTION, RWU), GROUPS[_R.MPEL_TEAM_LEADER]: RWU},
     "letters": {**_to(_CORRESPONDENCE, RWU)},
     "letter_handlers": {**_to(_CORRESPONDENCE, "SELECT, INSERT, DELETE")},
     "letter_rejections": {**_to(_CORRESPONDENCE, RW)},
@@ -246,6 +249,17 @@ POLICIES: dict[str, dict[str, str]] = {
 
 def _member_of_any(groups: list[str]) -> str:
     return " OR ".join(f"pg_has_role(session_user, '{g}', 'MEMBER')" for g in groups)
+
+
+# Settings: the groups writing them for their own sake (TABLE_GRANTS, EXTRA_GRANTS) write any; a group
+# granted writing only for the desk intake's lease writes that row alone.
+_LEASE_ONLY = [GROUPS[_R.MPEL_TEAM_LEADER]]
+_SETTINGS_WRITERS = sorted({group for group, privileges in TABLE_GRANTS["settings"].items() if "INSERT" in privileges}
+                           .union(group for table, group, privileges in EXTRA_GRANTS
+                                  if table == "settings" and "INSERT" in privileges)
+                           .difference(_LEASE_ONLY))
+_SETTINGS_WRITE = f"key = '{DESK_INTAKE_LEASE}' OR {_member_of_any(_SETTINGS_WRITERS)}"
+POLICIES["settings"] = {"INSERT": _SETTINGS_WRITE, "UPDATE": _SETTINGS_WRITE}
 
 
 # SECURITY DEFINER (owned by the migrating role, which bypasses nothing but owns the tables) so that

@@ -14,6 +14,9 @@ decisions are made:
   rather than opening a new one.
 * ``email_targets``: the 10 and 20 working-day targets of an e-mail enquiry
   [MPEL] (constants from domain/targets.py).
+* ``DESK_INTAKE_LEASE``: the setting through which one desk at a time takes
+  the mailbox in (inbox/desk_intake.py); on PostgreSQL the only setting the
+  MPEL team leader's own login may write (db/pg_roles.py).
 * ``safe_filename``: an attachment's name made harmless (no directories, no
   drive letters, no control characters), so a file called ``..\\..\\x.exe``
   can be saved without escaping the folder it is saved in.
@@ -31,6 +34,7 @@ from .references import CtsReference, parse_cts_reference
 from .targets import EMAIL_DAYS_90, EMAIL_DAYS_100
 
 # A CTS reference anywhere in a subject: a word boundary, M or B, five digits, '/', two digits.
+DESK_INTAKE_LEASE = "inbox.desk_lease"
 _CTS_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([MBmb]\d{5}/\d{2})(?!\d)")
 MAX_FILENAME = 120
 _WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),

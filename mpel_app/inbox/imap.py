@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import imaplib
+import logging
 import re
 import select
 import ssl
@@ -36,6 +37,7 @@ from ..domain.errors import MpelError
 SECURITY = ("ssl", "starttls", "plain")
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
 FETCH_BATCH = 25
+log = logging.getLogger(__name__)
 
 
 class ImapError(MpelError):
@@ -186,6 +188,7 @@ class ImapSession:
         try:
             tag = imap._new_tag()
             imap.send(tag + b" IDLE\r\n")
+            arrived = False
             while True:
                 line = imap.readline()
                 if not line:
@@ -194,8 +197,10 @@ class ImapSession:
                     break
                 if line.startswith(tag):  # refused (e.g. IDLE not really there)
                     raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+                # A message that came since the last look is announced as IDLE begins (Dovecot syncs
+                # first): the wait is over before it starts.
+                arrived = arrived or _news(line)
             deadline = time.monotonic() + max(0.0, seconds)
-            arrived = False
             while not arrived and time.monotonic() < deadline and not (stop is not None and stop.is_set()):
                 if not self._readable(min(1.0, max(0.0, deadline - time.monotonic()))):
                     continue
@@ -204,9 +209,12 @@ class ImapSession:
                     raise EOFError("the server closed the connection")
                 if line.startswith(b"* BYE"):
                     raise imaplib.IMAP4.abort(line.decode("utf-8", "replace").strip())
-                # Any news but the server's keep-alive ends the wait: a line behind it may sit unseen in
-                # imaplib's buffer, where select() cannot see it, so the mailbox is looked at again instead.
-                arrived = not line.upper().startswith(b"* OK")
+                if line.startswith(tag):  # the server ended the IDLE itself: no DONE to send
+                    if not line[len(tag):].lstrip().upper().startswith(b"OK"):
+                        raise imaplib.IMAP4.error(line.decode("utf-8", "replace").strip())
+                    return True
+                # Any news but the server's keep-alive ends the wait: the mailbox is looked at again.
+                arrived = _news(line)
             imap.send(b"DONE\r\n")
             while True:
                 line = imap.readline()
@@ -225,10 +233,26 @@ class ImapSession:
 
     def _readable(self, timeout: float) -> bool:
         sock = self._imap.sock
-        # TLS may already hold decrypted bytes that select() cannot see; imaplib's reader may hold a line too.
-        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        # Bytes already read off the socket are invisible to select(): imaplib's buffered reader may hold
+        # the line that came in the same packet as the one before it ("+ idling" and "* 1 EXISTS" together,
+        # the rule under load), and TLS may hold decrypted bytes.  Waiting on the socket for those would
+        # wait until the server's next keep-alive, minutes away.
+        if self._buffered() or (isinstance(sock, ssl.SSLSocket) and sock.pending()):
             return True
         return bool(select.select([sock], [], [], timeout)[0])
+
+    def _buffered(self) -> bool:
+        """Whether imaplib's reader holds unread bytes (found without blocking: the socket is non-blocking
+        while its buffer is peeked at, so an empty buffer costs one refused read)."""
+        sock, reader = self._imap.sock, self._imap.file
+        timeout = sock.gettimeout()
+        sock.settimeout(0.0)
+        try:
+            return bool(reader.peek(1))
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return False
+        finally:
+            sock.settimeout(timeout)
 
     def close(self) -> None:
         try:
@@ -241,20 +265,40 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
             tokens=None) -> ImapSession:
     """Connect, secure the connection as ``settings.security`` says, and log in.
 
-    ``tokens`` (an ``oauth.TokenSource``): log in with XOAUTH2 using a token from it, and have the session
-    say when it must log in again (``renew_at``) because that token is about to expire.
+    ``tokens`` (an ``oauth.TokenSource`` or ``oauth_delegated.DelegatedTokens``): log in with XOAUTH2 using a
+    token from it, and have the session say when it must log in again (``renew_at``) because that token is
+    about to expire.  A source that can ``renew`` gets one more try when the server refuses its token
+    (revoked before its time): a fresh token, a fresh connection.
     """
-    renew_at = None
-    if tokens is not None:
-        from .oauth import OAuthError
+    if tokens is None:
+        return _open(settings, password=password, oauth_token=oauth_token)
+    token = _token_from(tokens.token)
+    try:
+        return _open(settings, oauth_token=token.access_token, renew_at=token.renew_at)
+    except ImapError as exc:
+        if not exc.auth or not hasattr(tokens, "renew"):
+            raise
+        log.info("inbox: the IMAP server refused the OAuth2 token of %s: renewing it and logging in again",
+                 settings.user)
+    token = _token_from(tokens.renew)
+    return _open(settings, oauth_token=token.access_token, renew_at=token.renew_at)
 
-        try:
-            token = tokens.token()
-        except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
-            raise ImapError(str(exc), auth=True) from exc
-        except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
-            raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
-        oauth_token, renew_at = token.access_token, token.renew_at
+
+def _token_from(ask: Callable):
+    from .oauth import NeedsSignIn, OAuthError
+
+    try:
+        return ask()
+    except NeedsSignIn:
+        raise  # the person signs in again: the desk knows how to ask
+    except OAuthError as exc:  # the identity provider refused (a wrong secret, say): retrying will not help
+        raise ImapError(str(exc), auth=True) from exc
+    except Exception as exc:  # noqa: BLE001 - the provider unreachable: like a lost connection, try again later
+        raise ImapError(f"no OAuth2 token for the mailbox: {type(exc).__name__}: {exc}") from exc
+
+
+def _open(settings: ImapSettings, *, password: str | None = None, oauth_token: str | None = None,
+          renew_at: float | None = None) -> ImapSession:
     context = ssl.create_default_context(cafile=settings.ca_file) if settings.security != "plain" else None
     try:
         if settings.security == "ssl":
@@ -283,6 +327,11 @@ def connect(settings: ImapSettings, *, password: str | None = None, oauth_token:
     except OSError as exc:
         raise ImapError(f"the connection to the IMAP server {settings.where} was lost at login: {exc}") from exc
     return ImapSession(imap, settings, renew_at=renew_at)
+
+
+def _news(line: bytes) -> bool:
+    """An untagged line telling of a change (EXISTS, EXPUNGE, FETCH...), not the server's "* OK" keep-alive."""
+    return line.startswith(b"* ") and not line[2:].upper().startswith(b"OK")
 
 
 def _quietly_close(imap: imaplib.IMAP4) -> None:

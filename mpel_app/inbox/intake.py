@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import StaleRecord
+from ..domain.records import UserRecord
 from ..services.inbox import ALREADY, CREATED, Folders, InboxService
 from .imap import ImapError, ImapSession, ImapSettings
 from .parse import content_hash
@@ -53,11 +54,13 @@ class Summary:
 
 
 def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *,
-             after_commit: Callable[[int], None] | None = None, stop: threading.Event | None = None) -> Summary:
+             after_commit: Callable[[int], None] | None = None, stop: threading.Event | None = None,
+             actor: UserRecord | None = None) -> Summary:
     """Take in what is waiting in ``settings.mailbox`` (see the module docstring).
 
     ``after_commit(uid)`` runs between a message's commit and its move: the
-    point a crash would hit worst (tests inject one there).
+    point a crash would hit worst (tests inject one there).  ``actor``: who
+    takes it in (a person's desk); by default the central inbox's own account.
     """
     folders = Folders(settings.processed_folder, settings.quarantine_folder)
     for folder in (folders.processed, folders.quarantine):
@@ -65,7 +68,7 @@ def run_once(imap: ImapSession, service: InboxService, settings: ImapSettings, *
             log.info("inbox: created the folder %s", folder)
     refile_released(imap, service, folders)
     uidvalidity = imap.select(settings.mailbox)
-    actor = service.intake_actor()
+    actor = actor or service.intake_actor()
     directory = service.directory()
     summary = Summary()
     uids = imap.uids()

@@ -7,7 +7,8 @@ Two ways to get a token:
   app registration granted ``IMAP.AccessAsApp``, scope
   ``https://outlook.office365.com/.default``;
 * delegated (a person's desk): device-code sign-in with the scope
-  ``https://outlook.office365.com/IMAP.AccessAsUser.All``.
+  ``https://outlook.office365.com/IMAP.AccessAsUser.All``, then renewed
+  from the refresh token kept in the keyring (oauth_delegated.py).
 
 The client secret, like every password, comes from the system keyring or is
 typed; never from a file.  ``msal`` is imported only when a token is wanted.
@@ -37,6 +38,14 @@ AUTHORITY = "https://login.microsoftonline.com/{tenant}"
 
 class OAuthError(MpelError):
     pass
+
+
+class NeedsSignIn(OAuthError):
+    """A person's desk has no usable sign-in for the mailbox (oauth_delegated.py): the person signs in again."""
+
+    def __init__(self, account: str, reason: str = ""):
+        super().__init__(f"sign in to Microsoft 365 for the mailbox {account}" + (f" ({reason})" if reason else ""))
+        self.account = account
 
 
 def xoauth2_string(user: str, access_token: str) -> bytes:

@@ -6,7 +6,9 @@ TaskRunner, one at a time on this desk; across desks sharing the database
 the intake's lease lets one read the mailbox at a time, and a desk that
 finds it taken says so and tries again at its next turn.  When the keyring
 has no password for the mailbox, the person is asked once (on the UI
-thread), and the pass is tried again with it.
+thread), and the pass is tried again with it.  A Microsoft 365 mailbox read
+with the person's own account and no sign-in on this desk yet: the device
+code is shown (ui/inbox_sign_in.py) and the pass runs again once signed in.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..inbox.desk_intake import DeskMailbox, IntakeBusy, NeedsPassword
+from ..inbox.oauth import NeedsSignIn
 from .context import DeskContext
+from .inbox_sign_in import SignInDialog
 from .mail import ask_secret
 from .widgets import button, error_text
 
@@ -39,6 +43,8 @@ class DeskIntakeSection(QWidget):
         self._ask = ask_password or ask_mailbox_password
         self.running = False
         self.mailbox: DeskMailbox | None = None
+        self.sign_in: SignInDialog | None = None  # while the person signs in to Microsoft 365
+        self._starting_sign_in = False
         self.take_button = button("Take &mail in now", "Take in what is waiting in the central mailbox")
         self.take_button.clicked.connect(self.take_in)
         self.status = QLabel("Looking for the central mailbox…")
@@ -92,10 +98,42 @@ class DeskIntakeSection(QWidget):
                 self.take_in(password)
                 return
             self._say("Not taken in: the mailbox's password was not given.")
+        elif isinstance(exc, NeedsSignIn):
+            self._begin_sign_in(exc.account)
+            return
         elif isinstance(exc, IntakeBusy):
             self._say(f"Not taken in now: {exc}.")
         else:
             self._say(f"Not taken in: {error_text(exc)}")
+        self.finished.emit()
+
+    def _begin_sign_in(self, account: str) -> None:
+        if self.sign_in is not None or self._starting_sign_in:
+            return  # already waiting for the person (a timed pass found no sign-in either)
+        self._starting_sign_in = True
+        self._say(f"Sign in to Microsoft 365 to take in {account}…")
+        ctx = self._ctx
+        ctx.runner.submit(lambda: ctx.services.desk_intake.begin_sign_in(ctx.user),
+                          lambda code: self._show_sign_in(account, code), self._failed_sign_in, owner=self)
+
+    def _show_sign_in(self, account: str, code) -> None:
+        self._starting_sign_in = False
+        self.sign_in = SignInDialog(self._ctx, account, code, self)
+        self.sign_in.finished.connect(self._signed_in)
+        self.sign_in.open()
+
+    def _signed_in(self, result: int) -> None:
+        self.sign_in.deleteLater()
+        self.sign_in = None
+        if result == SignInDialog.Accepted:
+            self.take_in()
+            return
+        self._say("Not taken in: not signed in to Microsoft 365.")
+        self.finished.emit()
+
+    def _failed_sign_in(self, exc: Exception) -> None:
+        self._starting_sign_in = False
+        self._say(f"Not taken in: the sign-in could not start: {error_text(exc)}")
         self.finished.emit()
 
     def _settle(self) -> None:

@@ -12,6 +12,7 @@ import pytest
 from mpel_app.inbox.imap import ImapSettings
 from tests.notify.conftest import smtp_server, tls_files  # noqa: F401  (fixtures reused here)
 from tests.support import imapserver
+from tests.support.oauthserver import FakeIdentityProvider
 from tests.ui.test_outbox_ui import memory_keyring  # noqa: F401  (the in-memory keyring fixture, reused)
 
 
@@ -37,6 +38,23 @@ def dovecot(tls_files):  # noqa: F811
 @pytest.fixture
 def dovecot_no_move():
     server = _server(move=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def idp(tls_files):  # noqa: F811
+    """A fake OpenID provider on loopback (tests/support/oauthserver.py)."""
+    provider = FakeIdentityProvider(cert=tls_files.cert, key=tls_files.key)
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oauth_dovecot(idp):
+    """Dovecot checking XOAUTH2 logins with the fake provider."""
+    server = _server(oauth_tokeninfo=idp.tokeninfo_url)
     yield server
     server.close()
 

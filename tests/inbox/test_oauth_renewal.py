@@ -14,23 +14,7 @@ from mpel_app.inbox.imap import ImapError
 from mpel_app.inbox.intake import watch
 from mpel_app.inbox.oauth import TokenSource
 from tests.inbox import messages as m
-from tests.inbox.conftest import _server, imap_settings
-from tests.support.oauthserver import FakeIdentityProvider
-
-
-@pytest.fixture
-def idp(tls_files):
-    provider = FakeIdentityProvider(cert=tls_files.cert, key=tls_files.key)
-    provider.start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def oauth_dovecot(idp):
-    server = _server(oauth_tokeninfo=idp.tokeninfo_url)
-    yield server
-    server.close()
+from tests.inbox.conftest import imap_settings
 
 
 def source(idp, secret=None, **kwargs) -> TokenSource:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -131,6 +132,49 @@ def test_idle_ends_when_told_to_stop_and_after_its_time(world, dovecot):
         stop.set()
         assert session.idle(HOUR, stop) is False
         session.noop()
+
+
+def test_mail_that_came_just_before_idle_ends_the_wait_at_once(world, dovecot):
+    """A message delivered between the intake's last look and its IDLE (the watcher reconnecting as mail
+    arrives, the race behind a failure seen once under load) is announced as IDLE begins, in the same packet
+    as the go-ahead: the wait must end at once, not when the server's next keep-alive (minutes away) stirs the
+    socket.  The IDLE is stopped after 20 s: well past anything but a missed announcement."""
+    settings = imap_settings(dovecot)
+    with imap_client.connect(settings, password=dovecot.password) as session:
+        session.select("INBOX")
+        dovecot.deliver(m.raw(m.plain()))
+        imap = session._imap
+        read_line = imap.readline
+
+        def read_late():
+            # As on a loaded machine: the desk gets to read only after the server's next lines have landed, so
+            # "+ idling" and "* 1 EXISTS" are read off the socket together (peeked at: nothing is consumed).
+            deadline = time.monotonic() + 10
+            while b"EXISTS" not in imap.sock.recv(4096, socket.MSG_PEEK) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            imap.readline = read_line
+            return read_line()
+
+        imap.readline = read_late
+        gave_up = threading.Event()
+        timer = threading.Timer(20.0, gave_up.set)
+        timer.start()
+        try:
+            assert session.idle(HOUR, gave_up) is True
+            assert not gave_up.is_set()  # it heard the news itself, not on the way out after being told to stop
+        finally:
+            timer.cancel()
+        session.uids()  # looked at again
+        dovecot.deliver(m.raw(m.plain(subject="While nobody looks")))
+        session.noop()  # the news comes with this reply: nothing is left for the next IDLE to tell
+        assert session.uids() == [1, 2]
+        stop = threading.Event()
+        timer = threading.Timer(1.0, stop.set)
+        timer.start()
+        try:
+            assert session.idle(20.0, stop) is False  # no news, so back only when told to stop
+        finally:
+            timer.cancel()
 
 
 def test_idle_can_be_turned_off_for_a_server_whose_idle_misbehaves(world, dovecot):

@@ -13,7 +13,7 @@ from mpel_app.domain.records import Role
 from mpel_app.reports.email_docx import read_reply
 from mpel_app.ui.inbox_view import InboxView
 from tests.inbox import messages as m
-from tests.inbox.conftest import dovecot, memory_keyring, tls_files  # noqa: F401  (fixtures)
+from tests.inbox.conftest import dovecot, idp, memory_keyring, oauth_dovecot, tls_files  # noqa: F401  (fixtures)
 from mpel_app.inbox.desk_intake import DeskMailbox
 from tests.support.desk import desk_context, shown
 from tests.support.world import PASSWORD, build_world, staff_email
@@ -167,3 +167,45 @@ def test_the_desk_takes_the_mailbox_in_itself_asking_the_password_once(qtbot, wo
     assert len(asked) == 1  # the keyring kept it
     grab(view, "inbox-desk-intake", tmp_path)
     assert_accessible(intake)
+
+
+def test_a_microsoft_365_mailbox_asks_the_person_to_sign_in_with_a_code_then_takes_the_mail_in(
+        qtbot, world, idp, oauth_dovecot, memory_keyring, monkeypatch, tmp_path):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(idp.cert))  # the site's CA, as a site trusts its own
+    services = world.services
+    services.desk_intake.configure(world.admin, DeskMailbox(
+        host=oauth_dovecot.host, port=oauth_dovecot.port, security="plain", user=oauth_dovecot.user,
+        oauth_client_id=idp.public_client_id, oauth_authority=idp.issuer))
+    oauth_dovecot.deliver(m.raw(m.plain()))
+    view = open_view(qtbot, services, world.leader)
+    intake = view.intake
+    qtbot.waitUntil(lambda: intake.sign_in is not None and intake.sign_in.isVisible(), timeout=30_000)
+    dialog = intake.sign_in
+    code = dialog.code_field.text()
+    assert code and code in [entry["user_code"] for entry in idp.device_codes.values()]
+    assert "Sign in to Microsoft 365" in intake.status.text()
+    grab(dialog, "inbox-microsoft-365-sign-in", tmp_path)
+    assert_accessible(dialog)
+    qtbot.waitUntil(lambda: any(f.get("grant_type", "").endswith("device_code") for f in idp.token_requests),
+                    timeout=30_000)  # asking, and told to wait: the person has not entered the code
+    assert dialog.isVisible()
+    idp.approve(code)  # the person enters it in a browser
+    qtbot.waitUntil(lambda: intake.sign_in is None, timeout=30_000)
+    qtbot.waitUntil(lambda: intake.status.text().startswith("Mail taken in"), timeout=30_000)
+    assert "1 new enquiry" in intake.status.text()
+    assert len(idp.logins_accepted()) == 1
+
+
+def test_not_now_leaves_the_mail_where_it_is(qtbot, world, idp, oauth_dovecot, memory_keyring, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(idp.cert))
+    world.services.desk_intake.configure(world.admin, DeskMailbox(
+        host=oauth_dovecot.host, port=oauth_dovecot.port, security="plain", user=oauth_dovecot.user,
+        oauth_client_id=idp.public_client_id, oauth_authority=idp.issuer))
+    oauth_dovecot.deliver(m.raw(m.plain()))
+    view = open_view(qtbot, world.services, world.leader)
+    intake = view.intake
+    qtbot.waitUntil(lambda: intake.sign_in is not None and intake.sign_in.isVisible(), timeout=30_000)
+    qtbot.keyClick(intake.sign_in, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: intake.sign_in is None, timeout=10_000)
+    assert intake.status.text() == "Not taken in: not signed in to Microsoft 365."
+    assert len(oauth_dovecot.uids("INBOX")) == 1
