@@ -1,7 +1,7 @@
 """The MPEL team leader's desk may take the central inbox in on a shared PostgreSQL: re-applies the grants.
 
-Revision ID: 0029
-Revises: 0025
+Revision ID: 0030
+Revises: 0029
 
 Where no `mpel inbox serve` runs, the team leader's desk takes the mailbox in
 itself, one desk at a time by a lease kept in ``settings``
@@ -15,8 +15,8 @@ from alembic import op
 
 from mpel_app.db import pg_roles
 
-revision = "0029"
-down_revision = "0025"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
