@@ -329,6 +329,26 @@ def test_open_records_queue_in_their_region_and_history_is_read_only(services, w
                                           answer="a", written_confirmation=False)
 
 
+def test_open_records_are_due_by_the_target_of_their_channel(services, world, tmp_path):
+    """An e-mail still open in Access is due in the e-mail target's working days, a telephone or fax
+    call in 5 (10 with the file needed), counted from receipt on the region's calendar, as for any
+    enquiry sent to a region (domain/targets.regional_response_due)."""
+    from mpel_app.db import repositories as repo
+    from mpel_app.domain.calendar import REGION_NATION
+    from mpel_app.domain.targets import regional_response_due
+
+    _import(services, world, unpack(FILES[0], tmp_path))
+    with services.uow.read() as s:
+        open_rows = s.execute(select(Enquiry.received_at, Enquiry.region_code, Enquiry.file_needed,
+                                     Enquiry.channel, Enquiry.due_date).where(Enquiry.status == "with_region")).all()
+        closures = {n: repo.closures_for(s.connection(), n) for n in set(REGION_NATION.values())}
+    channels = Counter(r.channel for r in open_rows)
+    assert channels[Channel.EMAIL.value] > 0 and channels[Channel.TELEPHONE.value] > 0, channels
+    for r in open_rows:
+        assert r.due_date == regional_response_due(r.received_at, r.region_code, r.file_needed,
+                                                   closures[REGION_NATION[r.region_code]], channel=r.channel), r
+
+
 def test_legacy_people_cannot_sign_in_and_new_calls_follow_the_old_numbers(services, world, legacy_file):
     from mpel_app.domain.errors import AuthenticationFailed
 
