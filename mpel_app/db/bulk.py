@@ -18,7 +18,7 @@ The rows must all have the same keys (the first row's); keys are column names.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from operator import itemgetter
 
@@ -28,10 +28,13 @@ _ROW_SECURITY = text("SELECT row_security_active(CAST(:table AS regclass))")
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]],
-                same: Mapping[str, object] | None = None) -> int:
+                same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None) -> int:
     """Insert ``rows`` into ``table`` on ``conn`` (in its transaction); the number inserted.
 
     ``same``: values that are the same on every row (a loader's constants), converted once.
+    ``meanwhile``: work that needs no database, called once the rows are sent and before waiting for
+    PostgreSQL to have taken them all (COPY's end), so the client's work and the server's overlap;
+    elsewhere after the insert.  An exception it raises is raised as it was.
     A column left out takes its default as SQLAlchemy would give it: a constant default is
     sent with every row (converted once); a default computed per row (a callable or SQL) is
     not something this can give, so such a table goes through ``conn.execute``."""
@@ -44,6 +47,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     if any(not c.default.is_scalar for c in left_out) or (
             dialect.name == "postgresql" and conn.scalar(_ROW_SECURITY, {"table": table.name})):
         conn.execute(insert(table), [{**row, **same} for row in rows])
+        if meanwhile is not None:
+            meanwhile()
         return len(rows)
     same.update((c.key, c.default.arg) for c in left_out)
 
@@ -63,9 +68,11 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     names = keys + list(same)
     params = list(zip(*columns))
     if dialect.name == "postgresql":
-        _copy(conn, table, names, params)
+        _copy(conn, table, names, params, meanwhile)
     else:
         _execute_many(conn, table, names, params)
+        if meanwhile is not None:
+            meanwhile()
     return len(rows)
 
 
@@ -77,10 +84,14 @@ def _execute_many(conn: Connection, table: Table, names: list[str], params: list
     conn.exec_driver_sql(statement, params)
 
 
-def _copy(conn: Connection, table: Table, names: list[str], params: list[tuple]) -> None:
+def _copy(conn: Connection, table: Table, names: list[str], params: list[tuple],
+          meanwhile: Callable[[], None] | None) -> None:
     quote = conn.dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-    # The DBAPI connection under this Connection: the COPY runs inside the same transaction.
+    # The DBAPI connection under this Connection: the COPY runs inside the same transaction.  An
+    # exception inside the block ends the COPY as failed (psycopg) and is raised as it was.
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in params:
             copy.write_row(row)
+        if meanwhile is not None:
+            meanwhile()

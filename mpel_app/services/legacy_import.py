@@ -21,6 +21,7 @@ import getpass
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -118,10 +119,22 @@ class LegacyImportService:
             try:
                 done = 0
                 progress("importing", 0, total)
-                for batch in _batches(rows, BATCH):
-                    writer.batch(batch)
+                batches = _batches(rows, BATCH)
+                batch = next(batches, None)
+                planned = writer.plan(batch) if batch is not None else None
+                while batch is not None:
+                    ahead: dict = {}
+
+                    def plan_next() -> None:
+                        # Reading and planning the next batch is Python's work alone: it runs while the
+                        # database takes this batch's enquiries (PostgreSQL's COPY), on the other core.
+                        ahead["batch"] = following = next(batches, None)
+                        ahead["planned"] = writer.plan(following) if following is not None else None
+
+                    writer.store(planned, meanwhile=plan_next)
                     done += len(batch)
                     progress("importing", done, total)
+                    batch, planned = ahead["batch"], ahead["planned"]
                 report = writer.finish(reader_name)
                 writer.put_back_triggers()
             finally:
@@ -156,6 +169,26 @@ def _batches(rows: Iterable, n: int) -> Iterator[list]:
     it = iter(rows)
     while batch := list(islice(it, n)):
         yield batch
+
+
+@dataclass
+class _Planned:
+    """One batch decided by _Writer.plan: the rows to write, those not imported and why, those already here."""
+
+    sample: list[Mapping]  # the first rows, when the batch must be checked against earlier imports
+    planned: list[LegacyRow]
+    skipped: list[tuple[int, str]]  # (Access ID, reason not imported)
+    already: int
+
+
+class _Once:
+    def __init__(self, call: Callable[[], None]):
+        self.call: Callable[[], None] | None = call
+
+    def __call__(self) -> None:
+        call, self.call = self.call, None
+        if call is not None:
+            call()
 
 
 def _checked(rows: Iterable[Mapping], path: Path) -> Iterator[Mapping]:
@@ -253,44 +286,57 @@ class _Writer:
 
     # -- rows
 
-    def batch(self, rows: list[Mapping]) -> None:
-        if self.check_overlap:
-            self._refuse_if_already_imported(rows[:OVERLAP_SAMPLE])
+    def plan(self, rows: list[Mapping]) -> _Planned:
+        """A batch's rows decided, without a query or a write: what ``store`` then writes."""
         planned: list[LegacyRow] = []
+        skipped: list[tuple[int, str]] = []
+        already = 0
         for row in rows:
             if row["ID"] in self.present:
-                self.already += 1
+                already += 1
                 continue
             result = self.planner.plan(row)
             if isinstance(result, str):
-                self.not_imported[result] += 1
-                self.decisions.extend(d.as_dict() for d in self._decisions_of(row["ID"], result))
+                skipped.append((row["ID"], result))
                 continue
             self.present.add(row["ID"])
             planned.append(result)
-        if not planned:
-            return
-        in_use = self._references_in_use([r.reference for r in planned if r.reference])
-        ready: list[LegacyRow] = []
-        for r in planned:
-            if r.reference in in_use:
-                r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
-                                              "already used by another enquiry in MPEL Desk: a new reference is "
-                                              "issued; the reference as stored stays searchable", "reference_in_use"))
-                r.reference = None
-            # Rows needing a new reference wait for the end, where the counters move: their rows stay locked
-            # from then to the commit only, not for the whole import, while other desks log calls.
-            (ready if r.reference else self.deferred).append(r)
-        self._take(ready)
+        return _Planned(rows[:OVERLAP_SAMPLE] if self.check_overlap else [], planned, skipped, already)
 
-    def _take(self, rows: list[LegacyRow]) -> None:
+    def store(self, batch: _Planned, meanwhile: Callable[[], None]) -> None:
+        """Count and write a planned batch; ``meanwhile`` is called once, while the database takes the
+        batch's enquiries (or at the end, when there are none)."""
+        once = _Once(meanwhile)
+        if batch.sample:
+            self._refuse_if_already_imported(batch.sample)
+        self.already += batch.already
+        for access_id, reason in batch.skipped:
+            self.not_imported[reason] += 1
+            self.decisions.extend(d.as_dict() for d in self._decisions_of(access_id, reason))
+        if batch.planned:
+            in_use = self._references_in_use([r.reference for r in batch.planned if r.reference])
+            ready: list[LegacyRow] = []
+            for r in batch.planned:
+                if r.reference in in_use:
+                    r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
+                                                  "already used by another enquiry in MPEL Desk: a new reference "
+                                                  "is issued; the reference as stored stays searchable",
+                                                  "reference_in_use"))
+                    r.reference = None
+                # Rows needing a new reference wait for the end, where the counters move: their rows stay
+                # locked from then to the commit only, not for the whole import, while other desks log calls.
+                (ready if r.reference else self.deferred).append(r)
+            self._take(ready, once)
+        once()
+
+    def _take(self, rows: list[LegacyRow], meanwhile: Callable[[], None] | None = None) -> None:
         decided = [[d.as_dict() for d in r.decisions] for r in rows]
         for r, ds in zip(rows, decided):
             self.statuses[r.status.value] += 1
             self.decisions.extend(ds)
         self.imported += len(rows)
         if rows and not self.dry_run:
-            self._insert(rows, decided)
+            self._insert(rows, decided, meanwhile)
 
     def _issue_deferred(self) -> None:
         """The counters move past the file's highest numbers, then the rows without a usable reference get
@@ -372,9 +418,10 @@ class _Writer:
         return regional_response_due(r.received_at, r.region_code, r.file_needed, self.closures[nation],
                                      channel=r.channel.value)
 
-    def _insert(self, planned: list[LegacyRow], decided: list[list[dict]]) -> None:
+    def _insert(self, planned: list[LegacyRow], decided: list[list[dict]],
+                meanwhile: Callable[[], None] | None = None) -> None:
         """A batch's enquiries, their name tokens and legacy_records rows (``decided``: each row's
-        decisions as the report has them)."""
+        decisions as the report has them; ``meanwhile``: see insert_rows)."""
         with_region = EnquiryStatus.WITH_REGION
         enquiries = [{
             "reference": r.reference, "channel": r.channel.value, "status": r.status.value,
@@ -397,7 +444,7 @@ class _Writer:
             "constituency_mp": False, "authorised_representative": False, "third_party": False,
             "identity_confirmed": False, "written_confirmation": False, "barrier_to_removal": False,
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
-            "completed_by_id": None, "version": 1})
+            "completed_by_id": None, "version": 1}, meanwhile=meanwhile)
         self.ids.extend(ids)
         tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
         if tokens:

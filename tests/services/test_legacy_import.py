@@ -420,9 +420,39 @@ def test_the_same_database_with_its_oldest_record_deleted_is_refused_not_importe
     assert _state(services) == before
 
 
+def test_a_read_failing_half_way_through_leaves_nothing_and_says_why(services, world, tmp_path):
+    """The next batch is read and planned while the database takes the current one (PostgreSQL's COPY):
+    a read failing there ends the import with that failure, and nothing is written."""
+    from mpel_app.domain import legacy as L
+    from mpel_app.domain.legacy_plan import RowPlanner, survey
+    from mpel_app.legacy.errors import LegacyFileError
+    from mpel_app.legacy.reader import open_reader
+
+    reader = open_reader(unpack(FILES[0], tmp_path))
+    rows = list(reader.rows(L.CALL_TABLE))
+    regions, agents = list(reader.rows(L.REGION_TABLE)), list(reader.rows(L.AGENT_TABLE))
+    found = survey(rows, {}, date(2026, 11, 23))
+    planner = RowPlanner(found, L.region_codes(regions), {a["ID"]: a for a in agents})
+
+    def failing_at(n: int):
+        for i, row in enumerate(rows):
+            if i == n:
+                raise LegacyFileError("mdb-export: Unable to read page 812")
+            yield row
+
+    before = _state(services)
+    seen = []
+    with pytest.raises(LegacyFileError, match="Unable to read page 812"):
+        services.legacy.write(world.admin, "mpel.mdb", "mdbtools", found, planner, failing_at(1500),
+                              dry_run=False, progress=lambda stage, done, total: seen.append(done),
+                              total=len(rows))
+    assert seen == [0]  # the second batch was read while the first was being written, and failed
+    assert _state(services) == before
+
+
 def test_on_postgresql_the_name_index_holds_every_imported_name_and_desks_keep_it_after(pg_cluster, clock,
                                                                                         tmp_path):
-    """The import writes each batch's word and pair rows itself (the token trigger is off for its
+    """The import writes the word and pair rows itself after its rows (the token trigger is off for its
     transaction only): afterwards the index is exactly what the tokens say, and a call logged next
     is indexed by the trigger as before."""
     from tests.db.test_name_search import _pg_index
