@@ -420,6 +420,28 @@ def test_the_same_database_with_its_oldest_record_deleted_is_refused_not_importe
     assert _state(services) == before
 
 
+def test_a_reference_already_used_in_the_desk_gets_a_new_one(services, world, tmp_path):
+    from mpel_app.domain import legacy as L
+    from mpel_app.legacy.reader import open_reader
+
+    path = unpack(FILES[0], tmp_path)
+    duplicated = {i for ids in expected()["duplicates"]["groups"].values() for i in ids}
+    row = next(r for r in open_reader(path).rows(L.CALL_TABLE)
+               if r["ID"] not in duplicated and L.check_reference(r["Hotline Ref"]).valid_as_stored)
+    typed = services.enquiries.start(world.agent, Channel.TELEPHONE)
+    with services.uow() as s:
+        s.execute(text("UPDATE enquiries SET reference = :ref WHERE id = :id"),
+                  {"ref": row["Hotline Ref"], "id": typed.id})
+    report = _import(services, world, path)
+    assert {(d["access_id"], d["rule"]) for d in report["decisions"]} >= {
+        (row["ID"], "reference_in_use"), (row["ID"], "reference_issued")}
+    with services.uow.read() as s:
+        held = s.execute(select(Enquiry.reference, LegacyRecord.reference_as_stored).join(LegacyRecord).where(
+            LegacyRecord.access_id == row["ID"])).one()
+        assert s.scalar(select(Enquiry.reference).where(Enquiry.id == typed.id)) == row["Hotline Ref"]
+    assert held.reference != row["Hotline Ref"] and held.reference_as_stored == row["Hotline Ref"]
+
+
 def test_a_read_failing_half_way_through_leaves_nothing_and_says_why(services, world, tmp_path):
     """The next batch is read and planned while the database takes the current one (PostgreSQL's COPY):
     a read failing there ends the import with that failure, and nothing is written."""
