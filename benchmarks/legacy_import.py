@@ -13,9 +13,10 @@ a million of them in memory.  Measured, in the same run and database:
 * generate: only iterating the generator (the import iterates it twice: the survey and the write);
 * plain insert: the same rows, as they are, into a plain table of the same columns, in batches of
   1,000 in one transaction: what any loader costs at least;
+* plain COPY (PostgreSQL only, for comparison): the same rows by COPY into a plain table;
 * import: LegacyImportService.write after the survey: every rule, enquiries, name tokens (and on
-  SQLite the FTS5 index kept by triggers), legacy_records, legacy people, counters, audit, one
-  transaction.
+  SQLite the FTS5 documents, on PostgreSQL the name index's words and pairs), legacy_records,
+  legacy people, counters, audit, one transaction.
 
 Target (issue 10): 1,000,000 records in under 2 minutes, within 3x of the plain insert.  Figures
 are printed with the load average: the machine is shared.
@@ -104,10 +105,26 @@ def synthetic_rows(n: int, seed: int = 20261123) -> Iterator[dict]:
         }
 
 
-def _raw_table(metadata: MetaData) -> Table:
+def _raw_table(metadata: MetaData, name: str = "bench_raw_call_records") -> Table:
     types = {**{c: Text for c in L.TEXT_COLUMNS}, **{c: DateTime for c in L.DATE_COLUMNS},
              **{c: Boolean for c in L.FLAG_COLUMNS}, **{c: Integer for c in L.NUMBER_COLUMNS}}
-    return Table("bench_raw_call_records", metadata, *(Column(name, kind()) for name, kind in types.items()))
+    return Table(name, metadata, *(Column(name, kind()) for name, kind in types.items()))
+
+
+def plain_copy(services, n: int) -> float:
+    """PostgreSQL only: the same rows, as they are, by COPY (psycopg's ``cursor.copy()``) into a plain
+    table in one transaction: the fastest way in, for comparison (the import writes by COPY too)."""
+    table = _raw_table(MetaData(), "bench_raw_call_records_copy")
+    table.create(services.engine)
+    names = [c.name for c in table.c]
+    columns = ", ".join('"%s"' % c for c in names)
+    statement = f"COPY {table.name} ({columns}) FROM STDIN"
+    started = time.perf_counter()
+    with services.engine.begin() as conn:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in synthetic_rows(n):
+                copy.write_row(tuple(row[c] for c in names))
+    return time.perf_counter() - started
 
 
 def plain_insert(services, n: int) -> float:
@@ -147,6 +164,7 @@ def measure(url: str, n: int) -> dict:
     services = open_database(url, clock=FixedClock(NOW))
     try:
         plain = plain_insert(services, n)
+        copied = plain_copy(services, n) if services.engine.dialect.name == "postgresql" else None
         surveyed, written, report = pipeline(services, n)
     finally:
         services.close()
@@ -161,7 +179,9 @@ def measure(url: str, n: int) -> dict:
             "import_rows_per_s": round(n / total), "ratio_to_plain": round(total / plain, 2),
             "imported": report["enquiries"]["imported"], "not_imported": report["enquiries"]["not_imported"],
             "decisions": len(report["decisions"]),
-            "projected_1M_s": round(total * 1_000_000 / n, 1)}
+            "projected_1M_s": round(total * 1_000_000 / n, 1),
+            **({"plain_copy_s": round(copied, 2), "ratio_to_plain_copy": round(total / copied, 2),
+                "ratio_net_to_plain_copy": round(import_net / max(copied - generate, 1e-9), 2)} if copied else {})}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{backend:<11}{r['generate_s']:>11}{r['plain_insert_s']:>9}{r['plain_rows_per_s']:>14,}"
                   f"{r['import_total_s']:>10}{r['import_rows_per_s']:>15,}{r['ratio_to_plain']:>9}"
                   f"{r['projected_1M_s']:>12}{r['ratio_net']:>13}{r['projected_1M_net_s']:>10}")
+    r = results.get("postgresql")
+    if r and "plain_copy_s" in r:
+        print(f"postgresql plain COPY of the same rows: {r['plain_copy_s']} s; import x plain COPY "
+              f"{r['ratio_to_plain_copy']}, net {r['ratio_net_to_plain_copy']}")
     print("import = survey (1st pass) + plan and write (2nd pass), one transaction; each pass iterates the "
           "generator, whose own cost is 'generate'; 'net' takes the generator out of both (the pipeline after the "
           "reader). Target: 1M in < 120 s, within 3x of plain.")

@@ -26,7 +26,11 @@ _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Zoë Núñez' -> 'zoe nunez'."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # nothing to decompose or strip: the same result without the walk per character
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
 

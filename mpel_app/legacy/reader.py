@@ -20,6 +20,12 @@ from .errors import LegacyFileError, ReaderMissing
 # Page 0 of every Jet (.mdb) and ACE (.accdb) file: 4 bytes, then the engine's name.
 _MAGIC = {b"Standard Jet DB\x00": "Jet", b"Standard ACE DB\x00": "ACE"}
 _JET3_VERSION = 0  # byte 0x14: 0 is Jet 3 (Access 97, 2 KB pages); later versions use 4 KB pages
+# Jet 4 and ACE keep the header page from 0x18 on masked by a fixed RC4 stream (mdbtools and Jackcess
+# unmask it alike).  The 4 bytes at 0x3E are the database's encoding key: when they are the mask itself
+# the key is 0 and the pages are plain.  An ACE file (Access 2007 on) with a key is encrypted with a
+# database password ("Encrypt with Password"): its pages are ciphertext that only the password opens,
+# which mdbtools cannot do.  (A Jet 4 key is the old "Encode database", which mdbtools reads.)
+_KEY_AT, _NO_KEY = 0x3E, bytes.fromhex("fb8abc4e")
 
 INSTALL_HINT = ("install mdbtools (Debian/Ubuntu: sudo apt-get install mdbtools) or, on Windows, the "
                 "Microsoft Access Database Engine 2016 Redistributable with pyodbc")
@@ -43,7 +49,7 @@ def check_file(path: Path) -> str:
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
-            head = f.read(0x20)
+            head = f.read(0x80)
     except OSError as exc:
         raise LegacyFileError(f"{shown} cannot be read: {exc.strerror or exc}") from None
     if size == 0:
@@ -56,7 +62,14 @@ def check_file(path: Path) -> str:
     if size % page or size < 2 * page:
         raise LegacyFileError(f"{shown} is truncated: {size} bytes is not a whole number of {page}-byte "
                               "Access pages; copy the file again from where the database is kept")
+    if engine == "ACE" and head[_KEY_AT:_KEY_AT + 4] != _NO_KEY:
+        raise LegacyFileError(f"{shown} is password-protected (encrypted with a database password), which "
+                              f"this import cannot open: {DECRYPT_HINT}")
     return engine
+
+
+DECRYPT_HINT = ("open it in Microsoft Access with the password, remove the password (File > Info > "
+                "Decrypt Database), save a copy and import that copy")
 
 
 def unreadable(path: Path, detail: str = "") -> LegacyFileError:

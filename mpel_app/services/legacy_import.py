@@ -21,10 +21,11 @@ import getpass
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import bindparam, case, func, insert, select, text, update
+from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
@@ -63,11 +64,17 @@ LP = LegacyPerson.__table__
 T = SubjectNameToken.__table__
 RC = ReferenceCounter.__table__
 _TOKEN_TRIGGERS = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'subject_name_tokens'")
+# The FTS5 documents of the enquiries this import wrote, in one statement after the rows.  On SQLite the
+# import holds the write lock from its start and gives the ids after the highest (_new_ids): its
+# enquiries are exactly those from its first id to its last.
 _FTS_DOCUMENTS = text(
     f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
-    "WHERE enquiry_id IN :ids GROUP BY enquiry_id").bindparams(bindparam("ids", expanding=True))
+    "WHERE enquiry_id BETWEEN :first AND :last GROUP BY enquiry_id")
 _HAS_PG_NAME_INDEX = text(f"SELECT to_regclass('{pg_name_index.WORDS}') IS NOT NULL")
 _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
+# A batch's references already held, as one array parameter: an IN list of a thousand parameters cost
+# ~50 ms a batch in compiling and converting the statement alone (issue 10).
+_PG_IN_USE = text("SELECT reference FROM enquiries WHERE reference = ANY(CAST(:refs AS varchar[]))")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -115,10 +122,22 @@ class LegacyImportService:
             try:
                 done = 0
                 progress("importing", 0, total)
-                for batch in _batches(rows, BATCH):
-                    writer.batch(batch)
+                batches = _batches(rows, BATCH)
+                batch = next(batches, None)
+                planned = writer.plan(batch) if batch is not None else None
+                while batch is not None:
+                    ahead: dict = {}
+
+                    def plan_next() -> None:
+                        # Reading and planning the next batch is Python's work alone: it runs while the
+                        # database takes this batch's enquiries (PostgreSQL's COPY), on the other core.
+                        ahead["batch"] = following = next(batches, None)
+                        ahead["planned"] = writer.plan(following) if following is not None else None
+
+                    writer.store(planned, meanwhile=plan_next)
                     done += len(batch)
                     progress("importing", done, total)
+                    batch, planned = ahead["batch"], ahead["planned"]
                 report = writer.finish(reader_name)
                 writer.put_back_triggers()
             finally:
@@ -153,6 +172,26 @@ def _batches(rows: Iterable, n: int) -> Iterator[list]:
     it = iter(rows)
     while batch := list(islice(it, n)):
         yield batch
+
+
+@dataclass
+class _Planned:
+    """One batch decided by _Writer.plan: the rows to write, those not imported and why, those already here."""
+
+    sample: list[Mapping]  # the first rows, when the batch must be checked against earlier imports
+    planned: list[LegacyRow]
+    skipped: list[tuple[int, str]]  # (Access ID, reason not imported)
+    already: int
+
+
+class _Once:
+    def __init__(self, call: Callable[[], None]):
+        self.call: Callable[[], None] | None = call
+
+    def __call__(self) -> None:
+        call, self.call = self.call, None
+        if call is not None:
+            call()
 
 
 def _checked(rows: Iterable[Mapping], path: Path) -> Iterator[Mapping]:
@@ -195,15 +234,15 @@ class _Writer:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
             if has_fts(self.conn):
                 # The FTS5 name index's triggers rewrite an enquiry's document once per token row; the
-                # import writes each batch's documents in one statement instead, and puts the triggers
-                # back before it commits (SQLite's DDL is transactional: a failed import keeps them).
+                # import writes all its documents in one statement after the rows instead, and puts the
+                # triggers back before it commits (SQLite's DDL is transactional: a failed import keeps them).
                 self.fts_triggers = list(self.conn.execute(_TOKEN_TRIGGERS).all())
                 for name, _ in self.fts_triggers:
                     self.conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         self.pg_name_index = False
         if s.get_bind().dialect.name == "postgresql" and not dry_run and self.conn.scalar(_HAS_PG_NAME_INDEX):
-            # As for SQLite's FTS5 triggers: each batch's name-index rows in two statements, not a
-            # trigger's re-derivation per token row; for this transaction only.
+            # As for SQLite's FTS5 triggers: the name index's rows in two statements after the rows, not
+            # a trigger's re-derivation per token row; for this transaction only.
             self.conn.execute(pg_name_index.BULK_ON)
             self.pg_name_index = True
         self.closures: dict[str, list] = {}
@@ -250,50 +289,66 @@ class _Writer:
 
     # -- rows
 
-    def batch(self, rows: list[Mapping]) -> None:
-        if self.check_overlap:
-            self._refuse_if_already_imported(rows[:OVERLAP_SAMPLE])
+    def plan(self, rows: list[Mapping]) -> _Planned:
+        """A batch's rows decided, without a query or a write: what ``store`` then writes."""
         planned: list[LegacyRow] = []
+        skipped: list[tuple[int, str]] = []
+        already = 0
         for row in rows:
             if row["ID"] in self.present:
-                self.already += 1
+                already += 1
                 continue
             result = self.planner.plan(row)
             if isinstance(result, str):
-                self.not_imported[result] += 1
-                self.decisions.extend(d.as_dict() for d in self._decisions_of(row["ID"], result))
+                skipped.append((row["ID"], result))
                 continue
             self.present.add(row["ID"])
             planned.append(result)
-        if not planned:
-            return
-        in_use = self._references_in_use([r.reference for r in planned if r.reference])
-        ready: list[LegacyRow] = []
-        for r in planned:
-            if r.reference in in_use:
-                r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
-                                              "already used by another enquiry in MPEL Desk: a new reference is "
-                                              "issued; the reference as stored stays searchable", "reference_in_use"))
-                r.reference = None
-            # Rows needing a new reference wait for the end, where the counters move: their rows stay locked
-            # from then to the commit only, not for the whole import, while other desks log calls.
-            (ready if r.reference else self.deferred).append(r)
-        self._take(ready)
+        return _Planned(rows[:OVERLAP_SAMPLE] if self.check_overlap else [], planned, skipped, already)
 
-    def _take(self, rows: list[LegacyRow]) -> None:
-        for r in rows:
+    def store(self, batch: _Planned, meanwhile: Callable[[], None]) -> None:
+        """Count and write a planned batch; ``meanwhile`` is called once, while the database takes the
+        batch's enquiries (or at the end, when there are none)."""
+        once = _Once(meanwhile)
+        if batch.sample:
+            self._refuse_if_already_imported(batch.sample)
+        self.already += batch.already
+        for access_id, reason in batch.skipped:
+            self.not_imported[reason] += 1
+            self.decisions.extend(d.as_dict() for d in self._decisions_of(access_id, reason))
+        if batch.planned:
+            in_use = self._references_in_use([r.reference for r in batch.planned if r.reference])
+            ready: list[LegacyRow] = []
+            for r in batch.planned:
+                if r.reference in in_use:
+                    r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
+                                                  "already used by another enquiry in MPEL Desk: a new reference "
+                                                  "is issued; the reference as stored stays searchable",
+                                                  "reference_in_use"))
+                    r.reference = None
+                # Rows needing a new reference wait for the end, where the counters move: their rows stay
+                # locked from then to the commit only, not for the whole import, while other desks log calls.
+                (ready if r.reference else self.deferred).append(r)
+            self._take(ready, once)
+        once()
+
+    def _take(self, rows: list[LegacyRow], meanwhile: Callable[[], None] | None = None) -> None:
+        decided = [[d.as_dict() for d in r.decisions] for r in rows]
+        for r, ds in zip(rows, decided):
             self.statuses[r.status.value] += 1
-            self.decisions.extend(d.as_dict() for d in r.decisions)
+            self.decisions.extend(ds)
         self.imported += len(rows)
         if rows and not self.dry_run:
-            self._insert(rows)
+            self._insert(rows, decided, meanwhile)
 
     def _issue_deferred(self) -> None:
         """The counters move past the file's highest numbers, then the rows without a usable reference get
         theirs, in the order they were read."""
         self._move_counters()
+        wanted = Counter(r.substitute_prefix for r in self.deferred)
+        numbers = {prefix: iter(self._reserve(prefix, n)) for prefix, n in sorted(wanted.items())}
         for r in self.deferred:
-            r.reference = self._issue(r.substitute_prefix)
+            r.reference = f"{r.substitute_prefix}{next(numbers[r.substitute_prefix]):06d}"
             r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
                                           f"new reference {r.reference}", "reference_issued"))
         self._take(self.deferred)
@@ -321,14 +376,18 @@ class _Writer:
     def _references_in_use(self, references: list[str]) -> set[str]:
         if not references:
             return set()
+        if self.conn.dialect.name == "postgresql":
+            return set(self.conn.scalars(_PG_IN_USE, {"refs": references}))
         return set(self.conn.scalars(select(E.c.reference).where(E.c.reference.in_(references))))
 
-    def _issue(self, prefix: str) -> str:
+    def _reserve(self, prefix: str, n: int) -> range:
+        """The next ``n`` numbers of a prefix, taken at once (one UPDATE, not one per row)."""
         if self.dry_run:
-            self.counters[prefix] = self.counters.get(prefix, 0) + 1
+            numbers = range(self.counters.get(prefix, 0) + 1, self.counters.get(prefix, 0) + n + 1)
         else:
-            self.counters[prefix] = repo.reserve_reference_numbers(self.s, prefix, 1)[0]
-        return f"{prefix}{self.counters[prefix]:06d}"
+            numbers = repo.reserve_reference_numbers(self.s, prefix, n)
+        self.counters[prefix] = numbers[-1]
+        return numbers
 
     def _person(self, kind: str, key: str, name: str, login: str = "", team: str = "") -> int | None:
         found = self.people.get((kind, key))
@@ -361,48 +420,47 @@ class _Writer:
         nation = REGION_NATION[r.region_code]
         if nation not in self.closures:
             self.closures[nation] = repo.closures_for(self.conn, nation)
-        return regional_response_due(r.received_at, r.region_code, r.file_needed, self.closures[nation])
+        return regional_response_due(r.received_at, r.region_code, r.file_needed, self.closures[nation],
+                                     channel=r.channel.value)
 
-    def _insert(self, planned: list[LegacyRow]) -> None:
+    def _insert(self, planned: list[LegacyRow], decided: list[list[dict]],
+                meanwhile: Callable[[], None] | None = None) -> None:
+        """A batch's enquiries, their name tokens and legacy_records rows (``decided``: each row's
+        decisions as the report has them; ``meanwhile``: see insert_rows)."""
+        with_region = EnquiryStatus.WITH_REGION
         enquiries = [{
             "reference": r.reference, "channel": r.channel.value, "status": r.status.value,
-            "received_at": r.received_at, "created_by_id": self.system_user, "member_id": None,
-            "caller_kind": None, "caller_name": r.caller_name, "passcode_verified_at": r.received_at,
-            "passcode_failures": 0, "constituency_mp": False, "authorised_representative": False,
-            "third_party": False, "identity_confirmed": False, "subject_name": r.subject_name,
-            "subject_dob": r.subject_dob, "nationality": r.nationality, "nationality_folded": r.nationality_folded,
-            "ho_reference": r.ho_reference, "cts_reference": r.cts_reference, "question": r.question,
-            "answer": r.answer, "written_confirmation": False, "urgent": r.urgent, "compassionate": r.compassionate,
-            "removal_at": r.removal_at, "imminent_removal": r.imminent_removal, "barrier_to_removal": False,
-            "urgent_destination": None, "escalated_at": None, "region_code": r.region_code,
-            "file_needed": r.file_needed, "due_date": self._due(r),
-            "sent_to_region_at": r.sent_to_region_at or (r.received_at if r.status is EnquiryStatus.WITH_REGION
-                                                         else None),
-            "acknowledged_at": None, "acknowledged_by_id": None, "response": r.response,
-            "completed_at": r.completed_at, "completed_by_id": None,
+            "received_at": r.received_at, "caller_name": r.caller_name, "passcode_verified_at": r.received_at,
+            "subject_name": r.subject_name, "subject_dob": r.subject_dob, "nationality": r.nationality,
+            "nationality_folded": r.nationality_folded, "ho_reference": r.ho_reference,
+            "cts_reference": r.cts_reference, "question": r.question, "answer": r.answer, "urgent": r.urgent,
+            "compassionate": r.compassionate, "removal_at": r.removal_at, "imminent_removal": r.imminent_removal,
+            "region_code": r.region_code, "file_needed": r.file_needed, "due_date": self._due(r),
+            "sent_to_region_at": r.sent_to_region_at or (r.received_at if r.status is with_region else None),
+            "response": r.response, "completed_at": r.completed_at,
             "deleted_at": self.now if r.deleted else None, "deleted_by_id": self.system_user if r.deleted else None,
-            "deletion_reason": L.DELETED_REASON if r.deleted else "", "version": 1,
+            "deletion_reason": L.DELETED_REASON if r.deleted else "",
         } for r in planned]
         ids = self._new_ids(len(enquiries))
         for i, row in zip(ids, enquiries):
             row["id"] = i
-        insert_rows(self.conn, E, enquiries)
+        insert_rows(self.conn, E, enquiries, same={
+            "created_by_id": self.system_user, "member_id": None, "caller_kind": None, "passcode_failures": 0,
+            "constituency_mp": False, "authorised_representative": False, "third_party": False,
+            "identity_confirmed": False, "written_confirmation": False, "barrier_to_removal": False,
+            "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
+            "completed_by_id": None, "version": 1}, meanwhile=meanwhile)
         self.ids.extend(ids)
         tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
         if tokens:
             insert_rows(self.conn, T, tokens)
-            if self.fts_triggers:  # what the triggers would have written, for the batch at once
-                self.conn.execute(_FTS_DOCUMENTS, {"ids": ids})
-            if self.pg_name_index:
-                for fill in pg_name_index.FILL_ENQUIRIES:
-                    self.conn.execute(fill, {"ids": ids})
         insert_rows(self.conn, LR, [{
-            "enquiry_id": i, "source_id": self.source_id, "access_id": r.access_id,
+            "enquiry_id": i, "access_id": r.access_id,
             "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
             "mp_name": r.mp_name, "constituency": r.constituency, "call_agent_id": self._agent(r.agent_id),
             "completed_by_id": self._completer(r.completer), "passcode_given": r.passcode_given,
-            "decisions": json.dumps([d.as_dict() for d in r.decisions], ensure_ascii=False),
-        } for i, r in zip(ids, planned)])
+            "decisions": json.dumps(d, ensure_ascii=False) if d else "[]",
+        } for i, r, d in zip(ids, planned, decided)], same={"source_id": self.source_id})
 
     def _new_ids(self, n: int) -> list[int]:
         """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
@@ -418,6 +476,13 @@ class _Writer:
     # -- the end
 
     def put_back_triggers(self) -> None:
+        """What the name index's triggers would have written, for every enquiry of the import at once, in
+        set-based statements after the rows; then (SQLite) the triggers themselves."""
+        if self.fts_triggers and self.ids:
+            self.conn.execute(_FTS_DOCUMENTS, {"first": min(self.ids), "last": max(self.ids)})
+        if self.pg_name_index and self.ids:
+            for fill in pg_name_index.FILL_ENQUIRIES:
+                self.conn.execute(fill, {"ids": self.ids})
         for _, sql in self.fts_triggers:
             self.conn.exec_driver_sql(sql)
         self.fts_triggers = []

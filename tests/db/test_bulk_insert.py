@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from mpel_app.db.bulk import insert_rows
-from mpel_app.db.models import Enquiry, LegacyRecord, LegacySource
+from mpel_app.db.models import Enquiry, LegacyRecord, LegacySource, SubjectNameToken
 from tests.support.world import build_world
 
 E = Enquiry.__table__
@@ -52,3 +52,45 @@ def test_a_json_text_column_and_a_table_of_few_columns(services):
         record = conn.execute(select(LegacyRecord.__table__)).one()
     assert (record.access_id, record.decisions, record.mp_name, record.passcode_given) == (
         42, '[{"field": "Hotline Ref"}]', "", False)
+
+
+def test_name_tokens_through_copy_read_back_as_written(services):
+    """PostgreSQL takes the rows by COPY (SQLite by executemany): keys of the search index, accents folded."""
+    world = build_world(services)
+    tokens = SubjectNameToken.__table__
+    with services.uow() as s:
+        conn = s.connection()
+        (enquiry_id,) = conn.execute(insert(E).returning(E.c.id), [_enquiry(world, "MPH900030")]).scalars()
+        assert insert_rows(conn, tokens, [{"enquiry_id": enquiry_id, "token": t}
+                                          for t in ("zoe", "o", "brien", "nguyen", "tab\there", "back\\slash")]) == 6
+    with services.uow.reading() as conn:
+        stored = set(conn.scalars(select(tokens.c.token).where(tokens.c.enquiry_id == enquiry_id)))
+    assert stored == {"zoe", "o", "brien", "nguyen", "tab\there", "back\\slash"}
+
+
+def test_on_postgresql_rows_go_as_inserts_where_row_security_applies(pg_cluster, clock):
+    """PostgreSQL refuses COPY FROM into a table whose row-level security applies to the current role
+    (an administrator's own login on the shared database): there the rows go as INSERTs, checked by
+    the policies, in the same transaction."""
+    from mpel_app.app import open_database
+    from mpel_app.db import pg_roles
+    from mpel_app.domain.records import Role
+
+    tokens = SubjectNameToken.__table__
+    with pg_cluster.temporary_database(prefix="mpel_bulk_rls") as url:
+        services = open_database(url, clock=clock)
+        try:
+            world = build_world(services)
+            with services.uow() as s:
+                conn = s.connection()
+                (enquiry_id,) = conn.execute(insert(E).returning(E.c.id), [_enquiry(world, "MPH900040")]).scalars()
+                conn.execute(text(f"SET LOCAL ROLE {pg_roles.GROUPS[Role.ADMINISTRATOR]}"))
+                assert conn.scalar(text("SELECT row_security_active('subject_name_tokens')")) is True
+                assert insert_rows(conn, tokens, [{"enquiry_id": enquiry_id, "token": "zzrls"},
+                                                  {"enquiry_id": enquiry_id, "token": "zzrlt"}]) == 2
+                conn.execute(text("RESET ROLE"))
+            with services.uow.reading() as conn:
+                assert set(conn.scalars(select(tokens.c.token).where(tokens.c.enquiry_id == enquiry_id))) == {
+                    "zzrls", "zzrlt"}
+        finally:
+            services.close()

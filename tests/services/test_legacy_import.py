@@ -329,6 +329,26 @@ def test_open_records_queue_in_their_region_and_history_is_read_only(services, w
                                           answer="a", written_confirmation=False)
 
 
+def test_open_records_are_due_by_the_target_of_their_channel(services, world, tmp_path):
+    """An e-mail still open in Access is due in the e-mail target's working days, a telephone or fax
+    call in 5 (10 with the file needed), counted from receipt on the region's calendar, as for any
+    enquiry sent to a region (domain/targets.regional_response_due)."""
+    from mpel_app.db import repositories as repo
+    from mpel_app.domain.calendar import REGION_NATION
+    from mpel_app.domain.targets import regional_response_due
+
+    _import(services, world, unpack(FILES[0], tmp_path))
+    with services.uow.read() as s:
+        open_rows = s.execute(select(Enquiry.received_at, Enquiry.region_code, Enquiry.file_needed,
+                                     Enquiry.channel, Enquiry.due_date).where(Enquiry.status == "with_region")).all()
+        closures = {n: repo.closures_for(s.connection(), n) for n in set(REGION_NATION.values())}
+    channels = Counter(r.channel for r in open_rows)
+    assert channels[Channel.EMAIL.value] > 0 and channels[Channel.TELEPHONE.value] > 0, channels
+    for r in open_rows:
+        assert r.due_date == regional_response_due(r.received_at, r.region_code, r.file_needed,
+                                                   closures[REGION_NATION[r.region_code]], channel=r.channel), r
+
+
 def test_legacy_people_cannot_sign_in_and_new_calls_follow_the_old_numbers(services, world, legacy_file):
     from mpel_app.domain.errors import AuthenticationFailed
 
@@ -400,9 +420,61 @@ def test_the_same_database_with_its_oldest_record_deleted_is_refused_not_importe
     assert _state(services) == before
 
 
+def test_a_reference_already_used_in_the_desk_gets_a_new_one(services, world, tmp_path):
+    from mpel_app.domain import legacy as L
+    from mpel_app.legacy.reader import open_reader
+
+    path = unpack(FILES[0], tmp_path)
+    duplicated = {i for ids in expected()["duplicates"]["groups"].values() for i in ids}
+    row = next(r for r in open_reader(path).rows(L.CALL_TABLE)
+               if r["ID"] not in duplicated and L.check_reference(r["Hotline Ref"]).valid_as_stored)
+    typed = services.enquiries.start(world.agent, Channel.TELEPHONE)
+    with services.uow() as s:
+        s.execute(text("UPDATE enquiries SET reference = :ref WHERE id = :id"),
+                  {"ref": row["Hotline Ref"], "id": typed.id})
+    report = _import(services, world, path)
+    assert {(d["access_id"], d["rule"]) for d in report["decisions"]} >= {
+        (row["ID"], "reference_in_use"), (row["ID"], "reference_issued")}
+    with services.uow.read() as s:
+        held = s.execute(select(Enquiry.reference, LegacyRecord.reference_as_stored).join(LegacyRecord).where(
+            LegacyRecord.access_id == row["ID"])).one()
+        assert s.scalar(select(Enquiry.reference).where(Enquiry.id == typed.id)) == row["Hotline Ref"]
+    assert held.reference != row["Hotline Ref"] and held.reference_as_stored == row["Hotline Ref"]
+
+
+def test_a_read_failing_half_way_through_leaves_nothing_and_says_why(services, world, tmp_path):
+    """The next batch is read and planned while the database takes the current one (PostgreSQL's COPY):
+    a read failing there ends the import with that failure, and nothing is written."""
+    from mpel_app.domain import legacy as L
+    from mpel_app.domain.legacy_plan import RowPlanner, survey
+    from mpel_app.legacy.errors import LegacyFileError
+    from mpel_app.legacy.reader import open_reader
+
+    reader = open_reader(unpack(FILES[0], tmp_path))
+    rows = list(reader.rows(L.CALL_TABLE))
+    regions, agents = list(reader.rows(L.REGION_TABLE)), list(reader.rows(L.AGENT_TABLE))
+    found = survey(rows, {}, date(2026, 11, 23))
+    planner = RowPlanner(found, L.region_codes(regions), {a["ID"]: a for a in agents})
+
+    def failing_at(n: int):
+        for i, row in enumerate(rows):
+            if i == n:
+                raise LegacyFileError("mdb-export: Unable to read page 812")
+            yield row
+
+    before = _state(services)
+    seen = []
+    with pytest.raises(LegacyFileError, match="Unable to read page 812"):
+        services.legacy.write(world.admin, "mpel.mdb", "mdbtools", found, planner, failing_at(1500),
+                              dry_run=False, progress=lambda stage, done, total: seen.append(done),
+                              total=len(rows))
+    assert seen == [0]  # the second batch was read while the first was being written, and failed
+    assert _state(services) == before
+
+
 def test_on_postgresql_the_name_index_holds_every_imported_name_and_desks_keep_it_after(pg_cluster, clock,
                                                                                         tmp_path):
-    """The import writes each batch's word and pair rows itself (the token trigger is off for its
+    """The import writes the word and pair rows itself after its rows (the token trigger is off for its
     transaction only): afterwards the index is exactly what the tokens say, and a call logged next
     is indexed by the trigger as before."""
     from tests.db.test_name_search import _pg_index
