@@ -20,7 +20,9 @@ What makes it fast (1,000,000 enquiries, ``benchmarks.steered_queue``):
   so subject and date of receipt are read in an index's order (migration 0022);
 * how many items a text filter keeps is a count over a narrow covering index of
   the queue's texts (migration 0027), compared without a function per row on
-  SQLite (``_words_in``).
+  SQLite (``_words_in``);
+* and it is counted once per steer: "Show more" carries the first page's counts in its cursor
+  (``services.enquiry_queues``), and a page says whether another follows by reading one row more.
 
 Sort columns are named as ``ui.models.Column`` values ("Due", "Queue status", …).
 """
@@ -165,29 +167,35 @@ def _matched_from_counts(region_code: str, f: QueueFilter, counts: QueueCounts) 
 
 def steered_page(conn: Connection, region_code: str, bands: DueBands, today: date, f: QueueFilter,
                  order: QueueOrder, offset: int, limit: int, *, counts: QueueCounts,
-                 after: QueueCursor | None = None) -> tuple[list, int, QueueCursor | None]:
-    """The items of a page (``limit`` from ``offset``), each with its status today, how many match, and,
-    in the queue's own order, where the next page starts (after the last item, when one follows).
+                 after: QueueCursor | None = None,
+                 matched: int | None = None) -> tuple[list, int, QueueCursor | None, bool]:
+    """The items of a page (``limit`` from ``offset``), each with its status today, how many match, in the
+    queue's own order where the next page starts (after the last item, when one follows), and whether
+    another page follows.
 
     ``counts``: the whole queue's counts by status; ``after``: in the queue's own order, the last item of
-    the previous page (the page is read on from it; ``offset`` is then only carried along).
+    the previous page (the page is read on from it; ``offset`` is then only carried along); ``matched``:
+    how many match, when an earlier page of the same steer counted it (not counted again, issue 14).
     """
     where = _where(region_code, f, bands, today, sqlite=conn.dialect.name == "sqlite")
     keyset = None
     if in_own_order(order):
         rows = _own_order_rows(conn, where, after, limit + 1)
-        if len(rows) > limit:
-            rows = rows[:limit]
-            last = queue_item(rows[-1], bands)
-            keyset = QueueCursor(queue_part(last), last.due_date, last.id)
     else:
+        # One row more than the page says whether another follows, without the count (which may be carried).
         rows = conn.execute(summary_select().where(*where).order_by(*_order_by(order, bands))
-                            .offset(offset).limit(limit)).all()
-    matched = _matched_from_counts(region_code, f, counts)
+                            .offset(offset).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if more and in_own_order(order):
+        last = queue_item(rows[-1], bands)
+        keyset = QueueCursor(queue_part(last), last.due_date, last.id)
+    if matched is None:
+        matched = _matched_from_counts(region_code, f, counts)
     if matched is None:
         # Counted on enquiries alone unless the filter needs the member's name: the join costs a look-up per row.
         source = (Enquiry.__table__.outerjoin(Member.__table__, M.id == E.member_id) if f.member.strip()
                   else Enquiry.__table__)
         matched = conn.execute(select(func.count()).select_from(source)
                                .where(E.deleted_at.is_(None), *where)).scalar_one()
-    return [queue_item(r, bands) for r in rows], matched, keyset
+    return [queue_item(r, bands) for r in rows], matched, keyset, more

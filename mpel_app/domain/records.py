@@ -254,12 +254,26 @@ class QueueCursor:
 
 
 @dataclass(frozen=True)
+class SteerCount:
+    """What the first page of a steered queue counted, carried on to its following pages (issue 14): the
+    steer it was counted for (a filter and an order), the day (statuses change at midnight), the whole
+    queue's counts and how many items the filter keeps."""
+
+    steer: tuple  # (QueueFilter, QueueOrder)
+    day: date
+    counts: QueueCounts
+    matched: int
+
+
+@dataclass(frozen=True)
 class SteeredCursor:
     """Where the next page of a filtered or re-sorted region queue starts: after this many items, and,
-    when filtered in the queue's own order, after this item (read on from there, not counted off again)."""
+    when filtered in the queue's own order, after this item (read on from there, not counted off again).
+    ``counted``: the first page's counts, reused by "Show more" rather than counting the queue again."""
 
     offset: int
     keyset: QueueCursor | None = None
+    counted: SteerCount | None = None
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ rights here; counts and steering done in SQL over the whole queue, never on the 
 from __future__ import annotations
 
 from ..db import repositories as repo
-from ..db.queue_steer_sql import in_own_order, steered_page
+from ..db.queue_steer_sql import steered_page
 from ..domain import permissions as perm
 from ..domain.calendar import REGION_NATION, region_calendar
 from ..domain.errors import PermissionDenied, ValidationError
 from ..domain.permissions import Action
 from ..domain.queue_filter import QueueFilter, QueueOrder
-from ..domain.records import EnquirySummary, QueueCursor, QueuePage, SteeredCursor, UserRecord
+from ..domain.records import EnquirySummary, QueueCursor, QueuePage, SteerCount, SteeredCursor, UserRecord
 from ..domain.targets import due_bands
 from . import actor_check
 from .enquiry_base import EnquiryUseCases, region_code_of
@@ -55,17 +55,10 @@ class EnquiryQueues(EnquiryUseCases):
         today = self._today()
         with actor_check.reading(self._uow, actor) as conn:
             bands = due_bands(today, region_calendar(code, repo.closures_for(conn, REGION_NATION[code])))
+            if steered:
+                return self._steered_page(conn, code, bands, today, steer, after, limit)
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
             waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()
-            if steered:
-                offset = after.offset if after is not None else 0
-                counts = repo.queue_counts(counted)
-                found, matched, keyset = steered_page(conn, code, bands, today, *steer, offset, limit,
-                                                      counts=counts, after=after.keyset if after else None)
-                more = keyset is not None if in_own_order(steer[1]) else offset + len(found) < matched
-                return QueuePage(region_code=code, items=tuple(found), counts=counts,
-                                 next=SteeredCursor(offset + len(found), keyset) if more and found else None,
-                                 matched=matched, urgent_waiting=waiting)
             # One row more than the page: whether another page follows.
             rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
                                         limit + 1, repo.queue_part_sizes(counted))
@@ -74,6 +67,27 @@ class EnquiryQueues(EnquiryUseCases):
         last = items[-1] if len(rows) > limit else None
         return QueuePage(region_code=code, items=items, counts=counts,
                          next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None,
+                         urgent_waiting=waiting)
+
+    def _steered_page(self, conn, code: str, bands, today, steer: tuple[QueueFilter, QueueOrder],
+                      after: SteeredCursor | None, limit: int) -> QueuePage:
+        """A page of a filtered or re-sorted queue.  The first page counts (the queue by status, the items
+        the filter keeps); "Show more" reuses those counts, carried in the cursor, for the following pages
+        of the same steer on the same day rather than counting the whole filtered queue again each time
+        (issue 14).  A new filter or order, or a refresh, starts from the first page and counts afresh."""
+        offset = after.offset if after is not None else 0
+        carried = after.counted if after is not None else None
+        if carried is not None and carried.steer == steer and carried.day == today:
+            counts, known, waiting = carried.counts, carried.matched, ()
+        else:
+            counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
+            counts, known = repo.queue_counts(counted), None
+            waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()
+        found, matched, keyset, more = steered_page(conn, code, bands, today, *steer, offset, limit, counts=counts,
+                                                    after=after.keyset if after else None, matched=known)
+        nxt = (SteeredCursor(offset + len(found), keyset, SteerCount(steer, today, counts, matched))
+               if more and found else None)
+        return QueuePage(region_code=code, items=tuple(found), counts=counts, next=nxt, matched=matched,
                          urgent_waiting=waiting)
 
     @staticmethod

@@ -8,6 +8,11 @@ cannot be one person's (two names, two dates of birth) are refused before anythi
 the zip (PDF, JSON, documents) for the chosen person; Erase… opens the confirmation (``ErasureDialog``) with the
 reasons it would be refused.  Every call to a service runs through the TaskRunner; the services check the
 right (``Action.SUBJECT_ACCESS``, ``Action.ERASE_PERSON``) and audit it.
+
+Another desk's erasure or a retention run can change what the results show.  The search is not re-run by
+itself (each search is a disclosure, written to the audit trail): the main window's change watcher calls
+``records_changed`` instead, which says the results are out of date and disables Export and Erase on them until
+the officer searches again.
 """
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ from .erasure_dialog import ErasureDialog
 from .retention_section import RetentionSection
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, heading,
                       keys_hint, labelled, record_table, tab_chain)
+
+STALE_TEXT = "Records changed since this search — search again to see them as they are now."
 
 choose_zip_path = partial(choose_save_path, title="Save the subject-access export", file_filter="Zip file (*.zip)")
 
@@ -91,6 +98,9 @@ class DataRightsView(QWidget):
             actions.addWidget(b)
         actions.addStretch()
         self.message = MessageLabel()
+        self.stale_line = MessageLabel("Results out of date")
+        self._stale = False  # records changed since the results shown were found
+        self._shown = False  # results of a finished search are on screen
         self.model = MatchModel(self)
         self.table = record_table(self.model, "People found")
         # Several rows may be one person's (their dated records and their letters): chosen together.
@@ -105,6 +115,7 @@ class DataRightsView(QWidget):
         layout.addLayout(form)
         layout.addLayout(actions)
         layout.addWidget(self.result)
+        layout.addWidget(self.stale_line)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         self.retention = RetentionSection(ctx) if perm.allowed(ctx.user, Action.PURGE_RECORDS) else None
@@ -123,6 +134,14 @@ class DataRightsView(QWidget):
     def refresh(self) -> None:
         """Nothing is loaded until the officer searches: a list of everyone would itself be a disclosure."""
 
+    def records_changed(self) -> None:
+        """Enquiries or letters changed (another desk, a retention run): the results shown may be out of date."""
+        if not self._shown or self._stale:
+            return  # nothing shown yet, or a search under way whose answer is read after the change
+        self._stale = True
+        self.stale_line.show_error(STALE_TEXT)
+        self._update_buttons()
+
     def selected_matches(self) -> list[PersonMatch]:
         return [self.model.item(i.row()) for i in sorted(self.table.selectionModel().selectedRows(),
                                                          key=lambda i: i.row())]
@@ -137,8 +156,10 @@ class DataRightsView(QWidget):
     def _update_buttons(self) -> None:
         selected = self.selected_matches()
         has = self.chosen() is not None
-        for b in (self.export_button, self.erase_button, self.hold_button, self.lift_button):
+        for b in (self.hold_button, self.lift_button):
             b.setEnabled(has)
+        for b in (self.export_button, self.erase_button):  # never on results that may no longer be true
+            b.setEnabled(has and not self._stale)
         if selected and not has:
             self.message.show_error("The rows selected are more than one person's (different names or dates of "
                                     "birth): select one person's rows.")
@@ -153,11 +174,18 @@ class DataRightsView(QWidget):
             return
         ctx, by, text = self._ctx, self.by_combo.currentData(), self.text_edit.text()
         self.message.clear()
+        self._shown = False
+        self._set_fresh()
         self.result.setText("Searching…")
         ctx.runner.submit(lambda: ctx.services.subject_access.search(ctx.user, by, text, dob), self._show,
                           self._failed, owner=self)
 
+    def _set_fresh(self) -> None:
+        self._stale = False
+        self.stale_line.clear()
+
     def _show(self, matches: list[PersonMatch]) -> None:
+        self._shown = True
         self.model.set_items(matches)
         n = len(matches)
         undated = sum(1 for m in matches if m.date_of_birth is None)
@@ -179,7 +207,7 @@ class DataRightsView(QWidget):
 
     def export(self) -> None:
         match = self.chosen()
-        if match is None:
+        if match is None or self._stale:
             return
         path = self._choose_save(self, f"subject-access-{match.records[0].label.replace('/', '-')}.zip")
         if path is None:
@@ -200,7 +228,7 @@ class DataRightsView(QWidget):
 
     def erase(self) -> None:
         match = self.chosen()
-        if match is None:
+        if match is None or self._stale:
             return
         ctx = self._ctx
         ctx.runner.submit(lambda: ctx.services.erasure.refusals(ctx.user, match.ids("enquiry"), match.ids("letter")),

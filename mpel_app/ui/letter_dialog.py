@@ -57,17 +57,18 @@ DEADLINE_LABELS = {
     "reply": "Reply due (case deadline)", "ophso": "OPHSO deadline",
 }
 
-# The button text of each action: verbs, with a mnemonic where it does not clash.
+# The button text of each action: verbs, with a mnemonic that clashes with nothing else the same person sees
+# (the frame, the forms, the Special handling sections: tests/ui/test_letter_mnemonics.py checks the guard moves none).
 ACTION_TEXT = {
     A.ALLOCATE: "&Allocate to a unit…", A.ACCEPT: "A&ccept for the unit…", A.REJECT: "&Reject to MPCS…",
-    A.ESCALATE: "&Escalate…", A.ENFORCE: "E&nforce on a unit…", A.LIFT_ENFORCEMENT: "&Lift enforcement…",
+    A.ESCALATE: "&Escalate…", A.ENFORCE: "E&nforce on a unit…", A.LIFT_ENFORCEMENT: "Lift enforce&ment…",
     A.ALLOCATE_TO_CASE_OWNER: "Allocate to a case &owner…", A.REQUEST_REALLOCATION: "Ask for reall&ocation…",
     A.SAVE_BACKGROUND_NOTE: "Bac&kground note…", A.SUBMIT_TO_QA: "Submit to &QA…",
     A.QA_RETURN: "Re&turn to case owner…", A.QA_PASS: "&Pass QA…", A.TL_RETURN: "Re&turn to case owner…",
     A.SIGN: "&Sign the reply…", A.SEND_TO_PRIVATE_OFFICE: "Send to &Private Office…",
     A.PO_RETURN: "Re&turn to case owner…", A.MINISTER_SIGN: "Record the &Minister's signature…",
-    A.DISPATCH: "Record &dispatch…", A.REJECT_FOR_CANCELLING: "Reject for ca&ncelling…", A.CANCEL: "Cance&l…",
-    A.CONVERT_TO_OFFICIAL: "Convert to O&fficial…",
+    A.DISPATCH: "Record &dispatch…", A.REJECT_FOR_CANCELLING: "Reject for ca&ncelling…", A.CANCEL: "Can&cel…",
+    A.CONVERT_TO_OFFICIAL: "Con&vert to Official…",
 }
 
 
@@ -173,7 +174,7 @@ class LetterDialog(QDialog):
         add_why_due_key(self, ctx, lambda: self.letter_id, self.message, letters=True, what="this letter's deadlines")
         self.resize(860, 760)
         # More controls come and go here than there are letters: one Alt+letter each of those shown (issue 15).
-        self._mnemonics = MnemonicGuard(self)
+        self.mnemonics = MnemonicGuard(self)
         self.reload()
 
     # ---------------------------------------------------------------- loading
@@ -418,15 +419,15 @@ class LetterDialog(QDialog):
             note = rec.background_note
             bg = self._add(form, "background", "&Background:", text_box(4, 8))
             bg.setPlainText(note.background)
-            self._add(form, "drafting_officer_name", "Drafting officer's &name:",
+            self._add(form, "drafting_officer_name", "Draftin&g officer's name:",
                       QLineEdit(note.drafting_officer_name or self._ctx.user.full_name))
-            self._add(form, "drafting_officer_location", "&Location:", QLineEdit(note.drafting_officer_location))
+            self._add(form, "drafting_officer_location", "Lo&cation:", QLineEdit(note.drafting_officer_location))
             self._add(form, "drafting_officer_phone", "&Phone:", QLineEdit(note.drafting_officer_phone))
             wanted = self._add(form, "reply_still_wanted", "",
-                               QCheckBox("The MP confirmed a reply is still &wanted"))
+                               QCheckBox("The MP confirmed a reply is still wanted"))
             wanted.setChecked(note.reply_still_wanted)
         elif action is A.SUBMIT_TO_QA:
-            draft = self._add(form, "draft", "&Draft reply:", text_box(6, 12))
+            draft = self._add(form, "draft", "Draft &reply:", text_box(6, 12))
             draft.setPlainText(rec.draft)
         elif action in (A.QA_RETURN, A.TL_RETURN, A.PO_RETURN):
             self._add(form, "note", "&Note for the case owner:", text_box(3, 6))

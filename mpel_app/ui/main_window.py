@@ -135,7 +135,8 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self.changes = ChangeWatcher(ctx.services.engine, self)
         for view, entry in self.view_entries.items():
             if entry.follows and hasattr(view, "refresh"):
-                self.changes.follow(view, entry.follows)
+                # A view that must not reload by itself (People's data) says instead what changed.
+                self.changes.follow(view, entry.follows, getattr(view, "records_changed", None))
         self.changes.changed.connect(lambda entities: self.work_alerts.refresh_hidden(
             entities, lambda v: self.view_entries[v].follows))
         self.ringing = None

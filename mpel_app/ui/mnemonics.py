@@ -121,9 +121,11 @@ def _buttons_first(found: list[_Holder]) -> list[_Holder]:
             + [h for h in found if not isinstance(h.owner, QAbstractButton)])
 
 
-def make_unique(root: QWidget) -> None:
-    """One pass over ``root``'s visible controls (module doc)."""
+def make_unique(root: QWidget) -> list[tuple[str, str]]:
+    """One pass over ``root``'s visible controls (module doc); returns the texts it had to change, as
+    (the text the code gave, the text shown instead): none when the code's own letters do not clash."""
     taken: set[str] = set()
+    changed: list[tuple[str, str]] = []
     for holder in holders(root):
         wanted = holder.wanted()
         letter = mnemonic_of(wanted)
@@ -134,11 +136,12 @@ def make_unique(root: QWidget) -> None:
             continue
         plain = _plain(wanted)
         spare = next((i for i in _choices(plain) if plain[i].lower() not in taken), None)
-        if spare is None:
-            holder.give(plain)
-        else:
+        given = plain if spare is None else _marked(plain, spare)
+        if spare is not None:
             taken.add(plain[spare].lower())
-            holder.give(_marked(plain, spare))
+        holder.give(given)
+        changed.append((wanted, given))
+    return changed
 
 
 class MnemonicGuard(QObject):
@@ -148,6 +151,9 @@ class MnemonicGuard(QObject):
         super().__init__(root)
         self._root = root
         self._pending = False
+        # Every text a pass had to change, as (given by the code, shown instead): a window whose own texts
+        # never clash keeps this empty (the letter's case view does, for every role and stage its test walks).
+        self.reassigned: set[tuple[str, str]] = set()
         self._watch(root)
         self.schedule()
 
@@ -174,4 +180,4 @@ class MnemonicGuard(QObject):
 
     def run(self) -> None:
         self._pending = False
-        make_unique(self._root)
+        self.reassigned.update(make_unique(self._root))

@@ -108,8 +108,9 @@ VIEWS: tuple[ViewEntry, ...] = (
     ViewEntry("performance_view", "Performance", PerformanceView, allowed_to(Action.VIEW_PERFORMANCE),
               options=("save_chooser", "csv_chooser")),
     # Subject access and erasure (issue 17): the data protection officer and administrators.
+    # It follows changes only to say its results are out of date (``records_changed``), never to search again.
     ViewEntry("data_rights_view", "People's data", DataRightsView, allowed_to(Action.SUBJECT_ACCESS),
-              options=("save_chooser",)),
+              frozenset({ENQUIRIES, LETTERS}), options=("save_chooser",)),
 )
 
 

@@ -108,3 +108,39 @@ def test_a_steered_page_carries_the_queues_urgent_items_waiting(services, world,
     assert [i.id for i in services.enquiries.region_queue_page(world.leader, "LSE").urgent_waiting] == [rec.id]
     services.enquiries.acknowledge(world.leader, rec.id)
     assert services.enquiries.region_queue_page(world.leader, "LSE", steer=steer).urgent_waiting == ()
+
+
+@pytest.mark.parametrize("order", [QueueOrder(), QueueOrder("Subject")], ids=["own order", "by subject"])
+def test_show_more_reuses_the_first_pages_count(services, world, queue, order):
+    """Issue 14: the first page of a filtered queue counts it; "Show more" carries that count on, so the
+    following pages of the same steer issue no count statement.  A changed filter or a fresh start counts."""
+    from sqlalchemy import event
+
+    counted: list[str] = []
+
+    def note(_conn, _cursor, statement, _params, _context, _many):
+        if "count(" in statement.lower():
+            counted.append(statement)
+
+    event.listen(services.engine, "before_cursor_execute", note)
+    try:
+        steer = (QueueFilter(text="MPH"), order)  # every item: three pages of two
+        first = services.enquiries.region_queue_page(world.leader, "LSE", limit=2, steer=steer)
+        assert counted and first.matched == 5 and first.next is not None
+        counted.clear()
+        second = services.enquiries.region_queue_page(world.leader, "LSE", limit=2, after=first.next, steer=steer)
+        third = services.enquiries.region_queue_page(world.leader, "LSE", limit=2, after=second.next, steer=steer)
+        assert counted == []
+        assert (second.matched, second.counts, third.matched, third.counts) == (5, first.counts, 5, first.counts)
+        assert third.next is None and len({i.id for p in (first, second, third) for i in p.items}) == 5
+
+        # The filter changed under a cursor of the old one: counted afresh, not carried.
+        narrower = (QueueFilter(text="ch"), order)
+        page = services.enquiries.region_queue_page(world.leader, "LSE", limit=2, after=first.next, steer=narrower)
+        assert counted and page.matched == 2
+        counted.clear()
+        # A refresh starts again from the first page, and counts.
+        services.enquiries.region_queue_page(world.leader, "LSE", limit=2, steer=steer)
+        assert counted
+    finally:
+        event.remove(services.engine, "before_cursor_execute", note)

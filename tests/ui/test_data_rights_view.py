@@ -147,3 +147,63 @@ def test_officer_places_and_lifts_a_legal_hold(qtbot, sqlite_services):
         view.lift_button.click()
     assert view.message.text() == "2 legal holds lifted."
     assert sqlite_services.erasure.refusals(person.dpo, [person.enquiry_id], [person.letter_id]) == []
+
+
+def test_results_another_desk_erased_are_marked_out_of_date_not_searched_again(qtbot, sqlite_services, sqlite_url,
+                                                                                clock):
+    """Issue 17 follow-up: another desk's erasure makes the results shown out of date.  The desk says so and
+    disables Export and Erase on them, but does not search again by itself (a search is an audited disclosure);
+    the officer's own search clears the warning."""
+    from sqlalchemy import func, select
+
+    from mpel_app.app import open_database
+    from mpel_app.db.models import AuditLog
+    from mpel_app.ui.context import DeskContext
+    from mpel_app.ui.data_rights_view import STALE_TEXT
+    from mpel_app.ui.main_window import MainWindow
+    from mpel_app.ui.task_runner import TaskRunner
+
+    lw = build_letters_world(sqlite_services)
+    person = p.build_person(lw)
+    desk = open_database(sqlite_url, clock=clock)  # the officer's desk: its own engine on the same file
+    try:
+        window = MainWindow(DeskContext(services=desk, user=person.dpo, runner=TaskRunner()))
+        qtbot.addWidget(window)
+        window.show()
+        view = window.data_rights_view
+        window.show_view(view)
+        view.by_combo.setCurrentIndex(view.by_combo.findData(finder.BY_HO_REFERENCE))
+        qtbot.keyClicks(view.text_edit, p.HO_REF)
+        with qtbot.waitSignal(view.searched):
+            view.search_button.click()
+        assert view.model.rowCount() == 3 and view.export_button.isEnabled() and view.erase_button.isEnabled()
+        assert view.stale_line.isHidden()
+
+        def audit_rows() -> int:
+            with sqlite_services.uow.read() as s:
+                return s.scalar(select(func.count()).select_from(AuditLog))
+
+        window.refresh_current()  # F5 neither searches again nor calls the results out of date
+        assert view.stale_line.isHidden()
+        # Another desk erases him.
+        sqlite_services.erasure.erase(person.dpo, [person.enquiry_id], [person.letter_id])
+        rows_after_erasure = audit_rows()
+        qtbot.waitUntil(lambda: view.stale_line.isVisible(), timeout=15_000)
+        assert view.stale_line.text() == STALE_TEXT and view.stale_line.accessibleName() == STALE_TEXT
+        assert not view.export_button.isEnabled() and not view.erase_button.isEnabled()
+        view.table.selectRow(2)  # choosing another row does not bring them back
+        assert view.chosen() is not None and not view.export_button.isEnabled()
+        assert view.model.rowCount() == 3  # the old results stay, marked, until the officer searches
+        qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+        assert audit_rows() == rows_after_erasure  # no search was run by itself
+        _grab(window, "people-results-out-of-date.png")
+
+        with qtbot.waitSignal(view.searched):
+            view.search_button.click()
+        assert view.stale_line.isHidden()
+        assert p.NAME not in [m.name for m in view.model.items()]  # he is gone now
+        assert view.export_button.isEnabled()
+        assert audit_rows() == rows_after_erasure + 1  # the officer's search, audited
+        window.close()
+    finally:
+        desk.close()

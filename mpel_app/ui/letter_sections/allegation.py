@@ -13,15 +13,15 @@ from .base import CaseView, StepSection
 
 class AllegationSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "Allegation: pass it on", "&Pass to the unit",
+        super().__init__(ctx, "Allegation: pass it on", "Pass t&o the unit",
                          "E-mail the allegation to the unit that deals with it [CORR 3.5]", parent)
         self.passed = QLabel()
         self.passed.setWordWrap(True)
         self.form.addRow(self.passed)
-        self.unit_name = labelled(self.form, "U&nit:", QLineEdit())
+        self.unit_name = labelled(self.form, "Unit:", QLineEdit())
         self.unit_name.setPlaceholderText("e.g. Immigration Enforcement Intelligence")
         self.unit_email = labelled(self.form, "Unit's &e-mail:", QLineEdit())
-        self.note = labelled(self.form, "N&ote for the unit:", text_box(2, 4))
+        self.note = labelled(self.form, "Note fo&r the unit:", text_box(2, 4))
         self.finish_form()
 
     def applies(self, case: CaseView) -> bool:

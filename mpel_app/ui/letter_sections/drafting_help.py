@@ -25,13 +25,13 @@ class ContributionsSection(StepSection):
         self.listing = QLabel()
         self.listing.setWordWrap(True)
         self.form.addRow(self.listing)
-        self.who = labelled(self.form, "Colleague's &name:", QLineEdit())
-        self.email = labelled(self.form, "Colleague's e-&mail:", QLineEdit())
-        self.question = labelled(self.form, "&What you need:", text_box(2, 4))
-        self.due = labelled(self.form, "Due b&y:", date_edit(self.today() + timedelta(days=3)))
-        self.pending = labelled(self.form, "Contri&bution received:", QComboBox())
-        self.answer = labelled(self.form, "The contribution's te&xt:", text_box(2, 4))
-        self.received = button("Record it as &received", "Keep the contribution's text with the letter",
+        self.who = labelled(self.form, "Colleague's name:", QLineEdit())
+        self.email = labelled(self.form, "Colleague's e-mail:", QLineEdit())
+        self.question = labelled(self.form, "What you need:", text_box(2, 4))
+        self.due = labelled(self.form, "Due by:", date_edit(self.today() + timedelta(days=3)))
+        self.pending = labelled(self.form, "Contribution received:", QComboBox())
+        self.answer = labelled(self.form, "The contribution's text:", text_box(2, 4))
+        self.received = button("Recor&d it as received", "Keep the contribution's text with the letter",
                                auto_default=True)
         self.received.clicked.connect(self.receive)
         self.finish_form(self.received)
@@ -71,8 +71,8 @@ class DelaySection(StepSection):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, "The reply will be late", "&Warn of the delay",
                          "E-mail the unit's senior caseworkers and workflow managers [ASY]", parent)
-        self.reason = labelled(self.form, "Wh&y:", text_box(2, 4))
-        self.expected = labelled(self.form, "Reply e&xpected by:", date_edit(self.today() + timedelta(days=7)))
+        self.reason = labelled(self.form, "Why:", text_box(2, 4))
+        self.expected = labelled(self.form, "Reply expected by:", date_edit(self.today() + timedelta(days=7)))
         self.finish_form()
 
     def applies(self, case: CaseView) -> bool:

@@ -16,7 +16,7 @@ from .base import CaseView, StepSection
 
 class MeetingSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "Meeting on policy", "&Refer to the Private Office",
+        super().__init__(ctx, "Meeting on policy", "R&efer to the Private Office",
                          "E-mail the Private Office that the Member asks to meet on policy [CORR 2.4]", parent)
         self.status = QLabel()
         self.status.setWordWrap(True)

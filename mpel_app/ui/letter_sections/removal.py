@@ -21,8 +21,8 @@ class BarrierSection(StepSection):
                          parent)
         self.supports = named(QCheckBox("The Member supports the removal"))
         self.form.addRow("", self.supports)
-        self.removal_on = labelled(self.form, "Removal &on:", date_edit(self.today()))
-        self.reason = labelled(self.form, "&Reason:", QLineEdit())
+        self.removal_on = labelled(self.form, "Removal o&n:", date_edit(self.today()))
+        self.reason = labelled(self.form, "Reason:", QLineEdit())
         self.finish_form()
 
     def applies(self, case: CaseView) -> bool:
@@ -40,11 +40,11 @@ class BarrierSection(StepSection):
 
 class ExpediteSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "Expedited on the Member's letter", "Record the &expediting",
+        super().__init__(ctx, "Expedited on the Member's letter", "Record the e&xpediting",
                          "The audit note the guidance asks for [CORR 2.1]", parent)
-        self.intervention = labelled(self.form, "Nature of the inter&vention:", QLineEdit())
-        self.reason = labelled(self.form, "Reason for e&xpediting:", QLineEdit())
-        self.decisions = labelled(self.form, "&Decisions taken:", text_box(2, 4))
+        self.intervention = labelled(self.form, "Nature of the intervention:", QLineEdit())
+        self.reason = labelled(self.form, "Reason for expediting:", QLineEdit())
+        self.decisions = labelled(self.form, "Decisions taken:", text_box(2, 4))
         self.finish_form()
 
     def applies(self, case: CaseView) -> bool:
@@ -60,11 +60,11 @@ class ExpediteSection(StepSection):
 
 class InterimSection(StepSection):
     def __init__(self, ctx, parent=None):
-        super().__init__(ctx, "Interim reply", "Record the interim re&ply",
+        super().__init__(ctx, "Interim reply", "Record the interi&m reply",
                          "An interim reply is sent only on MPCS's advice [CORR 1.5]", parent)
-        self.advice = labelled(self.form, "MPCS's &advice:", QLineEdit())
+        self.advice = labelled(self.form, "MPCS's advice:", QLineEdit())
         self.advice.setPlaceholderText("Who at MPCS advised it, and when")
-        self.summary = labelled(self.form, "What it &told the Member:", text_box(2, 4))
+        self.summary = labelled(self.form, "What it told the Member:", text_box(2, 4))
         self.finish_form()
 
     def applies(self, case: CaseView) -> bool:
