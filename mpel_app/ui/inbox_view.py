@@ -28,6 +28,7 @@ from .member_picker import MemberPicker
 from .models import format_date
 from .quarantine_list import QuarantineList
 from .task_runner import LatestOnly
+from .view_access import works_enquiry_queues
 from .widgets import (ListTableModel, MessageLabel, button, choose_save_path, error_text, heading, record_table,
                       screen_shortcut)
 
@@ -151,7 +152,7 @@ class InboxView(QWidget):
 
     @staticmethod
     def wanted_by(ctx: DeskContext) -> bool:
-        return perm.allowed(ctx.user, Action.WORK_REGION_QUEUE) or perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION)
+        return works_enquiry_queues(ctx.user)
 
     # ------------------------------------------------------------------ loading
 
