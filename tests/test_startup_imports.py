@@ -65,7 +65,7 @@ NOT_AT_START_VIEWS = ("mpel_app.ui.call_view", "mpel_app.ui.find_view", "mpel_ap
                       "mpel_app.ui.admin_view", "mpel_app.ui.audit_view", "mpel_app.ui.performance_view",
                       "mpel_app.ui.data_rights_view", "mpel_app.ui.telephony.missed_calls",
                       "mpel_app.ui.telephony.calls_view", "mpel_app.ui.duty_view", "mpel_app.ui.letters_view")
-NOT_AT_START_SERVICES = ("letters", "performance", "chasing", "legacy", "erasure", "retention", "subject_access",
+NOT_AT_START_SERVICES = ("performance", "chasing", "legacy", "erasure", "retention", "subject_access",
                          "audit", "member_list", "home_secretary_list", "regions", "rota", "units", "call_backs",
                          "desk_intake", "inbox", "email_cases")
 

@@ -141,10 +141,7 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self.escalation_timer.timeout.connect(self.run_escalation)
         self.escalation_timer.start()
         self.refresh_outbox()
-        # At once too: after a restart, what waited overnight is escalated now.  The letters' two-day sweep
-        # at once only where its result shows (the Letters view); other desks sweep at the first tick, which
-        # spares their start the letters' modules and queries (issue 16).
-        self.run_escalation(sweep_letters=self.has_view("letters_view"))
+        self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
         # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
         self.changes = ChangeWatcher(ctx.services.engine, self)
         for view, entry in self.view_entries.items():
@@ -420,9 +417,8 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
 
     # ----------------------------------------------------------------- urgent
 
-    def run_escalation(self, *, sweep_letters: bool = True) -> None:
-        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent), and
-        enforce the letters' two-day rule (``sweep_letters``)."""
+    def run_escalation(self) -> None:
+        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent)."""
         def done(references: list[str]) -> None:
             if not references or self._closed:
                 return
@@ -442,8 +438,6 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
             if references and not self._closed:
                 self.statusBar().showMessage("Enforced under the two-day rule: " + ", ".join(references), 30_000)
 
-        if not sweep_letters:
-            return
         # The CTS two-day rule runs on the same clock: idempotent, so any desk may run it.  The letters'
         # service is asked for in the task: building it the first time imports its modules, off the UI thread.
         self.ctx.runner.submit(lambda: self.ctx.services.letters.two_day_sweep(), enforced,

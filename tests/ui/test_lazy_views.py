@@ -144,11 +144,3 @@ def test_a_view_built_once_the_window_is_up_shows_no_stray_window(qtbot, sqlite_
     assert watch.shown == []
     assert QApplication.activeWindow() is window
 
-
-def test_the_letters_two_day_sweep_waits_for_the_first_tick_where_no_letters_show(qtbot, sqlite_services):
-    world = build_world(sqlite_services)
-    window = _window(qtbot, sqlite_services, world.am_lse)
-    assert "letters" not in sqlite_services.built_now()  # an account manager has no Letters view
-    window.escalation_timer.timeout.emit()  # the minute's tick: escalation and the two-day sweep
-    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
-    assert "letters" in sqlite_services.built_now()
