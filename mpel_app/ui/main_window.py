@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
+# The letters' two-day sweep at start waits until the first view's lists are up: housekeeping that
+# shows on no one's first screen, and its modules and queries were a tenth of a start (issue 16).
+FIRST_SWEEP_DELAY_MS = 3_000
 
 
 
@@ -141,7 +144,9 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self.escalation_timer.timeout.connect(self.run_escalation)
         self.escalation_timer.start()
         self.refresh_outbox()
-        self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
+        # At once too: after a restart, what waited overnight is escalated now.
+        self.run_escalation(sweep_letters=False)
+        QTimer.singleShot(FIRST_SWEEP_DELAY_MS, self, self._sweep_letters)
         # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
         self.changes = ChangeWatcher(ctx.services.engine, self)
         for view, entry in self.view_entries.items():
@@ -417,8 +422,9 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
 
     # ----------------------------------------------------------------- urgent
 
-    def run_escalation(self) -> None:
-        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent)."""
+    def run_escalation(self, *, sweep_letters: bool = True) -> None:
+        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent), and
+        enforce the letters' two-day rule (``sweep_letters``)."""
         def done(references: list[str]) -> None:
             if not references or self._closed:
                 return
@@ -433,6 +439,12 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
 
         self.ctx.runner.submit(self.ctx.services.urgent.escalate_overdue, done,
                                lambda exc: log.warning("escalating overdue urgent items failed: %s", exc))
+        if sweep_letters:
+            self._sweep_letters()
+
+    def _sweep_letters(self) -> None:
+        if self._closed:
+            return
 
         def enforced(references: list[str]) -> None:
             if references and not self._closed:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mpel_app.domain.records import Role
 from mpel_app.ui.context import DeskContext
+from mpel_app.ui import main_window
 from mpel_app.ui.main_window import MainWindow
 from mpel_app.ui.task_runner import TaskRunner
 from mpel_app.ui.view_page import ViewPage
@@ -144,3 +145,21 @@ def test_a_view_built_once_the_window_is_up_shows_no_stray_window(qtbot, sqlite_
     assert watch.shown == []
     assert QApplication.activeWindow() is window
 
+
+
+
+def test_the_letters_two_day_sweep_runs_once_the_first_view_is_up(qtbot, sqlite_services, monkeypatch):
+    world = build_world(sqlite_services)
+    monkeypatch.setattr(main_window, "FIRST_SWEEP_DELAY_MS", 600_000)  # not while this test looks
+    window = _window(qtbot, sqlite_services, world.am_lse)
+    assert "letters" not in sqlite_services.built_now()  # not part of the start: the first lists are up
+    window.escalation_timer.timeout.emit()  # each minute's tick sweeps
+    qtbot.waitUntil(lambda: "letters" in sqlite_services.built_now())
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+
+
+def test_the_first_two_day_sweep_follows_the_start_by_itself(qtbot, sqlite_services):
+    world = build_world(sqlite_services)
+    window = _window(qtbot, sqlite_services, world.am_lse)
+    qtbot.waitUntil(lambda: "letters" in sqlite_services.built_now())  # FIRST_SWEEP_DELAY_MS later
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
