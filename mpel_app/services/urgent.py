@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..db import repositories as repo
 from ..db.models import Enquiry, Member, Region, UrgentContact, User
@@ -174,6 +174,9 @@ class UrgentService(EnquiryUseCases):
                 select(Enquiry).where(Enquiry.urgent.is_(True), Enquiry.status == EnquiryStatus.WITH_REGION.value,
                                       Enquiry.acknowledged_at.is_(None), Enquiry.escalated_at.is_(None),
                                       Enquiry.deleted_at.is_(None))
+                # Its own columns only: none of the enquiry's joined relations (member, users, legacy record),
+                # whose first compile was a good part of every desk's start (issue 16).
+                .options(lazyload("*"))
             ).all()
             closures: dict[str, list] = {}
             for e in candidates:

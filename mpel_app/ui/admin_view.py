@@ -45,6 +45,7 @@ from .context import DeskContext
 from .password_dialog import ResetPasswordDialog
 from .telephony.phone_identity import PhoneIdentityDialog
 from .user_save_dialog import UserSaveDialog
+from .view_access import administers
 from .widgets import MessageLabel, button, dialog_buttons, error_text, heading, in_row, labelled
 
 # How far ahead the rota tab lists evenings.
@@ -671,9 +672,7 @@ class AdminView(QWidget):
 
     @staticmethod
     def wanted_by(ctx: DeskContext) -> bool:
-        return any(perm.allowed(ctx.user, a) for a in (Action.MANAGE_USERS, Action.MANAGE_MEMBERS,
-                                                        Action.MANAGE_CLOSURES, Action.MANAGE_ROTA,
-                                                        Action.MANAGE_UNITS, Action.SET_DISSOLUTION))
+        return administers(ctx.user)
 
     def refresh(self) -> None:
         for tab in self._tabs:

@@ -29,10 +29,10 @@ from ..services.audit import EXPORT_LIMIT, SEARCH_LIMIT, AuditChoices, AuditFilt
 from .call.typed import parse_day
 from .context import DeskContext
 from .models import format_received
+from .view_access import AUDIT_SHORTCUT
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, button, choose_save_path, error_text, heading,
                       labelled, record_table, screen_shortcut, tab_chain)
 
-AUDIT_SHORTCUT = "Ctrl+Shift+A"
 COLUMNS = ("When (London)", "User", "Action", "Record", "What")
 _SUMMARY_TEXT = 160  # the What column: enough to scan; the entry itself has everything
 

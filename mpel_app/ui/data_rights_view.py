@@ -85,14 +85,17 @@ class DataRightsView(QWidget):
         self.export_button.clicked.connect(self.export)
         self.erase_button = button("E&rase…", "Erase the chosen person's values, keeping the statistics")
         self.erase_button.clicked.connect(self.erase)
-        self.erase_button.setVisible(perm.allowed(ctx.user, Action.ERASE_PERSON))
+        # hide(), not setVisible(True): a button with no parent yet would show as a window of its own.
+        if not perm.allowed(ctx.user, Action.ERASE_PERSON):
+            self.erase_button.hide()
         self.hold_button = button("&Hold…", "Place a legal hold on the chosen person's records: no erasure or "
                                             "retention run touches them until it is lifted")
         self.hold_button.clicked.connect(self.hold)
         self.lift_button = button("&Lift holds", "Lift the legal holds on the chosen person's records")
         self.lift_button.clicked.connect(self.lift_holds)
-        for b in (self.hold_button, self.lift_button):
-            b.setVisible(perm.allowed(ctx.user, Action.LEGAL_HOLD))
+        if not perm.allowed(ctx.user, Action.LEGAL_HOLD):
+            self.hold_button.hide()
+            self.lift_button.hide()
         actions = QHBoxLayout()
         for b in (self.search_button, self.export_button, self.erase_button, self.hold_button, self.lift_button):
             actions.addWidget(b)

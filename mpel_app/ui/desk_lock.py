@@ -168,7 +168,7 @@ class LockingWindow:
         self.menuBar().setEnabled(True)
         for action in self.actions():
             action.setEnabled(True)
-        self.new_call_action.setEnabled(self.call_view is not None)
+        self.new_call_action.setEnabled(self.has_view("call_view"))
         for d in hidden:
             if isValid(d):  # a window that finished its work while hidden may have gone
                 d.show()

@@ -29,6 +29,7 @@ from .models import format_date
 from .note_warning import NoteWarning
 from .quarantine_list import QuarantineList
 from .task_runner import LatestOnly
+from .view_access import works_enquiry_queues
 from .widgets import (ListTableModel, MessageLabel, button, choose_save_path, error_text, heading, record_table,
                       screen_shortcut)
 
@@ -157,7 +158,7 @@ class InboxView(QWidget):
 
     @staticmethod
     def wanted_by(ctx: DeskContext) -> bool:
-        return perm.allowed(ctx.user, Action.WORK_REGION_QUEUE) or perm.allowed(ctx.user, Action.FILTER_FURTHER_ACTION)
+        return works_enquiry_queues(ctx.user)
 
     # ------------------------------------------------------------------ loading
 

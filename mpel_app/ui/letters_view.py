@@ -38,14 +38,13 @@ from .models import TONE_COLOURS, format_due
 from .steer import FilterBar, Steer, SteerSpec, attach_header
 from .letters_view_tools import LetterTools
 from .reflow import flow_row
+from .view_access import CTS_ROLES
 from .viewer import Opener
 from .why_due import add_why_due_key
 from .work_alerts import letter_alerts
 from .widgets import (ListTableModel, MessageLabel, SaveChooser, buddy_label, button, error_text, record_table,
                       keys_hint, screen_shortcut, tab_chain)
 
-CTS_ROLES = (Role.MPCS_ALLOCATOR, Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER,
-             Role.UNIT_TEAM_LEADER, Role.PRIVATE_OFFICE)
 UNIT_ROLES = (Role.WORKFLOW_MANAGER, Role.CASE_OWNER, Role.SENIOR_CASEWORKER, Role.UNIT_TEAM_LEADER)
 
 COLUMNS = ("Section", "Reference", "Kind", "Member", "Subject", "Stage", "Stage deadline", "Reply due", "Status",
@@ -78,10 +77,6 @@ def _letter_fields(item: LetterSummary) -> FilterFields:
                         member=item.member_name, received_at=item.received_at,
                         texts=(item.reference, item.subject_name, item.section, item.state.label,
                                item.case_owner_name, item.unit_code or ""))
-
-
-def has_cts_role(ctx: DeskContext) -> bool:
-    return ctx.user.has(*CTS_ROLES)
 
 
 def grouped(items: Sequence[LetterSummary]) -> list[LetterSummary]:

@@ -3,7 +3,11 @@
 Views are tabs in the fixed order of the static registry, ``ui.view_registry.VIEWS``
 (New call, Further Action, Region queue, Duty, Letters, Find, Administration,
 Audit), so Ctrl+1… always means the same view for the same person; each sits in
-a scroll page (``ui.view_page``) so the window fits a small screen.  Each view emits ``open_record(enquiry_id)``; the window opens a
+a scroll page (``ui.view_page``) so the window fits a small screen.  A view is
+built (and its module imported) when its tab is first shown, or its attribute
+first read (``window.find_view``); the person's first view and the views that
+announce work (their tabs count it from the start) are built with the window
+(issue 16: a faster start).  Each view emits ``open_record(enquiry_id)``; the window opens a
 RecordDialog for it. The window also locks itself after a spell without
 keyboard or mouse use, because a desk left open shows personal data to
 whoever walks past (``ui.desk_lock``; the unlock puts the keyboard back where
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -33,7 +38,6 @@ from ..domain.alarms import Alarm
 from ..domain.permissions import Action
 from ..domain.records import Role
 from ..notify.smtp import SmtpSettings
-from .audit_view import AUDIT_SHORTCUT
 from .change_watcher import ChangeWatcher
 from .telephony.ringing_strip import RingingBar, RingingController
 from .context import DeskContext
@@ -42,7 +46,6 @@ from .desk_mail import MailWindow
 from .mail import MailDelivery
 from .outbox_dialog import OUTBOX_SHORTCUT, OutboxBanner, OutboxDialog
 from .password_dialog import open_change_password
-from .record_dialog import RecordDialog
 from .view_registry import VIEWS, ViewEntry, views_for
 from .view_page import ViewPage
 from .shortcuts_help import ShortcutsDialog, desk_rows
@@ -50,10 +53,16 @@ from .viewer import Opener
 from .work_alerts import WorkAlerts
 from .widgets import SaveChooser
 
+if TYPE_CHECKING:
+    from .record_dialog import RecordDialog
+
 log = logging.getLogger(__name__)
 
 OUTBOX_REFRESH_MS = 30_000
 ESCALATION_INTERVAL_MS = 60_000
+# The letters' two-day sweep at start waits until the first view's lists are up: housekeeping that
+# shows on no one's first screen, and its modules and queries were a tenth of a start (issue 16).
+FIRST_SWEEP_DELAY_MS = 3_000
 
 
 
@@ -80,20 +89,25 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
         self.tabs.setDocumentMode(True)
-        self.views: list[QWidget] = []
         # Views come from the static registry (view_registry.VIEWS), in its tab order; each entry's key
         # is also an attribute here (self.call_view …), None when this person's roles leave it out.
-        self.view_entries: dict[QWidget, ViewEntry] = {}
+        # Every tab has its page from the start; a view is built when first shown or read (__getattr__).
+        self.view_entries: dict[QWidget, ViewEntry] = {}  # the views built so far
         self.pages_by_view: dict[QWidget, ViewPage] = {}
+        self._pages: list[tuple[ViewEntry, ViewPage]] = []  # every tab, in order
+        self._unbuilt: dict[str, tuple[ViewEntry, ViewPage]] = {}
+        self._view_options = {"save_chooser": save_chooser, "csv_chooser": save_chooser, "opener": opener,
+                              "print_dir": print_dir}
         self.work_alerts = WorkAlerts(self, self.tabs, user)  # tab counts, new urgent work (ui.work_alerts)
-        for entry in VIEWS:
-            setattr(self, entry.key, None)
-        options = {"save_chooser": save_chooser, "csv_chooser": save_chooser, "opener": opener, "print_dir": print_dir}
         for entry in views_for(ctx):
-            view = entry.build(ctx, options)
-            setattr(self, entry.key, view)
-            self.view_entries[view] = entry
-            self._register(view, entry.title)
+            self._add_page(entry)
+        for entry in VIEWS:
+            if entry.key not in self._unbuilt:
+                setattr(self, entry.key, None)
+        home = self._home_key()
+        for entry, _page in self._pages:
+            if entry.key == home or entry.announces:
+                self._build(entry.key)
         # While locked the views are swapped for a notice, so nothing personal shows behind the dialog.
         self.lock_notice = QLabel("Desk locked. Sign in again to carry on.")
         self.lock_notice.setAlignment(Qt.AlignCenter)
@@ -116,7 +130,7 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self._build_menus()
         self._build_status_bar(database_label)
         self.tabs.currentChanged.connect(self._view_changed)
-        self.tabs.setCurrentWidget(self.pages_by_view[self._home_view()])
+        self.tabs.setCurrentWidget(self.pages_by_view[getattr(self, home)])
         self.resize(1280, 800)
 
         self._setup_lock(idle_lock_minutes)  # ui.desk_lock
@@ -130,7 +144,9 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         self.escalation_timer.timeout.connect(self.run_escalation)
         self.escalation_timer.start()
         self.refresh_outbox()
-        self.run_escalation()  # at once too: after a restart, what waited overnight is escalated now
+        # At once too: after a restart, what waited overnight is escalated now.
+        self.run_escalation(sweep_letters=False)
+        QTimer.singleShot(FIRST_SWEEP_DELAY_MS, self, self._sweep_letters)
         # Live refresh: lists reload by themselves when another desk changes what they show (db/changes.py).
         self.changes = ChangeWatcher(ctx.services.engine, self)
         for view, entry in self.view_entries.items():
@@ -143,39 +159,73 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         if perm.allowed(user, Action.LOG_ENQUIRY):  # a call ringing for this person's phone shows on the strip
             self.ringing = RingingController(ctx, self.ringing_bar, self.changes.changed)
             self.ringing.refresh()
-            if self.call_view is not None:  # answering starts the record; Ctrl+Shift+R starts it from the strip
+            if self.has_view("call_view"):  # answering starts the record; Ctrl+Shift+R starts it from the strip
                 self.ringing_bar.answered.connect(lambda call: self._record_from_phone(call, automatic=True))
                 self.ringing_bar.start_record.connect(lambda call: self._record_from_phone(call, automatic=False))
         self.changes.start()
 
     # --------------------------------------------------------------- views
 
-    def _register(self, view: QWidget, title: str) -> None:
-        page = ViewPage(view, title)  # scrolls when the screen is small (view_page)
-        self.pages_by_view[view] = page
-        index = self.tabs.addTab(page, title)
+    def _add_page(self, entry: ViewEntry) -> None:
+        page = ViewPage(None, entry.title)  # scrolls when the screen is small (view_page)
+        index = self.tabs.addTab(page, entry.title)
         if index < 9:
-            self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
-        self.views.append(view)
-        self.work_alerts.watch(view, page, title)
+            self.tabs.setTabToolTip(index, f"{entry.title} (Ctrl+{index + 1})")
+        self._pages.append((entry, page))
+        self._unbuilt[entry.key] = (entry, page)
+
+    def _build(self, key: str) -> QWidget:
+        """Build the view of a tab not built yet, and wire it into the window."""
+        entry, page = self._unbuilt[key]
+        view = entry.build(self.ctx, self._view_options)
+        del self._unbuilt[key]  # only once built: a view that failed to build is tried again next time
+        page.set_view(view)
+        setattr(self, key, view)
+        self.view_entries[view] = entry
+        self.pages_by_view[view] = page
+        self.work_alerts.watch(view, page, entry.title)
         signal = getattr(view, "open_record", None)
         if signal is not None:
             signal.connect(self.open_record)
         queued = getattr(view, "outbox_changed", None)
         if queued is not None:
             queued.connect(self._outbox_changed)
+        changes = self.__dict__.get("changes")  # None while the window itself is being built (see __init__)
+        if changes is not None and entry.follows and hasattr(view, "refresh"):
+            changes.follow(view, entry.follows, getattr(view, "records_changed", None))
+        return view
 
-    def _home_view(self) -> QWidget:
+    def __getattr__(self, name: str):
+        # Only for a view's key whose view is not built yet: reading it builds it (``window.find_view``).
+        unbuilt = self.__dict__.get("_unbuilt")
+        if unbuilt and name in unbuilt:
+            return self._build(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def has_view(self, key: str) -> bool:
+        """Whether this person has the view (built or not), without building it."""
+        return key in self._unbuilt or self.__dict__.get(key) is not None
+
+    def built_view(self, key: str) -> QWidget | None:
+        """The view if it is built already (None otherwise): for work that need not build it."""
+        return None if key in self._unbuilt else self.__dict__.get(key)
+
+    @property
+    def views(self) -> list[QWidget]:
+        """Every view this person has, in tab order (building those not built yet)."""
+        return [getattr(self, entry.key) for entry, _page in self._pages]
+
+    def _home_key(self) -> str:
         """Where each person starts: their own work first."""
         user = self.ctx.user
-        if self.further_action_view is not None and user.has(Role.MPEL_TEAM_LEADER):
-            return self.further_action_view
-        if self.duty_view is not None and user.has(Role.DUTY_MANAGER):
-            return self.duty_view
-        if self.region_queue_view is not None and user.has(Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER,
+        if self.has_view("further_action_view") and user.has(Role.MPEL_TEAM_LEADER):
+            return "further_action_view"
+        if self.has_view("duty_view") and user.has(Role.DUTY_MANAGER):
+            return "duty_view"
+        if self.has_view("region_queue_view") and user.has(Role.ACCOUNT_MANAGER, Role.SUPPORT_ACCOUNT_MANAGER,
                                                            Role.DUTY_MANAGER):
-            return self.region_queue_view
-        return self.views[0]
+            return "region_queue_view"
+        return self._pages[0][0].key
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -206,12 +256,17 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         view.setFocus(Qt.ShortcutFocusReason)
 
     def show_view_number(self, number: int) -> None:
-        if 1 <= number <= len(self.views):
-            self.show_view(self.views[number - 1])
+        if 1 <= number <= len(self._pages):
+            self.show_view(getattr(self, self._pages[number - 1][0].key))
 
     def current_view(self) -> QWidget:
+        """The view on show (built now if its tab has just been switched to)."""
         page = self.tabs.currentWidget()
-        return page.view if isinstance(page, ViewPage) else page
+        if not isinstance(page, ViewPage):
+            return page
+        if page.view is None:
+            return self._build(next(entry.key for entry, p in self._pages if p is page))
+        return page.view
 
     def refresh_current(self) -> None:
         refresh = getattr(self.current_view(), "refresh", None)
@@ -221,12 +276,14 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
     def _view_changed(self, _index: int) -> None:
         # Queues change as colleagues work: show them fresh. Not the call
         # screen, where a refresh could throw away a call being logged.
-        view = self.current_view()
-        if view is not self.call_view and view is not self.find_view:
+        if self._closed:  # tabs going as the window goes: nothing to show, nor to build
+            return
+        view = self.current_view()  # built here when its tab is first shown
+        if self.view_entries[view].key not in ("call_view", "find_view"):
             self.refresh_current()
 
     def new_call(self) -> None:
-        if self.call_view is None:
+        if not self.has_view("call_view"):
             self.statusBar().showMessage("Your roles do not include logging calls.", 8000)
             return
         self.show_view(self.call_view)
@@ -247,6 +304,10 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
             dialog.raise_()
             dialog.activateWindow()
             return dialog
+        # Imported at the first record opened, not with the window: it brings the record's editors, its
+        # printing and its calls (issue 16: a faster start).
+        from .record_dialog import RecordDialog
+
         dialog = RecordDialog(self.ctx, enquiry_id, self, opener=self.opener, print_dir=self.print_dir)
         dialog.deleted.connect(self._record_deleted)
         dialog.finished.connect(lambda _result, i=enquiry_id: self._record_closed(i))
@@ -263,8 +324,8 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         dialog = self.record_dialogs.get(enquiry_id)
         reference = dialog.record.reference if dialog and dialog.record else f"#{enquiry_id}"
         self.statusBar().showMessage(f"Record {reference} deleted.", 15000)
-        for view in self.views:
-            if view is not self.call_view and hasattr(view, "refresh"):
+        for view, entry in list(self.view_entries.items()):  # those built: the others load when first shown
+            if entry.key != "call_view" and hasattr(view, "refresh"):
                 view.refresh()
 
     # ------------------------------------------------------- menus, status
@@ -286,7 +347,7 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         # opens the menus, and every command has its own shortcut.
         desk = bar.addMenu("File")
         self.new_call_action = self._action("&New call", "Ctrl+N", self.new_call, "Start logging a new call")
-        self.new_call_action.setEnabled(self.call_view is not None)
+        self.new_call_action.setEnabled(self.has_view("call_view"))
         self.find_action = self._action("&Find…", "Ctrl+F", self.find, "Find a record")
         self.lock_action = self._action("&Lock", "Ctrl+L", self.lock, "Lock the desk until you sign in again")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
@@ -304,8 +365,8 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
 
         view_menu = bar.addMenu("View")
         self.view_actions: list[QAction] = []
-        for number, view in enumerate(self.views[:9], start=1):
-            title = self.tabs.tabText(number - 1)
+        for number, (entry, _page) in enumerate(self._pages[:9], start=1):
+            title = entry.title
             action = self._action(f"&{number} {title}", f"Ctrl+{number}",
                                   lambda _=False, n=number: self.show_view_number(n))
             view_menu.addAction(action)
@@ -313,10 +374,11 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
         view_menu.addSeparator()
         self.refresh_action = self._action("&Refresh", "F5", self.refresh_current, "Refresh the current view")
         view_menu.addAction(self.refresh_action)
-        for view, entry in self.view_entries.items():
+        for entry, _page in self._pages:
             if entry.shortcut:  # a view with its own shortcut besides Ctrl+number (the audit trail)
                 action = self._action(entry.shortcut_text or entry.title, entry.shortcut,
-                                      lambda _=False, v=view: self.show_view(v), entry.shortcut_tip)
+                                      lambda _=False, k=entry.key: self.show_view(getattr(self, k)),
+                                      entry.shortcut_tip)
                 view_menu.addAction(action)
                 setattr(self, f"{entry.key.removesuffix('_view')}_action", action)
 
@@ -361,8 +423,9 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
 
     # ----------------------------------------------------------------- urgent
 
-    def run_escalation(self) -> None:
-        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent)."""
+    def run_escalation(self, *, sweep_letters: bool = True) -> None:
+        """Escalate urgent items unacknowledged after 30 working minutes (every minute; idempotent), and
+        enforce the letters' two-day rule (``sweep_letters``)."""
         def done(references: list[str]) -> None:
             if not references or self._closed:
                 return
@@ -371,18 +434,26 @@ class MainWindow(LockingWindow, MailWindow, QMainWindow):
                                              f"minutes): {', '.join(references)}. {alarms.ESCALATION_WHAT_TO_DO}",
                                              30_000)
             self._outbox_changed()
-            if self.duty_view is not None and self.current_view() is self.duty_view:
-                self.duty_view.refresh()
+            duty = self.built_view("duty_view")
+            if duty is not None and self.current_view() is duty:
+                duty.refresh()
 
         self.ctx.runner.submit(self.ctx.services.urgent.escalate_overdue, done,
                                lambda exc: log.warning("escalating overdue urgent items failed: %s", exc))
+        if sweep_letters:
+            self._sweep_letters()
+
+    def _sweep_letters(self) -> None:
+        if self._closed:
+            return
 
         def enforced(references: list[str]) -> None:
             if references and not self._closed:
                 self.statusBar().showMessage("Enforced under the two-day rule: " + ", ".join(references), 30_000)
 
-        # The CTS two-day rule runs on the same clock: idempotent, so any desk may run it.
-        self.ctx.runner.submit(self.ctx.services.letters.two_day_sweep, enforced,
+        # The CTS two-day rule runs on the same clock: idempotent, so any desk may run it.  The letters'
+        # service is asked for in the task: building it the first time imports its modules, off the UI thread.
+        self.ctx.runner.submit(lambda: self.ctx.services.letters.two_day_sweep(), enforced,
                                lambda exc: log.warning("the two-day sweep failed: %s", exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)

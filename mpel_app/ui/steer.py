@@ -209,7 +209,10 @@ class FilterBar(QWidget):
         self.region_combo = QComboBox()
         self.region_combo.setAccessibleName("Filter by region")
         self.region_combo.addItem("Any region", "")
-        self.region_combo.setVisible(spec.regions)
+        if not spec.regions:
+            # Not setVisible(True) otherwise: a widget with no parent yet shows as a window of its own (a
+            # view built once the desk is up, ui.main_window, flashed it and lost the window its focus).
+            self.region_combo.hide()
         self.member_edit = QLineEdit()
         self.member_edit.setAccessibleName("Filter by member")
         self.member_edit.setPlaceholderText("Member")

@@ -19,17 +19,25 @@ FOCUS_MARGIN = 24  # pixels kept around a focused field, so its label and neighb
 
 
 class ViewPage(QScrollArea):
-    def __init__(self, view: QWidget, title: str, parent: QWidget | None = None):
+    """A tab's page; ``view`` None until the window builds the view, when the tab is first shown."""
+
+    def __init__(self, view: QWidget | None, title: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.view = view
-        self.setWidget(view)
+        self.view: QWidget | None = None
         self.setWidgetResizable(True)  # the view fills the page whenever the page is big enough
         self.setFrameShape(QFrame.NoFrame)
         self.setFocusPolicy(Qt.NoFocus)
-        self.setFocusProxy(view)
         self.setAccessibleName(title)
+        if view is not None:
+            self.set_view(view)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
+    def set_view(self, view: QWidget) -> None:
+        self.view = view
+        self.setWidget(view)
+        self.setFocusProxy(view)
+
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and new is not self.view and self.view.isAncestorOf(new) and new.isVisible():
+        if (new is not None and self.view is not None and new is not self.view and self.view.isAncestorOf(new)
+                and new.isVisible()):
             self.ensureWidgetVisible(new, FOCUS_MARGIN, FOCUS_MARGIN)
