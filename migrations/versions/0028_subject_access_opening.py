@@ -19,10 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    if conn.dialect.name != "postgresql":
-        return
-    pg_roles.apply(conn)
+    pg_roles.reapply(op.get_bind())
 
 
 def downgrade() -> None:

@@ -351,6 +351,12 @@ class NeedsCreateRole(RuntimeError):
     """The role migrating the shared database may not create the group roles of schema 0019."""
 
 
+def reapply(conn: Connection) -> None:
+    """A migration that changes only grants, policies or functions: ``apply()`` on PostgreSQL, nothing on SQLite."""
+    if conn.dialect.name == "postgresql":
+        apply(conn)
+
+
 def apply(conn: Connection) -> None:
     """Create the roles if missing and (re)apply every grant, policy and trigger; safe to re-run."""
     from . import pg_desk_view, pg_private, pg_subject_access  # they read from here: imported when used, not in a cycle
