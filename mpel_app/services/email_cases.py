@@ -31,10 +31,10 @@ from ..domain.text import clean_text
 from ..notify.outbox import Attachment, enqueue
 from . import actor_check, audit
 from .inbox import QUARANTINED, allocate_to_region, send_regional_note
+from ..reports.file_types import DOCX_MIME
 
 ENTITY = "enquiry"
 MAX_DRAFT = 20_000
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,10 @@ from .. import actor_check, audit
 from .base import ENTITY, Case, GroupView, document_record
 from .drafting_help import DraftingHelp
 from .units import is_member
+from ...reports.file_types import DOCX_MIME
 
 S = LetterState
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A reply can be produced once there is a case owner, and until it has gone.
 REPLY_STATES = frozenset({S.DRAFTING, S.REALLOCATION_REQUESTED, S.IN_QA, S.WITH_TEAM_LEADER,
                           S.WITH_PRIVATE_OFFICE, S.SIGNED})

@@ -32,10 +32,10 @@ from .. import audit
 from .base import ENTITY, MAX_PDF_BYTES, Case, check_pdf
 from .steps import LetterSteps
 from .units import active_unit, unit_code_of
+from ...reports.file_types import DOCX_MIME
 
 A = LetterAction
 OFFLINE_KIND = "letter_offline_unit"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class OfflineUnits(LetterSteps):

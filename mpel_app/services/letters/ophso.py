@@ -29,8 +29,8 @@ from ...reports.letters import Addressee, LetterContext, render_letter_docx, ren
 from .base import Case, LetterUseCases, document_record
 from .lifecycle_common import file_stem
 from .units import is_member
+from ...reports.file_types import DOCX_MIME
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 APPLICANT, REPRESENTATIVE = "ophso_apology_applicant", "ophso_apology_representative"
 
 
