@@ -111,10 +111,13 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.rls_latency", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=100)
+def run_on_postgresql(prog: str, description: str, measure, *, rows: int, queries: int,
+                      argv: list[str] | None = None) -> int:
+    """The command line of a benchmark over one PostgreSQL database built by ``build_db``:
+    ``measure(url, queries, seed)`` gives the lines printed after the load average."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--queries", type=int, default=queries)
     parser.add_argument("--seed", type=int, default=build_db.DEFAULT_SEED)
     parser.add_argument("--pg-url", help="an existing PostgreSQL database (else a throwaway cluster)")
     args = parser.parse_args(argv)
@@ -126,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
           f"({os.cpu_count()} CPUs, shared with other work)")
     print("\n".join(lines))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_on_postgresql("python -m benchmarks.rls_latency", __doc__.split("\n\n")[0], measure,
+                             rows=100_000, queries=100, argv=argv)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,6 @@ average; never asserted.
 """
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 
@@ -28,7 +26,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from benchmarks import build_db
-from benchmarks.rls_latency import WANTED, _provision
+from benchmarks.rls_latency import WANTED, _provision, run_on_postgresql
 from benchmarks.search_latency import SEARCHES, draw_workload, load_user, percentile, time_paths
 from mpel_app.app import open_database
 from mpel_app.db import pg_desk_view, pg_roles
@@ -88,20 +86,8 @@ def measure(owner_url: str, queries: int, seed: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.subject_access_opening",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=build_db.DEFAULT_SEED)
-    parser.add_argument("--pg-url", help="an existing PostgreSQL database (else a throwaway cluster)")
-    args = parser.parse_args(argv)
-    with build_db.built("postgresql", build_db.Spec(rows=args.rows, seed=args.seed), pg_url=args.pg_url) as build:
-        print(build.describe())
-        lines = measure(build.url, args.queries, args.seed)
-    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} CPUs, shared with other work)")
-    print("\n".join(lines))
-    return 0
+    return run_on_postgresql("python -m benchmarks.subject_access_opening", __doc__.split("\n\n")[0], measure,
+                             rows=50_000, queries=50, argv=argv)
 
 
 if __name__ == "__main__":
