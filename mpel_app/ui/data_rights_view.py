@@ -285,7 +285,3 @@ def _ask_reason(parent: QWidget) -> str | None:
     text, ok = QInputDialog.getText(parent, "Legal hold", "Why are these records held (case, inquiry)?")
     return text.strip() if ok and text.strip() else None
 
-
-def wanted_by(ctx: DeskContext) -> bool:
-    return perm.allowed(ctx.user, Action.SUBJECT_ACCESS)
-

@@ -29,7 +29,6 @@ from .models import format_date
 from .note_warning import NoteWarning
 from .quarantine_list import QuarantineList
 from .task_runner import LatestOnly
-from .view_access import works_enquiry_queues
 from .widgets import (ListTableModel, MessageLabel, button, choose_save_path, error_text, heading, record_table,
                       screen_shortcut)
 
@@ -155,10 +154,6 @@ class InboxView(QWidget):
         screen_shortcut(self, "F5", self.refresh)
         self._show_detail(None)
         self.refresh()
-
-    @staticmethod
-    def wanted_by(ctx: DeskContext) -> bool:
-        return works_enquiry_queues(ctx.user)
 
     # ------------------------------------------------------------------ loading
 
