@@ -36,7 +36,7 @@ from .domain.text import fold, name_tokens
 from .services import audit
 from .services.enquiries import ENTITY as ENQUIRY_ENTITY
 from .services.members import ENTITY as MEMBER_ENTITY
-from .services.security import hash_secret
+from .services.security import hash_passcode
 
 DEMO_PASSWORD = "mpel-demo-2026"
 DEFAULT_SEED = 20261123
@@ -503,7 +503,7 @@ def _add_members(s, rng: random.Random, count: int, admin: UserRecord, now: date
         rows.append(Member(
             name=name, name_folded=fold(name), kind=kind, constituency=seat, region_code=region,
             privy_counsellor=privy, office_phone=normalise_phone(phone), office_fax=normalise_phone(fax),
-            office_email=email, passcode_hash=hash_secret(passcode_for(phone), demo=True),
+            office_email=email, passcode_hash=hash_passcode(passcode_for(phone), demo=True),
             passcode_changed_at=now, active=True))
         caseworkers.append(tuple(" ".join(_unique_name(rng, set())) for _ in range(rng.randint(1, 3))))
         if len(rows) % _BATCH == 0:

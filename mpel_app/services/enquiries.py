@@ -34,7 +34,7 @@ from ..domain.values import as_choice, as_date, as_flag, as_limit, is_row_id
 from . import actor_check, audit
 from .enquiry_base import ENTITY, region_code_of, region_code_or_default
 from .enquiry_queues import QUEUE_PAGE_SIZE, EnquiryQueues  # noqa: F401 (the page size, for the views)
-from .security import verify_secret
+from .security import hash_passcode, passcode_hash_too_costly, verify_secret
 
 WITHHELD = audit.WITHHELD
 PERSONAL_FIELDS = frozenset(audit.ENQUIRY_PERSONAL_FIELDS)  # one list of the subject's personal data
@@ -149,7 +149,10 @@ class EnquiryService(EnquiryQueues):
         """Whether the passcode is the office's: checked here (argon2), or on a person's own PostgreSQL login by
         the database, which alone may mark the record verified and counts a wrong one itself (db/pg_secrets.py)."""
         if not self._uow.person_login:
-            return verify_secret(member.passcode_hash, passcode)
+            right = verify_secret(member.passcode_hash, passcode)
+            if right and passcode_hash_too_costly(member.passcode_hash):
+                member.passcode_hash = hash_passcode(passcode)  # the same passcode, at the passcodes' cost
+            return right
         s.flush()
         right = s.scalar(pg_secrets.check_passcode_statement(), {"enquiry": e.id, "passcode": passcode, "at": now})
         if right is None:

@@ -23,7 +23,7 @@ from ..domain.text import clean_email, clean_name, clean_text, fold
 from ..domain.values import as_flag, as_limit, is_row_id
 from . import audit
 from .enquiry_base import region_code_of
-from .security import MIN_PASSCODE_LENGTH, hash_secret
+from .security import MIN_PASSCODE_LENGTH, hash_passcode
 
 MEMBER_KINDS = ("MP", "Peer", "MEP", "MDL", "PPC")
 ENTITY = "member"
@@ -232,4 +232,4 @@ def _cleaned(passcode: str) -> str:
 
 
 def _passcode_hash(passcode: str, demo: bool) -> str:
-    return hash_secret(_cleaned(passcode), demo=demo)
+    return hash_passcode(_cleaned(passcode), demo=demo)
