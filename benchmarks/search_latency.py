@@ -17,6 +17,9 @@ queries drawn from the data are timed twice, interleaved:
   decisions over the same statements (``variants.raw_subject_name`` /
   ``raw_queue_page``).  The compilation is done before the clock starts.
 
+Each row also says what one service call sends: its SQL statements and the connections it takes
+from the pool (``statements_per_call``, counted on a separate untimed pass).
+
 Candidate fixes (benchmarks/variants.py) are timed in the same loop: candidate SQL on the
 raw connection next to the raw column, and proposed service code next to the service
 column.  Every path runs once per query, in a rotating order.
@@ -37,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.sql import Executable
 
 from benchmarks import build_db
@@ -77,6 +80,8 @@ class Row:
     raw_ms: list[float] = field(repr=False)
     mismatches: int = 0
     note: str = ""
+    statements: float = math.nan  # SQL statements the service sent per call (see statements_per_call)
+    connections: float = math.nan  # connections it took from the pool per call
 
     @property
     def service_median(self) -> float:
@@ -123,7 +128,8 @@ class Row:
                 "rows_avg": round(self.rows_avg, 1),
                 "service_median_ms": round(self.service_median, 2), "service_p95_ms": round(self.service_p95, 2),
                 "raw_median_ms": round(self.raw_median, 2), "raw_p95_ms": round(self.raw_p95, 2),
-                "ratio_p95": round(self.ratio, 2), "target": self.target(), "target_met": self.target_met(), "note": self.note}
+                "ratio_p95": round(self.ratio, 2), "target": self.target(), "target_met": self.target_met(), "note": self.note,
+                "statements_per_call": round(self.statements, 2), "connections_per_call": round(self.connections, 2)}
 
 
 @dataclass
@@ -294,6 +300,31 @@ def time_paths(items: list, paths: dict[str, Callable[[object], int]],
     return ms, {k: v / n for k, v in rows.items()}, mismatches
 
 
+def statements_per_call(engine, call: Callable[[object], int], items: list) -> tuple[float, float]:
+    """What one call of ``call`` sends on ``engine``, averaged over ``items`` (run again, untimed: the
+    listeners cost time): SQL statements executed (SQLite's BEGIN and COMMIT among them; PostgreSQL's
+    are not statements here) and connections taken from the pool (on PostgreSQL each one a round trip
+    more: the pool pings it, ``pool_pre_ping``)."""
+    counts = {"statements": 0, "connections": 0}
+
+    def statement(*_args) -> None:
+        counts["statements"] += 1
+
+    def connection(*_args) -> None:
+        counts["connections"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine.pool, "checkout", connection)
+    try:
+        for item in items:
+            call(item)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine.pool, "checkout", connection)
+    n = max(1, len(items))
+    return counts["statements"] / n, counts["connections"] / n
+
+
 SEARCHES: tuple[tuple[str, SearchKey, str], ...] = (
     ("hotline reference", SearchKey.REFERENCE, "reference"),
     ("Home Office reference", SearchKey.HO_REFERENCE, "ho_reference"),
@@ -329,7 +360,9 @@ def measure_backend(build: build_db.BuildResult, queries: int, seed: int, *, var
 
     def record(label: str, items: list, paths: dict, baselines: dict[str, str]) -> None:
         ms, avg, bad = time_paths(items, paths, warmup=min(WARMUP, len(items)))
-        rows.append(Row(label, backend, len(items), avg["service"], ms["service"], ms["raw"], bad["raw"]))
+        sent, taken = statements_per_call(services.engine, paths["service"], items[:WARMUP])
+        rows.append(Row(label, backend, len(items), avg["service"], ms["service"], ms["raw"], bad["raw"],
+                        statements=sent, connections=taken))
         _progress(rows[-1])
         for name, baseline in baselines.items():
             variant_rows.append(VariantRow(label, backend, name, baseline, len(items), avg[name], ms[baseline],
@@ -404,9 +437,10 @@ def _progress_variant(row: VariantRow) -> None:
 
 def table(rows: list[Row]) -> str:
     head = ("key", "backend", "queries", "rows (avg)", "service median", "service p95", "raw median", "raw p95",
-            "p95 ratio", "target", "target met")
+            "p95 ratio", "statements / connections per call", "target", "target met")
     body = [(r.label, r.backend, str(r.queries), f"{r.rows_avg:.1f}", f"{r.service_median:.2f} ms",
              f"{r.service_p95:.2f} ms", f"{r.raw_median:.2f} ms", f"{r.raw_p95:.2f} ms", f"{r.ratio:.2f}x",
+             f"{r.statements:.1f} / {r.connections:.1f}",
              r.target(), ("yes" if r.target_met() else "NO") + (f" ({r.mismatches} count mismatches)" if r.mismatches else ""))
             for r in rows]
     return _grid(head, body)
@@ -474,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
           f"\"target\" column (single-row look-ups: raw + {SINGLE_ROW_SLACK_MS:g} ms; otherwise {RATIO_TARGET:g}x raw, "
           f"< {SQLITE_TARGET_MS:g} ms on SQLite; on PostgreSQL name search <= 15 ms and the queue <= 10 ms).")
     print(table(rows))
+    print("statements / connections per call: the SQL statements the service sent (SQLite's BEGIN and COMMIT "
+          "counted, PostgreSQL's not) and the connections it took from the pool (each a ping on PostgreSQL).")
     if variant_rows:
         print()
         print('Candidates on the same queries: "raw: ..." against the raw column, '

@@ -33,12 +33,13 @@ tests/db/test_name_search.py checks it on both databases.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from sqlalchemy import ARRAY, Connection, Integer, Select, any_, bindparam, exists, func, select, text
 from sqlalchemy.orm import Session
 
-from ..domain.records import EnquirySummary, SearchKey
+from ..domain.records import SearchKey
 from ..domain.text import name_tokens
 from . import pg_name_index as pg
 from . import repositories as repo
@@ -130,7 +131,7 @@ def by_ids(limit: int, dialect: str = "sqlite") -> Select:
     which the driver prepares once, where ``IN (...)`` with 200 parameters cost ~3 ms a search."""
     ids = (E.id == any_(bindparam("ids", type_=ARRAY(Integer))) if dialect == "postgresql"
            else E.id.in_(bindparam("ids", expanding=True)))
-    return repo.summary_select().where(ids).order_by(E.received_at.desc(), E.id.desc()).limit(limit)
+    return repo.search_select().where(ids).order_by(E.received_at.desc(), E.id.desc()).limit(limit)
 
 
 def plan_subject_name(count, having, tokens: list[str]) -> tuple[str, list[str], list[int]]:
@@ -189,23 +190,24 @@ def pg_newest_ids(db: Session | Connection, tokens: list[str], limit: int) -> li
                            {"tokens": begun[driver], "lo": lo, "hi": hi, "limit": limit, **prefix_params(extra)}))
 
 
-def subject_name_summaries(db: Session | Connection, text: str,
-                           limit: int = repo.SEARCH_LIMIT) -> list[EnquirySummary]:
-    """The newest ``limit`` live enquiries whose name has a word starting with each word of ``text``."""
+def subject_name_summaries(db: Session | Connection, text: str, limit: int = repo.SEARCH_LIMIT,
+                           read: Callable[..., list] = repo.summaries) -> list:
+    """The newest ``limit`` live enquiries whose name has a word starting with each word of ``text``;
+    ``read(db, statement, params)`` turns the rows into results (``repo.search_results``: with the lock)."""
     tokens = name_tokens(text)
     if not tokens:
         return []
     if _dialect(db) == "postgresql":
         ids = pg_newest_ids(db, tokens, limit)
         if ids is not None:
-            return repo.summaries(db, by_ids(limit, "postgresql"), {"ids": ids}) if ids else []
+            return read(db, by_ids(limit, "postgresql"), {"ids": ids}) if ids else []
         kind = "dense"
     elif has_fts(db):
         q = fts_query(tokens)
         kind = plan_with_fts(db.scalar(FTS_MATCHES, {"q": q, "cap": FTS_DRIVE_CAP + 1}))
         if kind == "driven-fts":
             ids = list(db.scalars(FTS_NEWEST, {"q": q, "limit": limit}))
-            return repo.summaries(db, by_ids(limit), {"ids": ids})
+            return read(db, by_ids(limit), {"ids": ids})
     else:
         kind, order, ids = plan_subject_name(
             lambda t, cap: db.scalar(TOKEN_COUNT, {**prefix_params([t]), "cap": cap}),
@@ -214,7 +216,7 @@ def subject_name_summaries(db: Session | Connection, text: str,
         if kind == "driven-one":
             ids = list(db.scalars(newest_ids(1, _dialect(db), limit), prefix_params(order)))
         if kind in ("driven-one", "driven-ids"):
-            return repo.summaries(db, by_ids(limit, _dialect(db)), {"ids": sorted(set(ids))})
+            return read(db, by_ids(limit, _dialect(db)), {"ids": sorted(set(ids))})
     if kind == "none":
         return []
-    return repo.summaries(db, *repo.search_query(SearchKey.SUBJECT_NAME, text, limit))
+    return read(db, *repo.search_query(SearchKey.SUBJECT_NAME, text, limit))

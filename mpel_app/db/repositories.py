@@ -119,6 +119,12 @@ def summary_select() -> Select:
             .where(E.deleted_at.is_(None)))
 
 
+def search_select() -> Select:
+    """``summary_select`` with one column more, whether the record is locked (its passcode not verified),
+    for the passcode gate of a search: read with the row, not by a second statement (``search_results``)."""
+    return summary_select().add_columns(E.passcode_verified_at.is_(None))
+
+
 def summary(r: Sequence, queue_status: QueueStatus | None = None) -> EnquirySummary:
     """One row of summary_select() as a record.
 
@@ -137,6 +143,15 @@ def summary(r: Sequence, queue_status: QueueStatus | None = None) -> EnquirySumm
 def summaries(db: Session | Connection, stmt: Executable, params: dict | None = None) -> list[EnquirySummary]:
     """Summary rows of ``stmt`` as records; ``db`` a session or a connection."""
     return [summary(r) for r in db.execute(stmt, params)]
+
+
+def search_results(db: Session | Connection, stmt: Executable,
+                   params: dict | None = None) -> list[tuple[EnquirySummary, bool]]:
+    """Rows of a ``search_select`` statement as (record, locked) pairs."""
+    return [(summary(r), r[_LOCKED]) for r in db.execute(stmt, params)]
+
+
+_LOCKED = len(_SUMMARY_COLUMNS)  # search_select's extra column
 
 
 def _prefix_range(column, n: int):
@@ -165,7 +180,7 @@ _NEWEST_VISIBLE = ("enquiries.id = ANY(ARRAY(SELECT s.id FROM enquiry_subjects s
 
 @lru_cache(maxsize=None)
 def _search(key: SearchKey, words: int = 0, masked: bool = False) -> Select:
-    stmt = summary_select()
+    stmt = search_select()
     if key is SearchKey.SUBJECT_NAME:
         # Every word typed must begin some word of the name: "zoe nun" finds "Zoë Núñez".
         for n in range(words):

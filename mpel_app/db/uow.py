@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy import Connection
+from sqlalchemy.sql import Executable
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,3 +85,20 @@ class UnitOfWork:
             raise
         finally:
             session.close()
+
+
+def write_once(conn: Connection, statement: Executable, params: dict) -> None:
+    """Write one statement on a connection from ``UnitOfWork.reading`` and commit it before returning:
+    for a row that records a read (the audit row of a search) on the connection that read, with no
+    second connection or ORM session.
+
+    PostgreSQL: ``reading`` is in autocommit, so the statement is its own transaction, one round
+    trip.  SQLite: the read's snapshot ends first and the write takes the lock up front (BEGIN
+    IMMEDIATE, engine.py), waiting its turn: a read transaction upgraded to a write fails at once
+    with SQLITE_BUSY when another desk wrote since it began.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.rollback()
+        conn.execution_options(mpel_read_only=False)
+    conn.execute(statement, params)
+    conn.commit()

@@ -400,32 +400,27 @@ class EnquiryService(EnquiryQueues):
         key = as_choice(key, SearchKey, field="Search by")
         text = clean_text(text, field="Search text", max_length=200)
         limit = as_limit(limit, field="Number of results", maximum=repo.SEARCH_LIMIT)
+        invalid: ValidationError | None = None
         # A mistyped reference is told what is wrong with it, rather than "no records found".
         if key is SearchKey.REFERENCE:
             try:
                 text = str(parse_hotline_reference(text))
-            except ValidationError:
-                # An invalid reference the legacy Access database held ('TBC', 'MPH12345') is still found.
-                query = repo.search_query(key, text, limit)
-                with actor_check.reading(self._uow, actor) as conn:
-                    found = repo.summaries(conn, *query) if query else []
-                if not found:
-                    raise
-                return found
+            except ValidationError as exc:
+                invalid = exc  # an invalid reference the legacy Access database held ('TBC', 'MPH12345') is still found
         elif key is SearchKey.CTS_REFERENCE and text:
             text = str(parse_cts_reference(text))
-        found: list[EnquirySummary] = []
+        # One connection for the whole search (issue 16): the rows with whether each is locked, then the
+        # audit row, committed before the results leave the service.
         with actor_check.reading(self._uow, actor) as conn:
             if key is SearchKey.SUBJECT_NAME:
-                found = subject_name_summaries(conn, text, limit)
+                found = subject_name_summaries(conn, text, limit, repo.search_results)
             else:
                 query = repo.search_query(key, text, limit, masked=self._uow.person_login)
-                found = repo.summaries(conn, *query) if query is not None else []
-            locked = set(conn.scalars(select(Enquiry.id).where(
-                Enquiry.id.in_([f.id for f in found]), Enquiry.passcode_verified_at.is_(None)))) if found else set()
-        shown = [r for r in (passcode_gate.search_result(actor, key, f, f.id not in locked) for f in found) if r]
-        with self._uow() as s:
-            audit.record_search(s, actor, self._clock.now(), ENTITY, key.value, text, shown)
+                found = repo.search_results(conn, *query) if query is not None else []
+            if invalid is not None and not found:
+                raise invalid
+            shown = [r for r in (passcode_gate.search_result(actor, key, f, not locked) for f, locked in found) if r]
+            audit.record_search_read(conn, actor, self._clock.now(), ENTITY, key.value, text, shown)
         return shown
 
     def audit_trail(self, actor: UserRecord, enquiry_id: int) -> list[AuditEntry]:

@@ -5,6 +5,8 @@ rights here; counts and steering done in SQL over the whole queue, never on the 
 """
 from __future__ import annotations
 
+from itertools import takewhile
+
 from ..db import repositories as repo
 from ..db.queue_steer_sql import steered_page
 from ..domain import permissions as perm
@@ -58,12 +60,17 @@ class EnquiryQueues(EnquiryUseCases):
             if steered:
                 return self._steered_page(conn, code, bands, today, steer, after, limit)
             counted = conn.execute(repo.queue_counts_statement(), repo.queue_counts_params(code, bands)).one()
-            waiting = self._urgent_waiting(conn, code, bands, counted) if after is None else ()
+            # A first page of at least URGENT_ALERT_LIMIT items starts with the urgent items waiting: the
+            # alert takes them from it (issue 16: a statement and 100 rows less); a shorter page reads them.
+            read_waiting = after is None and limit < URGENT_ALERT_LIMIT
+            waiting = self._urgent_waiting(conn, code, bands, counted) if read_waiting else ()
             # One row more than the page: whether another page follows.
             rows = repo.read_queue_page(lambda stmt, params: conn.execute(stmt, params).all(), code, after,
                                         limit + 1, repo.queue_part_sizes(counted))
         counts = repo.queue_counts(counted)
         items = tuple(repo.queue_item(r, bands) for r in rows[:limit])
+        if after is None and not read_waiting:
+            waiting = tuple(takewhile(_is_urgent_waiting, items[:URGENT_ALERT_LIMIT]))
         last = items[-1] if len(rows) > limit else None
         return QueuePage(region_code=code, items=items, counts=counts,
                          next=QueueCursor(repo.queue_part(last), last.due_date, last.id) if last else None,
@@ -112,3 +119,6 @@ class EnquiryQueues(EnquiryUseCases):
                 return items
             after = page.next
 
+
+def _is_urgent_waiting(item: EnquirySummary) -> bool:
+    return repo.queue_part(item) == repo.URGENT_WAITING
