@@ -29,7 +29,7 @@ from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
-from ..db import pg_name_index
+from ..db import bulk_indexes, pg_name_index
 from ..db.bulk import insert_rows
 from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
@@ -118,7 +118,7 @@ class LegacyImportService:
         """The second pass: plan each row and (unless ``dry_run``) write it, all in one transaction.
         Public for the benchmark, which feeds synthetic rows without a file."""
         with self._uow() as s:
-            writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run)
+            writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run, incoming=total)
             try:
                 done = 0
                 progress("importing", 0, total)
@@ -139,7 +139,7 @@ class LegacyImportService:
                     progress("importing", done, total)
                     batch, planned = ahead["batch"], ahead["planned"]
                 report = writer.finish(reader_name)
-                writer.put_back_triggers()
+                writer.put_back_triggers(progress)
             finally:
                 writer.restore()
             if dry_run:
@@ -207,7 +207,7 @@ class _Writer:
     """One import's writes inside its transaction, batch by batch; counts what it did for the report."""
 
     def __init__(self, s: Session, clock: Clock, actor: UserRecord | None, found, planner: RowPlanner,
-                 file_name: str, dry_run: bool):
+                 file_name: str, dry_run: bool, incoming: int = 0):
         self.s, self.clock, self.actor, self.found, self.planner = s, clock, actor, found, planner
         self.dry_run = dry_run
         self.now = clock.now()
@@ -245,6 +245,12 @@ class _Writer:
             # a trigger's re-derivation per token row; for this transaction only.
             self.conn.execute(pg_name_index.BULK_ON)
             self.pg_name_index = True
+        # A switchover (more records coming than the desk holds): the secondary indexes are built once after
+        # the rows instead of entry by entry (db/bulk_indexes; desks wait meanwhile on PostgreSQL).
+        self.indexes_set_aside: list[bulk_indexes.SetAside] = []
+        if not dry_run and bulk_indexes.worth_setting_aside(self.conn, E.name, incoming - len(self.present)):
+            self.indexes_set_aside = bulk_indexes.set_aside(
+                self.conn, (E.name, T.name, LR.name, *(pg_name_index.TABLES if self.pg_name_index else ())))
         self.closures: dict[str, list] = {}
         self.imported = self.already = 0
         self.not_imported: Counter = Counter()
@@ -475,14 +481,19 @@ class _Writer:
 
     # -- the end
 
-    def put_back_triggers(self) -> None:
+    def put_back_triggers(self, progress: Progress = _no_progress) -> None:
         """What the name index's triggers would have written, for every enquiry of the import at once, in
-        set-based statements after the rows; then (SQLite) the triggers themselves."""
+        set-based statements after the rows; the indexes set aside, built again; then (SQLite) the triggers."""
         if self.fts_triggers and self.ids:
             self.conn.execute(_FTS_DOCUMENTS, {"first": min(self.ids), "last": max(self.ids)})
         if self.pg_name_index and self.ids:
             for fill in pg_name_index.FILL_ENQUIRIES:
                 self.conn.execute(fill, {"ids": self.ids})
+        if self.indexes_set_aside:
+            progress("indexing", 0, len(self.indexes_set_aside))
+            bulk_indexes.put_back(self.conn, self.indexes_set_aside,
+                                  lambda done, total: progress("indexing", done, total))
+            self.indexes_set_aside = []
         for _, sql in self.fts_triggers:
             self.conn.exec_driver_sql(sql)
         self.fts_triggers = []
@@ -504,6 +515,8 @@ class _Writer:
             "enquiries": {"imported": self.imported, "already_present": self.already,
                           "not_imported": not_imported, "not_imported_reasons": dict(self.not_imported)},
             "statuses": dict(sorted(self.statuses.items())),
+            # Secondary indexes dropped for the load and built again after it (db/bulk_indexes), 0 if none.
+            "indexes_rebuilt": len(self.indexes_set_aside),
             "counters": {p: {"before": self.counters_before.get(p, 0), "after": n}
                          for p, n in sorted(self.counters.items()) if n != self.counters_before.get(p, 0)},
             "legacy_people_added": dict(self.new_people),
