@@ -18,15 +18,23 @@ from mpel_app.legacy.errors import LegacyFileError
 from mpel_app.legacy.reader import open_reader
 from tests.support.legacy import FILES, unpack
 
-_SQLITE = text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
-_PG = text("SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-           "ORDER BY indexname")
+_SQLITE = text("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+               "ORDER BY type, name")
+_PG = (text("SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "ORDER BY indexname"),
+       text("SELECT CAST(CAST(conrelid AS regclass) AS text), conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = CAST(current_schema() AS regnamespace) ORDER BY 1, 2"),
+       text("SELECT CAST(CAST(tgrelid AS regclass) AS text), tgname, tgenabled FROM pg_trigger "
+            "WHERE NOT tgisinternal ORDER BY 1, 2"))
 
 
 def indexes(services) -> list[tuple]:
-    """Every index of the database, unique ones and primary keys included, with its definition."""
+    """Every index of the database (unique ones and primary keys included) with its definition, and its
+    triggers; on PostgreSQL its constraints too, and whether each trigger is enabled."""
     with services.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(_SQLITE if conn.dialect.name == "sqlite" else _PG)]
+        if conn.dialect.name == "sqlite":
+            return [tuple(r) for r in conn.execute(_SQLITE)]
+        return [tuple(r) for query in _PG for r in conn.execute(query)]
 
 
 @contextmanager
@@ -63,8 +71,8 @@ def dropped(monkeypatch) -> list:
     seen: list = []
     real = bulk_indexes.set_aside
 
-    def recording(conn, tables):
-        result = real(conn, tables)
+    def recording(conn, tables, **options):
+        result = real(conn, tables, **options)
         seen.extend(result)
         return result
 
@@ -79,10 +87,16 @@ def test_a_switchover_import_rebuilds_every_index_as_migrated(services, world, t
     # Every secondary index the models give enquiries, the token index and legacy_records were set aside ...
     for model in (Enquiry, SubjectNameToken, LegacyRecord):
         table = model.__table__
-        assert {d.name.split(".")[-1] for d in dropped if d.table == table.name} == \
+        assert {d.name.split(".")[-1] for d in dropped if d.table == table.name and d.kind == "index"} == \
             {i.name for i in table.indexes if not i.unique}, table.name
     assert report["indexes_rebuilt"] == len(dropped)
     # ... and are all back, unique ones never having gone, exactly as a freshly migrated database has them.
+    if services.engine.dialect.name == "postgresql":  # and their foreign keys, and the token trigger
+        keys = {(d.table, d.name) for d in dropped if d.kind == "foreign key"}
+        assert ("subject_name_tokens", "subject_name_tokens_enquiry_id_fkey") in keys
+        assert ("legacy_records", "legacy_records_enquiry_id_fkey") in keys
+        assert [(d.table, d.name) for d in dropped if d.kind == "trigger"] == [
+            ("subject_name_tokens", "mpel_name_tokens_changed")]
     assert indexes(services) == fresh_indexes
     if services.engine.dialect.name == "sqlite":  # the rebuilt indexes hold every row, and only those
         with services.engine.connect() as conn:
