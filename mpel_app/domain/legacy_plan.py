@@ -153,7 +153,12 @@ class LegacyRow:
 
     @property
     def nationality_folded(self) -> str:
-        return fold(self.nationality)[:L.MAX_NATIONALITY]
+        return folded_nationality(self.nationality)
+
+
+def folded_nationality(nationality: str) -> str:
+    """A nationality as it is searched (the enquiry's nationality_folded)."""
+    return fold(nationality)[:L.MAX_NATIONALITY]
 
 
 class RowPlanner:

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import case, func, insert, select, text, update
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
 from ..db import bulk_indexes, pg_name_index
-from ..db.bulk import insert_rows
+from ..db.bulk import insert_columns
 from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
                          SubjectNameToken, User)
@@ -39,7 +40,7 @@ from ..domain import legacy as L
 from ..domain import permissions as perm
 from ..domain.calendar import REGION_NATION
 from ..domain.clock import Clock
-from ..domain.legacy_plan import LegacyRow, RowPlanner, survey
+from ..domain.legacy_plan import LegacyRow, RowPlanner, folded_nationality, survey
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
 from ..domain.targets import regional_response_due
@@ -75,6 +76,13 @@ _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM g
 # A batch's references already held, as one array parameter: an IN list of a thousand parameters cost
 # ~50 ms a batch in compiling and converting the statement alone (issue 10).
 _PG_IN_USE = text("SELECT reference FROM enquiries WHERE reference = ANY(CAST(:refs AS varchar[]))")
+
+
+# The enquiry columns taken from a LegacyRow as they are (the others are worked out in _Writer._insert).
+_AS_PLANNED = ("reference", "received_at", "caller_name", "subject_name", "subject_dob", "nationality",
+               "ho_reference", "cts_reference", "question", "answer", "urgent", "compassionate", "removal_at",
+               "imminent_removal", "region_code", "file_needed", "response", "completed_at")
+_as_planned = attrgetter(*_AS_PLANNED)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -262,6 +270,7 @@ class _Writer:
         self.new_people = Counter()
         self.ids: list[int] = []
         self.next_id: int | None = None
+        self.folded: dict[str, str] = {}
 
     # -- set-up
 
@@ -435,41 +444,57 @@ class _Writer:
     def _insert(self, planned: list[LegacyRow], decided: list[list[dict]],
                 meanwhile: Callable[[], None] | None = None) -> None:
         """A batch's enquiries, their name tokens and legacy_records rows (``decided``: each row's
-        decisions as the report has them; ``meanwhile``: see insert_rows)."""
+        decisions as the report has them; ``meanwhile``: see insert_rows).  Built column by column: a
+        dict of forty values per row cost more than writing the row (issue 10)."""
         with_region = EnquiryStatus.WITH_REGION
-        enquiries = [{
-            "reference": r.reference, "channel": r.channel.value, "status": r.status.value,
-            "received_at": r.received_at, "caller_name": r.caller_name, "passcode_verified_at": r.received_at,
-            "subject_name": r.subject_name, "subject_dob": r.subject_dob, "nationality": r.nationality,
-            "nationality_folded": r.nationality_folded, "ho_reference": r.ho_reference,
-            "cts_reference": r.cts_reference, "question": r.question, "answer": r.answer, "urgent": r.urgent,
-            "compassionate": r.compassionate, "removal_at": r.removal_at, "imminent_removal": r.imminent_removal,
-            "region_code": r.region_code, "file_needed": r.file_needed, "due_date": self._due(r),
-            "sent_to_region_at": r.sent_to_region_at or (r.received_at if r.status is with_region else None),
-            "response": r.response, "completed_at": r.completed_at,
-            "deleted_at": self.now if r.deleted else None, "deleted_by_id": self.system_user if r.deleted else None,
-            "deletion_reason": L.DELETED_REASON if r.deleted else "",
-        } for r in planned]
-        ids = self._new_ids(len(enquiries))
-        for i, row in zip(ids, enquiries):
-            row["id"] = i
-        insert_rows(self.conn, E, enquiries, same={
+        ids = self._new_ids(len(planned))
+        columns = dict(zip(_AS_PLANNED, zip(*map(_as_planned, planned))))
+        deleted = [r.deleted for r in planned]
+        fold_cut = self._nationality_folded
+        columns.update(
+            id=ids, channel=[r.channel.value for r in planned], status=[r.status.value for r in planned],
+            passcode_verified_at=columns["received_at"],
+            nationality_folded=[fold_cut(r.nationality) for r in planned],
+            due_date=[self._due(r) for r in planned],
+            sent_to_region_at=[r.sent_to_region_at or (r.received_at if r.status is with_region else None)
+                               for r in planned],
+            deleted_at=[self.now if d else None for d in deleted],
+            deleted_by_id=[self.system_user if d else None for d in deleted],
+            deletion_reason=[L.DELETED_REASON if d else "" for d in deleted])
+        insert_columns(self.conn, E, columns, same={
             "created_by_id": self.system_user, "member_id": None, "caller_kind": None, "passcode_failures": 0,
             "constituency_mp": False, "authorised_representative": False, "third_party": False,
             "identity_confirmed": False, "written_confirmation": False, "barrier_to_removal": False,
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
             "completed_by_id": None, "version": 1}, meanwhile=meanwhile)
         self.ids.extend(ids)
-        tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
+        token_ids: list[int] = []
+        tokens: list[str] = []
+        for i, r in zip(ids, planned):
+            for t in name_tokens(r.subject_name):
+                token_ids.append(i)
+                tokens.append(t[:80])
         if tokens:
-            insert_rows(self.conn, T, tokens)
-        insert_rows(self.conn, LR, [{
-            "enquiry_id": i, "access_id": r.access_id,
-            "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
-            "mp_name": r.mp_name, "constituency": r.constituency, "call_agent_id": self._agent(r.agent_id),
-            "completed_by_id": self._completer(r.completer), "passcode_given": r.passcode_given,
-            "decisions": json.dumps(d, ensure_ascii=False) if d else "[]",
-        } for i, r, d in zip(ids, planned, decided)], same={"source_id": self.source_id})
+            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens})
+        insert_columns(self.conn, LR, {
+            "enquiry_id": ids, "access_id": [r.access_id for r in planned],
+            "reference_as_stored": [r.reference_as_stored for r in planned],
+            "reference_key": [L.reference_key(r.reference_as_stored) for r in planned],
+            "mp_name": [r.mp_name for r in planned], "constituency": [r.constituency for r in planned],
+            "call_agent_id": [self._agent(r.agent_id) for r in planned],
+            "completed_by_id": [self._completer(r.completer) for r in planned],
+            "passcode_given": [r.passcode_given for r in planned],
+            "decisions": [json.dumps(d, ensure_ascii=False) if d else "[]" for d in decided],
+        }, same={"source_id": self.source_id})
+
+    def _nationality_folded(self, nationality: str) -> str:
+        """LegacyRow.nationality_folded, worked out once per distinct nationality (a few hundred of them)."""
+        found = self.folded.get(nationality)
+        if found is None:
+            if len(self.folded) > 50_000:  # free text after all: keep the memo small
+                self.folded.clear()
+            found = self.folded[nationality] = folded_nationality(nationality)
+        return found
 
     def _new_ids(self, n: int) -> list[int]:
         """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
