@@ -82,15 +82,15 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
             converted.append(_memoised(values, process, memos.setdefault(type(table.c[name].type), {})))
         else:
             converted.append(list(map(process, values)))
+    constants = {}
     for name, value in same.items():
         process = processor(name)
-        converted.append(repeat(process(value) if process else value, n))
-    names = keys + list(same)
-    params = list(zip(*converted))
+        constants[name] = process(value) if process else value
     if dialect.name == "postgresql":
-        _copy(conn, table, names, params, meanwhile)
+        converted += [repeat(value, n) for value in constants.values()]
+        _copy(conn, table, keys + list(constants), list(zip(*converted)), meanwhile)
     else:
-        _execute_many(conn, table, names, params)
+        _execute_many(conn, table, keys, list(zip(*converted)), constants)
         if meanwhile is not None:
             meanwhile()
     return n
@@ -119,12 +119,29 @@ def _memoised(values: Sequence, process: Callable, memo: dict) -> list:
     return out
 
 
-def _execute_many(conn: Connection, table: Table, names: list[str], params: list[tuple]) -> None:
-    """SQLite: one INSERT naming the columns in the order of ``params`` (qmark style), for executemany."""
+def _execute_many(conn: Connection, table: Table, names: list[str], params: list[tuple],
+                  constants: Mapping[str, object]) -> None:
+    """SQLite: one INSERT naming the columns in the order of ``params`` (qmark style), for executemany; the
+    constants (NULL, numbers) written into the statement once rather than bound on every row."""
     quote = conn.dialect.identifier_preparer.quote
-    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-                 f"VALUES ({', '.join('?' * len(names))})")
+    inline = {name: _literal(value) for name, value in constants.items()}
+    bound = {name: value for name, value in constants.items() if inline[name] is None}
+    if bound:
+        params = [row + tuple(bound.values()) for row in params]
+    values = ["?"] * len(names) + [inline[n] or "?" for n in inline if n not in bound] + ["?"] * len(bound)
+    columns = names + [n for n in inline if n not in bound] + list(bound)
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in columns)}) "
+                 f"VALUES ({', '.join(values)})")
     conn.exec_driver_sql(statement, params)
+
+
+def _literal(value: object) -> str | None:
+    """A constant as SQL text, or None when it is bound instead (text: no quoting to get wrong)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bool, int)):
+        return str(int(value))
+    return None
 
 
 def _copy(conn: Connection, table: Table, names: list[str], params: list[tuple],

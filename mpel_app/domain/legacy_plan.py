@@ -115,7 +115,7 @@ def survey(rows: Iterable[Mapping], read: dict[str, int], today: date) -> Survey
                   highest=highest, call_dates=wrong, plausible=(plausible_ids, plausible_days), counts=counts)
 
 
-@dataclass
+@dataclass(slots=True)
 class LegacyRow:
     """One Access call record as the values of an enquiry (and its legacy_records row)."""
 
