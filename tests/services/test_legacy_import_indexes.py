@@ -3,7 +3,7 @@ are all back afterwards, exactly as a freshly migrated database has them, after 
 small import into a fuller database keeps them and fills them row by row (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 
 import pytest
@@ -40,17 +40,12 @@ def indexes(services) -> list[tuple]:
 @contextmanager
 def fresh_database(services, migrated_templates, request, tmp_path):
     """A freshly migrated database of the same kind as ``services``' (the session's template copied)."""
-    if services.engine.dialect.name == "sqlite":
-        url = f"sqlite:///{tmp_path}/fresh.sqlite3"
-        migrated_templates.fill(url, None)
-        fresh = open_database(url)
-        try:
-            yield fresh
-        finally:
-            fresh.close()
-        return
-    cluster = request.getfixturevalue("pg_cluster")
-    with cluster.temporary_database(prefix="mpel_fresh") as url:
+    with ExitStack() as stack:
+        if services.engine.dialect.name == "sqlite":
+            cluster, url = None, f"sqlite:///{tmp_path}/fresh.sqlite3"
+        else:
+            cluster = request.getfixturevalue("pg_cluster")
+            url = stack.enter_context(cluster.temporary_database(prefix="mpel_fresh"))
         migrated_templates.fill(url, cluster)
         fresh = open_database(url)
         try:
