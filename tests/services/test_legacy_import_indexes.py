@@ -92,6 +92,12 @@ def test_a_switchover_import_rebuilds_every_index_as_migrated(services, world, t
         assert ("legacy_records", "legacy_records_enquiry_id_fkey") in keys
         assert [(d.table, d.name) for d in dropped if d.kind == "trigger"] == [
             ("subject_name_tokens", "mpel_name_tokens_changed")]
+        with services.engine.connect() as conn:  # and the loaded tables' statistics are no longer an empty table's
+            analysed = set(conn.scalars(text(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() AND tablename IN "
+                "('enquiries', 'subject_name_tokens', 'legacy_records', 'subject_name_words', 'subject_name_pairs')")))
+        assert analysed == {"enquiries", "subject_name_tokens", "legacy_records", "subject_name_words",
+                            "subject_name_pairs"}
     assert indexes(services) == fresh_indexes
     if services.engine.dialect.name == "sqlite":  # the rebuilt indexes hold every row, and only those
         with services.engine.connect() as conn:
