@@ -16,7 +16,9 @@ a million of them in memory.  Measured, in the same run and database:
 * plain COPY (PostgreSQL only, for comparison): the same rows by COPY into a plain table;
 * import: LegacyImportService.write after the survey: every rule, enquiries, name tokens (and on
   SQLite the FTS5 documents, on PostgreSQL the name index's words and pairs), legacy_records,
-  legacy people, counters, audit, one transaction.
+  legacy people, counters, audit, one transaction.  Into this new database the import is a
+  switchover: the secondary indexes are set aside and built again after the rows
+  (``indexes_rebuilt`` in the JSON; db/bulk_indexes).
 
 Target (issue 10): 1,000,000 records in under 2 minutes, within 3x of the plain insert.  Figures
 are printed with the load average: the machine is shared.

@@ -73,6 +73,7 @@ def test_an_import_killed_half_way_leaves_nothing_and_a_rerun_completes(db_url, 
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert "Enquiries imported: 3,000; already present: 0; not imported: 0" in out
+    assert "Building the search indexes again (" in err and "desks using this database wait" in err
     assert _indexes(url) == migrated
     services = open_database(url)
     try:
