@@ -44,6 +44,11 @@ class TerminalProgress:
         if stage == "reading":
             print("Reading the Access database…", file=self.err, flush=True)
             return
+        if stage == "indexing":
+            if done == 0:
+                print(f"Building the search indexes again ({total}); desks using this database wait until the "
+                      "import ends…", file=self.err, flush=True)
+            return
         percent = 100 * done // total if total else 100
         if self.tty:
             print(f"\rImporting: {done:,} of {total:,} call records ({percent}%)", end="", file=self.err,

@@ -19,6 +19,7 @@ The rows must all have the same keys (the first row's); keys are column names.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from itertools import repeat
 from operator import itemgetter
 
@@ -40,48 +41,107 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     not something this can give, so such a table goes through ``conn.execute``."""
     if not rows:
         return 0
+    keys = list(rows[0])
+    # The rows taken apart column by column by itemgetter and zip, in C, rather than a Python step per value.
+    columns = list(zip(*map(itemgetter(*keys), rows))) if len(keys) > 1 else [[r[keys[0]] for r in rows]]
+    return insert_columns(conn, table, dict(zip(keys, columns)), same, meanwhile=meanwhile)
+
+
+def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]],
+                   same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None) -> int:
+    """``insert_rows`` for rows given column by column (``columns``: name -> the rows' values, all as long):
+    a loader that has its values by column saves building a dict per row."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    if not n:
+        return 0
     dialect = conn.dialect
     same = dict(same or {})
-    keys = list(rows[0])
-    left_out = [c for c in table.c if c.key not in rows[0] and c.key not in same and c.default is not None]
+    keys = list(columns)
+    left_out = [c for c in table.c if c.key not in columns and c.key not in same and c.default is not None]
     if any(not c.default.is_scalar for c in left_out) or (
             dialect.name == "postgresql" and conn.scalar(_ROW_SECURITY, {"table": table.name})):
-        conn.execute(insert(table), [{**row, **same} for row in rows])
+        conn.execute(insert(table), [{**dict(zip(keys, row)), **same} for row in zip(*columns.values())])
         if meanwhile is not None:
             meanwhile()
-        return len(rows)
+        return n
     same.update((c.key, c.default.arg) for c in left_out)
 
     def processor(name: str):
         return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
 
-    # Column by column: each column's processor mapped over its values, the rows taken apart and put
-    # together again by itemgetter and zip, in C, rather than a Python step per value.
-    columns: list = list(zip(*map(itemgetter(*keys), rows))) if len(keys) > 1 else [[r[keys[0]] for r in rows]]
-    for i, name in enumerate(keys):
-        process = processor(name)
-        if process is not None:
-            columns[i] = list(map(process, columns[i]))
+    # Each column's processor mapped over its values.  Dates and instants repeat within a batch (a row's
+    # time of receipt is its passcode time too, completions fall at the start of a day): converted once
+    # each, shared by the columns of one type.
+    memos: dict[type, dict] = {}
+    converted: list = []
+    for name in keys:
+        values, process = columns[name], processor(name)
+        if process is None:
+            converted.append(values)
+        elif _is_time(table.c[name].type):
+            converted.append(_memoised(values, process, memos.setdefault(type(table.c[name].type), {})))
+        else:
+            converted.append(list(map(process, values)))
+    constants = {}
     for name, value in same.items():
         process = processor(name)
-        columns.append(repeat(process(value) if process else value, len(rows)))
-    names = keys + list(same)
-    params = list(zip(*columns))
+        constants[name] = process(value) if process else value
     if dialect.name == "postgresql":
-        _copy(conn, table, names, params, meanwhile)
+        converted += [repeat(value, n) for value in constants.values()]
+        _copy(conn, table, keys + list(constants), list(zip(*converted)), meanwhile)
     else:
-        _execute_many(conn, table, names, params)
+        _execute_many(conn, table, keys, list(zip(*converted)), constants)
         if meanwhile is not None:
             meanwhile()
-    return len(rows)
+    return n
 
 
-def _execute_many(conn: Connection, table: Table, names: list[str], params: list[tuple]) -> None:
-    """SQLite: one INSERT naming the columns in the order of ``params`` (qmark style), for executemany."""
+_MISSING = object()
+
+
+def _is_time(kind) -> bool:
+    kind = getattr(kind, "impl_instance", kind)  # a TypeDecorator (UTCDateTime): the type it stores as
+    try:
+        return kind.python_type in (datetime, date)
+    except NotImplementedError:  # a type that does not say
+        return False
+
+
+def _memoised(values: Sequence, process: Callable, memo: dict) -> list:
+    get = memo.get
+    out = []
+    append = out.append
+    for value in values:
+        done = get(value, _MISSING)
+        if done is _MISSING:
+            done = memo[value] = process(value)
+        append(done)
+    return out
+
+
+def _execute_many(conn: Connection, table: Table, names: list[str], params: list[tuple],
+                  constants: Mapping[str, object]) -> None:
+    """SQLite: one INSERT naming the columns in the order of ``params`` (qmark style), for executemany; the
+    constants (NULL, numbers) written into the statement once rather than bound on every row."""
     quote = conn.dialect.identifier_preparer.quote
-    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-                 f"VALUES ({', '.join('?' * len(names))})")
+    inline = {name: _literal(value) for name, value in constants.items()}
+    bound = {name: value for name, value in constants.items() if inline[name] is None}
+    if bound:
+        params = [row + tuple(bound.values()) for row in params]
+    values = ["?"] * len(names) + [inline[n] or "?" for n in inline if n not in bound] + ["?"] * len(bound)
+    columns = names + [n for n in inline if n not in bound] + list(bound)
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in columns)}) "
+                 f"VALUES ({', '.join(values)})")
     conn.exec_driver_sql(statement, params)
+
+
+def _literal(value: object) -> str | None:
+    """A constant as SQL text, or None when it is bound instead (text: no quoting to get wrong)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bool, int)):
+        return str(int(value))
+    return None
 
 
 def _copy(conn: Connection, table: Table, names: list[str], params: list[tuple],

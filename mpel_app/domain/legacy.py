@@ -17,7 +17,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 from .calendar import HOTLINE_PREFIX, LONDON, REGION_CODES
 from .records import Channel, EnquiryStatus
@@ -237,7 +238,19 @@ def time_of_call(value: datetime | time | None) -> time | None:
 
 def london_instant(day: date, at: time | None = None) -> datetime:
     """A UK local date (and time) as typed, as the UTC instant stored."""
-    return datetime.combine(day, at or time(0), tzinfo=LONDON).astimezone(timezone.utc)
+    offset = _london_offset(day)
+    if offset is None:  # the clocks change that day: the time zone database decides
+        return datetime.combine(day, at or time(0), tzinfo=LONDON).astimezone(timezone.utc)
+    return datetime.combine(day, at or time(0), tzinfo=timezone.utc) - offset
+
+
+@lru_cache(maxsize=16_384)
+def _london_offset(day: date) -> timedelta | None:
+    """London's offset from UTC all through ``day``; None on a day the clocks change.  Looked up once a
+    day: the import converts two or three dates and times of a million records (issue 10)."""
+    first = datetime.combine(day, time(0), tzinfo=LONDON).utcoffset()
+    last = datetime.combine(day, time(23, 59, 59, 999_999), tzinfo=LONDON).utcoffset()
+    return first if first == last else None
 
 
 DELETED_REASON = "Deleted in the legacy Access database (when is not known)"

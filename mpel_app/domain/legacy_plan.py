@@ -115,7 +115,7 @@ def survey(rows: Iterable[Mapping], read: dict[str, int], today: date) -> Survey
                   highest=highest, call_dates=wrong, plausible=(plausible_ids, plausible_days), counts=counts)
 
 
-@dataclass
+@dataclass(slots=True)
 class LegacyRow:
     """One Access call record as the values of an enquiry (and its legacy_records row)."""
 
@@ -153,7 +153,12 @@ class LegacyRow:
 
     @property
     def nationality_folded(self) -> str:
-        return fold(self.nationality)[:L.MAX_NATIONALITY]
+        return folded_nationality(self.nationality)
+
+
+def folded_nationality(nationality: str) -> str:
+    """A nationality as it is searched (the enquiry's nationality_folded)."""
+    return fold(nationality)[:L.MAX_NATIONALITY]
 
 
 class RowPlanner:

@@ -30,6 +30,9 @@ def summary(report: dict, *, list_decisions: bool = True) -> list[str]:
     if report["counters"]:
         lines.append("Reference counters moved past the highest number imported: " + ", ".join(
             f"{p} {c['before']:,} → {c['after']:,}" for p, c in report["counters"].items()))
+    if report.get("indexes_rebuilt"):
+        lines.append(f"Search indexes built again after the rows: {report['indexes_rebuilt']} (a first import "
+                     "into a database holding fewer records; desks waited meanwhile)")
     look = look_at(report)
     lines.append(f"Decisions: {len(report['decisions']):,} ("
                  + ", ".join(f"{k} {v}" for k, v in report["decision_counts"].items()) + ")")

@@ -17,20 +17,23 @@ security boundary) and is audited as such.
 """
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
-from ..db import pg_name_index
-from ..db.bulk import insert_rows
+from ..db import bulk_indexes, pg_name_index
+from ..db.bulk import insert_columns
 from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
                          SubjectNameToken, User)
@@ -39,7 +42,7 @@ from ..domain import legacy as L
 from ..domain import permissions as perm
 from ..domain.calendar import REGION_NATION
 from ..domain.clock import Clock
-from ..domain.legacy_plan import LegacyRow, RowPlanner, survey
+from ..domain.legacy_plan import LegacyRow, RowPlanner, folded_nationality, survey
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
 from ..domain.targets import regional_response_due
@@ -71,10 +74,18 @@ _FTS_DOCUMENTS = text(
     f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
     "WHERE enquiry_id BETWEEN :first AND :last GROUP BY enquiry_id")
 _HAS_PG_NAME_INDEX = text(f"SELECT to_regclass('{pg_name_index.WORDS}') IS NOT NULL")
-_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('enquiries', 'id')) FROM generate_series(1, :n)")
+# As one array: a thousand result rows cost ~7 ms a batch to fetch and convert, one row ~1 ms.
+_PG_IDS = text("SELECT array_agg(nextval(pg_get_serial_sequence('enquiries', 'id'))) FROM generate_series(1, :n)")
 # A batch's references already held, as one array parameter: an IN list of a thousand parameters cost
 # ~50 ms a batch in compiling and converting the statement alone (issue 10).
 _PG_IN_USE = text("SELECT reference FROM enquiries WHERE reference = ANY(CAST(:refs AS varchar[]))")
+
+
+# The enquiry columns taken from a LegacyRow as they are (the others are worked out in _Writer._insert).
+_AS_PLANNED = ("reference", "received_at", "caller_name", "subject_name", "subject_dob", "nationality",
+               "ho_reference", "cts_reference", "question", "answer", "urgent", "compassionate", "removal_at",
+               "imminent_removal", "region_code", "file_needed", "response", "completed_at")
+_as_planned = attrgetter(*_AS_PLANNED)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -117,8 +128,8 @@ class LegacyImportService:
               rows: Iterable[Mapping], *, dry_run: bool, progress: Progress, total: int) -> dict:
         """The second pass: plan each row and (unless ``dry_run``) write it, all in one transaction.
         Public for the benchmark, which feeds synthetic rows without a file."""
-        with self._uow() as s:
-            writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run)
+        with _collector_paused(), self._uow() as s:
+            writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run, incoming=total)
             try:
                 done = 0
                 progress("importing", 0, total)
@@ -139,7 +150,7 @@ class LegacyImportService:
                     progress("importing", done, total)
                     batch, planned = ahead["batch"], ahead["planned"]
                 report = writer.finish(reader_name)
-                writer.put_back_triggers()
+                writer.put_back_triggers(progress)
             finally:
                 writer.restore()
             if dry_run:
@@ -166,6 +177,20 @@ class LegacyImportService:
                     "constituency": record.constituency, "passcode_given": record.passcode_given,
                     "call_agent": agent.name if agent else "", "completed_by": completer.name if completer else "",
                     "decisions": json.loads(record.decisions or "[]")}
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the import (memory is still freed by reference counting).
+    The import keeps every decision for the report: hundreds of thousands of objects that each collection
+    went through again, a third of the import's time at 100,000 rows (issue 10)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _batches(rows: Iterable, n: int) -> Iterator[list]:
@@ -207,7 +232,7 @@ class _Writer:
     """One import's writes inside its transaction, batch by batch; counts what it did for the report."""
 
     def __init__(self, s: Session, clock: Clock, actor: UserRecord | None, found, planner: RowPlanner,
-                 file_name: str, dry_run: bool):
+                 file_name: str, dry_run: bool, incoming: int = 0):
         self.s, self.clock, self.actor, self.found, self.planner = s, clock, actor, found, planner
         self.dry_run = dry_run
         self.now = clock.now()
@@ -245,6 +270,15 @@ class _Writer:
             # a trigger's re-derivation per token row; for this transaction only.
             self.conn.execute(pg_name_index.BULK_ON)
             self.pg_name_index = True
+        # A switchover (more records coming than the desk holds): the secondary indexes are built once after
+        # the rows instead of entry by entry (db/bulk_indexes; desks wait meanwhile on PostgreSQL).
+        self.indexes_set_aside: list[bulk_indexes.SetAside] = []
+        if not dry_run and bulk_indexes.worth_setting_aside(self.conn, E.name, incoming - len(self.present)):
+            # On PostgreSQL the name index's token trigger is off too: the import writes its rows after the rows
+            # (put_back_triggers), and a trigger call per token row only to return costs as much as the COPY.
+            self.indexes_set_aside = bulk_indexes.set_aside(
+                self.conn, (E.name, T.name, LR.name, *(pg_name_index.TABLES if self.pg_name_index else ())),
+                stand_in_for=(T.name,) if self.pg_name_index else ())
         self.closures: dict[str, list] = {}
         self.imported = self.already = 0
         self.not_imported: Counter = Counter()
@@ -253,6 +287,7 @@ class _Writer:
         self.new_people = Counter()
         self.ids: list[int] = []
         self.next_id: int | None = None
+        self.folded: dict[str, str] = {}
 
     # -- set-up
 
@@ -426,48 +461,64 @@ class _Writer:
     def _insert(self, planned: list[LegacyRow], decided: list[list[dict]],
                 meanwhile: Callable[[], None] | None = None) -> None:
         """A batch's enquiries, their name tokens and legacy_records rows (``decided``: each row's
-        decisions as the report has them; ``meanwhile``: see insert_rows)."""
+        decisions as the report has them; ``meanwhile``: see insert_rows).  Built column by column: a
+        dict of forty values per row cost more than writing the row (issue 10)."""
         with_region = EnquiryStatus.WITH_REGION
-        enquiries = [{
-            "reference": r.reference, "channel": r.channel.value, "status": r.status.value,
-            "received_at": r.received_at, "caller_name": r.caller_name, "passcode_verified_at": r.received_at,
-            "subject_name": r.subject_name, "subject_dob": r.subject_dob, "nationality": r.nationality,
-            "nationality_folded": r.nationality_folded, "ho_reference": r.ho_reference,
-            "cts_reference": r.cts_reference, "question": r.question, "answer": r.answer, "urgent": r.urgent,
-            "compassionate": r.compassionate, "removal_at": r.removal_at, "imminent_removal": r.imminent_removal,
-            "region_code": r.region_code, "file_needed": r.file_needed, "due_date": self._due(r),
-            "sent_to_region_at": r.sent_to_region_at or (r.received_at if r.status is with_region else None),
-            "response": r.response, "completed_at": r.completed_at,
-            "deleted_at": self.now if r.deleted else None, "deleted_by_id": self.system_user if r.deleted else None,
-            "deletion_reason": L.DELETED_REASON if r.deleted else "",
-        } for r in planned]
-        ids = self._new_ids(len(enquiries))
-        for i, row in zip(ids, enquiries):
-            row["id"] = i
-        insert_rows(self.conn, E, enquiries, same={
+        ids = self._new_ids(len(planned))
+        columns = dict(zip(_AS_PLANNED, zip(*map(_as_planned, planned))))
+        deleted = [r.deleted for r in planned]
+        fold_cut = self._nationality_folded
+        columns.update(
+            id=ids, channel=[r.channel.value for r in planned], status=[r.status.value for r in planned],
+            passcode_verified_at=columns["received_at"],
+            nationality_folded=[fold_cut(r.nationality) for r in planned],
+            due_date=[self._due(r) for r in planned],
+            sent_to_region_at=[r.sent_to_region_at or (r.received_at if r.status is with_region else None)
+                               for r in planned],
+            deleted_at=[self.now if d else None for d in deleted],
+            deleted_by_id=[self.system_user if d else None for d in deleted],
+            deletion_reason=[L.DELETED_REASON if d else "" for d in deleted])
+        insert_columns(self.conn, E, columns, same={
             "created_by_id": self.system_user, "member_id": None, "caller_kind": None, "passcode_failures": 0,
             "constituency_mp": False, "authorised_representative": False, "third_party": False,
             "identity_confirmed": False, "written_confirmation": False, "barrier_to_removal": False,
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
             "completed_by_id": None, "version": 1}, meanwhile=meanwhile)
         self.ids.extend(ids)
-        tokens = [{"enquiry_id": i, "token": t[:80]} for i, r in zip(ids, planned) for t in name_tokens(r.subject_name)]
+        token_ids: list[int] = []
+        tokens: list[str] = []
+        for i, r in zip(ids, planned):
+            for t in name_tokens(r.subject_name):
+                token_ids.append(i)
+                tokens.append(t[:80])
         if tokens:
-            insert_rows(self.conn, T, tokens)
-        insert_rows(self.conn, LR, [{
-            "enquiry_id": i, "access_id": r.access_id,
-            "reference_as_stored": r.reference_as_stored, "reference_key": L.reference_key(r.reference_as_stored),
-            "mp_name": r.mp_name, "constituency": r.constituency, "call_agent_id": self._agent(r.agent_id),
-            "completed_by_id": self._completer(r.completer), "passcode_given": r.passcode_given,
-            "decisions": json.dumps(d, ensure_ascii=False) if d else "[]",
-        } for i, r, d in zip(ids, planned, decided)], same={"source_id": self.source_id})
+            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens})
+        insert_columns(self.conn, LR, {
+            "enquiry_id": ids, "access_id": [r.access_id for r in planned],
+            "reference_as_stored": [r.reference_as_stored for r in planned],
+            "reference_key": [L.reference_key(r.reference_as_stored) for r in planned],
+            "mp_name": [r.mp_name for r in planned], "constituency": [r.constituency for r in planned],
+            "call_agent_id": [self._agent(r.agent_id) for r in planned],
+            "completed_by_id": [self._completer(r.completer) for r in planned],
+            "passcode_given": [r.passcode_given for r in planned],
+            "decisions": [json.dumps(d, ensure_ascii=False) if d else "[]" for d in decided],
+        }, same={"source_id": self.source_id})
+
+    def _nationality_folded(self, nationality: str) -> str:
+        """LegacyRow.nationality_folded, worked out once per distinct nationality (a few hundred of them)."""
+        found = self.folded.get(nationality)
+        if found is None:
+            if len(self.folded) > 50_000:  # free text after all: keep the memo small
+                self.folded.clear()
+            found = self.folded[nationality] = folded_nationality(nationality)
+        return found
 
     def _new_ids(self, n: int) -> list[int]:
         """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
         INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
         this transaction holds the write lock, so the ids after the highest are free."""
         if self.s.get_bind().dialect.name == "postgresql":
-            return list(self.conn.scalars(_PG_IDS, {"n": n}))
+            return list(self.conn.scalar(_PG_IDS, {"n": n}))
         if self.next_id is None:
             self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
         first, self.next_id = self.next_id, self.next_id + n
@@ -475,14 +526,28 @@ class _Writer:
 
     # -- the end
 
-    def put_back_triggers(self) -> None:
+    def put_back_triggers(self, progress: Progress = _no_progress) -> None:
         """What the name index's triggers would have written, for every enquiry of the import at once, in
-        set-based statements after the rows; then (SQLite) the triggers themselves."""
+        set-based statements after the rows; the indexes set aside, built again; then (SQLite) the triggers."""
         if self.fts_triggers and self.ids:
             self.conn.execute(_FTS_DOCUMENTS, {"first": min(self.ids), "last": max(self.ids)})
+        analyse = self.conn.dialect.name == "postgresql" and bool(self.indexes_set_aside)
+        if analyse:
+            # A switchover filled near-empty tables: PostgreSQL's statistics (still those of empty tables) are
+            # brought up to date in the transaction, for the name index's fill below (half its time at 50,000
+            # rows) and for the desks' first queries after the commit, before autovacuum would get to it.
+            self.conn.exec_driver_sql(f"ANALYZE {E.name}, {T.name}")
         if self.pg_name_index and self.ids:
             for fill in pg_name_index.FILL_ENQUIRIES:
                 self.conn.execute(fill, {"ids": self.ids})
+        if self.indexes_set_aside:
+            progress("indexing", 0, len(self.indexes_set_aside))
+            bulk_indexes.put_back(self.conn, self.indexes_set_aside,
+                                  lambda done, total: progress("indexing", done, total))
+            self.indexes_set_aside = []
+        if analyse:
+            self.conn.exec_driver_sql(
+                f"ANALYZE {', '.join((LR.name, *(pg_name_index.TABLES if self.pg_name_index else ())))}")
         for _, sql in self.fts_triggers:
             self.conn.exec_driver_sql(sql)
         self.fts_triggers = []
@@ -504,6 +569,8 @@ class _Writer:
             "enquiries": {"imported": self.imported, "already_present": self.already,
                           "not_imported": not_imported, "not_imported_reasons": dict(self.not_imported)},
             "statuses": dict(sorted(self.statuses.items())),
+            # Secondary indexes dropped for the load and built again after it (db/bulk_indexes), 0 if none.
+            "indexes_rebuilt": len(self.indexes_set_aside),
             "counters": {p: {"before": self.counters_before.get(p, 0), "after": n}
                          for p, n in sorted(self.counters.items()) if n != self.counters_before.get(p, 0)},
             "legacy_people_added": dict(self.new_people),

@@ -123,6 +123,13 @@ class LegacyImportDialog(QDialog):
         self._ctx.runner.submit(work, self._done, self._failed, owner=self)
 
     def _show_progress(self, stage: str, done: int, total: int) -> None:
+        if stage == "indexing":
+            self.progress.setRange(0, max(1, total))
+            self.progress.setValue(done)
+            self.progress.setFormat(f"Search indexes: {done} of {total} (%p%)")
+            self.message.show_info("Importing: all call records written; building the search indexes again. "
+                                   "Desks using this database wait until it is done.")
+            return
         if stage == "importing" and total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)

@@ -94,3 +94,33 @@ def test_on_postgresql_rows_go_as_inserts_where_row_security_applies(pg_cluster,
                     "zzrls", "zzrlt"}
         finally:
             services.close()
+
+
+def test_columns_with_constants_and_repeated_instants_read_back_as_through_sqlalchemy(services):
+    """insert_columns: values by column, constants of every kind (written into SQLite's statement or bound),
+    and instants repeated across rows and columns (converted once each) read back as SQLAlchemy's insert."""
+    from mpel_app.db.bulk import insert_columns
+
+    world = build_world(services)
+    at = datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)  # the night the clocks go back
+    later = datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)
+    same = {"created_by_id": world.agent.id, "member_id": None, "urgent": True, "caller_name": "O'Hara",
+            "escalated_at": later, "version": 3}
+    with services.uow() as s:
+        conn = s.connection()
+        conn.execute(insert(E), [{**_enquiry(world, f"MPH90002{i}", received_at=t, passcode_verified_at=t,
+                                             completed_at=at), **same} for i, t in enumerate((at, later, at))])
+        insert_columns(conn, E, {
+            "reference": ["MPH900030", "MPH900031", "MPH900032"], "channel": ["telephone"] * 3,
+            "status": ["with_region"] * 3, "received_at": [at, later, at], "passcode_verified_at": [at, later, at],
+            "completed_at": [at] * 3, "subject_name": ["Zoë O'Brien-Nguyễn"] * 3, "subject_dob": [date(1980, 2, 29)] * 3,
+            "region_code": ["LSE"] * 3, "due_date": [date(2026, 7, 8)] * 3}, same=same)
+    with services.uow.reading() as conn:
+        rows = {r.reference: r._asdict() for r in conn.execute(select(E).where(E.c.reference.like("MPH9000%")))}
+    for n in range(3):
+        mine, theirs = dict(rows[f"MPH90003{n}"]), dict(rows[f"MPH90002{n}"])
+        for row in (mine, theirs):
+            del row["id"], row["reference"]
+        assert mine == theirs
+    assert rows["MPH900031"]["received_at"] == later and rows["MPH900030"]["caller_name"] == "O'Hara"
+    assert rows["MPH900030"]["version"] == 3 and rows["MPH900030"]["member_id"] is None

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from mpel_app.__main__ import main
 from mpel_app.app import open_database
 from mpel_app.db.models import Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter, User
+from tests.services.test_legacy_import_indexes import indexes
 from tests.support.legacy import FILES, unpack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +40,14 @@ def _nothing_written(url: str) -> None:
         services.close()
 
 
+def _indexes(url: str) -> list[tuple]:
+    services = open_database(url)
+    try:
+        return indexes(services)
+    finally:
+        services.close()
+
+
 def _cli(url: str, path: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "mpel_app", "--database", url, "legacy", "import", str(path),
@@ -47,6 +56,7 @@ def _cli(url: str, path: Path, *extra: str) -> subprocess.Popen:
 
 def test_an_import_killed_half_way_leaves_nothing_and_a_rerun_completes(db_url, tmp_path):
     url = _migrated(db_url)
+    migrated = _indexes(url)
     path = unpack(FILES[0], tmp_path)
     proc = _cli(url, path)
     seen = []
@@ -58,10 +68,13 @@ def test_an_import_killed_half_way_leaves_nothing_and_a_rerun_completes(db_url, 
     proc.wait(timeout=60)
     assert proc.returncode == -9, "".join(seen)
     _nothing_written(url)
+    assert _indexes(url) == migrated  # the indexes a switchover import drops are back with the rollback
     rerun = _cli(url, path)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert "Enquiries imported: 3,000; already present: 0; not imported: 0" in out
+    assert "Building the search indexes again (" in err and "desks using this database wait" in err
+    assert _indexes(url) == migrated
     services = open_database(url)
     try:
         with services.uow.read() as s:

@@ -58,11 +58,15 @@ def test_dry_run_then_import_from_the_administration_screen(qtbot, sqlite_servic
     _grab(dialog, "legacy-dry-run")
 
     seen: list[int] = []
+    indexing: list[tuple[str, str]] = []
 
     def during(stage: str, done: int, total: int) -> None:
         if stage == "importing" and 0 < done < total and not seen:
             seen.append(dialog.progress.value())
             _grab(dialog, "legacy-progress")
+        if stage == "indexing" and 0 < done < total and not indexing:  # a first import: indexes built after
+            indexing.append((dialog.progress.text(), dialog.message.text()))
+            _grab(dialog, "legacy-indexing")
 
     dialog._signal.changed.connect(during)
     dialog.import_button.click()
@@ -70,6 +74,9 @@ def test_dry_run_then_import_from_the_administration_screen(qtbot, sqlite_servic
     assert seen and 0 < seen[0] < 3000 and dialog.progress.maximum() == 3000
     assert "Imported 3,000 records (0 already here, 0 not imported)." in dialog.message.text()
     assert _enquiries(sqlite_services) == 3000
+    assert indexing and indexing[0][0].startswith("Search indexes: ")
+    assert "building the search indexes again" in indexing[0][1] and "Desks using this database wait" in indexing[0][1]
+    assert "Search indexes built again after the rows: " in dialog.summary.toPlainText()
     _grab(dialog, "legacy-result")
 
     dialog.import_button.click()  # again: nothing twice
