@@ -14,7 +14,9 @@ values in one pass and hands the lot to the driver:
   the shared database, pg_roles.POLICIES); there the rows go as SQLAlchemy's multi-row INSERT, so
   the policies still check every row.
 
-The rows must all have the same keys (the first row's); keys are column names.
+The rows must all have the same keys (the first row's); keys are column names.  ``schema`` names
+the table's schema on PostgreSQL, for a loader that must reach the table itself where a person's
+login would reach the desk's view of it (db/pg_desk_view.py).
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ _ROW_SECURITY = text("SELECT row_security_active(CAST(:table AS regclass))")
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]],
-                same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None) -> int:
+                same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None,
+                schema: str | None = None) -> int:
     """Insert ``rows`` into ``table`` on ``conn`` (in its transaction); the number inserted.
 
     ``same``: values that are the same on every row (a loader's constants), converted once.
@@ -44,11 +47,12 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, obje
     keys = list(rows[0])
     # The rows taken apart column by column by itemgetter and zip, in C, rather than a Python step per value.
     columns = list(zip(*map(itemgetter(*keys), rows))) if len(keys) > 1 else [[r[keys[0]] for r in rows]]
-    return insert_columns(conn, table, dict(zip(keys, columns)), same, meanwhile=meanwhile)
+    return insert_columns(conn, table, dict(zip(keys, columns)), same, meanwhile=meanwhile, schema=schema)
 
 
 def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[object]],
-                   same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None) -> int:
+                   same: Mapping[str, object] | None = None, *, meanwhile: Callable[[], None] | None = None,
+                   schema: str | None = None) -> int:
     """``insert_rows`` for rows given column by column (``columns``: name -> the rows' values, all as long):
     a loader that has its values by column saves building a dict per row."""
     n = len(next(iter(columns.values()))) if columns else 0
@@ -57,10 +61,14 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
     dialect = conn.dialect
     same = dict(same or {})
     keys = list(columns)
+    quote = dialect.identifier_preparer.quote
+    postgresql = dialect.name == "postgresql"
+    target = f"{quote(schema)}.{quote(table.name)}" if schema and postgresql else quote(table.name)
     left_out = [c for c in table.c if c.key not in columns and c.key not in same and c.default is not None]
     if any(not c.default.is_scalar for c in left_out) or (
-            dialect.name == "postgresql" and conn.scalar(_ROW_SECURITY, {"table": table.name})):
-        conn.execute(insert(table), [{**dict(zip(keys, row)), **same} for row in zip(*columns.values())])
+            postgresql and conn.scalar(_ROW_SECURITY, {"table": target})):
+        conn.execute(insert(table), [{**dict(zip(keys, row)), **same} for row in zip(*columns.values())],
+                     execution_options={"schema_translate_map": {None: schema}} if schema and postgresql else None)
         if meanwhile is not None:
             meanwhile()
         return n
@@ -86,9 +94,9 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
     for name, value in same.items():
         process = processor(name)
         constants[name] = process(value) if process else value
-    if dialect.name == "postgresql":
+    if postgresql:
         converted += [repeat(value, n) for value in constants.values()]
-        _copy(conn, table, keys + list(constants), list(zip(*converted)), meanwhile)
+        _copy(conn, target, keys + list(constants), list(zip(*converted)), meanwhile)
     else:
         _execute_many(conn, table, keys, list(zip(*converted)), constants)
         if meanwhile is not None:
@@ -144,10 +152,11 @@ def _literal(value: object) -> str | None:
     return None
 
 
-def _copy(conn: Connection, table: Table, names: list[str], params: list[tuple],
+def _copy(conn: Connection, target: str, names: list[str], params: list[tuple],
           meanwhile: Callable[[], None] | None) -> None:
+    """COPY into ``target`` (the table's name, quoted and qualified as needed)."""
     quote = conn.dialect.identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    statement = f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN"
     # The DBAPI connection under this Connection: the COPY runs inside the same transaction.  An
     # exception inside the block ends the COPY as failed (psycopg) and is raised as it was.
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:

@@ -19,6 +19,11 @@ from sqlalchemy import Connection, text
 from .pg_roles import SUBJECT_COLUMNS, subject_visible
 
 SCHEMA = "mpel_desk_view"
+# Where a name of the desk's tables leads once this view is out of the way: the first schema of the
+# session's search path holding a plain table of that name (``public`` as deployed).
+_BASE_SCHEMA = text("SELECT s.name FROM unnest(current_schemas(false)) WITH ORDINALITY AS s(name, i) "
+                    "JOIN pg_namespace n ON n.nspname = s.name JOIN pg_class c ON c.relnamespace = n.oid "
+                    "WHERE c.relname = :table AND c.relkind IN ('r', 'p') ORDER BY s.i LIMIT 1")
 _TEXT_BLANK = "''"
 _BLANK = {"subject_dob": "NULL"}  # what a withheld column reads as: '' for text, NULL for a date
 
@@ -57,6 +62,14 @@ def statements(conn: Connection) -> list[str]:
         f"CREATE TRIGGER enquiries_write INSTEAD OF INSERT OR UPDATE ON {SCHEMA}.enquiries "
         f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.enquiries_write()",
     ]
+
+
+def base_schema(conn: Connection, table: str = "enquiries") -> str | None:
+    """The schema of the table ``table`` itself, which a person's login would otherwise reach as this view.
+    For a writer that must name the table (a bulk load writing the ids it gave out: the view's INSERT
+    trigger takes new ones, and ``pg_get_serial_sequence`` finds no sequence on a view).  The login's own
+    grants and row-level policies on the table apply as ever."""
+    return conn.scalar(_BASE_SCHEMA, {"table": table})
 
 
 def apply(conn: Connection, grants: dict[str, str], everyone: str) -> None:

@@ -32,7 +32,7 @@ from sqlalchemy import case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db import repositories as repo
-from ..db import bulk_indexes, pg_name_index
+from ..db import bulk_indexes, pg_desk_view, pg_name_index
 from ..db.bulk import insert_columns
 from ..db.name_search import FTS_TABLE, has_fts
 from ..db.models import (Enquiry, LegacyPerson, LegacyRecord, LegacySource, ReferenceCounter,
@@ -75,7 +75,10 @@ _FTS_DOCUMENTS = text(
     "WHERE enquiry_id BETWEEN :first AND :last GROUP BY enquiry_id")
 _HAS_PG_NAME_INDEX = text(f"SELECT to_regclass('{pg_name_index.WORDS}') IS NOT NULL")
 # As one array: a thousand result rows cost ~7 ms a batch to fetch and convert, one row ~1 ms.
-_PG_IDS = text("SELECT array_agg(nextval(pg_get_serial_sequence('enquiries', 'id'))) FROM generate_series(1, :n)")
+# The table named in its schema (_Writer.base): on a person's own login plain 'enquiries' is the desk's
+# view, which has no sequence.
+_PG_IDS = text("SELECT array_agg(nextval(pg_get_serial_sequence(format('%I.%I', CAST(:schema AS text), "
+               "'enquiries'), 'id'))) FROM generate_series(1, :n)")
 # A batch's references already held, as one array parameter: an IN list of a thousand parameters cost
 # ~50 ms a batch in compiling and converting the statement alone (issue 10).
 _PG_IN_USE = text("SELECT reference FROM enquiries WHERE reference = ANY(CAST(:refs AS varchar[]))")
@@ -264,6 +267,11 @@ class _Writer:
                 self.fts_triggers = list(self.conn.execute(_TOKEN_TRIGGERS).all())
                 for name, _ in self.fts_triggers:
                     self.conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        # PostgreSQL: the schema of the tables themselves, which the bulk writes name.  An administrator's own
+        # login reaches plain 'enquiries' as the desk's view (db/pg_desk_view), whose INSERT trigger would
+        # give the rows other ids than the ones their name tokens and legacy rows carry; the table itself
+        # is granted to them (db/pg_roles: INSERT, its row-level policies checking every row).
+        self.base = pg_desk_view.base_schema(self.conn, E.name) if self.conn.dialect.name == "postgresql" else None
         self.pg_name_index = False
         if s.get_bind().dialect.name == "postgresql" and not dry_run and self.conn.scalar(_HAS_PG_NAME_INDEX):
             # As for SQLite's FTS5 triggers: the name index's rows in two statements after the rows, not
@@ -483,7 +491,7 @@ class _Writer:
             "constituency_mp": False, "authorised_representative": False, "third_party": False,
             "identity_confirmed": False, "written_confirmation": False, "barrier_to_removal": False,
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
-            "completed_by_id": None, "version": 1}, meanwhile=meanwhile)
+            "completed_by_id": None, "version": 1}, meanwhile=meanwhile, schema=self.base)
         self.ids.extend(ids)
         token_ids: list[int] = []
         tokens: list[str] = []
@@ -492,7 +500,7 @@ class _Writer:
                 token_ids.append(i)
                 tokens.append(t[:80])
         if tokens:
-            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens})
+            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens}, schema=self.base)
         insert_columns(self.conn, LR, {
             "enquiry_id": ids, "access_id": [r.access_id for r in planned],
             "reference_as_stored": [r.reference_as_stored for r in planned],
@@ -502,7 +510,7 @@ class _Writer:
             "completed_by_id": [self._completer(r.completer) for r in planned],
             "passcode_given": [r.passcode_given for r in planned],
             "decisions": [json.dumps(d, ensure_ascii=False) if d else "[]" for d in decided],
-        }, same={"source_id": self.source_id})
+        }, same={"source_id": self.source_id}, schema=self.base)
 
     def _nationality_folded(self, nationality: str) -> str:
         """LegacyRow.nationality_folded, worked out once per distinct nationality (a few hundred of them)."""
@@ -518,7 +526,7 @@ class _Writer:
         INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
         this transaction holds the write lock, so the ids after the highest are free."""
         if self.s.get_bind().dialect.name == "postgresql":
-            return list(self.conn.scalar(_PG_IDS, {"n": n}))
+            return list(self.conn.scalar(_PG_IDS, {"schema": self.base, "n": n}))
         if self.next_id is None:
             self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
         first, self.next_id = self.next_id, self.next_id + n
@@ -536,7 +544,7 @@ class _Writer:
             # A switchover filled near-empty tables: PostgreSQL's statistics (still those of empty tables) are
             # brought up to date in the transaction, for the name index's fill below (half its time at 50,000
             # rows) and for the desks' first queries after the commit, before autovacuum would get to it.
-            self.conn.exec_driver_sql(f"ANALYZE {E.name}, {T.name}")
+            self.conn.exec_driver_sql(f"ANALYZE {self._base(E)}, {self._base(T)}")
         if self.pg_name_index and self.ids:
             for fill in pg_name_index.FILL_ENQUIRIES:
                 self.conn.execute(fill, {"ids": self.ids})
@@ -547,10 +555,15 @@ class _Writer:
             self.indexes_set_aside = []
         if analyse:
             self.conn.exec_driver_sql(
-                f"ANALYZE {', '.join((LR.name, *(pg_name_index.TABLES if self.pg_name_index else ())))}")
+                f"ANALYZE {', '.join((self._base(LR), *(pg_name_index.TABLES if self.pg_name_index else ())))}")
         for _, sql in self.fts_triggers:
             self.conn.exec_driver_sql(sql)
         self.fts_triggers = []
+
+    def _base(self, table) -> str:
+        """PostgreSQL: ``table`` named in the schema of the tables themselves (see ``base``)."""
+        quote = self.conn.dialect.identifier_preparer.quote
+        return f"{quote(self.base)}.{quote(table.name)}" if self.base else quote(table.name)
 
     def restore(self) -> None:
         if self.cache_size is not None:
