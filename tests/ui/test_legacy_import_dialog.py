@@ -128,3 +128,26 @@ def test_an_imported_record_window_shows_its_legacy_origin(qtbot, sqlite_service
     assert "mpel-legacy.accdb, Access ID 2312" in texts and "Harjit Rigby" in texts
     assert_accessible(dialog)
     _grab(dialog, "legacy-record")
+
+
+def test_import_from_the_administration_screen_on_an_administrators_own_login(qtbot, pg_cluster, clock, tmp_path):
+    """Shared PostgreSQL with per-person logins: the desk is signed in to the database as the administrator,
+    not as its owner (tests/services/test_legacy_import_person_login.py has the figures)."""
+    from tests.db.test_pg_boundary import _dropping_logins
+    from tests.services.test_legacy_import_person_login import _database, _desk_as
+
+    path = unpack(FILES[0], tmp_path)
+    with _dropping_logins(pg_cluster), _database(pg_cluster, clock, "mpel_legacy_gui",
+                                                 per_person_logins=True) as (url, shared, world):
+        with _desk_as(url, "admin", clock) as desk:
+            view = AdminView(DeskContext(services=desk, user=world.admin, runner=TaskRunner()))
+            qtbot.addWidget(view)
+            view.legacy._file_chooser = lambda parent: path
+            dialog = view.legacy.open_dialog()
+            dialog.choose_button.click()
+            dialog.import_button.click()
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
+            assert "Imported 3,000 records (0 already here, 0 not imported)." in dialog.message.text()
+            dialog.close()
+            view.close()
+        assert _enquiries(shared) == 3000
