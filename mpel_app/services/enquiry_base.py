@@ -24,8 +24,9 @@ from ..domain.targets import regional_response_due
 from ..domain.values import is_row_id
 from ..domain.written_confirmation import (KIND as CONFIRMATION_KIND, can_be_emailed, confirmation_body,
                                           confirmation_subject)
-from ..notify.outbox import Attachment, enqueue
-from ..reports.call_record import render_call_record
+from ..notify.attachments import CALL_RECORD, LaterAttachment
+from ..notify.outbox import enqueue
+from ..reports.call_record import call_record_page
 from . import actor_check, audit, conflicts
 
 ENTITY = "enquiry"
@@ -140,8 +141,10 @@ class EnquiryUseCases:
         s.flush()
         record = enquiry_record(e)
         trail = audit.trail(s, ENTITY, e.id)
-        pdf = render_call_record(record, audit=trail, printed_by=actor.full_name, printed_at=self._clock.now(),
-                                 region_name=region.name)
+        # The call record as it is now, sent with the note: its facts are stored with the message in this
+        # transaction and the PDF is made when the mail is built (notify/attachments.py), not while the desk waits.
+        page = call_record_page(record, audit=trail, printed_by=actor.full_name, printed_at=self._clock.now(),
+                                region_name=region.name)
         message = enqueue(
             s, clock=self._clock, kind="call_note", entity=ENTITY, entity_id=e.id,
             to_address=region.inbox_address, to_name=region.inbox_name,
@@ -149,7 +152,8 @@ class EnquiryUseCases:
                                       compassionate=e.compassionate, removal_at=e.removal_at),
             body_text=call_note_body(record, region_name=region.name, removal_at=e.removal_at,
                                      imminent_removal=e.imminent_removal, compassionate=e.compassionate),
-            attachment=Attachment(f"{e.reference}-call-record.pdf", "application/pdf", pdf),
+            attachment=LaterAttachment(f"{e.reference}-call-record.pdf", "application/pdf", CALL_RECORD,
+                                       page.to_json()),
         )
         self._audit(s, actor, e, "call note queued", {"to": region.inbox_name, "message_id": message.message_id})
 
