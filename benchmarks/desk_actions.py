@@ -20,20 +20,16 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1)]
+from benchmarks.shift_pace import postgresql
 
 
 def measure(url: str, calls: int) -> dict:
     from sqlalchemy import event, select, text
 
-    from benchmarks.shift_pace import _prepare
+    from benchmarks.shift_pace import _percentile, _prepare
     from mpel_app.app import open_database
     from mpel_app.db.mappers import user_record
     from mpel_app.db.models import OutboxMessage, User
@@ -63,7 +59,7 @@ def measure(url: str, calls: int) -> dict:
                 wall.append((time.perf_counter() - began) * 1000)
                 cpu.append((time.process_time() - began_cpu) * 1000)
                 counts.append(len(statements))
-            figures[label] = dict(n=len(wall), median=statistics.median(wall), p95=_p95(wall),
+            figures[label] = dict(n=len(wall), median=statistics.median(wall), p95=_percentile(wall, 95),
                                   cpu=statistics.median(cpu), statements=statistics.median(counts))
 
         sent: list[int] = []
@@ -97,21 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
-    cluster = None
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="mpel-desk-actions-"):
-        try:
-            url = args.pg_url
-            if url is None:
-                from tests.support.pgcluster import ThrowawayCluster
-
-                print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                cluster = ThrowawayCluster().start()
-                url = cluster.create_database("mpel_desk_actions")
-            figures = measure(url, args.calls)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with postgresql(args.pg_url, "mpel_desk_actions") as url:
+        figures = measure(url, args.calls)
     print(report(figures, load_before, os.getloadavg()))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

@@ -35,6 +35,7 @@ Figures are printed, never asserted; note the load average printed with them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -44,6 +45,7 @@ import sys
 import time
 import traceback
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -241,6 +243,22 @@ def _prepare(url: str, desks: int, work: int) -> dict:
         services.close()
 
 
+@contextlib.contextmanager
+def postgresql(pg_url: str | None, name: str) -> Iterator[str]:
+    """``pg_url``; or, without one, database ``name`` on a throwaway cluster started now and stopped after."""
+    if pg_url is not None:
+        yield pg_url
+        return
+    from tests.support.pgcluster import ThrowawayCluster
+
+    print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
+    cluster = ThrowawayCluster().start()
+    try:
+        yield cluster.create_database(name)
+    finally:
+        cluster.stop()
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
@@ -319,21 +337,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import tempfile
 
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp:
-        try:
-            url = args.pg_url
-            if url is None:
-                from tests.support.pgcluster import ThrowawayCluster
-
-                print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                cluster = ThrowawayCluster().start()
-                url = cluster.create_database("mpel_shift")
-            figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
-                              work=args.work, out_dir=Path(tmp), warm=not args.cold)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp, postgresql(args.pg_url, "mpel_shift") as url:
+        figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
+                          work=args.work, out_dir=Path(tmp), warm=not args.cold)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
