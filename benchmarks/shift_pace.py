@@ -204,6 +204,50 @@ def run_desk(config: dict, gate, out_path: str) -> None:
         Path(out_path).write_text(json.dumps({"timings": timings, "refusals": refusals, "errors": errors}))
 
 
+def run_sender(config: dict, gate, out_path: str) -> None:
+    """The mail sender's loop (``mpel outbox serve``) on the same machine, delivering what the desks queue during
+    the run to an SMTP sink on loopback: it makes each call record PDF (issue 16), on the desks' cores."""
+    from aiosmtpd.controller import Controller
+    from sqlalchemy import update
+
+    from mpel_app.app import open_database
+    from mpel_app.db.models import OutboxMessage
+    from mpel_app.domain.clock import FixedClock
+    from mpel_app.notify.sender import OutboxSender
+    from mpel_app.notify.smtp import SmtpSettings, SmtpTransport
+    from tests.notify.conftest import _free_port
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            return "250 OK"
+
+    port = _free_port()
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    services = open_database(config["url"], clock=FixedClock(datetime.fromisoformat(config["now"])), upgrade=False)
+    figures: dict = {"sent": 0, "failed": 0, "rounds": 0, "cpu": 0.0, "errors": []}
+    try:
+        with services.uow() as s:  # what the preparation queued is not the run's mail
+            s.execute(update(OutboxMessage).values(next_attempt_at=None))
+        settings = SmtpSettings(host="127.0.0.1", port=port, starttls=False, from_address="mpel@bench.invalid")
+        sender = OutboxSender(services.uow, services.clock, lambda: SmtpTransport(settings), batch=50)
+        gate.wait(timeout=300)
+        started, began_cpu = time.monotonic(), time.process_time()
+        while time.monotonic() - started < config["seconds"]:
+            report = sender.deliver_due()
+            figures["sent"] += report.sent
+            figures["failed"] += report.failed
+            figures["rounds"] += 1
+            time.sleep(max(0.0, 1.0 - (time.monotonic() - started) % 1.0))
+        figures["cpu"] = time.process_time() - began_cpu
+    except Exception:  # noqa: BLE001 - reported with the figures
+        figures["errors"].append(f"mail sender: {traceback.format_exc(limit=4)}")
+    finally:
+        services.close()
+        smtp.stop()
+        Path(out_path).write_text(json.dumps(figures))
+
+
 def _prepare(url: str, desks: int, work: int) -> dict:
     """The shared database: the small world of the tests, the desks' users, cases to send, items to
     acknowledge, letters to accept, and records to open."""
@@ -265,10 +309,15 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def measure(url: str, *, desks: int, seconds: float, interval: float, work: int, out_dir: Path,
-            warm: bool = True) -> dict:
+            warm: bool = True, sender: bool = False) -> dict:
     shared = _prepare(url, desks, work)
     ctx = mp.get_context("spawn")
-    gate = ctx.Barrier(desks)
+    gate = ctx.Barrier(desks + (1 if sender else 0))
+    mailer = None
+    if sender:
+        mailer = ctx.Process(target=run_sender, args=(dict(shared, url=url, seconds=seconds), gate,
+                                                      str(out_dir / "sender.json")))
+        mailer.start()
     processes = []
     for i in range(desks):
         config = dict(shared, url=url, username=f"desk{i:02d}", seed=20261205 + i, seconds=seconds,
@@ -281,6 +330,11 @@ def measure(url: str, *, desks: int, seconds: float, interval: float, work: int,
     load_before = os.getloadavg()
     for p, _ in processes:
         p.join(timeout=seconds + 600)
+    mail = None
+    if mailer is not None:
+        mailer.join(timeout=120)
+        if (out_dir / "sender.json").exists():
+            mail = json.loads((out_dir / "sender.json").read_text())
     timings: dict[str, list[float]] = defaultdict(list)
     refusals: dict[str, int] = defaultdict(int)
     errors: list[str] = []
@@ -298,7 +352,11 @@ def measure(url: str, *, desks: int, seconds: float, interval: float, work: int,
         for label, n in got["refusals"].items():
             refusals[label] += n
         errors += got["errors"]
-    return dict(desks=desks, seconds=seconds, interval=interval, warm=warm, load_before=load_before,
+    if mail is not None:
+        errors += mail["errors"]
+    elif mailer is not None:
+        errors.append(f"mail sender: exited {mailer.exitcode} without figures")
+    return dict(desks=desks, seconds=seconds, interval=interval, warm=warm, sender=mail, load_before=load_before,
                 load_after=os.getloadavg(), errors=errors, refusals=dict(refusals),
                 actions={label: dict(n=len(v), p50=statistics.median(v), p95=_percentile(v, 95),
                                      p99=_percentile(v, 99), max=max(v)) for label, v in sorted(timings.items())})
@@ -318,6 +376,10 @@ def report(figures: dict) -> str:
                      f"{'yes' if a['p95'] <= TARGET_P95_MS else 'NO'} |")
     lines.append("")
     lines.append(f"{total} actions, {total / figures['seconds']:.1f} per second; errors: {len(figures['errors'])}")
+    if figures.get("sender"):
+        mail = figures["sender"]
+        lines.append(f"mail sender on the same machine: {mail['sent']} messages sent ({mail['failed']} failed) in "
+                     f"{mail['rounds']} rounds, {mail['cpu']:.1f} s of CPU (it makes each call record PDF)")
     lines += [f"  {err.strip()}" for err in figures["errors"][:5]]
     return "\n".join(lines)
 
@@ -329,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=DEFAULT_INTERVAL, help="seconds between a desk's actions")
     parser.add_argument("--work", type=int, default=400,
                         help="cases to send, items to acknowledge and letters to accept, prepared before the run")
+    parser.add_argument("--sender", action="store_true",
+                        help="also run the mail sender (mpel outbox serve) on this machine, to an SMTP sink")
     parser.add_argument("--cold", action="store_true",
                         help="no warm-up: each desk's first action of each kind is timed in a fresh process")
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
@@ -339,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp, postgresql(args.pg_url, "mpel_shift") as url:
         figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
-                          work=args.work, out_dir=Path(tmp), warm=not args.cold)
+                          work=args.work, out_dir=Path(tmp), warm=not args.cold, sender=args.sender)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
