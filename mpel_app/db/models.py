@@ -260,6 +260,9 @@ class OutboxMessage(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     attachment_mime: Mapped[str | None] = mapped_column(String(100))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Or, in place of the bytes, the facts the attachment is made from when the message is built (JSON,
+    # notify/attachments.py): the call record as it was sent, rendered by the sender, not the sending desk.
+    attachment_snapshot: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(250), unique=True)
     # pending, sending, sent, failed, sent_by_hand
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -27,7 +27,8 @@ those columns, and what a desk legitimately reads comes through here:
 
   Inserts go through an INSTEAD OF trigger into the table as the person (their
   INSERT grant, the ``mpel_audit_who`` trigger signing the row).
-* ``mpel_outbox_document(id)``: a message's text and attachment, for "export
+* ``mpel_outbox_document(id)``: a message's text and attachment (or the facts
+  it is made from, ``attachment_snapshot``), for "export
   as a document" (the offline procedure), to the roles that work the outbox
   and only for a message about a record the login may see.
 * ``mpel_hidden_letter_ids()``: which restricted letters' mail and audit
@@ -97,15 +98,28 @@ def _audit_changes(a: str) -> str:
             f"ELSE public.mpel_audit_withhold({a}.changes, {_ANY_KEYS}, '{WITHHELD_PLAIN}') END")
 
 
-OUTBOX_DOCUMENT = f"""CREATE OR REPLACE FUNCTION mpel_outbox_document(message integer)
-   RETURNS TABLE (body_text text, attachment bytea)
+OUTBOX_SNAPSHOT = "attachment_snapshot"  # schema 0033: the facts a call record PDF is made from (notify/attachments)
+
+
+def outbox_document(snapshot: bool | None) -> str:
+    """The function's text.  ``snapshot``: True from schema 0033 on; False for an earlier migration re-applying
+    the grants before the column exists (the same result columns, the snapshot NULL); None for the function as
+    it was before 0033 (0033's downgrade puts it back)."""
+    columns, returns = "o.body_text, o.attachment", "body_text text, attachment bytea"
+    if snapshot is not None:
+        columns += f", {'o.' + OUTBOX_SNAPSHOT if snapshot else 'NULL::text'}"
+        returns += f", {OUTBOX_SNAPSHOT} text"
+    return f"""CREATE FUNCTION mpel_outbox_document(message integer)
+   RETURNS TABLE ({returns})
    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
-   SELECT o.body_text, o.attachment FROM outbox_messages o
+   SELECT {columns} FROM outbox_messages o
    WHERE o.id = message AND {_member_of(OUTBOX_WORKERS)}
      AND CASE o.entity
            WHEN 'enquiry' THEN EXISTS (SELECT 1 FROM enquiries e WHERE e.id = o.entity_id AND {subject_visible('e')})
            WHEN 'letter' THEN mpel_may_see_letter(o.entity_id)
            ELSE true END $$"""
+
+
 OUTBOX_DOCUMENT_SIGNATURE = "mpel_outbox_document(integer)"
 
 # The restricted letters [CORR 2.5] the login may not see (domain.correspondence.may_see_letter: its named handlers
@@ -119,7 +133,7 @@ HIDDEN_LETTERS = """CREATE OR REPLACE FUNCTION mpel_hidden_letter_ids() RETURNS 
                       WHERE h.letter_id = l.id AND lower(btrim(u.username)) = lower(session_user::text))) $$"""
 HIDDEN_LETTERS_SIGNATURE = "mpel_hidden_letter_ids()"
 HIDDEN_LETTERS_CALL = text("SELECT mpel_hidden_letter_ids()")
-OUTBOX_DOCUMENT_CALL = text("SELECT body_text, attachment FROM mpel_outbox_document(:id)")
+OUTBOX_DOCUMENT_CALL = text("SELECT body_text, attachment, attachment_snapshot FROM mpel_outbox_document(:id)")
 
 
 def _columns(conn: Connection, table: str) -> list[str]:
@@ -147,7 +161,9 @@ def statements(conn: Connection) -> list[str]:
             END $$""",
         f"CREATE TRIGGER audit_log_write INSTEAD OF INSERT ON {SCHEMA}.{AUDIT_TABLE} "
         f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.audit_log_write()",
-        OUTBOX_DOCUMENT,
+        # Dropped first: its result columns grew with schema 0033, which CREATE OR REPLACE cannot do.
+        f"DROP FUNCTION IF EXISTS {OUTBOX_DOCUMENT_SIGNATURE}",
+        outbox_document(OUTBOX_SNAPSHOT in _columns(conn, "outbox_messages")),
         HIDDEN_LETTERS,
     ]
 

@@ -79,7 +79,7 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("password_hash",),
     # Written by every desk, read back only through db/pg_private.py (the audit view, the outbox document).
     "audit_log": ("changes",),
-    "outbox_messages": ("body_text", "attachment"),
+    "outbox_messages": ("body_text", "attachment", "attachment_snapshot"),
 }
 # (table, group) that read the table's SECRET_COLUMNS all the same: the mail sender sends the messages.
 SECRET_READERS = frozenset({("outbox_messages", MAIL_SERVICE)})

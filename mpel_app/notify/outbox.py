@@ -52,6 +52,7 @@ from ..domain.records import UserRecord
 from ..domain.text import clean_text
 from ..domain.values import is_row_id
 from ..services import actor_check, audit
+from .attachments import LaterAttachment, snapshot_text
 from .smtp import build_message
 
 ENTITY = "outbox"
@@ -62,7 +63,7 @@ UNDELIVERED = (PENDING, SENDING, FAILED)
 MESSAGE_ID_DOMAIN = "mpel-desk.invalid"
 MIN_NOTE = 5
 # Lists need neither the body nor the PDF: leave them in the database.
-_LIGHT = (defer(OutboxMessage.body_text), defer(OutboxMessage.attachment))
+_LIGHT = (defer(OutboxMessage.body_text), defer(OutboxMessage.attachment), defer(OutboxMessage.attachment_snapshot))
 
 
 class Attachment(NamedTuple):
@@ -102,11 +103,13 @@ class OutboxItem:
 
 def enqueue(session: Session, *, clock: Clock, kind: str, entity: str, entity_id: int | None,
             to_address: str, to_name: str, subject: str, body_text: str,
-            attachment: Attachment | tuple[str, str, bytes] | None = None,
+            attachment: Attachment | LaterAttachment | tuple[str, str, bytes] | None = None,
             message_id_domain: str = MESSAGE_ID_DOMAIN, headers: dict[str, str] | None = None) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction and return the (flushed) row.
 
     The Message-ID is fixed now, so every later attempt sends the same one.
+    A ``LaterAttachment`` is stored as its facts and made when the message is
+    built (notify/attachments.py): in this transaction all the same.
     """
     to_address = (to_address or "").strip()
     if not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", to_address):
@@ -122,8 +125,12 @@ def enqueue(session: Session, *, clock: Clock, kind: str, entity: str, entity_id
         raise ValidationError("the email address is longer than 254 characters")
     if len(subject) > 400:
         raise ValidationError("the email subject is longer than 400 characters")
-    if attachment is not None:
+    snapshot = None
+    if isinstance(attachment, LaterAttachment):
+        snapshot = snapshot_text(attachment)
+    elif attachment is not None:
         attachment = Attachment(*attachment)
+    if attachment is not None:
         if len(attachment.filename) > 200 or len(attachment.content_type) > 100:
             raise ValidationError("the attachment's file name or type is too long")
     now = clock.now()
@@ -133,7 +140,8 @@ def enqueue(session: Session, *, clock: Clock, kind: str, entity: str, entity_id
         body_text=body_text or "",
         attachment_name=attachment.filename if attachment else None,
         attachment_mime=attachment.content_type if attachment else None,
-        attachment=bytes(attachment.data) if attachment else None,
+        attachment=bytes(attachment.data) if isinstance(attachment, Attachment) else None,
+        attachment_snapshot=snapshot,
         # No idstring: with one the header exceeds 78 characters and gets folded,
         # and some parsers then keep the fold's space in the value, spoiling de-duplication.
         message_id=make_msgid(domain=message_id_domain),
@@ -287,9 +295,9 @@ def _whole(s: Session, row: OutboxMessage):
     if found is None:
         raise PermissionDenied("the database keeps this message's text from your login: it is about a record "
                                "you may not see now (a passcode not verified, or another region's)")
-    fields = {c.key: getattr(row, c.key) for c in OutboxMessage.__table__.columns
-              if c.key not in ("body_text", "attachment")}
-    return SimpleNamespace(**fields, body_text=found.body_text, attachment=found.attachment)
+    private = ("body_text", "attachment", "attachment_snapshot")
+    fields = {c.key: getattr(row, c.key) for c in OutboxMessage.__table__.columns if c.key not in private}
+    return SimpleNamespace(**fields, **{key: getattr(found, key) for key in private})
 
 
 def _visible_to(s: Session, actor: UserRecord, *where):

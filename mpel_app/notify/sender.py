@@ -127,16 +127,23 @@ class OutboxSender:
                     failed += 1
                     continue
             try:
-                transport.send(build_message(row, transport.from_address))
-            except MailError as exc:
-                error = exc
-            except Exception as exc:  # a bug must not leave the message claimed, nor kill the loop
-                log.exception("unexpected error sending outbox message %s", row.id)
-                error = MailError(f"unexpected error while sending: {type(exc).__name__}: {exc}")
+                # Its PDF may be made now, from the facts the sending transaction stored (notify/attachments.py).
+                message = build_message(row, transport.from_address)
+            except Exception as exc:  # this message's own content, not the server: the others still go
+                log.exception("outbox message %s could not be made", row.id)
+                error = MailError(f"the message could not be made: {type(exc).__name__}: {exc}", server_wide=False)
             else:
-                self._mark_sent(row)
-                sent += 1
-                continue
+                try:
+                    transport.send(message)
+                except MailError as exc:
+                    error = exc
+                except Exception as exc:  # a bug must not leave the message claimed, nor kill the loop
+                    log.exception("unexpected error sending outbox message %s", row.id)
+                    error = MailError(f"unexpected error while sending: {type(exc).__name__}: {exc}")
+                else:
+                    self._mark_sent(row)
+                    sent += 1
+                    continue
             log.warning("outbox message %s (%s) not delivered: %s", row.id, row.message_id, error)
             self._mark_failed(row, error)
             failed += 1

@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any, Protocol
 
+from .attachments import attachment_data
+
 from ..domain.errors import MpelError
 
 DEFAULT_TIMEOUT = 15.0
@@ -72,16 +74,19 @@ def build_message(outbox_row: Any, from_address: str) -> EmailMessage:
     msg["To"] = Address(display_name=outbox_row.to_name or "", addr_spec=outbox_row.to_address)
     msg["Subject"] = outbox_row.subject
     # The time the note was written, not the time of this attempt: every retry
-    # is then byte-for-byte the same message as far as the recipient can tell.
+    # is then the same message as far as the recipient can tell (a PDF made
+    # at sending differs only in its file's own creation time and id).
     msg["Date"] = format_datetime(outbox_row.created_at)
     msg["Message-ID"] = outbox_row.message_id
     msg["X-Mailer"] = "MPEL Desk"
     for name, value in extra_headers(outbox_row).items():
         msg[name] = value
     msg.set_content(outbox_row.body_text)
-    if outbox_row.attachment is not None:
+    # Stored, or made now from the facts the sending transaction stored (a call record: notify/attachments.py).
+    data = attachment_data(outbox_row)
+    if data is not None:
         maintype, _, subtype = (outbox_row.attachment_mime or "application/octet-stream").partition("/")
-        msg.add_attachment(bytes(outbox_row.attachment), maintype=maintype, subtype=subtype or "octet-stream",
+        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
                            filename=outbox_row.attachment_name or "attachment")
     return msg
 

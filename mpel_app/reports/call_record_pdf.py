@@ -17,20 +17,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from mpel_app.domain.records import AuditEntry, EnquiryRecord, EnquiryStatus
-from mpel_app.reports.call_record import MARKING, _font_names, _safe
+from mpel_app.reports.call_record import MARKING, CallRecordPage, _font_names, _safe
 from mpel_app.reports.pdf_page import (ACCENT, ALERT, ALERT_BG, FOOTER_Y, GREY, HEADER_Y, INK, PAGE_W, RULE, SHADE,
                                        A4Pages)
-from mpel_app.reports.record_sections import Section, format_datetime, or_dash, to_london
-
-_STATUS_LABELS = {
-    EnquiryStatus.OPEN: "Open",
-    EnquiryStatus.REFUSED: "Refused",
-    EnquiryStatus.ANSWERED: "Answered",
-    EnquiryStatus.FURTHER_ACTION: "Further action",
-    EnquiryStatus.WITH_REGION: "With region",
-    EnquiryStatus.COMPLETED: "Completed",
-}
+from mpel_app.reports.record_sections import Section
 
 # Layout -------------------------------------------------------------------
 
@@ -77,12 +67,6 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-# Text helpers --------------------------------------------------------------
-
-def _status_label(status: EnquiryStatus) -> str:
-    return _STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
-
-
 # Flowable builders ----------------------------------------------------------
 
 def _section(title: str, st: dict[str, ParagraphStyle]) -> Paragraph:
@@ -121,16 +105,16 @@ def _long_text(label: str, text: str, st: dict[str, ParagraphStyle]) -> list[Flo
     ]
 
 
-def _header(record: EnquiryRecord, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _header(page: CallRecordPage, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     flow: list[Flowable] = [
         Paragraph("MPs' Enquiry Line — Call record", st["title"]),
-        Paragraph(_safe(record.reference), st["reference"]),
+        Paragraph(_safe(page.reference), st["reference"]),
     ]
     cells = [
-        ("Status", _status_label(record.status)),
-        ("Channel", str(record.channel).capitalize()),
-        ("Received", format_datetime(record.received_at)),
-        ("Logged by", or_dash(record.created_by)),
+        ("Status", page.status),
+        ("Channel", page.channel),
+        ("Received", page.received),
+        ("Logged by", page.logged_by),
     ]
     data = [[Paragraph(escape(label), st["meta_label"]) for label, _ in cells],
             [Paragraph(_safe(value), st["meta_value"]) for _, value in cells]]
@@ -146,10 +130,10 @@ def _header(record: EnquiryRecord, st: dict[str, ParagraphStyle]) -> list[Flowab
         ("LINEBEFORE", (1, 0), (-1, -1), 0.4, RULE),
     ]))
     flow.append(meta)
-    if record.urgent:
+    if page.urgent:
         flow.append(Spacer(1, 4))
         flow.append(Paragraph("URGENT", st["urgent"]))
-    if record.deleted:
+    if page.deleted:
         flow.append(Spacer(1, 4))
         flow.append(Paragraph("DELETED RECORD — this enquiry has been deleted", st["deleted"]))
     return flow
@@ -173,15 +157,14 @@ def _render_section(section: Section, st: dict[str, ParagraphStyle]) -> list[Flo
     return flow
 
 
-def _history(audit: Sequence[AuditEntry], st) -> list[Flowable]:
-    """Time, user and action only: ``changes`` may hold personal data."""
-    if not audit:
+def _history(history: Sequence[tuple[str, str, str]], st) -> list[Flowable]:
+    """Time, user and action only (``call_record_page`` left ``changes`` out: they may hold personal data)."""
+    if not history:
         return []
     head = [Paragraph(h, st["history_head"]) for h in ("Time", "User", "Action")]
-    rows = [[Paragraph(_safe(format_datetime(e.at)), st["history"]),
-             Paragraph(_safe(e.username), st["history"]),
-             Paragraph(_safe(e.action), st["history"])]
-            for e in sorted(audit, key=lambda e: to_london(e.at))]
+    rows = [[Paragraph(_safe(at), st["history"]), Paragraph(_safe(who), st["history"]),
+             Paragraph(_safe(what), st["history"])]
+            for at, who, what in history]
     widths = [38 * mm, 42 * mm, _CONTENT_W - 80 * mm]
     table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -233,17 +216,16 @@ class _NumberedCanvas(Canvas):
 
 # The PDF ------------------------------------------------------------------
 
-def build_call_record(record: EnquiryRecord, sections: Sequence[Section], audit: Sequence[AuditEntry],
-                      footer: str) -> bytes:
-    """The PDF of ``call_record.render_call_record``: the record's header, its ``sections``, its history.
+def build_call_record(page: CallRecordPage) -> bytes:
+    """The PDF of ``call_record.render_page``: the page's header, its sections, its history.
 
-    ``footer`` is printed at the foot of every page, before the page number.
+    ``page.footer`` is printed at the foot of every page, before the page number.
     """
     st = _styles()
-    story: list[Flowable] = _header(record, st)
-    for section in sections:
+    story: list[Flowable] = _header(page, st)
+    for section in page.sections:
         story += _render_section(section, st)
-    story += _history(audit, st)
+    story += _history(page.history, st)
     # The reference only: document metadata must not carry personal data.
-    return _PAGES.build(story, title=f"Call record {record.reference}",
-                        canvasmaker=lambda *a, **kw: _NumberedCanvas(*a, footer=footer, **kw))
+    return _PAGES.build(story, title=f"Call record {page.reference}",
+                        canvasmaker=lambda *a, **kw: _NumberedCanvas(*a, footer=page.footer, **kw))

@@ -55,8 +55,8 @@ def _mark(s: Session, entity: str, ids: Sequence[int], at: datetime, ground: str
 
 def _outbox(s: Session, entity: str, chunk: list[int]) -> None:
     s.execute(update(OutboxMessage).where(OutboxMessage.entity == entity, OutboxMessage.entity_id.in_(chunk))
-              .values(subject=ERASED, body_text="", attachment=None, attachment_name=None, to_name="",
-                      last_error="", version=OutboxMessage.version + 1))
+              .values(subject=ERASED, body_text="", attachment=None, attachment_snapshot=None, attachment_name=None,
+                      to_name="", last_error="", version=OutboxMessage.version + 1))
 
 
 def _table_itself(s: Session) -> dict:

@@ -351,7 +351,7 @@ class EnquiryService(EnquiryQueues):
         """
         perm.require(actor, Action.FIND_ENQUIRY)
         with self._uow() as s:
-            return self._viewed(s, actor, self._load(s, enquiry_id))
+            return self._viewed(s, actor, self._load(s, enquiry_id), just_loaded=True)
 
     def get_if_changed(self, actor: UserRecord, enquiry_id: int, known_version: int) -> EnquiryRecord | None:
         """The record again if it changed since ``known_version``, else None.

@@ -24,8 +24,9 @@ from ..domain.targets import regional_response_due
 from ..domain.values import is_row_id
 from ..domain.written_confirmation import (KIND as CONFIRMATION_KIND, can_be_emailed, confirmation_body,
                                           confirmation_subject)
-from ..notify.outbox import Attachment, enqueue
-from ..reports.call_record import render_call_record
+from ..notify.attachments import CALL_RECORD, LaterAttachment
+from ..notify.outbox import enqueue
+from ..reports.call_record import call_record_page
 from . import actor_check, audit, conflicts
 
 ENTITY = "enquiry"
@@ -94,10 +95,13 @@ class EnquiryUseCases:
         s.refresh(e)
         return enquiry_record(e)
 
-    def _viewed(self, s: Session, actor: UserRecord, e: Enquiry) -> EnquiryRecord:
+    def _viewed(self, s: Session, actor: UserRecord, e: Enquiry, *, just_loaded: bool = False) -> EnquiryRecord:
         """The record for ``actor`` to read, and in the same (writing) transaction the one audit row
-        saying which of the subject's personal data they were shown (services/audit.py)."""
-        record = self._record(s, e)
+        saying which of the subject's personal data they were shown (services/audit.py).
+
+        ``just_loaded``: ``e`` was read in this transaction and nothing changed it, so it is read as it is,
+        not loaded a second time (opening a record: one statement fewer, issue 16)."""
+        record = enquiry_record(e) if just_loaded else self._record(s, e)
         audit.record_view(s, actor, self._clock.now(), ENTITY, e.id, audit.enquiry_shown(record),
                           withheld="" if record.passcode_verified else "passcode not verified")
         return record
@@ -127,12 +131,15 @@ class EnquiryUseCases:
             raise PermissionDenied(f"{actor.full_name} may not work {e.reference} ({e.region_code or 'no region'})")
 
     def _set_due(self, s: Session, e: Enquiry) -> None:
-        closures = repo.closures_for(s, REGION_NATION[e.region_code])
+        # No autoflush: the change under way is written in one UPDATE at the end, not one per read (issue 16).
+        with s.no_autoflush:
+            closures = repo.closures_for(s, REGION_NATION[e.region_code])
         e.due_date = regional_response_due(e.received_at, e.region_code, e.file_needed, closures, channel=e.channel)
 
     def _dispatch(self, s: Session, actor: UserRecord, e: Enquiry, region_code: str) -> None:
         """Hand the enquiry to a region: due date from receipt at MPEL, call note to the regional inbox."""
-        region = s.get(Region, region_code)
+        with s.no_autoflush:  # the status just moved is written with the rest below, in one UPDATE
+            region = s.get(Region, region_code)
         e.region_code = region_code
         e.sent_to_region_at = self._clock.now()
         e.acknowledged_at = e.acknowledged_by_id = None
@@ -140,8 +147,10 @@ class EnquiryUseCases:
         s.flush()
         record = enquiry_record(e)
         trail = audit.trail(s, ENTITY, e.id)
-        pdf = render_call_record(record, audit=trail, printed_by=actor.full_name, printed_at=self._clock.now(),
-                                 region_name=region.name)
+        # The call record as it is now, sent with the note: its facts are stored with the message in this
+        # transaction and the PDF is made when the mail is built (notify/attachments.py), not while the desk waits.
+        page = call_record_page(record, audit=trail, printed_by=actor.full_name, printed_at=self._clock.now(),
+                                region_name=region.name)
         message = enqueue(
             s, clock=self._clock, kind="call_note", entity=ENTITY, entity_id=e.id,
             to_address=region.inbox_address, to_name=region.inbox_name,
@@ -149,7 +158,8 @@ class EnquiryUseCases:
                                       compassionate=e.compassionate, removal_at=e.removal_at),
             body_text=call_note_body(record, region_name=region.name, removal_at=e.removal_at,
                                      imminent_removal=e.imminent_removal, compassionate=e.compassionate),
-            attachment=Attachment(f"{e.reference}-call-record.pdf", "application/pdf", pdf),
+            attachment=LaterAttachment(f"{e.reference}-call-record.pdf", "application/pdf", CALL_RECORD,
+                                       page.to_json()),
         )
         self._audit(s, actor, e, "call note queued", {"to": region.inbox_name, "message_id": message.message_id})
 

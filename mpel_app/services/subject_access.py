@@ -29,6 +29,7 @@ from ..domain.clock import Clock
 from ..domain.data_rights import Found, PersonMatch
 from ..domain.permissions import Action
 from ..domain.records import UserRecord
+from ..notify.attachments import attachment_data
 from . import anonymise, audit, people
 from .erasure import PERSON
 
@@ -152,7 +153,9 @@ def _gather(s: Session, records: list[Found], now: datetime, actor: UserRecord) 
         for m in s.scalars(select(OutboxMessage).where(OutboxMessage.entity == entity, OutboxMessage.entity_id.in_(ids))
                            .order_by(OutboxMessage.created_at)):
             item = _row(m, _OUTBOX)
-            item["attachment"] = document(m.attachment_name or "", m.attachment_mime, "outbox_messages", m.attachment)
+            # A call note's PDF is made from the facts its row keeps (notify/attachments.py), as the region got it.
+            item["attachment"] = document(m.attachment_name or "", m.attachment_mime, "outbox_messages",
+                                          attachment_data(m))
             sent.append(item)
     received = []
     for m in s.scalars(select(InboxMessage).where(InboxMessage.enquiry_id.in_(e_ids))):

@@ -18,6 +18,7 @@ import json
 from email import policy
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy.engine import make_url
 
 from mpel_app import cli_outbox
@@ -32,6 +33,10 @@ from tests.notify.conftest import FROM_ADDRESS, SMTP_PASSWORD, SMTP_USER, smtp_s
 # Not the administrator: with the data protection officer, the one who erases and retains, and who reads the
 # trail whole for it (pg_roles.EXTRA_GRANTS; the retention run scrubs old records' values from the audit log).
 DESKS = ("agent", "leader", "amlse", "mpcs", "handler")
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _values(conn, enquiry_id: int) -> str:
@@ -49,6 +54,7 @@ def test_no_desk_login_reads_audit_values_or_mail_text_by_raw_sql(pg_cluster, bo
             refused(conn, "SELECT * FROM public.audit_log")
             refused(conn, "SELECT body_text FROM public.outbox_messages")
             refused(conn, "SELECT attachment FROM public.outbox_messages")
+            refused(conn, "SELECT attachment_snapshot FROM public.outbox_messages")  # the call record's facts
             refused(conn, "SELECT * FROM outbox_messages")
             # Nor rewrite what a message says, or where it goes, before the sender sends it.
             refused(conn, "UPDATE outbox_messages SET body_text = 'x'")
@@ -92,8 +98,10 @@ def test_desks_on_their_own_logins_read_trails_and_export_call_notes(boundary):
         assert SUBJECT.name in trail
         note = desk.outbox.messages_for(world.agent, "enquiry", london.id)[0]
         _, document = desk.outbox.export_document(world.agent, note.id)
-        body = email.message_from_bytes(document, policy=policy.default).get_body(("plain",)).get_content()
-        assert SUBJECT.name in body
+        message = email.message_from_bytes(document, policy=policy.default)
+        assert SUBJECT.name in message.get_body(("plain",)).get_content()
+        [pdf] = list(message.iter_attachments())  # made from the facts the database handed over
+        assert london.reference in _pdf_text(pdf.get_content()) and SUBJECT.name in _pdf_text(pdf.get_content())
     with desk_as(boundary, "amlse") as desk:  # another region's call note: the database keeps its text back
         note = desk.outbox.messages_for(world.am_lse, "enquiry", scot.id)[0]
         with pytest.raises(PermissionDenied, match="keeps this message's text"):
@@ -115,6 +123,8 @@ def test_the_mail_service_login_reads_and_sends_what_desks_may_not(pg_cluster, b
     with login(pg_cluster, boundary, "mailer") as conn:
         assert SUBJECT.name in conn.execute("SELECT body_text FROM outbox_messages WHERE entity = 'enquiry' "
                                             "AND entity_id = %s", (london.id,)).fetchone()[0]
+        assert conn.execute("SELECT attachment_snapshot IS NOT NULL FROM outbox_messages WHERE entity = 'enquiry' "
+                            "AND entity_id = %s", (london.id,)).fetchone() == (True,)
         refused(conn, "SELECT subject_name FROM enquiries")
         refused(conn, "SELECT changes FROM audit_log")
         refused(conn, "UPDATE outbox_messages SET body_text = ''")
@@ -127,6 +137,9 @@ def test_the_mail_service_login_reads_and_sends_what_desks_may_not(pg_cluster, b
     assert json.loads(out.getvalue())["sent"] == 1
     [received] = smtp_server.messages
     assert SUBJECT.name in received.message.get_body(("plain",)).get_content()
+    [pdf] = list(received.message.iter_attachments())  # the call record, made by the mail service's own process
+    printed = _pdf_text(pdf.get_content())
+    assert london.reference in printed and SUBJECT.name in printed and "With region" in printed
     with pg_cluster.connect(boundary["dbname"]) as su:
         assert su.execute("SELECT status FROM outbox_messages WHERE entity = 'enquiry' AND entity_id = %s",
                           (london.id,)).fetchone() == ("sent",)

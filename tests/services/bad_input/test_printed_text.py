@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from mpel_app.db.models import OutboxMessage
 from mpel_app.domain.records import CallerKind, Channel
+from mpel_app.notify.attachments import attachment_data
 from mpel_app.reports.call_record import render_call_record
 from tests.support.world import PASSCODE
 
@@ -67,8 +68,9 @@ def test_markup_in_a_call_prints_literally_on_the_call_record_sent_to_the_region
     e.mark_further_action(world.agent, rec.id)
     sent = e.send_to_region(world.leader, rec.id)
     with services.uow.read() as s:
-        pdf = s.scalar(select(OutboxMessage.attachment).where(OutboxMessage.entity_id == sent.id,
-                                                              OutboxMessage.kind == "call_note"))
+        note = s.scalar(select(OutboxMessage).where(OutboxMessage.entity_id == sent.id,
+                                                    OutboxMessage.kind == "call_note"))
+        pdf = attachment_data(note)  # the PDF the sender attaches: made from the facts the row keeps
     printed = _pdf_text(pdf)
     for typed in (text, f"Sam {text}", f"Iranian {text}", f"Question: {text}", f"Answer: {text}"):
         assert _flat(typed) in printed
