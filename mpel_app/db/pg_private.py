@@ -98,13 +98,13 @@ def _audit_changes(a: str) -> str:
             f"ELSE public.mpel_audit_withhold({a}.changes, {_ANY_KEYS}, '{WITHHELD_PLAIN}') END")
 
 
-OUTBOX_SNAPSHOT = "attachment_snapshot"  # schema 0033: the facts a call record PDF is made from (notify/attachments)
+OUTBOX_SNAPSHOT = "attachment_snapshot"  # schema 0031: the facts a call record PDF is made from (notify/attachments)
 
 
 def outbox_document(snapshot: bool | None) -> str:
-    """The function's text.  ``snapshot``: True from schema 0033 on; False for an earlier migration re-applying
+    """The function's text.  ``snapshot``: True from schema 0031 on; False for an earlier migration re-applying
     the grants before the column exists (the same result columns, the snapshot NULL); None for the function as
-    it was before 0033 (0033's downgrade puts it back)."""
+    it was before 0031 (0031's downgrade puts it back)."""
     columns, returns = "o.body_text, o.attachment", "body_text text, attachment bytea"
     if snapshot is not None:
         columns += f", {'o.' + OUTBOX_SNAPSHOT if snapshot else 'NULL::text'}"
@@ -161,7 +161,7 @@ def statements(conn: Connection) -> list[str]:
             END $$""",
         f"CREATE TRIGGER audit_log_write INSTEAD OF INSERT ON {SCHEMA}.{AUDIT_TABLE} "
         f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.audit_log_write()",
-        # Dropped first: its result columns grew with schema 0033, which CREATE OR REPLACE cannot do.
+        # Dropped first: its result columns grew with schema 0031, which CREATE OR REPLACE cannot do.
         f"DROP FUNCTION IF EXISTS {OUTBOX_DOCUMENT_SIGNATURE}",
         outbox_document(OUTBOX_SNAPSHOT in _columns(conn, "outbox_messages")),
         HIDDEN_LETTERS,

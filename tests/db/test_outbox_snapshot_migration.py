@@ -1,4 +1,4 @@
-"""0033: a call note's call record is kept as facts (``outbox_messages.attachment_snapshot``), on a database that
+"""0031: a call note's call record is kept as facts (``outbox_messages.attachment_snapshot``), on a database that
 already holds mail, both ways, on both databases: messages already holding their PDF keep it and still send it;
 going back to 0030 first makes the PDF of every message holding only facts, so nothing waiting is lost."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.notify.test_outbox import INBOX
 from tests.notify.test_smtp import make_pdf
 from tests.services.test_enquiry_flow import SUBJECT, detailed_call
 
-OLD_PDF = make_pdf("Call record LSE000001 (made by a desk before 0033)")
+OLD_PDF = make_pdf("Call record LSE000001 (made by a desk before 0031)")
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -35,11 +35,11 @@ def _attachments(engine) -> dict[str, bytes | None]:
                                       "WHERE kind = 'call_note'")).all())
 
 
-def test_0033_down_makes_the_pdfs_and_up_again_keeps_them(world, services):
+def test_0031_down_makes_the_pdfs_and_up_again_keeps_them(world, services):
     engine = services.engine
     with services.uow() as s:
         enqueue(s, clock=services.clock, kind="call_note", entity="enquiry", entity_id=None, to_address=INBOX,
-                to_name="", subject="Sent before 0033", body_text="note",
+                to_name="", subject="Sent before 0031", body_text="note",
                 attachment=Attachment("LSE000001-call-record.pdf", "application/pdf", OLD_PDF))
     sent = _send(world)
 
@@ -47,7 +47,7 @@ def test_0033_down_makes_the_pdfs_and_up_again_keeps_them(world, services):
 
     assert "attachment_snapshot" not in {c["name"] for c in inspect(engine).get_columns("outbox_messages")}
     made = _attachments(engine)
-    assert made["Sent before 0033"] == OLD_PDF
+    assert made["Sent before 0031"] == OLD_PDF
     [note_subject] = [subject for subject in made if sent.reference in subject]
     printed = _pdf_text(made[note_subject])
     assert sent.reference in printed and SUBJECT.name in printed and "With region" in printed
@@ -60,7 +60,7 @@ def test_0033_down_makes_the_pdfs_and_up_again_keeps_them(world, services):
 
     with services.uow.read() as s:
         by_subject = {m.subject: m for m in s.scalars(select(OutboxMessage))}
-        assert attachment_data(by_subject["Sent before 0033"]) == OLD_PDF
+        assert attachment_data(by_subject["Sent before 0031"]) == OLD_PDF
         assert by_subject[note_subject].attachment_snapshot is None
         assert sent.reference in _pdf_text(attachment_data(by_subject[note_subject]))
     again = _send(world)

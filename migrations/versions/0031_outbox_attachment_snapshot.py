@@ -1,6 +1,6 @@
 """The call record sent with a call note is stored as facts and made into a PDF when the mail goes (issue 16).
 
-Revision ID: 0033
+Revision ID: 0031
 Revises: 0030
 
 ``outbox_messages.attachment_snapshot``: what the attachment says (the call
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from mpel_app.db import pg_private, pg_roles
 from mpel_app.notify.attachments import attachment_data
 
-revision = "0033"
+revision = "0031"
 down_revision = "0030"
 branch_labels = None
 depends_on = None
