@@ -62,6 +62,32 @@ UNIT_ROLES = frozenset({Role.WORKFLOW_MANAGER.value, Role.CASE_OWNER.value, Role
                         Role.UNIT_TEAM_LEADER.value})
 
 T = TypeVar("T")
+
+# session.info keys of two memos (issue 16: a case view asked the same rows up to four times).
+# _STEADY, for one letter use case's whole transaction: what no letter use case changes (a unit's
+# working days and whether it is off-line, the dissolution date, the actor's units).  A use case
+# that changed one of them would have to start a new transaction to see it.
+# _BUILDING, only while a record is being built, after the change: the letter's facts row, the
+# Member's status, the reply plan (a change may record them, so nothing of them is kept across it).
+_STEADY = "mpel_letters_steady"
+_BUILDING = "mpel_letters_building"
+
+
+def steady(s: Session) -> dict | None:
+    """The use case's memo of what no letter use case changes (None outside one: nothing is kept)."""
+    return s.info.get(_STEADY)
+
+
+def remembered(s: Session, memo: str, key: Any, work: Callable[[], T]) -> T:
+    """``work()``, once per ``key`` while the ``memo`` (``_STEADY`` or ``_BUILDING``) is open."""
+    found = s.info.get(memo)
+    if found is None:
+        return work()
+    if key not in found:
+        found[key] = work()
+    return found[key]
+
+
 # Rounds of "lock the letters, then whatever joined their groups meanwhile" before giving up.
 _LOCK_ROUNDS = 5
 
@@ -155,6 +181,8 @@ class LetterUseCases:
 
     def _calendar(self, s: Session, unit_code: str | None, cache: dict | None = None) -> WorkingCalendar:
         """The working days of the unit holding the letter (England & Wales while with MPCS)."""
+        if cache is None:
+            cache = steady(s)
         nation = "ENG"
         if unit_code:
             # The unit's nation cached too: the session keeps a loaded unit only while something holds it,
@@ -179,6 +207,8 @@ class LetterUseCases:
         """Whether the unit works without CTS [ASY]; cached with the calendars across a workstack's letters."""
         if unit_code is None:
             return False
+        if cache is None:
+            cache = steady(s)
         key = ("offline", unit_code)
         if cache is not None and key in cache:
             return cache[key]
@@ -188,8 +218,14 @@ class LetterUseCases:
         return found
 
     def _dissolution(self, s: Session) -> date | None:
-        row = s.get(Setting, DISSOLUTION_KEY)
-        return date.fromisoformat(row.value) if row is not None and row.value else None
+        def read() -> date | None:
+            row = s.get(Setting, DISSOLUTION_KEY)
+            return date.fromisoformat(row.value) if row is not None and row.value else None
+        return remembered(s, _STEADY, "dissolution", read)
+
+    @staticmethod
+    def _units_of(s: Session, actor: UserRecord) -> set[str]:
+        return set(remembered(s, _STEADY, ("units", actor.id), lambda: units_of(s, actor.id)))
 
     def _handlers(self, s: Session, letter_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(letter_ids)
@@ -339,7 +375,7 @@ class LetterUseCases:
         # No unit holds it: it is with MPCS, and the domain refuses unit actions in those states.
         unit = ctx.letter.unit_code
         if held <= UNIT_ROLES and unit is not None:
-            mine = units if units is not None else units_of(s, actor.id)
+            mine = units if units is not None else self._units_of(s, actor)
             if unit not in mine:
                 return (f"{actor.full_name} is not a member of {unit}: only that unit's staff may {action.label} "
                         f"on {ctx.letter.cts_reference}")
@@ -387,6 +423,7 @@ class LetterUseCases:
                 expected_version: int | None = None) -> T:
         """Run ``change`` on the locked letter in one transaction; it returns what the caller gets."""
         with self._uow() as s:
+            s.info[_STEADY] = {}
             return change(s, self._opened(s, actor, self._lock(s, letter_id), expected_version))
 
     def _opened(self, s: Session, actor: UserRecord, letter: Letter, expected_version: int | None) -> Case:
@@ -424,9 +461,17 @@ class LetterUseCases:
         s.flush()
         s.refresh(letter)
         ctx = self._context(s, letter)
-        return self._record_of(s, actor, ctx, units_of(s, actor.id))
+        return self._record_of(s, actor, ctx, self._units_of(s, actor))
 
     def _record_of(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> LetterRecord:
+        s.flush()  # nothing changes while it is built: its reads may be answered once (_BUILDING)
+        s.info[_BUILDING] = {}
+        try:
+            return self._build_record(s, actor, ctx, units)
+        finally:
+            del s.info[_BUILDING]
+
+    def _build_record(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> LetterRecord:
         e = ctx.letter
         deadlines = self._deadlines(ctx)
         stage = stage_deadline(ctx.state, deadlines)

@@ -24,7 +24,7 @@ from ...domain.records import AuditEntry, Role, UserRecord
 from ...domain.text import clean_text, fold, normalise_reference
 from ...domain.values import as_limit, as_row_id, is_row_id
 from .. import actor_check, audit
-from .base import ENTITY, Case, LetterUseCases, _full_names, document_record
+from .base import _STEADY, ENTITY, Case, LetterUseCases, _full_names, document_record
 from .units import unit_code_of, units_of
 
 A = LetterAction
@@ -112,9 +112,10 @@ class LetterQueries(LetterUseCases):
         in the same transaction, so it is a writing one (see EnquiryService.get).
         """
         with self._uow() as s:
+            s.info[_STEADY] = {}
             c = self._context(s, self._get(s, letter_id))
             self._require_visible(actor, c)
-            record = self._record_of(s, actor, c, units_of(s, actor.id))
+            record = self._record_of(s, actor, c, self._units_of(s, actor))
             audit.record_view(s, actor, self._now(), ENTITY, letter_id, audit.letter_shown(record))
             return record
 
