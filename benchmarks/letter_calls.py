@@ -31,13 +31,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .shift_pace import percentile, postgresql_url
+
 DEFAULT_LETTERS = 400
 DEFAULT_REPEAT = 30
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 class _Counter:
@@ -62,7 +59,7 @@ def _timed(run: Callable[[], object], counter: _Counter) -> tuple[float, int]:
 
 def _row(label: str, samples: list[tuple[float, int]]) -> dict:
     ms = [t for t, _ in samples]
-    return dict(label=label, n=len(ms), median=statistics.median(ms), p95=_percentile(ms, 95),
+    return dict(label=label, n=len(ms), median=statistics.median(ms), p95=percentile(ms, 95),
                 statements=max(c for _, c in samples))
 
 
@@ -142,22 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    cluster = None
     with tempfile.TemporaryDirectory(prefix="mpel-letters-") as tmp:
-        try:
-            url = args.pg_url
-            if args.backend == "sqlite":
-                url = f"sqlite:///{Path(tmp) / 'letters.sqlite3'}"
-            elif url is None:
-                from tests.support.pgcluster import ThrowawayCluster
-
-                print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                cluster = ThrowawayCluster().start()
-                url = cluster.create_database("mpel_letters")
-            figures = measure(url, letters=args.letters, repeat=args.repeat)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        if args.backend == "sqlite":
+            figures = measure(f"sqlite:///{Path(tmp) / 'letters.sqlite3'}", letters=args.letters, repeat=args.repeat)
+        else:
+            with postgresql_url(args.pg_url, "mpel_letters") as url:
+                figures = measure(url, letters=args.letters, repeat=args.repeat)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -46,6 +46,8 @@ import sys
 import time
 import traceback
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -235,7 +237,23 @@ def _prepare(url: str, desks: int, work: int) -> dict:
         services.close()
 
 
-def _percentile(values: list[float], q: float) -> float:
+@contextmanager
+def postgresql_url(url: str | None, name: str) -> Iterator[str]:
+    """``url``, or else database ``name`` in a throwaway PostgreSQL cluster, stopped on the way out."""
+    if url is not None:
+        yield url
+        return
+    from tests.support.pgcluster import ThrowawayCluster
+
+    print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
+    cluster = ThrowawayCluster().start()
+    try:
+        yield cluster.create_database(name)
+    finally:
+        cluster.stop()
+
+
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
@@ -281,8 +299,8 @@ def measure(url: str, *, desks: int, seconds: float, interval: float, work: int,
         errors += got["errors"]
     return dict(desks=desks, seconds=seconds, interval=interval, cold=cold, load_before=load_before,
                 load_after=os.getloadavg(), errors=errors, refusals=dict(refusals),
-                actions={label: dict(n=len(v), p50=statistics.median(v), p95=_percentile(v, 95),
-                                     p99=_percentile(v, 99), max=max(v)) for label, v in sorted(timings.items())})
+                actions={label: dict(n=len(v), p50=statistics.median(v), p95=percentile(v, 95),
+                                     p99=percentile(v, 99), max=max(v)) for label, v in sorted(timings.items())})
 
 
 def report(figures: dict) -> str:
@@ -318,21 +336,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import tempfile
 
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp:
-        try:
-            url = args.pg_url
-            if url is None:
-                from tests.support.pgcluster import ThrowawayCluster
-
-                print("starting a throwaway PostgreSQL cluster", file=sys.stderr, flush=True)
-                cluster = ThrowawayCluster().start()
-                url = cluster.create_database("mpel_shift")
-            figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
-                              work=args.work, out_dir=Path(tmp), cold=args.cold)
-        finally:
-            if cluster is not None:
-                cluster.stop()
+    with tempfile.TemporaryDirectory(prefix="mpel-shift-") as tmp, postgresql_url(args.pg_url, "mpel_shift") as url:
+        figures = measure(url, desks=args.desks, seconds=args.seconds, interval=args.interval,
+                          work=args.work, out_dir=Path(tmp), cold=args.cold)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
