@@ -162,9 +162,10 @@ class DeadlineBook:
             found = self._seen[key] = work()
         return found
 
-    @staticmethod
-    def _effective(calendar: WorkingCalendar, at: datetime | None) -> date | None:
-        return None if at is None else calendar.effective_receipt(at).date()
+    def _effective(self, calendar: WorkingCalendar, at: datetime | None) -> date | None:
+        # Each letter's receipt is asked for twice (its deadlines, its days elapsed).
+        return None if at is None else self._remember(
+            ("effective", calendar, at), lambda: calendar.effective_receipt(at).date())
 
     def deadlines(self, received_at: datetime, kind: str, calendar: WorkingCalendar, *, ophso: bool = False,
                   allocated_at: datetime | None = None,
