@@ -5,7 +5,8 @@
 
 ``benchmarks.shift_pace`` times these calls with 50 desks at once, where a
 few dozen samples each come out of a mix and the load of 50 processes.  Here
-one process does nothing else, so the figures say what the call itself costs,
+one process does nothing else (its start-up heap frozen as mpel's is, unless
+``--no-freeze``: ``mpel_app.startup_heap``), so the figures say what the call itself costs,
 with the number of SQL statements (round trips) each sends, next to a
 baseline measured in the same run on the same connection pool:
 
@@ -63,11 +64,12 @@ def _row(label: str, samples: list[tuple[float, int]]) -> dict:
                 statements=max(c for _, c in samples))
 
 
-def measure(url: str, *, letters: int, repeat: int) -> dict:
+def measure(url: str, *, letters: int, repeat: int, freeze: bool = True) -> dict:
     from sqlalchemy import text
 
     from mpel_app.app import open_database
     from mpel_app.domain.clock import FixedClock
+    from mpel_app.startup_heap import freeze_startup_heap
     from tests.support.letters_world import build_letters_world
     from tests.support.world import MONDAY_MORNING
 
@@ -79,6 +81,8 @@ def measure(url: str, *, letters: int, repeat: int) -> dict:
         ids = [mail.allocate(lw.mpcs, lw.register().id, "ASY1").id for _ in range(letters)]
         counter = _Counter(services.engine)
         wm = lw.wm
+        if freeze:  # as mpel does once its window is up
+            freeze_startup_heap()
         load_before = os.getloadavg()
         for _ in range(3):  # warm: statement caches, the calendar, prepared statements
             mail.workstack(wm, "workflow_manager", "ASY1")
@@ -110,7 +114,7 @@ def measure(url: str, *, letters: int, repeat: int) -> dict:
                              {"at": MONDAY_MORNING, "u": wm.id, "id": letter_id})
 
         raw = [_timed(lambda i=i: raw_accept(i), counter) for i in ids[:repeat]]
-        return dict(backend=services.engine.dialect.name, letters=letters, shown=shown, repeat=repeat,
+        return dict(backend=services.engine.dialect.name, letters=letters, shown=shown, repeat=repeat, freeze=freeze,
                     load_before=load_before, load_after=os.getloadavg(), rows=[
                         _row(f"workstack ({shown} letters)", stack),
                         _row("  baseline: the same rows, raw", stack_raw),
@@ -123,7 +127,8 @@ def measure(url: str, *, letters: int, repeat: int) -> dict:
 
 
 def report(figures: dict) -> str:
-    lines = [f"{figures['backend']}, {figures['letters']} letters, {figures['repeat']} calls each (load average "
+    lines = [f"{figures['backend']}, {figures['letters']} letters, {figures['repeat']} calls each"
+             f"{'' if figures['freeze'] else ', start-up heap not frozen'} (load average "
              f"before {figures['load_before'][0]:.1f}, after {figures['load_after'][0]:.1f})", "",
              "| call | median | p95 | SQL statements |", "|---|---|---|---|"]
     lines += [f"| {r['label']} | {r['median']:.1f} ms | {r['p95']:.1f} ms | {r['statements']} |"
@@ -136,15 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--letters", type=int, default=DEFAULT_LETTERS, help="letters on the workstack")
     parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, help="calls timed of each kind")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave the start-up heap to the garbage collector (as before mpel_app.startup_heap)")
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway cluster")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mpel-letters-") as tmp:
         if args.backend == "sqlite":
-            figures = measure(f"sqlite:///{Path(tmp) / 'letters.sqlite3'}", letters=args.letters, repeat=args.repeat)
+            figures = measure(f"sqlite:///{Path(tmp) / 'letters.sqlite3'}", letters=args.letters, repeat=args.repeat,
+                              freeze=not args.no_freeze)
         else:
             with postgresql_url(args.pg_url, "mpel_letters") as url:
-                figures = measure(url, letters=args.letters, repeat=args.repeat)
+                figures = measure(url, letters=args.letters, repeat=args.repeat, freeze=not args.no_freeze)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -21,7 +21,7 @@ step), drawn from the mix of a shift:
 * a letter: the unit's workstack read, or the next allocated letter accepted.
 
 Each desk starts as ``mpel`` does before its sign-in window (its bank holidays
-primed: ``holiday_cache.warm``), then, unless ``--cold``, makes one untimed
+primed: ``holiday_cache.warm``; its start-up heap frozen, ``startup_heap``) and, unless ``--cold``, makes one untimed
 workstack read, letter opened and name search, as a desk open for a while has
 done: a 60-second run of fresh processes otherwise times mostly each
 process's first call (the ``holidays`` package imported, every statement
@@ -196,6 +196,10 @@ def _start_as_a_desk(config: dict, services, me) -> None:
         services.letters.workstack(me, "workflow_manager", "ASY1")
         services.letters.get(me, config["letters"][0])
         services.enquiries.find(me, SearchKey.SUBJECT_NAME, "Khan")
+    if services is not None:
+        from mpel_app.startup_heap import freeze_startup_heap
+
+        freeze_startup_heap()  # as mpel does once its window is up
 
 
 def _prepare(url: str, desks: int, work: int) -> dict:
