@@ -23,13 +23,13 @@ import sys
 import time
 from datetime import datetime
 
-from benchmarks.shift_pace import postgresql
+from benchmarks.shift_pace import postgresql_url
 
 
 def measure(url: str, calls: int) -> dict:
     from sqlalchemy import event, select, text
 
-    from benchmarks.shift_pace import _percentile, _prepare
+    from benchmarks.shift_pace import _prepare, percentile
     from mpel_app.app import open_database
     from mpel_app.db.mappers import user_record
     from mpel_app.db.models import OutboxMessage, User
@@ -59,7 +59,7 @@ def measure(url: str, calls: int) -> dict:
                 wall.append((time.perf_counter() - began) * 1000)
                 cpu.append((time.process_time() - began_cpu) * 1000)
                 counts.append(len(statements))
-            figures[label] = dict(n=len(wall), median=statistics.median(wall), p95=_percentile(wall, 95),
+            figures[label] = dict(n=len(wall), median=statistics.median(wall), p95=percentile(wall, 95),
                                   cpu=statistics.median(cpu), statements=statistics.median(counts))
 
         sent: list[int] = []
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
-    with postgresql(args.pg_url, "mpel_desk_actions") as url:
+    with postgresql_url(args.pg_url, "mpel_desk_actions") as url:
         figures = measure(url, args.calls)
     print(report(figures, load_before, os.getloadavg()))
     if args.json:

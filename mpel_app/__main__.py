@@ -546,6 +546,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window.start_mail_delivery(smtp_settings(settings))
         probe.mark("window-shown")
         probe.until_ready(window, runner)
+        from .startup_heap import freeze_startup_heap  # a second after the window is up: never in its way
+
+        QTimer.singleShot(1000, freeze_startup_heap)
         return app.exec()
     finally:
         runner.wait()

@@ -9,7 +9,7 @@ England & Wales'.  All clock rules are UK local time (Europe/London).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,39 @@ def prime_bank_holidays(nation: str, year: int, days: Mapping[date, str]) -> Non
         raise ValueError(f"unknown nation {nation!r}; expected one of {', '.join(NATIONS)}")
     _WEEKDAY_HOLIDAYS[(code, year)] = MappingProxyType(
         {day: name for day, name in sorted(days.items()) if day.weekday() < 5})
+    _DAY_INDEXES.clear()  # counted over the old list
+
+
+class _DayIndex:
+    """The working days of one calendar over whole years, numbered, so that stepping N working days or
+    counting them is two list look-ups instead of a walk day by day.
+
+    It is derived from ``WorkingCalendar.is_working_day`` (the one rule) and never replaces it: a
+    workstack of 400 letters asks for ~10 deadlines each, each a walk of up to 28 days, and that walk
+    was most of the workstack's time (issue 16).
+    """
+
+    __slots__ = ("first", "last", "working", "upto")
+
+    def __init__(self, calendar: WorkingCalendar, first_year: int, last_year: int) -> None:
+        self.first = date(first_year, 1, 1).toordinal()
+        self.last = date(last_year, 12, 31).toordinal()
+        self.working: list[int] = []  # ordinals of the working days, ascending
+        self.upto: list[int] = []  # per day from ``first``: working days on or before it
+        for ordinal in range(self.first, self.last + 1):
+            if calendar.is_working_day(date.fromordinal(ordinal)):
+                self.working.append(ordinal)
+            self.upto.append(len(self.working))
+
+    def covers(self, first: int, last: int) -> bool:
+        return self.first <= first and last <= self.last
+
+
+# Per (nation, closures): the index, grown by whole years as days outside it are asked about.  Shared
+# by every calendar object with the same days (services build one per transaction); cleared when a
+# year's bank holidays are primed.
+_DAY_INDEXES: dict[tuple[str, frozenset[date]], _DayIndex] = {}
+_MAX_INDEXES = 64  # distinct closure sets are few; a bound keeps a long-lived process from growing
 
 
 class WorkingCalendar:
@@ -140,36 +173,56 @@ class WorkingCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
-        day += timedelta(days=1)
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
+        return self.add_working_days(day, 1)
 
     def previous_working_day(self, day: date) -> date:
         """The last working day strictly before ``day``."""
-        day -= timedelta(days=1)
-        while not self.is_working_day(day):
-            day -= timedelta(days=1)
-        return day
+        return self.add_working_days(day, -1)
 
     def add_working_days(self, day: date, n: int) -> date:
         """Step ``n`` working days from ``day``; negative ``n`` steps back.
 
         ``n == 0`` returns ``day`` itself, even if it is not a working day.
         """
-        step = self.next_working_day if n >= 0 else self.previous_working_day
-        for _ in range(abs(n)):
-            day = step(day)
-        return day
+        if n == 0:
+            return day
+        ordinal = day.toordinal()
+        # Working days up to ``day`` (n > 0) or strictly before it (n < 0), then n more along the list.
+        span = 2 * abs(n) + 14
+        while True:
+            index = self._index(ordinal - (span if n < 0 else 1), ordinal + (span if n > 0 else 0))
+            at = index.upto[ordinal - index.first - (0 if n > 0 else 1)] + n - (1 if n > 0 else 0)
+            if 0 <= at < len(index.working):
+                return date.fromordinal(index.working[at])
+            if not (1 < ordinal - span and ordinal + span < date.max.toordinal()):
+                raise OverflowError(f"{n} working days from {day} is outside the calendar")
+            span *= 2  # closures so many that the index ran out of working days: look further
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
-        count = 0
-        day = start + timedelta(days=1)
-        while day <= end:
-            count += self.is_working_day(day)
-            day += timedelta(days=1)
-        return count
+        if end <= start:
+            return 0
+        first, last = start.toordinal(), end.toordinal()
+        index = self._index(first, last)
+        return index.upto[last - index.first] - index.upto[first - index.first]
+
+    def _index(self, first: int, last: int) -> _DayIndex:
+        """The shared index of this calendar's days, covering ordinals ``first`` to ``last``."""
+        key = (self._nation, self._closures)
+        index = _DAY_INDEXES.get(key)
+        if index is not None and index.covers(first, last):
+            return index
+        # Whole years, no more than asked: each year's bank holidays are worked out (or primed) once.
+        first_year = date.fromordinal(max(1, first)).year
+        last_year = date.fromordinal(min(date.max.toordinal(), last)).year
+        if index is not None:  # grow it: keep what it covered
+            first_year = min(first_year, date.fromordinal(index.first).year)
+            last_year = max(last_year, date.fromordinal(index.last).year)
+        index = _DayIndex(self, first_year, last_year)
+        if len(_DAY_INDEXES) >= _MAX_INDEXES:
+            _DAY_INDEXES.clear()
+        _DAY_INDEXES[key] = index
+        return index
 
     def effective_receipt(self, received_at: datetime) -> datetime:
         """When ``received_at`` counts as received, in Europe/London time.

@@ -140,6 +140,51 @@ def lateness_prompts(received_at: datetime, now: datetime | date, kind: str,
     return prompts
 
 
+class DeadlineBook:
+    """``letter_deadlines``, ``deadline_status`` and ``working_days_elapsed`` for many letters seen at one
+    moment (a workstack of hundreds), each worked out once per distinct input that decides it.
+
+    A due date depends on an instant only through its day of effective receipt
+    (``WorkingCalendar.due_date``), and most letters on a workstack share their
+    days of receipt, allocation and reaching the signatory with others: the
+    book keys on those days, so the answers are the functions' own (issue 16).
+    Hand out copies: callers may change what they get.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+        self._today = _day(now)
+        self._seen: dict[tuple, object] = {}
+
+    def _remember(self, key: tuple, work):
+        found = self._seen.get(key, self)
+        if found is self:
+            found = self._seen[key] = work()
+        return found
+
+    def _effective(self, calendar: WorkingCalendar, at: datetime | None) -> date | None:
+        # Each letter's receipt is asked for twice (its deadlines, its days elapsed).
+        return None if at is None else self._remember(
+            ("effective", calendar, at), lambda: calendar.effective_receipt(at).date())
+
+    def deadlines(self, received_at: datetime, kind: str, calendar: WorkingCalendar, *, ophso: bool = False,
+                  allocated_at: datetime | None = None,
+                  reached_signatory_at: datetime | None = None) -> dict[str, date]:
+        key = ("deadlines", calendar, kind, ophso, self._effective(calendar, received_at),
+               self._effective(calendar, allocated_at), self._effective(calendar, reached_signatory_at))
+        return dict(self._remember(key, lambda: letter_deadlines(
+            received_at, kind, calendar, ophso=ophso, allocated_at=allocated_at,
+            reached_signatory_at=reached_signatory_at)))
+
+    def status(self, due: date, calendar: WorkingCalendar, *, done: bool = False) -> QueueStatus:
+        return self._remember(("status", calendar, due, done),
+                              lambda: deadline_status(due, self._today, calendar, done=done))
+
+    def working_days_elapsed(self, received_at: datetime, calendar: WorkingCalendar) -> int:
+        return self._remember(("elapsed", calendar, self._effective(calendar, received_at)),
+                              lambda: working_days_elapsed(received_at, self._now, calendar))
+
+
 def deadline_status(due: date, today: date, calendar: WorkingCalendar, *, done: bool = False) -> QueueStatus:
     """On time, due soon (today or the next working day) or overdue: the desk's one traffic light."""
     return queue_status(due, today, calendar, done=done)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, Integer, any_, literal, select
 from sqlalchemy.orm import Session, defer
 
 from ...db import repositories as repo
@@ -39,6 +39,7 @@ from ...domain.correspondence import (
     is_six_months_past_target, lateness_prompts, letter_deadlines, may_link, may_see_letter, parliament_dissolved, priority,
     roles_for, should_enforce, stage_deadline, working_days_elapsed)
 from ...domain.correspondence import allowed_actions as domain_allowed_actions
+from ...domain.correspondence.deadlines import DeadlineBook
 from ...domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
 from ...domain.letter_records import (
     BackgroundNote, DocumentKind, EnforcedHow, LetterDocumentRecord, LetterRecord, LetterSummary, LinkedLetter,
@@ -61,23 +62,59 @@ UNIT_ROLES = frozenset({Role.WORKFLOW_MANAGER.value, Role.CASE_OWNER.value, Role
                         Role.UNIT_TEAM_LEADER.value})
 
 T = TypeVar("T")
+
+# session.info keys of two memos (issue 16: a case view asked the same rows up to four times).
+# _STEADY, for one letter use case's whole transaction: what no letter use case changes (a unit's
+# working days and whether it is off-line, the dissolution date, the actor's units).  A use case
+# that changed one of them would have to start a new transaction to see it.
+# _BUILDING, only while a record is being built, after the change: the letter's facts row, the
+# Member's status, the reply plan (a change may record them, so nothing of them is kept across it).
+_STEADY = "mpel_letters_steady"
+_BUILDING = "mpel_letters_building"
+
+
+def steady(s: Session) -> dict | None:
+    """The use case's memo of what no letter use case changes (None outside one: nothing is kept)."""
+    return s.info.get(_STEADY)
+
+
+def remembered(s: Session, memo: str, key: Any, work: Callable[[], T]) -> T:
+    """``work()``, once per ``key`` while the ``memo`` (``_STEADY`` or ``_BUILDING``) is open."""
+    found = s.info.get(memo)
+    if found is None:
+        return work()
+    if key not in found:
+        found[key] = work()
+    return found[key]
+
+
 # Rounds of "lock the letters, then whatever joined their groups meanwhile" before giving up.
 _LOCK_ROUNDS = 5
 
 
 class Case:
-    """Everything one use case needs to know about one letter, read once inside its transaction."""
+    """Everything one use case needs to know about one letter, read once inside its transaction.
 
-    __slots__ = ("letter", "calendar", "rejections", "handlers", "facts", "now")
+    ``facts`` may be given as a function that works them out when first asked: a read-only list
+    (``_summaries``) mostly never asks, and working them out was a fifth of a workstack (issue 16).
+    """
+
+    __slots__ = ("letter", "calendar", "rejections", "handlers", "_facts", "now")
 
     def __init__(self, letter: Letter, calendar: WorkingCalendar, rejections: list[LetterRejection],
-                 handlers: list[str], facts: LetterFacts, now: datetime):
+                 handlers: list[str], facts: LetterFacts | Callable[[], LetterFacts], now: datetime):
         self.letter = letter
         self.calendar = calendar
         self.rejections = rejections
         self.handlers = handlers
-        self.facts = facts
+        self._facts = facts
         self.now = now
+
+    @property
+    def facts(self) -> LetterFacts:
+        if not isinstance(self._facts, LetterFacts):
+            self._facts = self._facts()
+        return self._facts
 
     @property
     def state(self) -> LetterState:
@@ -144,6 +181,8 @@ class LetterUseCases:
 
     def _calendar(self, s: Session, unit_code: str | None, cache: dict | None = None) -> WorkingCalendar:
         """The working days of the unit holding the letter (England & Wales while with MPCS)."""
+        if cache is None:
+            cache = steady(s)
         nation = "ENG"
         if unit_code:
             # The unit's nation cached too: the session keeps a loaded unit only while something holds it,
@@ -168,6 +207,8 @@ class LetterUseCases:
         """Whether the unit works without CTS [ASY]; cached with the calendars across a workstack's letters."""
         if unit_code is None:
             return False
+        if cache is None:
+            cache = steady(s)
         key = ("offline", unit_code)
         if cache is not None and key in cache:
             return cache[key]
@@ -177,8 +218,14 @@ class LetterUseCases:
         return found
 
     def _dissolution(self, s: Session) -> date | None:
-        row = s.get(Setting, DISSOLUTION_KEY)
-        return date.fromisoformat(row.value) if row is not None and row.value else None
+        def read() -> date | None:
+            row = s.get(Setting, DISSOLUTION_KEY)
+            return date.fromisoformat(row.value) if row is not None and row.value else None
+        return remembered(s, _STEADY, "dissolution", read)
+
+    @staticmethod
+    def _units_of(s: Session, actor: UserRecord) -> set[str]:
+        return set(remembered(s, _STEADY, ("units", actor.id), lambda: units_of(s, actor.id)))
 
     def _handlers(self, s: Session, letter_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(letter_ids)
@@ -186,7 +233,7 @@ class LetterUseCases:
         if ids:
             for letter_id, username in s.execute(
                     select(LetterHandler.letter_id, User.username).join(User, User.id == LetterHandler.user_id)
-                    .where(LetterHandler.letter_id.in_(ids)).order_by(User.username)):
+                    .where(_id_in(s, LetterHandler.letter_id, ids)).order_by(User.username)):
                 found[letter_id].append(username)
         return found
 
@@ -194,14 +241,16 @@ class LetterUseCases:
         ids = list(letter_ids)
         found: dict[int, list[LetterRejection]] = {i: [] for i in ids}
         if ids:
-            for r in s.scalars(select(LetterRejection).where(LetterRejection.letter_id.in_(ids))
+            for r in s.scalars(select(LetterRejection).where(_id_in(s, LetterRejection.letter_id, ids))
                                .order_by(LetterRejection.at, LetterRejection.id)):
                 found[r.letter_id].append(r)
         return found
 
     def _context(self, s: Session, letter: Letter, *, calendars: dict | None = None,
                  handlers: list[str] | None = None, rejections: list[LetterRejection] | None = None,
-                 dissolution: date | None | bool = False) -> Case:
+                 dissolution: date | None | bool = False, deferred_facts: bool = False) -> Case:
+        """The letter's case.  ``deferred_facts``: work the facts out only if asked, for a read-only list
+        whose letters do not change before it asks."""
         now = self._now()
         calendar = self._calendar(s, letter.unit_code, calendars)
         if rejections is None:
@@ -210,24 +259,26 @@ class LetterUseCases:
             handlers = self._handlers(s, [letter.id])[letter.id]
         if dissolution is False:
             dissolution = self._dissolution(s)
-        state = LetterState(letter.state)
-        facts = LetterFacts(
-            kind=LetterKind(letter.kind),
-            unit=letter.unit_code,
-            enforced=letter.enforced,
-            rejecting_units=frozenset(r.unit_code for r in rejections),
-            decision_overdue=bool(state is S.ALLOCATED and letter.allocated_at is not None
-                                  and should_enforce(letter.allocated_at, now, calendar)),
-            case_owner=letter.case_owner.username if letter.case_owner else None,
-            drafter_grade=letter.drafter_grade,
-            background_note_complete=_note(letter).complete,
-            six_months_past_target=is_six_months_past_target(letter.received_at, now, calendar),
-            reply_still_wanted_confirmed=letter.reply_still_wanted,
-            ophso=letter.ophso,
-            election_period=parliament_dissolved(dissolution, now.astimezone(LONDON).date()),
-            offline_unit=self._offline(s, letter.unit_code, calendars),
-        )
-        return Case(letter, calendar, rejections, handlers, facts, now)
+
+        def facts() -> LetterFacts:
+            state = LetterState(letter.state)
+            return LetterFacts(
+                kind=LetterKind(letter.kind),
+                unit=letter.unit_code,
+                enforced=letter.enforced,
+                rejecting_units=frozenset(r.unit_code for r in rejections),
+                decision_overdue=bool(state is S.ALLOCATED and letter.allocated_at is not None
+                                      and should_enforce(letter.allocated_at, now, calendar)),
+                case_owner=letter.case_owner.username if letter.case_owner else None,
+                drafter_grade=letter.drafter_grade,
+                background_note_complete=_note(letter).complete,
+                six_months_past_target=is_six_months_past_target(letter.received_at, now, calendar),
+                reply_still_wanted_confirmed=letter.reply_still_wanted,
+                ophso=letter.ophso,
+                election_period=parliament_dissolved(dissolution, now.astimezone(LONDON).date()),
+                offline_unit=self._offline(s, letter.unit_code, calendars),
+            )
+        return Case(letter, calendar, rejections, handlers, facts if deferred_facts else facts(), now)
 
     def _acting_for(self, s: Session, actor: UserRecord) -> set[int]:
         """The actor and everyone whose workstack they cover today (inbox cover during an absence [ASY])."""
@@ -324,7 +375,7 @@ class LetterUseCases:
         # No unit holds it: it is with MPCS, and the domain refuses unit actions in those states.
         unit = ctx.letter.unit_code
         if held <= UNIT_ROLES and unit is not None:
-            mine = units if units is not None else units_of(s, actor.id)
+            mine = units if units is not None else self._units_of(s, actor)
             if unit not in mine:
                 return (f"{actor.full_name} is not a member of {unit}: only that unit's staff may {action.label} "
                         f"on {ctx.letter.cts_reference}")
@@ -372,6 +423,7 @@ class LetterUseCases:
                 expected_version: int | None = None) -> T:
         """Run ``change`` on the locked letter in one transaction; it returns what the caller gets."""
         with self._uow() as s:
+            s.info[_STEADY] = {}
             return change(s, self._opened(s, actor, self._lock(s, letter_id), expected_version))
 
     def _opened(self, s: Session, actor: UserRecord, letter: Letter, expected_version: int | None) -> Case:
@@ -409,9 +461,17 @@ class LetterUseCases:
         s.flush()
         s.refresh(letter)
         ctx = self._context(s, letter)
-        return self._record_of(s, actor, ctx, units_of(s, actor.id))
+        return self._record_of(s, actor, ctx, self._units_of(s, actor))
 
     def _record_of(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> LetterRecord:
+        s.flush()  # nothing changes while it is built: its reads may be answered once (_BUILDING)
+        s.info[_BUILDING] = {}
+        try:
+            return self._build_record(s, actor, ctx, units)
+        finally:
+            del s.info[_BUILDING]
+
+    def _build_record(self, s: Session, actor: UserRecord, ctx: Case, units: set[str]) -> LetterRecord:
         e = ctx.letter
         deadlines = self._deadlines(ctx)
         stage = stage_deadline(ctx.state, deadlines)
@@ -468,12 +528,14 @@ class LetterUseCases:
             reply_templates=self._reply_templates(s, actor, ctx) if ctx.state not in TERMINAL_STATES else (),
         )
 
-    def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str]) -> LetterSummary:
+    def _summary(self, s: Session, ctx: Case, section: str, names: dict[int, str],
+                 book: DeadlineBook | None = None) -> LetterSummary:
+        """One line of a list; ``book`` shares the date arithmetic between the lines of one list."""
         e = ctx.letter
-        deadlines = self._deadlines(ctx)
+        book = book or DeadlineBook(ctx.now)
+        deadlines = self._deadlines(ctx, book)
         stage = stage_deadline(ctx.state, deadlines)
-        today = ctx.now.astimezone(LONDON).date()
-        status = (deadline_status(stage, today, ctx.calendar, done=ctx.state in TERMINAL_STATES)
+        status = (book.status(stage, ctx.calendar, done=ctx.state in TERMINAL_STATES)
                   if stage is not None else None)
         return LetterSummary(
             id=e.id, reference=e.cts_reference, kind=LetterKind(e.kind), state=ctx.state, section=section,
@@ -483,12 +545,12 @@ class LetterUseCases:
             returns_count=e.returns_count, stage_deadline=stage, reply_deadline=deadlines["reply"],
             status=status, decision_deadline=deadlines.get("decision"),
             rejections=tuple(_rejection(r, names) for r in ctx.rejections),
-            priority=self._priority(ctx), version=e.version,
+            priority=self._priority(ctx, book), version=e.version,
         )
 
-    def _deadlines(self, ctx: Case) -> dict[str, date]:
+    def _deadlines(self, ctx: Case, book: DeadlineBook | None = None) -> dict[str, date]:
         e = ctx.letter
-        deadlines = letter_deadlines(
+        deadlines = (book or DeadlineBook(ctx.now)).deadlines(
             e.received_at, e.kind, ctx.calendar, ophso=e.ophso,
             # The two-day clock only means something while the unit is deciding.
             allocated_at=e.allocated_at if ctx.state is S.ALLOCATED else None,
@@ -499,9 +561,11 @@ class LetterUseCases:
             deadlines["ophso"] = e.ophso_deadline
         return deadlines
 
-    def _priority(self, ctx: Case) -> int:
+    def _priority(self, ctx: Case, book: DeadlineBook | None = None) -> int:
         e = ctx.letter
-        return priority(e.urgent, e.kind, working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+        elapsed = (book.working_days_elapsed(e.received_at, ctx.calendar) if book is not None
+                   else working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+        return priority(e.urgent, e.kind, elapsed)
 
     def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
         """What the special cases ask of the people on the letter (``letters.special`` says)."""
@@ -553,6 +617,15 @@ def _linked(e: Letter, fact: GroupLetter, group: GroupView) -> LinkedLetter:
     reply = None if fact.state is S.CANCELLED else group.role_of(fact.reference)
     return LinkedLetter(id=e.id, reference=e.cts_reference, member_name=fact.member_name, state=fact.state,
                         constituency_mp=e.constituency_mp, different_points=e.different_points, reply=reply)
+
+
+def _id_in(s: Session, column: Any, ids: list[int]) -> Any:
+    """``column IN ids``; on PostgreSQL one array parameter (``= ANY``): one statement text whatever the
+    number of ids, which the driver prepares once, where ``IN`` with a workstack's 400 parameters was
+    compiled and bound afresh on every call (issue 16)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _full_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:

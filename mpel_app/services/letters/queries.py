@@ -11,20 +11,20 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, load_only
 
-from ...db.models import Letter, LetterDocument, OfflineUnit, User
+from ...db.models import Letter, LetterDocument, Member, OfflineUnit, User
 from ...domain.correspondence import (
     TERMINAL_STATES, DeathReview, LetterAction, LetterKind, LetterState, check, lateness_prompts,
     letters_to_review_on_death, needs_escalation)
-from ...domain.correspondence.deadlines import workstack_order
+from ...domain.correspondence.deadlines import DeadlineBook, workstack_order
 from ...domain.errors import NotFound, PermissionDenied, ValidationError
 from ...domain.letter_records import LateLetter, LetterDocumentRecord, LetterRecord, LetterSummary
 from ...domain.records import AuditEntry, Role, UserRecord
 from ...domain.text import clean_text, fold, normalise_reference
 from ...domain.values import as_limit, as_row_id, is_row_id
 from .. import actor_check, audit
-from .base import ENTITY, Case, LetterUseCases, _full_names, document_record
+from .base import _STEADY, ENTITY, Case, LetterUseCases, _full_names, document_record
 from .units import unit_code_of, units_of
 
 A = LetterAction
@@ -38,6 +38,23 @@ SEARCH_LIMIT = 200
 LATE_AT_THE_EARLIEST = timedelta(days=56)
 
 _DRAFTING = (S.DRAFTING, S.REALLOCATION_REQUESTED)
+
+# What a list's line and its rules read of a letter (``_summaries``): the facts (``_context``), the line
+# (``_summary``, ``_deadlines``, ``_priority``), the sections and who may see it.  The rest of the
+# letter's ~60 columns (the draft, the question, the Member's details) stays in the database, and
+# reading one of them raises instead of sending one more statement per line.
+SUMMARY_COLUMNS = (
+    Letter.id, Letter.cts_reference, Letter.kind, Letter.state, Letter.received_at, Letter.member_id,
+    Letter.subject_name, Letter.unit_code, Letter.case_owner_id, Letter.urgent, Letter.ophso,
+    Letter.ophso_deadline, Letter.enforced, Letter.restricted, Letter.staff_member, Letter.returns_count,
+    Letter.version, Letter.allocated_at, Letter.reached_signatory_at, Letter.submitted_to_qa_at,
+    Letter.drafter_grade, Letter.reply_still_wanted, Letter.background, Letter.drafting_officer_name,
+    Letter.drafting_officer_location, Letter.drafting_officer_phone)
+_SUMMARY_LOAD = (
+    load_only(*SUMMARY_COLUMNS, raiseload=True),
+    joinedload(Letter.member).load_only(Member.id, Member.name, raiseload=True),
+    joinedload(Letter.case_owner).load_only(User.id, User.username, User.full_name, raiseload=True),
+)
 
 
 # An off-line unit's letter waits with it until MPCS checks its reply in (lifecycle ``check_in_offline``).
@@ -95,9 +112,10 @@ class LetterQueries(LetterUseCases):
         in the same transaction, so it is a writing one (see EnquiryService.get).
         """
         with self._uow() as s:
+            s.info[_STEADY] = {}
             c = self._context(s, self._get(s, letter_id))
             self._require_visible(actor, c)
-            record = self._record_of(s, actor, c, units_of(s, actor.id))
+            record = self._record_of(s, actor, c, self._units_of(s, actor))
             audit.record_view(s, actor, self._now(), ENTITY, letter_id, audit.letter_shown(record))
             return record
 
@@ -222,19 +240,26 @@ class LetterQueries(LetterUseCases):
 
     def _summaries(self, s: Session, actor: UserRecord, stmt: Select,
                    section: Callable[[Case], str]) -> list[tuple[Case, LetterSummary]]:
-        letters = list(s.scalars(stmt).unique())
+        """The lines of a list read by ``stmt`` (``select(Letter)``), the letters ``actor`` may see.
+
+        Read-only: the columns a line shows and its rules need (``SUMMARY_COLUMNS``; any other raises,
+        so a new use must add it), the facts only if a section asks, and the date arithmetic shared
+        between lines (``DeadlineBook``): a workstack of 400 letters (issue 16).
+        """
+        letters = list(s.scalars(stmt.options(*_SUMMARY_LOAD)).unique())
         ids = [e.id for e in letters]
         handlers, rejections = self._handlers(s, ids), self._rejections(s, ids)
         calendars: dict = {}
         dissolution = self._dissolution(s)
         names = _full_names(s, {r.by_id for rs in rejections.values() for r in rs})
+        book = DeadlineBook(self._now())
         found = []
         for e in letters:
             if not self._may_see(actor, e, handlers[e.id]):
                 continue
             c = self._context(s, e, calendars=calendars, handlers=handlers[e.id], rejections=rejections[e.id],
-                              dissolution=dissolution)
-            found.append((c, self._summary(s, c, section(c), names)))
+                              dissolution=dissolution, deferred_facts=True)
+            found.append((c, self._summary(s, c, section(c), names, book)))
         return found
 
     def late_letters(self, actor: UserRecord) -> list[LateLetter]:
@@ -302,6 +327,7 @@ class LetterQueries(LetterUseCases):
                 Letter.unit_code == code, Letter.state == S.ACCEPTED.value, Letter.case_owner_id.is_(None))))
             handlers = self._handlers(s, [e.id for e in candidates])
             calendars: dict = {}
+            book = DeadlineBook(self._now())
             ranked: list[tuple[int, object, int, Case]] = []
             for e in candidates:
                 c = self._context(s, e, calendars=calendars, handlers=handlers[e.id])
@@ -309,7 +335,7 @@ class LetterQueries(LetterUseCases):
                     self._check_case_owner(s, c, me)
                 except ValidationError:
                     continue  # e.g. an OPHSO enquiry and the actor is not a senior caseworker
-                ranked.append((-self._priority(c), e.received_at, e.id, c))
+                ranked.append((-self._priority(c, book), e.received_at, e.id, c))
             for *_, c in sorted(ranked, key=lambda r: r[:3]):
                 taken = s.scalar(select(Letter.id).where(
                     Letter.id == c.letter.id, Letter.state == S.ACCEPTED.value, Letter.case_owner_id.is_(None))

@@ -36,7 +36,7 @@ from ...domain.text import clean_text
 from ...domain.values import as_date, as_flag, is_row_id
 from ...notify.outbox import enqueue
 from .. import actor_check, audit
-from .base import ENTITY, Case, LetterUseCases
+from .base import _BUILDING, ENTITY, Case, LetterUseCases, remembered
 from .units import is_member
 
 S = LetterState
@@ -248,8 +248,8 @@ class SpecialLetters(LetterUseCases):
     # -------------------------------------------------------------- the plan
 
     def _letter_case(self, s: Session, actor: UserRecord, e: Letter) -> LetterCase:
-        row = s.get(LetterFacts, e.id)
-        status = s.get(MemberStatus, e.member_id)
+        row = self._facts_read(s, e.id)
+        status = remembered(s, _BUILDING, ("member status", e.member_id), lambda: s.get(MemberStatus, e.member_id))
         today = self._now().astimezone(LONDON).date()
         group = self._group(s, actor, e)
         return LetterCase(
@@ -271,16 +271,25 @@ class SpecialLetters(LetterUseCases):
     def _plan(self, s: Session, actor: UserRecord, e: Letter) -> ReplyPlan:
         return plan_reply(self._letter_case(s, actor, e))
 
+    @staticmethod
+    def _facts_read(s: Session, letter_id: int) -> LetterFacts | None:
+        """The letter's facts row; asked once while a record is built (``s.get`` asks again for a missing row)."""
+        return remembered(s, _BUILDING, ("facts row", letter_id), lambda: s.get(LetterFacts, letter_id))
+
+    def _built_plan(self, s: Session, actor: UserRecord, e: Letter) -> ReplyPlan:
+        """``_plan``, once for the templates and the warnings of one record."""
+        return remembered(s, _BUILDING, ("plan", actor.id, e.id), lambda: self._plan(s, actor, e))
+
     def _reply_templates(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
         try:
-            return self._plan(s, actor, ctx.letter).templates
+            return self._built_plan(s, actor, ctx.letter).templates
         except ValidationError:
             return ()
 
     def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
         """On the case view: why the letter is held, and what the drafter must do besides the reply."""
         try:
-            plan = self._plan(s, actor, ctx.letter)
+            plan = self._built_plan(s, actor, ctx.letter)
         except ValidationError as exc:  # shown, never a case that cannot open
             return (str(exc),)
         held = (f"Held: {plan.held}",) if plan.held else ()

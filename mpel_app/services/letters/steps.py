@@ -106,7 +106,7 @@ class LetterSteps(SpecialLetters):
 
     def _plan(self, s: Session, actor: UserRecord, e) -> ReplyPlan:
         plan = super()._plan(s, actor, e)
-        row = s.get(LetterFacts, e.id)
+        row = self._facts_read(s, e.id)
         extra = []
         if row is not None and row.translation_sent_at is not None:
             extra.append(self._translation_note(self._context(s, e), row))
