@@ -81,7 +81,9 @@ def synthetic_rows(n: int, seed: int = 20261123) -> Iterator[dict]:
             ref = f"MPH{i - rnd.randint(1, 9) + 1:06d}"  # a re-keyed copy
         call_day = day.replace(hour=0, minute=0, second=0)
         if rnd.random() < 0.002:
-            call_day = call_day.replace(year=rnd.choice([1999, 2020, 2030, 2090]))
+            # a date typed years wrong (29 February of a leap year becomes the 28th: 2030 and 2090 have none)
+            call_day = call_day.replace(year=rnd.choice([1999, 2020, 2030, 2090]), day=min(call_day.day, 28)
+                                        if (call_day.month, call_day.day) == (2, 29) else call_day.day)
         further = rnd.random() < 0.5
         completed = call_day + timedelta(days=rnd.randint(0, 9)) if rnd.random() < 0.8 else None
         region = rnd.randint(1, 6) if further else rnd.choice([0, 0, 0, None])
