@@ -32,6 +32,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -65,11 +66,13 @@ def synthetic_rows(n: int, seed: int = 20261123) -> Iterator[dict]:
     start = datetime(2000, 1, 4)
     span = (datetime(2010, 3, 31) - start).total_seconds()
     access_id = 2
+    issued: Counter[str] = Counter()
     for i in range(n):
         access_id += 1 + (rnd.random() < 0.07)  # gaps, as AutoNumbers leave
         day = start + timedelta(seconds=span * i / n)
         prefix = "MPH" if rnd.random() < 0.93 else rnd.choice(["LSE", "MEE", "NEY", "WSW", "NWE", "SNI"])
-        ref = f"{prefix}{(i // 7 if prefix != 'MPH' else i) + 1:06d}"
+        issued[prefix] += 1  # each prefix counts on its own, as the desks' counters do: six digits each
+        ref = f"{prefix}{issued[prefix]:06d}"
         roll = rnd.random()
         if roll < 0.008:
             ref = ref.lower()
@@ -78,7 +81,7 @@ def synthetic_rows(n: int, seed: int = 20261123) -> Iterator[dict]:
         elif roll < 0.023:
             ref = rnd.choice(["TBC", "tbc", "MPH", "", None, ref[:-1]])
         elif roll < 0.027 and i > 10:
-            ref = f"MPH{i - rnd.randint(1, 9) + 1:06d}"  # a re-keyed copy
+            ref = f"MPH{max(issued['MPH'] - rnd.randint(1, 9), 1):06d}"  # a re-keyed copy
         call_day = day.replace(hour=0, minute=0, second=0)
         if rnd.random() < 0.002:
             # a date typed years wrong (29 February of a leap year becomes the 28th: 2030 and 2090 have none)

@@ -45,6 +45,7 @@ from ..domain.clock import Clock
 from ..domain.legacy_plan import LegacyRow, RowPlanner, folded_nationality, survey
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
+from ..domain.references import HOTLINE_MAX, HotlineReference
 from ..domain.targets import regional_response_due
 from ..domain.text import name_tokens
 from ..legacy.errors import LegacyFileError
@@ -389,9 +390,17 @@ class _Writer:
         theirs, in the order they were read."""
         self._move_counters()
         wanted = Counter(r.substitute_prefix for r in self.deferred)
-        numbers = {prefix: iter(self._reserve(prefix, n)) for prefix, n in sorted(wanted.items())}
+        numbers = {}
+        for prefix, n in sorted(wanted.items()):
+            taken = self._reserve(prefix, n)
+            if taken and taken[-1] > HOTLINE_MAX:  # nothing is written: the import's transaction rolls back
+                raise LegacyFileError(
+                    f"{n:,} records without a usable reference need new {prefix} references, but only "
+                    f"{max(HOTLINE_MAX - taken[0] + 1, 0):,} are left before {HotlineReference(prefix, HOTLINE_MAX)}: "
+                    "a hotline reference has six digits, so nothing was imported.")
+            numbers[prefix] = iter(taken)
         for r in self.deferred:
-            r.reference = f"{r.substitute_prefix}{next(numbers[r.substitute_prefix]):06d}"
+            r.reference = str(HotlineReference(r.substitute_prefix, next(numbers[r.substitute_prefix])))
             r.decisions.append(L.Decision(r.access_id, "Hotline Ref", r.reference_as_stored,
                                           f"new reference {r.reference}", "reference_issued"))
         self._take(self.deferred)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,33 @@ def test_the_odbc_reader_reads_the_call_records_as_mdbtools_does(tmp_path):
     assert len(cli) == len(odbc) == 3000
     assert {k: {c: plain(v) for c, v in r.items()} for k, r in odbc.items()} == \
         {k: {c: plain(v) for c, v in r.items()} for k, r in cli.items()}
+
+
+def test_an_import_that_would_run_a_reference_counter_past_six_digits_is_refused_whole(db_url, tmp_path, capsys):
+    """Rows without a usable reference get new ones after the highest in use; where a prefix's counter would pass
+    999999 (a reference has six digits) the import says so and writes nothing, counters included."""
+    from sqlalchemy import update
+
+    from mpel_app.domain.references import HOTLINE_MAX
+
+    url = _migrated(db_url)
+    services = open_database(url)
+    try:
+        with services.uow() as s:
+            s.execute(update(ReferenceCounter).values(last_number=HOTLINE_MAX - 1))
+    finally:
+        services.close()
+    path = unpack(FILES[0], tmp_path)
+    code, err = _run(url, path, capsys)
+    assert code == 1
+    assert "records without a usable reference need new" in err
+    assert re.search(r"only [0-9,]+ are left before [A-Z]{3}999999", err), err
+    assert "a hotline reference has six digits, so nothing was imported" in err
+    services = open_database(url)
+    try:
+        with services.uow.read() as s:
+            for model in (Enquiry, LegacyRecord, LegacySource):
+                assert s.scalar(select(func.count()).select_from(model)) == 0, model.__tablename__
+            assert set(s.scalars(select(ReferenceCounter.last_number))) == {HOTLINE_MAX - 1}
+    finally:
+        services.close()
