@@ -155,8 +155,8 @@ def explain_regional_due(received_at: datetime, region_code: str, file_needed: b
                          closures: Iterable[date] = (), *, channel: str = "telephone") -> DueExplanation:
     """The regional response target (domain-rules §3), counted day by day with the reasons.
 
-    This is the rule itself (``regional_response_due`` is its ``due``), counted by
-    ``explain_working_days``.
+    Counted by ``explain_working_days`` with the reasons; ``regional_response_due`` gives the same
+    day without them (both from ``response_days`` on the region's calendar; a test holds them equal).
     """
     calendar = region_calendar(region_code, closures)
     days = response_days(channel, file_needed)

@@ -22,9 +22,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any, Protocol
 
-from .attachments import attachment_data
-
 from ..domain.errors import MpelError
+from .attachments import attachment_data
 
 DEFAULT_TIMEOUT = 15.0
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, Integer, any_, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from ...db import repositories as repo
@@ -36,8 +36,8 @@ from ...domain.clock import Clock
 from ...domain.correspondence import (
     OWNER_ACTIONS, TERMINAL_STATES, GroupLetter, GroupPlan, LetterAction, LetterFacts, LetterKind,
     LetterState, ReplyRole, Signatory, SignatoryKind, check, check_case_owner, deadline_status, group_plan,
-    is_six_months_past_target, lateness_prompts, letter_deadlines, may_link, may_see_letter, parliament_dissolved, priority,
-    roles_for, should_enforce, stage_deadline, working_days_elapsed)
+    is_six_months_past_target, lateness_prompts, may_link, may_see_letter, parliament_dissolved, priority,
+    roles_for, should_enforce, stage_deadline)
 from ...domain.correspondence import allowed_actions as domain_allowed_actions
 from ...domain.correspondence.deadlines import DeadlineBook
 from ...domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
@@ -563,8 +563,7 @@ class LetterUseCases:
 
     def _priority(self, ctx: Case, book: DeadlineBook | None = None) -> int:
         e = ctx.letter
-        elapsed = (book.working_days_elapsed(e.received_at, ctx.calendar) if book is not None
-                   else working_days_elapsed(e.received_at, ctx.now, ctx.calendar))
+        elapsed = (book or DeadlineBook(ctx.now)).working_days_elapsed(e.received_at, ctx.calendar)
         return priority(e.urgent, e.kind, elapsed)
 
     def _case_warnings(self, s: Session, actor: UserRecord, ctx: Case) -> tuple[str, ...]:
@@ -620,12 +619,8 @@ def _linked(e: Letter, fact: GroupLetter, group: GroupView) -> LinkedLetter:
 
 
 def _id_in(s: Session, column: Any, ids: list[int]) -> Any:
-    """``column IN ids``; on PostgreSQL one array parameter (``= ANY``): one statement text whatever the
-    number of ids, which the driver prepares once, where ``IN`` with a workstack's 400 parameters was
-    compiled and bound afresh on every call (issue 16)."""
-    if s.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(ids, ARRAY(Integer)))
-    return column.in_(ids)
+    """``column IN ids``, as one array on PostgreSQL (``repo.one_of_ids``): a workstack's 400 letters."""
+    return repo.one_of_ids(column, s.get_bind().dialect.name, "letter_ids", ids)
 
 
 def _full_names(s: Session, ids: Iterable[int | None]) -> dict[int, str]:
