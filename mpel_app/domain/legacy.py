@@ -259,8 +259,14 @@ DELETED_REASON = "Deleted in the legacy Access database (when is not known)"
 def service_end(dates: list[date | None], today: date) -> date:
     """The last day the Access database plausibly recorded anything: the latest Date Sent to Region or
     Date Completed that is not in the future.  A Date of Call after it is a typing error."""
-    plausible = [d for d in dates if d is not None and SERVICE_START <= d <= today]
+    plausible = [d for d in dates if d is not None and recorded_day(d, today)]
     return max(plausible) if plausible else today
+
+
+def recorded_day(day: date, today: date) -> bool:
+    """A Date Sent to Region or Date Completed the database can have recorded: not before it was used, not
+    in the future (the dates ``service_end`` takes the latest of)."""
+    return SERVICE_START <= day <= today
 
 
 def plausible_call_date(day: date | None, end: date) -> bool:

@@ -1,17 +1,18 @@
 """The import of the Access call records as a plan: what each row becomes, and the report's counts.
 
-Two passes over the rows, both pure.  ``survey`` reads every row once and
-keeps only what deciding a row needs from the others (which row keeps a
-duplicated reference, the plausible dates of the rows around a mistyped
-date, the database's identity) and the report's counts.  ``plan_row`` then
-turns one row into a ``LegacyRow``, the values of one enquiry, with the
-decisions it took, or into the reason it is not imported.  The rules
-themselves are in ``domain/legacy``.
+All pure.  The survey (``SurveyBuilder``, row by row) keeps only what deciding
+a row needs from the others (which row keeps a duplicated reference, the
+plausible dates of the rows around a mistyped date, the database's identity)
+and the report's counts; read in Access ID order, most rows can be decided
+as they are read and the few others after the last row, so the table is read
+once.  ``RowPlanner.plan`` turns one row into a ``LegacyRow``, the values of
+one enquiry, with the decisions it took, or into the reason it is not
+imported.  The rules themselves are in ``domain/legacy``.
 """
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ NO_DATE = "no usable date of call"
 
 @dataclass
 class Survey:
-    """What the first pass learnt about the whole table."""
+    """What the survey learnt about the whole table."""
 
     read: dict[str, int]
     identity: str
@@ -35,84 +36,150 @@ class Survey:
     duplicate_rows: dict[str, list[int]]  # duplicated reference -> its rows' Access IDs
     highest: dict[str, int]  # prefix -> the highest valid reference number read
     call_dates: set[int]  # the Access IDs whose Date of Call needs correcting
-    plausible: tuple[array, array]  # Access IDs and their plausible Dates of Call (ordinals), in ID order
+    plausible: tuple[array, array]  # every row's Access ID and Date of Call (ordinal, 0 if none), in ID order
     counts: dict = field(default_factory=dict)  # the report's counts over the rows read
 
     def neighbours(self, access_id: int) -> tuple[date | None, date | None]:
         """The plausible dates of the rows keyed just before and just after this one."""
         ids, days = self.plausible
-        i = bisect_left(ids, access_id)
-        j = i + 1 if i < len(ids) and ids[i] == access_id else i
-        return (date.fromordinal(days[i - 1]) if i > 0 else None,
+        wrong = self.call_dates
+        i = bisect_left(ids, access_id) - 1
+        while i >= 0 and ids[i] in wrong:
+            i -= 1
+        j = bisect_right(ids, access_id)
+        while j < len(ids) and ids[j] in wrong:
+            j += 1
+        return (date.fromordinal(days[i]) if i >= 0 else None,
                 date.fromordinal(days[j]) if j < len(ids) else None)
 
 
-def survey(rows: Iterable[Mapping], read: dict[str, int], today: date) -> Survey:
-    """The first pass: counts for the report and the facts that deciding single rows needs.
+class ReadOutOfOrder(Exception):
+    """A row came with an Access ID not above the one read before it: deciding rows as they are read relies
+    on reading them in ID order (see SurveyBuilder), so the import surveys the table first instead."""
 
-    Kept compact (a million rows are a few tens of megabytes): each valid reference's first row as
-    one int, each row's Access ID and Date of Call as machine ints, the distinct other dates."""
-    first: dict[str, int] = {}  # reference -> keeper_order packed as access_id * 2 + deleted
-    duplicates: dict[str, list[int]] = {}
-    highest: dict[str, int] = {}
-    valid_as_stored = valid = invalid = deleted = 0
-    call_types: Counter = Counter()
-    urgent: Counter = Counter()
-    ids, days = array("q"), array("q")
-    other_days: set[date] = set()
-    oldest: Mapping | None = None
-    for row in rows:
+
+_SENT, _COMPLETED = "Date Sent to Region", "Date Completed"
+
+
+class SurveyBuilder:
+    """The survey taken row by row as the rows are read, and which rows can be decided at once.
+
+    A row can be decided as soon as it is read unless a row read later may change what it becomes:
+
+    * its reference was read before (which row keeps it is known at the end), or it is the first to hold
+      its reference but deleted (a live row read later would keep it: ``keeper_of``);
+    * its Date of Call is not yet known to be plausible, i.e. not within the service's years so far (the
+      service's end is the latest date sent or completed of the whole table, ``service_end``): it may need
+      correcting from its neighbours.
+
+    The caller holds those rows and decides them after ``finish``, with the whole table's facts.  A live
+    row first holding its reference keeps it whatever follows only because every later row has a higher
+    Access ID: with ``in_order`` a row whose ID is not above the one before raises ReadOutOfOrder.  The
+    rows decided at once rely on nothing ``interim`` does not hold (no keepers, no corrected dates).
+    """
+
+    def __init__(self, read: dict[str, int], today: date, *, in_order: bool = False):
+        self.read, self.today, self.in_order = read, today, in_order
+        self.first: dict[str, int] = {}  # reference -> its first row, packed as access_id * 2 + deleted
+        self.duplicates: dict[str, list[int]] = {}
+        self.highest: dict[str, int] = {}
+        self.valid_as_stored = self.valid = self.invalid = self.deleted = 0
+        self.call_types: Counter = Counter()
+        self.urgent: Counter = Counter()
+        self.ids, self.days = array("q"), array("q")  # each row's Access ID and Date of Call, as machine ints
+        self.unsure: list[tuple[int, date | None]] = []  # rows whose Date of Call was not known plausible
+        self.latest: date | None = None  # the latest recorded date sent or completed so far
+        self.oldest: Mapping | None = None
+        self.last_id: int | None = None
+        self.ordered = True
+
+    def add(self, row: Mapping) -> bool:
+        """Count one row: True when it can be decided now (see the class)."""
         access_id = row["ID"]
-        if oldest is None or access_id < oldest["ID"]:
-            oldest = {k: row.get(k) for k in ("ID", "Hotline Ref", "Date of Call")}
+        if self.last_id is not None and access_id <= self.last_id:
+            if self.in_order:
+                raise ReadOutOfOrder(f"Access ID {access_id} read after {self.last_id}")
+            self.ordered = False
+        self.last_id = access_id
+        if self.oldest is None or access_id < self.oldest["ID"]:
+            self.oldest = {k: row.get(k) for k in ("ID", "Hotline Ref", "Date of Call")}
         gone = bool(row.get("Deleted"))
+        now = True
         check = L.check_reference(row.get("Hotline Ref"))
         if check.valid:
-            valid += 1
-            valid_as_stored += check.valid_as_stored
+            key = check.key
+            self.valid += 1
+            self.valid_as_stored += check.valid_as_stored
             packed = access_id * 2 + gone
-            if check.key in first:
-                duplicates.setdefault(check.key, [first[check.key]]).append(packed)
+            held = self.first.get(key)
+            if held is None:
+                self.first[key] = packed
+                now = not gone
             else:
-                first[check.key] = packed
-            prefix, number = L.reference_number(check.key)
-            if number > highest.get(prefix, 0):
-                highest[prefix] = number
+                rows = self.duplicates.get(key)
+                if rows is None:
+                    rows = self.duplicates[key] = [held]
+                rows.append(packed)
+                now = False
+            prefix, number = L.reference_number(key)
+            if number > self.highest.get(prefix, 0):
+                self.highest[prefix] = number
         else:
-            invalid += 1
-        call_types[L.call_type(row.get("Call Type"))] += 1
-        urgent[L.urgency(row.get("Urgent"))[0]] += 1
-        deleted += gone
-        day = L.as_date(row.get("Date of Call"))
-        ids.append(access_id)
-        days.append(day.toordinal() if day else 0)
-        for column in ("Date Sent to Region", "Date Completed"):
+            self.invalid += 1
+        self.call_types[L.call_type(row.get("Call Type"))] += 1
+        self.urgent[L.urgency(row.get("Urgent"))[0]] += 1
+        self.deleted += gone
+        latest = self.latest
+        for column in (_SENT, _COMPLETED):
             other = L.as_date(row.get(column))
-            if other is not None:
-                other_days.add(other)
-    end = L.service_end(list(other_days), today)
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    plausible_ids, plausible_days, wrong = array("q"), array("q"), set()
-    for i in order:
-        day = date.fromordinal(days[i]) if days[i] else None
-        if L.plausible_call_date(day, end):
-            plausible_ids.append(ids[i])
-            plausible_days.append(days[i])
-        else:
-            wrong.add(ids[i])
-    counts = {
-        "references": {"valid_as_stored": valid_as_stored, "valid_after_normalisation": valid,
-                       "invalid": invalid, "duplicate_refs": len(duplicates),
-                       "rows_with_duplicate_ref": sum(len(r) for r in duplicates.values())},
-        "call_type": {k: call_types.get(k, 0) for k in ("Telephone", "Fax", "Email", L.UNKNOWN)},
-        "urgent": {k: urgent.get(k, 0) for k in (L.IMMINENT_REMOVAL, L.COMPASSIONATE, L.NOT_URGENT)},
-        "deleted": deleted,
-    }
-    keepers = {key: L.keeper_of([(p % 2 == 1, p // 2) for p in packed]) for key, packed in duplicates.items()}
-    return Survey(read={**read, L.CALL_TABLE: len(ids)}, identity=L.source_identity(oldest or {}),
-                  service_end=end, keepers=keepers,
-                  duplicate_rows={key: sorted(p // 2 for p in packed) for key, packed in duplicates.items()},
-                  highest=highest, call_dates=wrong, plausible=(plausible_ids, plausible_days), counts=counts)
+            if other is not None and (latest is None or other > latest) and L.recorded_day(other, self.today):
+                latest = self.latest = other
+        day = L.as_date(row.get("Date of Call"))
+        self.ids.append(access_id)
+        self.days.append(day.toordinal() if day else 0)
+        if day is None or latest is None or not L.plausible_call_date(day, latest):
+            # The service's end only moves later: a date plausible now stays so; this one may not be.
+            self.unsure.append((access_id, day))
+            return False
+        return now
+
+    def interim(self, first: Mapping) -> Survey:
+        """What deciding rows as they are read relies on, ``first`` being the first row read (in ID order,
+        the oldest: the database's identity)."""
+        return Survey(read=dict(self.read), identity=L.source_identity(first), service_end=self.today, keepers={},
+                      duplicate_rows={}, highest={}, call_dates=set(), plausible=(array("q"), array("q")))
+
+    def finish(self) -> Survey:
+        end = L.service_end([self.latest], self.today)
+        wrong = {access_id for access_id, day in self.unsure if not L.plausible_call_date(day, end)}
+        ids, days = self.ids, self.days
+        if not self.ordered:
+            order = sorted(range(len(ids)), key=ids.__getitem__)
+            ids, days = array("q", (ids[i] for i in order)), array("q", (days[i] for i in order))
+        duplicates = self.duplicates
+        counts = {
+            "references": {"valid_as_stored": self.valid_as_stored, "valid_after_normalisation": self.valid,
+                           "invalid": self.invalid, "duplicate_refs": len(duplicates),
+                           "rows_with_duplicate_ref": sum(len(r) for r in duplicates.values())},
+            "call_type": {k: self.call_types.get(k, 0) for k in ("Telephone", "Fax", "Email", L.UNKNOWN)},
+            "urgent": {k: self.urgent.get(k, 0) for k in (L.IMMINENT_REMOVAL, L.COMPASSIONATE, L.NOT_URGENT)},
+            "deleted": self.deleted,
+        }
+        keepers = {key: L.keeper_of([(p % 2 == 1, p // 2) for p in packed]) for key, packed in duplicates.items()}
+        return Survey(read={**self.read, L.CALL_TABLE: len(ids)}, identity=L.source_identity(self.oldest or {}),
+                      service_end=end, keepers=keepers,
+                      duplicate_rows={key: sorted(p // 2 for p in packed) for key, packed in duplicates.items()},
+                      highest=dict(self.highest), call_dates=wrong, plausible=(ids, days), counts=counts)
+
+
+def survey(rows: Iterable[Mapping], read: dict[str, int], today: date) -> Survey:
+    """The whole table surveyed before any row is decided (rows in any order).  Kept compact (a million
+    rows are a few tens of megabytes): each valid reference's first row as one int, each row's Access ID
+    and Date of Call as machine ints."""
+    builder = SurveyBuilder(read, today)
+    for row in rows:
+        builder.add(row)
+    return builder.finish()
 
 
 @dataclass(slots=True)

@@ -70,6 +70,18 @@ class MdbToolsReader:
             raise unreadable(self.path, problem)
         return names
 
+    def count(self, table: str) -> int | None:
+        """``mdb-count``: the row count the table's definition holds.  None when it is not installed (it is
+        in mdbtools 0.9 on) or says anything else: the import then surveys the table before it writes."""
+        if shutil.which("mdb-count") is None:
+            return None
+        with tempfile.TemporaryFile() as err:
+            proc = self._run(["mdb-count", str(self.path), table], err)
+            out, _ = proc.communicate()
+            problem = _problem(err)
+        text = out.decode("ascii", "replace").strip()
+        return int(text) if proc.returncode == 0 and not problem and text.isdigit() else None
+
     def rows(self, table: str) -> Iterator[dict]:
         with tempfile.TemporaryFile() as err:
             proc = self._run(["mdb-export", "-T", DATE_FORMAT, str(self.path), table], err)

@@ -60,6 +60,17 @@ class OdbcReader:
         finally:
             conn.close()
 
+    def count(self, table: str) -> int | None:
+        import pyodbc  # noqa: PLC0415
+
+        conn = self._connect()
+        try:
+            return int(conn.cursor().execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0])
+        except (pyodbc.Error, TypeError, ValueError):
+            return None  # the import then surveys the table before it writes
+        finally:
+            conn.close()
+
     def rows(self, table: str) -> Iterator[dict]:
         import pyodbc  # noqa: PLC0415
 

@@ -38,6 +38,10 @@ class LegacyReader(Protocol):
 
     def rows(self, table: str) -> Iterator[dict]: ...
 
+    def count(self, table: str) -> int | None:
+        """The table's rows as the file records them, without reading them (for progress), or None when the
+        reader cannot tell; ``rows`` is what counts."""
+
 
 def check_file(path: Path) -> str:
     """'Jet' or 'ACE' when ``path`` looks like a whole Access file; LegacyFileError saying why not."""

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -42,7 +42,8 @@ from ..domain import legacy as L
 from ..domain import permissions as perm
 from ..domain.calendar import REGION_NATION
 from ..domain.clock import Clock
-from ..domain.legacy_plan import LegacyRow, RowPlanner, folded_nationality, survey
+from ..domain.legacy_plan import (LegacyRow, ReadOutOfOrder, RowPlanner, Survey, SurveyBuilder,
+                                  folded_nationality, survey)
 from ..domain.permissions import Action
 from ..domain.records import EnquiryStatus, UserRecord
 from ..domain.references import HOTLINE_MAX, HotlineReference
@@ -96,6 +97,10 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+def _nothing() -> None:
+    pass
+
+
 class LegacyImportService:
     def __init__(self, uow: UnitOfWork, clock: Clock, open_file: Callable[[Path], LegacyReader] = open_reader):
         self._uow = uow
@@ -120,26 +125,70 @@ class LegacyImportService:
         regions = list(reader.rows(L.REGION_TABLE))
         agents = list(reader.rows(L.AGENT_TABLE))
         read = {L.REGION_TABLE: len(regions), L.AGENT_TABLE: len(agents)}
+        region_codes = L.region_codes(regions)
+        agents_by_id = {int(a["ID"]): a for a in agents if a.get("ID") is not None}
+        total = reader.count(L.CALL_TABLE)
+        if total is not None:
+            rows = _checked(reader.rows(L.CALL_TABLE), path)
+            try:
+                return self.write_as_read(actor, path.name, reader.name, read, region_codes, agents_by_id, rows,
+                                          dry_run=dry_run, progress=progress, total=total)
+            except ReadOutOfOrder:
+                pass  # nothing was written (the transaction rolled back): survey first, then decide and write
+            finally:
+                rows.close()
         progress("reading", 0, 0)
         found = survey(_checked(reader.rows(L.CALL_TABLE), path), read, self._clock.now().date())
-        total = found.read[L.CALL_TABLE]
-        planner = RowPlanner(found, L.region_codes(regions),
-                             {int(a["ID"]): a for a in agents if a.get("ID") is not None})
+        planner = RowPlanner(found, region_codes, agents_by_id)
         return self.write(actor, path.name, reader.name, found, planner, reader.rows(L.CALL_TABLE),
-                          dry_run=dry_run, progress=progress, total=total)
+                          dry_run=dry_run, progress=progress, total=found.read[L.CALL_TABLE])
 
-    def write(self, actor: UserRecord | None, file_name: str, reader_name: str, found, planner: RowPlanner,
+    def write_as_read(self, actor: UserRecord | None, file_name: str, reader_name: str, read: dict[str, int],
+                      regions: Mapping[int, str], agents: Mapping[int, Mapping], rows: Iterable[Mapping], *,
+                      dry_run: bool, progress: Progress, total: int) -> dict:
+        """The import in one pass over the rows, which must come in Access ID order (ReadOutOfOrder, with
+        nothing written, if not): each row is surveyed and, unless a later row may change what it becomes
+        (domain/legacy_plan.SurveyBuilder), decided and written as it is read; the few others after the last
+        row.  ``total``: the rows expected, for progress and the choice to set the indexes aside.  Public for
+        the benchmark, which feeds synthetic rows without a file."""
+        rows = iter(rows)
+        first = next(rows, None)
+        builder = SurveyBuilder(read, self._clock.now().date(), in_order=True)
+        interim = builder.interim(first or {})
+        planner = RowPlanner(interim, regions, agents)
+        if first is not None:
+            rows = chain((first,), rows)
+        return self._write(actor, file_name, reader_name, interim, planner, rows, dry_run=dry_run, progress=progress,
+                           total=total, builder=builder)
+
+    def write(self, actor: UserRecord | None, file_name: str, reader_name: str, found: Survey, planner: RowPlanner,
               rows: Iterable[Mapping], *, dry_run: bool, progress: Progress, total: int) -> dict:
-        """The second pass: plan each row and (unless ``dry_run``) write it, all in one transaction.
-        Public for the benchmark, which feeds synthetic rows without a file."""
+        """After the survey (rows in any order): plan each row and (unless ``dry_run``) write it, all in one
+        transaction.  Public for the tests."""
+        return self._write(actor, file_name, reader_name, found, planner, rows, dry_run=dry_run, progress=progress,
+                           total=total)
+
+    def _write(self, actor: UserRecord | None, file_name: str, reader_name: str, found: Survey,
+               planner: RowPlanner, rows: Iterable[Mapping], *, dry_run: bool, progress: Progress, total: int,
+               builder: SurveyBuilder | None = None) -> dict:
         with _collector_paused(), self._uow() as s:
             writer = _Writer(s, self._clock, actor, found, planner, file_name, dry_run, incoming=total)
+            held: list[Mapping] = []  # rows read that a later row may change (builder): decided after the last
+
+            def decide(batch: list[Mapping]) -> _Planned:
+                if builder is not None:
+                    now = []
+                    for row in batch:
+                        (now if builder.add(row) else held).append(row)
+                    batch = now
+                return writer.plan(batch)
+
             try:
                 done = 0
                 progress("importing", 0, total)
                 batches = _batches(rows, BATCH)
                 batch = next(batches, None)
-                planned = writer.plan(batch) if batch is not None else None
+                planned = decide(batch) if batch is not None else None
                 while batch is not None:
                     ahead: dict = {}
 
@@ -147,12 +196,16 @@ class LegacyImportService:
                         # Reading and planning the next batch is Python's work alone: it runs while the
                         # database takes this batch's enquiries (PostgreSQL's COPY), on the other core.
                         ahead["batch"] = following = next(batches, None)
-                        ahead["planned"] = writer.plan(following) if following is not None else None
+                        ahead["planned"] = decide(following) if following is not None else None
 
                     writer.store(planned, meanwhile=plan_next)
                     done += len(batch)
-                    progress("importing", done, total)
+                    progress("importing", done, max(total, done))
                     batch, planned = ahead["batch"], ahead["planned"]
+                if builder is not None:
+                    writer.surveyed(builder.finish())
+                    for batch in _batches(held, BATCH):
+                        writer.store(writer.plan(batch), meanwhile=_nothing)
                 report = writer.finish(reader_name)
                 writer.put_back_triggers(progress)
             finally:
@@ -298,6 +351,11 @@ class _Writer:
         self.next_id: int | None = None
         self.folded: dict[str, str] = {}
 
+    def surveyed(self, found: Survey) -> None:
+        """The whole table's facts, once the last row is read (one pass): for the rows held until then, the
+        counters and the report."""
+        self.found = self.planner.survey = found
+
     # -- set-up
 
     def _source(self) -> int | None:
@@ -387,8 +445,9 @@ class _Writer:
 
     def _issue_deferred(self) -> None:
         """The counters move past the file's highest numbers, then the rows without a usable reference get
-        theirs, in the order they were read."""
+        theirs in Access ID order (the order they were keyed), however the file was read."""
         self._move_counters()
+        self.deferred.sort(key=attrgetter("access_id"))
         wanted = Counter(r.substitute_prefix for r in self.deferred)
         numbers = {}
         for prefix, n in sorted(wanted.items()):
