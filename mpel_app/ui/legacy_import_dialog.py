@@ -112,9 +112,7 @@ class LegacyImportDialog(QDialog):
         self._dry_run = dry_run
         self.summary.clear()
         self.decisions.setRowCount(0)
-        self.progress.setRange(0, 0)  # reading: no total yet
-        self.message.show_info("Dry run: reading the Access database…" if dry_run else
-                               "Importing: reading the Access database…")
+        self._show_reading()
 
         def work() -> dict:
             return service.import_file(actor, Path(path), dry_run=dry_run,
@@ -122,7 +120,15 @@ class LegacyImportDialog(QDialog):
 
         self._ctx.runner.submit(work, self._done, self._failed, owner=self)
 
+    def _show_reading(self) -> None:
+        self.progress.setRange(0, 0)  # no total yet
+        self.message.show_info("Dry run: reading the Access database…" if self._dry_run else
+                               "Importing: reading the Access database…")
+
     def _show_progress(self, stage: str, done: int, total: int) -> None:
+        if stage == "reading":  # the whole table read first (its records not in Access ID order)
+            self._show_reading()
+            return
         if stage == "indexing":
             self.progress.setRange(0, max(1, total))
             self.progress.setValue(done)

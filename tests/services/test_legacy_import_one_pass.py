@@ -3,44 +3,16 @@ them), and twice (a survey, then the write) when they do not or cannot be counte
 and report either way (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import random
-
 from mpel_app.app import open_database
 from mpel_app.domain import legacy as L
-from mpel_app.legacy.reader import open_reader
 from mpel_app.services.legacy_import import LegacyImportService
-from tests.support.legacy import FILES, dump, expected, unpack
+from tests.support.legacy import FILES, CountingReader, dump, expected, unpack
 
 SAME = ("read", "references", "call_type", "urgent", "deleted", "enquiries", "statuses", "counters",
         "legacy_people_added", "decision_counts", "source")
 
 
-class _Reader:
-    """The real reader of a fixture, counting the reads of the call records; ``shuffled`` gives them in
-    another order (as a driver reading without an index may), ``countable`` False a reader without mdb-count."""
-
-    def __init__(self, path, *, shuffled: bool = False, countable: bool = True):
-        self.real = open_reader(path)
-        self.name, self.shuffled, self.countable = self.real.name, shuffled, countable
-        self.reads = 0
-
-    def tables(self):
-        return self.real.tables()
-
-    def count(self, table):
-        return self.real.count(table) if self.countable else None
-
-    def rows(self, table):
-        if table != L.CALL_TABLE:
-            return self.real.rows(table)
-        self.reads += 1
-        rows = list(self.real.rows(table))
-        if self.shuffled:
-            random.Random(self.reads).shuffle(rows)
-        return iter(rows)
-
-
-def _import(services, clock, reader: _Reader) -> dict:
+def _import(services, clock, reader: CountingReader) -> dict:
     service = LegacyImportService(services.uow, clock, open_file=lambda path: reader)
     return service.import_file(None, reader.real.path, dry_run=False)
 
@@ -51,13 +23,13 @@ def _decisions(report: dict) -> list:
 
 def test_in_id_order_the_file_is_read_once_and_otherwise_twice_with_the_same_result(services, clock, tmp_path):
     path = unpack(FILES[0], tmp_path)
-    once = _Reader(path)
+    once = CountingReader(path)
     assert once.count(L.CALL_TABLE) == 3000  # mdb-count: the progress bar's total before any row is read
     first = _import(services, clock, once)
     assert once.reads == 1
     assert first["read"][L.CALL_TABLE] == expected()["tables"][L.CALL_TABLE] == 3000
-    for case, reader, reads in (("shuffled", _Reader(path, shuffled=True), 3),
-                                ("not countable", _Reader(path, countable=False), 2)):
+    for case, reader, reads in (("shuffled", CountingReader(path, shuffled=True), 3),
+                                ("not countable", CountingReader(path, countable=False), 2)):
         other = open_database(f"sqlite:///{tmp_path}/{case.replace(' ', '-')}.sqlite3", clock=clock)
         try:
             second = _import(other, clock, reader)

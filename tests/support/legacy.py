@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import lzma
+import random
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
 
 from mpel_app.db.models import Enquiry, LegacyPerson, LegacyRecord
+from mpel_app.domain import legacy as L
+from mpel_app.legacy.reader import open_reader
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "legacy-access"
 FILES = ("mpel-legacy.mdb", "mpel-legacy.accdb")
@@ -44,3 +47,28 @@ def dump(services) -> dict[int, dict]:
                           completer=people.get(lr.completed_by_id))
             out[lr.access_id] = values
         return out
+
+
+class CountingReader:
+    """The real reader of a fixture, counting the reads of the call records; ``shuffled`` gives them in
+    another order (as a driver reading without an index may), ``countable`` False a reader without mdb-count."""
+
+    def __init__(self, path, *, shuffled: bool = False, countable: bool = True):
+        self.real = open_reader(path)
+        self.name, self.shuffled, self.countable = self.real.name, shuffled, countable
+        self.reads = 0
+
+    def tables(self):
+        return self.real.tables()
+
+    def count(self, table):
+        return self.real.count(table) if self.countable else None
+
+    def rows(self, table):
+        if table != L.CALL_TABLE:
+            return self.real.rows(table)
+        self.reads += 1
+        rows = list(self.real.rows(table))
+        if self.shuffled:
+            random.Random(self.reads).shuffle(rows)
+        return iter(rows)

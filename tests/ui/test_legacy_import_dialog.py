@@ -12,7 +12,7 @@ from mpel_app.db.models import Enquiry
 from mpel_app.ui.admin_view import AdminView
 from mpel_app.ui.context import DeskContext
 from mpel_app.ui.task_runner import TaskRunner
-from tests.support.legacy import FILES, unpack
+from tests.support.legacy import FILES, CountingReader, unpack
 from tests.support.world import build_world
 from tests.ui.accessibility import assert_accessible
 
@@ -82,6 +82,30 @@ def test_dry_run_then_import_from_the_administration_screen(qtbot, sqlite_servic
     dialog.import_button.click()  # again: nothing twice
     qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
     assert "Imported 0 records (3,000 already here, 0 not imported)." in dialog.message.text()
+    assert _enquiries(sqlite_services) == 3000
+
+
+def test_records_not_in_id_order_are_read_again_and_the_dialog_says_so(qtbot, sqlite_services, tmp_path):
+    """The one pass meets a record out of Access ID order: the bar goes back to 'reading' (no total) while
+    the table is surveyed, then counts the records written, and the import ends as usual."""
+    world = build_world(sqlite_services)
+    path = unpack(FILES[0], tmp_path)
+    reader = CountingReader(path, shuffled=True)
+    sqlite_services.legacy._open = lambda _: reader
+    view = AdminView(DeskContext(services=sqlite_services, user=world.admin, runner=TaskRunner()))
+    qtbot.addWidget(view)
+    dialog = view.legacy.open_dialog()
+    dialog.path.setText(str(path))
+    stages: list[tuple[str, int, int, str]] = []
+    dialog._signal.changed.connect(lambda stage, done, total: stages.append(
+        (stage, dialog.progress.minimum(), dialog.progress.maximum(), dialog.message.text())))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
+    assert reader.reads == 3
+    kinds = [s[0] for s in stages]
+    assert kinds.index("importing") < kinds.index("reading") < len(kinds) - 1 - kinds[::-1].index("importing")
+    assert stages[kinds.index("reading")] == ("reading", 0, 0, "Importing: reading the Access database…")
+    assert "Imported 3,000 records (0 already here, 0 not imported)." in dialog.message.text()
     assert _enquiries(sqlite_services) == 3000
 
 
