@@ -41,7 +41,10 @@ class TerminalProgress:
         self.shown = -1
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage == "reading":
+        if stage == "reading":  # at the start, or again when the records were not in Access ID order
+            if self.tty and self.shown >= 0:
+                print(file=self.err, flush=True)  # ends the line being rewritten
+            self.shown = -1
             print("Reading the Access database…", file=self.err, flush=True)
             return
         if stage == "indexing":
@@ -51,10 +54,12 @@ class TerminalProgress:
             return
         percent = 100 * done // total if total else 100
         if self.tty:
+            self.shown = percent
             print(f"\rImporting: {done:,} of {total:,} call records ({percent}%)", end="", file=self.err,
                   flush=True)
             if done >= total:
                 print(file=self.err, flush=True)
+                self.shown = -1
         elif percent // 10 != self.shown // 10 or done >= total:
             self.shown = percent
             print(f"Importing: {done:,} of {total:,} call records ({percent}%)", file=self.err, flush=True)

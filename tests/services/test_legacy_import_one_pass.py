@@ -3,6 +3,8 @@ them), and twice (a survey, then the write) when they do not or cannot be counte
 and report either way (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import io
+
 from mpel_app.app import open_database
 from mpel_app.domain import legacy as L
 from mpel_app.services.legacy_import import LegacyImportService
@@ -44,3 +46,24 @@ def test_in_id_order_the_file_is_read_once_and_otherwise_twice_with_the_same_res
     # Rows held to the end of the one pass did take part: duplicated references and mistyped dates.
     rules = first["decision_counts"]
     assert rules["reference_duplicate"] and rules["date_of_call"] and rules["reference_issued"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_terminal_line_ends_before_the_table_is_read_again():
+    """On a terminal the progress line is rewritten in place; the one pass abandoned part-way ends it before
+    'Reading…', and the second pass counts from the start on a line of its own."""
+    from mpel_app.cli_legacy import TerminalProgress
+
+    err = _Terminal()
+    show = TerminalProgress(err)
+    for stage, done, total in (("importing", 0, 3000), ("importing", 1000, 3000), ("reading", 0, 0),
+                               ("importing", 0, 3000), ("importing", 3000, 3000)):
+        show(stage, done, total)
+    assert err.getvalue() == ("\rImporting: 0 of 3,000 call records (0%)"
+                              "\rImporting: 1,000 of 3,000 call records (33%)\n"
+                              "Reading the Access database…\n\rImporting: 0 of 3,000 call records (0%)"
+                              "\rImporting: 3,000 of 3,000 call records (100%)\n")
