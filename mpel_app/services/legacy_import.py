@@ -97,6 +97,8 @@ _AS_PLANNED = ("reference", "received_at", "caller_name", "subject_name", "subje
                "ho_reference", "cts_reference", "question", "answer", "urgent", "compassionate", "removal_at",
                "imminent_removal", "region_code", "file_needed", "response", "completed_at")
 _as_planned = attrgetter(*_AS_PLANNED)
+# A row's decisions as legacy_records.decisions holds them: json.dumps(d, ensure_ascii=False) made an encoder per call.
+_decisions_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -491,12 +493,14 @@ class _Writer:
         ids = self._new_ids(len(planned))
         columns = dict(zip(_AS_PLANNED, zip(*map(_as_planned, planned))))
         deleted = [r.deleted for r in planned]
-        fold_cut = self._nationality_folded
+        # Worked out once per distinct value of the batch, then looked up (issue 10).
+        nationalities = columns["nationality"]
+        folded = {n: self._nationality_folded(n) for n in set(nationalities)}
         columns.update(
             id=ids, channel=[r.channel.value for r in planned], status=[r.status.value for r in planned],
             passcode_verified_at=columns["received_at"],
-            nationality_folded=[fold_cut(r.nationality) for r in planned],
-            due_date=[self._due(r) for r in planned],
+            nationality_folded=list(map(folded.__getitem__, nationalities)),
+            due_date=[self._due(r) if r.status is with_region else None for r in planned],
             sent_to_region_at=[r.sent_to_region_at or (r.received_at if r.status is with_region else None)
                                for r in planned],
             deleted_at=[self.now if d else None for d in deleted],
@@ -509,23 +513,24 @@ class _Writer:
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
             "completed_by_id": None, "version": 1}, meanwhile=meanwhile, schema=self.base)
         self.ids.extend(ids)
-        token_ids: list[int] = []
-        tokens: list[str] = []
-        for i, r in zip(ids, planned):
-            for t in name_tokens(r.subject_name):
-                token_ids.append(i)
-                tokens.append(t[:80])
-        if tokens:
-            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens}, schema=self.base)
+        words = list(map(name_tokens, columns["subject_name"]))
+        if any(words):
+            insert_columns(self.conn, T, {"enquiry_id": [i for i, w in zip(ids, words) for _ in w],
+                                          "token": [t[:80] for w in words for t in w]}, schema=self.base)
+        # The people in the order they first appear (new ones are numbered in that order, as row by row).
+        agents = [r.agent_id for r in planned]
+        agent_ids = {a: self._agent(a) for a in dict.fromkeys(agents)}
+        completers = [r.completer for r in planned]
+        completer_ids = {c: self._completer(c) for c in dict.fromkeys(completers)}
+        stored = [r.reference_as_stored for r in planned]
         insert_columns(self.conn, LR, {
             "enquiry_id": ids, "access_id": [r.access_id for r in planned],
-            "reference_as_stored": [r.reference_as_stored for r in planned],
-            "reference_key": [L.reference_key(r.reference_as_stored) for r in planned],
+            "reference_as_stored": stored, "reference_key": list(map(L.reference_key, stored)),
             "mp_name": [r.mp_name for r in planned], "constituency": [r.constituency for r in planned],
-            "call_agent_id": [self._agent(r.agent_id) for r in planned],
-            "completed_by_id": [self._completer(r.completer) for r in planned],
+            "call_agent_id": list(map(agent_ids.__getitem__, agents)),
+            "completed_by_id": list(map(completer_ids.__getitem__, completers)),
             "passcode_given": [r.passcode_given for r in planned],
-            "decisions": [json.dumps(d, ensure_ascii=False) if d else "[]" for d in decided],
+            "decisions": [_decisions_json(d) if d else "[]" for d in decided],
         }, same={"source_id": self.source_id}, schema=self.base)
 
     def _nationality_folded(self, nationality: str) -> str:
