@@ -387,9 +387,9 @@ class _Writer:
 
     def _take(self, rows: list[LegacyRow], meanwhile: Callable[[], None] | None = None) -> None:
         decided = [[d.as_dict() for d in r.decisions] for r in rows]
-        for r, ds in zip(rows, decided):
-            self.statuses[r.status.value] += 1
-            self.decisions.extend(ds)
+        self.statuses.update(r.status.value for r in rows)
+        for ds in decided:
+            self.decisions += ds
         self.imported += len(rows)
         if rows and not self.dry_run:
             self._insert(rows, decided, meanwhile)
