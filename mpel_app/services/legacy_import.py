@@ -97,7 +97,8 @@ _AS_PLANNED = ("reference", "received_at", "caller_name", "subject_name", "subje
                "ho_reference", "cts_reference", "question", "answer", "urgent", "compassionate", "removal_at",
                "imminent_removal", "region_code", "file_needed", "response", "completed_at")
 _as_planned = attrgetter(*_AS_PLANNED)
-# A row's decisions as legacy_records.decisions holds them: json.dumps(d, ensure_ascii=False) made an encoder per call.
+# A row's decisions as legacy_records.decisions holds them (json.dumps with ensure_ascii=False made an
+# encoder per call).
 _decisions_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 

@@ -147,5 +147,6 @@ def test_flags_and_dates_converted_once_per_value_whatever_their_python_type(ser
         rows = {r.reference: r for r in conn.execute(select(E).where(E.c.reference.like("MPH9000%")))}
     for i, flag in enumerate(flags):
         mine, theirs = rows[f"MPH90006{i}"], rows[f"MPH90005{i}"]
-        assert (mine.urgent, mine.file_needed, mine.subject_dob) == (theirs.urgent, theirs.file_needed,
-                                                                    theirs.subject_dob) == (bool(flag), bool(flag), dobs[i])
+        expected = (bool(flag), bool(flag), dobs[i])
+        assert (mine.urgent, mine.file_needed, mine.subject_dob) == expected
+        assert (theirs.urgent, theirs.file_needed, theirs.subject_dob) == expected
