@@ -228,6 +228,30 @@ def folded_nationality(nationality: str) -> str:
     return fold(nationality)[:L.MAX_NATIONALITY]
 
 
+class _Memo(dict):
+    """A rule's result per raw value, for the columns whose values repeat (call types, urgency, regions,
+    MPs, who completed): worked out once each.  Free text after all: emptied past 10,000 values."""
+
+    def __init__(self, work):
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, key):
+        if len(self) > 10_000:
+            self.clear()
+        value = self[key] = self.work(key)
+        return value
+
+
+def _call_type(value: str | None) -> tuple[str, Channel]:
+    kind = L.call_type(value)
+    return kind, L.CHANNELS.get(kind, L.UNKNOWN_CALL_TYPE_CHANNEL)
+
+
+def _one_line(value: str | None) -> str:
+    return L.clipped(L.text(value), 120)
+
+
 class RowPlanner:
     """Turns rows into LegacyRows with the survey's facts and the lookup tables."""
 
@@ -235,9 +259,16 @@ class RowPlanner:
         self.survey = found
         self.regions = regions
         self.agents = agents
+        # The per-row rules whose answer depends on the raw value alone, memoised (issue 10: a million rows).
+        self._call_types = _Memo(_call_type)
+        self._urgencies = _Memo(L.urgency)
+        self._region_codes = _Memo(lambda value: L.region_code(value, regions))
+        self._completers = _Memo(L.completer)
+        self._one_line = _Memo(_one_line)
 
     def plan(self, row: Mapping) -> LegacyRow | str:
         """The row as an enquiry's values, or the reason it is not imported."""
+        get = row.get
         access_id = row["ID"]
         decisions: list[L.Decision] = []
 
@@ -247,83 +278,91 @@ class RowPlanner:
         call_day = self._call_date(row, decide)
         if call_day is None:
             return NO_DATE
-        raw_time = row.get("Time of Call")
-        received = L.london_instant(call_day, L.time_of_call(raw_time))
+        raw_time = get("Time of Call")
         if raw_time is None:
+            received = L.london_instant(call_day)
             decide("Time of Call", None, "not recorded: taken as the start of the day", "time_missing")
+        else:
+            received = L.london_instant(call_day, L.time_of_call(raw_time))
 
-        raw_ref = row.get("Hotline Ref")
-        check = L.check_reference(raw_ref)
-        reference = check.key
-        if not check.valid:
+        raw_ref = get("Hotline Ref")
+        reference, valid_as_stored = L.check_reference(raw_ref)
+        keepers = self.survey.keepers
+        if reference is None:
             decide("Hotline Ref", raw_ref, "not a hotline reference: a new reference is issued; the text as "
                    "stored stays searchable", "reference_invalid")
-        elif check.key in self.survey.keepers and self.survey.keepers[check.key] != access_id:
-            keeper = self.survey.keepers[check.key]
+        elif reference in keepers and keepers[reference] != access_id:
+            keeper = keepers[reference]
             decide("Hotline Ref", raw_ref, f"also held by Access ID {keeper}, which keeps it: a new reference is "
                    "issued; the reference as stored stays searchable", "reference_duplicate")
             reference = None
-        elif not check.valid_as_stored:
-            decide("Hotline Ref", raw_ref, f"read as {check.key}", "reference_normalised")
+        elif not valid_as_stored:
+            decide("Hotline Ref", raw_ref, f"read as {reference}", "reference_normalised")
 
-        kind = L.call_type(row.get("Call Type"))
-        channel = L.CHANNELS.get(kind, L.UNKNOWN_CALL_TYPE_CHANNEL)
+        raw_type = get("Call Type")
+        kind, channel = self._call_types[raw_type]
         if kind == L.UNKNOWN:
-            decide("Call Type", row.get("Call Type"), f"not recorded or not recognised: taken as {channel.value}",
+            decide("Call Type", raw_type, f"not recorded or not recognised: taken as {channel.value}",
                    "call_type_unknown")
-        level, recognised = L.urgency(row.get("Urgent"))
+        raw_urgent = get("Urgent")
+        level, recognised = self._urgencies[raw_urgent]
         if not recognised:
-            decide("Urgent", row.get("Urgent"), "not recognised: not urgent", "urgent_unknown")
+            decide("Urgent", raw_urgent, "not recognised: not urgent", "urgent_unknown")
 
-        region, usable = L.region_code(row.get("Region"), self.regions)
+        raw_region = get("Region")
+        region, usable = self._region_codes[raw_region]
         if not usable:
-            decide("Region", row.get("Region"), "no such region in tblRegion: no region", "region_orphan")
-        agent_id = row.get("Call Agent")
+            decide("Region", raw_region, "no such region in tblRegion: no region", "region_orphan")
+        agent_id = get("Call Agent")
         if agent_id is not None and agent_id not in self.agents:
             decide("Call Agent", agent_id, f"not in tblAgent: recorded as '{L.orphan_agent_name(agent_id)}'",
                    "agent_orphan")
 
-        dob, rule = L.subject_dob(L.as_date(row.get("Subject DOB")), call_day)
+        raw_dob = get("Subject DOB")
+        dob, rule = L.subject_dob(L.as_date(raw_dob), call_day) if raw_dob is not None else (None, "")
         if rule:
-            decide("Subject DOB", row.get("Subject DOB"),
+            decide("Subject DOB", raw_dob,
                    {"dob_placeholder": "Access's 'not known' date: no date of birth",
                     "dob_century": f"after the call, typed 20xx for 19xx: {dob}",
                     "dob_future": "after the call: no date of birth"}[rule], rule)
-        completed_day = L.as_date(row.get("Date Completed"))
-        completed, before_call = L.completed_at(completed_day, received)
+        raw_completed = get("Date Completed")
+        completed, before_call = L.completed_at(L.as_date(raw_completed), received)
         if before_call:
-            decide("Date Completed", row.get("Date Completed"), "before the call: completed when received",
+            decide("Date Completed", raw_completed, "before the call: completed when received",
                    "completed_before_call")
-        removal = row.get("Removal Date")
+        removal = get("Removal Date")
         if removal is not None and L.as_date(removal) < call_day:
             decide("Removal Date", removal, "before the call: kept as stored", "removal_before_call")
-        further = bool(row.get("Further Action"))
+        further = bool(get("Further Action"))
         state = L.status(further, completed is not None, region)
-        sent = L.as_date(row.get("Date Sent to Region"))
-        response = L.memo(row.get("Response"))
-        values = dict(
-            caller_name=self._fitted(row, "Caller Name", L.MAX_CALLER, decide),
-            subject_name=self._fitted(row, "Subject Name", L.MAX_NAME, decide),
-            nationality=self._fitted(row, "Nationality", L.MAX_NATIONALITY, decide),
-            ho_reference=L.reference_key(row.get("HO Ref")),
-            cts_reference=L.reference_key(row.get("CTS Ref"))[:L.MAX_CTS_REF],
-        )
+        sent = get("Date Sent to Region")
+        response = L.memo(get("Response"))
+        in_response = L.answer_column(further) == "response"
+        text = L.text
+        caller_name = text(get("Caller Name"))
+        if len(caller_name) > L.MAX_CALLER:
+            caller_name = self._fitted(row, "Caller Name", L.MAX_CALLER, decide)
+        subject_name = text(get("Subject Name"))
+        if len(subject_name) > L.MAX_NAME:
+            subject_name = self._fitted(row, "Subject Name", L.MAX_NAME, decide)
+        nationality = text(get("Nationality"))
+        if len(nationality) > L.MAX_NATIONALITY:
+            nationality = self._fitted(row, "Nationality", L.MAX_NATIONALITY, decide)
         return LegacyRow(
             access_id=access_id, reference=reference, substitute_prefix=L.substitute_prefix(raw_ref),
             reference_as_stored=(raw_ref or "")[:40], channel=channel, status=state, received_at=received,
-            subject_dob=dob, question=L.memo(row.get("Enquiry")),
-            answer="" if L.answer_column(further) == "response" else response,
-            response=response if L.answer_column(further) == "response" else "",
+            caller_name=caller_name, subject_name=subject_name, subject_dob=dob, nationality=nationality,
+            ho_reference=L.reference_key(get("HO Ref")),
+            cts_reference=L.reference_key(get("CTS Ref"))[:L.MAX_CTS_REF], question=L.memo(get("Enquiry")),
+            answer="" if in_response else response, response=response if in_response else "",
             urgent=level != L.NOT_URGENT, imminent_removal=level == L.IMMINENT_REMOVAL,
             compassionate=level == L.COMPASSIONATE,
             removal_at=L.london_instant(L.as_date(removal), L.time_of_call(removal)) if removal else None,
-            region_code=region, file_needed=bool(row.get("File Required")),
-            sent_to_region_at=L.london_instant(sent) if sent else None, completed_at=completed,
-            completer=L.completer(row.get("Completed By")), agent_id=agent_id,
-            mp_name=L.clipped(L.text(row.get("MP Name")), 120),
-            constituency=L.clipped(L.text(row.get("Constituency")), 120),
-            passcode_given=bool(row.get("Passcode Given")), deleted=bool(row.get("Deleted")),
-            decisions=decisions, **values)
+            region_code=region, file_needed=bool(get("File Required")),
+            sent_to_region_at=L.london_instant(L.as_date(sent)) if sent else None, completed_at=completed,
+            completer=self._completers[get("Completed By")], agent_id=agent_id,
+            mp_name=self._one_line[get("MP Name")], constituency=self._one_line[get("Constituency")],
+            passcode_given=bool(get("Passcode Given")), deleted=bool(get("Deleted")), decisions=decisions)
 
     def _call_date(self, row: Mapping, decide) -> date | None:
         access_id = row["ID"]

@@ -75,12 +75,19 @@ _TOKEN_TRIGGERS = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigge
 _FTS_DOCUMENTS = text(
     f"INSERT INTO {FTS_TABLE} (rowid, tokens) SELECT enquiry_id, group_concat(token, ' ') FROM subject_name_tokens "
     "WHERE enquiry_id BETWEEN :first AND :last GROUP BY enquiry_id")
+# For this transaction only (put_back_triggers): the sample of the import's own ANALYZE, and the memory of
+# the name index's fill, whose hash of a million token rows went to disk at the default 4 MB.
+_PG_QUICK_STATISTICS = text("SELECT set_config('default_statistics_target', '10', true)")
+_PG_FILL_MEMORY = text("SELECT set_config('work_mem', '64MB', true)")
 _HAS_PG_NAME_INDEX = text(f"SELECT to_regclass('{pg_name_index.WORDS}') IS NOT NULL")
 # As one array: a thousand result rows cost ~7 ms a batch to fetch and convert, one row ~1 ms.
 # The table named in its schema (_Writer.base): on a person's own login plain 'enquiries' is the desk's
 # view, which has no sequence.
-_PG_IDS = text("SELECT array_agg(nextval(pg_get_serial_sequence(format('%I.%I', CAST(:schema AS text), "
-               "'enquiries'), 'id'))) FROM generate_series(1, :n)")
+# The sequence is looked up once per import (_new_ids): pg_get_serial_sequence per id was a catalogue
+# look-up per row, a third of each batch's 3 ms (issue 10).
+_PG_SEQUENCE = text("SELECT CAST(CAST(pg_get_serial_sequence(format('%I.%I', CAST(:schema AS text), 'enquiries'), "
+                    "'id') AS regclass) AS oid)")
+_PG_IDS = text("SELECT array_agg(nextval(CAST(:sequence AS oid))) FROM generate_series(1, :n)")
 # A batch's references already held, as one array parameter: an IN list of a thousand parameters cost
 # ~50 ms a batch in compiling and converting the statement alone (issue 10).
 _PG_IN_USE = text("SELECT reference FROM enquiries WHERE reference = ANY(CAST(:refs AS varchar[]))")
@@ -91,6 +98,9 @@ _AS_PLANNED = ("reference", "received_at", "caller_name", "subject_name", "subje
                "ho_reference", "cts_reference", "question", "answer", "urgent", "compassionate", "removal_at",
                "imminent_removal", "region_code", "file_needed", "response", "completed_at")
 _as_planned = attrgetter(*_AS_PLANNED)
+# A row's decisions as legacy_records.decisions holds them (json.dumps with ensure_ascii=False made an
+# encoder per call).
+_decisions_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -436,9 +446,9 @@ class _Writer:
 
     def _take(self, rows: list[LegacyRow], meanwhile: Callable[[], None] | None = None) -> None:
         decided = [[d.as_dict() for d in r.decisions] for r in rows]
-        for r, ds in zip(rows, decided):
-            self.statuses[r.status.value] += 1
-            self.decisions.extend(ds)
+        self.statuses.update(r.status.value for r in rows)
+        for ds in decided:
+            self.decisions += ds
         self.imported += len(rows)
         if rows and not self.dry_run:
             self._insert(rows, decided, meanwhile)
@@ -543,12 +553,14 @@ class _Writer:
         ids = self._new_ids(len(planned))
         columns = dict(zip(_AS_PLANNED, zip(*map(_as_planned, planned))))
         deleted = [r.deleted for r in planned]
-        fold_cut = self._nationality_folded
+        # Worked out once per distinct value of the batch, then looked up (issue 10).
+        nationalities = columns["nationality"]
+        folded = {n: self._nationality_folded(n) for n in set(nationalities)}
         columns.update(
             id=ids, channel=[r.channel.value for r in planned], status=[r.status.value for r in planned],
             passcode_verified_at=columns["received_at"],
-            nationality_folded=[fold_cut(r.nationality) for r in planned],
-            due_date=[self._due(r) for r in planned],
+            nationality_folded=list(map(folded.__getitem__, nationalities)),
+            due_date=[self._due(r) if r.status is with_region else None for r in planned],
             sent_to_region_at=[r.sent_to_region_at or (r.received_at if r.status is with_region else None)
                                for r in planned],
             deleted_at=[self.now if d else None for d in deleted],
@@ -561,23 +573,24 @@ class _Writer:
             "urgent_destination": None, "escalated_at": None, "acknowledged_at": None, "acknowledged_by_id": None,
             "completed_by_id": None, "version": 1}, meanwhile=meanwhile, schema=self.base)
         self.ids.extend(ids)
-        token_ids: list[int] = []
-        tokens: list[str] = []
-        for i, r in zip(ids, planned):
-            for t in name_tokens(r.subject_name):
-                token_ids.append(i)
-                tokens.append(t[:80])
-        if tokens:
-            insert_columns(self.conn, T, {"enquiry_id": token_ids, "token": tokens}, schema=self.base)
+        words = list(map(name_tokens, columns["subject_name"]))
+        if any(words):
+            insert_columns(self.conn, T, {"enquiry_id": [i for i, w in zip(ids, words) for _ in w],
+                                          "token": [t[:80] for w in words for t in w]}, schema=self.base)
+        # The people in the order they first appear (new ones are numbered in that order, as row by row).
+        agents = [r.agent_id for r in planned]
+        agent_ids = {a: self._agent(a) for a in dict.fromkeys(agents)}
+        completers = [r.completer for r in planned]
+        completer_ids = {c: self._completer(c) for c in dict.fromkeys(completers)}
+        stored = [r.reference_as_stored for r in planned]
         insert_columns(self.conn, LR, {
             "enquiry_id": ids, "access_id": [r.access_id for r in planned],
-            "reference_as_stored": [r.reference_as_stored for r in planned],
-            "reference_key": [L.reference_key(r.reference_as_stored) for r in planned],
+            "reference_as_stored": stored, "reference_key": list(map(L.reference_key, stored)),
             "mp_name": [r.mp_name for r in planned], "constituency": [r.constituency for r in planned],
-            "call_agent_id": [self._agent(r.agent_id) for r in planned],
-            "completed_by_id": [self._completer(r.completer) for r in planned],
+            "call_agent_id": list(map(agent_ids.__getitem__, agents)),
+            "completed_by_id": list(map(completer_ids.__getitem__, completers)),
             "passcode_given": [r.passcode_given for r in planned],
-            "decisions": [json.dumps(d, ensure_ascii=False) if d else "[]" for d in decided],
+            "decisions": [_decisions_json(d) if d else "[]" for d in decided],
         }, same={"source_id": self.source_id}, schema=self.base)
 
     def _nationality_folded(self, nationality: str) -> str:
@@ -589,12 +602,16 @@ class _Writer:
             found = self.folded[nationality] = folded_nationality(nationality)
         return found
 
+    _sequence: int | None = None  # PostgreSQL: the oid of the enquiries' id sequence, found at the first batch
+
     def _new_ids(self, n: int) -> list[int]:
         """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
         INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
         this transaction holds the write lock, so the ids after the highest are free."""
         if self.s.get_bind().dialect.name == "postgresql":
-            return list(self.conn.scalar(_PG_IDS, {"schema": self.base, "n": n}))
+            if self._sequence is None:
+                self._sequence = self.conn.scalar(_PG_SEQUENCE, {"schema": self.base})
+            return list(self.conn.scalar(_PG_IDS, {"sequence": self._sequence, "n": n}))
         if self.next_id is None:
             self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
         first, self.next_id = self.next_id, self.next_id + n
@@ -612,8 +629,13 @@ class _Writer:
             # A switchover filled near-empty tables: PostgreSQL's statistics (still those of empty tables) are
             # brought up to date in the transaction, for the name index's fill below (half its time at 50,000
             # rows) and for the desks' first queries after the commit, before autovacuum would get to it.
+            # A tenth of the usual sample (3,000 rows a table, not 30,000): the row counts and the common values
+            # are what those plans need, and the commit leaves the rows counted as changed since this
+            # ANALYZE, so autovacuum analyses them again with the full sample soon after (issue 10).
+            self.conn.execute(_PG_QUICK_STATISTICS)
             self.conn.exec_driver_sql(f"ANALYZE {self._base(E)}, {self._base(T)}")
         if self.pg_name_index and self.ids:
+            self.conn.execute(_PG_FILL_MEMORY)
             for fill in pg_name_index.FILL_ENQUIRIES:
                 self.conn.execute(fill, {"ids": self.ids})
         if self.indexes_set_aside:

@@ -124,3 +124,29 @@ def test_columns_with_constants_and_repeated_instants_read_back_as_through_sqlal
         assert mine == theirs
     assert rows["MPH900031"]["received_at"] == later and rows["MPH900030"]["caller_name"] == "O'Hara"
     assert rows["MPH900030"]["version"] == 3 and rows["MPH900030"]["member_id"] is None
+
+
+def test_flags_and_dates_converted_once_per_value_whatever_their_python_type(services):
+    """insert_columns converts each distinct value once: flags given as bool and as 0/1 in one column (1 equals
+    True, but is another Python type), and dates repeated across rows, read back as SQLAlchemy's insert."""
+    from mpel_app.db.bulk import insert_columns
+
+    world = build_world(services)
+    flags = [True, 1, False, 0, True]
+    dobs = [date(1980, 2, 29), None, date(1980, 2, 29), date(1975, 1, 1), None]
+    with services.uow() as s:
+        conn = s.connection()
+        conn.execute(insert(E), [_enquiry(world, f"MPH90005{i}", urgent=f, file_needed=f, subject_dob=d)
+                                 for i, (f, d) in enumerate(zip(flags, dobs))])
+        insert_columns(conn, E, {
+            "reference": [f"MPH90006{i}" for i in range(5)], "channel": ["telephone"] * 5,
+            "status": ["with_region"] * 5, "received_at": [_enquiry(world, "")["received_at"]] * 5,
+            "urgent": flags, "file_needed": [bool(f) for f in flags], "subject_dob": dobs,
+        }, same={"created_by_id": world.agent.id})
+    with services.uow.reading() as conn:
+        rows = {r.reference: r for r in conn.execute(select(E).where(E.c.reference.like("MPH9000%")))}
+    for i, flag in enumerate(flags):
+        mine, theirs = rows[f"MPH90006{i}"], rows[f"MPH90005{i}"]
+        expected = (bool(flag), bool(flag), dobs[i])
+        assert (mine.urgent, mine.file_needed, mine.subject_dob) == expected
+        assert (theirs.urgent, theirs.file_needed, theirs.subject_dob) == expected

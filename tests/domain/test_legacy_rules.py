@@ -110,3 +110,11 @@ def test_the_same_database_has_the_same_identity_in_either_format():
     oldest = {"ID": 3, "Hotline Ref": "MPH000174", "Date of Call": datetime(2000, 3, 6)}
     assert L.source_identity(oldest) == L.source_identity(dict(oldest))
     assert L.source_identity(oldest) != L.source_identity({**oldest, "ID": 4})
+
+
+@pytest.mark.parametrize("value", [datetime(2004, 3, 17, 11, 42), datetime(1899, 12, 30, 9, 5, 7, 123456),
+                                   datetime(999, 1, 2, 3, 4, 5), datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59),
+                                   datetime(2010, 6, 1, 8, 0, 1, tzinfo=timezone.utc)])
+def test_a_stored_instant_shown_as_before_whatever_the_year(value):
+    """shown() is in the database's fingerprint (source_identity): the quicker text must be strftime's."""
+    assert L.shown(value) == value.strftime("%Y-%m-%d %H:%M:%S")
