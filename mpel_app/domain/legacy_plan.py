@@ -92,28 +92,33 @@ class SurveyBuilder:
         self.oldest: Mapping | None = None
         self.last_id: int | None = None
         self.ordered = True
+        self._call_type = _Memo(L.call_type)
+        self._urgency = _Memo(lambda value: L.urgency(value)[0])
 
     def add(self, row: Mapping) -> bool:
-        """Count one row: True when it can be decided now (see the class)."""
+        """Count one row: True when it can be decided now (see the class).  Once per row of a million: the
+        attributes read once into locals, the rules of a repeating value memoised."""
+        get = row.get
         access_id = row["ID"]
-        if self.last_id is not None and access_id <= self.last_id:
+        last = self.last_id
+        if last is not None and access_id <= last:
             if self.in_order:
-                raise ReadOutOfOrder(f"Access ID {access_id} read after {self.last_id}")
+                raise ReadOutOfOrder(f"Access ID {access_id} read after {last}")
             self.ordered = False
         self.last_id = access_id
         if self.oldest is None or access_id < self.oldest["ID"]:
-            self.oldest = {k: row.get(k) for k in ("ID", "Hotline Ref", "Date of Call")}
-        gone = bool(row.get("Deleted"))
+            self.oldest = {k: get(k) for k in ("ID", "Hotline Ref", "Date of Call")}
+        gone = bool(get("Deleted"))
         now = True
-        check = L.check_reference(row.get("Hotline Ref"))
-        if check.valid:
-            key = check.key
+        key, as_stored = L.check_reference(get("Hotline Ref"))
+        if key is not None:
             self.valid += 1
-            self.valid_as_stored += check.valid_as_stored
+            self.valid_as_stored += as_stored
             packed = access_id * 2 + gone
-            held = self.first.get(key)
+            first = self.first
+            held = first.get(key)
             if held is None:
-                self.first[key] = packed
+                first[key] = packed
                 now = not gone
             else:
                 rows = self.duplicates.get(key)
@@ -126,15 +131,17 @@ class SurveyBuilder:
                 self.highest[prefix] = number
         else:
             self.invalid += 1
-        self.call_types[L.call_type(row.get("Call Type"))] += 1
-        self.urgent[L.urgency(row.get("Urgent"))[0]] += 1
+        self.call_types[self._call_type[get("Call Type")]] += 1
+        self.urgent[self._urgency[get("Urgent")]] += 1
         self.deleted += gone
         latest = self.latest
-        for column in (_SENT, _COMPLETED):
-            other = L.as_date(row.get(column))
-            if other is not None and (latest is None or other > latest) and L.recorded_day(other, self.today):
-                latest = self.latest = other
-        day = L.as_date(row.get("Date of Call"))
+        sent, completed = get(_SENT), get(_COMPLETED)
+        for other in (sent, completed):
+            if other is not None:
+                other = L.as_date(other)
+                if (latest is None or other > latest) and L.recorded_day(other, self.today):
+                    latest = self.latest = other
+        day = L.as_date(get("Date of Call"))
         self.ids.append(access_id)
         self.days.append(day.toordinal() if day else 0)
         if day is None or latest is None or not L.plausible_call_date(day, latest):

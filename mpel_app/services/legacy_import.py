@@ -54,7 +54,15 @@ from ..legacy.reader import LegacyReader, open_reader
 from . import audit
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-BATCH = 1000
+BATCH = 1000  # the fewest rows of a batch
+MOST_BATCH = 10_000
+
+
+def batch_size(total: int) -> int:
+    """Rows per batch for ``total`` rows: a hundredth of them (a step of the progress bar each), between
+    1,000 and 10,000.  Each batch costs half a dozen round trips to the database (ids, references in use,
+    three COPYs) whatever its size: a thousand batches of a million rows spent seconds on them (issue 10)."""
+    return min(MOST_BATCH, max(BATCH, total // 100))
 OVERLAP_SAMPLE = 200  # rows of a new database's first batch compared with the databases imported before
 IMPORT_CACHE_KIB = -262_144  # SQLite's page cache during an import: 256 MB (negative: KiB)
 SYSTEM_USERNAME = "legacy-import"
@@ -196,7 +204,8 @@ class LegacyImportService:
             try:
                 done = 0
                 progress("importing", 0, total)
-                batches = _batches(rows, BATCH)
+                size = batch_size(total)
+                batches = _batches(rows, size)
                 batch = next(batches, None)
                 planned = decide(batch) if batch is not None else None
                 while batch is not None:
@@ -214,7 +223,7 @@ class LegacyImportService:
                     batch, planned = ahead["batch"], ahead["planned"]
                 if builder is not None:
                     writer.surveyed(builder.finish())
-                    for batch in _batches(held, BATCH):
+                    for batch in _batches(held, size):
                         writer.store(writer.plan(batch), meanwhile=_nothing)
                 report = writer.finish(reader_name)
                 writer.put_back_triggers(progress)

@@ -67,3 +67,10 @@ def test_the_terminal_line_ends_before_the_table_is_read_again():
                               "\rImporting: 1,000 of 3,000 call records (33%)\n"
                               "Reading the Access database…\n\rImporting: 0 of 3,000 call records (0%)"
                               "\rImporting: 3,000 of 3,000 call records (100%)\n")
+
+
+def test_a_batch_is_a_hundredth_of_the_table_between_a_thousand_and_ten_thousand_rows():
+    from mpel_app.services.legacy_import import batch_size
+
+    assert [batch_size(n) for n in (0, 3000, 100_000, 250_000, 1_000_000, 5_000_000)] == \
+        [1000, 1000, 1000, 2500, 10_000, 10_000]
