@@ -55,7 +55,7 @@ from . import audit
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 BATCH = 1000  # the fewest rows of a batch
-MOST_BATCH = 10_000
+MOST_BATCH = 10_000  # under SQLite's 32,766 bound parameters: a batch's references in use are one IN list
 
 
 def batch_size(total: int) -> int:
