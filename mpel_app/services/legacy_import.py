@@ -295,13 +295,20 @@ class _Once:
             call()
 
 
-def _checked(rows: Iterable[Mapping], path: Path) -> Iterator[Mapping]:
-    for row in rows:
-        missing = L.CALL_COLUMNS.difference(row)
-        if missing:
-            raise LegacyFileError(f"{path}: tblCallRecord has no column {', '.join(sorted(missing))}: "
-                                  "not the MPEL database")
-        yield row
+def _checked(rows: Iterator[Mapping], path: Path) -> Iterator[Mapping]:
+    """The reader's rows, each checked for the MPEL columns.  Closed before the end (a pass abandoned), it
+    closes the reader's rows too: mdb-export is ended and waited for then, not whenever they are collected."""
+    try:
+        for row in rows:
+            missing = L.CALL_COLUMNS.difference(row)
+            if missing:
+                raise LegacyFileError(f"{path}: tblCallRecord has no column {', '.join(sorted(missing))}: "
+                                      "not the MPEL database")
+            yield row
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 class _Writer:
