@@ -243,21 +243,20 @@ def time_of_call(value: datetime | time | None) -> time | None:
 
 def london_instant(day: date, at: time | None = None) -> datetime:
     """A UK local date (and time) as typed, as the UTC instant stored."""
-    if at is None:
-        return _london_midnight(day)
+    return _london_midnight(day) if at is None else _london_instant(day, at)
+
+
+def _london_instant(day: date, at: time) -> datetime:
     offset = _london_offset(day)
     if offset is None:  # the clocks change that day: the time zone database decides
-        return datetime.combine(day, at or time(0), tzinfo=LONDON).astimezone(timezone.utc)
-    return datetime.combine(day, at or time(0), tzinfo=timezone.utc) - offset
+        return datetime.combine(day, at, tzinfo=LONDON).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=timezone.utc) - offset
 
 
 @lru_cache(maxsize=16_384)
 def _london_midnight(day: date) -> datetime:
     """The start of a London day, once a day: completion and sent-to-region dates are dates only."""
-    offset = _london_offset(day)
-    if offset is None:
-        return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(timezone.utc)
-    return datetime.combine(day, time(0), tzinfo=timezone.utc) - offset
+    return _london_instant(day, time(0))
 
 
 @lru_cache(maxsize=16_384)
@@ -275,18 +274,18 @@ DELETED_REASON = "Deleted in the legacy Access database (when is not known)"
 def service_end(dates: list[date | None], today: date) -> date:
     """The last day the Access database plausibly recorded anything: the latest Date Sent to Region or
     Date Completed that is not in the future.  A Date of Call after it is a typing error."""
-    plausible = [d for d in dates if d is not None and recorded_day(d, today)]
+    plausible = [d for d in dates if within_service(d, today)]
     return max(plausible) if plausible else today
 
 
-def recorded_day(day: date, today: date) -> bool:
-    """A Date Sent to Region or Date Completed the database can have recorded: not before it was used, not
-    in the future (the dates ``service_end`` takes the latest of)."""
-    return SERVICE_START <= day <= today
+def within_service(day: date | None, last: date) -> bool:
+    """A date from the database's first year to ``last``: a date sent or completed up to today (``service_end``),
+    a Date of Call up to the service's end (``plausible_call_date``)."""
+    return day is not None and SERVICE_START <= day <= last
 
 
 def plausible_call_date(day: date | None, end: date) -> bool:
-    return day is not None and SERVICE_START <= day <= end
+    return within_service(day, end)
 
 
 def _with_year(day: date, year: int) -> date | None:

@@ -135,11 +135,10 @@ class SurveyBuilder:
         self.urgent[self._urgency[get("Urgent")]] += 1
         self.deleted += gone
         latest = self.latest
-        sent, completed = get(_SENT), get(_COMPLETED)
-        for other in (sent, completed):
+        for other in (get(_SENT), get(_COMPLETED)):
             if other is not None:
                 other = L.as_date(other)
-                if (latest is None or other > latest) and L.recorded_day(other, self.today):
+                if (latest is None or other > latest) and L.within_service(other, self.today):
                     latest = self.latest = other
         day = L.as_date(get("Date of Call"))
         self.ids.append(access_id)

@@ -37,12 +37,7 @@ def fold(text: str) -> str:
 
 def name_tokens(text: str) -> list[str]:
     """The words of a folded name, used for partial (word-prefix) search, each once, in order."""
-    if not text:
-        return []
-    # ASCII text folds to its lower case (fold's joining of white space changes nothing the split on
-    # non-word characters does not): the import takes the words of a million names (issue 10).
-    folded = text.lower() if text.isascii() else fold(text)
-    return list(dict.fromkeys(filter(None, _NON_WORD.split(folded.replace("_", " ")))))
+    return list(dict.fromkeys(filter(None, _NON_WORD.split(fold(text).replace("_", " ")))))
 
 
 def is_noncharacter(char: str) -> bool:

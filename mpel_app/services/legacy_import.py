@@ -375,7 +375,7 @@ class _Writer:
         self.new_people = Counter()
         self.ids: list[int] = []
         self.next_id: int | None = None
-        self.folded: dict[str, str] = {}
+        self.sequence: int | None = None  # PostgreSQL: the oid of the enquiries' id sequence, found at the first batch
 
     def surveyed(self, found: Survey) -> None:
         """The whole table's facts, once the last row is read (one pass): for the rows held until then, the
@@ -571,7 +571,7 @@ class _Writer:
         deleted = [r.deleted for r in planned]
         # Worked out once per distinct value of the batch, then looked up (issue 10).
         nationalities = columns["nationality"]
-        folded = {n: self._nationality_folded(n) for n in set(nationalities)}
+        folded = {n: folded_nationality(n) for n in set(nationalities)}
         columns.update(
             id=ids, channel=[r.channel.value for r in planned], status=[r.status.value for r in planned],
             passcode_verified_at=columns["received_at"],
@@ -609,25 +609,14 @@ class _Writer:
             "decisions": [_decisions_json(d) if d else "[]" for d in decided],
         }, same={"source_id": self.source_id}, schema=self.base)
 
-    def _nationality_folded(self, nationality: str) -> str:
-        """LegacyRow.nationality_folded, worked out once per distinct nationality (a few hundred of them)."""
-        found = self.folded.get(nationality)
-        if found is None:
-            if len(self.folded) > 50_000:  # free text after all: keep the memo small
-                self.folded.clear()
-            found = self.folded[nationality] = folded_nationality(nationality)
-        return found
-
-    _sequence: int | None = None  # PostgreSQL: the oid of the enquiries' id sequence, found at the first batch
-
     def _new_ids(self, n: int) -> list[int]:
         """Ids for the next ``n`` enquiries, given here rather than read back from each insert (an
         INSERT ... RETURNING per row on SQLite): PostgreSQL's sequence hands out n at once; on SQLite
         this transaction holds the write lock, so the ids after the highest are free."""
         if self.s.get_bind().dialect.name == "postgresql":
-            if self._sequence is None:
-                self._sequence = self.conn.scalar(_PG_SEQUENCE, {"schema": self.base})
-            return list(self.conn.scalar(_PG_IDS, {"sequence": self._sequence, "n": n}))
+            if self.sequence is None:
+                self.sequence = self.conn.scalar(_PG_SEQUENCE, {"schema": self.base})
+            return list(self.conn.scalar(_PG_IDS, {"sequence": self.sequence, "n": n}))
         if self.next_id is None:
             self.next_id = (self.conn.scalar(select(func.max(E.c.id))) or 0) + 1
         first, self.next_id = self.next_id, self.next_id + n
